@@ -1,0 +1,34 @@
+package io.releasepipeline;
+
+import java.util.List;
+
+/**
+ * A configuration was rejected. Lists every problem at once, each as {@code path: what is wrong}, so that the
+ * order of builder calls or config keys never matters and one round trip fixes everything.
+ */
+public class InvalidConfigurationException extends ReleaseException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> problems;
+
+    /** Creates the exception from a non-empty list of problems. */
+    public InvalidConfigurationException(String subject, List<String> problems) {
+        super(format(subject, problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    /** Every problem found, each as {@code path: what is wrong, and how to fix it}. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    private static String format(String subject, List<String> problems) {
+        StringBuilder sb = new StringBuilder(subject).append(" is invalid (").append(problems.size())
+                .append(problems.size() == 1 ? " problem):" : " problems):");
+        for (String p : problems) {
+            sb.append("\n  - ").append(p);
+        }
+        return sb.toString();
+    }
+}

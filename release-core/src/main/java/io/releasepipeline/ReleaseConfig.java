@@ -1,0 +1,55 @@
+package io.releasepipeline;
+
+import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.gate.Gate;
+import io.releasepipeline.health.HealthProbe;
+import io.releasepipeline.health.SmokeCheck;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.HealthSignalProvider;
+import io.releasepipeline.spi.IncidentProvider;
+import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.time.ReleaseClock;
+import io.releasepipeline.traffic.TrafficPlan;
+import io.releasepipeline.trigger.Triggers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a pipeline was built with; immutable, produced by {@link ReleasePipelineBuilder#build()}.
+ *
+ * @param platform the cloud platform
+ * @param ci the CI system
+ * @param evidence the evidence store
+ * @param incidents the incident source
+ * @param healthSignals the error-rate signal
+ * @param gates the pre-promotion gates
+ * @param smokeCheck the smoke check
+ * @param healthProbe the health probe, when the health trigger is armed
+ * @param triggers the rollback triggers
+ * @param trafficPlan how traffic moves
+ * @param observationWindow how long the last step is observed
+ * @param deployTimeout how long the deploy run may take to appear and complete
+ * @param deployPollInterval how often the deploy run is polled
+ * @param revisionReadyTimeout how long a revision may take to become ready
+ * @param revisionPollInterval how often a revision's state is polled
+ * @param providerPolicy retries and circuit breaking of provider calls
+ * @param clock the one clock
+ * @param listeners event listeners
+ * @param host this host's name, for the release lock
+ * @param environmentUrl the app's public URL, for deployment records and notes
+ */
+public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceStore evidence,
+        IncidentProvider incidents, HealthSignalProvider healthSignals, List<Gate> gates, SmokeCheck smokeCheck,
+        Optional<HealthProbe> healthProbe, Triggers triggers, TrafficPlan trafficPlan, Duration observationWindow,
+        Duration deployTimeout, Duration deployPollInterval, Duration revisionReadyTimeout,
+        Duration revisionPollInterval, ProviderPolicy providerPolicy, ReleaseClock clock,
+        List<ReleaseListener> listeners, String host, Optional<String> environmentUrl) {
+
+    /** Copies the lists. */
+    public ReleaseConfig {
+        gates = List.copyOf(gates);
+        listeners = List.copyOf(listeners);
+    }
+}

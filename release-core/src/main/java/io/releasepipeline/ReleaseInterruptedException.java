@@ -1,0 +1,12 @@
+package io.releasepipeline;
+
+/** Thrown when the thread running a release is interrupted while it waits. The interrupt flag stays set. */
+public class ReleaseInterruptedException extends ReleaseException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception. */
+    public ReleaseInterruptedException(String message, InterruptedException cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,17 @@
+package io.releasepipeline;
+
+/** How a release (or a standalone rollback) ended. */
+public enum ReleaseOutcome {
+    /** Still running (journal records only). */
+    IN_PROGRESS,
+    /** The new revision serves 100% and passed observation. */
+    PROMOTED,
+    /** A gate did not pass; nothing was changed. */
+    GATES_FAILED,
+    /** Stopped before any traffic moved (merge refused, deploy run failed or never came); traffic untouched. */
+    ABORTED,
+    /** Traffic was moved back to the previous revision, which passed its smoke check. */
+    ROLLED_BACK,
+    /** A rollback was needed and did not complete: page someone. */
+    ROLLBACK_FAILED
+}

@@ -1,0 +1,261 @@
+package io.releasepipeline;
+
+import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.gate.Gate;
+import io.releasepipeline.gate.Gates;
+import io.releasepipeline.health.HealthProbe;
+import io.releasepipeline.health.SmokeCheck;
+import io.releasepipeline.internal.Engine;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.HealthSignalProvider;
+import io.releasepipeline.spi.IncidentProvider;
+import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.time.ReleaseClock;
+import io.releasepipeline.traffic.TrafficPlan;
+import io.releasepipeline.trigger.Triggers;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds a {@link ReleasePipeline}. Every provider is given explicitly; everything else defaults to the runbook's
+ * numbers. {@link #build()} copies what it was given and validates it all at once, so the order of calls never
+ * matters and one {@link InvalidConfigurationException} lists every problem. Not thread-safe.
+ */
+public final class ReleasePipelineBuilder {
+
+    private PlatformProvider platform;
+    private CiProvider ci;
+    private EvidenceStore evidence;
+    private IncidentProvider incidents;
+    private HealthSignalProvider healthSignals;
+    private List<Gate> gates = Gates.runbookDefaults();
+    private SmokeCheck smokeCheck;
+    private HealthProbe healthProbe;
+    private Triggers triggers = Triggers.runbookDefaults();
+    private TrafficPlan trafficPlan = TrafficPlan.immediate();
+    private Duration observationWindow = ReleasePipeline.DEFAULT_OBSERVATION_WINDOW;
+    private Duration deployTimeout = ReleasePipeline.DEFAULT_DEPLOY_TIMEOUT;
+    private Duration deployPollInterval = ReleasePipeline.DEFAULT_DEPLOY_POLL_INTERVAL;
+    private Duration revisionReadyTimeout = ReleasePipeline.DEFAULT_REVISION_READY_TIMEOUT;
+    private Duration revisionPollInterval = ReleasePipeline.DEFAULT_REVISION_POLL_INTERVAL;
+    private ProviderPolicy providerPolicy = ProviderPolicy.ofDefaults();
+    private ReleaseClock clock = ReleaseClock.system();
+    private final List<ReleaseListener> listeners = new ArrayList<>();
+    private String host;
+    private String environmentUrl;
+
+    ReleasePipelineBuilder() {
+    }
+
+    /** The cloud platform that runs the app. Required. */
+    public ReleasePipelineBuilder platform(PlatformProvider platform) {
+        this.platform = platform;
+        return this;
+    }
+
+    /** The CI system and code host. Required. */
+    public ReleasePipelineBuilder ci(CiProvider ci) {
+        this.ci = ci;
+        return this;
+    }
+
+    /** Where evidence, the journal and the release lock live. Required. */
+    public ReleasePipelineBuilder evidence(EvidenceStore evidence) {
+        this.evidence = evidence;
+        return this;
+    }
+
+    /** Where open incidents are tracked. Required. */
+    public ReleasePipelineBuilder incidents(IncidentProvider incidents) {
+        this.incidents = incidents;
+        return this;
+    }
+
+    /** Error-rate telemetry. Required while the error-rate trigger is armed. */
+    public ReleasePipelineBuilder healthSignals(HealthSignalProvider healthSignals) {
+        this.healthSignals = healthSignals;
+        return this;
+    }
+
+    /** The pre-promotion gates. Default: {@link Gates#runbookDefaults()}. */
+    public ReleasePipelineBuilder gates(List<Gate> gates) {
+        this.gates = gates;
+        return this;
+    }
+
+    /** The smoke check run after each traffic shift, during observation and after a rollback. Required. */
+    public ReleasePipelineBuilder smokeCheck(SmokeCheck smokeCheck) {
+        this.smokeCheck = smokeCheck;
+        return this;
+    }
+
+    /** The synthetic health monitor. Required while the health trigger is armed. */
+    public ReleasePipelineBuilder healthProbe(HealthProbe healthProbe) {
+        this.healthProbe = healthProbe;
+        return this;
+    }
+
+    /** The rollback triggers. Default: {@link Triggers#runbookDefaults()}. */
+    public ReleasePipelineBuilder rollbackTriggers(Triggers triggers) {
+        this.triggers = triggers;
+        return this;
+    }
+
+    /** How traffic moves. Default: {@link TrafficPlan#immediate()}. */
+    public ReleasePipelineBuilder trafficPlan(TrafficPlan plan) {
+        this.trafficPlan = plan;
+        return this;
+    }
+
+    /** How long the new revision is observed at 100%. Default 10 minutes. */
+    public ReleasePipelineBuilder observationWindow(Duration window) {
+        this.observationWindow = window;
+        return this;
+    }
+
+    /** How long the deploy run may take to appear and complete. Default 15 minutes. */
+    public ReleasePipelineBuilder deployTimeout(Duration timeout) {
+        this.deployTimeout = timeout;
+        return this;
+    }
+
+    /** How often the deploy run is polled. Default 15 seconds. */
+    public ReleasePipelineBuilder deployPollInterval(Duration interval) {
+        this.deployPollInterval = interval;
+        return this;
+    }
+
+    /** How long a revision may take to become ready. Default 5 minutes. */
+    public ReleasePipelineBuilder revisionReadyTimeout(Duration timeout) {
+        this.revisionReadyTimeout = timeout;
+        return this;
+    }
+
+    /** How often a revision's state is polled while waiting. Default 5 seconds. */
+    public ReleasePipelineBuilder revisionPollInterval(Duration interval) {
+        this.revisionPollInterval = interval;
+        return this;
+    }
+
+    /** Retries and circuit breaking of provider calls. Default {@link ProviderPolicy#ofDefaults()}. */
+    public ReleasePipelineBuilder providerPolicy(ProviderPolicy policy) {
+        this.providerPolicy = policy;
+        return this;
+    }
+
+    /** The one clock for every timestamp and wait. Default: the system clock. */
+    public ReleasePipelineBuilder clock(ReleaseClock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /** Adds an event listener. */
+    public ReleasePipelineBuilder listener(ReleaseListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** This host's name, for the release lock. Default: the local host name. */
+    public ReleasePipelineBuilder host(String host) {
+        this.host = host;
+        return this;
+    }
+
+    /** The app's public URL, for deployment records and incident notes. */
+    public ReleasePipelineBuilder environmentUrl(String url) {
+        this.environmentUrl = url;
+        return this;
+    }
+
+    /**
+     * Validates everything and builds an immutable pipeline.
+     *
+     * @throws InvalidConfigurationException listing every problem at once
+     */
+    public ReleasePipeline build() {
+        List<String> problems = new ArrayList<>();
+        required(problems, "platform", platform, "a PlatformProvider (e.g. the Azure Container Apps provider)");
+        required(problems, "ci", ci, "a CiProvider (e.g. the GitHub provider)");
+        required(problems, "evidence", evidence, "an EvidenceStore (e.g. the filesystem store)");
+        required(problems, "incidents", incidents, "an IncidentProvider (e.g. GitHub issues labelled SEV-1/SEV-2)");
+        required(problems, "smokeCheck", smokeCheck, "a SmokeCheck (e.g. the HTTP smoke checker)");
+        required(problems, "clock", clock, "a ReleaseClock (ReleaseClock.system() in production)");
+        required(problems, "providerPolicy", providerPolicy, "a ProviderPolicy (ProviderPolicy.ofDefaults())");
+        if (gates == null) {
+            problems.add("gates: must not be null; use Gates.runbookDefaults(), or List.of() for none");
+        } else if (gates.contains(null)) {
+            problems.add("gates: contains null at index " + gates.indexOf(null));
+        } else {
+            List<String> names = new ArrayList<>();
+            for (Gate g : gates) {
+                if (names.contains(g.name())) {
+                    problems.add("gates: two gates are named \"" + g.name() + "\"; names must be unique");
+                }
+                names.add(g.name());
+            }
+        }
+        if (triggers == null) {
+            problems.add("rollbackTriggers: must not be null; use Triggers.runbookDefaults()");
+        } else {
+            problems.addAll(triggers.problems("rollbackTriggers"));
+            if (triggers.errorRate().isPresent() && healthSignals == null) {
+                problems.add("healthSignals: required while the error-rate trigger is armed; give a "
+                        + "HealthSignalProvider or disarm it with Triggers.builder().withoutErrorRateTrigger()");
+            }
+            if (triggers.healthDownFor().isPresent() && healthProbe == null) {
+                problems.add("healthProbe: required while the health trigger is armed; give a HealthProbe or "
+                        + "disarm it with Triggers.builder().withoutHealthTrigger()");
+            }
+        }
+        if (trafficPlan == null) {
+            problems.add("trafficPlan: must not be null; use TrafficPlan.immediate()");
+        } else {
+            problems.addAll(trafficPlan.problems("trafficPlan"));
+        }
+        positive(problems, "observationWindow", observationWindow);
+        positive(problems, "deployTimeout", deployTimeout);
+        positive(problems, "deployPollInterval", deployPollInterval);
+        positive(problems, "revisionReadyTimeout", revisionReadyTimeout);
+        positive(problems, "revisionPollInterval", revisionPollInterval);
+        if (providerPolicy != null) {
+            problems.addAll(providerPolicy.problems("providerPolicy"));
+        }
+        if (listeners.contains(null)) {
+            problems.add("listener: a null listener was added");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException("release pipeline configuration", problems);
+        }
+        ReleaseConfig config = new ReleaseConfig(platform, ci, evidence, incidents, healthSignals, gates, smokeCheck,
+                Optional.ofNullable(healthProbe), triggers, trafficPlan, observationWindow, deployTimeout,
+                deployPollInterval, revisionReadyTimeout, revisionPollInterval, providerPolicy, clock, listeners,
+                host != null ? host : localHost(), Optional.ofNullable(environmentUrl));
+        return new Engine(config);
+    }
+
+    private static void required(List<String> problems, String name, Object value, String what) {
+        if (value == null) {
+            problems.add(name + ": required; give " + what);
+        }
+    }
+
+    private static void positive(List<String> problems, String name, Duration d) {
+        if (d == null) {
+            problems.add(name + ": must not be null");
+        } else if (d.isNegative() || d.isZero()) {
+            problems.add(name + ": must be positive, got " + d);
+        }
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("unknown-host");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.releasepipeline;
+
+/** A rollback did not complete: traffic may not be on the previous revision. Page someone. */
+public class RollbackFailedException extends ReleaseException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient RollbackResult result;
+
+    /** Creates the exception. */
+    public RollbackFailedException(RollbackResult result) {
+        super("rollback of release " + result.releaseId() + " to " + result.details().toRevision() + " FAILED: "
+                + result.details().detail().orElse("see the evidence")
+                + result.trafficAfter().map(t -> "; traffic now " + t).orElse("; traffic could not be read back")
+                + ". Follow the runbook's manual rollback.");
+        this.result = result;
+    }
+
+    /** The rollback's result. */
+    public RollbackResult result() {
+        return result;
+    }
+}

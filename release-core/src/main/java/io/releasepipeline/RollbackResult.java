@@ -1,0 +1,39 @@
+package io.releasepipeline;
+
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.spi.TrafficWeights;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a rollback did.
+ *
+ * @param releaseId the release (or standalone rollback) id
+ * @param details what happened, as recorded in the evidence
+ * @param trafficAfter the split read back from the platform after the rollback, when it could be read
+ * @param evidenceLocation where the evidence was written, when it was
+ */
+public record RollbackResult(String releaseId, RollbackDetails details, Optional<TrafficWeights> trafficAfter,
+        Optional<String> evidenceLocation) {
+
+    /** Validates. */
+    public RollbackResult {
+        Objects.requireNonNull(releaseId, "releaseId");
+        Objects.requireNonNull(details, "details");
+        trafficAfter = trafficAfter == null ? Optional.empty() : trafficAfter;
+        evidenceLocation = evidenceLocation == null ? Optional.empty() : evidenceLocation;
+    }
+
+    /** True when traffic is on the target revision and its smoke check passed. */
+    public boolean succeeded() {
+        return details.succeeded();
+    }
+
+    /** Throws {@link RollbackFailedException} unless it succeeded; returns this otherwise. */
+    public RollbackResult orThrow() {
+        if (!succeeded()) {
+            throw new RollbackFailedException(this);
+        }
+        return this;
+    }
+}

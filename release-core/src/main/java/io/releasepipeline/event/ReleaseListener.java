@@ -1,0 +1,12 @@
+package io.releasepipeline.event;
+
+/**
+ * Receives release events. Called on the release's thread, in order; must not block for long. A listener that
+ * throws is logged and skipped: it never breaks a release.
+ */
+@FunctionalInterface
+public interface ReleaseListener {
+
+    /** Receives one event. */
+    void onEvent(ReleaseEvent event);
+}

@@ -1,0 +1,243 @@
+package io.releasepipeline.evidence;
+
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.health.SmokeResult;
+import io.releasepipeline.spi.DeployRun;
+import io.releasepipeline.trigger.TriggerVerdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The self-contained record of one release, or of one standalone rollback: the runbook's release-evidence
+ * template filled in, plus why each decision was taken. Immutable; {@link Builder} accumulates one as a release
+ * runs.
+ *
+ * @param schemaVersion the record format's version
+ * @param releaseId the release's id
+ * @param app the app
+ * @param kind a promotion or a standalone rollback
+ * @param outcome how it ended
+ * @param startedAt when it started
+ * @param finishedAt when it finished
+ * @param pullRequest the pull request number, when there is one
+ * @param pullRequestUrl where to read the pull request
+ * @param headSha the commit the gates judged
+ * @param mergeCommitSha the merge commit
+ * @param previousRevision the revision serving before the release
+ * @param newRevision the revision the release brought
+ * @param approvers who approved
+ * @param gates every gate with its verdict and reason
+ * @param deployRun the deploy run, as last seen
+ * @param smokeChecks smoke checks that decided something (after each shift, after a rollback, failures)
+ * @param trafficChanges every traffic change with its time
+ * @param verdicts trigger verdicts that mattered (each step's closing verdicts, the one that fired)
+ * @param timeline health over time, for the chart
+ * @param rollback what the rollback did, if there was one
+ * @param databaseMigration whether the release carried a database migration
+ * @param notes anything else a reader should know (warnings, unverified signals)
+ */
+public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
+        Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
+        Optional<String> pullRequestUrl, Optional<String> headSha, Optional<String> mergeCommitSha,
+        Optional<String> previousRevision, Optional<String> newRevision, List<String> approvers,
+        List<GateResult> gates, Optional<DeployRun> deployRun, List<SmokeResult> smokeChecks,
+        List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
+        Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes) {
+
+    /** The current format version. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /** What kind of release a record describes. */
+    public enum Kind { PROMOTION, ROLLBACK }
+
+    /** Validates and copies. */
+    public ReleaseRecord {
+        Objects.requireNonNull(releaseId, "releaseId");
+        Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(startedAt, "startedAt");
+        finishedAt = finishedAt == null ? Optional.empty() : finishedAt;
+        pullRequest = pullRequest == null ? Optional.empty() : pullRequest;
+        pullRequestUrl = pullRequestUrl == null ? Optional.empty() : pullRequestUrl;
+        headSha = headSha == null ? Optional.empty() : headSha;
+        mergeCommitSha = mergeCommitSha == null ? Optional.empty() : mergeCommitSha;
+        previousRevision = previousRevision == null ? Optional.empty() : previousRevision;
+        newRevision = newRevision == null ? Optional.empty() : newRevision;
+        approvers = approvers == null ? List.of() : List.copyOf(approvers);
+        gates = gates == null ? List.of() : List.copyOf(gates);
+        deployRun = deployRun == null ? Optional.empty() : deployRun;
+        smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
+        trafficChanges = trafficChanges == null ? List.of() : List.copyOf(trafficChanges);
+        verdicts = verdicts == null ? List.of() : List.copyOf(verdicts);
+        timeline = timeline == null ? List.of() : List.copyOf(timeline);
+        rollback = rollback == null ? Optional.empty() : rollback;
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    /** A builder for a record that starts now. */
+    public static Builder builder(String releaseId, String app, Kind kind, Instant startedAt) {
+        return new Builder(releaseId, app, kind, startedAt);
+    }
+
+    /** True when this release (or rollback) ended with a rollback, successful or not. */
+    public boolean rolledBack() {
+        return outcome == ReleaseOutcome.ROLLED_BACK || outcome == ReleaseOutcome.ROLLBACK_FAILED
+                || rollback.isPresent();
+    }
+
+    /** Accumulates a record while a release runs. Not thread-safe; owned by one release. */
+    public static final class Builder {
+        private final String releaseId;
+        private final String app;
+        private final Kind kind;
+        private final Instant startedAt;
+        private ReleaseOutcome outcome = ReleaseOutcome.IN_PROGRESS;
+        private Instant finishedAt;
+        private Integer pullRequest;
+        private String pullRequestUrl;
+        private String headSha;
+        private String mergeCommitSha;
+        private String previousRevision;
+        private String newRevision;
+        private List<String> approvers = List.of();
+        private final List<GateResult> gates = new ArrayList<>();
+        private DeployRun deployRun;
+        private final List<SmokeResult> smokeChecks = new ArrayList<>();
+        private final List<TrafficChange> trafficChanges = new ArrayList<>();
+        private final List<TriggerVerdict> verdicts = new ArrayList<>();
+        private final List<TimelinePoint> timeline = new ArrayList<>();
+        private RollbackDetails rollback;
+        private boolean databaseMigration;
+        private final List<String> notes = new ArrayList<>();
+
+        private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
+            this.releaseId = releaseId;
+            this.app = app;
+            this.kind = kind;
+            this.startedAt = startedAt;
+        }
+
+        /** Sets the outcome. */
+        public Builder outcome(ReleaseOutcome outcome) {
+            this.outcome = outcome;
+            return this;
+        }
+
+        /** Sets when it finished. */
+        public Builder finishedAt(Instant at) {
+            this.finishedAt = at;
+            return this;
+        }
+
+        /** Sets the pull request. */
+        public Builder pullRequest(int number, String url) {
+            this.pullRequest = number;
+            this.pullRequestUrl = url == null || url.isEmpty() ? null : url;
+            return this;
+        }
+
+        /** Sets the judged head commit. */
+        public Builder headSha(String sha) {
+            this.headSha = sha;
+            return this;
+        }
+
+        /** Sets the merge commit. */
+        public Builder mergeCommitSha(String sha) {
+            this.mergeCommitSha = sha;
+            return this;
+        }
+
+        /** Sets the revision that served before. */
+        public Builder previousRevision(String revision) {
+            this.previousRevision = revision;
+            return this;
+        }
+
+        /** Sets the new revision. */
+        public Builder newRevision(String revision) {
+            this.newRevision = revision;
+            return this;
+        }
+
+        /** Sets the approvers. */
+        public Builder approvers(List<String> approvers) {
+            this.approvers = List.copyOf(approvers);
+            return this;
+        }
+
+        /** Adds gate verdicts. */
+        public Builder gates(List<GateResult> results) {
+            gates.addAll(results);
+            return this;
+        }
+
+        /** Sets the deploy run as last seen. */
+        public Builder deployRun(DeployRun run) {
+            this.deployRun = run;
+            return this;
+        }
+
+        /** Adds a smoke check. */
+        public Builder smoke(SmokeResult result) {
+            smokeChecks.add(result);
+            return this;
+        }
+
+        /** Adds a traffic change. */
+        public Builder traffic(TrafficChange change) {
+            trafficChanges.add(change);
+            return this;
+        }
+
+        /** Adds a verdict. */
+        public Builder verdict(TriggerVerdict verdict) {
+            verdicts.add(verdict);
+            return this;
+        }
+
+        /** Adds a timeline point. */
+        public Builder timeline(TimelinePoint point) {
+            timeline.add(point);
+            return this;
+        }
+
+        /** Sets the rollback details. */
+        public Builder rollback(RollbackDetails details) {
+            this.rollback = details;
+            return this;
+        }
+
+        /** Marks the release as carrying a database migration. */
+        public Builder databaseMigration(boolean migration) {
+            this.databaseMigration = migration;
+            return this;
+        }
+
+        /** Adds a note. */
+        public Builder note(String note) {
+            notes.add(note);
+            return this;
+        }
+
+        /** The outcome so far. */
+        public ReleaseOutcome outcome() {
+            return outcome;
+        }
+
+        /** A snapshot of the record so far. */
+        public ReleaseRecord build() {
+            return new ReleaseRecord(SCHEMA_VERSION, releaseId, app, kind, outcome, startedAt,
+                    Optional.ofNullable(finishedAt), Optional.ofNullable(pullRequest),
+                    Optional.ofNullable(pullRequestUrl), Optional.ofNullable(headSha),
+                    Optional.ofNullable(mergeCommitSha), Optional.ofNullable(previousRevision),
+                    Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
+                    trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes);
+        }
+    }
+}

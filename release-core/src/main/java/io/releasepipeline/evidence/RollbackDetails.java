@@ -1,0 +1,39 @@
+package io.releasepipeline.evidence;
+
+import io.releasepipeline.health.SmokeResult;
+import io.releasepipeline.trigger.TriggerVerdict;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a rollback did.
+ *
+ * @param reason why it was started, in words
+ * @param trigger the trigger verdict that started it, when a trigger did
+ * @param fromRevision the revision that was serving (the failed one), when known
+ * @param toRevision the revision traffic went back to
+ * @param startedAt when it started
+ * @param finishedAt when it finished
+ * @param succeeded whether traffic is on {@code toRevision} and its smoke check passed
+ * @param smoke the smoke check of {@code toRevision} after the shift, when one ran
+ * @param migrationWarning set when the release carried a database migration that must be rolled back by hand
+ * @param detail what went wrong, when it failed
+ */
+public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
+        String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
+        Optional<String> migrationWarning, Optional<String> detail) {
+
+    /** Validates. */
+    public RollbackDetails {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(toRevision, "toRevision");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(finishedAt, "finishedAt");
+        trigger = trigger == null ? Optional.empty() : trigger;
+        fromRevision = fromRevision == null ? Optional.empty() : fromRevision;
+        smoke = smoke == null ? Optional.empty() : smoke;
+        migrationWarning = migrationWarning == null ? Optional.empty() : migrationWarning;
+        detail = detail == null ? Optional.empty() : detail;
+    }
+}

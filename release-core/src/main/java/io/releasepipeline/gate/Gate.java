@@ -1,0 +1,34 @@
+package io.releasepipeline.gate;
+
+/**
+ * One item of the pre-promotion checklist. Gates only read; they never change anything. A gate may throw
+ * {@link io.releasepipeline.ProviderException} when a read fails: the engine reports it as
+ * {@link GateStatus#ERROR} and still evaluates every other gate. Implementations must be thread-safe (one gate
+ * instance serves every release of a pipeline).
+ */
+@FunctionalInterface
+public interface Gate {
+
+    /** Judges the change. Never null. */
+    GateResult evaluate(GateContext context);
+
+    /** The gate's name in results and evidence. Defaults to the class's simple name. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** A gate with a name, from a lambda. */
+    static Gate named(String name, java.util.function.Function<GateContext, GateResult> check) {
+        return new Gate() {
+            @Override
+            public GateResult evaluate(GateContext context) {
+                return check.apply(context);
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
+    }
+}

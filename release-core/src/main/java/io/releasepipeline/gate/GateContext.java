@@ -1,0 +1,40 @@
+package io.releasepipeline.gate;
+
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.CheckResult;
+import io.releasepipeline.spi.Incident;
+import io.releasepipeline.spi.PullRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a gate may look at. Every read goes through the engine's providers with their retry and circuit breaker
+ * policy; a read that fails is thrown as {@link io.releasepipeline.ProviderException}, which the engine turns into
+ * an {@link GateStatus#ERROR} verdict for that gate alone. Reads are cached for the duration of one gate
+ * evaluation round, so gates may call them freely. Not thread-safe; used by one evaluation at a time.
+ */
+public interface GateContext {
+
+    /** The app being released. */
+    String app();
+
+    /** The current time, from the pipeline's clock. */
+    Instant now();
+
+    /** The pull request under review. */
+    PullRequest pullRequest();
+
+    /** The reviewers' latest verdicts; restricted to the head commit when {@code headOnly}. */
+    Approvals approvals(boolean headOnly);
+
+    /** The checks reported on the pull request's head commit. */
+    List<CheckResult> checks();
+
+    /** Open incidents of the given severities. */
+    List<Incident> openIncidents(Set<String> severities);
+
+    /** The app's most recent release records, newest first. */
+    List<ReleaseRecord> recentReleases();
+}

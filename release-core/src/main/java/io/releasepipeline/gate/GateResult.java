@@ -1,0 +1,45 @@
+package io.releasepipeline.gate;
+
+import java.util.Objects;
+
+/**
+ * One gate's verdict with a reason a person can act on.
+ *
+ * @param gate the gate's name
+ * @param status pass, fail or error
+ * @param reason why, with the numbers and names involved
+ */
+public record GateResult(String gate, GateStatus status, String reason) {
+
+    /** Validates. */
+    public GateResult {
+        Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** A passing verdict. */
+    public static GateResult pass(String gate, String reason) {
+        return new GateResult(gate, GateStatus.PASS, reason);
+    }
+
+    /** A failing verdict. */
+    public static GateResult fail(String gate, String reason) {
+        return new GateResult(gate, GateStatus.FAIL, reason);
+    }
+
+    /** The gate could not decide. */
+    public static GateResult error(String gate, String reason) {
+        return new GateResult(gate, GateStatus.ERROR, reason);
+    }
+
+    /** True when the gate passed. */
+    public boolean passed() {
+        return status == GateStatus.PASS;
+    }
+
+    @Override
+    public String toString() {
+        return status + " " + gate + ": " + reason;
+    }
+}

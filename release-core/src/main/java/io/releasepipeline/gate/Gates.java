@@ -1,0 +1,86 @@
+package io.releasepipeline.gate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The runbook's pre-promotion checklist as gates, with the runbook's numbers as defaults.
+ *
+ * <pre>{@code
+ * .gates(Gates.runbookDefaults())
+ * .gates(List.of(Gates.requiredChecks("build", "tests"), Gates.minimumApprovals(2), myGate))
+ * }</pre>
+ */
+public final class Gates {
+
+    /** Checks that must pass: "All CI checks pass (lint, typecheck, tests, contract governance)". */
+    public static final List<String> DEFAULT_REQUIRED_CHECKS = List.of("lint", "typecheck", "tests",
+            "contract-governance");
+
+    /** "No open SEV-1 or SEV-2 incidents". */
+    public static final Set<String> DEFAULT_BLOCKING_SEVERITIES = Set.of("SEV-1", "SEV-2");
+
+    /** "Previous release has been stable for >= 1 hour". */
+    public static final Duration DEFAULT_STABLE_FOR = Duration.ofHours(1);
+
+    /** "PR has at least one approval". */
+    public static final int DEFAULT_MINIMUM_APPROVALS = 1;
+
+    private Gates() {
+    }
+
+    /**
+     * The five checklist gates with the runbook's numbers: required checks, no blocking incident, previous
+     * release stable, approvals, breaking changes documented.
+     */
+    public static List<Gate> runbookDefaults() {
+        return List.of(
+                requiredChecks(DEFAULT_REQUIRED_CHECKS),
+                noOpenIncidents(DEFAULT_BLOCKING_SEVERITIES),
+                previousReleaseStable(DEFAULT_STABLE_FOR),
+                minimumApprovals(DEFAULT_MINIMUM_APPROVALS),
+                breakingChangesDocumented());
+    }
+
+    /** Every named check has completed with success on the pull request's head commit. */
+    public static Gate requiredChecks(String... names) {
+        return requiredChecks(List.of(names));
+    }
+
+    /** Every named check has completed with success on the pull request's head commit. */
+    public static Gate requiredChecks(List<String> names) {
+        return new RequiredChecksGate(names);
+    }
+
+    /** No incident of the given severities is open. */
+    public static Gate noOpenIncidents(Set<String> severities) {
+        return new NoOpenIncidentsGate(severities);
+    }
+
+    /**
+     * The app's previous release finished (was not rolled back) at least {@code stableFor} ago, and no rollback
+     * happened since. The first release of an app passes.
+     */
+    public static Gate previousReleaseStable(Duration stableFor) {
+        return new PreviousReleaseStableGate(stableFor);
+    }
+
+    /** At least {@code count} reviewers approve, and nobody's latest verdict requests changes. */
+    public static Gate minimumApprovals(int count) {
+        return new ApprovalsGate(count, false);
+    }
+
+    /** As {@link #minimumApprovals(int)}, counting only reviews on the head commit. */
+    public static Gate minimumApprovalsOnHead(int count) {
+        return new ApprovalsGate(count, true);
+    }
+
+    /**
+     * The pull request's description has a "Breaking changes" section that lists them or says none. See
+     * {@link BreakingChangesGate} for the exact rule.
+     */
+    public static Gate breakingChangesDocumented() {
+        return new BreakingChangesGate();
+    }
+}

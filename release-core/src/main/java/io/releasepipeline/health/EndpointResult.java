@@ -1,0 +1,47 @@
+package io.releasepipeline.health;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One endpoint's smoke result.
+ *
+ * @param endpoint the endpoint's name or path
+ * @param passed whether it answered as expected within the latency SLO
+ * @param status the HTTP status it answered, if it answered
+ * @param medianLatency the median warm latency, if measured
+ * @param p95Latency the 95th percentile warm latency, if measured
+ * @param error what went wrong, if anything
+ */
+public record EndpointResult(String endpoint, boolean passed, Optional<Integer> status,
+        Optional<Duration> medianLatency, Optional<Duration> p95Latency, Optional<String> error) {
+
+    /** Validates. */
+    public EndpointResult {
+        Objects.requireNonNull(endpoint, "endpoint");
+        status = status == null ? Optional.empty() : status;
+        medianLatency = medianLatency == null ? Optional.empty() : medianLatency;
+        p95Latency = p95Latency == null ? Optional.empty() : p95Latency;
+        error = error == null ? Optional.empty() : error;
+    }
+
+    /** A passing endpoint with a status and warm latencies. */
+    public static EndpointResult ok(String endpoint, int status, Duration median, Duration p95) {
+        return new EndpointResult(endpoint, true, Optional.of(status), Optional.of(median), Optional.of(p95),
+                Optional.empty());
+    }
+
+    /** A failing endpoint. */
+    public static EndpointResult failed(String endpoint, Optional<Integer> status, String error) {
+        return new EndpointResult(endpoint, false, status, Optional.empty(), Optional.empty(), Optional.of(error));
+    }
+
+    @Override
+    public String toString() {
+        return (passed ? "PASS " : "FAIL ") + endpoint + status.map(s -> " " + s).orElse("")
+                + medianLatency.map(d -> " median " + d.toMillis() + "ms").orElse("")
+                + p95Latency.map(d -> " p95 " + d.toMillis() + "ms").orElse("")
+                + error.map(e -> " (" + e + ")").orElse("");
+    }
+}

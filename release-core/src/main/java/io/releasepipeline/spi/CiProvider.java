@@ -1,0 +1,70 @@
+package io.releasepipeline.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The CI system and code host (GitHub): pull requests, reviews, checks, the merge, the deploy run, comments and
+ * deployment records. One instance serves one repository.
+ *
+ * <p>Contract for every method: implementations are thread-safe; calls block on I/O; failures are thrown as
+ * {@link io.releasepipeline.ProviderException} ({@code isTransient()} for timeouts, rate limits and server
+ * errors). The engine polls (pull request mergeability, the deploy run) on its own clock; providers answer one
+ * read per call.
+ */
+public interface CiProvider extends Provider {
+
+    /** The repository, e.g. {@code org/trade-nexus}, for messages and evidence. */
+    String repository();
+
+    /**
+     * The pull request. Read-only, idempotent.
+     *
+     * @throws io.releasepipeline.ProviderException if it does not exist or the call fails
+     */
+    PullRequest pullRequest(int number);
+
+    /**
+     * The reviewers' latest verdicts. When {@code headSha} is present, only reviews on that commit count.
+     * Read-only, idempotent.
+     */
+    Approvals approvals(int number, Optional<String> headSha);
+
+    /** Every check reported on a commit (check runs and legacy statuses), by name. Read-only, idempotent. */
+    List<CheckResult> checks(String commitSha);
+
+    /**
+     * Merges the pull request, pinned to {@code expectedHeadSha} (compare-and-swap: if the head moved, nothing is
+     * merged). Idempotent: if the pull request is already merged at that head, returns its merge commit.
+     *
+     * @return the merge commit's sha
+     * @throws MergeRefusedException if the pull request is not mergeable or its head changed
+     */
+    String merge(int number, String expectedHeadSha);
+
+    /**
+     * The deploy workflow's run for a commit, if it has started. Read-only, idempotent; the engine polls it.
+     */
+    Optional<DeployRun> findDeployRun(String commitSha);
+
+    /** The current state of a deploy run. Read-only, idempotent. */
+    DeployRun deployRun(String runId);
+
+    /**
+     * Posts a comment on the pull request (the incident note). Not idempotent: the engine does not retry it.
+     */
+    void comment(int number, String body);
+
+    /**
+     * Creates a deployment record of {@code commitSha} to {@code environment}, so the release shows in the CI
+     * system's UI. Returns its id. Not idempotent.
+     */
+    String createDeployment(String commitSha, String environment, String description);
+
+    /**
+     * Records a status on a deployment created by {@link #createDeployment}. {@code description} is at most 140
+     * characters; links may be empty.
+     */
+    void recordDeploymentStatus(String deploymentId, DeploymentState state, String description,
+            Optional<String> environmentUrl, Optional<String> logUrl);
+}

@@ -1,0 +1,59 @@
+package io.releasepipeline.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cloud platform that runs the app's revisions (Azure Container Apps, a local router in the demo, a fake in
+ * tests). One instance serves one app.
+ *
+ * <p>Contract for every method: implementations are thread-safe; calls block on I/O and return when the platform
+ * has answered (long-running operations are awaited to completion); failures are thrown as
+ * {@link io.releasepipeline.ProviderException} with {@code isTransient()} set for timeouts, throttling and server
+ * errors. Providers do not wait for revisions to become ready: the engine polls {@link #revision(String)} on its
+ * injected clock, so waits stay in virtual time in tests.
+ */
+public interface PlatformProvider extends Provider {
+
+    /** The app's name, as used in evidence file names and messages. */
+    String appName();
+
+    /**
+     * Every revision of the app, active or not, in any order, following all pages. Read-only, idempotent.
+     */
+    List<Revision> listRevisions();
+
+    /**
+     * One revision, or empty if the platform does not know it (e.g. a 404). Read-only, idempotent.
+     */
+    Optional<Revision> revision(String name);
+
+    /**
+     * The app's revision mode and current traffic split. Entries the platform expresses indirectly (Azure's
+     * {@code latestRevision: true}) are resolved to revision names. Read-only, idempotent.
+     */
+    AppTraffic traffic();
+
+    /**
+     * Activates a revision so that it can receive traffic. Idempotent: activating an active revision succeeds.
+     *
+     * @throws io.releasepipeline.ProviderException if the revision does not exist or the call fails
+     */
+    void activate(String revision);
+
+    /**
+     * Deactivates a revision. Idempotent. Callers never deactivate a revision that has traffic.
+     *
+     * @throws io.releasepipeline.ProviderException if the revision does not exist or the call fails
+     */
+    void deactivate(String revision);
+
+    /**
+     * Replaces the whole traffic split with {@code weights}. Idempotent: sending the split that is already in
+     * place succeeds. Every named revision must be active. On return the platform has accepted the split; if the
+     * call fails, the split in place is whatever {@link #traffic()} then reports (the engine reads it back).
+     *
+     * @throws io.releasepipeline.ProviderException if the platform refuses (e.g. single revision mode) or fails
+     */
+    void setTraffic(TrafficWeights weights);
+}

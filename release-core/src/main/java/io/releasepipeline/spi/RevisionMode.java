@@ -1,0 +1,7 @@
+package io.releasepipeline.spi;
+
+/**
+ * How many revisions of an app can be active at once. In {@code SINGLE} mode a new revision takes all traffic by
+ * itself and weights cannot be split; weighted rollback and canary steps need {@code MULTIPLE}.
+ */
+public enum RevisionMode { SINGLE, MULTIPLE }

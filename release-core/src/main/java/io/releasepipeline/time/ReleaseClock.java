@@ -1,0 +1,68 @@
+package io.releasepipeline.time;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * The one source of time for a release: every timestamp the engine records and every wait it makes goes
+ * through this interface, so that the test kit's virtual clock can run an hour-long release in milliseconds.
+ *
+ * <p>Implementations must be thread-safe. {@link #sleep(Duration)} may return early (for instance when a
+ * manual rollback is requested through {@link #wakeUp()}); callers always re-check {@link #now()} and their
+ * own conditions after it returns.
+ */
+public interface ReleaseClock {
+
+    /** The current instant. Never null. */
+    Instant now();
+
+    /**
+     * Waits for at most {@code duration}, possibly less. A virtual clock advances its time instead of waiting.
+     *
+     * @throws IllegalArgumentException if the duration is negative
+     * @throws io.releasepipeline.ReleaseInterruptedException if the calling thread is interrupted
+     */
+    void sleep(Duration duration);
+
+    /**
+     * Makes every thread currently in {@link #sleep(Duration)} on this clock return early. Used by the manual
+     * rollback trigger so that a release observing for ten minutes reacts at once. Thread-safe, never blocks.
+     */
+    void wakeUp();
+
+    /** Waits until {@code deadline}, or returns at once if it has passed; may return early like {@link #sleep}. */
+    default void sleepUntil(Instant deadline) {
+        Duration left = Duration.between(now(), deadline);
+        if (!left.isNegative() && !left.isZero()) {
+            sleep(left);
+        }
+    }
+
+    /** A {@link java.time.Clock} view of this clock, in UTC, for libraries that take one. */
+    default Clock asJavaClock() {
+        ReleaseClock self = this;
+        return new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException("a release clock is always UTC");
+            }
+
+            @Override
+            public Instant instant() {
+                return self.now();
+            }
+        };
+    }
+
+    /** The wall clock; sleeps really wait. */
+    static ReleaseClock system() {
+        return new SystemReleaseClock();
+    }
+}

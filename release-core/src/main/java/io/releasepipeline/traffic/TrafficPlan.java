@@ -1,0 +1,110 @@
+package io.releasepipeline.traffic;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How traffic moves to the new revision: a list of weighted steps, each followed by a smoke check and an
+ * observation. The runbook's default is one step to 100%; a canary 10 -> 50 -> 100 is configuration, not a
+ * redesign. Immutable.
+ */
+public final class TrafficPlan {
+
+    /** How long each intermediate canary step is observed by default: one error-rate window. */
+    public static final Duration DEFAULT_CANARY_STEP_PAUSE = Duration.ofMinutes(5);
+
+    private final List<Integer> weights;
+    private final Duration stepPause;
+
+    private TrafficPlan(List<Integer> weights, Duration stepPause) {
+        this.weights = List.copyOf(weights);
+        this.stepPause = stepPause;
+    }
+
+    /** The runbook's plan: all traffic to the new revision at once. */
+    public static TrafficPlan immediate() {
+        return new TrafficPlan(List.of(100), DEFAULT_CANARY_STEP_PAUSE);
+    }
+
+    /** A canary: e.g. {@code canary(10, 50, 100)}. The last weight must be 100; each step observed 5 minutes. */
+    public static TrafficPlan canary(int... weights) {
+        List<Integer> list = new ArrayList<>();
+        for (int w : weights) {
+            list.add(w);
+        }
+        return new TrafficPlan(list, DEFAULT_CANARY_STEP_PAUSE);
+    }
+
+    /** The same weights, observing each intermediate step for {@code pause}. */
+    public TrafficPlan withStepPause(Duration pause) {
+        return new TrafficPlan(weights, Objects.requireNonNull(pause, "pause"));
+    }
+
+    /** The weights, in order. */
+    public List<Integer> weights() {
+        return weights;
+    }
+
+    /** How long each intermediate step is observed. */
+    public Duration stepPause() {
+        return stepPause;
+    }
+
+    /** True when the plan splits traffic at some step (needs a platform in multiple revision mode). */
+    public boolean splitsTraffic() {
+        return weights.stream().anyMatch(w -> w < 100);
+    }
+
+    /** The steps, the last observed for {@code observationWindow}. */
+    public List<TrafficStep> steps(Duration observationWindow) {
+        List<TrafficStep> steps = new ArrayList<>();
+        for (int i = 0; i < weights.size(); i++) {
+            boolean last = i == weights.size() - 1;
+            steps.add(new TrafficStep(weights.get(i), last ? observationWindow : stepPause));
+        }
+        return List.copyOf(steps);
+    }
+
+    /** Every problem with this plan, each as {@code path: problem}; empty when valid. */
+    public List<String> problems(String path) {
+        List<String> p = new ArrayList<>();
+        if (weights.isEmpty()) {
+            p.add(path + ": needs at least one step; use TrafficPlan.immediate() for the runbook's single step to 100");
+            return p;
+        }
+        int previous = 0;
+        for (int i = 0; i < weights.size(); i++) {
+            int w = weights.get(i);
+            if (w < 1 || w > 100) {
+                p.add(path + ".steps[" + i + "]: weight must be 1..100, got " + w);
+            } else if (w <= previous) {
+                p.add(path + ".steps[" + i + "]: weights must increase, got " + w + " after " + previous);
+            }
+            previous = Math.max(previous, w);
+        }
+        if (weights.get(weights.size() - 1) != 100) {
+            p.add(path + ": the last step must be 100, got " + weights.get(weights.size() - 1));
+        }
+        if (stepPause.isNegative() || stepPause.isZero()) {
+            p.add(path + ".stepPause: must be positive, got " + stepPause);
+        }
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrafficPlan t && t.weights.equals(weights) && t.stepPause.equals(stepPause);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(weights, stepPause);
+    }
+
+    @Override
+    public String toString() {
+        return "TrafficPlan" + weights + (splitsTraffic() ? " pause " + stepPause : "");
+    }
+}

@@ -1,0 +1,49 @@
+package io.releasepipeline.trigger;
+
+import io.releasepipeline.internal.Format;
+import io.releasepipeline.spi.ErrorRateReading;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Fires when the new revision's 5xx fraction over a trailing window exceeds a threshold ("more than 5% 5xx in 5
+ * minutes"), given at least a minimum number of requests; fewer requests are {@link TriggerState#NO_DATA}.
+ * Immutable.
+ *
+ * @param threshold the 5xx fraction above which it fires, in (0, 1)
+ * @param window the trailing window the rate is read over
+ * @param minimumRequests fewer requests than this in the window is no data
+ * @param noDataPolicy what no data means when a step's observation ends
+ * @param holdLimit how much longer a step is observed under {@link NoDataPolicy#HOLD}
+ */
+public record ErrorRateTrigger(double threshold, Duration window, long minimumRequests, NoDataPolicy noDataPolicy,
+        Duration holdLimit) implements RollbackTrigger {
+
+    /** The name in verdicts and evidence. */
+    public static final String NAME = "error-rate";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TriggerVerdict evaluate(Observations observations, Instant now) {
+        String limit = "threshold " + Format.percent(threshold);
+        return observations.latestErrorRate().map(reading -> {
+            if (reading instanceof ErrorRateReading.Measured m) {
+                String numbers = "5xx " + Format.percent(m.rate()) + " over " + Format.duration(window) + " of "
+                        + Format.count(m.requests()) + " request" + (m.requests() == 1 ? "" : "s");
+                if (m.requests() < minimumRequests) {
+                    return new TriggerVerdict(NAME, TriggerState.NO_DATA, numbers + "; fewer than the "
+                            + Format.count(minimumRequests) + " requests needed to judge", now);
+                }
+                TriggerState state = m.rate() > threshold ? TriggerState.FIRING : TriggerState.OK;
+                return new TriggerVerdict(NAME, state, numbers + "; " + limit, now);
+            }
+            ErrorRateReading.NoData nd = (ErrorRateReading.NoData) reading;
+            return new TriggerVerdict(NAME, TriggerState.NO_DATA, "no data over " + Format.duration(window) + ": "
+                    + nd.reason(), now);
+        }).orElseGet(() -> new TriggerVerdict(NAME, TriggerState.NO_DATA, "no error-rate reading yet", now));
+    }
+}

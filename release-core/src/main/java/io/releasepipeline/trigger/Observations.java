@@ -1,0 +1,57 @@
+package io.releasepipeline.trigger;
+
+import io.releasepipeline.spi.ErrorRateReading;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the engine has observed of the new revision during one traffic step: health probes, smoke checks and the
+ * latest error-rate reading. Rollback triggers judge it. Not thread-safe; owned by one release's observation.
+ */
+public final class Observations {
+
+    private final String revision;
+    private final Instant start;
+    private final SignalTrack health;
+    private final SignalTrack smoke;
+    private ErrorRateReading latestErrorRate;
+
+    /** Starts observing {@code revision} at {@code start}. */
+    public Observations(String revision, Instant start) {
+        this.revision = Objects.requireNonNull(revision, "revision");
+        this.start = Objects.requireNonNull(start, "start");
+        this.health = new SignalTrack(start);
+        this.smoke = new SignalTrack(start);
+    }
+
+    /** The revision observed. */
+    public String revision() {
+        return revision;
+    }
+
+    /** When this step's observation started. */
+    public Instant start() {
+        return start;
+    }
+
+    /** Health probe results. */
+    public SignalTrack health() {
+        return health;
+    }
+
+    /** Smoke check results. */
+    public SignalTrack smoke() {
+        return smoke;
+    }
+
+    /** The latest error-rate reading, if one was taken. */
+    public Optional<ErrorRateReading> latestErrorRate() {
+        return Optional.ofNullable(latestErrorRate);
+    }
+
+    /** Records an error-rate reading. */
+    public void recordErrorRate(ErrorRateReading reading) {
+        this.latestErrorRate = Objects.requireNonNull(reading, "reading");
+    }
+}

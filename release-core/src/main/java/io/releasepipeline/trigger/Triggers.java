@@ -1,0 +1,287 @@
+package io.releasepipeline.trigger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The rollback triggers watched during observation, and how often their signals are sampled. Immutable; the
+ * defaults are the runbook's "Rollback Trigger Criteria". The fourth runbook trigger, "critical functionality
+ * broken", is the manual one: {@code ReleasePipeline.requestRollback(reason)}, always armed.
+ *
+ * <pre>{@code
+ * Triggers.runbookDefaults()
+ * Triggers.builder().errorRateAbove(0.02, Duration.ofMinutes(5)).minimumRequests(500).build()
+ * }</pre>
+ */
+public final class Triggers {
+
+    /** "Smoke check failure: fails for > 2 minutes". */
+    public static final Duration DEFAULT_SMOKE_FAILING_FOR = Duration.ofMinutes(2);
+    /** "Health endpoint down: > 30 seconds continuous". */
+    public static final Duration DEFAULT_HEALTH_DOWN_FOR = Duration.ofSeconds(30);
+    /** "Elevated error rate: > 5% 5xx in 5 minutes". */
+    public static final double DEFAULT_ERROR_RATE_THRESHOLD = 0.05;
+    /** The error rate's trailing window. */
+    public static final Duration DEFAULT_ERROR_RATE_WINDOW = Duration.ofMinutes(5);
+    /** Fewer requests than this in the window is too little traffic to judge a 5% threshold. */
+    public static final long DEFAULT_MINIMUM_REQUESTS = 100;
+    /** Too little traffic keeps the step observed a while longer; see {@link NoDataPolicy#HOLD}. */
+    public static final NoDataPolicy DEFAULT_NO_DATA_POLICY = NoDataPolicy.HOLD;
+    /** How much longer a step is held for error-rate data: one more window. */
+    public static final Duration DEFAULT_HOLD_LIMIT = DEFAULT_ERROR_RATE_WINDOW;
+    /**
+     * One health probe a second: the "down" estimate errs by at most one interval, so one second resolves the
+     * runbook's 30 s threshold to the second (29 s of downtime never fires, 31 s always does).
+     */
+    public static final Duration DEFAULT_HEALTH_PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** One smoke check every 15 s: a 2-minute failure is detected within 2m15s. */
+    public static final Duration DEFAULT_SMOKE_INTERVAL = Duration.ofSeconds(15);
+    /** Azure Monitor's metric grain is one minute; reading more often sees nothing new. */
+    public static final Duration DEFAULT_ERROR_RATE_INTERVAL = Duration.ofMinutes(1);
+
+    private final Duration smokeFailingFor;
+    private final Duration healthDownFor;
+    private final ErrorRateTrigger errorRate;
+    private final List<RollbackTrigger> custom;
+    private final Duration healthProbeInterval;
+    private final Duration smokeInterval;
+    private final Duration errorRateInterval;
+
+    private Triggers(Builder b) {
+        this.smokeFailingFor = b.smokeFailingFor;
+        this.healthDownFor = b.healthDownFor;
+        this.errorRate = b.errorRateThreshold == null ? null
+                : new ErrorRateTrigger(b.errorRateThreshold, b.errorRateWindow, b.minimumRequests, b.noDataPolicy,
+                        b.holdLimit);
+        this.custom = List.copyOf(b.custom);
+        this.healthProbeInterval = b.healthProbeInterval;
+        this.smokeInterval = b.smokeInterval;
+        this.errorRateInterval = b.errorRateInterval;
+    }
+
+    /** The runbook's three automatic triggers with its numbers. */
+    public static Triggers runbookDefaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the runbook's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from {@code base}. */
+    public static Builder from(Triggers base) {
+        Builder b = new Builder();
+        b.smokeFailingFor = base.smokeFailingFor;
+        b.healthDownFor = base.healthDownFor;
+        if (base.errorRate == null) {
+            b.errorRateThreshold = null;
+        } else {
+            b.errorRateThreshold = base.errorRate.threshold();
+            b.errorRateWindow = base.errorRate.window();
+            b.minimumRequests = base.errorRate.minimumRequests();
+            b.noDataPolicy = base.errorRate.noDataPolicy();
+            b.holdLimit = base.errorRate.holdLimit();
+        }
+        b.custom.addAll(base.custom);
+        b.healthProbeInterval = base.healthProbeInterval;
+        b.smokeInterval = base.smokeInterval;
+        b.errorRateInterval = base.errorRateInterval;
+        return b;
+    }
+
+    /** The smoke trigger's threshold, if armed. */
+    public Optional<Duration> smokeFailingFor() {
+        return Optional.ofNullable(smokeFailingFor);
+    }
+
+    /** The health trigger's threshold, if armed. */
+    public Optional<Duration> healthDownFor() {
+        return Optional.ofNullable(healthDownFor);
+    }
+
+    /** The error-rate trigger, if armed. */
+    public Optional<ErrorRateTrigger> errorRate() {
+        return Optional.ofNullable(errorRate);
+    }
+
+    /** Custom triggers. */
+    public List<RollbackTrigger> custom() {
+        return custom;
+    }
+
+    /** Interval between health probes. */
+    public Duration healthProbeInterval() {
+        return healthProbeInterval;
+    }
+
+    /** Interval between smoke checks during observation. */
+    public Duration smokeInterval() {
+        return smokeInterval;
+    }
+
+    /** Interval between error-rate readings. */
+    public Duration errorRateInterval() {
+        return errorRateInterval;
+    }
+
+    /** Every armed trigger, built-in first. */
+    public List<RollbackTrigger> all() {
+        List<RollbackTrigger> all = new ArrayList<>();
+        if (smokeFailingFor != null) {
+            all.add(new ContinuousFailureTrigger("smoke-check", "smoke check", smokeFailingFor, Observations::smoke));
+        }
+        if (healthDownFor != null) {
+            all.add(new ContinuousFailureTrigger("health-endpoint", "health endpoint", healthDownFor,
+                    Observations::health));
+        }
+        if (errorRate != null) {
+            all.add(errorRate);
+        }
+        all.addAll(custom);
+        return List.copyOf(all);
+    }
+
+    /** Every problem with these settings, each as {@code path: problem}; empty when valid. */
+    public List<String> problems(String path) {
+        List<String> p = new ArrayList<>();
+        positive(p, path + ".smokeFailingFor", smokeFailingFor);
+        positive(p, path + ".healthDownFor", healthDownFor);
+        positive(p, path + ".healthProbeInterval", healthProbeInterval);
+        positive(p, path + ".smokeInterval", smokeInterval);
+        positive(p, path + ".errorRateInterval", errorRateInterval);
+        if (errorRate != null) {
+            if (!(errorRate.threshold() > 0 && errorRate.threshold() < 1)) {
+                p.add(path + ".errorRate.threshold: must be between 0 and 1 (a fraction: 0.05 is 5%), got "
+                        + errorRate.threshold());
+            }
+            positive(p, path + ".errorRate.window", errorRate.window());
+            if (errorRate.minimumRequests() < 1) {
+                p.add(path + ".errorRate.minimumRequests: must be at least 1, got " + errorRate.minimumRequests());
+            }
+            if (errorRate.holdLimit() == null || errorRate.holdLimit().isNegative()) {
+                p.add(path + ".errorRate.holdLimit: must be zero or positive, got " + errorRate.holdLimit());
+            }
+            if (errorRate.noDataPolicy() == null) {
+                p.add(path + ".errorRate.noDataPolicy: must be one of HOLD, FAIL, IGNORE");
+            }
+        }
+        return p;
+    }
+
+    private static void positive(List<String> p, String path, Duration d) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            p.add(path + ": must be positive, got " + d);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Triggers" + all().stream().map(RollbackTrigger::name).toList();
+    }
+
+    /** Builds {@link Triggers}; starts from the runbook's defaults. Not thread-safe. */
+    public static final class Builder {
+        private Duration smokeFailingFor = DEFAULT_SMOKE_FAILING_FOR;
+        private Duration healthDownFor = DEFAULT_HEALTH_DOWN_FOR;
+        private Double errorRateThreshold = DEFAULT_ERROR_RATE_THRESHOLD;
+        private Duration errorRateWindow = DEFAULT_ERROR_RATE_WINDOW;
+        private long minimumRequests = DEFAULT_MINIMUM_REQUESTS;
+        private NoDataPolicy noDataPolicy = DEFAULT_NO_DATA_POLICY;
+        private Duration holdLimit = DEFAULT_HOLD_LIMIT;
+        private final List<RollbackTrigger> custom = new ArrayList<>();
+        private Duration healthProbeInterval = DEFAULT_HEALTH_PROBE_INTERVAL;
+        private Duration smokeInterval = DEFAULT_SMOKE_INTERVAL;
+        private Duration errorRateInterval = DEFAULT_ERROR_RATE_INTERVAL;
+
+        private Builder() {
+        }
+
+        /** Roll back when the smoke check fails for longer than {@code threshold}. */
+        public Builder smokeFailingFor(Duration threshold) {
+            this.smokeFailingFor = Objects.requireNonNull(threshold, "threshold");
+            return this;
+        }
+
+        /** Disarms the smoke trigger (the post-shift smoke check still has to pass). */
+        public Builder withoutSmokeTrigger() {
+            this.smokeFailingFor = null;
+            return this;
+        }
+
+        /** Roll back when the health endpoint is down for longer than {@code threshold}. */
+        public Builder healthDownFor(Duration threshold) {
+            this.healthDownFor = Objects.requireNonNull(threshold, "threshold");
+            return this;
+        }
+
+        /** Disarms the health trigger. */
+        public Builder withoutHealthTrigger() {
+            this.healthDownFor = null;
+            return this;
+        }
+
+        /** Roll back when the 5xx fraction over {@code window} exceeds {@code threshold} (0.05 = 5%). */
+        public Builder errorRateAbove(double threshold, Duration window) {
+            this.errorRateThreshold = threshold;
+            this.errorRateWindow = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /** Fewer requests than this in the window is no data. */
+        public Builder minimumRequests(long minimumRequests) {
+            this.minimumRequests = minimumRequests;
+            return this;
+        }
+
+        /** What no data means when a step's observation ends. */
+        public Builder noDataPolicy(NoDataPolicy policy) {
+            this.noDataPolicy = policy;
+            return this;
+        }
+
+        /** How much longer a step is observed for data under {@link NoDataPolicy#HOLD}. */
+        public Builder holdLimit(Duration holdLimit) {
+            this.holdLimit = holdLimit;
+            return this;
+        }
+
+        /** Disarms the error-rate trigger. */
+        public Builder withoutErrorRateTrigger() {
+            this.errorRateThreshold = null;
+            return this;
+        }
+
+        /** Adds a custom trigger. */
+        public Builder add(RollbackTrigger trigger) {
+            custom.add(Objects.requireNonNull(trigger, "trigger"));
+            return this;
+        }
+
+        /** Interval between health probes. */
+        public Builder healthProbeInterval(Duration interval) {
+            this.healthProbeInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Interval between smoke checks during observation. */
+        public Builder smokeInterval(Duration interval) {
+            this.smokeInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Interval between error-rate readings. */
+        public Builder errorRateInterval(Duration interval) {
+            this.errorRateInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Builds; the pipeline's {@code build()} validates. */
+        public Triggers build() {
+            return new Triggers(this);
+        }
+    }
+}
