@@ -1,46 +1,121 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseConfig;
+import io.releasepipeline.ReleaseException;
+import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.spi.PullRequest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
-/** The runbook engine (being written). */
+/**
+ * The {@link ReleasePipeline} implementation: takes the app's release lock, runs a {@link Promotion} or a
+ * {@link StandaloneRollback}, releases the lock. Immutable apart from the release in flight. Not public API.
+ */
 public final class Engine implements ReleasePipeline {
 
-    private final ReleaseConfig config;
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
 
-    /** Creates the engine. */
+    private final ReleaseConfig config;
+    private final ProviderCalls calls;
+    private final Events events;
+    private final AtomicReference<ReleaseOps> inFlight = new AtomicReference<>();
+
+    /** Creates the engine from a validated configuration. */
     public Engine(ReleaseConfig config) {
         this.config = config;
+        this.calls = new ProviderCalls(config.providerPolicy(), config.clock());
+        this.events = new Events(config.listeners());
     }
 
     @Override
     public ReleaseResult promote(ReleaseRequest request) {
-        throw new UnsupportedOperationException("engine under construction");
+        String releaseId = request.releaseId().orElseGet(() -> "pr" + request.pullRequest() + "-"
+                + ID_TIME.format(config.clock().now()));
+        ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
+        return locked(ops, () -> new Promotion(ops, request).run());
     }
 
     @Override
     public List<GateResult> evaluateGates(ReleaseRequest request) {
-        throw new UnsupportedOperationException("engine under construction");
+        ReleaseOps ops = new ReleaseOps(config, calls, events, "gates-pr" + request.pullRequest());
+        PullRequest pr;
+        try {
+            pr = ops.ci("pullRequest(#" + request.pullRequest() + ")", c -> c.pullRequest(request.pullRequest()));
+        } catch (ProviderException e) {
+            return List.of(GateResult.error(Preconditions.PULL_REQUEST, "could not read pull request #"
+                    + request.pullRequest() + ": " + e.getMessage()));
+        }
+        List<GateResult> results = new ArrayList<>(Preconditions.evaluate(ops, pr, stable -> { }));
+        results.addAll(new GateRound(ops, pr).evaluate(config.gates()));
+        return List.copyOf(results);
     }
 
     @Override
     public RollbackResult rollback(RollbackRequest request) {
-        throw new UnsupportedOperationException("engine under construction");
+        String releaseId = "rollback-" + ID_TIME.format(config.clock().now());
+        ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
+        return locked(ops, () -> new StandaloneRollback(ops, request).run());
     }
 
     @Override
     public boolean requestRollback(String reason) {
-        return false;
+        ReleaseOps ops = inFlight.get();
+        if (ops == null) {
+            return false;
+        }
+        ops.requestStop(reason == null || reason.isBlank() ? "manual rollback requested" : reason);
+        return true;
     }
 
     @Override
     public ReleaseConfig config() {
         return config;
+    }
+
+    private <T> T locked(ReleaseOps ops, Supplier<T> body) {
+        String app = config.platform().appName();
+        Optional<ReleaseLock> holder = ops.evidence("tryLock(" + app + ")",
+                e -> e.tryLock(app, ops.releaseId, config.host(), config.clock().now()));
+        if (holder.isPresent()) {
+            ReleaseLock l = holder.get();
+            throw new ReleaseInProgressException(app, l.releaseId(), l.since(), l.host());
+        }
+        if (!inFlight.compareAndSet(null, ops)) {
+            unlockQuietly(ops, app);
+            throw new ReleaseException("this pipeline is already running release " + inFlight.get().releaseId
+                    + "; one release per app at a time");
+        }
+        try {
+            return body.get();
+        } finally {
+            inFlight.compareAndSet(ops, null);
+            unlockQuietly(ops, app);
+        }
+    }
+
+    private void unlockQuietly(ReleaseOps ops, String app) {
+        try {
+            ops.evidence("unlock(" + app + ")", e -> {
+                e.unlock(app, ops.releaseId);
+                return null;
+            });
+        } catch (ProviderException e) {
+            ops.warn("the release lock of " + app + " could not be released: " + e.getMessage()
+                    + "; break it explicitly once this process is gone");
+        }
     }
 }

@@ -1,0 +1,100 @@
+package io.releasepipeline.internal;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.RollbackResult;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.spi.DeploymentState;
+import java.util.Optional;
+
+/**
+ * The release's traces outside the platform: the evidence record, the CI system's deployment record, the incident
+ * note. A failure here never changes the release's outcome; it is reported as a warning.
+ */
+final class Evidence {
+
+    private final ReleaseOps ops;
+
+    Evidence(ReleaseOps ops) {
+        this.ops = ops;
+    }
+
+    Optional<String> write(ReleaseRecord record) {
+        try {
+            String location = ops.evidence("write(" + record.releaseId() + ")", e -> e.write(record));
+            ops.emit(new ReleaseEvent.EvidenceRecorded(ops.releaseId, ops.now(), location));
+            return Optional.of(location);
+        } catch (ProviderException e) {
+            ops.warn("the evidence record could not be written: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    Optional<String> createDeployment(String sha, String environment) {
+        try {
+            String id = ops.ciOnce("createDeployment(" + Promotion.shortSha(sha) + ")",
+                    c -> c.createDeployment(sha, environment, "release " + ops.releaseId));
+            deploymentStatus(Optional.of(id), DeploymentState.IN_PROGRESS, "release " + ops.releaseId
+                    + " in progress");
+            return Optional.of(id);
+        } catch (ProviderException e) {
+            ops.warn("no deployment record in " + ops.config.ci().providerName() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    void deploymentStatus(Optional<String> deploymentId, DeploymentState state, String description) {
+        deploymentId.ifPresent(id -> {
+            try {
+                ops.ciOnce("recordDeploymentStatus(" + id + ", " + state + ")", c -> {
+                    c.recordDeploymentStatus(id, state, Promotion.truncate(description), ops.config.environmentUrl(),
+                            Optional.empty());
+                    return null;
+                });
+            } catch (ProviderException e) {
+                ops.warn("deployment status " + state + " not recorded: " + e.getMessage());
+            }
+        });
+    }
+
+    void postIncidentNote(Optional<Integer> pullRequest, RollbackResult result, Optional<String> evidenceLocation) {
+        if (pullRequest.isEmpty()) {
+            return;
+        }
+        String body = incidentNote(result, evidenceLocation);
+        try {
+            ops.ciOnce("comment(#" + pullRequest.get() + ")", c -> {
+                c.comment(pullRequest.get(), body);
+                return null;
+            });
+        } catch (ProviderException e) {
+            ops.warn("the incident note was not posted on #" + pullRequest.get() + ": " + e.getMessage());
+        }
+    }
+
+    /** The runbook's "post incident note to the relevant GitHub PR/issue", written for the person reading it. */
+    String incidentNote(RollbackResult result, Optional<String> evidenceLocation) {
+        RollbackDetails d = result.details();
+        StringBuilder sb = new StringBuilder();
+        sb.append(d.succeeded() ? "### Release " + result.releaseId() + " was rolled back\n\n"
+                : "### ROLLBACK FAILED for release " + result.releaseId() + ": page the on-call engineer\n\n");
+        sb.append("**What happened:** ").append(d.reason()).append("\n\n");
+        d.trigger().ifPresent(t -> sb.append("**Trigger:** `").append(t.trigger()).append("` ").append(t.reason())
+                .append(" (at ").append(t.at()).append(")\n\n"));
+        if (d.succeeded()) {
+            sb.append("**Now serving:** `").append(d.toRevision()).append("` at 100% of traffic; its smoke check ")
+                    .append("passed.\n\n");
+        } else {
+            sb.append("**Traffic now:** ").append(result.trafficAfter().map(Object::toString)
+                    .orElse("could not be read")).append("\n\n**Why the rollback failed:** ")
+                    .append(d.detail().orElse("see the evidence")).append("\n\nFollow the runbook's manual rollback.\n\n");
+        }
+        d.fromRevision().ifPresent(f -> sb.append("**Failed revision:** `").append(f)
+                .append("` (kept, without traffic, for investigation)\n\n"));
+        d.migrationWarning().ifPresent(w -> sb.append("> [!WARNING]\n> ").append(w).append("\n\n"));
+        sb.append("**Evidence:** ").append(evidenceLocation.orElse("not written (see the release log)")).append("\n\n");
+        sb.append("Investigate the root cause before promoting again.");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,69 @@
+package io.releasepipeline.internal;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.spi.AppTraffic;
+import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.spi.RevisionMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What must hold before anything else is worth judging, reported alongside the gates: the pull request can be
+ * merged, and production is in a settled state the plan can start from.
+ */
+final class Preconditions {
+
+    static final String PULL_REQUEST = "pull-request";
+    static final String PLATFORM = "platform-settled";
+
+    private Preconditions() {
+    }
+
+    static List<GateResult> evaluate(ReleaseOps ops, PullRequest pr, Consumer<String> stable) {
+        List<GateResult> results = new ArrayList<>();
+        results.add(pullRequest(pr));
+        results.add(platform(ops, stable));
+        return results;
+    }
+
+    private static GateResult pullRequest(PullRequest pr) {
+        if (pr.state() != PullRequest.State.OPEN) {
+            return GateResult.fail(PULL_REQUEST, "pull request #" + pr.number() + " is " + pr.state().name()
+                    .toLowerCase() + "; only an open pull request can be promoted");
+        }
+        if (pr.draft()) {
+            return GateResult.fail(PULL_REQUEST, "pull request #" + pr.number() + " is a draft; mark it ready");
+        }
+        if (pr.mergeable().equals(Optional.of(false))) {
+            return GateResult.fail(PULL_REQUEST, "pull request #" + pr.number() + " cannot be merged (conflicts or "
+                    + "branch protection); update it");
+        }
+        return GateResult.pass(PULL_REQUEST, "pull request #" + pr.number() + " is open"
+                + (pr.mergeable().isPresent() ? " and mergeable" : "; mergeability still being computed")
+                + " at " + Promotion.shortSha(pr.headSha()));
+    }
+
+    private static GateResult platform(ReleaseOps ops, Consumer<String> stable) {
+        AppTraffic traffic;
+        try {
+            traffic = ops.platform("traffic()", p -> p.traffic());
+        } catch (ProviderException e) {
+            return GateResult.error(PLATFORM, "could not read the app's traffic: " + e.getMessage());
+        }
+        Optional<String> sole = traffic.weights().soleRevision();
+        if (sole.isEmpty()) {
+            return GateResult.fail(PLATFORM, "traffic is split (" + traffic.weights() + "): another release is in "
+                    + "flight or someone changed it by hand; settle it on one revision first");
+        }
+        stable.accept(sole.get());
+        if (ops.config.trafficPlan().splitsTraffic() && traffic.mode() == RevisionMode.SINGLE) {
+            return GateResult.fail(PLATFORM, "the traffic plan " + ops.config.trafficPlan().weights()
+                    + " splits traffic, which needs multiple revision mode; the app is in single mode");
+        }
+        return GateResult.pass(PLATFORM, sole.get() + " serves 100% (" + traffic.mode().name().toLowerCase()
+                + " revision mode)");
+    }
+}

@@ -1,0 +1,418 @@
+package io.releasepipeline.internal;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.RollbackResult;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.evidence.TimelinePoint;
+import io.releasepipeline.evidence.TrafficChange;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.health.SmokeTarget;
+import io.releasepipeline.spi.AppTraffic;
+import io.releasepipeline.spi.DeployRun;
+import io.releasepipeline.spi.DeploymentState;
+import io.releasepipeline.spi.MergeRefusedException;
+import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.spi.Revision;
+import io.releasepipeline.spi.RevisionMode;
+import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.traffic.TrafficStep;
+import io.releasepipeline.trigger.TriggerState;
+import io.releasepipeline.trigger.TriggerVerdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One promotion, start to end: the runbook as a state machine. Gates, merge, deploy run, new revision, each
+ * traffic step (shift, verify, observe), evidence; a rollback whenever a trigger fires or anything fails once
+ * traffic has left the stable revision. Not thread-safe; one thread runs one promotion.
+ */
+final class Promotion {
+
+    private static final Logger log = LoggerFactory.getLogger(Promotion.class);
+
+    private final ReleaseOps ops;
+    private final ReleaseRequest request;
+    private final ReleaseRecord.Builder record;
+    private final Evidence evidence;
+    private String stable;
+    private String newRevision;
+    private Optional<String> deploymentId = Optional.empty();
+    private PullRequest pullRequest;
+
+    Promotion(ReleaseOps ops, ReleaseRequest request) {
+        this.ops = ops;
+        this.request = request;
+        this.record = ReleaseRecord.builder(ops.releaseId, ops.app(), ReleaseRecord.Kind.PROMOTION, ops.now())
+                .databaseMigration(request.databaseMigration());
+        this.evidence = new Evidence(ops);
+    }
+
+    /** Stops this promotion at the next check: a rollback if traffic moved, an abort otherwise. */
+    void requestStop(String reason) {
+        ops.requestStop(reason);
+    }
+
+    ReleaseResult run() {
+        ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
+        log.info("release {}: promoting pull request #{} of {} to {}", ops.releaseId, request.pullRequest(),
+                ops.config.ci().repository(), ops.app());
+        if (!ops.journal("STARTED", Map.of("pullRequest", String.valueOf(request.pullRequest())))) {
+            record.note("the journal could not be written, so the release did not start (nothing was changed)");
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+        try {
+            return promote();
+        } catch (RuntimeException e) {
+            return recoverFromFailure(e);
+        }
+    }
+
+    private ReleaseResult promote() {
+        List<GateResult> gates = evaluateGates();
+        record.gates(gates);
+        List<GateResult> failed = gates.stream().filter(g -> !g.passed()).toList();
+        if (!failed.isEmpty()) {
+            record.note(failed.size() + " gate" + (failed.size() == 1 ? "" : "s")
+                    + " did not pass; nothing was merged or changed");
+            return finish(ReleaseOutcome.GATES_FAILED, Optional.empty());
+        }
+        Optional<String> stop = ops.stopRequested();
+        if (stop.isPresent()) {
+            record.note("stopped before the merge: " + stop.get() + "; nothing was changed");
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+
+        // Merge, pinned to the head the gates judged.
+        ops.journal("MERGING", Map.of("headSha", pullRequest.headSha()));
+        String mergeSha;
+        try {
+            mergeSha = ops.ci("merge(#" + pullRequest.number() + ")",
+                    c -> c.merge(pullRequest.number(), pullRequest.headSha()));
+        } catch (MergeRefusedException e) {
+            record.note("merge refused (" + e.reason() + "): " + e.getMessage() + "; nothing was changed");
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+        record.mergeCommitSha(mergeSha);
+        ops.emit(new ReleaseEvent.Merged(ops.releaseId, ops.now(), pullRequest.number(), mergeSha));
+        ops.journal("MERGED", Map.of("mergeSha", mergeSha));
+        deploymentId = evidence.createDeployment(mergeSha, request.environment());
+
+        // The deploy run builds the image and creates the new revision.
+        Optional<String> deployProblem = awaitDeployRun(mergeSha);
+        if (deployProblem.isPresent()) {
+            return stopWithoutPromotion(deployProblem.get());
+        }
+        Optional<String> revisionProblem = awaitNewRevision(mergeSha);
+        if (revisionProblem.isPresent()) {
+            return stopWithoutPromotion(revisionProblem.get());
+        }
+
+        Optional<String> url = ops.platform("revision(" + newRevision + ")", p -> p.revision(newRevision))
+                .flatMap(Revision::url);
+        SmokeTarget target = new SmokeTarget(newRevision, url);
+        for (TrafficStep step : ops.config.trafficPlan().steps(ops.config.observationWindow())) {
+            ops.journal("SHIFTING", Map.of("weight", String.valueOf(step.weight()), "stable", stable, "new",
+                    newRevision));
+            Optional<String> shiftProblem = shift(step.weight());
+            if (shiftProblem.isPresent()) {
+                return rollBack(shiftProblem.get(), Optional.empty());
+            }
+            ops.journal("OBSERVING", Map.of("weight", String.valueOf(step.weight())));
+            StepObservation.Outcome outcome = new StepObservation(ops, record, target, step.weight(),
+                    step.observe()).run();
+            if (outcome instanceof StepObservation.Outcome.Fired f) {
+                return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
+            }
+            if (outcome instanceof StepObservation.Outcome.Stopped s) {
+                TriggerVerdict manual = new TriggerVerdict("manual", TriggerState.FIRING, s.reason(), ops.now());
+                record.verdict(manual);
+                ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, manual.at(), manual));
+                return rollBack("manual rollback: " + s.reason(), Optional.of(manual));
+            }
+            ops.journal("STEP_PASSED", Map.of("weight", String.valueOf(step.weight())));
+        }
+        evidence.deploymentStatus(deploymentId, DeploymentState.SUCCESS, "promoted " + newRevision);
+        return finish(ReleaseOutcome.PROMOTED, Optional.empty());
+    }
+
+    private List<GateResult> evaluateGates() {
+        List<GateResult> results = new ArrayList<>();
+        try {
+            pullRequest = ops.ci("pullRequest(#" + request.pullRequest() + ")",
+                    c -> c.pullRequest(request.pullRequest()));
+        } catch (ProviderException e) {
+            results.add(GateResult.error("pull-request", "could not read pull request #" + request.pullRequest()
+                    + ": " + e.getMessage()));
+            return results;
+        }
+        record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(pullRequest.headSha());
+        results.addAll(Preconditions.evaluate(ops, pullRequest, this::setStable));
+        GateRound round = new GateRound(ops, pullRequest);
+        List<GateResult> gateResults = round.evaluate(ops.config.gates());
+        results.addAll(gateResults);
+        try {
+            record.approvers(round.approvals(false).approvedBy());
+        } catch (ProviderException e) {
+            // The approvals gate already reports this failure.
+        }
+        for (GateResult r : results) {
+            ops.emit(new ReleaseEvent.GateEvaluated(ops.releaseId, ops.now(), r));
+        }
+        boolean passed = results.stream().allMatch(GateResult::passed);
+        ops.emit(new ReleaseEvent.GatesEvaluated(ops.releaseId, ops.now(), passed, results));
+        return results;
+    }
+
+    private void setStable(String revision) {
+        this.stable = revision;
+        record.previousRevision(revision);
+    }
+
+    /** Polls for the deploy run of the merge commit and waits for it to complete; empty when it succeeded. */
+    private Optional<String> awaitDeployRun(String mergeSha) {
+        Instant deadline = ops.now().plus(ops.config.deployTimeout());
+        ops.emit(new ReleaseEvent.Waiting(ops.releaseId, ops.now(), "the deploy run of " + shortSha(mergeSha),
+                deadline));
+        DeployRun run = null;
+        while (true) {
+            Optional<String> stop = ops.stopRequested();
+            if (stop.isPresent()) {
+                return Optional.of("stopped while waiting for the deploy run: " + stop.get());
+            }
+            DeployRun seen;
+            if (run == null) {
+                seen = ops.ci("findDeployRun(" + shortSha(mergeSha) + ")", c -> c.findDeployRun(mergeSha))
+                        .orElse(null);
+            } else {
+                String id = run.id();
+                seen = ops.ci("deployRun(" + id + ")", c -> c.deployRun(id));
+            }
+            if (seen != null && (run == null || seen.status() != run.status())) {
+                ops.emit(new ReleaseEvent.DeployRunUpdated(ops.releaseId, ops.now(), seen));
+                record.deployRun(seen);
+            }
+            if (seen != null) {
+                run = seen;
+                record.deployRun(run);
+                if (run.isCompleted()) {
+                    if (run.succeeded()) {
+                        ops.journal("DEPLOYED", Map.of("runId", run.id()));
+                        return Optional.empty();
+                    }
+                    return Optional.of("the deploy run " + run.url() + " ended "
+                            + run.conclusion().map(c -> c.name().toLowerCase()).orElse("without a conclusion"));
+                }
+            }
+            if (!ops.now().isBefore(deadline)) {
+                return Optional.of(run == null
+                        ? "no deploy run started for " + shortSha(mergeSha) + " within "
+                                + Format.duration(ops.config.deployTimeout())
+                        : "the deploy run " + run.url() + " did not complete within "
+                                + Format.duration(ops.config.deployTimeout()) + " (last seen " + run.status() + ")");
+            }
+            ops.sleep(ops.config.deployPollInterval());
+        }
+    }
+
+    /** Finds the revision the deploy created and waits until it is ready; empty when it is. */
+    private Optional<String> awaitNewRevision(String mergeSha) {
+        Instant deadline = ops.now().plus(ops.config.revisionReadyTimeout());
+        ops.emit(new ReleaseEvent.Waiting(ops.releaseId, ops.now(), "the new revision to become ready", deadline));
+        Revision last = null;
+        while (true) {
+            Optional<String> stop = ops.stopRequested();
+            if (stop.isPresent()) {
+                return Optional.of("stopped while waiting for the new revision: " + stop.get());
+            }
+            if (newRevision == null) {
+                List<Revision> revisions = ops.platform("listRevisions()", p -> p.listRevisions());
+                Optional<Revision> found = newest(revisions, mergeSha);
+                if (found.isPresent()) {
+                    newRevision = found.get().name();
+                    record.newRevision(newRevision);
+                    ops.journal("NEW_REVISION", Map.of("revision", newRevision));
+                    last = found.get();
+                }
+            } else {
+                String name = newRevision;
+                last = ops.platform("revision(" + name + ")", p -> p.revision(name)).orElse(null);
+            }
+            if (last != null) {
+                if (last.isReady()) {
+                    ops.emit(new ReleaseEvent.RevisionReady(ops.releaseId, ops.now(), last.name()));
+                    return Optional.empty();
+                }
+                if (last.hasFailed()) {
+                    return Optional.of("the new revision " + last.name() + " failed (provisioning "
+                            + last.provisioning() + ", running " + last.running() + ")");
+                }
+            }
+            if (!ops.now().isBefore(deadline)) {
+                return Optional.of(last == null
+                        ? "no new revision appeared within " + Format.duration(ops.config.revisionReadyTimeout())
+                                + " of the deploy run's success"
+                        : "the new revision " + last.name() + " was not ready within "
+                                + Format.duration(ops.config.revisionReadyTimeout()) + " (active " + last.active()
+                                + ", provisioning " + last.provisioning() + ", running " + last.running()
+                                + ", health " + last.health() + ")");
+            }
+            ops.sleep(ops.config.revisionPollInterval());
+        }
+    }
+
+    /**
+     * The revision this release deployed: one whose image names the merge commit if the platform reports images,
+     * else the newest revision created after the stable one.
+     */
+    private Optional<Revision> newest(List<Revision> revisions, String mergeSha) {
+        Optional<Revision> byImage = revisions.stream()
+                .filter(r -> r.image().map(i -> i.contains(mergeSha) || i.contains(shortSha(mergeSha))).orElse(false))
+                .max(Comparator.comparing(Revision::createdAt));
+        if (byImage.isPresent()) {
+            return byImage;
+        }
+        Instant stableCreated = revisions.stream().filter(r -> r.name().equals(stable)).map(Revision::createdAt)
+                .findFirst().orElse(Instant.MIN);
+        return revisions.stream().filter(r -> !r.name().equals(stable) && r.createdAt().isAfter(stableCreated))
+                .max(Comparator.comparing(Revision::createdAt));
+    }
+
+    /** Moves the new revision to {@code weight}%; reads the split back. Empty when it is in place. */
+    private Optional<String> shift(int weight) {
+        TrafficWeights target = TrafficWeights.split(stable, newRevision, weight);
+        AppTraffic before = ops.platform("traffic()", p -> p.traffic());
+        if (before.weights().withoutZeros().equals(target)) {
+            // Single revision mode: the deploy already moved the traffic.
+            recordShift(before.weights(), before.weights(), weight, "in place after the deploy");
+            return Optional.empty();
+        }
+        Revision r = ops.platform("revision(" + newRevision + ")", p -> p.revision(newRevision))
+                .orElseThrow(() -> ProviderException.permanent(ops.config.platform().providerName(),
+                        "revision(" + newRevision + ")", "the new revision disappeared", null));
+        if (!r.active()) {
+            ops.platform("activate(" + newRevision + ")", p -> {
+                p.activate(newRevision);
+                return null;
+            });
+        }
+        ops.platform("setTraffic(" + target + ")", p -> {
+            p.setTraffic(target);
+            return null;
+        });
+        AppTraffic after = ops.platform("traffic()", p -> p.traffic());
+        if (!after.weights().withoutZeros().equals(target)) {
+            return Optional.of("the platform reports " + after.weights() + " after setting " + target);
+        }
+        recordShift(before.weights(), after.weights(), weight, "step to " + weight + "%");
+        return Optional.empty();
+    }
+
+    private void recordShift(TrafficWeights from, TrafficWeights to, int weight, String reason) {
+        Instant at = ops.now();
+        record.traffic(new TrafficChange(at, from, to, reason));
+        record.timeline(new TimelinePoint(at, "traffic", true, Optional.of((double) weight), to.toString()));
+        ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, at, from, to, reason));
+    }
+
+    /**
+     * The deploy run or the new revision did not work out. If traffic is still all on the stable revision, nothing
+     * needs undoing; otherwise (single revision mode moves traffic by itself) roll back.
+     */
+    private ReleaseResult stopWithoutPromotion(String problem) {
+        Optional<TrafficWeights> now = readTraffic();
+        if (now.isPresent() && now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
+            record.note(problem + "; production still serves " + stable + " (untouched). The merge is on "
+                    + pullRequest.baseRef() + ": revert it or fix forward.");
+            evidence.deploymentStatus(deploymentId, DeploymentState.ERROR, truncate(problem));
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+        return rollBack(problem, Optional.empty());
+    }
+
+    private ReleaseResult rollBack(String reason, Optional<TriggerVerdict> trigger) {
+        RollbackProcedure procedure = new RollbackProcedure(ops, record);
+        RollbackDetails details = procedure.run(reason, trigger, Optional.ofNullable(newRevision), stable,
+                request.databaseMigration());
+        Optional<TrafficWeights> after = procedure.readTraffic();
+        evidence.deploymentStatus(deploymentId, DeploymentState.FAILURE, truncate("rolled back: " + reason));
+        ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
+        RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());
+        return finish(outcome, Optional.of(partial));
+    }
+
+    private Optional<TrafficWeights> readTraffic() {
+        try {
+            return Optional.of(ops.platformMustTry("traffic()", p -> p.traffic()).weights());
+        } catch (ProviderException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Something failed unexpectedly: never leave traffic off the stable revision because of it. */
+    private ReleaseResult recoverFromFailure(RuntimeException e) {
+        log.error("release {}: failed", ops.releaseId, e);
+        String problem = e.getMessage() != null ? e.getMessage() : e.toString();
+        if (stable == null || newRevision == null) {
+            record.note("stopped: " + problem);
+            if (stable != null) {
+                Optional<TrafficWeights> now = readTraffic();
+                if (now.isEmpty() || !now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
+                    return rollBack("stopped: " + problem, Optional.empty());
+                }
+            }
+            evidence.deploymentStatus(deploymentId, DeploymentState.ERROR, truncate(problem));
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+        return rollBack("stopped: " + problem, Optional.empty());
+    }
+
+    private ReleaseResult finish(ReleaseOutcome outcome, Optional<RollbackResult> rollback) {
+        Instant at = ops.now();
+        record.outcome(outcome).finishedAt(at);
+        ReleaseRecord finalRecord = record.build();
+        Optional<String> location = evidence.write(finalRecord);
+        ops.journal("FINISHED", Map.of("outcome", outcome.name()));
+        Optional<RollbackResult> rb = rollback.map(r -> new RollbackResult(r.releaseId(), r.details(),
+                r.trafficAfter(), location));
+        rb.ifPresent(r -> evidence.postIncidentNote(pullRequest != null ? Optional.of(pullRequest.number())
+                : Optional.empty(), r, location));
+        String summary = summary(outcome, finalRecord);
+        log.info("release {}: {}", ops.releaseId, summary);
+        ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, summary));
+        return new ReleaseResult(ops.releaseId, outcome, finalRecord, rb, location);
+    }
+
+    private String summary(ReleaseOutcome outcome, ReleaseRecord r) {
+        return switch (outcome) {
+            case PROMOTED -> newRevision + " promoted (pull request #" + request.pullRequest() + ")";
+            case GATES_FAILED -> "blocked by gates: " + r.gates().stream().filter(g -> !g.passed())
+                    .map(GateResult::gate).toList();
+            case ROLLED_BACK -> "rolled back to " + stable + ": " + r.rollback().map(RollbackDetails::reason)
+                    .orElse("");
+            case ROLLBACK_FAILED -> "ROLLBACK FAILED: " + r.rollback().flatMap(RollbackDetails::detail).orElse("")
+                    + "; follow the runbook's manual rollback";
+            default -> outcome + ": " + String.join("; ", r.notes());
+        };
+    }
+
+    static String shortSha(String sha) {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+
+    static String truncate(String s) {
+        Objects.requireNonNull(s);
+        return s.length() <= 140 ? s : s.substring(0, 137) + "...";
+    }
+}

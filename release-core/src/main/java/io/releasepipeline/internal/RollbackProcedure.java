@@ -1,0 +1,181 @@
+package io.releasepipeline.internal;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.evidence.TimelinePoint;
+import io.releasepipeline.evidence.TrafficChange;
+import io.releasepipeline.health.SmokeResult;
+import io.releasepipeline.health.SmokeTarget;
+import io.releasepipeline.spi.AppTraffic;
+import io.releasepipeline.spi.Revision;
+import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.trigger.TriggerVerdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runbook's rollback: activate the previous revision if it is inactive, move all traffic to it, smoke check
+ * it. Idempotent: every step first looks at what is already in place. Never leaves traffic split when it can help
+ * it: a failed traffic call is read back and tried once more. Not thread-safe; one per release.
+ */
+final class RollbackProcedure {
+
+    private static final Logger log = LoggerFactory.getLogger(RollbackProcedure.class);
+
+    /** Said loudly in the result, the evidence and the incident note. */
+    static final String MIGRATION_WARNING = "This release carried a database migration. Rolling back traffic does "
+            + "NOT roll back the schema: follow the migration rollback procedure separately.";
+
+    private final ReleaseOps ops;
+    private final ReleaseRecord.Builder record;
+
+    RollbackProcedure(ReleaseOps ops, ReleaseRecord.Builder record) {
+        this.ops = ops;
+        this.record = record;
+    }
+
+    /** Rolls back to {@code to}; never throws for a provider failure (that is a failed rollback). */
+    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
+            boolean databaseMigration) {
+        Instant started = ops.now();
+        log.warn("release {}: rolling back to {}: {}", ops.releaseId, to, reason);
+        ops.emit(new ReleaseEvent.RollbackStarted(ops.releaseId, started, reason, from.orElse("unknown"), to));
+        ops.journal("ROLLING_BACK", Map.of("to", to, "reason", reason));
+        Optional<SmokeResult> smoke = Optional.empty();
+        String detail = null;
+        boolean succeeded = false;
+        try {
+            Revision target = ops.platformMustTry("revision(" + to + ")", p -> p.revision(to))
+                    .orElseThrow(() -> new RollbackStepFailed("revision " + to + " no longer exists on the platform; "
+                            + "roll forward or name another revision"));
+            if (target.hasFailed()) {
+                throw new RollbackStepFailed("revision " + to + " is in a failed state (provisioning "
+                        + target.provisioning() + ", running " + target.running() + ")");
+            }
+            if (!target.active()) {
+                ops.platformMustTry("activate(" + to + ")", p -> {
+                    p.activate(to);
+                    return null;
+                });
+                awaitReady(to);
+            }
+            moveAllTraffic(to, "rollback: " + reason);
+            smoke = Optional.of(smokeUntilPass(to));
+            succeeded = smoke.get().passed();
+            if (!succeeded) {
+                detail = "traffic is on " + to + " but its smoke check fails: " + smoke.get().summary();
+            }
+        } catch (RollbackStepFailed e) {
+            detail = e.getMessage();
+        } catch (ProviderException e) {
+            detail = e.getMessage();
+        } catch (RuntimeException e) {
+            log.error("release {}: rollback failed unexpectedly", ops.releaseId, e);
+            detail = "unexpected " + e;
+        }
+        Instant finished = ops.now();
+        RollbackDetails details = new RollbackDetails(reason, trigger, from, to, started, finished, succeeded, smoke,
+                databaseMigration ? Optional.of(MIGRATION_WARNING) : Optional.empty(), Optional.ofNullable(detail));
+        record.rollback(details);
+        if (databaseMigration) {
+            record.note(MIGRATION_WARNING);
+            log.error("release {}: {}", ops.releaseId, MIGRATION_WARNING);
+        }
+        ops.emit(new ReleaseEvent.RollbackFinished(ops.releaseId, finished, succeeded, to,
+                succeeded ? "traffic on " + to + ", smoke check passed" : detail));
+        return details;
+    }
+
+    /** Reads the traffic back, or empty when the platform cannot be read. */
+    Optional<TrafficWeights> readTraffic() {
+        try {
+            return Optional.of(ops.platformMustTry("traffic()", p -> p.traffic()).weights());
+        } catch (ProviderException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void moveAllTraffic(String to, String reason) {
+        TrafficWeights target = TrafficWeights.all(to);
+        AppTraffic before = ops.platformMustTry("traffic()", p -> p.traffic());
+        if (before.weights().withoutZeros().equals(target)) {
+            return;
+        }
+        ProviderException firstFailure = null;
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                ops.platformMustTry("setTraffic(" + target + ")", p -> {
+                    p.setTraffic(target);
+                    return null;
+                });
+                firstFailure = null;
+            } catch (ProviderException e) {
+                firstFailure = e;
+            }
+            AppTraffic after = ops.platformMustTry("traffic()", p -> p.traffic());
+            if (after.weights().withoutZeros().equals(target)) {
+                TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
+                record.traffic(change);
+                record.timeline(new TimelinePoint(change.at(), "traffic", true, Optional.of(0.0), change.to()
+                        .toString()));
+                ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
+                        after.weights(), reason));
+                return;
+            }
+            log.warn("release {}: traffic is {} after setting {}; {}", ops.releaseId, after.weights(), target,
+                    attempt == 1 ? "trying once more" : "giving up");
+        }
+        throw new RollbackStepFailed("could not move traffic to " + to
+                + (firstFailure != null ? ": " + firstFailure.getMessage() : ": the platform did not apply the split"));
+    }
+
+    private void awaitReady(String revision) {
+        Instant deadline = ops.now().plus(ops.config.revisionReadyTimeout());
+        while (true) {
+            Revision r = ops.platformMustTry("revision(" + revision + ")", p -> p.revision(revision))
+                    .orElseThrow(() -> new RollbackStepFailed("revision " + revision + " disappeared"));
+            if (r.isReady()) {
+                return;
+            }
+            if (r.hasFailed() || !ops.now().isBefore(deadline)) {
+                throw new RollbackStepFailed("revision " + revision + " did not become ready after activation "
+                        + "(provisioning " + r.provisioning() + ", running " + r.running() + ", health " + r.health()
+                        + ")");
+            }
+            ops.clock().sleep(ops.config.revisionPollInterval());
+        }
+    }
+
+    /** Smoke checks {@code revision} until it passes or has failed for the smoke trigger's threshold. */
+    private SmokeResult smokeUntilPass(String revision) {
+        Duration patience = ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO);
+        Instant deadline = ops.now().plus(patience);
+        Optional<String> url = ops.platformMustTry("revision(" + revision + ")", p -> p.revision(revision))
+                .flatMap(Revision::url);
+        SmokeTarget target = new SmokeTarget(revision, url);
+        while (true) {
+            SmokeResult result = Probes.smoke(ops, target);
+            ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, result.at(), result));
+            if (result.passed() || !ops.now().isBefore(deadline)) {
+                record.smoke(result);
+                return result;
+            }
+            ops.clock().sleep(ops.config.triggers().smokeInterval());
+        }
+    }
+
+    /** A rollback step that cannot go on, with a message for the person on call. */
+    static final class RollbackStepFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RollbackStepFailed(String message) {
+            super(message);
+        }
+    }
+}

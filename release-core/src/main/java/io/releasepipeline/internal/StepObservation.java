@@ -1,0 +1,227 @@
+package io.releasepipeline.internal;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.TimelinePoint;
+import io.releasepipeline.health.HealthProbe;
+import io.releasepipeline.health.SmokeResult;
+import io.releasepipeline.health.SmokeTarget;
+import io.releasepipeline.spi.ErrorRateReading;
+import io.releasepipeline.trigger.ErrorRateTrigger;
+import io.releasepipeline.trigger.NoDataPolicy;
+import io.releasepipeline.trigger.Observations;
+import io.releasepipeline.trigger.RollbackTrigger;
+import io.releasepipeline.trigger.TriggerState;
+import io.releasepipeline.trigger.TriggerVerdict;
+import io.releasepipeline.trigger.Triggers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Watches the new revision during one traffic step: health probes, smoke checks and error-rate readings, each on
+ * its own interval, every trigger judged after each sample. Ends when a trigger fires, a stop is requested, or the
+ * window (possibly held for error-rate data) passes with the revision's smoke check verified. Not thread-safe.
+ */
+final class StepObservation {
+
+    /** How a step's observation ended. */
+    sealed interface Outcome {
+        /** Every trigger stayed quiet and the smoke check passed. */
+        record Passed(List<TriggerVerdict> verdicts) implements Outcome {
+        }
+
+        /** A trigger fired (or the step could not be verified). */
+        record Fired(TriggerVerdict verdict) implements Outcome {
+        }
+
+        /** Someone asked for a rollback. */
+        record Stopped(String reason) implements Outcome {
+        }
+    }
+
+    private final ReleaseOps ops;
+    private final ReleaseRecord.Builder record;
+    private final SmokeTarget target;
+    private final int weight;
+    private final Duration window;
+    private final Triggers triggers;
+    private final List<RollbackTrigger> armed;
+    private final Observations observations;
+    private boolean smokeVerified;
+    private Boolean lastHealthUp;
+    private Boolean lastSmokeOk;
+
+    StepObservation(ReleaseOps ops, ReleaseRecord.Builder record, SmokeTarget target, int weight, Duration window) {
+        this.ops = ops;
+        this.record = record;
+        this.target = target;
+        this.weight = weight;
+        this.window = window;
+        this.triggers = ops.config.triggers();
+        this.armed = triggers.all();
+        this.observations = new Observations(target.revision(), ops.now());
+    }
+
+    Outcome run() {
+        Instant start = observations.start();
+        Instant end = start.plus(window);
+        Instant holdUntil = null;
+        ops.emit(new ReleaseEvent.ObservationStarted(ops.releaseId, start, target.revision(), weight, window));
+        ops.emit(new ReleaseEvent.Waiting(ops.releaseId, start, "observation of " + target.revision() + " at "
+                + weight + "%", end));
+        Optional<HealthProbe> probe = triggers.healthDownFor().isPresent() ? ops.config.healthProbe()
+                : Optional.empty();
+        Optional<ErrorRateTrigger> errorRate = triggers.errorRate();
+        Instant nextHealth = start;
+        Instant nextSmoke = start;
+        Instant nextErrorRate = start.plus(triggers.errorRateInterval());
+        while (true) {
+            Optional<String> stop = ops.stopRequested();
+            if (stop.isPresent()) {
+                return new Outcome.Stopped(stop.get());
+            }
+            Instant now = ops.now();
+            if (probe.isPresent() && !now.isBefore(nextHealth)) {
+                sampleHealth(probe.get(), now);
+                nextHealth = advance(nextHealth, triggers.healthProbeInterval(), now);
+            }
+            if (!now.isBefore(nextSmoke)) {
+                sampleSmoke();
+                nextSmoke = advance(nextSmoke, triggers.smokeInterval(), now);
+            }
+            if (errorRate.isPresent() && !now.isBefore(nextErrorRate)) {
+                sampleErrorRate(errorRate.get(), now);
+                nextErrorRate = advance(nextErrorRate, triggers.errorRateInterval(), now);
+            }
+            now = ops.now();
+            List<TriggerVerdict> verdicts = new ArrayList<>(armed.size());
+            for (RollbackTrigger trigger : armed) {
+                TriggerVerdict v = trigger.evaluate(observations, now);
+                if (v.firing()) {
+                    return fired(v);
+                }
+                verdicts.add(v);
+            }
+            if (!now.isBefore(end)) {
+                if (!smokeVerified) {
+                    return fired(new TriggerVerdict("smoke-check", TriggerState.FIRING, "the smoke check never passed "
+                            + "during the " + Format.duration(window) + " step: " + observations.smoke()
+                                    .latestDetail(), now));
+                }
+                Optional<TriggerVerdict> noData = verdicts.stream()
+                        .filter(v -> v.trigger().equals(ErrorRateTrigger.NAME) && v.state() == TriggerState.NO_DATA)
+                        .findFirst();
+                if (noData.isPresent()) {
+                    NoDataPolicy policy = errorRate.orElseThrow().noDataPolicy();
+                    if (policy == NoDataPolicy.FAIL) {
+                        return fired(new TriggerVerdict(ErrorRateTrigger.NAME, TriggerState.FIRING,
+                                "no data policy FAIL: " + noData.get().reason(), now));
+                    }
+                    if (policy == NoDataPolicy.HOLD) {
+                        if (holdUntil == null) {
+                            holdUntil = end.plus(errorRate.orElseThrow().holdLimit());
+                            ops.emit(new ReleaseEvent.Waiting(ops.releaseId, now, "enough traffic to judge the "
+                                    + "error rate of " + target.revision() + " (" + noData.get().reason() + ")",
+                                    holdUntil));
+                        }
+                        if (now.isBefore(holdUntil)) {
+                            ops.sleepUntil(earliest(nextHealth, nextSmoke, nextErrorRate, holdUntil, probe.isPresent(),
+                                    errorRate.isPresent()));
+                            continue;
+                        }
+                    }
+                    String note = "error rate not verified at " + weight + "% (" + policy + "): "
+                            + noData.get().reason();
+                    record.note(note);
+                    ops.warn(note);
+                }
+                verdicts.forEach(record::verdict);
+                ops.emit(new ReleaseEvent.ObservationPassed(ops.releaseId, now, weight, verdicts));
+                return new Outcome.Passed(verdicts);
+            }
+            ops.sleepUntil(earliest(nextHealth, nextSmoke, nextErrorRate, end, probe.isPresent(),
+                    errorRate.isPresent()));
+        }
+    }
+
+    private Outcome fired(TriggerVerdict v) {
+        record.verdict(v);
+        ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, v.at(), v));
+        return new Outcome.Fired(v);
+    }
+
+    private static Instant earliest(Instant health, Instant smoke, Instant errorRate, Instant end, boolean probing,
+            boolean reading) {
+        Instant t = end;
+        if (probing && health.isBefore(t)) {
+            t = health;
+        }
+        if (smoke.isBefore(t)) {
+            t = smoke;
+        }
+        if (reading && errorRate.isBefore(t)) {
+            t = errorRate;
+        }
+        return t;
+    }
+
+    /** The next due time on the grid {@code due + k * interval} strictly after {@code now}: no drift, no bursts. */
+    private static Instant advance(Instant due, Duration interval, Instant now) {
+        Instant next = due.plus(interval);
+        if (!next.isAfter(now)) {
+            long behind = Duration.between(next, now).toNanos() / interval.toNanos() + 1;
+            next = next.plus(interval.multipliedBy(behind));
+        }
+        return next;
+    }
+
+    private void sampleHealth(HealthProbe probe, Instant now) {
+        HealthProbe.ProbeResult r = Probes.probe(ops, probe, target);
+        Instant at = ops.now();
+        observations.health().record(at, r.up(), r.detail());
+        if (lastHealthUp == null || lastHealthUp != r.up()) {
+            lastHealthUp = r.up();
+            record.timeline(new TimelinePoint(at, "health", r.up(), Optional.empty(), r.detail()));
+            ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, at, "health", r.up(), r.detail()));
+        }
+    }
+
+    private void sampleSmoke() {
+        SmokeResult r = Probes.smoke(ops, target);
+        observations.smoke().record(r.at(), r.passed(), r.summary());
+        record.timeline(new TimelinePoint(r.at(), "smoke", r.passed(), Optional.empty(), r.summary()));
+        ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, r.at(), r));
+        boolean changed = lastSmokeOk == null || lastSmokeOk != r.passed();
+        lastSmokeOk = r.passed();
+        if (r.passed() && !smokeVerified) {
+            smokeVerified = true;
+            record.smoke(r);
+        } else if (!r.passed() && changed) {
+            // The first failure of a streak goes into the evidence with its endpoints; the rest are on the timeline.
+            record.smoke(r);
+        }
+    }
+
+    private void sampleErrorRate(ErrorRateTrigger trigger, Instant now) {
+        Instant from = now.minus(trigger.window());
+        ErrorRateReading reading;
+        try {
+            reading = ops.healthSignals("errorRate(" + target.revision() + ")",
+                    () -> ops.config.healthSignals().errorRate(target.revision(), from, now));
+        } catch (ProviderException e) {
+            reading = new ErrorRateReading.NoData(target.revision(), from, now, "the health signal failed: "
+                    + e.getMessage());
+        }
+        observations.recordErrorRate(reading);
+        Optional<Double> value = reading instanceof ErrorRateReading.Measured m ? Optional.of(m.rate())
+                : Optional.empty();
+        TriggerVerdict v = trigger.evaluate(observations, now);
+        record.timeline(new TimelinePoint(now, "error-rate", v.state() != TriggerState.FIRING, value, v.reason()));
+        ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", v.state() != TriggerState.FIRING,
+                v.reason()));
+    }
+}
