@@ -187,8 +187,8 @@ public final class ReleasePipelineBuilder {
         required(problems, "providerPolicy", providerPolicy, "a ProviderPolicy (ProviderPolicy.ofDefaults())");
         if (gates == null) {
             problems.add("gates: must not be null; use Gates.runbookDefaults(), or List.of() for none");
-        } else if (gates.contains(null)) {
-            problems.add("gates: contains null at index " + gates.indexOf(null));
+        } else if (gates.stream().anyMatch(java.util.Objects::isNull)) {
+            problems.add("gates: contains a null gate");
         } else {
             List<String> names = new ArrayList<>();
             for (Gate g : gates) {
