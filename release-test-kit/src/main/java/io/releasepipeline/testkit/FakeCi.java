@@ -1,0 +1,570 @@
+package io.releasepipeline.testkit;
+
+import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.CheckResult;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.DeployRun;
+import io.releasepipeline.spi.DeploymentState;
+import io.releasepipeline.spi.MergeRefusedException;
+import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.time.ReleaseClock;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * An in-memory GitHub repository: pull requests with reviews and checks, a compare-and-swap merge, the deploy
+ * workflow's run in virtual time, comments and deployment records.
+ *
+ * <pre>{@code
+ * FakeCi ci = new FakeCi(clock);
+ * ci.pr(123).body("no breaking changes").approvedBy("alice").checkPasses("tests").checkPasses("lint");
+ * ci.deployRunTakes(Duration.ofMinutes(4), DeployRun.Conclusion.SUCCESS);
+ * platform.deployRevisionOn(ci);            // a successful run creates the next revision
+ * ...
+ * assertThat(ci.isMerged(123)).isFalse();   // "no merge happened"
+ * assertThat(ci.comments(123)).singleElement().asString().contains("rolled back");
+ * }</pre>
+ *
+ * <p>The deploy run of a merge appears {@link #DEFAULT_DEPLOY_RUN_APPEARS_AFTER} after it, is {@code QUEUED} for
+ * {@link #DEFAULT_DEPLOY_RUN_QUEUED_FOR}, then {@code IN_PROGRESS}, then {@code COMPLETED} with the scripted
+ * conclusion at merge time plus the scripted duration (default {@link #DEFAULT_DEPLOY_RUN_DURATION}, success).
+ * The script in place at merge time applies. States are computed from the clock when read.
+ *
+ * <p>Operations for {@link #failNext}: {@code pullRequest, approvals, checks, merge, findDeployRun, deployRun,
+ * comment, createDeployment, recordDeploymentStatus}. {@link #calls()} logs {@code merge(#123, abc1234)},
+ * {@code comment(#123)}, {@code createDeployment(abc1234, production)},
+ * {@code recordDeploymentStatus(deployment-1, SUCCESS)}. Thread-safe.
+ */
+public final class FakeCi extends ScriptedFake implements CiProvider {
+
+    /** The repository unless told otherwise. */
+    public static final String DEFAULT_REPOSITORY = "org/trade-nexus";
+    /** How long after a merge its deploy run appears: 10 s. */
+    public static final Duration DEFAULT_DEPLOY_RUN_APPEARS_AFTER = Duration.ofSeconds(10);
+    /** How long a deploy run stays queued once it appeared: 5 s. */
+    public static final Duration DEFAULT_DEPLOY_RUN_QUEUED_FOR = Duration.ofSeconds(5);
+    /** How long a deploy run takes from the merge to its completion: 4 min (the runbook expects 3-5). */
+    public static final Duration DEFAULT_DEPLOY_RUN_DURATION = Duration.ofMinutes(4);
+
+    private static final Set<String> OPERATIONS = Set.of("pullRequest", "approvals", "checks", "merge",
+            "findDeployRun", "deployRun", "comment", "createDeployment", "recordDeploymentStatus");
+
+    private static final int MAX_STATUS_DESCRIPTION = 140;
+
+    /**
+     * A deployment record created through {@link #createDeployment}.
+     *
+     * @param id its id
+     * @param commitSha the commit deployed
+     * @param environment the environment, e.g. {@code production}
+     * @param description what was said about it
+     */
+    public record Deployment(String id, String commitSha, String environment, String description) { }
+
+    /**
+     * A status recorded through {@link #recordDeploymentStatus}.
+     *
+     * @param deploymentId the deployment
+     * @param state the state
+     * @param description at most 140 characters
+     * @param environmentUrl the environment's URL, if given
+     * @param logUrl the log's URL, if given
+     * @param at when it was recorded, by the fake's clock
+     */
+    public record DeploymentStatus(String deploymentId, DeploymentState state, String description,
+            Optional<String> environmentUrl, Optional<String> logUrl, Instant at) { }
+
+    private record Review(String reviewer, boolean approves, String commitSha) { }
+
+    private record Run(String id, String commitSha, Instant appearsAt, Instant startsAt, Instant completesAt,
+            DeployRun.Conclusion conclusion, String url) { }
+
+    private final String repository;
+    private final ReleaseClock clock;
+    private final Map<Integer, Pr> pullRequests = new LinkedHashMap<>();
+    private final Map<String, Map<String, CheckResult>> checksBySha = new HashMap<>();
+    private final Map<String, Run> runsBySha = new HashMap<>();
+    private final Map<String, Run> runsById = new HashMap<>();
+    private final Map<Integer, List<String>> comments = new HashMap<>();
+    private final List<Deployment> deployments = new ArrayList<>();
+    private final Map<String, List<DeploymentStatus>> statuses = new HashMap<>();
+    private final List<BiConsumer<String, Instant>> deployListeners = new ArrayList<>();
+    private Duration runAppearsAfter = DEFAULT_DEPLOY_RUN_APPEARS_AFTER;
+    private Duration runQueuedFor = DEFAULT_DEPLOY_RUN_QUEUED_FOR;
+    private Duration runDuration = DEFAULT_DEPLOY_RUN_DURATION;
+    private DeployRun.Conclusion runConclusion = DeployRun.Conclusion.SUCCESS;
+    private boolean runNeverAppears;
+    private int runSequence;
+
+    /** A repository {@link #DEFAULT_REPOSITORY} on {@code clock}, with no pull request yet. */
+    public FakeCi(ReleaseClock clock) {
+        this(DEFAULT_REPOSITORY, clock);
+    }
+
+    /** A repository {@code owner/name} on {@code clock}, with no pull request yet. */
+    public FakeCi(String repository, ReleaseClock clock) {
+        super("fake-ci", OPERATIONS);
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A deterministic 40-hex-digit commit sha derived from {@code seed}: {@code FakeCi.sha("feature-1")}. */
+    public static String sha(String seed) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(seed.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- scripting
+
+    /**
+     * Scripts pull request {@code number}, creating it if new as an open, mergeable pull request into {@code main}
+     * with head {@code sha("head-of-#<number>")}, no review and no check:
+     * {@code ci.pr(123).headSha(sha).approvedBy("alice").checkPasses("tests")}.
+     */
+    public synchronized PullRequestScript pr(int number) {
+        pullRequests.computeIfAbsent(number, n -> new Pr(n, sha("head-of-#" + n)));
+        return new PullRequestScript(number);
+    }
+
+    /** Reports a check on any commit: {@code ci.check(sha, CheckResult.pending("tests"))}. */
+    public synchronized FakeCi check(String commitSha, CheckResult check) {
+        checksBySha.computeIfAbsent(commitSha, s -> new LinkedHashMap<>()).put(check.name(), check);
+        return this;
+    }
+
+    /**
+     * Deploy runs of later merges take {@code duration} from the merge to completion and end with
+     * {@code conclusion}: {@code ci.deployRunTakes(Duration.ofMinutes(4), DeployRun.Conclusion.SUCCESS)}.
+     */
+    public synchronized FakeCi deployRunTakes(Duration duration, DeployRun.Conclusion conclusion) {
+        this.runDuration = notNegative(duration);
+        this.runConclusion = Objects.requireNonNull(conclusion, "conclusion");
+        this.runNeverAppears = false;
+        return this;
+    }
+
+    /** Later merges start no deploy run at all: {@code findDeployRun} stays empty. */
+    public synchronized FakeCi deployRunNeverAppears() {
+        this.runNeverAppears = true;
+        return this;
+    }
+
+    /** Deploy runs of later merges appear this long after the merge (default 10 s). */
+    public synchronized FakeCi deployRunAppearsAfter(Duration delay) {
+        this.runAppearsAfter = notNegative(delay);
+        return this;
+    }
+
+    /** Deploy runs of later merges stay queued this long once they appeared (default 5 s). */
+    public synchronized FakeCi deployRunQueuedFor(Duration queued) {
+        this.runQueuedFor = notNegative(queued);
+        return this;
+    }
+
+    /**
+     * Calls {@code listener(mergeCommitSha, completesAt)} on each merge whose deploy run will succeed, as the
+     * merge happens (so listeners can act lazily at {@code completesAt}). {@link FakePlatform#deployRevisionOn}
+     * uses it.
+     */
+    public synchronized FakeCi onSuccessfulDeploy(BiConsumer<String, Instant> listener) {
+        deployListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- inspection (never counted)
+
+    /** True when pull request {@code number} is merged. */
+    public synchronized boolean isMerged(int number) {
+        Pr pr = pullRequests.get(number);
+        return pr != null && pr.state == PullRequest.State.MERGED;
+    }
+
+    /** The merge commit of {@code number}, once merged. */
+    public synchronized Optional<String> mergeCommitSha(int number) {
+        Pr pr = pullRequests.get(number);
+        return pr == null ? Optional.empty() : Optional.ofNullable(pr.mergeSha);
+    }
+
+    /** The comments posted on {@code number}, in order. */
+    public synchronized List<String> comments(int number) {
+        return List.copyOf(comments.getOrDefault(number, List.of()));
+    }
+
+    /** Every deployment record created, in order. */
+    public synchronized List<Deployment> deployments() {
+        return List.copyOf(deployments);
+    }
+
+    /** The statuses recorded on a deployment, in order. */
+    public synchronized List<DeploymentStatus> deploymentStatuses(String deploymentId) {
+        return List.copyOf(statuses.getOrDefault(deploymentId, List.of()));
+    }
+
+    // ---------------------------------------------------------------- SPI
+
+    @Override
+    public String repository() {
+        return repository;
+    }
+
+    @Override
+    public synchronized PullRequest pullRequest(int number) {
+        call("pullRequest");
+        Pr pr = require("pullRequest", number);
+        return new PullRequest(number, pr.title, pr.headSha, pr.baseRef, pr.body, pr.labels, pr.draft, pr.state,
+                Optional.ofNullable(pr.mergeable), Optional.ofNullable(pr.mergeSha),
+                "https://github.com/" + repository + "/pull/" + number);
+    }
+
+    @Override
+    public synchronized Approvals approvals(int number, Optional<String> headSha) {
+        call("approvals");
+        Pr pr = require("approvals", number);
+        Map<String, Boolean> latest = new LinkedHashMap<>();
+        for (Review r : pr.reviews) {
+            if (headSha.isEmpty() || headSha.get().equals(r.commitSha())) {
+                latest.remove(r.reviewer());
+                latest.put(r.reviewer(), r.approves());
+            }
+        }
+        List<String> approved = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
+        latest.forEach((who, approves) -> (approves ? approved : changes).add(who));
+        return new Approvals(approved, changes);
+    }
+
+    @Override
+    public synchronized List<CheckResult> checks(String commitSha) {
+        call("checks");
+        return List.copyOf(checksBySha.getOrDefault(commitSha, Map.of()).values());
+    }
+
+    @Override
+    public String merge(int number, String expectedHeadSha) {
+        String mergeSha;
+        List<BiConsumer<String, Instant>> notify = List.of();
+        Instant completesAt = null;
+        synchronized (this) {
+            call("merge", "merge(#" + number + ", " + shortSha(expectedHeadSha) + ")");
+            Pr pr = require("merge", number);
+            if (pr.headMovesBeforeMerge != null) {
+                pr.headSha = pr.headMovesBeforeMerge;
+                pr.headMovesBeforeMerge = null;
+            }
+            if (pr.state == PullRequest.State.MERGED) {
+                if (pr.mergedHead.equals(expectedHeadSha)) {
+                    return pr.mergeSha;
+                }
+                throw refusal(number, MergeRefusedException.Reason.HEAD_CHANGED, 409,
+                        "already merged at " + shortSha(pr.mergedHead));
+            }
+            if (pr.forbidden) {
+                throw refusal(number, MergeRefusedException.Reason.FORBIDDEN, 403, "the token may not merge");
+            }
+            if (pr.state == PullRequest.State.CLOSED || pr.draft || !Boolean.TRUE.equals(pr.mergeable)) {
+                throw refusal(number, MergeRefusedException.Reason.NOT_MERGEABLE, 405, "pull request #" + number
+                        + " is not mergeable (" + (pr.draft ? "draft" : pr.state + ", mergeable=" + pr.mergeable)
+                        + ")");
+            }
+            if (!pr.headSha.equals(expectedHeadSha)) {
+                throw refusal(number, MergeRefusedException.Reason.HEAD_CHANGED, 409, "head moved from "
+                        + shortSha(expectedHeadSha) + " to " + shortSha(pr.headSha));
+            }
+            mergeSha = sha("merge-of-#" + number + "-at-" + pr.headSha);
+            pr.state = PullRequest.State.MERGED;
+            pr.mergeSha = mergeSha;
+            pr.mergedHead = pr.headSha;
+            if (!runNeverAppears) {
+                Instant now = clock.now();
+                completesAt = now.plus(runDuration);
+                Instant appearsAt = min(now.plus(runAppearsAfter), completesAt);
+                String id = "run-" + (++runSequence);
+                Run run = new Run(id, mergeSha, appearsAt, min(appearsAt.plus(runQueuedFor), completesAt),
+                        completesAt, runConclusion, "https://github.com/" + repository + "/actions/runs/" + id);
+                runsBySha.put(mergeSha, run);
+                runsById.put(id, run);
+                if (runConclusion == DeployRun.Conclusion.SUCCESS) {
+                    notify = List.copyOf(deployListeners);
+                }
+            }
+        }
+        // Outside the lock: listeners (the platform) take their own.
+        for (BiConsumer<String, Instant> listener : notify) {
+            listener.accept(mergeSha, completesAt);
+        }
+        applied("merge");
+        return mergeSha;
+    }
+
+    @Override
+    public synchronized Optional<DeployRun> findDeployRun(String commitSha) {
+        call("findDeployRun");
+        Run run = runsBySha.get(commitSha);
+        Instant now = clock.now();
+        return run == null || now.isBefore(run.appearsAt()) ? Optional.empty() : Optional.of(view(run, now));
+    }
+
+    @Override
+    public synchronized DeployRun deployRun(String runId) {
+        call("deployRun");
+        Run run = runsById.get(runId);
+        Instant now = clock.now();
+        if (run == null || now.isBefore(run.appearsAt())) {
+            throw refused("deployRun", 404, "no workflow run " + runId + " in " + repository);
+        }
+        return view(run, now);
+    }
+
+    @Override
+    public synchronized void comment(int number, String body) {
+        call("comment", "comment(#" + number + ")");
+        require("comment", number);
+        comments.computeIfAbsent(number, n -> new ArrayList<>()).add(body);
+        applied("comment");
+    }
+
+    @Override
+    public synchronized String createDeployment(String commitSha, String environment, String description) {
+        call("createDeployment", "createDeployment(" + shortSha(commitSha) + ", " + environment + ")");
+        String id = "deployment-" + (deployments.size() + 1);
+        deployments.add(new Deployment(id, commitSha, environment, description));
+        applied("createDeployment");
+        return id;
+    }
+
+    @Override
+    public synchronized void recordDeploymentStatus(String deploymentId, DeploymentState state, String description,
+            Optional<String> environmentUrl, Optional<String> logUrl) {
+        call("recordDeploymentStatus", "recordDeploymentStatus(" + deploymentId + ", " + state + ")");
+        if (deployments.stream().noneMatch(d -> d.id().equals(deploymentId))) {
+            throw refused("recordDeploymentStatus", 404, "no deployment " + deploymentId);
+        }
+        if (description.length() > MAX_STATUS_DESCRIPTION) {
+            throw refused("recordDeploymentStatus", 422, "description is " + description.length()
+                    + " characters; at most " + MAX_STATUS_DESCRIPTION);
+        }
+        statuses.computeIfAbsent(deploymentId, d -> new ArrayList<>())
+                .add(new DeploymentStatus(deploymentId, state, description, environmentUrl, logUrl, clock.now()));
+        applied("recordDeploymentStatus");
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "FakeCi[" + repository + ", pull requests " + pullRequests.keySet() + "]";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private Pr require(String operation, int number) {
+        Pr pr = pullRequests.get(number);
+        if (pr == null) {
+            throw refused(operation, 404, "no pull request #" + number + " in " + repository);
+        }
+        return pr;
+    }
+
+    private MergeRefusedException refusal(int number, MergeRefusedException.Reason reason, int status, String message) {
+        return new MergeRefusedException(providerName(), number, reason, message, status);
+    }
+
+    private static DeployRun view(Run run, Instant now) {
+        if (now.isBefore(run.startsAt())) {
+            return new DeployRun(run.id(), run.commitSha(), DeployRun.Status.QUEUED, Optional.empty(), run.url());
+        }
+        if (now.isBefore(run.completesAt())) {
+            return new DeployRun(run.id(), run.commitSha(), DeployRun.Status.IN_PROGRESS, Optional.empty(),
+                    run.url());
+        }
+        return new DeployRun(run.id(), run.commitSha(), DeployRun.Status.COMPLETED, Optional.of(run.conclusion()),
+                run.url());
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static String shortSha(String sha) {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+
+    private static Duration notNegative(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative, got " + d);
+        }
+        return d;
+    }
+
+    /** Mutable state of one pull request; guarded by the enclosing fake. */
+    private static final class Pr {
+        final int number;
+        String title;
+        String headSha;
+        String baseRef = "main";
+        String body = "";
+        List<String> labels = List.of();
+        boolean draft;
+        PullRequest.State state = PullRequest.State.OPEN;
+        Boolean mergeable = Boolean.TRUE;
+        String mergeSha;
+        String mergedHead;
+        String headMovesBeforeMerge;
+        boolean forbidden;
+        final List<Review> reviews = new ArrayList<>();
+
+        Pr(int number, String headSha) {
+            this.number = number;
+            this.title = "Pull request #" + number;
+            this.headSha = headSha;
+        }
+    }
+
+    /**
+     * Scripts one pull request; every method applies at once and returns this script for chaining. Thread-safe
+     * (it locks the fake).
+     */
+    public final class PullRequestScript {
+
+        private final int number;
+
+        private PullRequestScript(int number) {
+            this.number = number;
+        }
+
+        /** The pull request's current head sha: {@code String head = ci.pr(1).head()}. */
+        public String head() {
+            synchronized (FakeCi.this) {
+                return pr().headSha;
+            }
+        }
+
+        /** Sets the title. */
+        public PullRequestScript title(String title) {
+            return edit(pr -> pr.title = title);
+        }
+
+        /** Sets the head sha (before the gates run); reviews and checks added later apply to it. */
+        public PullRequestScript headSha(String sha) {
+            return edit(pr -> pr.headSha = sha);
+        }
+
+        /** Sets the base branch (default {@code main}). */
+        public PullRequestScript baseRef(String ref) {
+            return edit(pr -> pr.baseRef = ref);
+        }
+
+        /** Sets the description: {@code .body("## Breaking changes\nNone")}. */
+        public PullRequestScript body(String body) {
+            return edit(pr -> pr.body = body);
+        }
+
+        /** Sets the labels: {@code .labels("backend", "db-migration")}. */
+        public PullRequestScript labels(String... labels) {
+            return edit(pr -> pr.labels = List.of(labels));
+        }
+
+        /** Marks it a draft (drafts cannot be merged). */
+        public PullRequestScript draft(boolean draft) {
+            return edit(pr -> pr.draft = draft);
+        }
+
+        /** Sets whether GitHub considers it mergeable (default true). */
+        public PullRequestScript mergeable(boolean mergeable) {
+            return edit(pr -> pr.mergeable = mergeable);
+        }
+
+        /** GitHub is still computing mergeability: {@code mergeable} reads empty and a merge is refused. */
+        public PullRequestScript mergeabilityUnknown() {
+            return edit(pr -> pr.mergeable = null);
+        }
+
+        /** Closes it without merging. */
+        public PullRequestScript closed() {
+            return edit(pr -> pr.state = PullRequest.State.CLOSED);
+        }
+
+        /** The token may not merge it: a merge is refused with {@code FORBIDDEN}. */
+        public PullRequestScript mergeForbidden() {
+            return edit(pr -> pr.forbidden = true);
+        }
+
+        /** Each reviewer approves the current head: {@code .approvedBy("alice", "bob")}. */
+        public PullRequestScript approvedBy(String... reviewers) {
+            return edit(pr -> {
+                for (String r : reviewers) {
+                    pr.reviews.add(new Review(r, true, pr.headSha));
+                }
+            });
+        }
+
+        /** Each reviewer requests changes on the current head: {@code .changesRequestedBy("carol")}. */
+        public PullRequestScript changesRequestedBy(String... reviewers) {
+            return edit(pr -> {
+                for (String r : reviewers) {
+                    pr.reviews.add(new Review(r, false, pr.headSha));
+                }
+            });
+        }
+
+        /** A completed check on the current head: {@code .check("tests", CheckResult.Conclusion.NEUTRAL)}. */
+        public PullRequestScript check(String name, CheckResult.Conclusion conclusion) {
+            return edit(pr -> FakeCi.this.check(pr.headSha, CheckResult.completed(name, conclusion)));
+        }
+
+        /** A successful check on the current head: {@code .checkPasses("tests")}. */
+        public PullRequestScript checkPasses(String name) {
+            return check(name, CheckResult.Conclusion.SUCCESS);
+        }
+
+        /** A failed check on the current head: {@code .checkFails("tests")}. */
+        public PullRequestScript checkFails(String name) {
+            return check(name, CheckResult.Conclusion.FAILURE);
+        }
+
+        /** A check still running on the current head: {@code .checkPending("tests")}. */
+        public PullRequestScript checkPending(String name) {
+            return edit(pr -> FakeCi.this.check(pr.headSha, CheckResult.pending(name)));
+        }
+
+        /** Someone pushes {@code newSha} now: earlier reviews and checks stay on the old head. */
+        public PullRequestScript pushes(String newSha) {
+            return edit(pr -> pr.headSha = newSha);
+        }
+
+        /**
+         * Someone pushes {@code newSha} just before the next merge call, after the gates read the head: the merge
+         * is refused with {@code HEAD_CHANGED}.
+         */
+        public PullRequestScript headMovesBeforeMerge(String newSha) {
+            return edit(pr -> pr.headMovesBeforeMerge = newSha);
+        }
+
+        private Pr pr() {
+            return pullRequests.get(number);
+        }
+
+        private PullRequestScript edit(Consumer<Pr> change) {
+            synchronized (FakeCi.this) {
+                change.accept(pr());
+            }
+            return this;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.releasepipeline.testkit;
+
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.spi.EvidenceStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An in-memory evidence store with the SPI's semantics: final records are never overwritten (an identical rewrite
+ * succeeds, different content fails), {@link #latest} is newest first by start time, journal sequences are
+ * append-only (an identical duplicate is a no-op, a different one fails), and one re-entrant lock per app.
+ *
+ * <pre>{@code
+ * FakeEvidenceStore evidence = new FakeEvidenceStore();
+ * // "the previous release was rolled back 20 min ago"
+ * evidence.seed(FakeEvidenceStore.rolledBackRecord("trade-nexus-backend", "r-41", "v2", "v1",
+ *         clock.now().minus(Duration.ofMinutes(20))));
+ * ...
+ * assertThat(evidence.read(app, releaseId)).get().extracting(ReleaseRecord::outcome).isEqualTo(ROLLED_BACK);
+ * }</pre>
+ *
+ * <p>Operations for {@link #failNext}: {@code write, read, latest, appendJournal, journal, tryLock, unlock,
+ * currentLock, breakLock}. {@link #calls()} logs {@code write(app/id)}, {@code appendJournal(app/id#3 MERGING)},
+ * {@code tryLock(app, id)}, {@code unlock(app, id)}, {@code breakLock(app, id)}. Thread-safe.
+ */
+public final class FakeEvidenceStore extends ScriptedFake implements EvidenceStore {
+
+    private static final Set<String> OPERATIONS = Set.of("write", "read", "latest", "appendJournal", "journal",
+            "tryLock", "unlock", "currentLock", "breakLock");
+    /** How long a seeded release lasted before it finished. */
+    private static final Duration SEEDED_RELEASE_LENGTH = Duration.ofMinutes(15);
+
+    private final Map<String, ReleaseRecord> records = new HashMap<>();
+    private final Map<String, TreeMap<Integer, JournalEntry>> journals = new HashMap<>();
+    private final Map<String, ReleaseLock> locks = new HashMap<>();
+
+    /** An empty store. */
+    public FakeEvidenceStore() {
+        super("fake-evidence", OPERATIONS);
+    }
+
+    // ---------------------------------------------------------------- seeding
+
+    /** Stores {@code record} as if an earlier release wrote it, replacing any record of that id; not logged. */
+    public synchronized FakeEvidenceStore seed(ReleaseRecord record) {
+        records.put(key(record.app(), record.releaseId()), record);
+        return this;
+    }
+
+    /** Puts a lock in place as if another process held it; not logged: {@code seedLock(new ReleaseLock(...))}. */
+    public synchronized FakeEvidenceStore seedLock(ReleaseLock lock) {
+        locks.put(lock.app(), lock);
+        return this;
+    }
+
+    /**
+     * A promotion that brought {@code revision} and finished at {@code finishedAt} (started 15 min earlier):
+     * {@code promotedRecord(app, "r-40", "v1", clock.now().minus(Duration.ofHours(2)))}.
+     */
+    public static ReleaseRecord promotedRecord(String app, String releaseId, String revision, Instant finishedAt) {
+        return ReleaseRecord.builder(releaseId, app, ReleaseRecord.Kind.PROMOTION,
+                        finishedAt.minus(SEEDED_RELEASE_LENGTH))
+                .outcome(ReleaseOutcome.PROMOTED).newRevision(revision).finishedAt(finishedAt).build();
+    }
+
+    /**
+     * A promotion of {@code failedRevision} rolled back to {@code restoredRevision}, finished at
+     * {@code finishedAt}: {@code rolledBackRecord(app, "r-41", "v2", "v1", clock.now().minus(Duration.ofMinutes(20)))}.
+     */
+    public static ReleaseRecord rolledBackRecord(String app, String releaseId, String failedRevision,
+            String restoredRevision, Instant finishedAt) {
+        return rollbackRecord(app, releaseId, failedRevision, restoredRevision, finishedAt, true);
+    }
+
+    /**
+     * A promotion of {@code failedRevision} whose rollback to {@code restoredRevision} failed (blocks later
+     * releases): {@code rollbackFailedRecord(app, "r-42", "v3", "v2", clock.now().minus(Duration.ofHours(3)))}.
+     */
+    public static ReleaseRecord rollbackFailedRecord(String app, String releaseId, String failedRevision,
+            String restoredRevision, Instant finishedAt) {
+        return rollbackRecord(app, releaseId, failedRevision, restoredRevision, finishedAt, false);
+    }
+
+    /**
+     * A release that ended with {@code outcome} without moving traffic (e.g. {@code GATES_FAILED},
+     * {@code ABORTED}): {@code record(app, "r-43", ReleaseOutcome.ABORTED, clock.now())}.
+     */
+    public static ReleaseRecord record(String app, String releaseId, ReleaseOutcome outcome, Instant finishedAt) {
+        return ReleaseRecord.builder(releaseId, app, ReleaseRecord.Kind.PROMOTION,
+                finishedAt.minus(SEEDED_RELEASE_LENGTH)).outcome(outcome).finishedAt(finishedAt).build();
+    }
+
+    private static ReleaseRecord rollbackRecord(String app, String releaseId, String failedRevision,
+            String restoredRevision, Instant finishedAt, boolean succeeded) {
+        Instant startedAt = finishedAt.minus(SEEDED_RELEASE_LENGTH);
+        RollbackDetails rollback = new RollbackDetails("seeded rollback", Optional.empty(),
+                Optional.of(failedRevision), restoredRevision, finishedAt.minus(Duration.ofMinutes(1)), finishedAt,
+                succeeded, Optional.empty(), Optional.empty(),
+                succeeded ? Optional.empty() : Optional.of("seeded rollback failure"));
+        return ReleaseRecord.builder(releaseId, app, ReleaseRecord.Kind.PROMOTION, startedAt)
+                .outcome(succeeded ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED)
+                .previousRevision(restoredRevision).newRevision(failedRevision).rollback(rollback)
+                .finishedAt(finishedAt).build();
+    }
+
+    // ---------------------------------------------------------------- SPI
+
+    @Override
+    public synchronized String write(ReleaseRecord record) {
+        String key = key(record.app(), record.releaseId());
+        call("write", "write(" + key + ")");
+        ReleaseRecord existing = records.get(key);
+        if (existing != null && !existing.equals(record)) {
+            throw refused("write", 409, "release " + key + " already has a different final record; records are"
+                    + " never overwritten");
+        }
+        records.put(key, record);
+        applied("write");
+        return "memory:evidence/" + key;
+    }
+
+    @Override
+    public synchronized Optional<ReleaseRecord> read(String app, String releaseId) {
+        call("read");
+        return Optional.ofNullable(records.get(key(app, releaseId)));
+    }
+
+    @Override
+    public synchronized List<ReleaseRecord> latest(String app, int limit) {
+        call("latest");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, got " + limit);
+        }
+        List<ReleaseRecord> mine = new ArrayList<>();
+        for (ReleaseRecord r : records.values()) {
+            if (r.app().equals(app)) {
+                mine.add(r);
+            }
+        }
+        mine.sort(Comparator.comparing(ReleaseRecord::startedAt).reversed()
+                .thenComparing(ReleaseRecord::releaseId, Comparator.reverseOrder()));
+        return List.copyOf(mine.subList(0, Math.min(limit, mine.size())));
+    }
+
+    @Override
+    public synchronized void appendJournal(JournalEntry entry) {
+        String key = key(entry.app(), entry.releaseId());
+        call("appendJournal", "appendJournal(" + key + "#" + entry.sequence() + " " + entry.state() + ")");
+        TreeMap<Integer, JournalEntry> journal = journals.computeIfAbsent(key, k -> new TreeMap<>());
+        JournalEntry existing = journal.get(entry.sequence());
+        if (existing != null && !existing.equals(entry)) {
+            throw refused("appendJournal", 409, "journal of " + key + " already has a different entry #"
+                    + entry.sequence() + " (" + existing.state() + ")");
+        }
+        journal.put(entry.sequence(), entry);
+        applied("appendJournal");
+    }
+
+    @Override
+    public synchronized List<JournalEntry> journal(String app, String releaseId) {
+        call("journal");
+        TreeMap<Integer, JournalEntry> journal = journals.get(key(app, releaseId));
+        return journal == null ? List.of() : List.copyOf(journal.values());
+    }
+
+    @Override
+    public synchronized Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+        call("tryLock", "tryLock(" + app + ", " + releaseId + ")");
+        ReleaseLock holder = locks.get(app);
+        if (holder != null && !holder.releaseId().equals(releaseId)) {
+            return Optional.of(holder);
+        }
+        if (holder == null) {
+            locks.put(app, new ReleaseLock(app, releaseId, host, now));
+        }
+        applied("tryLock");
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized void unlock(String app, String releaseId) {
+        call("unlock", "unlock(" + app + ", " + releaseId + ")");
+        locks.computeIfPresent(app, (a, lock) -> lock.releaseId().equals(releaseId) ? null : lock);
+        applied("unlock");
+    }
+
+    @Override
+    public synchronized Optional<ReleaseLock> currentLock(String app) {
+        call("currentLock");
+        return Optional.ofNullable(locks.get(app));
+    }
+
+    @Override
+    public synchronized boolean breakLock(String app, String releaseId) {
+        call("breakLock", "breakLock(" + app + ", " + releaseId + ")");
+        ReleaseLock lock = locks.get(app);
+        boolean broken = lock != null && lock.releaseId().equals(releaseId);
+        if (broken) {
+            locks.remove(app);
+        }
+        applied("breakLock");
+        return broken;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "FakeEvidenceStore[" + records.size() + " records, locks " + locks.values() + "]";
+    }
+
+    private static String key(String app, String releaseId) {
+        return app + "/" + releaseId;
+    }
+}
