@@ -12,12 +12,14 @@ import io.releasepipeline.trigger.ErrorRateTrigger;
 import io.releasepipeline.trigger.NoDataPolicy;
 import io.releasepipeline.trigger.Observations;
 import io.releasepipeline.trigger.RollbackTrigger;
+import io.releasepipeline.trigger.Signal;
 import io.releasepipeline.trigger.TriggerState;
 import io.releasepipeline.trigger.TriggerVerdict;
 import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +52,7 @@ final class StepObservation {
     private final Duration window;
     private final Triggers triggers;
     private final List<RollbackTrigger> armed;
+    private final TriggerVerdict[] latest;
     private final Observations observations;
     private boolean smokeVerified;
     private Boolean lastHealthUp;
@@ -63,6 +66,7 @@ final class StepObservation {
         this.window = window;
         this.triggers = ops.config.triggers();
         this.armed = triggers.all();
+        this.latest = new TriggerVerdict[armed.size()];
         this.observations = new Observations(target.revision(), ops.now());
     }
 
@@ -85,28 +89,37 @@ final class StepObservation {
                 return new Outcome.Stopped(stop.get());
             }
             Instant now = ops.now();
+            EnumSet<Signal> sampled = EnumSet.noneOf(Signal.class);
             if (probe.isPresent() && !now.isBefore(nextHealth)) {
                 sampleHealth(probe.get(), now);
                 nextHealth = advance(nextHealth, triggers.healthProbeInterval(), now);
+                sampled.add(Signal.HEALTH);
             }
             if (!now.isBefore(nextSmoke)) {
                 sampleSmoke();
                 nextSmoke = advance(nextSmoke, triggers.smokeInterval(), now);
+                sampled.add(Signal.SMOKE);
             }
             if (errorRate.isPresent() && !now.isBefore(nextErrorRate)) {
                 sampleErrorRate(errorRate.get(), now);
                 nextErrorRate = advance(nextErrorRate, triggers.errorRateInterval(), now);
+                sampled.add(Signal.ERROR_RATE);
             }
             now = ops.now();
-            List<TriggerVerdict> verdicts = new ArrayList<>(armed.size());
-            for (RollbackTrigger trigger : armed) {
-                TriggerVerdict v = trigger.evaluate(observations, now);
-                if (v.firing()) {
-                    return fired(v);
+            boolean ending = !now.isBefore(end);
+            for (int i = 0; i < armed.size(); i++) {
+                RollbackTrigger trigger = armed.get(i);
+                // Judging only on new samples keeps a ten-minute observation at one probe a second cheap.
+                if (ending || latest[i] == null || !Collections.disjoint(trigger.signals(), sampled)) {
+                    TriggerVerdict v = trigger.evaluate(observations, now);
+                    if (v.firing()) {
+                        return fired(v);
+                    }
+                    latest[i] = v;
                 }
-                verdicts.add(v);
             }
-            if (!now.isBefore(end)) {
+            if (ending) {
+                List<TriggerVerdict> verdicts = List.of(latest);
                 if (!smokeVerified) {
                     return fired(new TriggerVerdict("smoke-check", TriggerState.FIRING, "the smoke check never passed "
                             + "during the " + Format.duration(window) + " step: " + observations.smoke()

@@ -3,6 +3,7 @@ package io.releasepipeline.trigger;
 import io.releasepipeline.internal.Format;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -15,12 +16,20 @@ final class ContinuousFailureTrigger implements RollbackTrigger {
     private final String what;
     private final Duration threshold;
     private final Function<Observations, SignalTrack> signal;
+    private final Set<Signal> signals;
 
-    ContinuousFailureTrigger(String name, String what, Duration threshold, Function<Observations, SignalTrack> signal) {
+    ContinuousFailureTrigger(String name, String what, Duration threshold, Signal kind,
+            Function<Observations, SignalTrack> signal) {
         this.name = name;
         this.what = what;
         this.threshold = threshold;
+        this.signals = Set.of(kind);
         this.signal = signal;
+    }
+
+    @Override
+    public Set<Signal> signals() {
+        return signals;
     }
 
     @Override

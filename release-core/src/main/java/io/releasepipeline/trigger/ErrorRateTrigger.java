@@ -4,6 +4,7 @@ import io.releasepipeline.internal.Format;
 import io.releasepipeline.spi.ErrorRateReading;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Fires when the new revision's 5xx fraction over a trailing window exceeds a threshold ("more than 5% 5xx in 5
@@ -25,6 +26,11 @@ public record ErrorRateTrigger(double threshold, Duration window, long minimumRe
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<Signal> signals() {
+        return Set.of(Signal.ERROR_RATE);
     }
 
     @Override

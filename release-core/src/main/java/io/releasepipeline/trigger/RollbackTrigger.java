@@ -1,6 +1,8 @@
 package io.releasepipeline.trigger;
 
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * A condition that, when it fires during observation, makes the engine roll back. Built-in triggers come from
@@ -13,4 +15,12 @@ public interface RollbackTrigger {
 
     /** Judges what has been observed so far. Never null. */
     TriggerVerdict evaluate(Observations observations, Instant now);
+
+    /**
+     * The signals this trigger judges: it is evaluated after each new sample of one of them (and once more when a
+     * step ends). Default: every signal, so a custom trigger is evaluated after every sample.
+     */
+    default Set<Signal> signals() {
+        return EnumSet.allOf(Signal.class);
+    }
 }

@@ -132,11 +132,12 @@ public final class Triggers {
     public List<RollbackTrigger> all() {
         List<RollbackTrigger> all = new ArrayList<>();
         if (smokeFailingFor != null) {
-            all.add(new ContinuousFailureTrigger("smoke-check", "smoke check", smokeFailingFor, Observations::smoke));
+            all.add(new ContinuousFailureTrigger("smoke-check", "smoke check", smokeFailingFor, Signal.SMOKE,
+                    Observations::smoke));
         }
         if (healthDownFor != null) {
             all.add(new ContinuousFailureTrigger("health-endpoint", "health endpoint", healthDownFor,
-                    Observations::health));
+                    Signal.HEALTH, Observations::health));
         }
         if (errorRate != null) {
             all.add(errorRate);
