@@ -405,13 +405,6 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         return sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 
-    private static Duration notNegative(Duration d) {
-        if (d.isNegative()) {
-            throw new IllegalArgumentException("duration must not be negative, got " + d);
-        }
-        return d;
-    }
-
     /** Mutable state of one pull request; guarded by the enclosing fake. */
     private static final class Pr {
         final int number;

@@ -117,6 +117,14 @@ public abstract class ScriptedFake {
         return new ProviderException(name, operation, message, false, null, status, null);
     }
 
+    /** Returns {@code duration}, or throws {@link IllegalArgumentException} if it is negative. */
+    protected static Duration notNegative(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative, got " + duration);
+        }
+        return duration;
+    }
+
     private void fail(String operation, boolean afterApplying) {
         Failure f = failures.get(operation);
         if (f == null || f.afterApplying != afterApplying) {

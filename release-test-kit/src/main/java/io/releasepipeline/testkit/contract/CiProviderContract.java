@@ -1,0 +1,185 @@
+package io.releasepipeline.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.spi.CheckResult;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.DeploymentState;
+import io.releasepipeline.spi.MergeRefusedException;
+import io.releasepipeline.spi.PullRequest;
+import java.util.Objects;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link CiProvider} keeps, as JUnit 5 tests. A provider's test extends this class and
+ * implements {@link #fixture()}.
+ *
+ * <pre>{@code
+ * class GitHubCiContractTest extends CiProviderContract {
+ *     protected CiFixture fixture() {   // WireMock stubs: PR 42 open at head abc..., approved by alice, "tests" green
+ *         return new CiFixture(new GitHubCi(...wireMock.baseUrl()...), 42, "abc...", "alice", "tests");
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Tests merge the pull request, so {@link #fixture()} is called before each test and must return a provider
+ * over fresh state (a stateful stub must move the pull request to merged when merged, and answer a second
+ * merge at the same head with the same merge commit, as GitHub does).
+ */
+public abstract class CiProviderContract {
+
+    /**
+     * What the contract acts on.
+     *
+     * @param provider the provider under test
+     * @param pullRequest an open, mergeable pull request
+     * @param headSha its head commit
+     * @param approver a reviewer whose latest review approves that head
+     * @param passingCheck the name of a check completed with success on that head
+     */
+    public record CiFixture(CiProvider provider, int pullRequest, String headSha, String approver,
+            String passingCheck) {
+
+        /** Validates. */
+        public CiFixture {
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(headSha, "headSha");
+            Objects.requireNonNull(approver, "approver");
+            Objects.requireNonNull(passingCheck, "passingCheck");
+        }
+    }
+
+    /** A provider over fresh state with the fixture's open pull request. Called before each test. */
+    protected abstract CiFixture fixture();
+
+    /** A commit sha no repository has. */
+    protected static final String UNKNOWN_SHA = "0000000000000000000000000000000000000000";
+
+    private CiFixture f;
+    private CiProvider ci;
+
+    /** Takes a fresh fixture. */
+    @BeforeEach
+    void takeFixture() {
+        f = fixture();
+        ci = f.provider();
+    }
+
+    /** Reading pull requests, reviews and checks. */
+    @Nested
+    @DisplayName("reading")
+    class Reading {
+
+        @Test
+        @DisplayName("names itself and its repository")
+        void names() {
+            assertThat(ci.providerName()).isNotBlank();
+            assertThat(ci.repository()).isNotBlank();
+        }
+
+        @Test
+        @DisplayName("pullRequest(n) reports the open pull request at its head")
+        void pullRequest() {
+            PullRequest pr = ci.pullRequest(f.pullRequest());
+            assertThat(pr.number()).isEqualTo(f.pullRequest());
+            assertThat(pr.headSha()).isEqualTo(f.headSha());
+            assertThat(pr.state()).isEqualTo(PullRequest.State.OPEN);
+            assertThat(pr.mergeCommitSha()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("approvals on the head count the approver, with or without the head given")
+        void approvals() {
+            assertThat(ci.approvals(f.pullRequest(), Optional.of(f.headSha())).approvedBy()).contains(f.approver());
+            assertThat(ci.approvals(f.pullRequest(), Optional.empty()).approvedBy()).contains(f.approver());
+        }
+
+        @Test
+        @DisplayName("approvals pinned to another commit do not count reviews of the head")
+        void approvalsOfOtherCommit() {
+            assertThat(ci.approvals(f.pullRequest(), Optional.of(UNKNOWN_SHA)).approvedBy())
+                    .doesNotContain(f.approver());
+        }
+
+        @Test
+        @DisplayName("checks(head) reports the passing check by name")
+        void checks() {
+            assertThat(ci.checks(f.headSha())).filteredOn(c -> c.name().equals(f.passingCheck()))
+                    .isNotEmpty().allMatch(CheckResult::passed);
+        }
+
+        @Test
+        @DisplayName("a commit without a deploy run has none")
+        void noDeployRun() {
+            assertThat(ci.findDeployRun(UNKNOWN_SHA)).isEmpty();
+        }
+    }
+
+    /** The compare-and-swap merge. */
+    @Nested
+    @DisplayName("merge")
+    class Merge {
+
+        @Test
+        @DisplayName("a merge pinned to another sha is refused as HEAD_CHANGED and merges nothing")
+        void wrongShaRefused() {
+            assertThatThrownBy(() -> ci.merge(f.pullRequest(), UNKNOWN_SHA))
+                    .isInstanceOfSatisfying(MergeRefusedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(MergeRefusedException.Reason.HEAD_CHANGED));
+            assertThat(ci.pullRequest(f.pullRequest()).state()).isEqualTo(PullRequest.State.OPEN);
+        }
+
+        @Test
+        @DisplayName("a merge pinned to the head returns the merge commit and marks the pull request merged")
+        void merges() {
+            String sha = ci.merge(f.pullRequest(), f.headSha());
+            assertThat(sha).isNotBlank();
+            PullRequest pr = ci.pullRequest(f.pullRequest());
+            assertThat(pr.state()).isEqualTo(PullRequest.State.MERGED);
+            assertThat(pr.mergeCommitSha()).contains(sha);
+        }
+
+        @Test
+        @DisplayName("merge is idempotent: merging again at the same head returns the same merge commit")
+        void idempotent() {
+            String first = ci.merge(f.pullRequest(), f.headSha());
+            assertThat(ci.merge(f.pullRequest(), f.headSha())).isEqualTo(first);
+        }
+
+        @Test
+        @DisplayName("MergeRefusedException is a permanent ProviderException")
+        void refusalIsPermanent() {
+            assertThatThrownBy(() -> ci.merge(f.pullRequest(), UNKNOWN_SHA))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.isTransient()).isFalse());
+        }
+    }
+
+    /** Comments and deployment records. */
+    @Nested
+    @DisplayName("writing")
+    class Writing {
+
+        @Test
+        @DisplayName("a comment on the pull request is accepted")
+        void comment() {
+            assertThatCode(() -> ci.comment(f.pullRequest(), "Release rolled back: smoke check failed"))
+                    .doesNotThrowAnyException();
+        }
+
+        @Test
+        @DisplayName("a deployment is created with an id and accepts a status of at most 140 characters")
+        void deployment() {
+            String id = ci.createDeployment(f.headSha(), "production", "release r-1");
+            assertThat(id).isNotBlank();
+            assertThatCode(() -> ci.recordDeploymentStatus(id, DeploymentState.SUCCESS, "x".repeat(140),
+                    Optional.of("https://app.example.test"), Optional.empty())).doesNotThrowAnyException();
+        }
+    }
+}

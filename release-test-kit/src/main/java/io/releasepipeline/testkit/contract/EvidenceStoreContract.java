@@ -1,0 +1,219 @@
+package io.releasepipeline.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.TrafficChange;
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.TrafficWeights;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link EvidenceStore} keeps, as JUnit 5 tests. A store's test extends this class and
+ * implements {@link #store()}: an empty store (a fresh temporary directory, a fresh Azurite container).
+ */
+public abstract class EvidenceStoreContract {
+
+    /** An empty store. Called before each test. */
+    protected abstract EvidenceStore store();
+
+    /** The app the contract writes for. */
+    protected static final String APP = "contract-app";
+    /** The instant the contract's records start at. */
+    protected static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+
+    private EvidenceStore store;
+
+    /** Takes a fresh store. */
+    @BeforeEach
+    void takeStore() {
+        store = store();
+    }
+
+    /** A promoted record with nested values, so a round trip exercises the whole format. */
+    protected static ReleaseRecord record(String releaseId, Instant startedAt) {
+        return ReleaseRecord.builder(releaseId, APP, ReleaseRecord.Kind.PROMOTION, startedAt)
+                .outcome(ReleaseOutcome.PROMOTED).pullRequest(123, "https://github.com/org/repo/pull/123")
+                .headSha("abc123").mergeCommitSha("def456").previousRevision("v1").newRevision("v2")
+                .approvers(List.of("alice")).traffic(new TrafficChange(startedAt.plusSeconds(300),
+                        TrafficWeights.all("v1"), TrafficWeights.all("v2"), "promote"))
+                .note("contract").finishedAt(startedAt.plus(Duration.ofMinutes(15))).build();
+    }
+
+    private static JournalEntry entry(String releaseId, int sequence, String state) {
+        return new JournalEntry(APP, releaseId, sequence, T0.plusSeconds(sequence), state, Map.of("pr", "123"));
+    }
+
+    /** Final records. */
+    @Nested
+    @DisplayName("records")
+    class Records {
+
+        @Test
+        @DisplayName("names itself")
+        void names() {
+            assertThat(store.providerName()).isNotBlank();
+        }
+
+        @Test
+        @DisplayName("a written record reads back equal, and write says where it lives")
+        void roundTrip() {
+            ReleaseRecord r = record("r-1", T0);
+            assertThat(store.write(r)).isNotBlank();
+            assertThat(store.read(APP, "r-1")).contains(r);
+        }
+
+        @Test
+        @DisplayName("an unknown release reads empty")
+        void unknown() {
+            assertThat(store.read(APP, "r-none")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("writing the identical record again succeeds")
+        void identicalRewrite() {
+            store.write(record("r-1", T0));
+            store.write(record("r-1", T0));
+            assertThat(store.read(APP, "r-1")).contains(record("r-1", T0));
+        }
+
+        @Test
+        @DisplayName("a different record for the same release is refused and the first one kept")
+        void neverOverwrites() {
+            ReleaseRecord first = record("r-1", T0);
+            store.write(first);
+            ReleaseRecord other = ReleaseRecord.builder("r-1", APP, ReleaseRecord.Kind.PROMOTION, T0)
+                    .outcome(ReleaseOutcome.ROLLED_BACK).build();
+            assertThatThrownBy(() -> store.write(other)).isInstanceOf(ProviderException.class);
+            assertThat(store.read(APP, "r-1")).contains(first);
+        }
+
+        @Test
+        @DisplayName("latest is newest first by start time, at most limit, and only of the app")
+        void latest() {
+            store.write(record("r-2", T0.plusSeconds(7200)));
+            store.write(record("r-1", T0));
+            store.write(record("r-3", T0.plusSeconds(3600 * 3)));
+            store.write(ReleaseRecord.builder("r-other", "other-app", ReleaseRecord.Kind.PROMOTION,
+                    T0.plusSeconds(3600 * 4)).outcome(ReleaseOutcome.PROMOTED).build());
+
+            assertThat(store.latest(APP, 10)).extracting(ReleaseRecord::releaseId).containsExactly("r-3", "r-2", "r-1");
+            assertThat(store.latest(APP, 2)).extracting(ReleaseRecord::releaseId).containsExactly("r-3", "r-2");
+            assertThat(store.latest("no-such-app", 10)).isEmpty();
+        }
+    }
+
+    /** The journal of state transitions. */
+    @Nested
+    @DisplayName("journal")
+    class Journal {
+
+        @Test
+        @DisplayName("entries read back in sequence order")
+        void appendOrder() {
+            store.appendJournal(entry("r-1", 1, "GATES"));
+            store.appendJournal(entry("r-1", 2, "MERGING"));
+            store.appendJournal(entry("r-1", 3, "DEPLOYING"));
+            assertThat(store.journal(APP, "r-1")).extracting(JournalEntry::state)
+                    .containsExactly("GATES", "MERGING", "DEPLOYING");
+        }
+
+        @Test
+        @DisplayName("a release without a journal reads empty, and journals do not mix between releases")
+        void separate() {
+            store.appendJournal(entry("r-1", 1, "GATES"));
+            assertThat(store.journal(APP, "r-2")).isEmpty();
+            assertThat(store.journal(APP, "r-1")).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("appending an identical entry again is a no-op")
+        void identicalDuplicate() {
+            store.appendJournal(entry("r-1", 1, "GATES"));
+            store.appendJournal(entry("r-1", 1, "GATES"));
+            assertThat(store.journal(APP, "r-1")).containsExactly(entry("r-1", 1, "GATES"));
+        }
+
+        @Test
+        @DisplayName("appending a different entry with a used sequence fails and keeps the first")
+        void conflictingDuplicate() {
+            store.appendJournal(entry("r-1", 1, "GATES"));
+            assertThatThrownBy(() -> store.appendJournal(entry("r-1", 1, "MERGING")))
+                    .isInstanceOf(ProviderException.class);
+            assertThat(store.journal(APP, "r-1")).containsExactly(entry("r-1", 1, "GATES"));
+        }
+    }
+
+    /** The one-release-per-app lock. */
+    @Nested
+    @DisplayName("lock")
+    class Lock {
+
+        @Test
+        @DisplayName("a free lock is taken and reported by currentLock")
+        void take() {
+            assertThat(store.currentLock(APP)).isEmpty();
+            assertThat(store.tryLock(APP, "r-1", "host-a", T0)).isEmpty();
+            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::releaseId, ReleaseLock::host)
+                    .containsExactly("r-1", "host-a");
+        }
+
+        @Test
+        @DisplayName("the lock is exclusive: another release gets the holder back")
+        void exclusive() {
+            store.tryLock(APP, "r-1", "host-a", T0);
+            assertThat(store.tryLock(APP, "r-2", "host-b", T0.plusSeconds(5)))
+                    .get().extracting(ReleaseLock::releaseId).isEqualTo("r-1");
+            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::releaseId).isEqualTo("r-1");
+        }
+
+        @Test
+        @DisplayName("the lock is per app")
+        void perApp() {
+            store.tryLock(APP, "r-1", "host-a", T0);
+            assertThat(store.tryLock("other-app", "r-2", "host-b", T0)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("the lock is re-entrant for the same release id (resume after a crash)")
+        void reentrant() {
+            store.tryLock(APP, "r-1", "host-a", T0);
+            assertThat(store.tryLock(APP, "r-1", "host-b", T0.plusSeconds(60))).isEmpty();
+            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::releaseId).isEqualTo("r-1");
+        }
+
+        @Test
+        @DisplayName("unlock by the holder frees the lock; unlock by another release does nothing")
+        void unlock() {
+            store.tryLock(APP, "r-1", "host-a", T0);
+            store.unlock(APP, "r-2");
+            assertThat(store.currentLock(APP)).isPresent();
+            store.unlock(APP, "r-1");
+            assertThat(store.currentLock(APP)).isEmpty();
+            assertThat(store.tryLock(APP, "r-2", "host-b", T0)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("breakLock breaks only a lock held by the given release and says so")
+        void breakLock() {
+            store.tryLock(APP, "r-1", "host-a", T0);
+            assertThat(store.breakLock(APP, "r-2")).isFalse();
+            assertThat(store.currentLock(APP)).isPresent();
+            assertThat(store.breakLock(APP, "r-1")).isTrue();
+            assertThat(store.currentLock(APP)).isEmpty();
+            assertThat(store.breakLock(APP, "r-1")).isFalse();
+        }
+    }
+}

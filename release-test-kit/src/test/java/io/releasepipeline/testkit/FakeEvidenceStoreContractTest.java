@@ -1,0 +1,12 @@
+package io.releasepipeline.testkit;
+
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.testkit.contract.EvidenceStoreContract;
+
+class FakeEvidenceStoreContractTest extends EvidenceStoreContract {
+
+    @Override
+    protected EvidenceStore store() {
+        return new FakeEvidenceStore();
+    }
+}
