@@ -1,0 +1,95 @@
+package io.releasepipeline.examples.cli;
+
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.time.ReleaseClock;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Prints release events as plain lines, one per decision, with the time since the release started: what a CI log
+ * or a person at a terminal needs to follow a release. Health samples are printed only when they change.
+ * Thread-safe (synchronized on the stream).
+ */
+public final class EventPrinter implements ReleaseListener {
+
+    private final PrintStream out;
+    private Instant start;
+
+    /** Prints to {@code out}. */
+    public EventPrinter(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Prints to {@code out}, measuring from {@code clock}'s current time. */
+    public EventPrinter(PrintStream out, ReleaseClock clock) {
+        this.out = out;
+        this.start = clock.now();
+    }
+
+    @Override
+    public void onEvent(ReleaseEvent event) {
+        String line = describe(event);
+        if (line == null) {
+            return;
+        }
+        synchronized (out) {
+            if (start == null || event instanceof ReleaseEvent.ReleaseStarted) {
+                start = event.at();
+            }
+            out.printf("%s  %s%n", offset(Duration.between(start, event.at())), line);
+        }
+    }
+
+    private static String offset(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        return String.format("t+%02d:%02d", s / 60, s % 60);
+    }
+
+    static String describe(ReleaseEvent event) {
+        if (event instanceof ReleaseEvent.ReleaseStarted e) {
+            return "release " + e.releaseId() + ": promoting pull request #" + e.pullRequest() + " to " + e.app();
+        } else if (event instanceof ReleaseEvent.GatesEvaluated e) {
+            StringBuilder sb = new StringBuilder(e.passed() ? "gates passed" : "GATES FAILED");
+            for (GateResult r : e.results()) {
+                sb.append("\n          ").append(r.passed() ? "PASS " : r.status() + " ").append(r.gate()).append(": ")
+                        .append(r.reason());
+            }
+            return sb.toString();
+        } else if (event instanceof ReleaseEvent.Merged e) {
+            return "merged #" + e.pullRequest() + " as " + e.mergeCommitSha().substring(0,
+                    Math.min(7, e.mergeCommitSha().length()));
+        } else if (event instanceof ReleaseEvent.DeployRunUpdated e) {
+            return "deploy run " + e.run().id() + " " + e.run().status().name().toLowerCase()
+                    + e.run().conclusion().map(c -> " (" + c.name().toLowerCase() + ")").orElse("");
+        } else if (event instanceof ReleaseEvent.RevisionReady e) {
+            return "revision " + e.revision() + " is ready";
+        } else if (event instanceof ReleaseEvent.TrafficShifted e) {
+            return "traffic " + e.from() + "  ->  " + e.to() + "  (" + e.reason() + ")";
+        } else if (event instanceof ReleaseEvent.ObservationStarted e) {
+            return "observing " + e.revision() + " at " + e.weight() + "% for " + e.window().toMinutes() + "m";
+        } else if (event instanceof ReleaseEvent.SignalObserved e) {
+            return e.ok() ? null : "  " + e.signal() + ": " + e.detail();
+        } else if (event instanceof ReleaseEvent.TriggerFired e) {
+            return "TRIGGER " + e.verdict();
+        } else if (event instanceof ReleaseEvent.ObservationPassed e) {
+            return "observation passed at " + e.weight() + "%";
+        } else if (event instanceof ReleaseEvent.ProviderCallRetried e) {
+            return "retrying " + e.provider() + " " + e.operation() + " in " + e.delay().toMillis() + "ms: "
+                    + e.error();
+        } else if (event instanceof ReleaseEvent.RollbackStarted e) {
+            return "ROLLING BACK " + e.fromRevision() + " -> " + e.toRevision() + ": " + e.reason();
+        } else if (event instanceof ReleaseEvent.RollbackFinished e) {
+            return e.succeeded() ? "rollback done: " + e.detail() : "ROLLBACK FAILED: " + e.detail();
+        } else if (event instanceof ReleaseEvent.EvidenceRecorded e) {
+            return "evidence: " + e.location();
+        } else if (event instanceof ReleaseEvent.Warning e) {
+            return "warning: " + e.message();
+        } else if (event instanceof ReleaseEvent.ReleaseFinished e) {
+            return e.outcome() + ": " + e.summary();
+        }
+        return null;
+    }
+}
