@@ -245,7 +245,7 @@ class GitHubClientBehaviourTest extends GitHubWireMockSupport {
         @Test
         @DisplayName("a request that times out is retried, then reported as transient")
         void timeout() {
-            github.stubFor(getPath(RUN).willReturn(json(200, workflowRun(1, "queued", null)).withFixedDelay(1_000)));
+            github.stubFor(getPath(RUN).willReturn(json(200, workflowRun(1, "queued", null)).withFixedDelay(600)));
             GitHubCiProvider ci = GitHubCiProvider.builder(connection(b -> b.requestTimeout(Duration.ofMillis(150))
                     .maxAttempts(2))).build();
 
