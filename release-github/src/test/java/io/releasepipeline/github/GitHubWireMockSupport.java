@@ -37,7 +37,7 @@ abstract class GitHubWireMockSupport {
 
     @RegisterExtension
     static final WireMockExtension github = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1))
             .build();
 
     RecordingClock clock;

@@ -240,9 +240,9 @@ public final class GitHubClient {
             Instant resetAt = reset.isPresent() ? Instant.ofEpochSecond(reset.getAsLong()) : clock.now().plusSeconds(60);
             // One second past the reset, so GitHub's clock has surely rolled over too.
             wait = max(Duration.between(clock.now(), resetAt).plusSeconds(1), Duration.ofSeconds(1));
-            what = "GitHub's primary rate limit (" + headers.firstValue("x-ratelimit-limit").orElse("?")
-                    + " requests/hour, resource " + headers.firstValue("x-ratelimit-resource").orElse("core")
-                    + ") is exhausted until " + resetAt;
+            what = "GitHub's primary rate limit" + headers.firstValue("x-ratelimit-limit")
+                    .map(l -> " (" + l + " requests/hour)").orElse("") + " for "
+                    + headers.firstValue("x-ratelimit-resource").orElse("core") + " is exhausted until " + resetAt;
         } else {
             wait = retryAfter.orElseGet(() -> min(settings.secondaryBackoff().multipliedBy(1L << Math.min(tries - 1, 10)),
                     settings.maxRateLimitWait()));
@@ -275,6 +275,9 @@ public final class GitHubClient {
             case 404 -> call + " answered 404" + said + ": it does not exist, or the token from "
                     + settings.token().description() + " cannot see it";
             case 422 -> call + " was rejected as invalid (422" + said + ")";
+            case 301, 302, 307, 308 -> call + " was redirected (" + status + ") to "
+                    + headers.firstValue("location").map(l -> path(URI.create(l))).orElse("another place")
+                    + "; the repository was probably renamed or transferred: configure its new owner/name";
             default -> call + " answered " + status + said
                     + (status >= 500 ? " after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
                             + "; GitHub may be degraded (https://www.githubstatus.com)" : "");
