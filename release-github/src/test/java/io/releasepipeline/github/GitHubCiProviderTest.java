@@ -319,6 +319,20 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         }
 
         @Test
+        @DisplayName("a rate-limited 403 is waited out and retried, not taken for a FORBIDDEN refusal")
+        void rateLimitedIsNotForbidden() {
+            github.stubFor(put(urlPathEqualTo(MERGE)).inScenario("limited").whenScenarioStateIs(STARTED)
+                    .willReturn(json(403, "{\"message\": \"You have exceeded a secondary rate limit.\"}")
+                            .withHeader("retry-after", "5"))
+                    .willSetStateTo("ok"));
+            github.stubFor(put(urlPathEqualTo(MERGE)).inScenario("limited").whenScenarioStateIs("ok")
+                    .willReturn(json(200, "{\"sha\": \"" + MERGE_SHA + "\", \"merged\": true}")));
+
+            assertThat(ci().merge(42, HEAD_SHA)).isEqualTo(MERGE_SHA);
+            assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(5));
+        }
+
+        @Test
         @DisplayName("the merge method is configurable")
         void mergeMethod() {
             github.stubFor(put(urlPathEqualTo(MERGE)).willReturn(json(200, "{\"sha\": \"" + MERGE_SHA + "\"}")));

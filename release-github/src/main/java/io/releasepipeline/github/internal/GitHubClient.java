@@ -146,7 +146,7 @@ public final class GitHubClient {
             if (status == 304 && cached != null) {
                 return cached.asNotModified();
             }
-            if ((status >= 200 && status < 300) || request.handled().contains(status)) {
+            if (status >= 200 && status < 300) {
                 GitHubResponse response = new GitHubResponse(status, parse(request, uri, raw, token), headers, false);
                 if (request.isRead() && status == 200 && headers.firstValue("etag").isPresent()) {
                     synchronized (etagCache) {
@@ -162,6 +162,10 @@ public final class GitHubClient {
                 rateLimited++;
                 clock.sleep(rateLimitWait.get());
                 continue;
+            }
+            // After the rate-limit check: a rate-limited 403 must never reach a caller that handles 403 itself.
+            if (request.handled().contains(status)) {
+                return new GitHubResponse(status, errorBody, headers, false);
             }
             if (status >= 500 && request.retryable() && attempt < settings.maxAttempts()) {
                 log.warn("GitHub {} {} answered {}, attempt {} of {}", request.method(), path(uri), status, attempt,
