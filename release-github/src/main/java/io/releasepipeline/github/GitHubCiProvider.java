@@ -1,0 +1,511 @@
+package io.releasepipeline.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.github.internal.GitHubClient;
+import io.releasepipeline.github.internal.GitHubRequest;
+import io.releasepipeline.github.internal.GitHubResponse;
+import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.CheckResult;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.DeployRun;
+import io.releasepipeline.spi.DeploymentState;
+import io.releasepipeline.spi.MergeRefusedException;
+import io.releasepipeline.spi.PullRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The CI system on GitHub: pull requests, reviews, check runs and statuses, the pinned merge, the Actions deploy
+ * run, the incident note (a pull request comment) and GitHub deployments, over the REST API.
+ *
+ * <pre>{@code
+ * GitHubConnection github = GitHubConnection.builder()
+ *         .repository("org/trade-nexus")
+ *         .token(TokenSource.fromEnvironment("GITHUB_TOKEN"))
+ *         .build();
+ * CiProvider ci = GitHubCiProvider.builder(github)
+ *         .deployWorkflow("backend-deploy.yml")
+ *         .mergeMethod(MergeMethod.SQUASH)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Polling is cheap: every read is a conditional request with the last ETag, and GitHub's 304 answers do not count
+ * against the primary rate limit. Rate limits, server errors and timeouts are handled by the connection's client,
+ * so {@link #retriesOwnCalls()} is true. Thread-safe; every call blocks on I/O and throws
+ * {@link ProviderException} on failure, with a message that names the call and never the token.
+ */
+public final class GitHubCiProvider implements CiProvider {
+
+    /** The provider name in logs, events and errors. */
+    public static final String PROVIDER_NAME = "github";
+    /** The runbook's deploy workflow file. */
+    public static final String DEFAULT_DEPLOY_WORKFLOW = "backend-deploy.yml";
+    /** One squashed commit per pull request. */
+    public static final MergeMethod DEFAULT_MERGE_METHOD = MergeMethod.SQUASH;
+    /** While GitHub is still computing mergeability ({@code mergeable: null}), ask again up to three times. */
+    public static final int DEFAULT_MERGEABLE_RECHECKS = 3;
+    /** Two seconds between those re-asks. */
+    public static final Duration DEFAULT_MERGEABLE_RECHECK_DELAY = Duration.ofSeconds(2);
+
+    private static final int DESCRIPTION_LIMIT = 140;
+
+    private final GitHubConnection connection;
+    private final GitHubClient client;
+    private final String repo;
+    private final String deployWorkflow;
+    private final MergeMethod mergeMethod;
+    private final int mergeableRechecks;
+    private final Duration mergeableRecheckDelay;
+    private final Optional<String> deployEvent;
+
+    private GitHubCiProvider(Builder b) {
+        this.connection = b.connection;
+        this.client = b.connection.client();
+        this.repo = b.connection.repositoryPath();
+        this.deployWorkflow = b.deployWorkflow;
+        this.mergeMethod = b.mergeMethod;
+        this.mergeableRechecks = b.mergeableRechecks;
+        this.mergeableRecheckDelay = b.mergeableRecheckDelay;
+        this.deployEvent = Optional.ofNullable(b.deployEvent);
+    }
+
+    /** A builder on {@code connection}, with the defaults above. */
+    public static Builder builder(GitHubConnection connection) {
+        return new Builder(connection);
+    }
+
+    @Override
+    public String providerName() {
+        return PROVIDER_NAME;
+    }
+
+    /** True: the connection's client retries rate limits, server errors and timeouts itself. */
+    @Override
+    public boolean retriesOwnCalls() {
+        return true;
+    }
+
+    @Override
+    public String repository() {
+        return connection.repository();
+    }
+
+    /** The deploy workflow file (or workflow id) whose runs {@link #findDeployRun} looks for. */
+    public String deployWorkflow() {
+        return deployWorkflow;
+    }
+
+    /** The merge method {@link #merge} asks for. */
+    public MergeMethod mergeMethod() {
+        return mergeMethod;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>GitHub computes mergeability in the background and answers {@code mergeable: null} until it is done. This
+     * method then asks again, up to {@link Builder#mergeableRecheck} times, waiting on the connection's clock in
+     * between; if it is still computing after that, {@link PullRequest#mergeable()} is empty and the caller may ask
+     * again later. Each re-ask is a conditional request.
+     */
+    @Override
+    public PullRequest pullRequest(int number) {
+        String op = "pullRequest(#" + number + ")";
+        JsonNode pr = get(op, repo + "/pulls/" + number);
+        for (int i = 0; i < mergeableRechecks && stillComputing(pr); i++) {
+            connection.clock().sleep(mergeableRecheckDelay);
+            pr = get(op, repo + "/pulls/" + number);
+        }
+        return toPullRequest(pr);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads every review (paginated) and keeps each reviewer's latest verdict: {@code APPROVED} or
+     * {@code CHANGES_REQUESTED}; a {@code DISMISSED} review withdraws the verdict it carried; {@code COMMENTED} and
+     * {@code PENDING} reviews are not verdicts. Reviewers are identified by user id and named by login. How many
+     * approvals pass is the approvals gate's setting, not the provider's.
+     */
+    @Override
+    public Approvals approvals(int number, Optional<String> headSha) {
+        List<JsonNode> reviews = client.getAll(GitHubRequest.get(PROVIDER_NAME, "approvals(#" + number + ")",
+                repo + "/pulls/" + number + "/reviews?per_page=100"), null);
+        Map<String, Verdict> latest = new LinkedHashMap<>();
+        for (JsonNode review : reviews) {
+            String state = review.path("state").asText("");
+            JsonNode user = review.path("user");
+            if (user.isMissingNode() || user.isNull()
+                    || headSha.isPresent() && !headSha.get().equals(review.path("commit_id").asText())) {
+                continue;
+            }
+            String reviewer = user.path("id").asText(user.path("login").asText());
+            switch (state) {
+                case "APPROVED", "CHANGES_REQUESTED", "DISMISSED" -> {
+                    latest.remove(reviewer);
+                    latest.put(reviewer, new Verdict(user.path("login").asText(reviewer), state));
+                }
+                default -> {
+                    // COMMENTED and PENDING carry no verdict.
+                }
+            }
+        }
+        List<String> approved = new ArrayList<>();
+        List<String> changesRequested = new ArrayList<>();
+        for (Verdict v : latest.values()) {
+            if (v.state.equals("APPROVED")) {
+                approved.add(v.login);
+            } else if (v.state.equals("CHANGES_REQUESTED")) {
+                changesRequested.add(v.login);
+            }
+        }
+        return new Approvals(approved, changesRequested);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Combines the latest check runs (paginated) with the legacy commit statuses. A commit with no legacy
+     * statuses at all contributes nothing (GitHub then reports the combined state {@code pending}, which does not
+     * mean a check is running). Statuses {@code error} and {@code failure} both map to
+     * {@link CheckResult.Conclusion#FAILURE}.
+     */
+    @Override
+    public List<CheckResult> checks(String commitSha) {
+        String op = "checks(" + shortSha(commitSha) + ")";
+        List<CheckResult> results = new ArrayList<>();
+        for (JsonNode run : client.getAll(GitHubRequest.get(PROVIDER_NAME, op, repo + "/commits/"
+                + GitHubClient.encode(commitSha) + "/check-runs?filter=latest&per_page=100"), "check_runs")) {
+            boolean completed = "completed".equals(run.path("status").asText());
+            results.add(new CheckResult(run.path("name").asText(),
+                    completed ? CheckResult.State.COMPLETED : CheckResult.State.PENDING,
+                    completed ? enumValue(CheckResult.Conclusion.class, run.path("conclusion").asText(""))
+                            : Optional.empty(),
+                    text(run, "html_url").or(() -> text(run, "details_url"))));
+        }
+        for (JsonNode status : client.getAll(GitHubRequest.get(PROVIDER_NAME, op, repo + "/commits/"
+                + GitHubClient.encode(commitSha) + "/status?per_page=100"), "statuses")) {
+            String state = status.path("state").asText("");
+            Optional<CheckResult.Conclusion> conclusion = switch (state) {
+                case "success" -> Optional.of(CheckResult.Conclusion.SUCCESS);
+                case "failure", "error" -> Optional.of(CheckResult.Conclusion.FAILURE);
+                default -> Optional.empty();
+            };
+            results.add(new CheckResult(status.path("context").asText(),
+                    conclusion.isPresent() ? CheckResult.State.COMPLETED : CheckResult.State.PENDING, conclusion,
+                    text(status, "target_url")));
+        }
+        return List.copyOf(results);
+    }
+
+    /**
+     * The checks GitHub itself requires on {@code branch}: the branch protection's required status checks (none when
+     * the branch is not protected) together with the {@code required_status_checks} rules of every ruleset that
+     * applies to it. Use it to configure the required-checks gate from GitHub instead of by hand. Read-only.
+     *
+     * @throws ProviderException if a call fails, e.g. 403 when the token may not read branch protection
+     */
+    public List<String> requiredChecks(String branch) {
+        String op = "requiredChecks(" + branch + ")";
+        Set<String> names = new LinkedHashSet<>();
+        GitHubResponse protection = client.send(GitHubRequest.get(PROVIDER_NAME, op, repo + "/branches/"
+                + GitHubClient.encode(branch) + "/protection/required_status_checks").handling(404));
+        if (protection.status() == 200) {
+            protection.body().path("checks").forEach(c -> names.add(c.path("context").asText()));
+            protection.body().path("contexts").forEach(c -> names.add(c.asText()));
+        }
+        for (JsonNode rule : client.getAll(GitHubRequest.get(PROVIDER_NAME, op, repo + "/rules/branches/"
+                + GitHubClient.encode(branch) + "?per_page=100"), null)) {
+            if ("required_status_checks".equals(rule.path("type").asText())) {
+                rule.path("parameters").path("required_status_checks")
+                        .forEach(c -> names.add(c.path("context").asText()));
+            }
+        }
+        names.remove("");
+        return List.copyOf(names);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Sends {@code sha = expectedHeadSha} with the configured merge method. GitHub's 409 (the head moved) is
+     * {@link MergeRefusedException.Reason#HEAD_CHANGED}; 405 and 422 (not mergeable, e.g. a failing required check
+     * or a merge method the repository forbids) are {@link MergeRefusedException.Reason#NOT_MERGEABLE}, unless the
+     * pull request turns out to be merged already at that head, which returns its merge commit; 403 is
+     * {@link MergeRefusedException.Reason#FORBIDDEN}. Because the merge is pinned, it is safe to repeat after a
+     * server error or timeout, and the client does so.
+     */
+    @Override
+    public String merge(int number, String expectedHeadSha) {
+        String op = "merge(#" + number + ")";
+        GitHubResponse response = client.send(GitHubRequest.write(PROVIDER_NAME, op, "PUT",
+                repo + "/pulls/" + number + "/merge", Map.of("merge_method", mergeMethod.apiValue(), "sha",
+                        expectedHeadSha)).retried().handling(403, 405, 409, 422));
+        String said = response.message().isEmpty() ? "" : " (GitHub: " + response.message() + ")";
+        switch (response.status()) {
+            case 200:
+                return response.body().path("sha").asText();
+            case 409:
+                throw new MergeRefusedException(PROVIDER_NAME, number, MergeRefusedException.Reason.HEAD_CHANGED,
+                        "the head of #" + number + " moved since the gates judged " + shortSha(expectedHeadSha) + said
+                                + "; nothing was merged; evaluate the gates again on the new head", 409);
+            case 403:
+                throw new MergeRefusedException(PROVIDER_NAME, number, MergeRefusedException.Reason.FORBIDDEN,
+                        "the token from " + connection.client().settings().token().description()
+                                + " may not merge #" + number + said + "; it needs contents: write and pull "
+                                + "requests: write, or a bypass of the branch rules", 403);
+            default:
+                PullRequest pr = toPullRequest(get(op, repo + "/pulls/" + number));
+                if (pr.state() == PullRequest.State.MERGED && pr.headSha().equals(expectedHeadSha)
+                        && pr.mergeCommitSha().isPresent()) {
+                    return pr.mergeCommitSha().get();
+                }
+                throw new MergeRefusedException(PROVIDER_NAME, number, MergeRefusedException.Reason.NOT_MERGEABLE,
+                        "#" + number + " is not mergeable with method " + mergeMethod.apiValue() + said
+                                + (pr.state() != PullRequest.State.OPEN ? "; it is " + pr.state().name()
+                                        .toLowerCase(Locale.ROOT) : "")
+                                + "; nothing was merged; check its conflicts, required checks and reviews on GitHub",
+                        response.status());
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Lists the deploy workflow's runs for {@code head_sha = commitSha} (and the configured event, if any) and
+     * returns the newest. Conditional: polling it until the run appears costs one counted request, then 304s.
+     */
+    @Override
+    public Optional<DeployRun> findDeployRun(String commitSha) {
+        String target = repo + "/actions/workflows/" + GitHubClient.encode(deployWorkflow) + "/runs?head_sha="
+                + GitHubClient.encode(commitSha) + deployEvent.map(e -> "&event=" + GitHubClient.encode(e)).orElse("")
+                + "&per_page=10";
+        JsonNode runs = get("findDeployRun(" + shortSha(commitSha) + ")", target).path("workflow_runs");
+        JsonNode newest = null;
+        for (JsonNode run : runs) {
+            if (newest == null || run.path("id").asLong() > newest.path("id").asLong()) {
+                newest = run;
+            }
+        }
+        return Optional.ofNullable(newest).map(GitHubCiProvider::toDeployRun);
+    }
+
+    /** {@inheritDoc} <p>Conditional: a poll of a run that has not changed is a 304. */
+    @Override
+    public DeployRun deployRun(String runId) {
+        return toDeployRun(get("deployRun(" + runId + ")", repo + "/actions/runs/" + GitHubClient.encode(runId)));
+    }
+
+    /** {@inheritDoc} <p>Posts the body as given (the engine composes the incident note). Never repeated. */
+    @Override
+    public void comment(int number, String body) {
+        client.send(GitHubRequest.write(PROVIDER_NAME, "comment(#" + number + ")", "POST",
+                repo + "/issues/" + number + "/comments", Map.of("body", body)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Creates the deployment without auto-merge and without required contexts (the gates already judged the
+     * checks). GitHub's 202 means it created nothing (e.g. an auto-merge it would have needed): that is an error.
+     */
+    @Override
+    public String createDeployment(String commitSha, String environment, String description) {
+        String op = "createDeployment(" + shortSha(commitSha) + ", " + environment + ")";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ref", commitSha);
+        body.put("environment", environment);
+        body.put("auto_merge", false);
+        body.put("required_contexts", List.of());
+        body.put("description", truncate(description));
+        GitHubResponse response = client.send(GitHubRequest.write(PROVIDER_NAME, op, "POST", repo + "/deployments",
+                body));
+        if (response.status() != 201 || !response.body().has("id")) {
+            throw ProviderException.permanent(PROVIDER_NAME, op, "GitHub answered " + response.status()
+                    + " and created no deployment" + (response.message().isEmpty() ? "" : " (" + response.message()
+                            + ")"), null);
+        }
+        return response.body().path("id").asText();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code environmentUrl} becomes the status's {@code environment_url} (the app) and {@code logUrl} its
+     * {@code log_url} (link it to the release evidence). A description longer than 140 characters is cut to fit.
+     */
+    @Override
+    public void recordDeploymentStatus(String deploymentId, DeploymentState state, String description,
+            Optional<String> environmentUrl, Optional<String> logUrl) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", state.name().toLowerCase(Locale.ROOT));
+        body.put("description", truncate(description));
+        environmentUrl.ifPresent(u -> body.put("environment_url", u));
+        logUrl.ifPresent(u -> body.put("log_url", u));
+        client.send(GitHubRequest.write(PROVIDER_NAME, "recordDeploymentStatus(" + deploymentId + ", "
+                + body.get("state") + ")", "POST", repo + "/deployments/" + GitHubClient.encode(deploymentId)
+                        + "/statuses", body));
+    }
+
+    @Override
+    public String toString() {
+        return "GitHubCiProvider[" + connection + ", workflow " + deployWorkflow + ", " + mergeMethod.apiValue() + "]";
+    }
+
+    private JsonNode get(String operation, String target) {
+        return client.send(GitHubRequest.get(PROVIDER_NAME, operation, target)).body();
+    }
+
+    private static boolean stillComputing(JsonNode pr) {
+        return "open".equals(pr.path("state").asText()) && !pr.path("merged").asBoolean(false)
+                && pr.path("mergeable").isNull();
+    }
+
+    private static PullRequest toPullRequest(JsonNode pr) {
+        PullRequest.State state = pr.path("merged").asBoolean(false) || !pr.path("merged_at").isNull()
+                && pr.has("merged_at") ? PullRequest.State.MERGED
+                : "closed".equals(pr.path("state").asText()) ? PullRequest.State.CLOSED : PullRequest.State.OPEN;
+        List<String> labels = new ArrayList<>();
+        pr.path("labels").forEach(l -> labels.add(l.path("name").asText()));
+        JsonNode mergeable = pr.path("mergeable");
+        return new PullRequest(pr.path("number").asInt(), pr.path("title").asText(""),
+                pr.path("head").path("sha").asText(), pr.path("base").path("ref").asText(""),
+                pr.path("body").isTextual() ? pr.path("body").asText() : "", labels,
+                pr.path("draft").asBoolean(false), state,
+                mergeable.isBoolean() ? Optional.of(mergeable.asBoolean()) : Optional.empty(),
+                state == PullRequest.State.MERGED ? text(pr, "merge_commit_sha") : Optional.empty(),
+                pr.path("html_url").asText(""));
+    }
+
+    private static DeployRun toDeployRun(JsonNode run) {
+        DeployRun.Status status = switch (run.path("status").asText("")) {
+            case "completed" -> DeployRun.Status.COMPLETED;
+            case "in_progress" -> DeployRun.Status.IN_PROGRESS;
+            case "waiting" -> DeployRun.Status.WAITING;
+            default -> DeployRun.Status.QUEUED; // queued, requested, pending
+        };
+        return new DeployRun(run.path("id").asText(), run.path("head_sha").asText(""), status,
+                status == DeployRun.Status.COMPLETED
+                        ? enumValue(DeployRun.Conclusion.class, run.path("conclusion").asText(""))
+                        : Optional.empty(),
+                run.path("html_url").asText(""));
+    }
+
+    static <E extends Enum<E>> Optional<E> enumValue(Class<E> type, String apiValue) {
+        try {
+            return apiValue.isEmpty() ? Optional.empty()
+                    : Optional.of(Enum.valueOf(type, apiValue.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException unknown) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static String truncate(String description) {
+        String d = description == null ? "" : description;
+        return d.length() <= DESCRIPTION_LIMIT ? d : d.substring(0, DESCRIPTION_LIMIT - 1) + "\u2026";
+    }
+
+    private static String shortSha(String sha) {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+
+    private record Verdict(String login, String state) {
+    }
+
+    /**
+     * Builds a {@link GitHubCiProvider}. Not thread-safe; {@link #build()} validates everything at once.
+     */
+    public static final class Builder {
+
+        private final GitHubConnection connection;
+        private String deployWorkflow = DEFAULT_DEPLOY_WORKFLOW;
+        private MergeMethod mergeMethod = DEFAULT_MERGE_METHOD;
+        private int mergeableRechecks = DEFAULT_MERGEABLE_RECHECKS;
+        private Duration mergeableRecheckDelay = DEFAULT_MERGEABLE_RECHECK_DELAY;
+        private String deployEvent;
+
+        private Builder(GitHubConnection connection) {
+            this.connection = connection;
+        }
+
+        /**
+         * The workflow file whose run deploys the merge commit (or the workflow's numeric id). Default
+         * {@link #DEFAULT_DEPLOY_WORKFLOW}.
+         */
+        public Builder deployWorkflow(String deployWorkflow) {
+            this.deployWorkflow = deployWorkflow;
+            return this;
+        }
+
+        /** How pull requests are merged. Default {@link #DEFAULT_MERGE_METHOD}. */
+        public Builder mergeMethod(MergeMethod mergeMethod) {
+            this.mergeMethod = mergeMethod;
+            return this;
+        }
+
+        /**
+         * Only runs triggered by this event count as the deploy run, e.g. {@code push}. Default: any event.
+         */
+        public Builder deployEvent(String deployEvent) {
+            this.deployEvent = deployEvent;
+            return this;
+        }
+
+        /**
+         * How often {@link GitHubCiProvider#pullRequest} asks again while GitHub is still computing mergeability,
+         * and how long it waits in between (on the connection's clock). Defaults
+         * {@link #DEFAULT_MERGEABLE_RECHECKS} and {@link #DEFAULT_MERGEABLE_RECHECK_DELAY}; 0 never asks again.
+         */
+        public Builder mergeableRecheck(int times, Duration delay) {
+            this.mergeableRechecks = times;
+            this.mergeableRecheckDelay = delay;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws InvalidConfigurationException listing every problem at once
+         */
+        public GitHubCiProvider build() {
+            List<String> problems = new ArrayList<>();
+            if (connection == null) {
+                problems.add("github.connection: required, from GitHubConnection.builder()...build()");
+            }
+            if (deployWorkflow == null || deployWorkflow.isBlank() || deployWorkflow.contains("/")) {
+                problems.add("github.deployWorkflow: must be a workflow file name such as " + DEFAULT_DEPLOY_WORKFLOW
+                        + " (not a path) or a workflow id, got " + deployWorkflow);
+            }
+            if (mergeMethod == null) {
+                problems.add("github.mergeMethod: must not be null (default " + DEFAULT_MERGE_METHOD + ")");
+            }
+            if (deployEvent != null && deployEvent.isBlank()) {
+                problems.add("github.deployEvent: must not be blank; leave it unset for any event");
+            }
+            if (mergeableRechecks < 0) {
+                problems.add("github.mergeableRecheck.times: must be zero or more, got " + mergeableRechecks);
+            }
+            if (mergeableRecheckDelay == null || mergeableRecheckDelay.isNegative()) {
+                problems.add("github.mergeableRecheck.delay: must be zero or positive, got " + mergeableRecheckDelay);
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigurationException("GitHub CI provider", problems);
+            }
+            return new GitHubCiProvider(this);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.releasepipeline.github;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * WireMock standing in for GitHub's REST API on 127.0.0.1 (dynamic port), with response bodies shaped like the
+ * examples in GitHub's REST docs, and a {@link RecordingClock} so no test really waits. Subclasses (and a future
+ * {@code GitHubCiProviderContractTest extends CiProviderContract}) script the GitHub world with the
+ * {@code given...} methods and build providers with {@link #connection()}.
+ */
+abstract class GitHubWireMockSupport {
+
+    static final String REPO = "octo-org/trade-nexus";
+    static final String API = "/repos/" + REPO;
+    /** Looks like a real token so that a leak would be visible in a message. */
+    static final String TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+    static final String HEAD_SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+    static final String MERGE_SHA = "e5bd3914e2e596debea16f433f57875b5b90bcd6";
+
+    @RegisterExtension
+    static final WireMockExtension github = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1))
+            .build();
+
+    RecordingClock clock;
+    private final Map<String, List<StubMapping>> conditional = new HashMap<>();
+
+    @BeforeEach
+    void newClock() {
+        clock = new RecordingClock();
+        conditional.clear();
+    }
+
+    /** A connection to the WireMock GitHub with test-friendly defaults. */
+    GitHubConnection connection() {
+        return connection(b -> { });
+    }
+
+    GitHubConnection connection(Consumer<GitHubConnection.Builder> customize) {
+        GitHubConnection.Builder b = GitHubConnection.builder()
+                .apiUrl(URI.create(github.baseUrl()))
+                .repository(REPO)
+                .token(TokenSource.ofToken(TOKEN))
+                .clock(clock);
+        customize.accept(b);
+        return b.build();
+    }
+
+    GitHubCiProvider ci() {
+        return GitHubCiProvider.builder(connection()).build();
+    }
+
+    // ---- scripting GitHub --------------------------------------------------------------------------------------
+
+    /**
+     * Serves {@code body} at {@code path} the way GitHub does: 200 with an ETag, and 304 to a request whose
+     * {@code If-None-Match} carries that ETag. Publishing a new body replaces the old one (and its ETag).
+     */
+    void publish(String path, String body) {
+        conditional.getOrDefault(path, List.of()).forEach(github::removeStub);
+        String etag = "W/\"" + Integer.toHexString(body.hashCode()) + "\"";
+        StubMapping notModified = github.stubFor(get(urlPathEqualTo(path)).atPriority(1)
+                .withHeader("If-None-Match", equalTo(etag))
+                .willReturn(aResponse().withStatus(304).withHeader("ETag", etag)));
+        StubMapping ok = github.stubFor(get(urlPathEqualTo(path)).atPriority(5)
+                .willReturn(json(200, body).withHeader("ETag", etag)));
+        conditional.put(path, List.of(notModified, ok));
+    }
+
+    static ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody(body);
+    }
+
+    static MappingBuilder getPath(String path) {
+        return get(urlPathEqualTo(path));
+    }
+
+    String nextPage(String pathAndQuery) {
+        return "<" + github.baseUrl() + pathAndQuery + ">; rel=\"next\", <" + github.baseUrl() + pathAndQuery
+                + ">; rel=\"last\"";
+    }
+
+    List<ServeEvent> served() {
+        return new ArrayList<>(github.getAllServeEvents());
+    }
+
+    // ---- GitHub-shaped bodies -----------------------------------------------------------------------------------
+
+    static String pullRequest(int number, String state, Object mergeable, boolean merged, String body) {
+        return """
+                {"url": "https://api.github.com/repos/%1$s/pulls/%2$d", "id": 1296269, "node_id": "MDExOlB1bGxSZXF1ZXN0MQ==",
+                 "html_url": "https://github.com/%1$s/pull/%2$d", "number": %2$d, "state": "%3$s", "locked": false,
+                 "title": "Amazing new feature", "user": {"login": "octocat", "id": 1, "type": "User"},
+                 "body": %6$s,
+                 "labels": [{"id": 208045946, "name": "backend", "color": "f29513", "default": true},
+                            {"id": 208045947, "name": "breaking-change", "color": "a2eeef", "default": false}],
+                 "created_at": "2026-01-05T08:00:00Z", "updated_at": "2026-01-05T08:30:00Z",
+                 "merged_at": %7$s, "merge_commit_sha": "%8$s",
+                 "head": {"label": "octocat:new-topic", "ref": "new-topic", "sha": "%9$s"},
+                 "base": {"label": "octo-org:main", "ref": "main", "sha": "9049f1265b7d61be4a8904a9a27120d2064dab3b"},
+                 "draft": false, "merged": %4$s, "mergeable": %5$s, "rebaseable": true, "mergeable_state": "clean",
+                 "comments": 10, "review_comments": 0, "commits": 3, "additions": 100, "deletions": 3, "changed_files": 5}
+                """.formatted(REPO, number, state, merged, mergeable, body == null ? "null" : "\"" + body + "\"",
+                merged ? "\"2026-01-05T09:00:00Z\"" : "null", MERGE_SHA, HEAD_SHA);
+    }
+
+    static String review(long id, String login, long userId, String state, String commit) {
+        return """
+                {"id": %d, "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=", "user": {"login": "%s", "id": %d, "type": "User"},
+                 "body": "Here is the body for the review.", "state": "%s",
+                 "html_url": "https://github.com/%s/pull/42#pullrequestreview-%d",
+                 "submitted_at": "2026-01-05T08:%02d:00Z", "commit_id": "%s", "author_association": "COLLABORATOR"}
+                """.formatted(id, login, userId, state, REPO, id, id % 60, commit);
+    }
+
+    static String checkRun(long id, String name, String status, String conclusion) {
+        return """
+                {"id": %d, "head_sha": "%s", "node_id": "MDg6Q2hlY2tSdW40", "external_id": "",
+                 "url": "https://api.github.com/repos/%s/check-runs/%d",
+                 "html_url": "https://github.com/%s/runs/%d", "details_url": "https://example.com",
+                 "status": "%s", "conclusion": %s, "started_at": "2026-01-05T08:10:00Z",
+                 "name": "%s", "check_suite": {"id": 5}, "app": {"id": 1, "slug": "github-actions"}}
+                """.formatted(id, HEAD_SHA, REPO, id, REPO, id, status,
+                conclusion == null ? "null" : "\"" + conclusion + "\"", name);
+    }
+
+    static String combinedStatus(String state, String... statuses) {
+        return """
+                {"state": "%s", "statuses": [%s], "sha": "%s", "total_count": %d,
+                 "repository": {"id": 1296269, "full_name": "%s"},
+                 "commit_url": "https://api.github.com/repos/%s/commits/%s"}
+                """.formatted(state, String.join(",", statuses), HEAD_SHA, statuses.length, REPO, REPO, HEAD_SHA);
+    }
+
+    static String status(String context, String state) {
+        return """
+                {"url": "https://api.github.com/repos/%s/statuses/%s", "id": 1, "state": "%s",
+                 "description": "Build has completed", "target_url": "https://ci.example.com/%s",
+                 "context": "%s", "created_at": "2026-01-05T08:10:00Z"}
+                """.formatted(REPO, HEAD_SHA, state, context, context);
+    }
+
+    static String workflowRun(long id, String status, String conclusion) {
+        return """
+                {"id": %1$d, "name": "Backend deploy", "node_id": "MDEyOldvcmtmbG93IFJ1bjI2OTI4OQ==",
+                 "head_branch": "main", "head_sha": "%2$s", "path": ".github/workflows/backend-deploy.yml@main",
+                 "run_number": 562, "event": "push", "status": "%3$s", "conclusion": %4$s, "workflow_id": 159038,
+                 "url": "https://api.github.com/repos/%5$s/actions/runs/%1$d",
+                 "html_url": "https://github.com/%5$s/actions/runs/%1$d", "run_attempt": 1,
+                 "created_at": "2026-01-05T09:00:30Z", "updated_at": "2026-01-05T09:00:40Z"}
+                """.formatted(id, MERGE_SHA, status, conclusion == null ? "null" : "\"" + conclusion + "\"", REPO);
+    }
+
+    static String workflowRuns(String... runs) {
+        return "{\"total_count\": " + runs.length + ", \"workflow_runs\": [" + String.join(",", runs) + "]}";
+    }
+
+    static String issue(long id, int number, String title, String label, boolean pullRequest) {
+        return """
+                {"id": %d, "node_id": "MDU6SXNzdWUx", "url": "https://api.github.com/repos/%s/issues/%d",
+                 "html_url": "https://github.com/%s/issues/%d", "number": %d, "state": "open", "title": "%s",
+                 "user": {"login": "octocat", "id": 1}, "labels": [{"id": 1, "name": "%s"}],
+                 "created_at": "2026-01-05T07:00:00Z", "updated_at": "2026-01-05T07:30:00Z"%s}
+                """.formatted(id, REPO, number, REPO, number, number, title, label,
+                pullRequest ? ", \"pull_request\": {\"url\": \"https://api.github.com/repos/" + REPO + "/pulls/"
+                        + number + "\"}" : "");
+    }
+
+    static String array(String... items) {
+        return "[" + String.join(",", items) + "]";
+    }
+}
