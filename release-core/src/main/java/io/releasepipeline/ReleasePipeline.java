@@ -71,6 +71,28 @@ public interface ReleasePipeline {
      */
     boolean requestRollback(String reason);
 
+    /**
+     * Finishes a release whose process died, from its journal in the evidence store: a release that had not
+     * merged runs again from the gates; one that had merged goes on from where it stopped, never repeating the
+     * merge or a traffic shift that happened (each step first looks at what is in place), observing the current
+     * step again in full; a rollback that had started is finished. A finished release returns its record.
+     *
+     * @throws ReleaseException if the release has no journal
+     * @throws ReleaseInProgressException if another release holds the app's lock
+     */
+    ReleaseResult resume(String releaseId);
+
+    /** Who holds the app's release lock, if anyone. */
+    java.util.Optional<io.releasepipeline.evidence.ReleaseLock> currentLock();
+
+    /**
+     * Breaks the app's release lock if {@code releaseId} holds it, whatever process holds it: for a lock left by a
+     * dead process, as an explicit decision. Resuming the release is usually better; it takes the lock itself.
+     *
+     * @return true if a lock was broken
+     */
+    boolean breakLock(String releaseId);
+
     /** What this pipeline was built with. */
     ReleaseConfig config();
 }

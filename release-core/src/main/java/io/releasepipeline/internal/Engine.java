@@ -9,7 +9,9 @@ import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.spi.PullRequest;
 import java.time.ZoneOffset;
@@ -46,7 +48,56 @@ public final class Engine implements ReleasePipeline {
         String releaseId = request.releaseId().orElseGet(() -> "pr" + request.pullRequest() + "-"
                 + ID_TIME.format(config.clock().now()));
         ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
-        return locked(ops, () -> new Promotion(ops, request).run());
+        return locked(ops, () -> new Promotion(ops, request, config.clock().now()).run());
+    }
+
+    @Override
+    public ReleaseResult resume(String releaseId) {
+        String app = config.platform().appName();
+        ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
+        List<JournalEntry> journal = ops.evidence("journal(" + releaseId + ")", e -> e.journal(app, releaseId));
+        ResumePoint point;
+        try {
+            point = ResumePoint.of(releaseId, journal);
+        } catch (IllegalArgumentException e) {
+            throw new ReleaseException("cannot resume release " + releaseId + " of " + app + ": " + e.getMessage());
+        }
+        // The record is written just before FINISHED is journaled: a record means the release had finished.
+        Optional<ReleaseRecord> written = ops.evidence("read(" + releaseId + ")", e -> e.read(app, releaseId));
+        if (written.isPresent()) {
+            if (!point.finished()) {
+                ops.continueJournalAfter(point.lastSequence());
+                ops.journal("FINISHED", java.util.Map.of("outcome", written.get().outcome().name()));
+            }
+            unlockQuietly(ops, app);
+            return new ReleaseResult(releaseId, written.get().outcome(), written.get(), Optional.empty(),
+                    Optional.empty());
+        }
+        if (point.finished()) {
+            throw new ReleaseException("release " + releaseId + " finished but its evidence record is missing from "
+                    + config.evidence().providerName());
+        }
+        ops.continueJournalAfter(point.lastSequence());
+        return locked(ops, () -> new Promotion(ops, point.request(), journal.get(0).at()).resume(point));
+    }
+
+    @Override
+    public Optional<ReleaseLock> currentLock() {
+        String app = config.platform().appName();
+        ReleaseOps ops = new ReleaseOps(config, calls, events, "lock-check");
+        return ops.evidence("currentLock(" + app + ")", e -> e.currentLock(app));
+    }
+
+    @Override
+    public boolean breakLock(String releaseId) {
+        String app = config.platform().appName();
+        ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
+        boolean broken = ops.evidence("breakLock(" + app + ")", e -> e.breakLock(app, releaseId));
+        if (broken) {
+            org.slf4j.LoggerFactory.getLogger(Engine.class).warn("release lock of {} held by {} broken by request",
+                    app, releaseId);
+        }
+        return broken;
     }
 
     @Override

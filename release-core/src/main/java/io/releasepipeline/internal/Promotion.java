@@ -51,10 +51,10 @@ final class Promotion {
     private Optional<String> deploymentId = Optional.empty();
     private PullRequest pullRequest;
 
-    Promotion(ReleaseOps ops, ReleaseRequest request) {
+    Promotion(ReleaseOps ops, ReleaseRequest request, Instant startedAt) {
         this.ops = ops;
         this.request = request;
-        this.record = ReleaseRecord.builder(ops.releaseId, ops.app(), ReleaseRecord.Kind.PROMOTION, ops.now())
+        this.record = ReleaseRecord.builder(ops.releaseId, ops.app(), ReleaseRecord.Kind.PROMOTION, startedAt)
                 .databaseMigration(request.databaseMigration());
         this.evidence = new Evidence(ops);
     }
@@ -68,12 +68,61 @@ final class Promotion {
         ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
         log.info("release {}: promoting pull request #{} of {} to {}", ops.releaseId, request.pullRequest(),
                 ops.config.ci().repository(), ops.app());
-        if (!ops.journal("STARTED", Map.of("pullRequest", String.valueOf(request.pullRequest())))) {
+        if (!ops.journal("STARTED", Map.of("pullRequest", String.valueOf(request.pullRequest()),
+                "databaseMigration", String.valueOf(request.databaseMigration()),
+                "environment", request.environment()))) {
             record.note("the journal could not be written, so the release did not start (nothing was changed)");
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
         try {
             return promote();
+        } catch (RuntimeException e) {
+            return recoverFromFailure(e);
+        }
+    }
+
+    /**
+     * Finishes a release whose process stopped, from its journal: never repeats a merge or a traffic shift that
+     * happened (each step first looks at what is in place), finishes a rollback that had started, and re-runs
+     * from the gates a release that had not merged yet.
+     */
+    ReleaseResult resume(ResumePoint point) {
+        ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
+        String note = "resumed after the previous process stopped at " + point.lastState() + " (journal entry "
+                + point.lastSequence() + ") by " + ops.config.host() + " at " + ops.now();
+        record.note(note);
+        log.warn("release {}: {}", ops.releaseId, note);
+        ops.journal("RESUMED", Map.of("after", point.lastState()));
+        try {
+            if (point.headSha().isEmpty()) {
+                return promote();
+            }
+            pullRequest = ops.ci("pullRequest(#" + request.pullRequest() + ")",
+                    c -> c.pullRequest(request.pullRequest()));
+            record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(point.headSha().get());
+            record.gates(point.gates());
+            setStable(point.stable().orElseThrow(() -> new IllegalStateException(
+                    "the journal names no stable revision")));
+            point.newRevision().ifPresent(r -> {
+                newRevision = r;
+                record.newRevision(r);
+            });
+            deploymentId = point.deploymentId();
+            if (point.rollingBackReason().isPresent()) {
+                return rollBack("resumed rollback: " + point.rollingBackReason().get(), Optional.empty());
+            }
+            String mergeSha = point.mergeSha().orElse(null);
+            if (mergeSha == null) {
+                if (pullRequest.state() == PullRequest.State.MERGED && pullRequest.mergeCommitSha().isPresent()) {
+                    mergeSha = pullRequest.mergeCommitSha().get();
+                    record.mergeCommitSha(mergeSha);
+                    ops.journal("MERGED", Map.of("mergeSha", mergeSha));
+                    return afterMerge(mergeSha, point.passedWeights());
+                }
+                return mergeAndDeploy(point.headSha().get());
+            }
+            record.mergeCommitSha(mergeSha);
+            return afterMerge(mergeSha, point.passedWeights());
         } catch (RuntimeException e) {
             return recoverFromFailure(e);
         }
@@ -88,18 +137,23 @@ final class Promotion {
                     + " did not pass; nothing was merged or changed");
             return finish(ReleaseOutcome.GATES_FAILED, Optional.empty());
         }
+        Map<String, String> verdicts = new java.util.LinkedHashMap<>();
+        gates.forEach(g -> verdicts.put(g.gate(), g.status() + "|" + g.reason()));
+        ops.journal("GATES_PASSED", verdicts);
         Optional<String> stop = ops.stopRequested();
         if (stop.isPresent()) {
             record.note("stopped before the merge: " + stop.get() + "; nothing was changed");
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
+        return mergeAndDeploy(pullRequest.headSha());
+    }
 
-        // Merge, pinned to the head the gates judged.
-        ops.journal("MERGING", Map.of("headSha", pullRequest.headSha()));
+    /** Merges, pinned to the head the gates judged, then goes on. */
+    private ReleaseResult mergeAndDeploy(String headSha) {
+        ops.journal("MERGING", Map.of("headSha", headSha, "stable", stable));
         String mergeSha;
         try {
-            mergeSha = ops.ci("merge(#" + pullRequest.number() + ")",
-                    c -> c.merge(pullRequest.number(), pullRequest.headSha()));
+            mergeSha = ops.ci("merge(#" + pullRequest.number() + ")", c -> c.merge(pullRequest.number(), headSha));
         } catch (MergeRefusedException e) {
             record.note("merge refused (" + e.reason() + "): " + e.getMessage() + "; nothing was changed");
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
@@ -107,7 +161,15 @@ final class Promotion {
         record.mergeCommitSha(mergeSha);
         ops.emit(new ReleaseEvent.Merged(ops.releaseId, ops.now(), pullRequest.number(), mergeSha));
         ops.journal("MERGED", Map.of("mergeSha", mergeSha));
-        deploymentId = evidence.createDeployment(mergeSha, request.environment());
+        return afterMerge(mergeSha, java.util.Set.of());
+    }
+
+    /** The deploy run, the new revision and each traffic step not yet passed. */
+    private ReleaseResult afterMerge(String mergeSha, java.util.Set<Integer> passedWeights) {
+        if (deploymentId.isEmpty()) {
+            deploymentId = evidence.createDeployment(mergeSha, request.environment());
+            deploymentId.ifPresent(id -> ops.journal("DEPLOYMENT", Map.of("id", id)));
+        }
 
         // The deploy run builds the image and creates the new revision.
         Optional<String> deployProblem = awaitDeployRun(mergeSha);
@@ -123,6 +185,9 @@ final class Promotion {
                 .flatMap(Revision::url);
         SmokeTarget target = new SmokeTarget(newRevision, url);
         for (TrafficStep step : ops.config.trafficPlan().steps(ops.config.observationWindow())) {
+            if (passedWeights.contains(step.weight())) {
+                continue;
+            }
             ops.journal("SHIFTING", Map.of("weight", String.valueOf(step.weight()), "stable", stable, "new",
                     newRevision));
             Optional<String> shiftProblem = shift(step.weight());
@@ -294,8 +359,8 @@ final class Promotion {
         TrafficWeights target = TrafficWeights.split(stable, newRevision, weight);
         AppTraffic before = ops.platform("traffic()", p -> p.traffic());
         if (before.weights().withoutZeros().equals(target)) {
-            // Single revision mode: the deploy already moved the traffic.
-            recordShift(before.weights(), before.weights(), weight, "in place after the deploy");
+            // Single revision mode moves traffic with the deploy; a resumed release may find its shift done.
+            recordShift(before.weights(), before.weights(), weight, "already in place");
             return Optional.empty();
         }
         Revision r = ops.platform("revision(" + newRevision + ")", p -> p.revision(newRevision))

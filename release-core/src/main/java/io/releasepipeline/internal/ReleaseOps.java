@@ -123,6 +123,11 @@ final class ReleaseOps {
         return evidence("latest(" + app() + ")", e -> e.latest(app(), HISTORY));
     }
 
+    /** Continues a journal whose last entry has {@code sequence} (a resumed release). */
+    void continueJournalAfter(int sequence) {
+        this.journalSequence = sequence;
+    }
+
     /**
      * Journals a transition before acting on it. Returns false (after a warning) when the journal cannot be
      * written; callers decide whether that stops them.

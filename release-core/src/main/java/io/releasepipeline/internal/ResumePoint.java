@@ -1,0 +1,91 @@
+package io.releasepipeline.internal;
+
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.gate.GateStatus;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a release's journal says it had done when its process stopped: the facts a resumed release needs to go on
+ * without repeating anything. Built by replaying the journal in order.
+ */
+record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, List<GateResult> gates,
+        Optional<String> headSha, Optional<String> stable, Optional<String> mergeSha, Optional<String> deploymentId,
+        Optional<String> newRevision, Set<Integer> passedWeights, Optional<String> rollingBackReason,
+        boolean finished) {
+
+    static ResumePoint of(String releaseId, List<JournalEntry> journal) {
+        if (journal.isEmpty()) {
+            throw new IllegalArgumentException("release " + releaseId + " has no journal to resume from");
+        }
+        String lastState = null;
+        int lastSequence = 0;
+        int pr = 0;
+        boolean migration = false;
+        String environment = ReleaseRequest.DEFAULT_ENVIRONMENT;
+        List<GateResult> gates = new ArrayList<>();
+        String headSha = null;
+        String stable = null;
+        String mergeSha = null;
+        String deploymentId = null;
+        String newRevision = null;
+        Set<Integer> passed = new HashSet<>();
+        String rollingBack = null;
+        boolean finished = false;
+        for (JournalEntry e : journal) {
+            Map<String, String> d = e.data();
+            lastState = e.state();
+            lastSequence = e.sequence();
+            switch (e.state()) {
+                case "STARTED" -> {
+                    if (!d.containsKey("pullRequest")) {
+                        throw new IllegalArgumentException("release " + releaseId + " is a standalone rollback; "
+                                + "run the rollback again instead (it is idempotent)");
+                    }
+                    pr = Integer.parseInt(d.get("pullRequest"));
+                    migration = Boolean.parseBoolean(d.getOrDefault("databaseMigration", "false"));
+                    environment = d.getOrDefault("environment", environment);
+                }
+                case "GATES_PASSED" -> {
+                    gates.clear();
+                    d.forEach((gate, verdict) -> {
+                        int bar = verdict.indexOf('|');
+                        gates.add(new GateResult(gate, GateStatus.valueOf(verdict.substring(0, bar)),
+                                verdict.substring(bar + 1)));
+                    });
+                }
+                case "MERGING" -> {
+                    headSha = d.get("headSha");
+                    stable = d.get("stable");
+                }
+                case "MERGED" -> mergeSha = d.get("mergeSha");
+                case "DEPLOYMENT" -> deploymentId = d.get("id");
+                case "NEW_REVISION" -> newRevision = d.get("revision");
+                case "SHIFTING" -> {
+                    stable = d.getOrDefault("stable", stable);
+                    newRevision = d.getOrDefault("new", newRevision);
+                }
+                case "STEP_PASSED" -> passed.add(Integer.parseInt(d.get("weight")));
+                case "ROLLING_BACK" -> rollingBack = d.get("reason");
+                case "FINISHED" -> finished = true;
+                default -> {
+                    // DEPLOYED, OBSERVING, RESUMED: nothing to carry over.
+                }
+            }
+        }
+        if (pr == 0) {
+            throw new IllegalArgumentException("the journal of release " + releaseId + " has no STARTED entry");
+        }
+        return new ResumePoint(lastState, lastSequence,
+                new ReleaseRequest(pr, Optional.of(releaseId), migration, environment), List.copyOf(gates),
+                Optional.ofNullable(headSha), Optional.ofNullable(stable), Optional.ofNullable(mergeSha),
+                Optional.ofNullable(deploymentId), Optional.ofNullable(newRevision), Set.copyOf(passed),
+                Optional.ofNullable(rollingBack), finished);
+    }
+}

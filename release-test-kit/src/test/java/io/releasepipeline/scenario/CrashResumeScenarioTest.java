@@ -1,0 +1,241 @@
+package io.releasepipeline.scenario;
+
+import static io.releasepipeline.testkit.Simulation.APP;
+import static io.releasepipeline.testkit.Simulation.NEW;
+import static io.releasepipeline.testkit.Simulation.PR;
+import static io.releasepipeline.testkit.Simulation.STABLE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.testkit.FakeEvidenceStore;
+import io.releasepipeline.testkit.Simulation;
+import io.releasepipeline.traffic.TrafficPlan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A process that dies at any step boundary (just before or just after journaling a state) is resumed by a fresh
+ * pipeline: the release ends as it would have, the merge happens once, each traffic shift happens once, and the
+ * evidence says it was resumed. The child-JVM test with a real SIGKILL lives in release-examples.
+ */
+class CrashResumeScenarioTest {
+
+    private static final String RELEASE = "pr123-crash";
+
+    /** The process dies: an Error nothing in the engine catches; the lock stays held like a dead process's. */
+    static final class Crash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Crash(String at) {
+            super("simulated crash " + at);
+        }
+    }
+
+    /** An evidence store that dies around one journal state. */
+    static final class CrashingStore implements EvidenceStore {
+        private final FakeEvidenceStore delegate;
+        private final String state;
+        private final boolean afterJournaling;
+        private final int occurrence;
+        private int seen;
+        private boolean crashed;
+
+        CrashingStore(FakeEvidenceStore delegate, String state, boolean afterJournaling) {
+            this(delegate, state, afterJournaling, 1);
+        }
+
+        /** Dies around the {@code occurrence}-th entry of {@code state}. */
+        CrashingStore(FakeEvidenceStore delegate, String state, boolean afterJournaling, int occurrence) {
+            this.delegate = delegate;
+            this.state = state;
+            this.afterJournaling = afterJournaling;
+            this.occurrence = occurrence;
+        }
+
+        @Override
+        public void appendJournal(JournalEntry entry) {
+            boolean here = !crashed && entry.state().equals(state) && ++seen == occurrence;
+            if (here && !afterJournaling) {
+                crashed = true;
+                throw new Crash("before journaling " + state);
+            }
+            delegate.appendJournal(entry);
+            if (here) {
+                crashed = true;
+                throw new Crash("after journaling " + state);
+            }
+        }
+
+        @Override
+        public void unlock(String app, String releaseId) {
+            if (!crashed) {
+                delegate.unlock(app, releaseId);
+            }
+        }
+
+        @Override
+        public String providerName() {
+            return delegate.providerName();
+        }
+
+        @Override
+        public String write(ReleaseRecord record) {
+            return delegate.write(record);
+        }
+
+        @Override
+        public Optional<ReleaseRecord> read(String app, String releaseId) {
+            return delegate.read(app, releaseId);
+        }
+
+        @Override
+        public List<ReleaseRecord> latest(String app, int limit) {
+            return delegate.latest(app, limit);
+        }
+
+        @Override
+        public List<JournalEntry> journal(String app, String releaseId) {
+            return delegate.journal(app, releaseId);
+        }
+
+        @Override
+        public Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+            return delegate.tryLock(app, releaseId, host, now);
+        }
+
+        @Override
+        public Optional<ReleaseLock> currentLock(String app) {
+            return delegate.currentLock(app);
+        }
+
+        @Override
+        public boolean breakLock(String app, String releaseId) {
+            return delegate.breakLock(app, releaseId);
+        }
+    }
+
+    static Stream<Arguments> boundaries() {
+        List<String> states = List.of("GATES_PASSED", "MERGING", "MERGED", "DEPLOYMENT", "DEPLOYED", "NEW_REVISION",
+                "SHIFTING", "OBSERVING", "STEP_PASSED", "FINISHED");
+        return states.stream().flatMap(s -> Stream.of(Arguments.of(s, false), Arguments.of(s, true)));
+    }
+
+    @ParameterizedTest(name = "dies {1} journaling {0}: resumed, promoted, nothing repeated")
+    @MethodSource("boundaries")
+    void aPromotionResumesFromEveryBoundary(String state, boolean afterJournaling) {
+        Simulation sim = new Simulation();
+        ReleasePipeline dying = sim.builder().evidence(new CrashingStore(sim.evidence, state, afterJournaling))
+                .build();
+        assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
+                .isInstanceOf(Crash.class);
+        assertThat(sim.evidence.currentLock(APP)).hasValueSatisfying(l -> assertThat(l.releaseId())
+                .isEqualTo(RELEASE));
+
+        sim.clock.advance(Duration.ofSeconds(30));
+        ReleaseResult result = sim.pipeline().resume(RELEASE);
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(sim.ci.count("merge")).isEqualTo(1);
+        assertThat(sim.platform.trafficHistory()).containsExactly(TrafficWeights.all(NEW));
+        assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(NEW));
+        ReleaseRecord record = sim.evidence.read(APP, RELEASE).orElseThrow();
+        assertThat(record.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(record.gates()).hasSize(7).allMatch(g -> g.passed());
+        assertThat(record.newRevision()).contains(NEW);
+        if (!state.equals("FINISHED")) {
+            assertThat(record.notes()).anySatisfy(n -> assertThat(n).startsWith("resumed after the previous process "
+                    + "stopped at"));
+        }
+        assertThat(sim.evidence.currentLock(APP)).isEmpty();
+        assertThat(sim.evidence.journal(APP, RELEASE)).last().satisfies(j -> assertThat(j.state())
+                .isEqualTo("FINISHED"));
+        // Creating a deployment record is the one call with no idempotent form: dying between it and its journal
+        // entry leaves the first record behind, and the resumed release reports on a second one.
+        boolean lostDeploymentId = state.equals("DEPLOYMENT") && !afterJournaling;
+        assertThat(sim.ci.deployments()).hasSize(lostDeploymentId ? 2 : 1);
+        String reported = sim.ci.deployments().get(sim.ci.deployments().size() - 1).id();
+        assertThat(sim.ci.deploymentStatuses(reported)).last().satisfies(s -> assertThat(s.state())
+                .isEqualTo(io.releasepipeline.spi.DeploymentState.SUCCESS));
+    }
+
+    @ParameterizedTest(name = "a canary that dies {1} journaling its second {0} resumes without re-shifting")
+    @MethodSource("canaryBoundaries")
+    void aCanaryResumesMidPlan(String state, boolean afterJournaling) {
+        Simulation sim = new Simulation();
+        CrashingStore store = new CrashingStore(sim.evidence, state, afterJournaling, 2);
+        ReleasePipeline dying = sim.builder().evidence(store).trafficPlan(TrafficPlan.canary(10, 50, 100)).build();
+        assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
+                .isInstanceOf(Crash.class);
+
+        ReleaseResult result = sim.builder().trafficPlan(TrafficPlan.canary(10, 50, 100)).build().resume(RELEASE);
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(sim.platform.trafficHistory()).containsExactly(TrafficWeights.split(STABLE, NEW, 10),
+                TrafficWeights.split(STABLE, NEW, 50), TrafficWeights.all(NEW));
+    }
+
+    static Stream<Arguments> canaryBoundaries() {
+        return Stream.of("SHIFTING", "OBSERVING", "STEP_PASSED")
+                .flatMap(s -> Stream.of(Arguments.of(s, false), Arguments.of(s, true)));
+    }
+
+    @ParameterizedTest(name = "a rollback that dies {0} journaling ROLLING_BACK is finished on resume")
+    @MethodSource("beforeAfter")
+    void aRollbackInFlightIsFinished(boolean afterJournaling) {
+        Simulation sim = new Simulation();
+        sim.smoke.failingFrom(NEW, Duration.ZERO);
+        ReleasePipeline dying = sim.builder().evidence(new CrashingStore(sim.evidence, "ROLLING_BACK",
+                afterJournaling)).build();
+        assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
+                .isInstanceOf(Crash.class);
+        assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(NEW));
+
+        ReleaseResult result = sim.pipeline().resume(RELEASE);
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        assertThat(sim.platform.trafficHistory()).containsExactly(TrafficWeights.all(NEW), TrafficWeights.all(STABLE));
+        assertThat(sim.ci.comments(PR)).hasSize(1);
+    }
+
+    static Stream<Boolean> beforeAfter() {
+        return Stream.of(false, true);
+    }
+
+    @Test
+    void aFinishedReleaseResumesToItsRecordAndAnUnknownOneIsAClearError() {
+        Simulation sim = new Simulation();
+        ReleaseResult done = sim.pipeline().promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE));
+        ReleaseResult again = sim.pipeline().resume(RELEASE);
+        assertThat(again.record()).isEqualTo(done.record());
+        assertThat(sim.ci.count("merge")).isEqualTo(1);
+        assertThatThrownBy(() -> sim.pipeline().resume("pr999-never")).hasMessageContaining(
+                "cannot resume release pr999-never of backend: release pr999-never has no journal to resume from");
+    }
+
+    @Test
+    void aStaleLockCanBeBrokenExplicitly() {
+        Simulation sim = new Simulation();
+        sim.evidence.seedLock(new ReleaseLock(APP, "pr1-dead", "runner-3", sim.clock.now().minusSeconds(7200)));
+        ReleasePipeline pipeline = sim.pipeline();
+        assertThat(pipeline.currentLock()).hasValueSatisfying(l -> assertThat(l.host()).isEqualTo("runner-3"));
+        assertThat(pipeline.breakLock("pr2-other")).isFalse();
+        assertThat(pipeline.breakLock("pr1-dead")).isTrue();
+        assertThat(pipeline.promote(ReleaseRequest.ofPullRequest(PR)).outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+    }
+}
