@@ -39,7 +39,8 @@ public final class EvidenceJson {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             // Derived accessors such as DeployRun.isCompleted() or TrafficWeights.isSplit() are not data.
             .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
-            .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_ABSENT,
+                    JsonInclude.Include.NON_ABSENT))
             .build();
 
     private EvidenceJson() {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Crash-safe file writes: the content goes to a temporary file in the target's directory, is forced to disk, and
@@ -70,8 +71,11 @@ final class AtomicFiles {
     }
 
     private static Path writeTemp(Path target, byte[] bytes) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        // Not Files.createTempFile: it makes the file owner-only (0600), and evidence is for people to read.
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + Long.toUnsignedString(
+                ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (channel) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -418,9 +418,13 @@ public final class FileEvidenceStore implements EvidenceStore {
             synchronized (monitor) {
                 Files.createDirectories(guard.getParent());
                 try (FileChannel channel = FileChannel.open(guard, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
-                        FileLock lock = channel.lock()) {
-                    return action.run();
+                        StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.lock();
+                    try {
+                        return action.run();
+                    } finally {
+                        lock.release();
+                    }
                 }
             }
         });

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
@@ -84,6 +86,19 @@ class FileEvidenceStoreTest {
                     ReleaseRecord.class)).isEqualTo(record);
             assertThat(FileEvidenceStore.of(evidence()).read("trade-nexus-backend", "rel-2025-03-14-pr-418"))
                     .contains(record);
+        }
+
+        @Test
+        @DisplayName("files get the same permissions as any file created there (people read them), not owner-only")
+        @EnabledOnOs({OS.LINUX, OS.MAC})
+        void readablePermissions() throws IOException {
+            store().write(record("app", "r1", T0));
+            Path plain = Files.createFile(evidence().resolve("plain"));
+
+            for (String ext : List.of(".md", ".svg", ".json")) {
+                assertThat(Files.getPosixFilePermissions(evidence().resolve("2025-03-14-app-r1" + ext)))
+                        .isEqualTo(Files.getPosixFilePermissions(plain));
+            }
         }
 
         @Test
