@@ -179,7 +179,7 @@ public final class EvidenceReport {
 
         private void traffic() {
             section("Traffic changes");
-            table(List.of("Time", "", "From", "To", "Reason"), r.trafficChanges().stream().map(c -> List.of(
+            table(List.of("Time", "Since start", "From", "To", "Reason"), r.trafficChanges().stream().map(c -> List.of(
                     time(c.at()), relative(r, c.at()), text(c.from().toString()), text(c.to().toString()),
                     text(c.reason()))).toList());
         }
@@ -212,14 +212,14 @@ public final class EvidenceReport {
 
         private void verdicts() {
             section("Trigger verdicts");
-            table(List.of("Time", "", "Trigger", "State", "Reason"), r.verdicts().stream().map(v -> List.of(
+            table(List.of("Time", "Since start", "Trigger", "State", "Reason"), r.verdicts().stream().map(v -> List.of(
                     time(v.at()), relative(r, v.at()), text(v.trigger()),
                     v.firing() ? "**FIRING**" : v.state().toString(), text(v.reason()))).toList());
         }
 
         private void healthSignals() {
             section("Health signals");
-            table(List.of("Time", "", "Signal", "", "Value", "Detail"), r.timeline().stream().map(p -> List.of(
+            table(List.of("Time", "Since start", "Signal", "State", "Value", "Detail"), r.timeline().stream().map(p -> List.of(
                     time(p.at()), relative(r, p.at()), text(p.signal()), p.ok() ? "ok" : "**bad**",
                     p.value().map(Format::percent).orElse(""), text(p.detail()))).toList());
         }
@@ -254,7 +254,6 @@ public final class EvidenceReport {
             table(List.of("Field", "Value"), rows.entrySet().stream()
                     .map(e -> List.of(e.getKey(), e.getValue())).toList());
             rb.smoke().ifPresent(s -> {
-                line("");
                 smokeCheck("#### Smoke check after the rollback: ", s);
             });
         }
@@ -268,9 +267,16 @@ public final class EvidenceReport {
         }
 
         private void section(String title) {
-            line("");
+            blank();
             line("## " + title);
             line("");
+        }
+
+        /** Ends the current block with one empty line, however many blocks asked for it. */
+        private void blank() {
+            if (out.length() > 0 && !(out.length() >= 2 && out.charAt(out.length() - 2) == '\n')) {
+                line("");
+            }
         }
 
         private void table(List<String> header, List<List<String>> rows) {
@@ -281,6 +287,7 @@ public final class EvidenceReport {
             line("| " + String.join(" | ", header) + " |");
             line("|" + "---|".repeat(header.size()));
             rows.forEach(row -> line("| " + String.join(" | ", row) + " |"));
+            blank();
         }
 
         private void line(String s) {
