@@ -41,7 +41,7 @@ public final class HttpHealthProbe implements HealthProbe {
         this.baseUrl = baseUrl;
         this.endpoint = b.endpoint;
         this.timeout = b.timeout;
-        this.client = HttpCalls.client(b.sslContext, b.followRedirects, b.timeout);
+        this.client = b.connection.client(b.timeout);
     }
 
     /** A builder with the defaults; set a base URL or turn on the revision URL. */
@@ -79,26 +79,23 @@ public final class HttpHealthProbe implements HealthProbe {
      * problem at once.
      */
     public static final class Builder {
-        private Optional<String> baseUrl = Optional.empty();
-        private boolean targetRevisionUrl;
         private Endpoint endpoint = DEFAULT_ENDPOINT;
         private Duration timeout = DEFAULT_PROBE_TIMEOUT;
-        private boolean followRedirects;
-        private boolean allowInsecureHttp;
-        private Optional<SSLContext> sslContext = Optional.empty();
+
+        private final ConnectionSettings connection = new ConnectionSettings();
 
         private Builder() {
         }
 
         /** The URL the endpoint path is appended to. Required unless {@link #targetRevisionUrl(boolean)} is on. */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
+            connection.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
             return this;
         }
 
         /** When on, probe the target revision's own URL, falling back to the base URL. Default off. */
         public Builder targetRevisionUrl(boolean useRevisionUrl) {
-            this.targetRevisionUrl = useRevisionUrl;
+            connection.targetRevisionUrl = useRevisionUrl;
             return this;
         }
 
@@ -116,19 +113,19 @@ public final class HttpHealthProbe implements HealthProbe {
 
         /** Whether to follow redirects (never from https to http). Default off. */
         public Builder followRedirects(boolean follow) {
-            this.followRedirects = follow;
+            connection.followRedirects = follow;
             return this;
         }
 
         /** Whether plain {@code http://} may go to a non-loopback host. Default off. */
         public Builder allowInsecureHttp(boolean allow) {
-            this.allowInsecureHttp = allow;
+            connection.allowInsecureHttp = allow;
             return this;
         }
 
         /** The TLS context to verify servers with. Default: the JDK's. */
         public Builder sslContext(SSLContext sslContext) {
-            this.sslContext = Optional.of(Objects.requireNonNull(sslContext, "sslContext"));
+            connection.sslContext = Optional.of(Objects.requireNonNull(sslContext, "sslContext"));
             return this;
         }
 
@@ -139,7 +136,7 @@ public final class HttpHealthProbe implements HealthProbe {
          */
         public HttpHealthProbe build() {
             List<String> problems = new ArrayList<>();
-            BaseUrl base = new BaseUrl(baseUrl, targetRevisionUrl, allowInsecureHttp);
+            BaseUrl base = connection.baseUrl();
             base.validate(problems);
             problems.addAll(endpoint.problems("endpoint " + endpoint.path()));
             HttpCalls.requirePositive(problems, "timeout", timeout);

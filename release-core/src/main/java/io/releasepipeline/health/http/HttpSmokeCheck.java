@@ -87,7 +87,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
         this.latencySlo = b.latencySlo;
         this.requestTimeout = b.requestTimeout;
         this.concurrency = b.concurrency;
-        this.client = HttpCalls.client(b.sslContext, b.followRedirects, b.requestTimeout);
+        this.client = b.connection.client(b.requestTimeout);
     }
 
     /** A builder with the runbook's defaults; set a base URL (or the revision URL) and at least one endpoint. */
@@ -216,17 +216,14 @@ public final class HttpSmokeCheck implements SmokeCheck {
      * be reused. The order of calls never matters: {@link #build()} reports every problem at once.
      */
     public static final class Builder {
-        private Optional<String> baseUrl = Optional.empty();
-        private boolean targetRevisionUrl;
         private final List<Endpoint> endpoints = new ArrayList<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
         private int samples = DEFAULT_SAMPLES;
         private Duration latencySlo = DEFAULT_SMOKE_LATENCY_SLO;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private int concurrency = DEFAULT_CONCURRENCY;
-        private boolean followRedirects;
-        private boolean allowInsecureHttp;
-        private Optional<SSLContext> sslContext = Optional.empty();
+
+        private final ConnectionSettings connection = new ConnectionSettings();
 
         private Builder() {
         }
@@ -237,7 +234,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
          * it is the fallback for a revision without a URL of its own.
          */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
+            connection.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
             return this;
         }
 
@@ -246,7 +243,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
          * 10% is checked itself rather than through the app's split traffic. Default: off.
          */
         public Builder targetRevisionUrl(boolean useRevisionUrl) {
-            this.targetRevisionUrl = useRevisionUrl;
+            connection.targetRevisionUrl = useRevisionUrl;
             return this;
         }
 
@@ -300,13 +297,13 @@ public final class HttpSmokeCheck implements SmokeCheck {
          * where it pointed, since a health endpoint that redirects is usually a login page.
          */
         public Builder followRedirects(boolean follow) {
-            this.followRedirects = follow;
+            connection.followRedirects = follow;
             return this;
         }
 
         /** Whether plain {@code http://} may go to a non-loopback host. Default off. */
         public Builder allowInsecureHttp(boolean allow) {
-            this.allowInsecureHttp = allow;
+            connection.allowInsecureHttp = allow;
             return this;
         }
 
@@ -315,7 +312,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
          * Default: the JDK's, which trusts the JDK's CA certificates. Host names are verified either way.
          */
         public Builder sslContext(SSLContext sslContext) {
-            this.sslContext = Optional.of(Objects.requireNonNull(sslContext, "sslContext"));
+            connection.sslContext = Optional.of(Objects.requireNonNull(sslContext, "sslContext"));
             return this;
         }
 
@@ -328,7 +325,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
          */
         public HttpSmokeCheck build() {
             List<String> problems = new ArrayList<>();
-            BaseUrl base = new BaseUrl(baseUrl, targetRevisionUrl, allowInsecureHttp);
+            BaseUrl base = connection.baseUrl();
             base.validate(problems);
             if (endpoints.isEmpty()) {
                 problems.add("endpoints: at least one is required, e.g. Endpoint.get(\"/health\")");
