@@ -1,5 +1,7 @@
 package io.releasepipeline.health.http;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -118,6 +120,13 @@ public final class Endpoint {
             problems.add(where + ": path must start with '/', got '" + path + "'");
         } else if (path.startsWith("//")) {
             problems.add(where + ": path must not start with '//' (that names another host), got '" + path + "'");
+        } else {
+            try {
+                new URI("https://localhost" + path);
+            } catch (URISyntaxException e) {
+                problems.add(where + ": path is not a valid URL path (" + e.getReason() + " at index "
+                        + (e.getIndex() - "https://localhost".length()) + "); percent-encode it");
+            }
         }
         if (expectedStatus < 100 || expectedStatus > 599) {
             problems.add(where + ": expected status must be 100..599, got " + expectedStatus);

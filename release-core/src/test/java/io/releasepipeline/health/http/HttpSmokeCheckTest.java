@@ -342,12 +342,14 @@ class HttpSmokeCheckTest {
         void badEndpoints() {
             assertThatThrownBy(() -> check().endpoint(Endpoint.get("health"))
                     .endpoint(Endpoint.get("/ok").expectStatus(700)).endpoint(Endpoint.get("//evil.example.com/"))
-                    .build())
+                    .endpoint(Endpoint.get("/search?q=two words")).build())
                     .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
                             .containsExactly("endpoints[0] health: path must start with '/', got 'health'",
                                     "endpoints[1] /ok: expected status must be 100..599, got 700",
                                     "endpoints[2] //evil.example.com/: path must not start with '//' (that names "
-                                            + "another host), got '//evil.example.com/'"));
+                                            + "another host), got '//evil.example.com/'",
+                                    "endpoints[3] /search?q=two words: path is not a valid URL path (Illegal "
+                                            + "character in query at index 13); percent-encode it"));
         }
 
         @Test
