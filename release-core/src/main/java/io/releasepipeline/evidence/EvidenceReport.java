@@ -1,0 +1,544 @@
+package io.releasepipeline.evidence;
+
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.health.EndpointResult;
+import io.releasepipeline.health.SmokeResult;
+import io.releasepipeline.internal.Format;
+import io.releasepipeline.spi.DeployRun;
+import io.releasepipeline.trigger.TriggerVerdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Renders a {@link ReleaseRecord} for people: a Markdown report (the runbook's release-evidence template filled
+ * in) and an SVG chart of the release's timeline (traffic to the new revision and health over time) that the
+ * report links to.
+ *
+ * <p>Every text taken from the record is escaped for its target (Markdown table cells, SVG text), so a reason
+ * containing {@code <}, {@code &} or {@code |} cannot break or inject into the report; only http(s) URLs become
+ * links. The output depends only on the record, so the same record always renders to the same bytes.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class EvidenceReport {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'",
+            Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private EvidenceReport() {
+    }
+
+    /**
+     * The Markdown report: title, outcome, summary table, the timeline chart ({@code ![timeline](svgFileName)}),
+     * gates, deploy run, traffic changes, smoke checks with per-endpoint latencies, trigger verdicts, health
+     * signals, rollback (with a loud callout when a database migration must be rolled back by hand) and notes.
+     * Sections with nothing to show say so rather than disappear.
+     *
+     * @param svgFileName the chart's file name relative to the report, e.g. {@code 2025-03-14-app-r1.svg}
+     */
+    public static String markdown(ReleaseRecord record, String svgFileName) {
+        return new MarkdownReport(record).render(svgFileName);
+    }
+
+    /**
+     * The timeline chart as a standalone SVG document: the new revision's traffic weight as a step line over
+     * 0–100%, one lane per health signal ({@code health}, {@code smoke}, {@code error-rate}, then any other) with
+     * a green dot for good and a red square for bad (hover for the detail), the rollback as a dashed line, and a
+     * time axis relative to the start ({@code t+0}, {@code t+5m}, ...).
+     */
+    public static String svg(ReleaseRecord record) {
+        return new TimelineChart(record).render();
+    }
+
+    static String time(Instant at) {
+        return TIME.format(at);
+    }
+
+    /** {@code t+0}, {@code t+5m}, {@code t+1h30m} from the record's start. */
+    static String relative(ReleaseRecord record, Instant at) {
+        Duration d = Duration.between(record.startedAt(), at);
+        return d.isZero() ? "t+0" : d.isNegative() ? "t" + Format.duration(d) : "t+" + Format.duration(d);
+    }
+
+    /** The revision whose traffic the chart follows: the new one, or where a standalone rollback went. */
+    static Optional<String> subjectRevision(ReleaseRecord record) {
+        return record.newRevision().or(() -> record.rollback().map(RollbackDetails::toRevision));
+    }
+
+    /** The last moment the record mentions, so charts and durations cover everything. */
+    static Instant end(ReleaseRecord record) {
+        Stream<Instant> moments = Stream.of(
+                record.finishedAt().stream(),
+                record.trafficChanges().stream().map(TrafficChange::at),
+                record.timeline().stream().map(TimelinePoint::at),
+                record.smokeChecks().stream().map(SmokeResult::at),
+                record.verdicts().stream().map(TriggerVerdict::at),
+                record.rollback().stream().map(RollbackDetails::finishedAt)).flatMap(Function.identity());
+        return moments.max(Instant::compareTo).filter(t -> t.isAfter(record.startedAt())).orElse(record.startedAt());
+    }
+
+    /** The Markdown report of one record. */
+    private static final class MarkdownReport {
+        private final ReleaseRecord r;
+        private final StringBuilder out = new StringBuilder();
+
+        MarkdownReport(ReleaseRecord record) {
+            this.r = record;
+        }
+
+        String render(String svgFileName) {
+            line("# Release evidence: " + text(r.app()) + " " + code(r.releaseId()));
+            line("");
+            line("> **" + outcomeWords() + "**" + headlineDetail());
+            summary();
+            section("Timeline");
+            line("![timeline](" + linkTarget(svgFileName) + ")");
+            gates();
+            deployRun();
+            traffic();
+            smokeChecks();
+            verdicts();
+            healthSignals();
+            rollback();
+            notes();
+            return out.toString();
+        }
+
+        private String outcomeWords() {
+            return switch (r.outcome()) {
+                case IN_PROGRESS -> "In progress";
+                case PROMOTED -> "Promoted";
+                case GATES_FAILED -> "Gates failed: nothing was changed";
+                case ABORTED -> "Aborted before traffic moved";
+                case ROLLED_BACK -> "Rolled back";
+                case ROLLBACK_FAILED -> "ROLLBACK FAILED: page someone";
+            };
+        }
+
+        private String headlineDetail() {
+            if (r.outcome() == ReleaseOutcome.PROMOTED) {
+                return r.newRevision().map(rev -> ": " + code(rev) + " serves 100%").orElse("");
+            }
+            return r.rollback().map(rb -> ": " + text(rb.reason())).orElse("");
+        }
+
+        private void summary() {
+            section("Summary");
+            Map<String, String> rows = new LinkedHashMap<>();
+            rows.put("Release id", code(r.releaseId()));
+            rows.put("App", code(r.app()));
+            rows.put("Kind", r.kind() == ReleaseRecord.Kind.PROMOTION ? "promotion" : "standalone rollback");
+            rows.put("Pull request", r.pullRequest().map(n -> link("#" + n, r.pullRequestUrl())).orElse("—"));
+            rows.put("Head commit", r.headSha().map(MarkdownReport::code).orElse("—"));
+            rows.put("Merge commit", r.mergeCommitSha().map(MarkdownReport::code).orElse("—"));
+            rows.put("Previous revision", r.previousRevision().map(MarkdownReport::code).orElse("—"));
+            rows.put("New revision", r.newRevision().map(MarkdownReport::code).orElse("—"));
+            rows.put("Approvers", r.approvers().isEmpty() ? "—" : text(String.join(", ", r.approvers())));
+            rows.put("Outcome", "**" + r.outcome() + "**");
+            rows.put("Started", time(r.startedAt()));
+            rows.put("Finished", r.finishedAt().map(EvidenceReport::time).orElse("not finished"));
+            rows.put("Duration", r.finishedAt().map(f -> Format.duration(Duration.between(r.startedAt(), f)))
+                    .orElse("—"));
+            rows.put("Database migration", r.databaseMigration() ? "**yes**" : "no");
+            table(List.of("Field", "Value"), rows.entrySet().stream()
+                    .map(e -> List.of(e.getKey(), e.getValue())).toList());
+        }
+
+        private void gates() {
+            section("Gates");
+            table(List.of("Gate", "Verdict", "Reason"), r.gates().stream()
+                    .map(g -> List.of(text(g.gate()), verdict(g), text(g.reason()))).toList());
+        }
+
+        private static String verdict(GateResult g) {
+            return g.passed() ? "PASS" : "**" + g.status() + "**";
+        }
+
+        private void deployRun() {
+            section("Deploy run");
+            Optional<DeployRun> run = r.deployRun();
+            table(List.of("Run", "Commit", "Status", "Conclusion"), run.stream().map(d -> List.of(
+                    link(d.id(), Optional.of(d.url()).filter(u -> !u.isEmpty())),
+                    d.commitSha().isEmpty() ? "—" : code(d.commitSha()),
+                    d.status().toString(),
+                    d.conclusion().map(Object::toString).orElse("—"))).toList());
+        }
+
+        private void traffic() {
+            section("Traffic changes");
+            table(List.of("Time", "Since start", "From", "To", "Reason"), r.trafficChanges().stream().map(c -> List.of(
+                    time(c.at()), relative(r, c.at()), text(c.from().toString()), text(c.to().toString()),
+                    text(c.reason()))).toList());
+        }
+
+        private void smokeChecks() {
+            section("Smoke checks");
+            if (r.smokeChecks().isEmpty()) {
+                line("None.");
+            }
+            for (SmokeResult s : r.smokeChecks()) {
+                smokeCheck("### ", s);
+            }
+        }
+
+        private void smokeCheck(String heading, SmokeResult s) {
+            line(heading + (s.passed() ? "PASS" : "FAIL") + " on " + code(s.revision()) + " at " + time(s.at())
+                    + " (" + relative(r, s.at()) + ")");
+            line("");
+            table(List.of("Endpoint", "Result", "Status", "Median", "p95", "Error"), s.endpoints().stream()
+                    .map(MarkdownReport::endpointRow).toList());
+        }
+
+        private static List<String> endpointRow(EndpointResult e) {
+            return List.of(code(e.endpoint()), e.passed() ? "PASS" : "**FAIL**",
+                    e.status().map(String::valueOf).orElse("—"),
+                    e.medianLatency().map(Format::duration).orElse("—"),
+                    e.p95Latency().map(Format::duration).orElse("—"),
+                    e.error().map(MarkdownReport::text).orElse(""));
+        }
+
+        private void verdicts() {
+            section("Trigger verdicts");
+            table(List.of("Time", "Since start", "Trigger", "State", "Reason"), r.verdicts().stream().map(v -> List.of(
+                    time(v.at()), relative(r, v.at()), text(v.trigger()),
+                    v.firing() ? "**FIRING**" : v.state().toString(), text(v.reason()))).toList());
+        }
+
+        private void healthSignals() {
+            section("Health signals");
+            table(List.of("Time", "Since start", "Signal", "State", "Value", "Detail"), r.timeline().stream().map(p -> List.of(
+                    time(p.at()), relative(r, p.at()), text(p.signal()), p.ok() ? "ok" : "**bad**",
+                    p.value().map(Format::percent).orElse(""), text(p.detail()))).toList());
+        }
+
+        private void rollback() {
+            section("Rollback");
+            if (r.rollback().isEmpty()) {
+                line("No rollback.");
+                return;
+            }
+            RollbackDetails rb = r.rollback().get();
+            if (rb.migrationWarning().isPresent()) {
+                line("> [!CAUTION]");
+                line("> **Database migration: roll it back by hand.** " + text(rb.migrationWarning().get()));
+                line("");
+            }
+            if (!rb.succeeded()) {
+                line("> [!WARNING]");
+                line("> **The rollback did not complete.** " + rb.detail().map(MarkdownReport::text).orElse(""));
+                line("");
+            }
+            Map<String, String> rows = new LinkedHashMap<>();
+            rows.put("Reason", text(rb.reason()));
+            rows.put("Trigger", rb.trigger().map(t -> text(t.toString())).orElse("manual"));
+            rows.put("From", rb.fromRevision().map(MarkdownReport::code).orElse("—"));
+            rows.put("To", code(rb.toRevision()));
+            rows.put("Started", time(rb.startedAt()) + " (" + relative(r, rb.startedAt()) + ")");
+            rows.put("Finished", time(rb.finishedAt()) + " (" + relative(r, rb.finishedAt()) + ")");
+            rows.put("Took", Format.duration(Duration.between(rb.startedAt(), rb.finishedAt())));
+            rows.put("Succeeded", rb.succeeded() ? "yes" : "**no**");
+            rows.put("Detail", rb.detail().map(MarkdownReport::text).orElse("—"));
+            table(List.of("Field", "Value"), rows.entrySet().stream()
+                    .map(e -> List.of(e.getKey(), e.getValue())).toList());
+            rb.smoke().ifPresent(s -> {
+                smokeCheck("#### Smoke check after the rollback: ", s);
+            });
+        }
+
+        private void notes() {
+            section("Notes");
+            if (r.notes().isEmpty()) {
+                line("None.");
+            }
+            r.notes().forEach(n -> line("- " + text(n)));
+        }
+
+        private void section(String title) {
+            blank();
+            line("## " + title);
+            line("");
+        }
+
+        /** Ends the current block with one empty line, however many blocks asked for it. */
+        private void blank() {
+            if (out.length() > 0 && !(out.length() >= 2 && out.charAt(out.length() - 2) == '\n')) {
+                line("");
+            }
+        }
+
+        private void table(List<String> header, List<List<String>> rows) {
+            if (rows.isEmpty()) {
+                line("None.");
+                return;
+            }
+            line("| " + String.join(" | ", header) + " |");
+            line("|" + "---|".repeat(header.size()));
+            rows.forEach(row -> line("| " + String.join(" | ", row) + " |"));
+            blank();
+        }
+
+        private void line(String s) {
+            out.append(s).append('\n');
+        }
+
+        /** Escapes text for a Markdown table cell or paragraph: HTML, Markdown emphasis and links, pipes. */
+        static String text(String s) {
+            StringBuilder sb = new StringBuilder(s.length());
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '&' -> sb.append("&amp;");
+                    case '<' -> sb.append("&lt;");
+                    case '>' -> sb.append("&gt;");
+                    case '|' -> sb.append("\\|");
+                    case '\\', '`', '*', '_', '[', ']' -> sb.append('\\').append(c);
+                    case '\n' -> sb.append("<br>");
+                    case '\r' -> { }
+                    default -> sb.append(c);
+                }
+            }
+            return sb.toString();
+        }
+
+        /** A code span; backticks, pipes and line breaks cannot occur in one, so they are dropped or replaced. */
+        static String code(String s) {
+            return "`" + s.replace("`", "'").replace("|", "\\|").replaceAll("[\\r\\n]", " ") + "`";
+        }
+
+        /** A link when the URL is http(s), otherwise the escaped label alone. */
+        static String link(String label, Optional<String> url) {
+            return url.filter(u -> u.startsWith("https://") || u.startsWith("http://"))
+                    .map(u -> "[" + text(label) + "](" + linkTarget(u) + ")").orElse(text(label));
+        }
+
+        static String linkTarget(String url) {
+            return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+                    .replace(">", "%3E");
+        }
+    }
+
+    /** The SVG timeline chart of one record. */
+    private static final class TimelineChart {
+        private static final int WIDTH = 880;
+        private static final int LEFT = 92;
+        private static final int RIGHT = 24;
+        private static final int TRAFFIC_TOP = 56;
+        private static final int TRAFFIC_HEIGHT = 150;
+        private static final int LANE_HEIGHT = 28;
+        private static final String OK = "#1a7f37";
+        private static final String BAD = "#cf222e";
+        private static final String LINE = "#0969da";
+        private static final String MUTED = "#57606a";
+        private static final List<String> KNOWN_SIGNALS = List.of("health", "smoke", "error-rate");
+        private static final long[] TICK_SECONDS = {10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200,
+            86400};
+
+        private final ReleaseRecord r;
+        private final Instant start;
+        private final long spanMillis;
+        private final List<String> lanes;
+        private final StringBuilder out = new StringBuilder();
+
+        TimelineChart(ReleaseRecord record) {
+            this.r = record;
+            this.start = record.startedAt();
+            this.spanMillis = Math.max(60_000, Duration.between(start, end(record)).toMillis());
+            List<String> signals = new ArrayList<>(KNOWN_SIGNALS);
+            record.timeline().stream().map(TimelinePoint::signal).filter(s -> !signals.contains(s)).distinct()
+                    .forEach(signals::add);
+            this.lanes = signals;
+        }
+
+        String render() {
+            int lanesTop = TRAFFIC_TOP + TRAFFIC_HEIGHT + 36;
+            int axisY = lanesTop + lanes.size() * LANE_HEIGHT + 8;
+            int height = axisY + 62;
+            out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            out.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+                    + " font-family=\"-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\" font-size=\"12\">\n",
+                    WIDTH, height, WIDTH, height));
+            out.append(fmt("<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", WIDTH, height));
+            text(LEFT, 22, "start", "bold", 15, "#24292f", r.app() + " " + r.releaseId() + ": " + r.outcome());
+            text(LEFT, 40, "start", "normal", 12, MUTED, "started " + time(start)
+                    + subjectRevision(r).map(rev -> "; traffic to " + rev).orElse(""));
+            trafficPanel();
+            lanesPanel(lanesTop);
+            rollbackMarker(TRAFFIC_TOP - 6, axisY);
+            timeAxis(axisY);
+            legend(height - 14);
+            out.append("</svg>\n");
+            return out.toString();
+        }
+
+        private void trafficPanel() {
+            int bottom = TRAFFIC_TOP + TRAFFIC_HEIGHT;
+            for (int pct = 0; pct <= 100; pct += 25) {
+                double y = weightY(pct);
+                out.append(fmt("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#d0d7de\"%s/>\n",
+                        LEFT, y, WIDTH - RIGHT, y, pct == 0 ? "" : " stroke-dasharray=\"2 3\""));
+                text(LEFT - 8, y + 4, "end", "normal", 11, MUTED, pct + "%");
+            }
+            text(14, TRAFFIC_TOP + TRAFFIC_HEIGHT / 2.0, "middle", "normal", 11, MUTED, "traffic",
+                    fmt(" transform=\"rotate(-90 14 %.1f)\"", TRAFFIC_TOP + TRAFFIC_HEIGHT / 2.0));
+            Optional<String> subject = subjectRevision(r);
+            if (subject.isEmpty()) {
+                text(LEFT + 8, TRAFFIC_TOP + 20, "start", "normal", 12, MUTED, "no revision to follow");
+                return;
+            }
+            List<double[]> steps = new ArrayList<>();
+            int weight = r.trafficChanges().isEmpty() ? 0 : r.trafficChanges().get(0).from().weightOf(subject.get());
+            steps.add(new double[] {x(start), weightY(weight)});
+            for (TrafficChange c : r.trafficChanges()) {
+                steps.add(new double[] {x(c.at()), weightY(weight)});
+                weight = c.to().weightOf(subject.get());
+                steps.add(new double[] {x(c.at()), weightY(weight)});
+            }
+            steps.add(new double[] {WIDTH - RIGHT, weightY(weight)});
+            StringBuilder points = new StringBuilder();
+            steps.forEach(p -> points.append(fmt("%.1f,%.1f ", p[0], p[1])));
+            out.append(fmt("<polygon points=\"%s%d,%d %d,%d\" fill=\"%s\" fill-opacity=\"0.12\"/>\n",
+                    points, WIDTH - RIGHT, bottom, LEFT, bottom, LINE));
+            out.append(fmt("<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"/>\n",
+                    points.toString().trim(), LINE));
+            for (TrafficChange c : r.trafficChanges()) {
+                int to = c.to().weightOf(subject.get());
+                out.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\">", x(c.at()), weightY(to), LINE));
+                out.append("<title>").append(escape(relative(r, c.at()) + " " + c.reason() + ": " + c.to()))
+                        .append("</title></circle>\n");
+                text(x(c.at()) + 5, weightY(to) - 6, "start", "normal", 11, LINE, to + "%");
+            }
+        }
+
+        private void lanesPanel(int top) {
+            text(LEFT, top - 12, "start", "bold", 12, "#24292f", "health over time");
+            for (int i = 0; i < lanes.size(); i++) {
+                String signal = lanes.get(i);
+                double mid = top + i * LANE_HEIGHT + LANE_HEIGHT / 2.0;
+                out.append(fmt("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eaeef2\"/>\n",
+                        LEFT, mid, WIDTH - RIGHT, mid));
+                text(LEFT - 8, mid + 4, "end", "normal", 11, MUTED, signal);
+                List<TimelinePoint> points = r.timeline().stream().filter(p -> p.signal().equals(signal)).toList();
+                boolean label = points.size() <= 12;
+                for (TimelinePoint p : points) {
+                    marker(x(p.at()), mid, p.ok(), relative(r, p.at()) + " " + signal + " "
+                            + (p.ok() ? "ok" : "BAD") + p.value().map(v -> " " + Format.percent(v)).orElse("")
+                            + (p.detail().isEmpty() ? "" : ": " + p.detail()));
+                    if (label && p.value().isPresent()) {
+                        text(x(p.at()), mid - 8, "middle", "normal", 10, p.ok() ? MUTED : BAD,
+                                Format.percent(p.value().get()));
+                    }
+                }
+            }
+        }
+
+        private void marker(double x, double y, boolean ok, String title) {
+            if (ok) {
+                out.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\">", x, y, OK));
+                out.append("<title>").append(escape(title)).append("</title></circle>\n");
+            } else {
+                out.append(fmt("<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\">", x - 5, y - 5,
+                        BAD));
+                out.append("<title>").append(escape(title)).append("</title></rect>\n");
+            }
+        }
+
+        private void rollbackMarker(int top, int bottom) {
+            r.rollback().ifPresent(rb -> {
+                double x = x(rb.startedAt());
+                out.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\""
+                        + " stroke-dasharray=\"6 4\"><title>%s</title></line>\n", x, top, x, bottom, BAD,
+                        escape("rollback " + relative(r, rb.startedAt()) + ": " + rb.reason())));
+                text(x - 4, top + 10, "end", "bold", 11, BAD, "rollback");
+            });
+        }
+
+        private void timeAxis(int y) {
+            out.append(fmt("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\"/>\n", LEFT, y, WIDTH - RIGHT,
+                    y, MUTED));
+            long step = TICK_SECONDS[TICK_SECONDS.length - 1];
+            for (long candidate : TICK_SECONDS) {
+                if (spanMillis / (candidate * 1000) <= 8) {
+                    step = candidate;
+                    break;
+                }
+            }
+            for (long s = 0; s * 1000 <= spanMillis; s += step) {
+                Instant at = start.plusSeconds(s);
+                double x = x(at);
+                out.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>\n", x, y, x, y + 5,
+                        MUTED));
+                text(x, y + 18, "middle", "normal", 11, MUTED, relative(r, at));
+            }
+            text(WIDTH - RIGHT, y + 34, "end", "normal", 10, MUTED, "t+0 = " + time(start));
+        }
+
+        private void legend(int y) {
+            out.append(fmt("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"/>\n",
+                    LEFT, y - 4, LEFT + 22, y - 4, LINE));
+            text(LEFT + 28, y, "start", "normal", 11, MUTED, "traffic to the new revision");
+            marker(LEFT + 210, y - 4, true, "good");
+            text(LEFT + 220, y, "start", "normal", 11, MUTED, "good");
+            marker(LEFT + 270, y - 4, false, "bad");
+            text(LEFT + 280, y, "start", "normal", 11, MUTED, "bad");
+            out.append(fmt("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\""
+                    + " stroke-dasharray=\"6 4\"/>\n", LEFT + 320, y - 4, LEFT + 342, y - 4, BAD));
+            text(LEFT + 348, y, "start", "normal", 11, MUTED, "rollback");
+        }
+
+        private double x(Instant at) {
+            long ms = Math.max(0, Math.min(spanMillis, Duration.between(start, at).toMillis()));
+            return LEFT + (WIDTH - LEFT - RIGHT) * (double) ms / spanMillis;
+        }
+
+        private static double weightY(int percent) {
+            return TRAFFIC_TOP + TRAFFIC_HEIGHT * (100 - percent) / 100.0;
+        }
+
+        private void text(double x, double y, String anchor, String weight, int size, String fill, String content) {
+            text(x, y, anchor, weight, size, fill, content, "");
+        }
+
+        private void text(double x, double y, String anchor, String weight, int size, String fill, String content,
+                String extra) {
+            out.append(fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-weight=\"%s\" font-size=\"%d\""
+                    + " fill=\"%s\"%s>", x, y, anchor, weight, size, fill, extra));
+            out.append(escape(content)).append("</text>\n");
+        }
+
+        /** Escapes text for XML content and attribute values; drops characters XML 1.0 cannot carry. */
+        static String escape(String s) {
+            StringBuilder sb = new StringBuilder(s.length());
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '&' -> sb.append("&amp;");
+                    case '<' -> sb.append("&lt;");
+                    case '>' -> sb.append("&gt;");
+                    case '"' -> sb.append("&quot;");
+                    case '\'' -> sb.append("&apos;");
+                    default -> {
+                        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+            return sb.toString();
+        }
+
+        private static String fmt(String format, Object... args) {
+            return String.format(Locale.ROOT, format, args);
+        }
+    }
+}

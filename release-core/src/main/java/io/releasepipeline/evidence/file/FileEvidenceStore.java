@@ -1,0 +1,462 @@
+package io.releasepipeline.evidence.file;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.evidence.EvidenceJson;
+import io.releasepipeline.evidence.EvidenceReport;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.spi.EvidenceStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runbook's evidence on a file system: each release's record as {@code YYYY-MM-DD-<app>-<releaseId>.md} (the
+ * report people read), its {@code .svg} timeline chart and its {@code .json} twin (the record itself, read back by
+ * {@link #read} and {@link #latest}), under {@code .ops/evidence/} by default. The date is the release's start, in
+ * UTC.
+ *
+ * <pre>
+ * .ops/evidence/
+ *   2025-03-14-trade-nexus-backend-rel-418.md     the report (EvidenceReport), links the chart
+ *   2025-03-14-trade-nexus-backend-rel-418.svg    the timeline chart
+ *   2025-03-14-trade-nexus-backend-rel-418.json   the record (EvidenceJson); written last, it commits the record
+ *   .journal/&lt;app&gt;/&lt;releaseId&gt;/0000000001.json   one file per journal entry
+ *   .locks/&lt;app&gt;.lock                              the release lock: releaseId, host, since (JSON)
+ *   .locks/&lt;app&gt;.guard                             an empty file, locked while the lock or a record changes
+ * </pre>
+ *
+ * <p>Every file is written atomically (temporary file in the same directory, fsync, atomic rename or link, fsync
+ * of the directory), so a crash leaves the old state or the new one, never a torn file. Evidence and journal
+ * entries are never overwritten: writing different content under an existing name fails, writing identical
+ * content again is a no-op. App names and release ids become file names, so they are restricted to letters,
+ * digits, {@code .}, {@code _} and {@code -} (at most 128, not starting with {@code .}, no {@code ..}); anything
+ * else is rejected with a {@link ProviderException}, never silently rewritten.
+ *
+ * <p>Thread-safe, and safe across processes sharing the directory on a local file system: changes to an app's
+ * lock and records happen under an OS file lock on {@code .locks/<app>.guard} (plus an in-process monitor, since
+ * the JVM allows one file lock per file). Network file systems that do not honour {@code flock}/{@code fcntl}
+ * locks get atomic writes but not the cross-process guarantee. Every method blocks on file I/O; failures are
+ * permanent {@link ProviderException}s naming the file.
+ */
+public final class FileEvidenceStore implements EvidenceStore {
+
+    /** The default root, relative to the working directory: {@code .ops/evidence}, as in the runbook. */
+    public static final Path DEFAULT_ROOT = Path.of(".ops", "evidence");
+
+    /** This provider's name in events, logs and exceptions: {@code file-evidence}. */
+    public static final String PROVIDER_NAME = "file-evidence";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileEvidenceStore.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern DATE_PREFIX = Pattern.compile("\\d{4}-\\d{2}-\\d{2}-");
+    private static final Pattern JOURNAL_FILE = Pattern.compile("\\d{10}\\.json");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    /** One monitor per guard file in this JVM, shared by every store instance on the same directory. */
+    private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
+    private final Path root;
+
+    private FileEvidenceStore(Path root) {
+        this.root = root;
+    }
+
+    /** A store under {@link #DEFAULT_ROOT} in the working directory. Creates nothing until the first write. */
+    public static FileEvidenceStore ofDefaults() {
+        return of(DEFAULT_ROOT);
+    }
+
+    /**
+     * A store under {@code root}. Creates nothing until the first write.
+     *
+     * @throws NullPointerException if {@code root} is null
+     */
+    public static FileEvidenceStore of(Path root) {
+        return new FileEvidenceStore(Objects.requireNonNull(root, "root").toAbsolutePath().normalize());
+    }
+
+    /** The absolute root directory. */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String providerName() {
+        return PROVIDER_NAME;
+    }
+
+    /**
+     * Writes the chart, the report and then the JSON record, which commits it. Idempotent for an identical record;
+     * fails for a different record of the same release (whatever its date) or a different release whose file name
+     * collides.
+     *
+     * @return the path of the Markdown report
+     * @throws ProviderException on an invalid name, a conflicting record or an I/O failure
+     */
+    @Override
+    public String write(ReleaseRecord record) {
+        String operation = "write(app=" + record.app() + ", release=" + record.releaseId() + ")";
+        requireNames(operation, record.app(), record.releaseId());
+        String base = DAY.format(record.startedAt()) + "-" + record.app() + "-" + record.releaseId();
+        Path json = root.resolve(base + ".json");
+        Path markdown = root.resolve(base + ".md");
+        return withGuard(record.app(), operation, () -> {
+            Optional<Path> existing = Files.exists(json) ? Optional.of(json)
+                    : find(record.app(), record.releaseId(), operation).map(Found::path);
+            if (existing.isPresent()) {
+                ReleaseRecord there = readRecord(existing.get(), operation);
+                if (there.equals(record)) {
+                    return markdown.toString();
+                }
+                throw ProviderException.permanent(PROVIDER_NAME, operation, conflict(record, there, existing.get()),
+                        null);
+            }
+            Files.createDirectories(root);
+            // The report and chart are derived from the record; until the JSON exists they may be replaced.
+            AtomicFiles.replace(root.resolve(base + ".svg"),
+                    EvidenceReport.svg(record).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.replace(markdown,
+                    EvidenceReport.markdown(record, base + ".svg").getBytes(StandardCharsets.UTF_8));
+            if (!AtomicFiles.writeNew(json, EvidenceJson.toBytes(record))) {
+                throw ProviderException.permanent(PROVIDER_NAME, operation, json + " appeared while writing; "
+                        + "another writer does not use this store's lock", null);
+            }
+            LOG.info("wrote evidence of release {} of {} to {}", record.releaseId(), record.app(), markdown);
+            return markdown.toString();
+        });
+    }
+
+    private static String conflict(ReleaseRecord record, ReleaseRecord there, Path path) {
+        if (!there.app().equals(record.app()) || !there.releaseId().equals(record.releaseId())) {
+            return path + " already holds release " + there.releaseId() + " of app " + there.app()
+                    + ": the file names collide; use a release id that cannot be read as part of the app name";
+        }
+        return "release " + record.releaseId() + " of " + record.app() + " already has evidence at " + path
+                + " with different content; evidence is never overwritten";
+    }
+
+    /**
+     * The committed record of a release, found by name whatever its date.
+     *
+     * @throws ProviderException on an invalid name, an unreadable record or an I/O failure
+     */
+    @Override
+    public Optional<ReleaseRecord> read(String app, String releaseId) {
+        String operation = "read(app=" + app + ", release=" + releaseId + ")";
+        requireNames(operation, app, releaseId);
+        return find(app, releaseId, operation).map(Found::record);
+    }
+
+    /**
+     * The app's records newest first by start time (then by release id, descending), at most {@code limit}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is negative
+     * @throws ProviderException on an invalid name, an unreadable record or an I/O failure
+     */
+    @Override
+    public List<ReleaseRecord> latest(String app, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+        }
+        String operation = "latest(app=" + app + ")";
+        requireNames(operation, app);
+        String suffix = "-" + app + "-";
+        return records(operation, name -> name.startsWith(suffix, 10)).stream()
+                .map(Found::record)
+                .filter(r -> r.app().equals(app))
+                .sorted(Comparator.comparing(ReleaseRecord::startedAt).thenComparing(ReleaseRecord::releaseId)
+                        .reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    /**
+     * Writes the entry as {@code .journal/<app>/<releaseId>/<sequence>.json}, durably, before returning. Identical
+     * re-appends are no-ops; a different entry under the same sequence fails. An entry file that cannot be parsed
+     * (a write torn by a crash on a file system that broke its promises) is replaced.
+     *
+     * @throws ProviderException on an invalid name, a conflicting entry or an I/O failure
+     */
+    @Override
+    public void appendJournal(JournalEntry entry) {
+        String operation = "appendJournal(app=" + entry.app() + ", release=" + entry.releaseId() + ", sequence="
+                + entry.sequence() + ")";
+        requireNames(operation, entry.app(), entry.releaseId());
+        Path dir = journalDir(entry.app(), entry.releaseId());
+        Path file = dir.resolve(String.format(Locale.ROOT, "%010d.json", entry.sequence()));
+        byte[] bytes = EvidenceJson.toBytes(entry);
+        io(operation, () -> {
+            Files.createDirectories(dir);
+            if (AtomicFiles.writeNew(file, bytes)) {
+                return null;
+            }
+            Optional<JournalEntry> there = parseJournal(file);
+            if (there.isEmpty()) {
+                LOG.warn("journal entry {} was torn; replacing it", file);
+                AtomicFiles.replace(file, bytes);
+            } else if (!there.get().equals(entry)) {
+                throw ProviderException.permanent(PROVIDER_NAME, operation, "journal entry " + entry.sequence()
+                        + " already exists with different content (state " + there.get().state() + " at "
+                        + there.get().at() + ", not " + entry.state() + " at " + entry.at() + ")", null);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The release's journal in sequence order. A last entry that cannot be parsed is a torn write and is left out
+     * (with a warning); an unparseable entry before the last is corruption and fails.
+     *
+     * @throws ProviderException on an invalid name, a corrupt entry or an I/O failure
+     */
+    @Override
+    public List<JournalEntry> journal(String app, String releaseId) {
+        String operation = "journal(app=" + app + ", release=" + releaseId + ")";
+        requireNames(operation, app, releaseId);
+        Path dir = journalDir(app, releaseId);
+        return io(operation, () -> {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            List<Path> files;
+            try (Stream<Path> listing = Files.list(dir)) {
+                files = listing.filter(p -> JOURNAL_FILE.matcher(p.getFileName().toString()).matches()).sorted()
+                        .toList();
+            }
+            List<JournalEntry> entries = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Optional<JournalEntry> entry = parseJournal(files.get(i));
+                if (entry.isPresent()) {
+                    entries.add(entry.get());
+                } else if (i == files.size() - 1) {
+                    LOG.warn("ignoring torn last journal entry {}", files.get(i));
+                } else {
+                    throw ProviderException.permanent(PROVIDER_NAME, operation, "journal entry " + files.get(i)
+                            + " is corrupt and is not the last one, so it is not a torn write; inspect it", null);
+                }
+            }
+            return entries;
+        });
+    }
+
+    /**
+     * Takes the lock by creating {@code .locks/<app>.lock} atomically, or returns its holder. Re-entrant for the
+     * same release id (the original host and time are kept).
+     *
+     * @throws ProviderException on an invalid name, an unreadable lock file or an I/O failure
+     */
+    @Override
+    public Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+        String operation = "tryLock(app=" + app + ", release=" + releaseId + ")";
+        requireNames(operation, app, releaseId);
+        ReleaseLock wanted = new ReleaseLock(app, releaseId, host, now);
+        return withGuard(app, operation, () -> {
+            Optional<ReleaseLock> holder = readLock(app, operation);
+            if (holder.isPresent()) {
+                return holder.get().releaseId().equals(releaseId) ? Optional.empty() : holder;
+            }
+            AtomicFiles.writeNew(lockFile(app), EvidenceJson.toBytes(wanted));
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * Deletes the lock file if {@code releaseId} holds it.
+     *
+     * @throws ProviderException on an invalid name or an I/O failure
+     */
+    @Override
+    public void unlock(String app, String releaseId) {
+        String operation = "unlock(app=" + app + ", release=" + releaseId + ")";
+        removeLockIfHeldBy(app, releaseId, operation);
+    }
+
+    /**
+     * The lock's holder, read from {@code .locks/<app>.lock}.
+     *
+     * @throws ProviderException on an invalid name, an unreadable lock file or an I/O failure
+     */
+    @Override
+    public Optional<ReleaseLock> currentLock(String app) {
+        String operation = "currentLock(app=" + app + ")";
+        requireNames(operation, app);
+        return io(operation, () -> readLock(app, operation));
+    }
+
+    /**
+     * Deletes the lock file if {@code releaseId} holds it, whatever host took it, and logs a warning. The file
+     * store keeps no per-process state, so this is {@link #unlock} with a warning; the difference is the intent.
+     *
+     * @throws ProviderException on an invalid name or an I/O failure
+     */
+    @Override
+    public boolean breakLock(String app, String releaseId) {
+        String operation = "breakLock(app=" + app + ", release=" + releaseId + ")";
+        Optional<ReleaseLock> broken = removeLockIfHeldBy(app, releaseId, operation);
+        broken.ifPresent(l -> LOG.warn("broke the release lock of {} held by release {} since {} on {}", app,
+                l.releaseId(), l.since(), l.host()));
+        return broken.isPresent();
+    }
+
+    private Optional<ReleaseLock> removeLockIfHeldBy(String app, String releaseId, String operation) {
+        requireNames(operation, app, releaseId);
+        return withGuard(app, operation, () -> {
+            Optional<ReleaseLock> holder = readLock(app, operation).filter(l -> l.releaseId().equals(releaseId));
+            if (holder.isPresent()) {
+                AtomicFiles.delete(lockFile(app));
+            }
+            return holder;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "FileEvidenceStore[" + root + "]";
+    }
+
+    private Optional<ReleaseLock> readLock(String app, String operation) throws IOException {
+        Path file = lockFile(app);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EvidenceJson.fromBytes(bytes, ReleaseLock.class));
+        } catch (UncheckedIOException e) {
+            throw ProviderException.permanent(PROVIDER_NAME, operation, "lock file " + file + " is unreadable; if "
+                    + "no release of " + app + " is running, delete it by hand", e);
+        }
+    }
+
+    private Path lockFile(String app) {
+        return root.resolve(".locks").resolve(app + ".lock");
+    }
+
+    private Path journalDir(String app, String releaseId) {
+        return root.resolve(".journal").resolve(app).resolve(releaseId);
+    }
+
+    private static Optional<JournalEntry> parseJournal(Path file) throws IOException {
+        try {
+            return Optional.of(EvidenceJson.fromBytes(Files.readAllBytes(file), JournalEntry.class));
+        } catch (UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A committed record and where it lives. */
+    private record Found(Path path, ReleaseRecord record) {
+    }
+
+    private Optional<Found> find(String app, String releaseId, String operation) {
+        String tail = "-" + app + "-" + releaseId + ".json";
+        return records(operation, name -> name.length() == 10 + tail.length() && name.endsWith(tail)).stream()
+                .filter(f -> f.record().app().equals(app) && f.record().releaseId().equals(releaseId))
+                .findFirst();
+    }
+
+    /** Every committed record whose file name (after the date prefix) passes {@code nameFilter}. */
+    private List<Found> records(String operation, java.util.function.Predicate<String> nameFilter) {
+        return io(operation, () -> {
+            if (!Files.isDirectory(root)) {
+                return List.of();
+            }
+            List<Path> files;
+            try (Stream<Path> listing = Files.list(root)) {
+                files = listing.filter(p -> {
+                    String name = p.getFileName().toString();
+                    return name.endsWith(".json") && DATE_PREFIX.matcher(name).lookingAt() && nameFilter.test(name);
+                }).sorted().toList();
+            }
+            List<Found> found = new ArrayList<>();
+            for (Path file : files) {
+                found.add(new Found(file, readRecord(file, operation)));
+            }
+            return found;
+        });
+    }
+
+    private static ReleaseRecord readRecord(Path file, String operation) throws IOException {
+        try {
+            return EvidenceJson.fromBytes(Files.readAllBytes(file), ReleaseRecord.class);
+        } catch (UncheckedIOException e) {
+            throw ProviderException.permanent(PROVIDER_NAME, operation, "evidence record " + file
+                    + " is not a valid record; it was edited or damaged outside this store", e);
+        }
+    }
+
+    /** Runs {@code action} holding the app's guard: an in-JVM monitor and an OS lock on the guard file. */
+    private <T> T withGuard(String app, String operation, IoAction<T> action) {
+        Path guard = root.resolve(".locks").resolve(app + ".guard");
+        Object monitor = MONITORS.computeIfAbsent(guard, g -> new Object());
+        return io(operation, () -> {
+            synchronized (monitor) {
+                Files.createDirectories(guard.getParent());
+                try (FileChannel channel = FileChannel.open(guard, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.lock();
+                    try {
+                        return action.run();
+                    } finally {
+                        lock.release();
+                    }
+                }
+            }
+        });
+    }
+
+    private static <T> T io(String operation, IoAction<T> action) {
+        try {
+            return action.run();
+        } catch (IOException e) {
+            throw ProviderException.permanent(PROVIDER_NAME, operation, e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** File I/O that may fail. */
+    @FunctionalInterface
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    private static void requireNames(String operation, String... names) {
+        List<String> problems = new ArrayList<>();
+        for (String name : names) {
+            Objects.requireNonNull(name, "name");
+            if (!NAME.matcher(name).matches() || name.contains("..") || name.startsWith(".")) {
+                problems.add("'" + name.replaceAll("\\p{Cntrl}", "?") + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ProviderException.permanent(PROVIDER_NAME, operation, "invalid name " + String.join(", ", problems)
+                    + ": app names and release ids become file names, so they may contain only letters, digits, "
+                    + "'.', '_' and '-' (1 to 128, not starting with '.', no '..')", null);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.releasepipeline.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.spi.TrafficWeights;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+class EvidenceReportTest {
+
+    private static final ReleaseRecord ROLLED_BACK = EvidenceFixtures.rolledBackRelease();
+
+    private static Document parse(String svg) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<String> texts(Document doc) {
+        NodeList nodes = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent());
+        }
+        return texts;
+    }
+
+    @Test
+    @DisplayName("the Markdown has every section of the release-evidence record, filled in")
+    void markdownSections() {
+        String md = EvidenceReport.markdown(ROLLED_BACK, "2025-03-14-trade-nexus-backend-rel.svg");
+
+        assertThat(md).startsWith("# Release evidence: trade-nexus-backend `rel-2025-03-14-pr-418`")
+                .contains("## Summary", "## Timeline", "## Gates", "## Deploy run", "## Traffic changes",
+                        "## Smoke checks", "## Trigger verdicts", "## Health signals", "## Rollback", "## Notes")
+                .contains("![timeline](2025-03-14-trade-nexus-backend-rel.svg)")
+                .contains("| Pull request | [#418](https://github.com/trade-nexus/trade-nexus/pull/418) |")
+                .contains("| Head commit | `9f1c2ab7d0e4c1f8a2b3c4d5e6f708192a3b4c5d` |")
+                .contains("| Approvers | alice, bob |")
+                .contains("| Outcome | **ROLLED_BACK** |")
+                .contains("| Duration | 18m25s |")
+                .contains("| previous-release-stable | PASS | previous release promoted 26h ago, &gt;= 1h |")
+                .contains("| 2025-03-14 09:34:00 UTC | t+14m | trade-nexus-backend--0000041=90%, "
+                        + "trade-nexus-backend--0000042=10% | trade-nexus-backend--0000041=50%, "
+                        + "trade-nexus-backend--0000042=50% | plan step 2 of 3: 50% |")
+                .contains("| `/v1/markets?limit=5` | **FAIL** | 200 | 612ms | 790ms | median 612ms is not under "
+                        + "the SLO of 500ms |")
+                .contains("| error-rate | **FIRING** | 5xx 7.9% over 5m of 1,204 requests; threshold 5% |")
+                .contains("> [!CAUTION]\n> **Database migration: roll it back by hand.** PR #418 carried database "
+                        + "migration V42\\_\\_add\\_order\\_index.sql")
+                .contains("#### Smoke check after the rollback: PASS on `trade-nexus-backend--0000041`")
+                .contains("- error-rate signal from Log Analytics lags about 2 minutes");
+    }
+
+    @Test
+    @DisplayName("empty sections say so instead of disappearing")
+    void emptySections() {
+        ReleaseRecord gatesFailed = ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.PROMOTION,
+                        EvidenceFixtures.T0)
+                .outcome(ReleaseOutcome.GATES_FAILED).finishedAt(EvidenceFixtures.T0.plusSeconds(3))
+                .gates(List.of(GateResult.fail("approvals", "0 approvals < 1 required"))).build();
+
+        String md = EvidenceReport.markdown(gatesFailed, "x.svg");
+
+        assertThat(md).contains("> **Gates failed: nothing was changed**")
+                .contains("| approvals | **FAIL** | 0 approvals &lt; 1 required |")
+                .contains("## Deploy run\n\nNone.").contains("## Smoke checks\n\nNone.")
+                .contains("## Rollback\n\nNo rollback.").contains("| Pull request | — |");
+    }
+
+    @Test
+    @DisplayName("reasons with < & > | and Markdown syntax are escaped, never injected")
+    void markdownEscaping() {
+        ReleaseRecord hostile = ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.PROMOTION, EvidenceFixtures.T0)
+                .gates(List.of(GateResult.fail("checks", "<script>alert(1)</script> & a | b [x](javascript:y)\nz")))
+                .pullRequest(7, "javascript:alert(1)")
+                .build();
+
+        String md = EvidenceReport.markdown(hostile, "r1.svg");
+
+        assertThat(md).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; a \\| b \\[x\\](javascript:y)<br>z")
+                .doesNotContain("<script>")
+                .contains("| Pull request | #7 |");
+    }
+
+    @Test
+    @DisplayName("the SVG is well-formed XML with the traffic steps, health lanes, rollback and relative time axis")
+    void svgWellFormed() throws Exception {
+        String svg = EvidenceReport.svg(ROLLED_BACK);
+
+        Document doc = parse(svg);
+
+        assertThat(doc.getDocumentElement().getLocalName()).isEqualTo("svg");
+        assertThat(texts(doc)).contains("t+0", "t+5m", "t+10m", "t+15m", "10%", "50%", "0%", "health", "smoke",
+                "error-rate", "rollback", "7.9%");
+        NodeList polylines = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline");
+        assertThat(polylines.getLength()).isEqualTo(1);
+        // 0% -> 10% at t+9m -> 50% at t+14m -> 0% at t+18m: a start, two points per change, an end.
+        String points = polylines.item(0).getAttributes().getNamedItem("points").getNodeValue();
+        assertThat(points.split(" ")).hasSize(1 + 2 * 3 + 1);
+        assertThat(doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength())
+                .as("background, the 3 bad points, the legend's bad marker").isEqualTo(1 + 3 + 1);
+    }
+
+    @Test
+    @DisplayName("text in the SVG is escaped: a reason with < & > stays text")
+    void svgEscaping() throws Exception {
+        ReleaseRecord hostile = ReleaseRecord.builder("r<1>", "a&b", ReleaseRecord.Kind.PROMOTION, EvidenceFixtures.T0)
+                .newRevision("new")
+                .timeline(new TimelinePoint(EvidenceFixtures.T0.plusSeconds(30), "health", false, Optional.empty(),
+                        "</title><script>x</script> & \"quoted\" \u0001"))
+                .build();
+
+        String svg = EvidenceReport.svg(hostile);
+
+        Document doc = parse(svg);
+        assertThat(texts(doc)).anySatisfy(t -> assertThat(t).startsWith("a&b r<1>: IN_PROGRESS"));
+        assertThat(doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "script").getLength()).isZero();
+        assertThat(svg).contains("&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; &amp; &quot;quoted&quot;");
+    }
+
+    @Test
+    @DisplayName("a record with no traffic changes or timeline still renders a valid chart spanning at least a minute")
+    void svgMinimal() throws Exception {
+        ReleaseRecord empty = ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.ROLLBACK, EvidenceFixtures.T0)
+                .build();
+
+        Document doc = parse(EvidenceReport.svg(empty));
+
+        assertThat(texts(doc)).contains("no revision to follow", "t+0", "t+1m");
+    }
+
+    @Test
+    @DisplayName("a long release gets an hourly-scale axis")
+    void svgLongAxis() throws Exception {
+        Instant t0 = EvidenceFixtures.T0;
+        ReleaseRecord longRelease = ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.PROMOTION, t0)
+                .newRevision("b").finishedAt(t0.plus(Duration.ofHours(3)))
+                .traffic(new TrafficChange(t0.plusSeconds(60), TrafficWeights.all("a"), TrafficWeights.all("b"),
+                        "all at once"))
+                .build();
+
+        assertThat(texts(parse(EvidenceReport.svg(longRelease)))).contains("t+0", "t+30m", "t+1h", "t+3h")
+                .doesNotContain("t+5m");
+    }
+}
