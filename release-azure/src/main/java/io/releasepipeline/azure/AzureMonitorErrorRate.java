@@ -1,7 +1,5 @@
 package io.releasepipeline.azure;
 
-import com.azure.core.credential.TokenCredential;
-import com.azure.core.http.HttpClient;
 import com.azure.core.util.Context;
 import com.azure.monitor.query.MetricsQueryClient;
 import com.azure.monitor.query.MetricsQueryClientBuilder;
@@ -17,7 +15,6 @@ import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.HealthSignalProvider;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * A revision's 5xx rate from Azure Monitor: the Container App's {@code Requests} metric (namespace
@@ -146,77 +142,21 @@ public final class AzureMonitorErrorRate implements HealthSignalProvider {
      * Builds an {@link AzureMonitorErrorRate}. Setter order does not matter; {@link #build()} validates everything
      * at once. Not thread-safe.
      */
-    public static final class Builder {
+    public static final class Builder extends ArmClientBuilder<Builder> {
 
-        private final ArmSettings settings = new ArmSettings();
         private Duration granularity = DEFAULT_GRANULARITY;
 
         private Builder() {
         }
 
-        /** The Azure subscription id. Required. */
-        public Builder subscriptionId(String subscriptionId) {
-            settings.subscriptionId(subscriptionId);
-            return this;
-        }
-
-        /** The app's resource group. Required. */
-        public Builder resourceGroup(String resourceGroup) {
-            settings.resourceGroup(resourceGroup);
-            return this;
-        }
-
-        /** The Container App's name. Required. */
-        public Builder appName(String appName) {
-            settings.appName(appName);
-            return this;
-        }
-
-        /** The credential. Default: azure-identity's {@code DefaultAzureCredential}. */
-        public Builder credential(TokenCredential credential) {
-            settings.credential(credential);
-            return this;
-        }
-
-        /** Uses an access token held in environment variable {@code variable}; see {@link ContainerAppsPlatform}. */
-        public Builder bearerTokenFromEnvironment(String variable) {
-            settings.bearerTokenFromEnvironment(variable);
-            return this;
-        }
-
-        /** Where environment variables are read; for tests. */
-        Builder environment(Function<String, String> environment) {
-            settings.environment(environment);
-            return this;
-        }
-
-        /**
-         * The Resource Manager endpoint that serves Azure Monitor metrics (https). Default: the public cloud,
-         * {@code https://management.azure.com}.
-         */
-        public Builder managementEndpoint(URI endpoint) {
-            settings.managementEndpoint(endpoint);
-            return this;
-        }
-
-        /**
-         * The Azure SDK's retry of 408, 429, 5xx and I/O failures; a {@code Retry-After} is honoured as sent.
-         * Defaults as {@link ContainerAppsPlatform.Builder#retry(int, Duration, Duration)}.
-         */
-        public Builder retry(int maxRetries, Duration baseDelay, Duration maxDelay) {
-            settings.retry(maxRetries, baseDelay, maxDelay);
+        @Override
+        Builder self() {
             return this;
         }
 
         /** The time grain asked of Azure Monitor. Default: {@link #DEFAULT_GRANULARITY}. */
         public Builder granularity(Duration granularity) {
             this.granularity = granularity;
-            return this;
-        }
-
-        /** The HTTP client. Default: the Azure SDK's Netty client. */
-        public Builder httpClient(HttpClient httpClient) {
-            settings.httpClient(httpClient);
             return this;
         }
 
@@ -228,9 +168,7 @@ public final class AzureMonitorErrorRate implements HealthSignalProvider {
         public AzureMonitorErrorRate build() {
             List<String> problems = new ArrayList<>();
             settings.validate(problems);
-            if (granularity == null || granularity.isNegative() || granularity.isZero()) {
-                problems.add("granularity: must be positive, got " + granularity);
-            }
+            ArmSettings.requirePositive(problems, "granularity", granularity);
             if (!problems.isEmpty()) {
                 throw new InvalidConfigurationException("AzureMonitorErrorRate", problems);
             }

@@ -21,7 +21,6 @@ import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ProviderException;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.azure.internal.EvidenceJson;
 import io.releasepipeline.evidence.JournalEntry;
@@ -466,13 +465,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
     }
 
     private <T> T call(String operation, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (ProviderException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw AzureErrors.translate(PROVIDER_NAME, operation, e);
-        }
+        return AzureErrors.call(PROVIDER_NAME, operation, body);
     }
 
     /**

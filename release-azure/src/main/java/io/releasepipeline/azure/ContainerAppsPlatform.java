@@ -1,7 +1,5 @@
 package io.releasepipeline.azure;
 
-import com.azure.core.credential.TokenCredential;
-import com.azure.core.http.HttpClient;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
@@ -14,7 +12,6 @@ import com.azure.resourcemanager.appcontainers.models.Configuration;
 import com.azure.resourcemanager.appcontainers.models.Ingress;
 import com.azure.resourcemanager.appcontainers.models.TrafficWeight;
 import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ProviderException;
 import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.spi.AppTraffic;
@@ -22,7 +19,6 @@ import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficWeights;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -336,13 +331,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     }
 
     private <T> T call(String operation, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (ProviderException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw AzureErrors.translate(PROVIDER_NAME, operation + " of " + settings.appName(), e);
-        }
+        return AzureErrors.call(PROVIDER_NAME, operation + " of " + settings.appName(), body);
     }
 
     /** Subscription, resource group, app, endpoint and where the credential comes from; never a secret. */
@@ -355,76 +344,16 @@ public final class ContainerAppsPlatform implements PlatformProvider {
      * Builds a {@link ContainerAppsPlatform}. Setter order does not matter; {@link #build()} validates everything
      * at once. Not thread-safe.
      */
-    public static final class Builder {
+    public static final class Builder extends ArmClientBuilder<Builder> {
 
-        private final ArmSettings settings = new ArmSettings();
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private boolean switchToMultipleRevisionMode;
 
         private Builder() {
         }
 
-        /** The Azure subscription id. Required. */
-        public Builder subscriptionId(String subscriptionId) {
-            settings.subscriptionId(subscriptionId);
-            return this;
-        }
-
-        /** The app's resource group. Required. */
-        public Builder resourceGroup(String resourceGroup) {
-            settings.resourceGroup(resourceGroup);
-            return this;
-        }
-
-        /** The Container App's name. Required. */
-        public Builder appName(String appName) {
-            settings.appName(appName);
-            return this;
-        }
-
-        /**
-         * The credential for Resource Manager. Default: azure-identity's {@code DefaultAzureCredential}
-         * (environment, workload identity, managed identity, Azure CLI...). Exclusive with
-         * {@link #bearerTokenFromEnvironment(String)}.
-         */
-        public Builder credential(TokenCredential credential) {
-            settings.credential(credential);
-            return this;
-        }
-
-        /**
-         * Uses an access token that a CI system already holds, read from environment variable {@code variable}
-         * (e.g. {@code AZURE_ACCESS_TOKEN}, from {@code az account get-access-token}). {@link #build()} fails if the
-         * variable is unset or empty. The token is never logged.
-         */
-        public Builder bearerTokenFromEnvironment(String variable) {
-            settings.bearerTokenFromEnvironment(variable);
-            return this;
-        }
-
-        /** Where environment variables are read; for tests. Default: {@link System#getenv(String)}. */
-        Builder environment(Function<String, String> environment) {
-            settings.environment(environment);
-            return this;
-        }
-
-        /**
-         * The Resource Manager endpoint, for sovereign clouds and tests (must be https). Tokens are requested for
-         * {@code <endpoint>/.default}. Default: the public cloud, {@code https://management.azure.com}.
-         */
-        public Builder managementEndpoint(URI endpoint) {
-            settings.managementEndpoint(endpoint);
-            return this;
-        }
-
-        /**
-         * The Azure SDK's retry of 408, 429, 5xx and I/O failures: at most {@code maxRetries} retries with
-         * exponential delays from {@code baseDelay} up to {@code maxDelay}; a {@code Retry-After} header is honoured
-         * as sent. Other 4xx are never retried. Defaults: {@link #DEFAULT_MAX_RETRIES},
-         * {@link #DEFAULT_RETRY_BASE_DELAY}, {@link #DEFAULT_RETRY_MAX_DELAY}.
-         */
-        public Builder retry(int maxRetries, Duration baseDelay, Duration maxDelay) {
-            settings.retry(maxRetries, baseDelay, maxDelay);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -448,15 +377,6 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         }
 
         /**
-         * The HTTP client, e.g. one with a proxy or trusting a test certificate. Default: the Azure SDK's Netty
-         * client (which honours {@code -Djavax.net.ssl.trustStore}).
-         */
-        public Builder httpClient(HttpClient httpClient) {
-            settings.httpClient(httpClient);
-            return this;
-        }
-
-        /**
          * Validates and builds. Makes no network call.
          *
          * @throws InvalidConfigurationException listing every problem found
@@ -464,9 +384,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         public ContainerAppsPlatform build() {
             List<String> problems = new ArrayList<>();
             settings.validate(problems);
-            if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
-                problems.add("pollInterval: must be positive, got " + pollInterval);
-            }
+            ArmSettings.requirePositive(problems, "pollInterval", pollInterval);
             if (!problems.isEmpty()) {
                 throw new InvalidConfigurationException("ContainerAppsPlatform", problems);
             }

@@ -132,6 +132,13 @@ public final class ArmSettings {
         }
     }
 
+    /** Adds {@code path: must be positive} to {@code problems} unless {@code value} is a positive duration. */
+    public static void requirePositive(List<String> problems, String path, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            problems.add(path + ": must be positive, got " + value);
+        }
+    }
+
     private static void requireName(List<String> problems, String path, String value) {
         if (value == null || value.isBlank()) {
             problems.add(path + ": required");

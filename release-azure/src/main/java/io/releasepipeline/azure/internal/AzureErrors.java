@@ -5,6 +5,7 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
+import io.releasepipeline.ProviderException;
 import io.releasepipeline.azure.AzureProviderException;
 import java.io.IOException;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Turns what the Azure SDK throws into {@link AzureProviderException}s with a message a person on call can act on:
@@ -21,6 +23,17 @@ import java.util.concurrent.TimeoutException;
 public final class AzureErrors {
 
     private AzureErrors() {
+    }
+
+    /** Runs {@code body}, turning any failure but a {@link ProviderException} into an {@link AzureProviderException}. */
+    public static <T> T call(String provider, String operation, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (ProviderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translate(provider, operation, e);
+        }
     }
 
     /** The exception to throw for {@code failure}, raised while doing {@code operation}. */
