@@ -1,0 +1,97 @@
+package io.releasepipeline.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import io.releasepipeline.azure.internal.ArmSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The settings every Resource Manager client of this module shares: where the app is, who calls, how hard to
+ * retry, which HTTP client. Not thread-safe.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
+
+    final ArmSettings settings = new ArmSettings();
+
+    ArmClientBuilder() {
+    }
+
+    abstract B self();
+
+    /** The Azure subscription id. Required. */
+    public B subscriptionId(String subscriptionId) {
+        settings.subscriptionId(subscriptionId);
+        return self();
+    }
+
+    /** The app's resource group. Required. */
+    public B resourceGroup(String resourceGroup) {
+        settings.resourceGroup(resourceGroup);
+        return self();
+    }
+
+    /** The Container App's name. Required. */
+    public B appName(String appName) {
+        settings.appName(appName);
+        return self();
+    }
+
+    /**
+     * The credential for Resource Manager. Default: azure-identity's {@code DefaultAzureCredential}
+     * (environment, workload identity, managed identity, Azure CLI...). Exclusive with
+     * {@link #bearerTokenFromEnvironment(String)}.
+     */
+    public B credential(TokenCredential credential) {
+        settings.credential(credential);
+        return self();
+    }
+
+    /**
+     * Uses an access token that a CI system already holds, read from environment variable {@code variable}
+     * (e.g. {@code AZURE_ACCESS_TOKEN}, from {@code az account get-access-token}). {@code build()} fails if the
+     * variable is unset or empty. The token is never logged.
+     */
+    public B bearerTokenFromEnvironment(String variable) {
+        settings.bearerTokenFromEnvironment(variable);
+        return self();
+    }
+
+    /** Where environment variables are read; for tests. Default: {@link System#getenv(String)}. */
+    B environment(Function<String, String> environment) {
+        settings.environment(environment);
+        return self();
+    }
+
+    /**
+     * The Resource Manager endpoint, for sovereign clouds and tests (must be https). Tokens are requested for
+     * {@code <endpoint>/.default}. Default: the public cloud, {@code https://management.azure.com}.
+     */
+    public B managementEndpoint(URI endpoint) {
+        settings.managementEndpoint(endpoint);
+        return self();
+    }
+
+    /**
+     * The Azure SDK's retry of 408, 429, 5xx and I/O failures: at most {@code maxRetries} retries with
+     * exponential delays from {@code baseDelay} up to {@code maxDelay}; a {@code Retry-After} header is honoured
+     * as sent. Other 4xx are never retried. Defaults: {@link ContainerAppsPlatform#DEFAULT_MAX_RETRIES},
+     * {@link ContainerAppsPlatform#DEFAULT_RETRY_BASE_DELAY}, {@link ContainerAppsPlatform#DEFAULT_RETRY_MAX_DELAY}.
+     */
+    public B retry(int maxRetries, Duration baseDelay, Duration maxDelay) {
+        settings.retry(maxRetries, baseDelay, maxDelay);
+        return self();
+    }
+
+    /**
+     * The HTTP client, e.g. one with a proxy or trusting a test certificate. Default: the Azure SDK's Netty
+     * client (which honours {@code -Djavax.net.ssl.trustStore}).
+     */
+    public B httpClient(HttpClient httpClient) {
+        settings.httpClient(httpClient);
+        return self();
+    }
+}

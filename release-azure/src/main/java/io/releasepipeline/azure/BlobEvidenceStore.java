@@ -1,0 +1,577 @@
+package io.releasepipeline.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.LeaseStateType;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobBreakLeaseOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.storage.blob.specialized.BlobLeaseClient;
+import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.azure.internal.AzureErrors;
+import io.releasepipeline.azure.internal.EvidenceJson;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.spi.EvidenceStore;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Release evidence, journals and the one-release-per-app lock in an Azure Blob Storage container, laid out like
+ * the filesystem store:
+ * <ul>
+ * <li>{@code evidence/<app>/<YYYY-MM-DD>-<app>-<releaseId>.json}: the final record (date of its start, UTC);</li>
+ * <li>{@code journal/<app>/<releaseId>/<sequence>.json}: one blob per journal entry;</li>
+ * <li>{@code locks/<app>.lock}: the lock, a blob lease; the blob holds who took it.</li>
+ * </ul>
+ * Every write is a single Put Blob with {@code If-None-Match: *}, so it is atomic and never overwrites; writing the
+ * same content again is a no-op, different content is an error.
+ *
+ * <p>The lock is a lease of {@link Builder#leaseDuration(Duration)} (default 60 s) whose id is derived from the app
+ * and the release id, so the same release re-takes its own lock after a crash, and any process can release it.
+ * While this store holds a lease it renews it on a background daemon thread every third of the lease duration, so
+ * a process that dies frees the lock within one lease duration; {@link #breakLock(String, String)} ends a lease at
+ * once, from any process. {@link #close()} stops renewing.
+ *
+ * <p>Thread-safe and safe across processes. Calls block on I/O; failures are {@link AzureProviderException}s. The
+ * connection string and account key never appear in a log line, a message or {@link #toString()}.
+ */
+public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
+
+    /** This provider's name in logs, events and evidence. */
+    public static final String PROVIDER_NAME = "azure-blob";
+    /** The container used unless told otherwise. */
+    public static final String DEFAULT_CONTAINER = "release-evidence";
+    /** How long a lock lease lasts between renewals: 60 s, the longest finite lease Blob Storage grants. */
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlobEvidenceStore.class);
+    private static final int DATE_LENGTH = "YYYY-MM-DD".length();
+
+    private final BlobContainerClient container;
+    private final Duration leaseDuration;
+    private final String description;
+    private final Map<String, ScheduledFuture<?>> renewals = new ConcurrentHashMap<>();
+    private final Map<String, BlobLeaseClient> heldLeases = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService renewer;
+    private volatile boolean containerReady;
+
+    private BlobEvidenceStore(Builder b) {
+        BlobServiceClientBuilder service = new BlobServiceClientBuilder()
+                .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(b.maxRetries)
+                        .setBaseDelay(b.retryBaseDelay).setMaxDelay(b.retryMaxDelay)));
+        if (b.connectionString != null) {
+            service.connectionString(b.connectionString);
+        } else {
+            service.endpoint(b.endpoint.toString()).credential(b.credential);
+        }
+        if (b.httpClient != null) {
+            service.httpClient(b.httpClient);
+        }
+        this.container = service.buildClient().getBlobContainerClient(b.container);
+        this.leaseDuration = b.leaseDuration;
+        this.description = "BlobEvidenceStore[" + container.getBlobContainerUrl() + "]";
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "blob-lease-renewer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A new builder. Not thread-safe; build once and share the store. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String providerName() {
+        return PROVIDER_NAME;
+    }
+
+    /** True: the Azure SDK retries 429, 5xx and I/O failures itself. */
+    @Override
+    public boolean retriesOwnCalls() {
+        return true;
+    }
+
+    /** {@inheritDoc} Returns the blob's URL. */
+    @Override
+    public String write(ReleaseRecord record) {
+        String name = evidenceBlob(record.app(), record.releaseId(), record.startedAt());
+        return call("write(" + record.releaseId() + ")", () -> {
+            BlobClient blob = container.getBlobClient(name);
+            if (!createOnce(blob, EvidenceJson.write(record))) {
+                ReleaseRecord existing = EvidenceJson.readRecord(blob.downloadContent().toBytes());
+                if (!existing.equals(record)) {
+                    throw conflict("write(" + record.releaseId() + ")", "a different final record of release "
+                            + record.releaseId() + " already exists at " + urlOf(name)
+                            + "; records are never overwritten");
+                }
+            }
+            return urlOf(name);
+        });
+    }
+
+    @Override
+    public Optional<ReleaseRecord> read(String app, String releaseId) {
+        checkName("app", app);
+        checkName("releaseId", releaseId);
+        String prefix = "evidence/" + app + "/";
+        String suffix = "-" + app + "-" + releaseId + ".json";
+        return call("read(" + releaseId + ")", () -> {
+            for (String name : list(prefix)) {
+                if (name.length() == prefix.length() + DATE_LENGTH + suffix.length() && name.endsWith(suffix)) {
+                    return Optional.of(EvidenceJson.readRecord(container.getBlobClient(name).downloadContent()
+                            .toBytes()));
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * {@inheritDoc} Lists the app's evidence blobs and downloads the newest days' records until {@code limit} are
+     * known, so the cost grows with the limit, not with the history.
+     */
+    @Override
+    public List<ReleaseRecord> latest(String app, int limit) {
+        checkName("app", app);
+        if (limit < 1) {
+            return List.of();
+        }
+        String prefix = "evidence/" + app + "/";
+        return call("latest(" + app + ")", () -> {
+            List<String> names = list(prefix).stream().filter(n -> n.endsWith(".json"))
+                    .sorted(Comparator.reverseOrder()).toList();
+            List<ReleaseRecord> records = new ArrayList<>();
+            String lastDay = null;
+            for (String name : names) {
+                String day = name.substring(prefix.length(), Math.min(name.length(), prefix.length() + DATE_LENGTH));
+                if (records.size() >= limit && !day.equals(lastDay)) {
+                    break;
+                }
+                records.add(EvidenceJson.readRecord(container.getBlobClient(name).downloadContent().toBytes()));
+                lastDay = day;
+            }
+            records.sort(Comparator.comparing(ReleaseRecord::startedAt).reversed());
+            return List.copyOf(records.subList(0, Math.min(limit, records.size())));
+        });
+    }
+
+    @Override
+    public void appendJournal(JournalEntry entry) {
+        checkName("app", entry.app());
+        checkName("releaseId", entry.releaseId());
+        String operation = "appendJournal(" + entry.releaseId() + "#" + entry.sequence() + ")";
+        call(operation, () -> {
+            BlobClient blob = container.getBlobClient(journalPrefix(entry.app(), entry.releaseId())
+                    + entry.sequence() + ".json");
+            if (!createOnce(blob, EvidenceJson.write(entry))
+                    && !EvidenceJson.readJournalEntry(blob.downloadContent().toBytes()).equals(entry)) {
+                throw conflict(operation, "journal entry " + entry.sequence() + " of release " + entry.releaseId()
+                        + " already exists with different content; a journal is append-only");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<JournalEntry> journal(String app, String releaseId) {
+        checkName("app", app);
+        checkName("releaseId", releaseId);
+        return call("journal(" + releaseId + ")", () -> list(journalPrefix(app, releaseId)).stream()
+                .map(name -> EvidenceJson.readJournalEntry(container.getBlobClient(name).downloadContent().toBytes()))
+                .sorted(Comparator.comparingInt(JournalEntry::sequence))
+                .toList());
+    }
+
+    /**
+     * {@inheritDoc} Acquires the lock blob's lease (creating the blob on first use), records the holder in the
+     * blob, and renews the lease in the background until {@link #unlock} or {@link #close()}.
+     */
+    @Override
+    public Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+        checkName("app", app);
+        checkName("releaseId", releaseId);
+        return call("tryLock(" + app + ", " + releaseId + ")", () -> {
+            BlobClient blob = container.getBlobClient(lockBlob(app));
+            BlobLeaseClient lease = leaseClient(blob, app, releaseId);
+            try {
+                acquire(blob, lease);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 409) {
+                    return Optional.of(holder(app, blob).orElseGet(() -> unknownHolder(app, now)));
+                }
+                throw e;
+            }
+            ReleaseLock mine = holder(app, blob).filter(h -> h.releaseId().equals(releaseId))
+                    .orElseGet(() -> new ReleaseLock(app, releaseId, host, now));
+            blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(EvidenceJson.write(mine)))
+                    .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                    .setRequestConditions(new BlobRequestConditions().setLeaseId(lease.getLeaseId())),
+                    null, Context.NONE);
+            startRenewing(app, releaseId, lease);
+            LOG.info("Took the release lock of {} for {} ({})", app, releaseId, urlOf(lockBlob(app)));
+            return Optional.empty();
+        });
+    }
+
+    @Override
+    public void unlock(String app, String releaseId) {
+        checkName("app", app);
+        checkName("releaseId", releaseId);
+        stopRenewing(app, releaseId);
+        call("unlock(" + app + ", " + releaseId + ")", () -> {
+            BlobClient blob = container.getBlobClient(lockBlob(app));
+            BlobLeaseClient lease = leaseClient(blob, app, releaseId);
+            try {
+                // Clear the holder first, so a reader never sees a released lock's holder under a new lease.
+                blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(new byte[0]))
+                        .setRequestConditions(new BlobRequestConditions().setLeaseId(lease.getLeaseId())),
+                        null, Context.NONE);
+                lease.releaseLease();
+                LOG.info("Released the release lock of {} held by {}", app, releaseId);
+            } catch (BlobStorageException notOurs) {
+                if (notOurs.getStatusCode() != 409 && notOurs.getStatusCode() != 412
+                        && notOurs.getStatusCode() != 404) {
+                    throw notOurs;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ReleaseLock> currentLock(String app) {
+        checkName("app", app);
+        return call("currentLock(" + app + ")", () -> {
+            BlobClient blob = container.getBlobClient(lockBlob(app));
+            BlobProperties properties;
+            try {
+                properties = blob.getProperties();
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            if (properties.getLeaseState() != LeaseStateType.LEASED) {
+                return Optional.empty();
+            }
+            return Optional.of(holder(app, blob).orElseGet(
+                    () -> unknownHolder(app, properties.getLastModified().toInstant())));
+        });
+    }
+
+    /** {@inheritDoc} Breaks the lease at once (break period 0). */
+    @Override
+    public boolean breakLock(String app, String releaseId) {
+        checkName("app", app);
+        checkName("releaseId", releaseId);
+        Optional<ReleaseLock> current = currentLock(app);
+        if (current.isEmpty() || !current.get().releaseId().equals(releaseId)) {
+            return false;
+        }
+        stopRenewing(app, releaseId);
+        return call("breakLock(" + app + ", " + releaseId + ")", () -> {
+            BlobClient blob = container.getBlobClient(lockBlob(app));
+            new BlobLeaseClientBuilder().blobClient(blob).buildClient().breakLeaseWithResponse(
+                    new BlobBreakLeaseOptions().setBreakPeriod(Duration.ZERO), null, Context.NONE);
+            LOG.warn("Broke the release lock of {} held by {} on {} since {}", app, releaseId, current.get().host(),
+                    current.get().since());
+            return true;
+        });
+    }
+
+    /**
+     * Renews every lease this store holds, now; the background renewer calls this. A lease that was lost (broken
+     * by another process) is dropped and logged at ERROR, since another release may now run.
+     *
+     * @return how many leases are still held
+     */
+    int renewHeldLeases() {
+        for (Map.Entry<String, BlobLeaseClient> held : heldLeases.entrySet()) {
+            try {
+                held.getValue().renewLease();
+            } catch (RuntimeException e) {
+                LOG.error("Lost the release lock {}: {}; another release may take it",
+                        held.getKey(), AzureErrors.translate(PROVIDER_NAME, "renewLease", e).getMessage());
+                heldLeases.remove(held.getKey());
+                ScheduledFuture<?> renewal = renewals.remove(held.getKey());
+                if (renewal != null) {
+                    renewal.cancel(false);
+                }
+            }
+        }
+        return heldLeases.size();
+    }
+
+    /** Stops renewing leases (they then expire within one lease duration unless released). Idempotent. */
+    @Override
+    public void close() {
+        renewer.shutdownNow();
+        renewals.clear();
+        heldLeases.clear();
+    }
+
+    /** The container's URL; never a key or connection string. */
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private void acquire(BlobClient blob, BlobLeaseClient lease) {
+        int seconds = (int) leaseDuration.getSeconds();
+        try {
+            lease.acquireLease(seconds);
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() != 404) {
+                throw e;
+            }
+            createOnce(blob, new byte[0]);
+            lease.acquireLease(seconds);
+        }
+    }
+
+    private void startRenewing(String app, String releaseId, BlobLeaseClient lease) {
+        String key = app + "/" + releaseId;
+        heldLeases.put(key, lease);
+        long period = Math.max(1, leaseDuration.toMillis() / 3);
+        renewals.computeIfAbsent(key, k -> renewer.scheduleAtFixedRate(this::renewHeldLeases, period, period,
+                TimeUnit.MILLISECONDS));
+    }
+
+    private void stopRenewing(String app, String releaseId) {
+        String key = app + "/" + releaseId;
+        heldLeases.remove(key);
+        ScheduledFuture<?> renewal = renewals.remove(key);
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
+    }
+
+    private Optional<ReleaseLock> holder(String app, BlobClient blob) {
+        byte[] content = blob.downloadContent().toBytes();
+        if (content.length == 0) {
+            return Optional.empty();
+        }
+        ReleaseLock lock = EvidenceJson.readLock(content);
+        return lock.app().equals(app) ? Optional.of(lock) : Optional.empty();
+    }
+
+    private static ReleaseLock unknownHolder(String app, Instant since) {
+        return new ReleaseLock(app, "(unknown: being taken or released)", "(unknown)", since);
+    }
+
+    private static BlobLeaseClient leaseClient(BlobClient blob, String app, String releaseId) {
+        String leaseId = UUID.nameUUIDFromBytes((app + "\n" + releaseId).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        return new BlobLeaseClientBuilder().blobClient(blob).leaseId(leaseId).buildClient();
+    }
+
+    /** Creates the blob unless it exists; returns false if it existed. */
+    private boolean createOnce(BlobClient blob, byte[] content) {
+        ensureContainer();
+        try {
+            blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(content))
+                    .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                    .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, Context.NONE);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private List<String> list(String prefix) {
+        ensureContainer();
+        List<String> names = new ArrayList<>();
+        for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            names.add(item.getName());
+        }
+        return names;
+    }
+
+    private void ensureContainer() {
+        if (!containerReady) {
+            container.createIfNotExists();
+            containerReady = true;
+        }
+    }
+
+    /** The blob's URL as people read it: slashes left as they are. */
+    private String urlOf(String blobName) {
+        return container.getBlobContainerUrl() + "/" + blobName;
+    }
+
+    private static String evidenceBlob(String app, String releaseId, Instant startedAt) {
+        checkName("app", app);
+        checkName("releaseId", releaseId);
+        return "evidence/" + app + "/" + startedAt.atOffset(ZoneOffset.UTC).toLocalDate() + "-" + app + "-"
+                + releaseId + ".json";
+    }
+
+    private static String journalPrefix(String app, String releaseId) {
+        return "journal/" + app + "/" + releaseId + "/";
+    }
+
+    private static String lockBlob(String app) {
+        return "locks/" + app + ".lock";
+    }
+
+    private static void checkName(String what, String value) {
+        if (value == null || value.isBlank() || value.contains("/") || value.contains("\\")) {
+            throw new IllegalArgumentException(what + " must be a non-blank name without '/' or '\\', got '"
+                    + value + "'");
+        }
+    }
+
+    private static AzureProviderException conflict(String operation, String message) {
+        return new AzureProviderException(PROVIDER_NAME, operation, message, false, null, 409, "EvidenceConflict",
+                null);
+    }
+
+    private <T> T call(String operation, Supplier<T> body) {
+        return AzureErrors.call(PROVIDER_NAME, operation, body);
+    }
+
+    /**
+     * Builds a {@link BlobEvidenceStore}: either a connection string, or an endpoint and a credential. Setter order
+     * does not matter; {@link #build()} validates everything at once. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private String connectionString;
+        private URI endpoint;
+        private TokenCredential credential;
+        private String container = DEFAULT_CONTAINER;
+        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private int maxRetries = ContainerAppsPlatform.DEFAULT_MAX_RETRIES;
+        private Duration retryBaseDelay = ContainerAppsPlatform.DEFAULT_RETRY_BASE_DELAY;
+        private Duration retryMaxDelay = ContainerAppsPlatform.DEFAULT_RETRY_MAX_DELAY;
+        private HttpClient httpClient;
+
+        private Builder() {
+        }
+
+        /** A storage connection string (account key or SAS). Never logged. Exclusive with {@link #endpoint}. */
+        public Builder connectionString(String connectionString) {
+            this.connectionString = connectionString;
+            return this;
+        }
+
+        /**
+         * The Blob service endpoint, e.g. {@code https://<account>.blob.core.windows.net}, used with
+         * {@link #credential(TokenCredential)} (the identity needs Storage Blob Data Contributor).
+         */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** The credential for {@link #endpoint(URI)}. */
+        public Builder credential(TokenCredential credential) {
+            this.credential = credential;
+            return this;
+        }
+
+        /** The container, created on first use if missing. Default: {@link #DEFAULT_CONTAINER}. */
+        public Builder container(String container) {
+            this.container = container;
+            return this;
+        }
+
+        /**
+         * How long the lock lease lasts between renewals, 15 to 60 s. A dead process's lock frees itself after at
+         * most this long. Default: {@link #DEFAULT_LEASE_DURATION}.
+         */
+        public Builder leaseDuration(Duration duration) {
+            this.leaseDuration = duration;
+            return this;
+        }
+
+        /** The Azure SDK's retry of 429, 5xx and I/O failures. Defaults as {@link ContainerAppsPlatform}'s. */
+        public Builder retry(int maxRetries, Duration baseDelay, Duration maxDelay) {
+            this.maxRetries = maxRetries;
+            this.retryBaseDelay = baseDelay;
+            this.retryMaxDelay = maxDelay;
+            return this;
+        }
+
+        /** The HTTP client. Default: the Azure SDK's Netty client. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /**
+         * Validates and builds. Makes no network call (the container is created on first use).
+         *
+         * @throws InvalidConfigurationException listing every problem found
+         */
+        public BlobEvidenceStore build() {
+            List<String> problems = new ArrayList<>();
+            boolean byString = connectionString != null && !connectionString.isBlank();
+            if (byString == (endpoint != null)) {
+                problems.add("connection: give either connectionString(...) or endpoint(...) with credential(...)");
+            }
+            if (endpoint != null && credential == null) {
+                problems.add("credential: required with endpoint(...)");
+            }
+            if (container == null || !container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+                problems.add("container: 3-63 lowercase letters, digits and single hyphens, got '" + container + "'");
+            }
+            if (leaseDuration == null || leaseDuration.getSeconds() < 15 || leaseDuration.getSeconds() > 60
+                    || leaseDuration.getNano() != 0) {
+                problems.add("leaseDuration: whole seconds from 15 to 60, got " + leaseDuration);
+            }
+            if (maxRetries < 0 || retryBaseDelay == null || retryMaxDelay == null || retryBaseDelay.isNegative()
+                    || retryBaseDelay.isZero() || retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+                problems.add("retry: need maxRetries >= 0 and 0 < baseDelay <= maxDelay");
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigurationException("BlobEvidenceStore", problems);
+            }
+            try {
+                return new BlobEvidenceStore(this);
+            } catch (IllegalArgumentException e) {
+                // Not the SDK's message: it could quote part of the connection string.
+                throw new InvalidConfigurationException("BlobEvidenceStore", List.of("connection: the connection "
+                        + "string or endpoint is malformed; expected AccountName=...;AccountKey=... or a SAS form"));
+            }
+        }
+    }
+}

@@ -1,0 +1,394 @@
+package io.releasepipeline.azure;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.util.Context;
+import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
+import com.azure.resourcemanager.appcontainers.fluent.ContainerAppsClient;
+import com.azure.resourcemanager.appcontainers.fluent.ContainerAppsRevisionsClient;
+import com.azure.resourcemanager.appcontainers.fluent.models.ContainerAppInner;
+import com.azure.resourcemanager.appcontainers.fluent.models.RevisionInner;
+import com.azure.resourcemanager.appcontainers.models.ActiveRevisionsMode;
+import com.azure.resourcemanager.appcontainers.models.Configuration;
+import com.azure.resourcemanager.appcontainers.models.Ingress;
+import com.azure.resourcemanager.appcontainers.models.TrafficWeight;
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.azure.internal.ArmSettings;
+import io.releasepipeline.azure.internal.AzureErrors;
+import io.releasepipeline.spi.AppTraffic;
+import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.spi.Revision;
+import io.releasepipeline.spi.RevisionMode;
+import io.releasepipeline.spi.TrafficWeights;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Azure Container Apps app as the release platform: its revisions, its revision mode and its traffic split,
+ * through Azure Resource Manager (api-version 2025-01-01, via {@code azure-resourcemanager-appcontainers}).
+ *
+ * <p>Traffic changes are minimal PATCHes of {@code properties.configuration.ingress.traffic} only, as the
+ * {@code az} CLI sends them, never a whole-model update (which would send the app's secrets back and be refused).
+ * Long-running answers (202 with {@code Azure-AsyncOperation} or {@code Location}) are polled to completion; a
+ * failed operation surfaces with the service's error code and message.
+ *
+ * <p>Retries happen in the Azure SDK alone (429 and 5xx, honouring {@code Retry-After}; other 4xx never), so
+ * {@link #retriesOwnCalls()} is true and the engine adds no second layer. Polling of long-running operations
+ * waits in real time inside the SDK.
+ *
+ * <p>Revision modes: weights can only be split in {@code Multiple} mode. In {@code Single} mode,
+ * {@link #setTraffic(TrafficWeights)} succeeds when the split asked for is already in place, and otherwise fails
+ * with an explanation, unless the builder's {@link Builder#switchToMultipleRevisionMode(boolean)} allows switching
+ * the app to Multiple mode first (logged at WARN). {@link #ensureMultipleRevisionMode()} switches explicitly.
+ *
+ * <p>Thread-safe: immutable after {@link Builder#build()}; the SDK clients are thread-safe. Every failure is an
+ * {@link AzureProviderException}. No credential ever appears in a log line, a message or {@link #toString()}.
+ */
+public final class ContainerAppsPlatform implements PlatformProvider {
+
+    /** This provider's name in logs, events and evidence. */
+    public static final String PROVIDER_NAME = "azure-container-apps";
+    /** How often a long-running operation is polled when the service sends no {@code Retry-After}: 2 s. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+    /** Retries after a failed attempt (429, 5xx, I/O) by default, as the Azure SDK: 3. */
+    public static final int DEFAULT_MAX_RETRIES = ArmSettings.DEFAULT_MAX_RETRIES;
+    /** First retry delay when the service sends no {@code Retry-After}, as the Azure SDK: 800 ms. */
+    public static final Duration DEFAULT_RETRY_BASE_DELAY = ArmSettings.DEFAULT_RETRY_BASE_DELAY;
+    /** Longest computed retry delay, as the Azure SDK: 8 s. A {@code Retry-After} is honoured as sent. */
+    public static final Duration DEFAULT_RETRY_MAX_DELAY = ArmSettings.DEFAULT_RETRY_MAX_DELAY;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerAppsPlatform.class);
+
+    private final ArmSettings settings;
+    private final boolean switchToMultipleRevisionMode;
+    private final ContainerAppsClient apps;
+    private final ContainerAppsRevisionsClient revisions;
+
+    private ContainerAppsPlatform(ArmSettings settings, Duration pollInterval, boolean switchToMultipleRevisionMode) {
+        this.settings = settings;
+        this.switchToMultipleRevisionMode = switchToMultipleRevisionMode;
+        ContainerAppsApiManager manager = ContainerAppsApiManager.configure()
+                .withHttpClient(settings.httpClient())
+                .withRetryOptions(settings.retryOptions())
+                .withDefaultPollInterval(pollInterval)
+                .authenticate(settings.resolveCredential(), settings.profile());
+        this.apps = manager.serviceClient().getContainerApps();
+        this.revisions = manager.serviceClient().getContainerAppsRevisions();
+    }
+
+    /** A new builder. Not thread-safe; build once and share the provider. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String providerName() {
+        return PROVIDER_NAME;
+    }
+
+    /** True: the Azure SDK retries 429, 5xx and I/O failures itself, so the engine must not add a layer. */
+    @Override
+    public boolean retriesOwnCalls() {
+        return true;
+    }
+
+    @Override
+    public String appName() {
+        return settings.appName();
+    }
+
+    /** {@inheritDoc} One GET per page ({@code nextLink} followed). */
+    @Override
+    public List<Revision> listRevisions() {
+        return call("listRevisions", () -> {
+            List<Revision> all = new ArrayList<>();
+            revisions.listRevisions(settings.resourceGroup(), settings.appName(), null, Context.NONE)
+                    .forEach(r -> all.add(toRevision(r)));
+            return all;
+        });
+    }
+
+    /** {@inheritDoc} One GET; a 404 is an empty answer. */
+    @Override
+    public Optional<Revision> revision(String name) {
+        return call("revision(" + name + ")", () -> {
+            try {
+                return Optional.of(toRevision(revisions.getRevisionWithResponse(settings.resourceGroup(),
+                        settings.appName(), name, Context.NONE).getValue()));
+            } catch (HttpResponseException e) {
+                if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc} One GET of the app. A {@code latestRevision: true} entry is resolved to the latest ready
+     * revision (the latest revision when none is ready yet); no traffic list at all means the latest revision has
+     * it all, as on the platform. An absent {@code activeRevisionsMode} means Single.
+     */
+    @Override
+    public AppTraffic traffic() {
+        return call("traffic", () -> toAppTraffic(getApp()));
+    }
+
+    /** {@inheritDoc} One POST {@code .../revisions/{name}/activate}. */
+    @Override
+    public void activate(String revision) {
+        call("activate(" + revision + ")", () -> {
+            revisions.activateRevisionWithResponse(settings.resourceGroup(), settings.appName(), revision,
+                    Context.NONE);
+            LOG.info("Activated revision {} of {}", revision, settings.appName());
+            return null;
+        });
+    }
+
+    /** {@inheritDoc} One POST {@code .../revisions/{name}/deactivate}. */
+    @Override
+    public void deactivate(String revision) {
+        call("deactivate(" + revision + ")", () -> {
+            revisions.deactivateRevisionWithResponse(settings.resourceGroup(), settings.appName(), revision,
+                    Context.NONE);
+            LOG.info("Deactivated revision {} of {}", revision, settings.appName());
+            return null;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One GET of the app (mode, current split, labels), then, unless the split is already in place in Single
+     * mode, one PATCH of {@code configuration.ingress.traffic} (plus polls if the service answers 202). Traffic
+     * labels of revisions in the split are kept; labelled entries of other revisions are kept at weight 0 so their
+     * label URLs survive. Revisions are always named, never {@code latestRevision: true}, so a later deployment
+     * cannot move traffic behind the release's back.
+     *
+     * @throws AzureProviderException if the app is in Single mode and the split differs (see
+     *         {@link Builder#switchToMultipleRevisionMode(boolean)}), has no ingress, or the call fails
+     */
+    @Override
+    public void setTraffic(TrafficWeights weights) {
+        String operation = "setTraffic(" + weights + ")";
+        call(operation, () -> {
+            ContainerAppInner app = getApp();
+            AppTraffic current = toAppTraffic(app);
+            if (current.mode() == RevisionMode.SINGLE) {
+                if (current.weights().withoutZeros().equals(weights.withoutZeros())) {
+                    LOG.info("Traffic of {} already {} (Single revision mode); nothing to change",
+                            settings.appName(), weights);
+                    return null;
+                }
+                if (!switchToMultipleRevisionMode) {
+                    throw new AzureProviderException(PROVIDER_NAME, operation + " of " + settings.appName(), "the app is in Single revision mode, "
+                            + "where the newest revision takes all traffic and weights cannot be set. Switch it to "
+                            + "Multiple mode (az containerapp revision set-mode --mode multiple), call "
+                            + "ensureMultipleRevisionMode(), or build the provider with "
+                            + "switchToMultipleRevisionMode(true)", false, null, 0, "SingleRevisionMode", null);
+                }
+                patchRevisionMode();
+            }
+            List<TrafficWeight> entries = trafficEntries(weights, app);
+            LOG.info("Setting traffic of {}: {} -> {}", settings.appName(), current.weights(), weights);
+            apps.update(settings.resourceGroup(), settings.appName(), new ContainerAppInner().withConfiguration(
+                    new Configuration().withIngress(new Ingress().withTraffic(entries))), Context.NONE);
+            return null;
+        });
+    }
+
+    /**
+     * Switches the app to Multiple revision mode if it is in Single mode, with a PATCH of
+     * {@code configuration.activeRevisionsMode} only, logged at WARN. Does nothing (one GET) if the app already is
+     * in Multiple mode. Idempotent, thread-safe, blocks on I/O.
+     *
+     * @return true if the mode was switched
+     * @throws AzureProviderException if a call fails
+     */
+    public boolean ensureMultipleRevisionMode() {
+        return call("ensureMultipleRevisionMode", () -> {
+            if (toAppTraffic(getApp()).mode() == RevisionMode.MULTIPLE) {
+                return false;
+            }
+            patchRevisionMode();
+            return true;
+        });
+    }
+
+    private void patchRevisionMode() {
+        LOG.warn("Switching {} from Single to Multiple revision mode so that traffic can be split between "
+                + "revisions (explicitly allowed); older revisions stay active until deactivated",
+                settings.appName());
+        apps.update(settings.resourceGroup(), settings.appName(), new ContainerAppInner().withConfiguration(
+                new Configuration().withActiveRevisionsMode(ActiveRevisionsMode.MULTIPLE)), Context.NONE);
+    }
+
+    private ContainerAppInner getApp() {
+        return apps.getByResourceGroupWithResponse(settings.resourceGroup(), settings.appName(), Context.NONE)
+                .getValue();
+    }
+
+    private List<TrafficWeight> trafficEntries(TrafficWeights weights, ContainerAppInner app) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (TrafficWeight existing : currentEntries(app)) {
+            String name = existing.revisionName();
+            if (name != null && existing.label() != null && !existing.label().isBlank()) {
+                labels.putIfAbsent(name, existing.label());
+            }
+        }
+        List<TrafficWeight> entries = new ArrayList<>();
+        weights.weights().forEach((name, weight) -> entries.add(
+                new TrafficWeight().withRevisionName(name).withWeight(weight).withLabel(labels.remove(name))));
+        labels.forEach((name, label) -> entries.add(
+                new TrafficWeight().withRevisionName(name).withWeight(0).withLabel(label)));
+        return entries;
+    }
+
+    private static List<TrafficWeight> currentEntries(ContainerAppInner app) {
+        Configuration configuration = app.configuration();
+        if (configuration == null || configuration.ingress() == null
+                || configuration.ingress().traffic() == null) {
+            return List.of();
+        }
+        return configuration.ingress().traffic();
+    }
+
+    private AppTraffic toAppTraffic(ContainerAppInner app) {
+        Configuration configuration = app.configuration();
+        if (configuration == null || configuration.ingress() == null) {
+            throw new AzureProviderException(PROVIDER_NAME, "traffic", "the app " + settings.appName()
+                    + " has no ingress, so it has no traffic split; enable ingress on it", false, null, 0,
+                    "NoIngress", null);
+        }
+        RevisionMode mode = configuration.activeRevisionsMode() == null
+                || ActiveRevisionsMode.SINGLE.toString().equalsIgnoreCase(configuration.activeRevisionsMode().toString())
+                        ? RevisionMode.SINGLE : RevisionMode.MULTIPLE;
+        Optional<String> latest = Optional.ofNullable(app.latestRevisionName());
+        Optional<String> latestReady = Optional.ofNullable(app.latestReadyRevisionName());
+        Optional<String> latestServing = latestReady.or(() -> latest);
+        Map<String, Integer> split = new LinkedHashMap<>();
+        for (TrafficWeight entry : currentEntries(app)) {
+            String name = Boolean.TRUE.equals(entry.latestRevision()) ? latestServing.orElse(null)
+                    : entry.revisionName();
+            if (name == null) {
+                throw new AzureProviderException(PROVIDER_NAME, "traffic", "a traffic entry of "
+                        + settings.appName() + " names no revision and the app reports no latest revision",
+                        false, null, 0, null, null);
+            }
+            split.merge(name, entry.weight() == null ? 0 : entry.weight(), Integer::sum);
+        }
+        if (split.isEmpty()) {
+            split.put(latestServing.orElseThrow(() -> new AzureProviderException(PROVIDER_NAME, "traffic",
+                    "the app " + settings.appName() + " has no traffic entries and no revision yet", false, null, 0,
+                    null, null)), 100);
+        }
+        TrafficWeights weights;
+        try {
+            weights = new TrafficWeights(split);
+        } catch (IllegalArgumentException e) {
+            throw new AzureProviderException(PROVIDER_NAME, "traffic", "Azure reported a traffic split the "
+                    + "library cannot use (" + e.getMessage() + ")", false, null, 0, null, e);
+        }
+        return new AppTraffic(mode, weights, latest, latestReady);
+    }
+
+    private static Revision toRevision(RevisionInner r) {
+        if (r == null || r.name() == null) {
+            throw new IllegalStateException("Azure returned a revision without a name");
+        }
+        Optional<String> image = Optional.ofNullable(r.template())
+                .flatMap(t -> Optional.ofNullable(t.containers()))
+                .flatMap(cs -> cs.stream().findFirst())
+                .flatMap(c -> Optional.ofNullable(c.image()));
+        return new Revision(r.name(),
+                r.createdTime() == null ? Instant.EPOCH : r.createdTime().toInstant(),
+                Boolean.TRUE.equals(r.active()),
+                r.trafficWeight() == null ? 0 : r.trafficWeight(),
+                enumOf(Revision.Health.class, r.healthState(), Revision.Health.NONE),
+                enumOf(Revision.Provisioning.class, r.provisioningState(), Revision.Provisioning.UNKNOWN),
+                enumOf(Revision.Running.class, r.runningState(), Revision.Running.UNKNOWN),
+                image,
+                Optional.ofNullable(r.fqdn()).filter(f -> !f.isBlank()).map(f -> "https://" + f));
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, Object value, E otherwise) {
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            return Enum.valueOf(type, value.toString().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException unknown) {
+            return otherwise;
+        }
+    }
+
+    private <T> T call(String operation, Supplier<T> body) {
+        return AzureErrors.call(PROVIDER_NAME, operation + " of " + settings.appName(), body);
+    }
+
+    /** Subscription, resource group, app, endpoint and where the credential comes from; never a secret. */
+    @Override
+    public String toString() {
+        return "ContainerAppsPlatform[" + settings + "]";
+    }
+
+    /**
+     * Builds a {@link ContainerAppsPlatform}. Setter order does not matter; {@link #build()} validates everything
+     * at once. Not thread-safe.
+     */
+    public static final class Builder extends ArmClientBuilder<Builder> {
+
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private boolean switchToMultipleRevisionMode;
+
+        private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * How often a long-running operation is polled when the service sends no {@code Retry-After}. Default:
+         * {@link #DEFAULT_POLL_INTERVAL} (the SDK's own default of 30 s is too slow for a rollback).
+         */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Allows {@link ContainerAppsPlatform#setTraffic(TrafficWeights)} to switch an app in Single revision mode
+         * to Multiple mode before splitting traffic (a PATCH of {@code activeRevisionsMode} only, logged at WARN).
+         * Default: false, and setTraffic in Single mode fails with an explanation.
+         */
+        public Builder switchToMultipleRevisionMode(boolean allowed) {
+            this.switchToMultipleRevisionMode = allowed;
+            return this;
+        }
+
+        /**
+         * Validates and builds. Makes no network call.
+         *
+         * @throws InvalidConfigurationException listing every problem found
+         */
+        public ContainerAppsPlatform build() {
+            List<String> problems = new ArrayList<>();
+            settings.validate(problems);
+            ArmSettings.requirePositive(problems, "pollInterval", pollInterval);
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigurationException("ContainerAppsPlatform", problems);
+            }
+            return new ContainerAppsPlatform(settings.copy(), pollInterval, switchToMultipleRevisionMode);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.releasepipeline.azure;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.URI;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
+import reactor.core.publisher.Mono;
+
+/**
+ * WireMock over HTTPS standing in for Azure Resource Manager (and Azure Monitor), with response bodies shaped like
+ * the public REST examples of api-version 2025-01-01. Started and stopped by the test.
+ */
+final class ArmStub implements AutoCloseable {
+
+    static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+    static final String GROUP = "trade-nexus";
+    static final String APP = "trade-nexus-backend";
+    static final String APP_PATH = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + GROUP
+            + "/providers/Microsoft.App/containerApps/" + APP;
+    static final String API_VERSION = "2025-01-01";
+    /** What the test credential hands out; never to be seen in a message or a request body. */
+    static final String TOKEN = "test-token-b5c1e0d7-secret";
+
+    private static final HttpClient TLS_TRUSTING_CLIENT = trustingClient();
+
+    final WireMockServer server;
+
+    ArmStub() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort());
+        server.start();
+    }
+
+    String base() {
+        return "https://127.0.0.1:" + server.httpsPort();
+    }
+
+    static HttpClient httpClient() {
+        return TLS_TRUSTING_CLIENT;
+    }
+
+    static TokenCredential credential() {
+        return request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1)));
+    }
+
+    /** A provider pointed at this stub, retrying fast (1 ms base delay) and polling every 20 ms. */
+    ContainerAppsPlatform.Builder platform() {
+        return ContainerAppsPlatform.builder().subscriptionId(SUBSCRIPTION).resourceGroup(GROUP).appName(APP)
+                .credential(credential()).managementEndpoint(URI.create(base())).httpClient(httpClient())
+                .retry(3, Duration.ofMillis(1), Duration.ofMillis(5)).pollInterval(Duration.ofMillis(20));
+    }
+
+    // ---- stubbing
+
+    MappingBuilder onGet(String subPath) {
+        return get(urlPathEqualTo(APP_PATH + subPath)).withQueryParam("api-version", equalTo(API_VERSION));
+    }
+
+    MappingBuilder onPatchApp() {
+        return patch(urlPathEqualTo(APP_PATH)).withQueryParam("api-version", equalTo(API_VERSION));
+    }
+
+    MappingBuilder onPost(String subPath) {
+        return post(urlPathEqualTo(APP_PATH + subPath)).withQueryParam("api-version", equalTo(API_VERSION));
+    }
+
+    void stub(MappingBuilder mapping, ResponseDefinitionBuilder response) {
+        server.stubFor(mapping.willReturn(response));
+    }
+
+    /** Answers the app GET with {@code body}. */
+    void app(String body) {
+        stub(onGet(""), okJson(body));
+    }
+
+    static ResponseDefinitionBuilder armError(int status, String code, String message) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
+    }
+
+    // ---- bodies shaped like the REST examples
+
+    /** ContainerApps_Get: the full app, secrets and template included, as the service returns it. */
+    static String appJson(String mode, String latest, String latestReady, String trafficJson) {
+        String modeField = mode == null ? "" : "\"activeRevisionsMode\":\"" + mode + "\",";
+        return """
+                {"id":"%s","name":"%s","type":"Microsoft.App/containerApps","location":"East US",
+                 "properties":{"provisioningState":"Succeeded","managedEnvironmentId":"/subscriptions/%s/resourceGroups/%s/providers/Microsoft.App/managedEnvironments/demokube",
+                  "latestRevisionName":"%s","latestReadyRevisionName":"%s","latestRevisionFqdn":"%s--x.demokube.azurecontainerapps.io",
+                  "configuration":{%s"secrets":[{"name":"registry-password"}],
+                   "ingress":{"external":true,"targetPort":3000,"transport":"auto","traffic":%s}},
+                  "template":{"containers":[{"image":"repo/testcontainerapp0:v1","name":"testcontainerapp0"}]}}}
+                """.formatted(APP_PATH, APP, SUBSCRIPTION, GROUP, latest, latestReady, latest, modeField, trafficJson);
+    }
+
+    /** Revisions_List / Revisions_Get shape; {@code extraProperties} adds e.g. health fields. */
+    static String revisionJson(String name, boolean active, int weight, String extraProperties) {
+        return """
+                {"id":"%s/revisions/%s","name":"%s","type":"Microsoft.App/containerapps/revisions",
+                 "properties":{"createdTime":"2026-01-05T08:00:00Z","lastActiveTime":"2026-01-05T08:05:00Z",
+                  "fqdn":"%s.demokube.azurecontainerapps.io","template":{"containers":[{"image":"repo/backend:%s","name":"backend"}]},
+                  "active":%s,"replicas":1,"trafficWeight":%d%s}}
+                """.formatted(APP_PATH, name, name, name, name, active, weight,
+                extraProperties.isEmpty() ? "" : "," + extraProperties);
+    }
+
+    static String ready() {
+        return "\"healthState\":\"Healthy\",\"provisioningState\":\"Provisioned\",\"runningState\":\"Running\"";
+    }
+
+    static String page(List<String> items, String nextLink) {
+        return "{\"value\":[" + String.join(",", items) + "]"
+                + (nextLink == null ? "" : ",\"nextLink\":\"" + nextLink + "\"") + "}";
+    }
+
+    // ---- what was asked
+
+    List<LoggedRequest> requests() {
+        return server.findAll(anyRequestedFor(anyUrl())).stream()
+                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
+    }
+
+    /** Each request as {@code METHOD path-after-the-app}, e.g. {@code PATCH } or {@code GET /revisions/r2}. */
+    List<String> requestLines() {
+        return requests().stream().map(r -> r.getMethod().getName() + " " + shortPath(r.getUrl()))
+                .collect(Collectors.toList());
+    }
+
+    static String shortPath(String url) {
+        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        return path.startsWith(APP_PATH) ? path.substring(APP_PATH.length()) : path;
+    }
+
+    void reset() {
+        server.resetAll();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private static HttpClient trustingClient() {
+        try {
+            // Trusts WireMock's self-signed certificate; test only.
+            SslContext ssl = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            return new NettyAsyncHttpClientBuilder(
+                    reactor.netty.http.client.HttpClient.create().secure(spec -> spec.sslContext(ssl))).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.releasepipeline.azure;
+
+import static io.releasepipeline.azure.EvidenceSamples.START;
+import static io.releasepipeline.azure.EvidenceSamples.entry;
+import static io.releasepipeline.azure.EvidenceSamples.fullRecord;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Blob evidence store against a real Azurite started by the test. */
+class BlobEvidenceStoreTest {
+
+    private static final String APP = "trade-nexus-backend";
+
+    @TempDir
+    static Path workDir;
+    private static Azurite azurite;
+
+    private String containerName;
+    private BlobEvidenceStore store;
+    /** A second store on the same container: another process. */
+    private BlobEvidenceStore otherProcess;
+
+    @BeforeAll
+    static void startAzurite() throws IOException {
+        azurite = new Azurite(workDir);
+    }
+
+    @AfterAll
+    static void stopAzurite() {
+        azurite.close();
+    }
+
+    @BeforeEach
+    void newContainer() {
+        containerName = "ev-" + UUID.randomUUID().toString().substring(0, 8);
+        store = newStore();
+        otherProcess = newStore();
+    }
+
+    @AfterEach
+    void closeStores() {
+        store.close();
+        otherProcess.close();
+    }
+
+    private BlobEvidenceStore newStore() {
+        return BlobEvidenceStore.builder().connectionString(azurite.connectionString()).container(containerName)
+                .leaseDuration(Duration.ofSeconds(15)).retry(2, Duration.ofMillis(1), Duration.ofMillis(5)).build();
+    }
+
+    private List<String> blobNames() {
+        BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                .buildClient().getBlobContainerClient(containerName);
+        return container.listBlobs().stream().map(BlobItem::getName).sorted().toList();
+    }
+
+    @Nested
+    @DisplayName("evidence")
+    class Evidence {
+
+        @Test
+        @DisplayName("a written record reads back equal, under evidence/<app>/<date>-<app>-<id>.json")
+        void writeRead() {
+            ReleaseRecord record = fullRecord("rel-1");
+
+            String location = store.write(record);
+
+            assertThat(otherProcess.read(APP, "rel-1")).contains(record);
+            assertThat(blobNames()).containsExactly("evidence/" + APP + "/2026-01-05-" + APP + "-rel-1.json");
+            assertThat(location).endsWith("/" + containerName + "/evidence/" + APP + "/2026-01-05-" + APP
+                    + "-rel-1.json");
+            assertThat(store.read(APP, "rel-2")).isEmpty();
+            assertThat(store.read(APP, "1")).as("a release id that is a suffix of another").isEmpty();
+        }
+
+        @Test
+        @DisplayName("writing the identical record again succeeds; a different one for the same release fails")
+        void neverOverwrites() {
+            ReleaseRecord record = fullRecord("rel-1");
+            store.write(record);
+
+            assertThat(otherProcess.write(record)).contains("rel-1.json");
+            ReleaseRecord different = ReleaseRecord.builder("rel-1", APP, ReleaseRecord.Kind.PROMOTION, START)
+                    .outcome(ReleaseOutcome.PROMOTED).build();
+            assertThatThrownBy(() -> otherProcess.write(different)).isInstanceOfSatisfying(
+                    AzureProviderException.class, e -> assertThat(e.getMessage())
+                            .contains("a different final record of release rel-1", "never overwritten"));
+            assertThat(store.read(APP, "rel-1")).contains(record);
+        }
+
+        @Test
+        @DisplayName("latest answers the app's newest records first, at most the limit, other apps excluded")
+        void latest() {
+            List<ReleaseRecord> written = new ArrayList<>();
+            for (int day = 0; day < 4; day++) {
+                for (int hour = 0; hour < 2; hour++) {
+                    Instant start = START.plus(Duration.ofDays(day)).plus(Duration.ofHours(hour * 5L));
+                    ReleaseRecord r = fullRecord("rel-" + day + "-" + hour, start);
+                    store.write(r);
+                    written.add(r);
+                }
+            }
+            store.write(ReleaseRecord.builder("x", "other-app", ReleaseRecord.Kind.ROLLBACK,
+                    START.plus(Duration.ofDays(9))).build());
+
+            assertThat(store.latest(APP, 3)).extracting(ReleaseRecord::releaseId)
+                    .containsExactly("rel-3-1", "rel-3-0", "rel-2-1");
+            assertThat(store.latest(APP, 100)).hasSize(8);
+            assertThat(store.latest("nobody", 5)).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("journal")
+    class Journal {
+
+        @Test
+        @DisplayName("entries come back in sequence order, one blob each")
+        void ordered() {
+            store.appendJournal(entry("rel-1", 2, "SHIFTING"));
+            store.appendJournal(entry("rel-1", 10, "DONE"));
+            store.appendJournal(entry("rel-1", 1, "MERGING"));
+            store.appendJournal(entry("rel-2", 1, "MERGING"));
+
+            assertThat(otherProcess.journal(APP, "rel-1")).extracting(JournalEntry::sequence).containsExactly(1, 2, 10);
+            assertThat(blobNames()).contains("journal/" + APP + "/rel-1/1.json", "journal/" + APP + "/rel-1/10.json");
+            assertThat(store.journal(APP, "rel-9")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("re-appending an identical entry is a no-op; a different entry with the same sequence fails")
+        void appendOnly() {
+            store.appendJournal(entry("rel-1", 1, "MERGING"));
+            otherProcess.appendJournal(entry("rel-1", 1, "MERGING"));
+
+            assertThatThrownBy(() -> otherProcess.appendJournal(entry("rel-1", 1, "SHIFTING")))
+                    .isInstanceOfSatisfying(AzureProviderException.class, e -> assertThat(e.getMessage())
+                            .contains("journal entry 1 of release rel-1 already exists"));
+            assertThat(store.journal(APP, "rel-1")).extracting(JournalEntry::state).containsExactly("MERGING");
+        }
+    }
+
+    @Nested
+    @DisplayName("lock")
+    class Lock {
+
+        @Test
+        @DisplayName("one release at a time: the second is told who holds the lock, until it is released")
+        void exclusive() {
+            assertThat(store.tryLock(APP, "rel-1", "host-a", START)).isEmpty();
+
+            Optional<ReleaseLock> holder = otherProcess.tryLock(APP, "rel-2", "host-b", START.plusSeconds(5));
+            assertThat(holder).contains(new ReleaseLock(APP, "rel-1", "host-a", START));
+            assertThat(otherProcess.currentLock(APP)).isEqualTo(holder);
+
+            otherProcess.unlock(APP, "rel-2");
+            assertThat(store.currentLock(APP)).as("unlock by a non-holder does nothing").isEqualTo(holder);
+
+            store.unlock(APP, "rel-1");
+            assertThat(otherProcess.currentLock(APP)).isEmpty();
+            assertThat(otherProcess.tryLock(APP, "rel-2", "host-b", START.plusSeconds(9))).isEmpty();
+            assertThat(store.currentLock(APP)).map(ReleaseLock::releaseId).contains("rel-2");
+        }
+
+        @Test
+        @DisplayName("the same release re-takes its own lock, from another process too (resume after a crash)")
+        void reentrant() {
+            assertThat(store.tryLock(APP, "rel-1", "host-a", START)).isEmpty();
+            store.close(); // the first process dies; its lease is still active
+
+            assertThat(otherProcess.tryLock(APP, "rel-1", "host-c", START.plusSeconds(30))).isEmpty();
+            assertThat(otherProcess.currentLock(APP)).contains(new ReleaseLock(APP, "rel-1", "host-a", START));
+            assertThat(store.currentLock(APP)).isPresent();
+        }
+
+        @Test
+        @DisplayName("breakLock ends a lock held by the given release from any process; the holder notices")
+        void breakStale() {
+            store.tryLock(APP, "rel-1", "host-a", START);
+            assertThat(store.renewHeldLeases()).isEqualTo(1);
+
+            assertThat(otherProcess.breakLock(APP, "rel-2")).isFalse();
+            assertThat(otherProcess.breakLock(APP, "rel-1")).isTrue();
+
+            assertThat(otherProcess.currentLock(APP)).isEmpty();
+            assertThat(store.renewHeldLeases()).as("the lost lease is dropped, not silently renewed").isZero();
+            assertThat(otherProcess.tryLock(APP, "rel-2", "host-b", START)).isEmpty();
+            assertThat(otherProcess.breakLock(APP, "rel-1")).as("no longer held by rel-1").isFalse();
+        }
+
+        @Test
+        @DisplayName("of many processes racing for the lock, exactly one gets it")
+        void race() throws Exception {
+            List<BlobEvidenceStore> processes = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                processes.add(newStore());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(processes.size());
+            try {
+                List<Future<Optional<ReleaseLock>>> attempts = new ArrayList<>();
+                for (int i = 0; i < processes.size(); i++) {
+                    BlobEvidenceStore p = processes.get(i);
+                    String release = "rel-" + i;
+                    attempts.add(pool.submit((Callable<Optional<ReleaseLock>>) () ->
+                            p.tryLock(APP, release, "host", START)));
+                }
+                int winners = 0;
+                for (Future<Optional<ReleaseLock>> attempt : attempts) {
+                    winners += attempt.get().isEmpty() ? 1 : 0;
+                }
+                assertThat(winners).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+                processes.forEach(BlobEvidenceStore::close);
+            }
+        }
+
+        @Test
+        @DisplayName("no lock blob yet means no lock")
+        void none() {
+            assertThat(store.currentLock(APP)).isEmpty();
+            assertThat(store.breakLock(APP, "rel-1")).isFalse();
+            store.unlock(APP, "rel-1");
+        }
+    }
+
+    @Test
+    @DisplayName("configuration is validated at once, and the account key never shows in toString or errors")
+    void configuration() {
+        assertThat(store.toString()).contains(containerName).doesNotContain(Azurite.devKey(), "AccountKey");
+        assertThatThrownBy(() -> BlobEvidenceStore.builder().container("Bad_Name").leaseDuration(Duration.ofSeconds(5))
+                .build()).isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .hasSize(3).anySatisfy(p -> assertThat(p).startsWith("connection:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("container:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("leaseDuration:")));
+        assertThatThrownBy(() -> BlobEvidenceStore.builder().connectionString("AccountKey=c2VjcmV0;nonsense").build())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageNotContaining("c2VjcmV0");
+    }
+}
