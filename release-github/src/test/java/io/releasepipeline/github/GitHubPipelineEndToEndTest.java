@@ -130,6 +130,10 @@ class GitHubPipelineEndToEndTest {
         assertThat(requests()).hasSize(27)
                 .containsExactlyElementsOf(concat(UNTIL_DEPLOYED, List.of("POST /deployments/1/statuses 201")));
         assertMergedAndDeployed();
+        assertThat(events).filteredOn(ReleaseEvent.DeployRunUpdated.class::isInstance)
+                .as("the deploy run seen as GitHub changed it, on the virtual clock")
+                .extracting(ReleaseEvent::at).containsExactly(clock.at(Duration.ofSeconds(30)),
+                        clock.at(Duration.ofMinutes(1)), clock.at(Duration.ofMinutes(4)));
         assertThat(deploymentStates()).containsExactly("in_progress", "success");
         assertNoTokenLeaked(result);
     }
