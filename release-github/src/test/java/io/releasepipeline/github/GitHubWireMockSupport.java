@@ -1,30 +1,23 @@
 package io.releasepipeline.github;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WireMock standing in for GitHub's REST API on 127.0.0.1 (dynamic port), with response bodies shaped like the
- * examples in GitHub's REST docs, and a {@link RecordingClock} so no test really waits. Subclasses (and a future
- * {@code GitHubCiProviderContractTest extends CiProviderContract}) script the GitHub world with the
- * {@code given...} methods and build providers with {@link #connection()}.
+ * examples in GitHub's REST docs, and a {@link RecordingClock} so no test really waits. Subclasses script the GitHub
+ * world with {@link #publish} and WireMock stubs and build providers with {@link #connection()}. Tests that must
+ * extend something else (the contract kits) script the same world through {@link GitHubStubs} directly.
  */
 abstract class GitHubWireMockSupport {
 
@@ -36,17 +29,15 @@ abstract class GitHubWireMockSupport {
     static final String MERGE_SHA = "e5bd3914e2e596debea16f433f57875b5b90bcd6";
 
     @RegisterExtension
-    static final WireMockExtension github = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1))
-            .build();
+    static final WireMockExtension github = GitHubStubs.newServer();
 
     RecordingClock clock;
-    private final Map<String, List<StubMapping>> conditional = new HashMap<>();
+    GitHubStubs stubs;
 
     @BeforeEach
     void newClock() {
         clock = new RecordingClock();
-        conditional.clear();
+        stubs = new GitHubStubs(github);
     }
 
     /** A connection to the WireMock GitHub with test-friendly defaults. */
@@ -55,11 +46,7 @@ abstract class GitHubWireMockSupport {
     }
 
     GitHubConnection connection(Consumer<GitHubConnection.Builder> customize) {
-        GitHubConnection.Builder b = GitHubConnection.builder()
-                .apiUrl(URI.create(github.baseUrl()))
-                .repository(REPO)
-                .token(TokenSource.ofToken(TOKEN))
-                .clock(clock);
+        GitHubConnection.Builder b = stubs.connection(clock);
         customize.accept(b);
         return b.build();
     }
@@ -75,14 +62,7 @@ abstract class GitHubWireMockSupport {
      * {@code If-None-Match} carries that ETag. Publishing a new body replaces the old one (and its ETag).
      */
     void publish(String path, String body) {
-        conditional.getOrDefault(path, List.of()).forEach(github::removeStub);
-        String etag = "W/\"" + Integer.toHexString(body.hashCode()) + "\"";
-        StubMapping notModified = github.stubFor(get(urlPathEqualTo(path)).atPriority(1)
-                .withHeader("If-None-Match", equalTo(etag))
-                .willReturn(aResponse().withStatus(304).withHeader("ETag", etag)));
-        StubMapping ok = github.stubFor(get(urlPathEqualTo(path)).atPriority(5)
-                .willReturn(json(200, body).withHeader("ETag", etag)));
-        conditional.put(path, List.of(notModified, ok));
+        stubs.publish(path, body);
     }
 
     static ResponseDefinitionBuilder json(int status, String body) {
@@ -100,8 +80,9 @@ abstract class GitHubWireMockSupport {
                 + ">; rel=\"last\"";
     }
 
+    /** Every request served so far, oldest first. */
     List<ServeEvent> served() {
-        return new ArrayList<>(github.getAllServeEvents());
+        return stubs.servedInOrder();
     }
 
     // ---- GitHub-shaped bodies -----------------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+package io.releasepipeline.github;
+
+import static io.releasepipeline.github.GitHubWireMockSupport.HEAD_SHA;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.releasepipeline.testkit.VirtualClock;
+import io.releasepipeline.testkit.contract.CiProviderContract;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link GitHubCiProvider} keeps the CI provider contract against a stateful WireMock GitHub: pull request #42 is open
+ * at its head, approved by alice, with {@code tests} green; merging it pinned to the head moves it to merged (a
+ * WireMock scenario, reset before each test), a merge pinned to another sha is GitHub's 409, and merging it again is
+ * GitHub's 405, which the provider resolves to the same merge commit.
+ */
+class GitHubCiProviderContractTest extends CiProviderContract {
+
+    static final int PR = 42;
+
+    @RegisterExtension
+    static final WireMockExtension github = GitHubStubs.newServer();
+
+    @Override
+    protected CiFixture fixture() {
+        GitHubStubs stubs = new GitHubStubs(github);
+        stubs.givenMergeablePullRequest(PR, "## Breaking changes\\nNone", "tests");
+        stubs.givenDeploymentRecords(PR);
+        // GitHub lists no run for a commit no workflow ran on (200, total_count 0), not 404.
+        stubs.publish(GitHubWireMockSupport.API + "/actions/workflows/" + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW
+                + "/runs", GitHubWireMockSupport.workflowRuns());
+        GitHubConnection connection = stubs.connection(new VirtualClock()).build();
+        return new CiFixture(GitHubCiProvider.builder(connection).build(), PR, HEAD_SHA, "alice", "tests");
+    }
+}

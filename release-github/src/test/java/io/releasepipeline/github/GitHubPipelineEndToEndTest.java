@@ -1,0 +1,286 @@
+package io.releasepipeline.github;
+
+import static io.releasepipeline.github.GitHubWireMockSupport.API;
+import static io.releasepipeline.github.GitHubWireMockSupport.HEAD_SHA;
+import static io.releasepipeline.github.GitHubWireMockSupport.MERGE_SHA;
+import static io.releasepipeline.github.GitHubWireMockSupport.TOKEN;
+import static io.releasepipeline.github.GitHubWireMockSupport.array;
+import static io.releasepipeline.github.GitHubWireMockSupport.workflowRun;
+import static io.releasepipeline.github.GitHubWireMockSupport.workflowRuns;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.gate.Gates;
+import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.testkit.FakeEvidenceStore;
+import io.releasepipeline.testkit.FakeHealthProbe;
+import io.releasepipeline.testkit.FakeHealthSignals;
+import io.releasepipeline.testkit.FakePlatform;
+import io.releasepipeline.testkit.FakeSmokeCheck;
+import io.releasepipeline.testkit.VirtualClock;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A real {@link ReleasePipeline} with the GitHub CI and incident providers over a WireMock GitHub, and the test kit's
+ * fakes for the platform, evidence, signals, smoke check and probe. The engine, the fakes and the GitHub client all
+ * run on one {@link VirtualClock}, so the client's write spacing and the engine's polling are virtual.
+ *
+ * <p>GitHub's story: pull request #123 is open and passes every runbook gate; merged at its head, its deploy run
+ * appears at t+30s, runs from t+1m and succeeds at t+4m, when the platform gains the revision it built.
+ */
+class GitHubPipelineEndToEndTest {
+
+    static final int PR = 123;
+    static final String APP = "trade-nexus-backend";
+    static final String STABLE = "v1";
+    static final String NEW = "v2";
+    static final long RUN_ID = 30433642;
+    static final String RUNS = "/actions/workflows/" + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW + "/runs";
+    static final String RUN = "/actions/runs/" + RUN_ID;
+    static final String BODY = "## Summary\\nQuotes in EUR.\\n\\n## Breaking changes\\n"
+            + "- GET /quotes returns amounts in EUR";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final WireMockExtension github = GitHubStubs.newServer();
+
+    private final VirtualClock clock = new VirtualClock();
+    private final FakePlatform platform = new FakePlatform(APP, clock).serving(STABLE);
+    private final FakeEvidenceStore evidence = new FakeEvidenceStore().seed(FakeEvidenceStore.promotedRecord(APP,
+            "pr100-previous", STABLE, clock.now().minus(Duration.ofHours(3))));
+    private final FakeSmokeCheck smoke = new FakeSmokeCheck(clock);
+    private final List<ReleaseEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    private GitHubStubs stubs;
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void githubAndLogs() {
+        stubs = new GitHubStubs(github);
+        stubs.givenMergeablePullRequest(PR, BODY, Gates.DEFAULT_REQUIRED_CHECKS.toArray(String[]::new));
+        stubs.givenDeploymentRecords(PR);
+        stubs.publish(API + "/issues", array()); // no open issue labelled SEV-1 or SEV-2
+        givenDeployRunOfTheMerge();
+        // slf4j-simple writes to whatever System.err is at the time of each log call.
+        originalErr = System.err;
+        System.setErr(new PrintStream(new Tee(logs, originalErr), true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreLogs() {
+        System.setErr(originalErr);
+    }
+
+    /**
+     * What GitHub sees up to the deploy run's success, in order: the gate reads (the pull request, then the gates in
+     * the runbook's order: checks and statuses, incidents per label, reviews), the pinned merge, the deployment and
+     * its in-progress status (writes one virtual second apart), then the deploy run polled every 15 s: the run list
+     * until the run appears at t+30s, then the run itself, answered 304 while it has not changed.
+     */
+    static final List<String> UNTIL_DEPLOYED = concat(
+            List.of("GET /pulls/123 200",
+                    "GET /commits/" + HEAD_SHA + "/check-runs?filter=latest&per_page=100 200",
+                    "GET /commits/" + HEAD_SHA + "/status?per_page=100 200",
+                    "GET /issues?state=open&labels=SEV-1&per_page=100 200",
+                    "GET /issues?state=open&labels=SEV-2&per_page=100 200",
+                    "GET /pulls/123/reviews?per_page=100 200",
+                    "PUT /pulls/123/merge 200",
+                    "POST /deployments 201",
+                    "POST /deployments/1/statuses 201",
+                    "GET " + RUNS + "?head_sha=" + MERGE_SHA + "&per_page=10 200",        // t+2s: no run yet
+                    "GET " + RUNS + "?head_sha=" + MERGE_SHA + "&per_page=10 (if-none-match) 304",
+                    "GET " + RUNS + "?head_sha=" + MERGE_SHA + "&per_page=10 (if-none-match) 200", // t+30s: queued
+                    "GET " + RUN + " 200",
+                    "GET " + RUN + " (if-none-match) 200"),                              // t+1m: in progress
+            Collections.nCopies(11, "GET " + RUN + " (if-none-match) 304"),             // t+1m15s .. t+3m45s
+            List.of("GET " + RUN + " (if-none-match) 200"));                            // t+4m: success
+
+    @Test
+    @DisplayName("promoting #123 reads the gates from GitHub, merges pinned to the head, watches the deploy run "
+            + "with conditional polls and records the deployment as success")
+    void promotes() {
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(platform.currentWeights()).contains(TrafficWeights.all(NEW));
+        assertThat(requests()).hasSize(27)
+                .containsExactlyElementsOf(concat(UNTIL_DEPLOYED, List.of("POST /deployments/1/statuses 201")));
+        assertMergedAndDeployed();
+        assertThat(events).filteredOn(ReleaseEvent.DeployRunUpdated.class::isInstance)
+                .as("the deploy run seen as GitHub changed it, on the virtual clock")
+                .extracting(ReleaseEvent::at).containsExactly(clock.at(Duration.ofSeconds(30)),
+                        clock.at(Duration.ofMinutes(1)), clock.at(Duration.ofMinutes(4)));
+        assertThat(deploymentStates()).containsExactly("in_progress", "success");
+        assertNoTokenLeaked(result);
+    }
+
+    @Test
+    @DisplayName("when the new revision's smoke check fails, the rollback records the deployment as failure and "
+            + "posts an incident note on #123 naming the trigger, the revision now serving and the evidence")
+    void rollsBack() {
+        smoke.failing(NEW);
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+        assertThat(requests()).hasSize(28).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
+                List.of("POST /deployments/1/statuses 201", "POST /issues/123/comments 201")));
+        assertMergedAndDeployed();
+        assertThat(deploymentStates()).containsExactly("in_progress", "failure");
+        assertThat(writes("/deployments/1/statuses").get(1).path("description").asText())
+                .startsWith("rolled back: smoke-check FIRING");
+        String note = writes("/issues/123/comments").get(0).path("body").asText();
+        assertThat(note).contains("was rolled back")
+                .contains("**Trigger:** `smoke-check` smoke check failing for 2m15s")
+                .contains("**Now serving:** `" + STABLE + "` at 100% of traffic")
+                .contains("**Failed revision:** `" + NEW + "`")
+                .contains("**Evidence:** " + result.evidenceLocation().orElseThrow());
+        assertNoTokenLeaked(result);
+    }
+
+    // ---- the world --------------------------------------------------------------------------------------------
+
+    private ReleasePipeline pipeline() {
+        GitHubConnection connection = stubs.connection(clock).build();
+        return ReleasePipeline.builder()
+                .platform(platform)
+                .ci(GitHubCiProvider.builder(connection).build())
+                .incidents(GitHubIncidentProvider.builder(connection).build())
+                .evidence(evidence)
+                .healthSignals(new FakeHealthSignals(clock).followTraffic(platform, 600))
+                .smokeCheck(smoke)
+                .healthProbe(new FakeHealthProbe(clock))
+                .clock(clock)
+                .host("e2e-host")
+                .environmentUrl("https://backend.example.com")
+                .listener(events::add)
+                .build();
+    }
+
+    /** GitHub's deploy run for the merge commit, moving on the virtual clock; its success creates the revision. */
+    private void givenDeployRunOfTheMerge() {
+        stubs.publish(API + RUNS, workflowRuns());
+        clock.scheduleAt(Duration.ofSeconds(30), () -> {
+            stubs.publish(API + RUNS, workflowRuns(workflowRun(RUN_ID, "queued", null)));
+            stubs.publish(API + RUN, workflowRun(RUN_ID, "queued", null));
+        });
+        clock.scheduleAt(Duration.ofMinutes(1), () -> stubs.publish(API + RUN,
+                workflowRun(RUN_ID, "in_progress", null)));
+        clock.scheduleAt(Duration.ofMinutes(4), () -> stubs.publish(API + RUN,
+                workflowRun(RUN_ID, "completed", "success")));
+        platform.deployAt(MERGE_SHA, clock.at(Duration.ofMinutes(4)));
+    }
+
+    // ---- reading what GitHub saw ------------------------------------------------------------------------------
+
+    private void assertMergedAndDeployed() {
+        assertThat(writes("/pulls/123/merge")).singleElement().satisfies(merge -> {
+            assertThat(merge.path("sha").asText()).isEqualTo(HEAD_SHA);
+            assertThat(merge.path("merge_method").asText()).isEqualTo("squash");
+        });
+        assertThat(writes("/deployments")).singleElement().satisfies(deployment -> {
+            assertThat(deployment.path("ref").asText()).isEqualTo(MERGE_SHA);
+            assertThat(deployment.path("environment").asText()).isEqualTo("production");
+        });
+    }
+
+    private List<String> deploymentStates() {
+        return writes("/deployments/1/statuses").stream().map(s -> s.path("state").asText()).toList();
+    }
+
+    /** The JSON bodies written to {@code path} (relative to the repository), oldest first. */
+    private List<JsonNode> writes(String path) {
+        return stubs.servedInOrder().stream().filter(e -> !e.getRequest().getMethod().equals(RequestMethod.GET))
+                .filter(e -> e.getRequest().getUrl().equals(API + path)).map(GitHubPipelineEndToEndTest::body)
+                .toList();
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return List.copyOf(all);
+    }
+
+    /** Each request as {@code METHOD path?query status}, the path relative to the repository, oldest first. */
+    private List<String> requests() {
+        return stubs.servedInOrder().stream().map(e -> e.getRequest().getMethod() + " "
+                + e.getRequest().getUrl().substring(API.length())
+                + (e.getRequest().containsHeader("If-None-Match") ? " (if-none-match)" : "") + " "
+                + e.getResponse().getStatus()).toList();
+    }
+
+    private void assertNoTokenLeaked(ReleaseResult result) {
+        List<ServeEvent> served = stubs.servedInOrder();
+        assertThat(served).as("every request authenticated with the token, so a leak would show")
+                .allSatisfy(e -> assertThat(e.getRequest().getHeader("Authorization")).isEqualTo("Bearer " + TOKEN));
+        assertThat(served).allSatisfy(e -> {
+            assertThat(e.getRequest().getUrl()).doesNotContain(TOKEN);
+            assertThat(e.getRequest().getBodyAsString()).doesNotContain(TOKEN);
+        });
+        String logged = logs.toString(StandardCharsets.UTF_8);
+        assertThat(logged).as("the release and every GitHub call were logged")
+                .contains("promoting pull request #" + PR, "GitHub PUT " + API + "/pulls/123/merge -> 200");
+        assertThat(logged).doesNotContain(TOKEN);
+        assertThat(events.toString()).doesNotContain(TOKEN);
+        assertThat(result.toString()).doesNotContain(TOKEN);
+    }
+
+    private static JsonNode body(ServeEvent e) {
+        try {
+            return JSON.readTree(e.getRequest().getBodyAsString());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /** Copies log output to the capture and to the original stream. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream capture;
+        private final OutputStream original;
+
+        Tee(OutputStream capture, OutputStream original) {
+            this.capture = capture;
+            this.original = original;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            capture.write(b);
+            original.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            capture.write(b, off, len);
+            original.write(b, off, len);
+        }
+    }
+}

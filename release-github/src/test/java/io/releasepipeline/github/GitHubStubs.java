@@ -1,0 +1,169 @@
+package io.releasepipeline.github;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.releasepipeline.github.GitHubWireMockSupport.API;
+import static io.releasepipeline.github.GitHubWireMockSupport.HEAD_SHA;
+import static io.releasepipeline.github.GitHubWireMockSupport.MERGE_SHA;
+import static io.releasepipeline.github.GitHubWireMockSupport.REPO;
+import static io.releasepipeline.github.GitHubWireMockSupport.TOKEN;
+import static io.releasepipeline.github.GitHubWireMockSupport.array;
+import static io.releasepipeline.github.GitHubWireMockSupport.checkRun;
+import static io.releasepipeline.github.GitHubWireMockSupport.combinedStatus;
+import static io.releasepipeline.github.GitHubWireMockSupport.json;
+import static io.releasepipeline.github.GitHubWireMockSupport.pullRequest;
+import static io.releasepipeline.github.GitHubWireMockSupport.review;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.releasepipeline.time.ReleaseClock;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scripts the WireMock server that stands in for GitHub, by composition, so that a test which must extend a contract
+ * kit (and so cannot extend {@link GitHubWireMockSupport}) scripts the same GitHub. Answers are shaped like the
+ * examples in GitHub's REST docs. Not thread-safe: script from the test's thread (or the virtual clock's actions).
+ */
+final class GitHubStubs {
+
+    /** The state a pull request's scenario moves to when it is merged at its head. */
+    static final String MERGED = "merged";
+    /** The id GitHub gives the deployment created by {@link #givenDeploymentRecords}. */
+    static final String DEPLOYMENT_ID = "1";
+    /** GitHub rejects a deployment status description longer than this. */
+    private static final int DESCRIPTION_LIMIT = 140;
+
+    private final WireMockExtension github;
+    private final Map<String, List<StubMapping>> conditional = new HashMap<>();
+
+    GitHubStubs(WireMockExtension github) {
+        this.github = github;
+    }
+
+    /**
+     * A WireMock server on 127.0.0.1 with a dynamic port, for {@code @RegisterExtension static} fields. It restarts
+     * for every {@code @Nested} class, so it stops at once instead of waiting for the HTTP client's idle
+     * keep-alive connections to close (Jetty's default graceful stop waits a second each time).
+     */
+    static WireMockExtension newServer() {
+        return WireMockExtension.newInstance()
+                .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1)
+                        .jettyStopTimeout(0L))
+                .build();
+    }
+
+    /** A connection builder for the WireMock GitHub, with the test token and {@code clock}. */
+    GitHubConnection.Builder connection(ReleaseClock clock) {
+        return GitHubConnection.builder()
+                .apiUrl(URI.create(github.baseUrl()))
+                .repository(REPO)
+                .token(TokenSource.ofToken(TOKEN))
+                .clock(clock);
+    }
+
+    /**
+     * Serves {@code body} at {@code path} the way GitHub does: 200 with an ETag, and 304 to a request whose
+     * {@code If-None-Match} carries that ETag. Publishing a new body replaces the old one (and its ETag).
+     */
+    void publish(String path, String body) {
+        publish(path, body, null, null);
+    }
+
+    /** As {@link #publish(String, String)}, but only while {@code scenario} is in {@code state}. */
+    void publish(String path, String body, String scenario, String state) {
+        String key = scenario == null ? path : scenario + "@" + state + ":" + path;
+        conditional.getOrDefault(key, List.of()).forEach(github::removeStub);
+        String etag = "W/\"" + Integer.toHexString(body.hashCode()) + "\"";
+        MappingBuilder notModified = get(urlPathEqualTo(path)).atPriority(1)
+                .withHeader("If-None-Match", equalTo(etag))
+                .willReturn(aResponse().withStatus(304).withHeader("ETag", etag));
+        MappingBuilder ok = get(urlPathEqualTo(path)).atPriority(5)
+                .willReturn(json(200, body).withHeader("ETag", etag));
+        if (scenario != null) {
+            notModified = notModified.inScenario(scenario).whenScenarioStateIs(state);
+            ok = ok.inScenario(scenario).whenScenarioStateIs(state);
+        }
+        conditional.put(key, List.of(github.stubFor(notModified), github.stubFor(ok)));
+    }
+
+    /**
+     * Pull request {@code number} open and mergeable at {@link GitHubWireMockSupport#HEAD_SHA}, approved there by
+     * {@code alice} (and commented on by {@code bob}), with {@code passingChecks} completed with success and no legacy
+     * statuses. Merging it is a compare-and-swap, statefully: pinned to the head it answers 200 with
+     * {@link GitHubWireMockSupport#MERGE_SHA} and the pull request reads merged from then on (closed, with that merge
+     * commit); pinned to another sha it answers 409 and merges nothing; once merged, a merge answers 405, as GitHub
+     * answers for a pull request that is no longer open.
+     */
+    void givenMergeablePullRequest(int number, String body, String... passingChecks) {
+        String scenario = "pull request #" + number;
+        String pr = API + "/pulls/" + number;
+        publish(pr, pullRequest(number, "open", true, false, body), scenario, STARTED);
+        publish(pr, pullRequest(number, "closed", null, true, body), scenario, MERGED);
+        github.stubFor(put(urlPathEqualTo(pr + "/merge")).inScenario(scenario).whenScenarioStateIs(STARTED)
+                .atPriority(1).withRequestBody(matchingJsonPath("$.sha", equalTo(HEAD_SHA)))
+                .willReturn(json(200, "{\"sha\": \"" + MERGE_SHA + "\", \"merged\": true, "
+                        + "\"message\": \"Pull Request successfully merged\"}"))
+                .willSetStateTo(MERGED));
+        github.stubFor(put(urlPathEqualTo(pr + "/merge")).inScenario(scenario).whenScenarioStateIs(STARTED)
+                .atPriority(5).willReturn(error(409, "Head branch was modified. Review and try the merge again.")));
+        github.stubFor(put(urlPathEqualTo(pr + "/merge")).inScenario(scenario).whenScenarioStateIs(MERGED)
+                .willReturn(error(405, "Pull Request is not mergeable")));
+        publish(pr + "/reviews", array(review(80, "alice", 1, "APPROVED", HEAD_SHA),
+                review(81, "bob", 2, "COMMENTED", HEAD_SHA)));
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < passingChecks.length; i++) {
+            runs.add(checkRun(4 + i, passingChecks[i], "completed", "success"));
+        }
+        publish(API + "/commits/" + HEAD_SHA + "/check-runs", "{\"total_count\": " + runs.size()
+                + ", \"check_runs\": " + array(runs.toArray(String[]::new)) + "}");
+        publish(API + "/commits/" + HEAD_SHA + "/status", combinedStatus("pending"));
+    }
+
+    /**
+     * Comments on pull request {@code number} answer 201; deployments are created (201, id {@link #DEPLOYMENT_ID});
+     * their statuses answer 201, or 422 for a description over 140 characters, as GitHub validates.
+     */
+    void givenDeploymentRecords(int number) {
+        github.stubFor(post(urlPathEqualTo(API + "/issues/" + number + "/comments")).willReturn(json(201,
+                "{\"id\": 1, \"node_id\": \"MDEyOklzc3VlQ29tbWVudDE=\", \"html_url\": \"https://github.com/" + REPO
+                        + "/pull/" + number + "#issuecomment-1\", \"user\": {\"login\": \"release-bot\", \"id\": 9}}")));
+        github.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(201,
+                "{\"id\": " + DEPLOYMENT_ID + ", \"node_id\": \"MDEwOkRlcGxveW1lbnQx\", \"sha\": \"" + MERGE_SHA
+                        + "\", \"ref\": \"" + MERGE_SHA + "\", \"task\": \"deploy\", \"environment\": \"production\","
+                        + " \"creator\": {\"login\": \"release-bot\", \"id\": 9}}")));
+        String statuses = API + "/deployments/" + DEPLOYMENT_ID + "/statuses";
+        github.stubFor(post(urlPathEqualTo(statuses)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.description", matching("(?s).{0," + DESCRIPTION_LIMIT + "}")))
+                .willReturn(json(201, "{\"id\": 1, \"node_id\": \"MDE2OkRlcGxveW1lbnRTdGF0dXMx\", "
+                        + "\"creator\": {\"login\": \"release-bot\", \"id\": 9}}")));
+        github.stubFor(post(urlPathEqualTo(statuses)).atPriority(5).willReturn(error(422, "Validation Failed")));
+    }
+
+    /** Every request served so far, oldest first. */
+    List<ServeEvent> servedInOrder() {
+        List<ServeEvent> served = new ArrayList<>(github.getAllServeEvents());
+        Collections.reverse(served);
+        return served;
+    }
+
+    private static ResponseDefinitionBuilder error(int status, String message) {
+        return json(status, "{\"message\": \"" + message + "\", \"documentation_url\": "
+                + "\"https://docs.github.com/rest\", \"status\": \"" + status + "\"}");
+    }
+}
