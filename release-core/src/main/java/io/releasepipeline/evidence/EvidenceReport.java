@@ -342,7 +342,7 @@ public final class EvidenceReport {
         private static final String LINE = "#0969da";
         private static final String MUTED = "#57606a";
         private static final List<String> KNOWN_SIGNALS = List.of("health", "smoke", "error-rate");
-        private static final long[] TICK_SECONDS = {10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200,
+        private static final long[] TICK_SECONDS = {1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200,
             86400};
 
         private final ReleaseRecord r;
@@ -354,7 +354,8 @@ public final class EvidenceReport {
         TimelineChart(ReleaseRecord record) {
             this.r = record;
             this.start = record.startedAt();
-            this.spanMillis = Math.max(60_000, Duration.between(start, end(record)).toMillis());
+            // At least a second, so that a release time-scaled to seconds is drawn at its own scale.
+            this.spanMillis = Math.max(1_000, Duration.between(start, end(record)).toMillis());
             List<String> signals = new ArrayList<>(KNOWN_SIGNALS);
             record.timeline().stream().map(TimelinePoint::signal).filter(s -> !signals.contains(s)).distinct()
                     .forEach(signals::add);
@@ -460,7 +461,8 @@ public final class EvidenceReport {
                 out.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\""
                         + " stroke-dasharray=\"6 4\"><title>%s</title></line>\n", x, top, x, bottom, BAD,
                         escape("rollback " + relative(r, rb.startedAt()) + ": " + rb.reason())));
-                text(x - 4, top + 10, "end", "bold", 11, BAD, "rollback");
+                boolean nearLeft = x - LEFT < 80;
+                text(nearLeft ? x + 4 : x - 4, top + 10, nearLeft ? "start" : "end", "bold", 11, BAD, "rollback");
             });
         }
 

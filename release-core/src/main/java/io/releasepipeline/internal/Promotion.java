@@ -8,7 +8,6 @@ import io.releasepipeline.RollbackResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
-import io.releasepipeline.evidence.TimelinePoint;
 import io.releasepipeline.evidence.TrafficChange;
 import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.health.SmokeTarget;
@@ -18,7 +17,6 @@ import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
 import io.releasepipeline.spi.PullRequest;
 import io.releasepipeline.spi.Revision;
-import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.traffic.TrafficStep;
 import io.releasepipeline.trigger.TriggerState;
@@ -387,7 +385,6 @@ final class Promotion {
     private void recordShift(TrafficWeights from, TrafficWeights to, int weight, String reason) {
         Instant at = ops.now();
         record.traffic(new TrafficChange(at, from, to, reason));
-        record.timeline(new TimelinePoint(at, "traffic", true, Optional.of((double) weight), to.toString()));
         ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, at, from, to, reason));
     }
 

@@ -4,7 +4,6 @@ import io.releasepipeline.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
-import io.releasepipeline.evidence.TimelinePoint;
 import io.releasepipeline.evidence.TrafficChange;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.health.SmokeTarget;
@@ -122,8 +121,6 @@ final class RollbackProcedure {
             if (after.weights().withoutZeros().equals(target)) {
                 TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
                 record.traffic(change);
-                record.timeline(new TimelinePoint(change.at(), "traffic", true, Optional.of(0.0), change.to()
-                        .toString()));
                 ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
                         after.weights(), reason));
                 return;

@@ -69,7 +69,8 @@ public final class EventPrinter implements ReleaseListener {
         } else if (event instanceof ReleaseEvent.TrafficShifted e) {
             return "traffic " + e.from() + "  ->  " + e.to() + "  (" + e.reason() + ")";
         } else if (event instanceof ReleaseEvent.ObservationStarted e) {
-            return "observing " + e.revision() + " at " + e.weight() + "% for " + e.window().toMinutes() + "m";
+            return "observing " + e.revision() + " at " + e.weight() + "% for " + io.releasepipeline.internal.Format
+                    .duration(e.window());
         } else if (event instanceof ReleaseEvent.SignalObserved e) {
             return e.ok() ? null : "  " + e.signal() + ": " + e.detail();
         } else if (event instanceof ReleaseEvent.TriggerFired e) {

@@ -36,9 +36,22 @@ public final class ReleaseCli implements Callable<Integer> {
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Runs a promotion and an automatic rollback on this machine, no cloud account needed.")
     static final class Demo implements Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--simulated",
+                description = "Run the story in virtual time with fake providers instead (milliseconds, no HTTP).")
+        boolean simulated;
+
+        @picocli.CommandLine.Option(names = "--evidence-dir", defaultValue = ".ops/evidence",
+                description = "Where the evidence files go (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path evidenceDir;
+
         @Override
         public Integer call() {
-            return SimulatedDemo.run(System.out) ? OK : 1;
+            if (simulated) {
+                return SimulatedDemo.run(System.out) ? OK : 1;
+            }
+            boolean ok = new io.releasepipeline.examples.LocalDemo(System.out, evidenceDir,
+                    io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), new EventPrinter(System.out)).run();
+            return ok ? OK : 1;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.releasepipeline.testkit.local;
 
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
+import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.health.http.Endpoint;
 import io.releasepipeline.health.http.HttpHealthProbe;
@@ -16,6 +17,7 @@ import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,17 +46,18 @@ public final class LocalWorld implements AutoCloseable {
      * @param smokeFailingFor the smoke trigger's threshold
      * @param errorRateWindow the error-rate window
      * @param errorRateInterval how often the error rate is read
+     * @param stableFor how long the previous release must have been stable
      * @param requestsPerSecond load sent through the router
      */
     public record Timings(Duration deployRun, Duration poll, Duration observation, Duration healthDownFor,
             Duration probeInterval, Duration smokeInterval, Duration smokeFailingFor, Duration errorRateWindow,
-            Duration errorRateInterval, int requestsPerSecond) {
+            Duration errorRateInterval, Duration stableFor, int requestsPerSecond) {
 
         /** The runbook scaled down about a hundredfold: a release in about fifteen seconds. */
         public static Timings demo() {
             return new Timings(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(10),
                     Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(3),
-                    Duration.ofSeconds(3), Duration.ofSeconds(1), 100);
+                    Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(3), 100);
         }
     }
 
@@ -132,7 +135,7 @@ public final class LocalWorld implements AutoCloseable {
         return evidence;
     }
 
-    /** A pipeline builder wired to this world with its time scale; the previous release must be an hour old. */
+    /** A pipeline builder wired to this world with its time scale (the stability gate too). */
     public ReleasePipelineBuilder builder() {
         Triggers triggers = Triggers.builder()
                 .healthDownFor(timings.healthDownFor()).healthProbeInterval(timings.probeInterval())
@@ -142,7 +145,10 @@ public final class LocalWorld implements AutoCloseable {
                 .minimumRequests(Math.max(1, timings.requestsPerSecond() * timings.errorRateWindow().toSeconds() / 4))
                 .holdLimit(timings.errorRateWindow())
                 .build();
-        return ReleasePipeline.builder().platform(platform).ci(ci).evidence(evidence).incidents(incidents)
+        List<Gate> gates = List.of(Gates.requiredChecks(Gates.DEFAULT_REQUIRED_CHECKS),
+                Gates.noOpenIncidents(Gates.DEFAULT_BLOCKING_SEVERITIES), Gates.previousReleaseStable(timings.stableFor()),
+                Gates.minimumApprovals(Gates.DEFAULT_MINIMUM_APPROVALS), Gates.breakingChangesDocumented());
+        return ReleasePipeline.builder().gates(gates).platform(platform).ci(ci).evidence(evidence).incidents(incidents)
                 .healthSignals(signals).smokeCheck(smoke).healthProbe(probe).rollbackTriggers(triggers)
                 .observationWindow(timings.observation()).deployPollInterval(timings.poll())
                 .revisionPollInterval(timings.poll()).deployTimeout(timings.deployRun().multipliedBy(5))

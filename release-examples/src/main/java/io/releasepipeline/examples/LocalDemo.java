@@ -1,0 +1,103 @@
+package io.releasepipeline.examples;
+
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.file.FileEvidenceStore;
+import io.releasepipeline.testkit.local.LocalWorld;
+import io.releasepipeline.testkit.local.RevisionServer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code release demo}: a real promotion and a real automatic rollback on this machine, no cloud account. Each
+ * revision is a real HTTP server on 127.0.0.1 behind a local router that splits real traffic by the weights; the
+ * smoke check and health probe are real HTTP; the error rate comes from the router's counters; the evidence is
+ * written as files. The runbook's numbers are scaled down about a hundredfold so the story takes under a minute:
+ * v1 is live; v2 passes the gates and is promoted; v3 passes its first smoke check, then starts answering 500s
+ * and is rolled back by the triggers on their own.
+ */
+public final class LocalDemo {
+
+    private final PrintStream out;
+    private final Path evidenceDir;
+    private final LocalWorld.Timings timings;
+    private final ReleaseListener progress;
+
+    /**
+     * @param out where the story is told
+     * @param evidenceDir where evidence files go
+     * @param timings the time scale
+     * @param progress the progress view (plain lines or a live terminal view)
+     */
+    public LocalDemo(PrintStream out, Path evidenceDir, LocalWorld.Timings timings, ReleaseListener progress) {
+        this.out = out;
+        this.evidenceDir = evidenceDir;
+        this.timings = timings;
+        this.progress = progress;
+    }
+
+    /** Runs the story; true when v2 was promoted and v3 rolled back. */
+    public boolean run() {
+        FileEvidenceStore evidence = FileEvidenceStore.of(evidenceDir);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        try (LocalWorld world = new LocalWorld(timings, evidence)) {
+            out.println("v1 serves " + world.platform.url() + " (a router on 127.0.0.1 over real HTTP servers), with "
+                    + timings.requestsPerSecond() + " requests/s of load.");
+            out.println("Runbook timings scaled down: deploy run " + seconds(timings.deployRun()) + ", observation "
+                    + seconds(timings.observation()) + ", health down > " + seconds(timings.healthDownFor())
+                    + ", > 5% 5xx over " + seconds(timings.errorRateWindow()) + ", smoke failing > "
+                    + seconds(timings.smokeFailingFor()) + ".");
+            out.println();
+            out.println("== Pull request #" + LocalWorld.PR + " brings v2.");
+            ReleasePipeline pipeline = world.builder().listener(progress).build();
+            ReleaseResult first = pipeline.promote(ReleaseRequest.ofPullRequest(LocalWorld.PR));
+
+            // The stability gate wants the previous release to have been stable for a (scaled) while.
+            sleep(timings.stableFor());
+            out.println();
+            out.println("== Pull request #124 brings v3, which starts answering 500s "
+                    + seconds(timings.smokeInterval().multipliedBy(2)) + " after it takes the traffic.");
+            world.pullRequest(124, "Faster quotes", "bob");
+            ReleasePipeline second = world.builder().listener(progress).listener(event -> {
+                if (event instanceof ReleaseEvent.TrafficShifted t && t.to().weightOf("v3") == 100) {
+                    timer.schedule(() -> world.platform.server("v3").behaviour(RevisionServer.Behaviour.FAILING),
+                            timings.smokeInterval().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }).build();
+            ReleaseResult rolledBack = second.promote(ReleaseRequest.ofPullRequest(124));
+
+            out.println();
+            out.println("Traffic now: " + world.platform.traffic().weights() + "; " + world.requestsSent()
+                    + " requests sent through the router.");
+            out.println("Evidence files (Markdown report, SVG timeline, JSON record) are in " + evidence.root()
+                    .toAbsolutePath().normalize());
+            return first.outcome() == ReleaseOutcome.PROMOTED && rolledBack.outcome() == ReleaseOutcome.ROLLED_BACK;
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
