@@ -133,14 +133,14 @@ class EvidenceReportTest {
     }
 
     @Test
-    @DisplayName("a record with no traffic changes or timeline still renders a valid chart spanning at least a minute")
+    @DisplayName("a record with no traffic changes or timeline still renders a valid chart spanning at least a second")
     void svgMinimal() throws Exception {
         ReleaseRecord empty = ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.ROLLBACK, EvidenceFixtures.T0)
                 .build();
 
         Document doc = parse(EvidenceReport.svg(empty));
 
-        assertThat(texts(doc)).contains("no revision to follow", "t+0", "t+1m");
+        assertThat(texts(doc)).contains("no revision to follow", "t+0", "t+1s");
     }
 
     @Test
