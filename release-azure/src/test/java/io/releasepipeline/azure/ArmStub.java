@@ -25,6 +25,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -74,7 +75,20 @@ final class ArmStub implements AutoCloseable {
                 .retry(3, Duration.ofMillis(1), Duration.ofMillis(5)).pollInterval(Duration.ofMillis(20));
     }
 
+    /** The error-rate signal pointed at this stub, retrying fast (1 ms base delay). */
+    AzureMonitorErrorRate.Builder monitor() {
+        return AzureMonitorErrorRate.builder().subscriptionId(SUBSCRIPTION).resourceGroup(GROUP).appName(APP)
+                .credential(credential()).managementEndpoint(URI.create(base())).httpClient(httpClient())
+                .retry(2, Duration.ofMillis(1), Duration.ofMillis(5));
+    }
+
     // ---- stubbing
+
+    /** Azure Monitor's metrics query of the app's {@code Requests}. */
+    MappingBuilder onMetrics() {
+        return get(urlPathEqualTo(APP_PATH + "/providers/Microsoft.Insights/metrics"))
+                .withQueryParam("metricnames", equalTo("Requests"));
+    }
 
     MappingBuilder onGet(String subPath) {
         return get(urlPathEqualTo(APP_PATH + subPath)).withQueryParam("api-version", equalTo(API_VERSION));
@@ -130,6 +144,27 @@ final class ArmStub implements AutoCloseable {
 
     static String ready() {
         return "\"healthState\":\"Healthy\",\"provisioningState\":\"Provisioned\",\"runningState\":\"Running\"";
+    }
+
+    /** The metrics REST response: one {@code Requests} metric, one time series per status code category. */
+    static String metricsJson(String... seriesByCategory) {
+        return """
+                {"cost":5,"timespan":"2026-01-05T09:00:00Z/2026-01-05T09:05:00Z","interval":"PT1M",
+                 "value":[{"id":"%s/providers/Microsoft.Insights/metrics/Requests","type":"Microsoft.Insights/metrics",
+                  "name":{"value":"Requests","localizedValue":"Requests"},"displayDescription":"Requests processed",
+                  "unit":"Count","timeseries":[%s],"errorCode":"Success"}],
+                 "namespace":"Microsoft.App/containerApps","resourceregion":"eastus"}
+                """.formatted(APP_PATH, String.join(",", seriesByCategory));
+    }
+
+    /** One metrics time series: {@code category} ("2xx", "5xx"...) with one-minute totals. */
+    static String metricsSeries(String category, double... totals) {
+        String data = Arrays.stream(totals)
+                .mapToObj(t -> "{\"timeStamp\":\"2026-01-05T09:00:00Z\",\"total\":" + t + "}")
+                .collect(Collectors.joining(","));
+        return "{\"metadatavalues\":[{\"name\":{\"value\":\"statusCodeCategory\","
+                + "\"localizedValue\":\"statusCodeCategory\"},\"value\":\"" + category + "\"}],"
+                + "\"data\":[" + data + "]}";
     }
 
     static String page(List<String> items, String nextLink) {
