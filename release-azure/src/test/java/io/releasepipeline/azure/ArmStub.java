@@ -18,12 +18,14 @@ import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.Extension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,8 +53,10 @@ final class ArmStub implements AutoCloseable {
 
     final WireMockServer server;
 
-    ArmStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort());
+    /** A stub with WireMock {@code extensions}, e.g. the stateful {@link ArmStandIn}. */
+    ArmStub(Extension... extensions) {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort()
+                .extensions(extensions));
         server.start();
     }
 
@@ -133,13 +137,20 @@ final class ArmStub implements AutoCloseable {
 
     /** Revisions_List / Revisions_Get shape; {@code extraProperties} adds e.g. health fields. */
     static String revisionJson(String name, boolean active, int weight, String extraProperties) {
+        return revisionJson(name, Instant.parse("2026-01-05T08:00:00Z"), "repo/backend:" + name, active, weight,
+                extraProperties);
+    }
+
+    /** Revisions_List / Revisions_Get shape, created at {@code created} from {@code image}. */
+    static String revisionJson(String name, Instant created, String image, boolean active, int weight,
+            String extraProperties) {
         return """
                 {"id":"%s/revisions/%s","name":"%s","type":"Microsoft.App/containerapps/revisions",
-                 "properties":{"createdTime":"2026-01-05T08:00:00Z","lastActiveTime":"2026-01-05T08:05:00Z",
-                  "fqdn":"%s.demokube.azurecontainerapps.io","template":{"containers":[{"image":"repo/backend:%s","name":"backend"}]},
-                  "active":%s,"replicas":1,"trafficWeight":%d%s}}
-                """.formatted(APP_PATH, name, name, name, name, active, weight,
-                extraProperties.isEmpty() ? "" : "," + extraProperties);
+                 "properties":{"createdTime":"%s","lastActiveTime":"%s",
+                  "fqdn":"%s.demokube.azurecontainerapps.io","template":{"containers":[{"image":"%s","name":"backend"}]},
+                  "active":%s,"replicas":%d,"trafficWeight":%d%s}}
+                """.formatted(APP_PATH, name, name, created, created.plusSeconds(300), name, image, active,
+                active ? 1 : 0, weight, extraProperties.isEmpty() ? "" : "," + extraProperties);
     }
 
     static String ready() {
