@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
 final class ArmStandIn implements ResponseDefinitionTransformerV2 {
 
     static final String NAME = "arm-stand-in";
-    private static final String OPERATIONS_PATH = "/subscriptions/" + SUBSCRIPTION
+    static final String OPERATIONS_PATH = "/subscriptions/" + SUBSCRIPTION
             + "/providers/Microsoft.App/locations/eastus/containerappOperationStatuses/";
     private static final Pattern REVISION = Pattern.compile("/revisions/([^/]+)(?:/(activate|deactivate))?");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -103,6 +103,7 @@ final class ArmStandIn implements ResponseDefinitionTransformerV2 {
         mode = "Multiple";
         latestRevision = null;
         asyncPatches = false;
+        operations = 0;
         return this;
     }
 
