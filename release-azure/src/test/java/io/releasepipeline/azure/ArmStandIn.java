@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * nothing applied); deactivating a revision that has traffic is a 400. Error codes are Resource Manager's generic
  * ones: the stand-in checks what the provider does, not the service's exact wording.
  *
- * <p>Register it with {@code new ArmStub(standIn)} and route the app's paths to it with {@link #install(ArmStub)}.
+ * <p>{@code @RegisterExtension static final ArmStub arm = STAND_IN.serve();} serves it over HTTPS.
  * Thread-safe: WireMock serves requests on several threads.
  */
 final class ArmStandIn implements ResponseDefinitionTransformerV2 {
@@ -84,8 +84,14 @@ final class ArmStandIn implements ResponseDefinitionTransformerV2 {
         return false;
     }
 
-    /** Routes the app, its revisions and the operation statuses of {@code arm} to this stand-in. */
-    void install(ArmStub arm) {
+    /** A started {@link ArmStub} whose app, revisions and operation statuses this stand-in answers. */
+    ArmStub serve() {
+        ArmStub arm = new ArmStub(this);
+        install(arm);
+        return arm;
+    }
+
+    private void install(ArmStub arm) {
         synchronized (this) {
             base = arm.base();
         }

@@ -32,13 +32,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.publisher.Mono;
 
 /**
  * WireMock over HTTPS standing in for Azure Resource Manager (and Azure Monitor), with response bodies shaped like
- * the public REST examples of api-version 2025-01-01. Started and stopped by the test.
+ * the public REST examples of api-version 2025-01-01. Started when made; as a JUnit extension
+ * ({@code @RegisterExtension static final ArmStub arm = new ArmStub();}) it stops after the test class.
  */
-final class ArmStub implements AutoCloseable {
+final class ArmStub implements AutoCloseable, AfterAllCallback {
 
     static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
     static final String GROUP = "trade-nexus";
@@ -208,6 +212,14 @@ final class ArmStub implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    /** Stops the server after the class that registered it; {@code @Nested} classes inherit it and leave it on. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (!context.getRequiredTestClass().isAnnotationPresent(Nested.class)) {
+            close();
+        }
     }
 
     private static HttpClient trustingClient() {

@@ -7,8 +7,7 @@ import static io.releasepipeline.azure.ArmStub.metricsSeries;
 
 import io.releasepipeline.testkit.contract.HealthSignalProviderContract;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The health signal contract, kept by the Azure Monitor error rate against WireMock over HTTPS answering the metrics
@@ -17,17 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class AzureMonitorErrorRateContractTest extends HealthSignalProviderContract {
 
-    private static ArmStub arm;
-
-    @BeforeAll
-    static void startArm() {
-        arm = new ArmStub();
-    }
-
-    @AfterAll
-    static void stopArm() {
-        arm.close();
-    }
+    @RegisterExtension
+    static final ArmStub arm = new ArmStub();
 
     @Override
     protected HealthFixture fixture() {

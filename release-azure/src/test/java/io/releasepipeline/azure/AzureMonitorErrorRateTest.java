@@ -12,11 +12,10 @@ import io.releasepipeline.InvalidConfigurationException;
 import io.releasepipeline.spi.ErrorRateReading;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Azure Monitor error-rate signal against WireMock over HTTPS answering with the metrics REST shape. */
 class AzureMonitorErrorRateTest {
@@ -24,18 +23,9 @@ class AzureMonitorErrorRateTest {
     private static final Instant FROM = Instant.parse("2026-01-05T09:00:00Z");
     private static final Instant TO = Instant.parse("2026-01-05T09:05:00Z");
 
-    private static ArmStub arm;
+    @RegisterExtension
+    static final ArmStub arm = new ArmStub();
     private AzureMonitorErrorRate monitor;
-
-    @BeforeAll
-    static void startArm() {
-        arm = new ArmStub();
-    }
-
-    @AfterAll
-    static void stopArm() {
-        arm.close();
-    }
 
     @BeforeEach
     void reset() {

@@ -29,11 +29,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real {@link ReleasePipeline} releasing to Azure Container Apps: {@link ContainerAppsPlatform} over HTTPS against
@@ -51,7 +50,9 @@ class AzurePipelineEndToEndTest {
     private static final String NEW = "backend--r2";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ArmStandIn STAND_IN = new ArmStandIn();
-    private static ArmStub arm;
+
+    @RegisterExtension
+    static final ArmStub arm = STAND_IN.serve();
 
     private VirtualClock clock;
     private FakeCi ci;
@@ -60,17 +61,6 @@ class AzurePipelineEndToEndTest {
     /** How many ARM requests had been made when the rollback started; -1 until then. */
     private final AtomicInteger requestsBeforeRollback = new AtomicInteger(-1);
     private final List<ReleaseEvent> events = new ArrayList<>();
-
-    @BeforeAll
-    static void startArm() {
-        arm = new ArmStub(STAND_IN);
-        STAND_IN.install(arm);
-    }
-
-    @AfterAll
-    static void stopArm() {
-        arm.close();
-    }
 
     @BeforeEach
     void world() {

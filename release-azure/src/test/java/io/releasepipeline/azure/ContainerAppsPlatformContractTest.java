@@ -2,8 +2,7 @@ package io.releasepipeline.azure;
 
 import io.releasepipeline.testkit.contract.PlatformProviderContract;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The platform contract, kept by the Container Apps provider over WireMock HTTPS with the stateful Resource Manager
@@ -14,18 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 class ContainerAppsPlatformContractTest extends PlatformProviderContract {
 
     private static final ArmStandIn STAND_IN = new ArmStandIn();
-    private static ArmStub arm;
 
-    @BeforeAll
-    static void startArm() {
-        arm = new ArmStub(STAND_IN);
-        STAND_IN.install(arm);
-    }
-
-    @AfterAll
-    static void stopArm() {
-        arm.close();
-    }
+    @RegisterExtension
+    static final ArmStub arm = STAND_IN.serve();
 
     @Override
     protected PlatformFixture fixture() {
