@@ -22,7 +22,8 @@ import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.releasepipeline.InvalidConfigurationException;
 import io.releasepipeline.azure.internal.AzureErrors;
-import io.releasepipeline.azure.internal.EvidenceJson;
+import io.releasepipeline.evidence.EvidenceJson;
+import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
@@ -51,12 +52,17 @@ import org.slf4j.LoggerFactory;
  * Release evidence, journals and the one-release-per-app lock in an Azure Blob Storage container, laid out like
  * the filesystem store:
  * <ul>
- * <li>{@code evidence/<app>/<YYYY-MM-DD>-<app>-<releaseId>.json}: the final record (date of its start, UTC);</li>
+ * <li>{@code evidence/<app>/<YYYY-MM-DD>-<app>-<releaseId>.md}: the report people read ({@link EvidenceReport}),
+ * linking its {@code .svg} timeline chart next to it;</li>
+ * <li>{@code evidence/<app>/<YYYY-MM-DD>-<app>-<releaseId>.json}: the final record itself ({@link EvidenceJson}, the
+ * format every store shares), written last: it commits the record, and {@link #read} and {@link #latest} use it
+ * alone. The date is the release's start, in UTC;</li>
  * <li>{@code journal/<app>/<releaseId>/<sequence>.json}: one blob per journal entry;</li>
  * <li>{@code locks/<app>.lock}: the lock, a blob lease; the blob holds who took it.</li>
  * </ul>
- * Every write is a single Put Blob with {@code If-None-Match: *}, so it is atomic and never overwrites; writing the
- * same content again is a no-op, different content is an error.
+ * Records and journal entries are single Put Blobs with {@code If-None-Match: *}, so they are atomic and never
+ * overwritten; writing the same content again is a no-op, different content is an error. The report and chart are
+ * derived from the record and may be replaced until its {@code .json} exists.
  *
  * <p>The lock is a lease of {@link Builder#leaseDuration(Duration)} (default 60 s) whose id is derived from the app
  * and the release id, so the same release re-takes its own lock after a crash, and any process can release it.
@@ -78,6 +84,9 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobEvidenceStore.class);
     private static final int DATE_LENGTH = "YYYY-MM-DD".length();
+    private static final String JSON = "application/json";
+    private static final String MARKDOWN = "text/markdown; charset=utf-8";
+    private static final String SVG = "image/svg+xml";
 
     private final BlobContainerClient container;
     private final Duration leaseDuration;
@@ -125,21 +134,33 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         return true;
     }
 
-    /** {@inheritDoc} Returns the blob's URL. */
+    /**
+     * {@inheritDoc} Uploads the chart, then the report, then the JSON record, which commits it; a record of the same
+     * release already there (whatever its date) is kept, and must be equal.
+     *
+     * @return the URL of the Markdown report
+     */
     @Override
     public String write(ReleaseRecord record) {
-        String name = evidenceBlob(record.app(), record.releaseId(), record.startedAt());
-        return call("write(" + record.releaseId() + ")", () -> {
-            BlobClient blob = container.getBlobClient(name);
-            if (!createOnce(blob, EvidenceJson.write(record))) {
-                ReleaseRecord existing = EvidenceJson.readRecord(blob.downloadContent().toBytes());
-                if (!existing.equals(record)) {
-                    throw conflict("write(" + record.releaseId() + ")", "a different final record of release "
-                            + record.releaseId() + " already exists at " + urlOf(name)
-                            + "; records are never overwritten");
+        String base = evidenceBase(record.app(), record.releaseId(), record.startedAt());
+        String operation = "write(" + record.releaseId() + ")";
+        return call(operation, () -> {
+            Optional<String> existing = findRecord(record.app(), record.releaseId());
+            if (existing.isEmpty()) {
+                String svgName = base.substring(base.lastIndexOf('/') + 1) + ".svg";
+                upload(container.getBlobClient(base + ".svg"), utf8(EvidenceReport.svg(record)), SVG, null);
+                upload(container.getBlobClient(base + ".md"), utf8(EvidenceReport.markdown(record, svgName)),
+                        MARKDOWN, null);
+                if (createOnce(container.getBlobClient(base + ".json"), EvidenceJson.toBytes(record))) {
+                    return urlOf(base + ".md");
                 }
+                existing = Optional.of(base + ".json");
             }
-            return urlOf(name);
+            if (!readRecord(existing.get()).equals(record)) {
+                throw conflict(operation, "a different final record of release " + record.releaseId()
+                        + " already exists at " + urlOf(existing.get()) + "; records are never overwritten");
+            }
+            return urlOf(existing.get().substring(0, existing.get().length() - ".json".length()) + ".md");
         });
     }
 
@@ -147,17 +168,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
     public Optional<ReleaseRecord> read(String app, String releaseId) {
         checkName("app", app);
         checkName("releaseId", releaseId);
-        String prefix = "evidence/" + app + "/";
-        String suffix = "-" + app + "-" + releaseId + ".json";
-        return call("read(" + releaseId + ")", () -> {
-            for (String name : list(prefix)) {
-                if (name.length() == prefix.length() + DATE_LENGTH + suffix.length() && name.endsWith(suffix)) {
-                    return Optional.of(EvidenceJson.readRecord(container.getBlobClient(name).downloadContent()
-                            .toBytes()));
-                }
-            }
-            return Optional.empty();
-        });
+        return call("read(" + releaseId + ")", () -> findRecord(app, releaseId).map(this::readRecord));
     }
 
     /**
@@ -181,10 +192,11 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                 if (records.size() >= limit && !day.equals(lastDay)) {
                     break;
                 }
-                records.add(EvidenceJson.readRecord(container.getBlobClient(name).downloadContent().toBytes()));
+                records.add(readRecord(name));
                 lastDay = day;
             }
-            records.sort(Comparator.comparing(ReleaseRecord::startedAt).reversed());
+            records.sort(Comparator.comparing(ReleaseRecord::startedAt).thenComparing(ReleaseRecord::releaseId)
+                    .reversed());
             return List.copyOf(records.subList(0, Math.min(limit, records.size())));
         });
     }
@@ -197,8 +209,8 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         call(operation, () -> {
             BlobClient blob = container.getBlobClient(journalPrefix(entry.app(), entry.releaseId())
                     + entry.sequence() + ".json");
-            if (!createOnce(blob, EvidenceJson.write(entry))
-                    && !EvidenceJson.readJournalEntry(blob.downloadContent().toBytes()).equals(entry)) {
+            if (!createOnce(blob, EvidenceJson.toBytes(entry))
+                    && !EvidenceJson.fromBytes(blob.downloadContent().toBytes(), JournalEntry.class).equals(entry)) {
                 throw conflict(operation, "journal entry " + entry.sequence() + " of release " + entry.releaseId()
                         + " already exists with different content; a journal is append-only");
             }
@@ -211,7 +223,8 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         checkName("app", app);
         checkName("releaseId", releaseId);
         return call("journal(" + releaseId + ")", () -> list(journalPrefix(app, releaseId)).stream()
-                .map(name -> EvidenceJson.readJournalEntry(container.getBlobClient(name).downloadContent().toBytes()))
+                .map(name -> EvidenceJson.fromBytes(container.getBlobClient(name).downloadContent().toBytes(),
+                        JournalEntry.class))
                 .sorted(Comparator.comparingInt(JournalEntry::sequence))
                 .toList());
     }
@@ -237,8 +250,8 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             }
             ReleaseLock mine = holder(app, blob).filter(h -> h.releaseId().equals(releaseId))
                     .orElseGet(() -> new ReleaseLock(app, releaseId, host, now));
-            blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(EvidenceJson.write(mine)))
-                    .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+            blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(EvidenceJson.toBytes(mine)))
+                    .setHeaders(new BlobHttpHeaders().setContentType(JSON))
                     .setRequestConditions(new BlobRequestConditions().setLeaseId(lease.getLeaseId())),
                     null, Context.NONE);
             startRenewing(app, releaseId, lease);
@@ -386,7 +399,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         if (content.length == 0) {
             return Optional.empty();
         }
-        ReleaseLock lock = EvidenceJson.readLock(content);
+        ReleaseLock lock = EvidenceJson.fromBytes(content, ReleaseLock.class);
         return lock.app().equals(app) ? Optional.of(lock) : Optional.empty();
     }
 
@@ -400,13 +413,10 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         return new BlobLeaseClientBuilder().blobClient(blob).leaseId(leaseId).buildClient();
     }
 
-    /** Creates the blob unless it exists; returns false if it existed. */
+    /** Creates the JSON blob unless it exists; returns false if it existed. */
     private boolean createOnce(BlobClient blob, byte[] content) {
-        ensureContainer();
         try {
-            blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(content))
-                    .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
-                    .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, Context.NONE);
+            upload(blob, content, JSON, new BlobRequestConditions().setIfNoneMatch("*"));
             return true;
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
@@ -414,6 +424,33 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** One Put Blob of {@code content}; {@code conditions} null replaces whatever is there. */
+    private void upload(BlobClient blob, byte[] content, String contentType, BlobRequestConditions conditions) {
+        ensureContainer();
+        blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(content))
+                .setHeaders(new BlobHttpHeaders().setContentType(contentType)).setRequestConditions(conditions),
+                null, Context.NONE);
+    }
+
+    /** The name of the committed record of a release, whatever its date. */
+    private Optional<String> findRecord(String app, String releaseId) {
+        String prefix = "evidence/" + app + "/";
+        String suffix = "-" + app + "-" + releaseId + ".json";
+        return list(prefix).stream()
+                .filter(name -> name.length() == prefix.length() + DATE_LENGTH + suffix.length()
+                        && name.endsWith(suffix))
+                .findFirst();
+    }
+
+    private ReleaseRecord readRecord(String blobName) {
+        return EvidenceJson.fromBytes(container.getBlobClient(blobName).downloadContent().toBytes(),
+                ReleaseRecord.class);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private List<String> list(String prefix) {
@@ -437,11 +474,12 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         return container.getBlobContainerUrl() + "/" + blobName;
     }
 
-    private static String evidenceBlob(String app, String releaseId, Instant startedAt) {
+    /** {@code evidence/<app>/<YYYY-MM-DD>-<app>-<releaseId>}: each of the record's blobs adds its extension. */
+    private static String evidenceBase(String app, String releaseId, Instant startedAt) {
         checkName("app", app);
         checkName("releaseId", releaseId);
         return "evidence/" + app + "/" + startedAt.atOffset(ZoneOffset.UTC).toLocalDate() + "-" + app + "-"
-                + releaseId + ".json";
+                + releaseId;
     }
 
     private static String journalPrefix(String app, String releaseId) {

@@ -18,24 +18,31 @@ import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.Extension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.publisher.Mono;
 
 /**
  * WireMock over HTTPS standing in for Azure Resource Manager (and Azure Monitor), with response bodies shaped like
- * the public REST examples of api-version 2025-01-01. Started and stopped by the test.
+ * the public REST examples of api-version 2025-01-01. Started when made; as a JUnit extension
+ * ({@code @RegisterExtension static final ArmStub arm = new ArmStub();}) it stops after the test class.
  */
-final class ArmStub implements AutoCloseable {
+final class ArmStub implements AutoCloseable, AfterAllCallback {
 
     static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
     static final String GROUP = "trade-nexus";
@@ -50,8 +57,10 @@ final class ArmStub implements AutoCloseable {
 
     final WireMockServer server;
 
-    ArmStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort());
+    /** A stub with WireMock {@code extensions}, e.g. the stateful {@link ArmStandIn}. */
+    ArmStub(Extension... extensions) {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort()
+                .extensions(extensions));
         server.start();
     }
 
@@ -74,7 +83,20 @@ final class ArmStub implements AutoCloseable {
                 .retry(3, Duration.ofMillis(1), Duration.ofMillis(5)).pollInterval(Duration.ofMillis(20));
     }
 
+    /** The error-rate signal pointed at this stub, retrying fast (1 ms base delay). */
+    AzureMonitorErrorRate.Builder monitor() {
+        return AzureMonitorErrorRate.builder().subscriptionId(SUBSCRIPTION).resourceGroup(GROUP).appName(APP)
+                .credential(credential()).managementEndpoint(URI.create(base())).httpClient(httpClient())
+                .retry(2, Duration.ofMillis(1), Duration.ofMillis(5));
+    }
+
     // ---- stubbing
+
+    /** Azure Monitor's metrics query of the app's {@code Requests}. */
+    MappingBuilder onMetrics() {
+        return get(urlPathEqualTo(APP_PATH + "/providers/Microsoft.Insights/metrics"))
+                .withQueryParam("metricnames", equalTo("Requests"));
+    }
 
     MappingBuilder onGet(String subPath) {
         return get(urlPathEqualTo(APP_PATH + subPath)).withQueryParam("api-version", equalTo(API_VERSION));
@@ -119,17 +141,45 @@ final class ArmStub implements AutoCloseable {
 
     /** Revisions_List / Revisions_Get shape; {@code extraProperties} adds e.g. health fields. */
     static String revisionJson(String name, boolean active, int weight, String extraProperties) {
+        return revisionJson(name, Instant.parse("2026-01-05T08:00:00Z"), "repo/backend:" + name, active, weight,
+                extraProperties);
+    }
+
+    /** Revisions_List / Revisions_Get shape, created at {@code created} from {@code image}. */
+    static String revisionJson(String name, Instant created, String image, boolean active, int weight,
+            String extraProperties) {
         return """
                 {"id":"%s/revisions/%s","name":"%s","type":"Microsoft.App/containerapps/revisions",
-                 "properties":{"createdTime":"2026-01-05T08:00:00Z","lastActiveTime":"2026-01-05T08:05:00Z",
-                  "fqdn":"%s.demokube.azurecontainerapps.io","template":{"containers":[{"image":"repo/backend:%s","name":"backend"}]},
-                  "active":%s,"replicas":1,"trafficWeight":%d%s}}
-                """.formatted(APP_PATH, name, name, name, name, active, weight,
-                extraProperties.isEmpty() ? "" : "," + extraProperties);
+                 "properties":{"createdTime":"%s","lastActiveTime":"%s",
+                  "fqdn":"%s.demokube.azurecontainerapps.io","template":{"containers":[{"image":"%s","name":"backend"}]},
+                  "active":%s,"replicas":%d,"trafficWeight":%d%s}}
+                """.formatted(APP_PATH, name, name, created, created.plusSeconds(300), name, image, active,
+                active ? 1 : 0, weight, extraProperties.isEmpty() ? "" : "," + extraProperties);
     }
 
     static String ready() {
         return "\"healthState\":\"Healthy\",\"provisioningState\":\"Provisioned\",\"runningState\":\"Running\"";
+    }
+
+    /** The metrics REST response: one {@code Requests} metric, one time series per status code category. */
+    static String metricsJson(String... seriesByCategory) {
+        return """
+                {"cost":5,"timespan":"2026-01-05T09:00:00Z/2026-01-05T09:05:00Z","interval":"PT1M",
+                 "value":[{"id":"%s/providers/Microsoft.Insights/metrics/Requests","type":"Microsoft.Insights/metrics",
+                  "name":{"value":"Requests","localizedValue":"Requests"},"displayDescription":"Requests processed",
+                  "unit":"Count","timeseries":[%s],"errorCode":"Success"}],
+                 "namespace":"Microsoft.App/containerApps","resourceregion":"eastus"}
+                """.formatted(APP_PATH, String.join(",", seriesByCategory));
+    }
+
+    /** One metrics time series: {@code category} ("2xx", "5xx"...) with one-minute totals. */
+    static String metricsSeries(String category, double... totals) {
+        String data = Arrays.stream(totals)
+                .mapToObj(t -> "{\"timeStamp\":\"2026-01-05T09:00:00Z\",\"total\":" + t + "}")
+                .collect(Collectors.joining(","));
+        return "{\"metadatavalues\":[{\"name\":{\"value\":\"statusCodeCategory\","
+                + "\"localizedValue\":\"statusCodeCategory\"},\"value\":\"" + category + "\"}],"
+                + "\"data\":[" + data + "]}";
     }
 
     static String page(List<String> items, String nextLink) {
@@ -162,6 +212,14 @@ final class ArmStub implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    /** Stops the server after the class that registered it; {@code @Nested} classes inherit it and leave it on. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (!context.getRequiredTestClass().isAnnotationPresent(Nested.class)) {
+            close();
+        }
     }
 
     private static HttpClient trustingClient() {

@@ -42,6 +42,21 @@ final class Azurite implements AutoCloseable {
         awaitListening();
     }
 
+    private static Azurite shared;
+
+    /**
+     * One Azurite for every test class of this JVM, started on first use and stopped when the JVM exits; tests
+     * isolate themselves with a container of their own.
+     */
+    static synchronized Azurite shared() throws IOException {
+        if (shared == null) {
+            Path data = Files.createDirectories(Path.of("target", "azurite-runs"));
+            shared = new Azurite(Files.createTempDirectory(data.toAbsolutePath(), "run-"));
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "azurite-stop"));
+        }
+        return shared;
+    }
+
     String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + DEV_KEY
                 + ";BlobEndpoint=http://127.0.0.1:" + port + "/devstoreaccount1;";

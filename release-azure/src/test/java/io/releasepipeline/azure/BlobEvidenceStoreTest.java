@@ -6,15 +6,19 @@ import static io.releasepipeline.azure.EvidenceSamples.fullRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import io.releasepipeline.InvalidConfigurationException;
 import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.file.FileEvidenceStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +44,6 @@ class BlobEvidenceStoreTest {
 
     private static final String APP = "trade-nexus-backend";
 
-    @TempDir
-    static Path workDir;
     private static Azurite azurite;
 
     private String containerName;
@@ -51,12 +53,7 @@ class BlobEvidenceStoreTest {
 
     @BeforeAll
     static void startAzurite() throws IOException {
-        azurite = new Azurite(workDir);
-    }
-
-    @AfterAll
-    static void stopAzurite() {
-        azurite.close();
+        azurite = Azurite.shared();
     }
 
     @BeforeEach
@@ -77,10 +74,13 @@ class BlobEvidenceStoreTest {
                 .leaseDuration(Duration.ofSeconds(15)).retry(2, Duration.ofMillis(1), Duration.ofMillis(5)).build();
     }
 
+    private BlobContainerClient container() {
+        return new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
+                .getBlobContainerClient(containerName);
+    }
+
     private List<String> blobNames() {
-        BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
-                .buildClient().getBlobContainerClient(containerName);
-        return container.listBlobs().stream().map(BlobItem::getName).sorted().toList();
+        return container().listBlobs().stream().map(BlobItem::getName).sorted().toList();
     }
 
     @Nested
@@ -88,16 +88,20 @@ class BlobEvidenceStoreTest {
     class Evidence {
 
         @Test
-        @DisplayName("a written record reads back equal, under evidence/<app>/<date>-<app>-<id>.json")
+        @DisplayName("a written record reads back equal; evidence/<app>/<date>-<app>-<id> has .json, .md and .svg")
         void writeRead() {
             ReleaseRecord record = fullRecord("rel-1");
 
             String location = store.write(record);
 
             assertThat(otherProcess.read(APP, "rel-1")).contains(record);
-            assertThat(blobNames()).containsExactly("evidence/" + APP + "/2026-01-05-" + APP + "-rel-1.json");
-            assertThat(location).endsWith("/" + containerName + "/evidence/" + APP + "/2026-01-05-" + APP
-                    + "-rel-1.json");
+            String base = "evidence/" + APP + "/2026-01-05-" + APP + "-rel-1";
+            assertThat(blobNames()).containsExactly(base + ".json", base + ".md", base + ".svg");
+            assertThat(location).as("the report people read").endsWith("/" + containerName + "/" + base + ".md");
+            assertThat(container().getBlobClient(base + ".md").downloadContent().toString())
+                    .isEqualTo(EvidenceReport.markdown(record, "2026-01-05-" + APP + "-rel-1.svg"));
+            assertThat(container().getBlobClient(base + ".svg").getProperties().getContentType())
+                    .isEqualTo("image/svg+xml");
             assertThat(store.read(APP, "rel-2")).isEmpty();
             assertThat(store.read(APP, "1")).as("a release id that is a suffix of another").isEmpty();
         }
@@ -108,13 +112,51 @@ class BlobEvidenceStoreTest {
             ReleaseRecord record = fullRecord("rel-1");
             store.write(record);
 
-            assertThat(otherProcess.write(record)).contains("rel-1.json");
+            assertThat(otherProcess.write(record)).endsWith("rel-1.md");
             ReleaseRecord different = ReleaseRecord.builder("rel-1", APP, ReleaseRecord.Kind.PROMOTION, START)
                     .outcome(ReleaseOutcome.PROMOTED).build();
             assertThatThrownBy(() -> otherProcess.write(different)).isInstanceOfSatisfying(
                     AzureProviderException.class, e -> assertThat(e.getMessage())
                             .contains("a different final record of release rel-1", "never overwritten"));
             assertThat(store.read(APP, "rel-1")).contains(record);
+            ReleaseRecord sameReleaseOtherDay = fullRecord("rel-1", START.plus(Duration.ofDays(1)));
+            assertThatThrownBy(() -> otherProcess.write(sameReleaseOtherDay))
+                    .isInstanceOf(AzureProviderException.class);
+            assertThat(blobNames()).noneMatch(name -> name.contains("2026-01-06"));
+        }
+
+        @Test
+        @DisplayName("the filesystem store's files, byte for byte; each store reads the records the other wrote")
+        void sameAsFileStore(@TempDir Path dir) throws IOException {
+            FileEvidenceStore files = FileEvidenceStore.of(dir);
+            ReleaseRecord both = fullRecord("rel-1");
+            files.write(both);
+            store.write(both);
+
+            String prefix = "evidence/" + APP + "/";
+            List<String> fileNames;
+            try (Stream<Path> listing = Files.list(dir)) {
+                fileNames = listing.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted()
+                        .toList();
+            }
+            assertThat(blobNames()).containsExactlyElementsOf(fileNames.stream().map(n -> prefix + n).toList());
+            for (String name : fileNames) {
+                assertThat(container().getBlobClient(prefix + name).downloadContent().toBytes()).as(name)
+                        .isEqualTo(Files.readAllBytes(dir.resolve(name)));
+            }
+
+            ReleaseRecord byFiles = fullRecord("rel-2", START.plus(Duration.ofDays(1)));
+            files.write(byFiles);
+            String byFilesJson = "2026-01-06-" + APP + "-rel-2.json";
+            container().getBlobClient(prefix + byFilesJson).upload(BinaryData.fromFile(dir.resolve(byFilesJson)));
+            assertThat(store.read(APP, "rel-2")).contains(byFiles);
+
+            ReleaseRecord byBlob = fullRecord("rel-3", START.plus(Duration.ofDays(2)));
+            store.write(byBlob);
+            String byBlobJson = "2026-01-07-" + APP + "-rel-3.json";
+            Files.write(dir.resolve(byBlobJson), container().getBlobClient(prefix + byBlobJson).downloadContent()
+                    .toBytes());
+            assertThat(files.read(APP, "rel-3")).contains(byBlob);
         }
 
         @Test

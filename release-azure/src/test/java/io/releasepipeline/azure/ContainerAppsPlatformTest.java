@@ -30,12 +30,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Container Apps provider against WireMock over HTTPS standing in for Resource Manager. */
 class ContainerAppsPlatformTest {
@@ -44,18 +43,9 @@ class ContainerAppsPlatformTest {
             "[{\"revisionName\":\"backend--r1\",\"weight\":100,\"label\":\"stable\"},"
                     + "{\"revisionName\":\"backend--r2\",\"weight\":0}]";
 
-    private static ArmStub arm;
+    @RegisterExtension
+    static final ArmStub arm = new ArmStub();
     private ContainerAppsPlatform platform;
-
-    @BeforeAll
-    static void startArm() {
-        arm = new ArmStub();
-    }
-
-    @AfterAll
-    static void stopArm() {
-        arm.close();
-    }
 
     @BeforeEach
     void reset() {

@@ -1,0 +1,231 @@
+package io.releasepipeline.azure;
+
+import static io.releasepipeline.azure.ArmStub.APP;
+import static io.releasepipeline.azure.ArmStub.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.RollbackRequest;
+import io.releasepipeline.RollbackResult;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.gate.Gates;
+import io.releasepipeline.spi.DeployRun;
+import io.releasepipeline.testkit.FakeCi;
+import io.releasepipeline.testkit.FakeEvidenceStore;
+import io.releasepipeline.testkit.FakeHealthProbe;
+import io.releasepipeline.testkit.FakeHealthSignals;
+import io.releasepipeline.testkit.FakeIncidents;
+import io.releasepipeline.testkit.FakeSmokeCheck;
+import io.releasepipeline.testkit.VirtualClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A real {@link ReleasePipeline} releasing to Azure Container Apps: {@link ContainerAppsPlatform} over HTTPS against
+ * the stateful Resource Manager stand-in, the test kit's fakes for everything else, the engine on a virtual clock
+ * (the Azure SDK's own retries and polling stay in real time, at millisecond settings). A successful deploy run
+ * makes the new revision appear in the stand-in, active at 0% as in Multiple revision mode.
+ *
+ * <p>Each scenario asserts the exact Resource Manager requests, in order, and the exact traffic PATCHes, and counts
+ * them against issue 4's targets: at most 10 requests per promotion, at most 6 per rollback.
+ */
+class AzurePipelineEndToEndTest {
+
+    private static final int PR = 123;
+    private static final String STABLE = "backend--r1";
+    private static final String NEW = "backend--r2";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ArmStandIn STAND_IN = new ArmStandIn();
+
+    @RegisterExtension
+    static final ArmStub arm = STAND_IN.serve();
+
+    private VirtualClock clock;
+    private FakeCi ci;
+    private FakeEvidenceStore evidence;
+    private FakeSmokeCheck smoke;
+    /** How many ARM requests had been made when the rollback started; -1 until then. */
+    private final AtomicInteger requestsBeforeRollback = new AtomicInteger(-1);
+    private final List<ReleaseEvent> events = new ArrayList<>();
+
+    @BeforeEach
+    void world() {
+        arm.server.resetRequests();
+        clock = new VirtualClock();
+        STAND_IN.reset().revision(STABLE, clock.now().minus(Duration.ofDays(1)), true).serving(STABLE);
+        ci = new FakeCi(clock);
+        ci.pr(PR).title("Add quote currency").body("## Summary\nQuotes in EUR.\n\n## Breaking changes\nNone\n")
+                .approvedBy("alice");
+        Gates.DEFAULT_REQUIRED_CHECKS.forEach(name -> ci.pr(PR).checkPasses(name));
+        ci.deployRunTakes(Duration.ofMinutes(4), DeployRun.Conclusion.SUCCESS);
+        // The deploy run creates the new revision when it completes, in virtual time, from an image of the commit.
+        ci.onSuccessfulDeploy((sha, completesAt) -> clock.schedule(Duration.between(clock.now(), completesAt),
+                () -> STAND_IN.deploy(NEW, completesAt, "acr.example.io/backend:" + sha)));
+        evidence = new FakeEvidenceStore().seed(FakeEvidenceStore.promotedRecord(APP, "pr100-previous", STABLE,
+                clock.now().minus(Duration.ofHours(3))));
+        smoke = new FakeSmokeCheck(clock);
+    }
+
+    private ReleasePipeline pipeline() {
+        FakeHealthSignals signals = new FakeHealthSignals(clock);
+        signals.revision(STABLE).requestsPerMinute(600);
+        signals.revision(NEW).requestsPerMinute(600);
+        return ReleasePipeline.builder().platform(arm.platform().build()).ci(ci).evidence(evidence)
+                .incidents(new FakeIncidents()).healthSignals(signals).smokeCheck(smoke)
+                .healthProbe(new FakeHealthProbe(clock)).clock(clock).host("e2e-host")
+                .listener(event -> {
+                    events.add(event);
+                    if (event instanceof ReleaseEvent.RollbackStarted) {
+                        requestsBeforeRollback.set(arm.requests().size());
+                    }
+                })
+                .build();
+    }
+
+    // Requests as "METHOD path below the app"; "GET " is the app itself.
+    private static final String GET_APP = "GET ";
+    private static final String PATCH_APP = "PATCH ";
+    private static final String LIST_REVISIONS = "GET /revisions";
+
+    private static String getRevision(String name) {
+        return "GET /revisions/" + name;
+    }
+
+    /**
+     * What the engine asks for a one-step promotion (8). Needed: the gate's traffic read (1), the revision list that
+     * finds the new revision (2), the PATCH (7) and its read-back (8). Redundant: 3 re-reads the new revision only
+     * for its URL, which the list (2) returned; 5 re-reads it only to see if it is active, which the list said; 4
+     * and 6 read the app twice in a row (the engine's before-shift read, then the provider's own read for the mode
+     * and labels it must keep).
+     */
+    private static final List<String> PROMOTION = List.of(GET_APP, LIST_REVISIONS, getRevision(NEW), GET_APP,
+            getRevision(NEW), GET_APP, PATCH_APP, GET_APP);
+
+    @Test
+    @DisplayName("a one-step promotion: the ARM requests in order, one minimal traffic PATCH, within 10 requests")
+    void promotion() {
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(result.record().newRevision()).contains(NEW);
+        assertThat(STAND_IN.trafficJson()).isEqualTo("[{\"revisionName\":\"" + NEW + "\",\"weight\":100}]");
+        List<String> requests = arm.requestLines();
+        assertThat(requests).containsExactlyElementsOf(PROMOTION);
+        assertThat(patchBodies(arm.requests())).containsExactly(trafficPatch(NEW));
+        assertOnlyMinimalBodies();
+        System.out.println("ARM requests: promotion=" + requests.size());
+        assertThat(requests.size()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    @DisplayName("when ARM answers the PATCH 202 + Azure-AsyncOperation, as it usually does, the SDK polls once and "
+            + "GETs the app: a promotion then costs 10 requests")
+    void promotionWithLongRunningPatch() {
+        STAND_IN.asyncPatches(true);
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.PROMOTED);
+        List<String> requests = arm.requestLines();
+        List<String> expected = new ArrayList<>(PROMOTION);
+        expected.addAll(PROMOTION.indexOf(PATCH_APP) + 1, List.of("GET " + ArmStandIn.OPERATIONS_PATH + "op-1",
+                GET_APP));
+        assertThat(requests).containsExactlyElementsOf(expected);
+        System.out.println("ARM requests with a long-running PATCH: promotion=" + requests.size());
+        assertThat(requests.size()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    @DisplayName("a smoke check failing for 2 minutes rolls back automatically: the exact ARM requests of the rollback")
+    void automaticRollback() {
+        smoke.failing(NEW);
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        assertThat(STAND_IN.trafficJson()).isEqualTo("[{\"revisionName\":\"" + STABLE + "\",\"weight\":100}]");
+        List<String> requests = arm.requestLines();
+        List<String> promotion = requests.subList(0, requestsBeforeRollback.get());
+        List<String> rollback = requests.subList(requestsBeforeRollback.get(), requests.size());
+        assertThat(promotion).containsExactlyElementsOf(PROMOTION);
+        // 7, one over the target of 6. Needed: the target revision (exists, not failed, active?), the app before,
+        // the PATCH and its read-back. Redundant: the provider's own app read right after the engine's; the target
+        // revision read again only for the smoke check's URL; the app read once more for the result right after the
+        // read-back had verified it.
+        assertThat(rollback).containsExactly(getRevision(STABLE), GET_APP, GET_APP, PATCH_APP, GET_APP,
+                getRevision(STABLE), GET_APP);
+        assertThat(patchBodies(arm.requests())).containsExactly(trafficPatch(NEW), trafficPatch(STABLE));
+        assertOnlyMinimalBodies();
+        System.out.println("ARM requests: promotion=" + promotion.size() + " rollback=" + rollback.size());
+    }
+
+    @Test
+    @DisplayName("a standalone rollback to the previous revision, inactive since the last release, activates it first")
+    void standaloneRollback() {
+        STAND_IN.deploy(NEW, clock.now().minus(Duration.ofHours(3)), "acr.example.io/backend:abc1234");
+        STAND_IN.serving(NEW);
+        arm.platform().build().deactivate(STABLE);
+        arm.server.resetRequests();
+        evidence.seed(FakeEvidenceStore.promotedRecord(APP, "pr122-r2", NEW, clock.now().minus(Duration.ofHours(2))));
+
+        RollbackResult result = pipeline().rollback(RollbackRequest.toPrevious("checkout is broken")
+                .forPullRequest(PR));
+
+        assertThat(result.succeeded()).as(result.details().toString()).isTrue();
+        assertThat(result.details().toRevision()).isEqualTo(STABLE);
+        assertThat(STAND_IN.isActive(STABLE)).isTrue();
+        assertThat(STAND_IN.trafficJson()).isEqualTo("[{\"revisionName\":\"" + STABLE + "\",\"weight\":100}]");
+        List<String> requests = arm.requestLines();
+        // 11, five over the target of 6. Needed: the app (who serves), the revision list (the previous good one),
+        // activate, one readiness read, the PATCH and its read-back. Redundant: the target revision read right after
+        // the list that described it; the app read again before the shift (nothing changed since the first read);
+        // the provider's own app read; the target read again only for the smoke check's URL, which the readiness
+        // read returned; the app read once more for the result after the read-back.
+        assertThat(requests).containsExactly(GET_APP, LIST_REVISIONS, getRevision(STABLE),
+                "POST /revisions/" + STABLE + "/activate", getRevision(STABLE), GET_APP, GET_APP, PATCH_APP, GET_APP,
+                getRevision(STABLE), GET_APP);
+        assertThat(patchBodies(arm.requests())).containsExactly(trafficPatch(STABLE));
+        assertOnlyMinimalBodies();
+        System.out.println("ARM requests: standalone rollback=" + requests.size());
+    }
+
+    /** The az CLI's minimal traffic PATCH: the traffic list alone. */
+    private static JsonNode trafficPatch(String revision) {
+        try {
+            return JSON.readTree("{\"properties\":{\"configuration\":{\"ingress\":{\"traffic\":[{\"revisionName\":\""
+                    + revision + "\",\"weight\":100}]}}}}");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** No request sends a credential or any part of the whole app model back. */
+    private static void assertOnlyMinimalBodies() {
+        assertThat(arm.requests()).allSatisfy(r -> assertThat(r.getBodyAsString()).doesNotContain(TOKEN, "secrets",
+                "template", "registries", "location", "managedEnvironmentId"));
+    }
+
+    private static List<JsonNode> patchBodies(List<LoggedRequest> requests) {
+        return requests.stream().filter(r -> r.getMethod().getName().equals("PATCH")).map(r -> {
+            try {
+                return JSON.readTree(r.getBodyAsString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+}
