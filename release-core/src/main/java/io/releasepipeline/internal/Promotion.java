@@ -46,6 +46,8 @@ final class Promotion {
     private final Evidence evidence;
     private String stable;
     private String newRevision;
+    /** The new revision as last read while waiting for it; its URL, and whether it is active. */
+    private Revision newRevisionState;
     private Optional<String> deploymentId = Optional.empty();
     private PullRequest pullRequest;
 
@@ -179,9 +181,7 @@ final class Promotion {
             return stopWithoutPromotion(revisionProblem.get());
         }
 
-        Optional<String> url = ops.platform("revision(" + newRevision + ")", p -> p.revision(newRevision))
-                .flatMap(Revision::url);
-        SmokeTarget target = new SmokeTarget(newRevision, url);
+        SmokeTarget target = new SmokeTarget(newRevision, newRevisionState.url());
         for (TrafficStep step : ops.config.trafficPlan().steps(ops.config.observationWindow())) {
             if (passedWeights.contains(step.weight())) {
                 continue;
@@ -314,6 +314,7 @@ final class Promotion {
             }
             if (last != null) {
                 if (last.isReady()) {
+                    newRevisionState = last;
                     ops.emit(new ReleaseEvent.RevisionReady(ops.releaseId, ops.now(), last.name()));
                     return Optional.empty();
                 }
@@ -361,10 +362,8 @@ final class Promotion {
             recordShift(before.weights(), before.weights(), weight, "already in place");
             return Optional.empty();
         }
-        Revision r = ops.platform("revision(" + newRevision + ")", p -> p.revision(newRevision))
-                .orElseThrow(() -> ProviderException.permanent(ops.config.platform().providerName(),
-                        "revision(" + newRevision + ")", "the new revision disappeared", null));
-        if (!r.active()) {
+        // isReady() implies active when the revision was found ready; activate only one that is not.
+        if (!newRevisionState.active()) {
             ops.platform("activate(" + newRevision + ")", p -> {
                 p.activate(newRevision);
                 return null;

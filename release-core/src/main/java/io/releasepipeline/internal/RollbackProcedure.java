@@ -33,6 +33,7 @@ final class RollbackProcedure {
 
     private final ReleaseOps ops;
     private final ReleaseRecord.Builder record;
+    private TrafficWeights trafficAfter;
 
     RollbackProcedure(ReleaseOps ops, ReleaseRecord.Builder record) {
         this.ops = ops;
@@ -42,6 +43,15 @@ final class RollbackProcedure {
     /** Rolls back to {@code to}; never throws for a provider failure (that is a failed rollback). */
     RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
             boolean databaseMigration) {
+        return run(reason, trigger, from, to, databaseMigration, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * As {@link #run(String, Optional, Optional, String, boolean)}, with what the caller read of the target
+     * revision and the traffic moments ago, so that the rollback does not read them again.
+     */
+    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
+            boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic) {
         Instant started = ops.now();
         log.warn("release {}: rolling back to {}: {}", ops.releaseId, to, reason);
         ops.emit(new ReleaseEvent.RollbackStarted(ops.releaseId, started, reason, from.orElse("unknown"), to));
@@ -50,9 +60,10 @@ final class RollbackProcedure {
         String detail = null;
         boolean succeeded = false;
         try {
-            Revision target = ops.platformMustTry("revision(" + to + ")", p -> p.revision(to))
-                    .orElseThrow(() -> new RollbackStepFailed("revision " + to + " no longer exists on the platform; "
-                            + "roll forward or name another revision"));
+            Revision target = knownTarget.isPresent() ? knownTarget.get()
+                    : ops.platformMustTry("revision(" + to + ")", p -> p.revision(to))
+                            .orElseThrow(() -> new RollbackStepFailed("revision " + to + " no longer exists on the "
+                                    + "platform; roll forward or name another revision"));
             if (target.hasFailed()) {
                 throw new RollbackStepFailed("revision " + to + " is in a failed state (provisioning "
                         + target.provisioning() + ", running " + target.running() + ")");
@@ -62,10 +73,11 @@ final class RollbackProcedure {
                     p.activate(to);
                     return null;
                 });
-                awaitReady(to);
+                target = awaitReady(to);
+                // Activation changes nothing in the split, so a split read before it still holds.
             }
-            moveAllTraffic(to, "rollback: " + reason);
-            smoke = Optional.of(smokeUntilPass(to));
+            moveAllTraffic(to, "rollback: " + reason, knownTraffic);
+            smoke = Optional.of(smokeUntilPass(to, target.url()));
             succeeded = smoke.get().passed();
             if (!succeeded) {
                 detail = "traffic is on " + to + " but its smoke check fails: " + smoke.get().summary();
@@ -91,8 +103,11 @@ final class RollbackProcedure {
         return details;
     }
 
-    /** Reads the traffic back, or empty when the platform cannot be read. */
+    /** The split after the rollback: as read back when traffic moved, else read now; empty if unreadable. */
     Optional<TrafficWeights> readTraffic() {
+        if (trafficAfter != null) {
+            return Optional.of(trafficAfter);
+        }
         try {
             return Optional.of(ops.platformMustTry("traffic()", p -> p.traffic()).weights());
         } catch (ProviderException e) {
@@ -100,10 +115,11 @@ final class RollbackProcedure {
         }
     }
 
-    private void moveAllTraffic(String to, String reason) {
+    private void moveAllTraffic(String to, String reason, Optional<AppTraffic> known) {
         TrafficWeights target = TrafficWeights.all(to);
-        AppTraffic before = ops.platformMustTry("traffic()", p -> p.traffic());
+        AppTraffic before = known.isPresent() ? known.get() : ops.platformMustTry("traffic()", p -> p.traffic());
         if (before.weights().withoutZeros().equals(target)) {
+            trafficAfter = before.weights();
             return;
         }
         ProviderException firstFailure = null;
@@ -119,6 +135,7 @@ final class RollbackProcedure {
             }
             AppTraffic after = ops.platformMustTry("traffic()", p -> p.traffic());
             if (after.weights().withoutZeros().equals(target)) {
+                trafficAfter = after.weights();
                 TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
                 record.traffic(change);
                 ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
@@ -132,13 +149,13 @@ final class RollbackProcedure {
                 + (firstFailure != null ? ": " + firstFailure.getMessage() : ": the platform did not apply the split"));
     }
 
-    private void awaitReady(String revision) {
+    private Revision awaitReady(String revision) {
         Instant deadline = ops.now().plus(ops.config.revisionReadyTimeout());
         while (true) {
             Revision r = ops.platformMustTry("revision(" + revision + ")", p -> p.revision(revision))
                     .orElseThrow(() -> new RollbackStepFailed("revision " + revision + " disappeared"));
             if (r.isReady()) {
-                return;
+                return r;
             }
             if (r.hasFailed() || !ops.now().isBefore(deadline)) {
                 throw new RollbackStepFailed("revision " + revision + " did not become ready after activation "
@@ -150,11 +167,9 @@ final class RollbackProcedure {
     }
 
     /** Smoke checks {@code revision} until it passes or has failed for the smoke trigger's threshold. */
-    private SmokeResult smokeUntilPass(String revision) {
+    private SmokeResult smokeUntilPass(String revision, Optional<String> url) {
         Duration patience = ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO);
         Instant deadline = ops.now().plus(patience);
-        Optional<String> url = ops.platformMustTry("revision(" + revision + ")", p -> p.revision(revision))
-                .flatMap(Revision::url);
         SmokeTarget target = new SmokeTarget(revision, url);
         while (true) {
             SmokeResult result = Probes.smoke(ops, target);

@@ -28,6 +28,8 @@ final class StandaloneRollback {
     private final ReleaseOps ops;
     private final RollbackRequest request;
     private final ReleaseRecord.Builder record;
+    /** The platform's revisions, when they were listed to find the target. */
+    private List<Revision> revisions;
 
     StandaloneRollback(ReleaseOps ops, RollbackRequest request) {
         this.ops = ops;
@@ -42,8 +44,9 @@ final class StandaloneRollback {
         String target;
         Optional<String> from;
         List<ReleaseRecord> history;
+        AppTraffic traffic;
         try {
-            AppTraffic traffic = ops.platformMustTry("traffic()", p -> p.traffic());
+            traffic = ops.platformMustTry("traffic()", p -> p.traffic());
             from = traffic.weights().weights().entrySet().stream().filter(e -> e.getValue() > 0)
                     .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
             history = ops.recentReleases();
@@ -57,8 +60,10 @@ final class StandaloneRollback {
         from.filter(f -> !f.equals(target)).ifPresent(record::newRevision);
         record.previousRevision(target);
         RollbackProcedure procedure = new RollbackProcedure(ops, record);
+        Optional<Revision> known = revisions == null ? Optional.empty()
+                : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
         RollbackDetails details = procedure.run(request.reason(), Optional.empty(),
-                from.filter(f -> !f.equals(target)), target, request.databaseMigration());
+                from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known, Optional.of(traffic));
         return finish(details, procedure.readTraffic());
     }
 
@@ -76,7 +81,7 @@ final class StandaloneRollback {
      * successful rollback), else the newest revision created before the serving one that has not failed.
      */
     private String previousGood(Optional<String> serving, List<ReleaseRecord> history) {
-        List<Revision> revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
+        revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
         Set<String> usable = revisions.stream().filter(r -> !r.hasFailed()).map(Revision::name)
                 .collect(Collectors.toSet());
         Set<String> rolledBackFrom = history.stream().filter(ReleaseRecord::rolledBack)
