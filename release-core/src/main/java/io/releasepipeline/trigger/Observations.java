@@ -1,7 +1,9 @@
 package io.releasepipeline.trigger;
 
+import io.releasepipeline.spi.Alert;
 import io.releasepipeline.spi.ErrorRateReading;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,6 +18,8 @@ public final class Observations {
     private final SignalTrack health;
     private final SignalTrack smoke;
     private ErrorRateReading latestErrorRate;
+    private ErrorRateReading latestStableErrorRate;
+    private List<Alert> alerts = List.of();
 
     /** Starts observing {@code revision} at {@code start}. */
     public Observations(String revision, Instant start) {
@@ -53,5 +57,25 @@ public final class Observations {
     /** Records an error-rate reading. */
     public void recordErrorRate(ErrorRateReading reading) {
         this.latestErrorRate = Objects.requireNonNull(reading, "reading");
+    }
+
+    /** The latest error-rate reading of the stable revision (canary analysis), if one was taken. */
+    public Optional<ErrorRateReading> latestStableErrorRate() {
+        return Optional.ofNullable(latestStableErrorRate);
+    }
+
+    /** Records an error-rate reading of the stable revision. */
+    public void recordStableErrorRate(ErrorRateReading reading) {
+        this.latestStableErrorRate = Objects.requireNonNull(reading, "reading");
+    }
+
+    /** Alerts firing at the latest look, fired since this step started. */
+    public List<Alert> alerts() {
+        return alerts;
+    }
+
+    /** Records the alerts firing now. */
+    public void recordAlerts(List<Alert> firing) {
+        this.alerts = List.copyOf(firing);
     }
 }

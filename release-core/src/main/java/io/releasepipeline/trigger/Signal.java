@@ -6,6 +6,8 @@ public enum Signal {
     HEALTH,
     /** Smoke checks. */
     SMOKE,
-    /** Error-rate readings. */
-    ERROR_RATE
+    /** Error-rate readings (of the new revision, and of the stable one for canary analysis). */
+    ERROR_RATE,
+    /** Monitoring alerts. */
+    ALERTS
 }

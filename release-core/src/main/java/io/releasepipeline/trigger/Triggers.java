@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import io.releasepipeline.spi.AlertSource;
 
 /**
  * The rollback triggers watched during observation, and how often their signals are sampled. Immutable; the
@@ -41,6 +43,8 @@ public final class Triggers {
     public static final Duration DEFAULT_SMOKE_INTERVAL = Duration.ofSeconds(15);
     /** Azure Monitor's metric grain is one minute; reading more often sees nothing new. */
     public static final Duration DEFAULT_ERROR_RATE_INTERVAL = Duration.ofMinutes(1);
+    /** How often a polled alert source is read; alerts pushed into an {@link AlertInbox} are seen at once. */
+    public static final Duration DEFAULT_ALERT_INTERVAL = Duration.ofSeconds(30);
 
     private final Duration smokeFailingFor;
     private final Duration healthDownFor;
@@ -49,6 +53,10 @@ public final class Triggers {
     private final Duration healthProbeInterval;
     private final Duration smokeInterval;
     private final Duration errorRateInterval;
+    private final AlertSource alertSource;
+    private final Duration alertInterval;
+    private final Double canaryMaxIncrease;
+    private final Set<String> advisory;
 
     private Triggers(Builder b) {
         this.smokeFailingFor = b.smokeFailingFor;
@@ -60,6 +68,10 @@ public final class Triggers {
         this.healthProbeInterval = b.healthProbeInterval;
         this.smokeInterval = b.smokeInterval;
         this.errorRateInterval = b.errorRateInterval;
+        this.alertSource = b.alertSource;
+        this.alertInterval = b.alertInterval;
+        this.canaryMaxIncrease = b.canaryMaxIncrease;
+        this.advisory = Set.copyOf(b.advisory);
     }
 
     /** The runbook's three automatic triggers with its numbers. */
@@ -90,6 +102,10 @@ public final class Triggers {
         b.healthProbeInterval = base.healthProbeInterval;
         b.smokeInterval = base.smokeInterval;
         b.errorRateInterval = base.errorRateInterval;
+        b.alertSource = base.alertSource;
+        b.alertInterval = base.alertInterval;
+        b.canaryMaxIncrease = base.canaryMaxIncrease;
+        b.advisory.addAll(base.advisory);
         return b;
     }
 
@@ -128,6 +144,35 @@ public final class Triggers {
         return errorRateInterval;
     }
 
+    /** The alert source, when the alert trigger is armed. */
+    public Optional<AlertSource> alertSource() {
+        return Optional.ofNullable(alertSource);
+    }
+
+    /** How often the alert source is polled. */
+    public Duration alertInterval() {
+        return alertInterval;
+    }
+
+    /** The canary analysis trigger, when armed. */
+    public Optional<CanaryAnalysisTrigger> canaryAnalysis() {
+        return Optional.ofNullable(canaryMaxIncrease).map(max -> new CanaryAnalysisTrigger(max,
+                errorRate != null ? errorRate.minimumRequests() : DEFAULT_MINIMUM_REQUESTS));
+    }
+
+    /**
+     * The triggers in advisory mode: their firing is recorded (verdict, note, event) but does not roll back, so a
+     * team can watch what a trigger would have done before enforcing it.
+     */
+    public Set<String> advisory() {
+        return advisory;
+    }
+
+    /** True when {@code trigger} is in advisory mode. */
+    public boolean isAdvisory(String trigger) {
+        return advisory.contains(trigger);
+    }
+
     /** Every armed trigger, built-in first. */
     public List<RollbackTrigger> all() {
         List<RollbackTrigger> all = new ArrayList<>();
@@ -142,6 +187,10 @@ public final class Triggers {
         if (errorRate != null) {
             all.add(errorRate);
         }
+        canaryAnalysis().ifPresent(all::add);
+        if (alertSource != null) {
+            all.add(new AlertTrigger(alertSource));
+        }
         all.addAll(custom);
         return List.copyOf(all);
     }
@@ -154,6 +203,17 @@ public final class Triggers {
         positive(p, path + ".healthProbeInterval", healthProbeInterval);
         positive(p, path + ".smokeInterval", smokeInterval);
         positive(p, path + ".errorRateInterval", errorRateInterval);
+        positive(p, path + ".alertInterval", alertInterval);
+        if (canaryMaxIncrease != null && !(canaryMaxIncrease >= 0 && canaryMaxIncrease < 1)) {
+            p.add(path + ".canaryAnalysis.maxIncrease: must be at least 0 and under 1 (a fraction: 0.01 is one "
+                    + "percentage point), got " + canaryMaxIncrease);
+        }
+        List<String> names = all().stream().map(RollbackTrigger::name).toList();
+        for (String a : new java.util.TreeSet<>(advisory)) {
+            if (!names.contains(a)) {
+                p.add(path + ".advisory: \"" + a + "\" is not an armed trigger; armed: " + names);
+            }
+        }
         if (errorRate != null) {
             if (!(errorRate.threshold() > 0 && errorRate.threshold() < 1)) {
                 p.add(path + ".errorRate.threshold: must be between 0 and 1 (a fraction: 0.05 is 5%), got "
@@ -197,8 +257,39 @@ public final class Triggers {
         private Duration healthProbeInterval = DEFAULT_HEALTH_PROBE_INTERVAL;
         private Duration smokeInterval = DEFAULT_SMOKE_INTERVAL;
         private Duration errorRateInterval = DEFAULT_ERROR_RATE_INTERVAL;
+        private AlertSource alertSource;
+        private Duration alertInterval = DEFAULT_ALERT_INTERVAL;
+        private Double canaryMaxIncrease;
+        private final Set<String> advisory = new java.util.HashSet<>();
 
         private Builder() {
+        }
+
+        /** Roll back when an alert from {@code source} fires during observation. */
+        public Builder onAlerts(AlertSource source) {
+            this.alertSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** How often the alert source is polled. */
+        public Builder alertInterval(Duration interval) {
+            this.alertInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Canary analysis: while traffic is split, roll back when the new revision's 5xx rate exceeds the stable
+         * revision's by more than {@code maxIncrease} (0.01 = one percentage point).
+         */
+        public Builder canaryAnalysis(double maxIncrease) {
+            this.canaryMaxIncrease = maxIncrease;
+            return this;
+        }
+
+        /** Puts triggers in advisory mode by name: recorded, not enforced. */
+        public Builder advisory(String... triggers) {
+            advisory.addAll(List.of(triggers));
+            return this;
         }
 
         /** Roll back when the smoke check fails for longer than {@code threshold}. */
