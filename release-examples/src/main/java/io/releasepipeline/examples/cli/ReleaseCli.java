@@ -108,6 +108,8 @@ public final class ReleaseCli implements Callable<Integer> {
                 .addSubcommand(new ResumeCommand(context))
                 .addSubcommand(new UnlockCommand(context));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli's default for a subcommand's bad input is 2, which this CLI reserves for failed gates.
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(USAGE));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> failed(context, command.getCommand(), e));
