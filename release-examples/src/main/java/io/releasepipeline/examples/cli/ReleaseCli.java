@@ -1,35 +1,150 @@
 package io.releasepipeline.examples.cli;
 
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.ReleaseException;
+import io.releasepipeline.ReleaseInProgressException;
+import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.examples.SimulatedDemo;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code release} command line. */
+/**
+ * The {@code release} command line: the runbook's promotion, rollback, smoke check and checklist against a
+ * {@code release.yaml}. Exit codes are documented constants ({@link #OK} ... {@link #IN_PROGRESS}); the README lists
+ * them too. Providers are wired only when a command runs, so {@code --help} loads no Azure or GitHub class.
+ */
 @Command(name = "release", mixinStandardHelpOptions = true, version = "release 0.1.0-SNAPSHOT",
         description = "Promotes a backend release and rolls it back on its own when it goes bad.",
-        exitCodeOnInvalidInput = ReleaseCli.USAGE, subcommands = {ReleaseCli.Demo.class})
+        exitCodeOnInvalidInput = ReleaseCli.USAGE, exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:promoted, or the command succeeded (a rollback done, gates passed, smoke check PASS)",
+            "1:smoke-check FAIL; unlock found no lock held by that release",
+            "2:gates failed; nothing was changed",
+            "3:rolled back (the release failed and traffic is back on the previous revision)",
+            "4:rollback failed: page someone",
+            "5:aborted before traffic moved (merge refused, deploy run failed or never came)",
+            "64:bad usage or configuration",
+            "69:a provider or the evidence store could not be used; nothing was changed",
+            "75:another release of the app is in progress (its lock is held); try again, resume or unlock it"})
 public final class ReleaseCli implements Callable<Integer> {
 
-    /** Exit code: promoted (or the command succeeded). */
+    /** Exit code: promoted, or the command succeeded. */
     public static final int OK = 0;
-    /** Exit code: bad usage or configuration. */
+    /** Exit code: the smoke check failed (or unlock found nothing to unlock). */
+    public static final int SMOKE_FAILED = 1;
+    /** Exit code: a gate did not pass; nothing was changed. */
+    public static final int GATES_FAILED = 2;
+    /** Exit code: the release was rolled back. */
+    public static final int ROLLED_BACK = 3;
+    /** Exit code: a rollback was needed and did not complete; page someone. */
+    public static final int ROLLBACK_FAILED = 4;
+    /** Exit code: stopped before traffic moved. */
+    public static final int ABORTED = 5;
+    /** Exit code: bad usage or configuration (sysexits EX_USAGE). */
     public static final int USAGE = 64;
+    /** Exit code: a provider could not be used; nothing was changed (sysexits EX_UNAVAILABLE). */
+    public static final int UNAVAILABLE = 69;
+    /** Exit code: another release holds the app's lock (sysexits EX_TEMPFAIL). */
+    public static final int IN_PROGRESS = 75;
+
+    private final PrintStream out;
+
+    private ReleaseCli(PrintStream out) {
+        this.out = out;
+    }
 
     @Override
     public Integer call() {
-        CommandLine.usage(this, System.out);
+        CommandLine.usage(this, out);
         return USAGE;
     }
 
-    /** Runs the CLI. */
+    /** Runs the CLI and exits with its exit code. */
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
-    /** Runs the CLI and returns its exit code. */
+    /** Runs the CLI against the real providers (Azure, GitHub) and returns its exit code. */
     public static int execute(String... args) {
-        return new CommandLine(new ReleaseCli()).execute(args);
+        return execute(System.out, System.err, CloudProviderFactory::new, isTerminal(), args);
+    }
+
+    /**
+     * Runs the CLI with the given streams and providers and returns its exit code; output is plain lines (never the
+     * terminal view).
+     */
+    public static int execute(PrintStream out, PrintStream err, ProviderFactory providers, String... args) {
+        return execute(out, err, () -> providers, false, args);
+    }
+
+    /** The exit code for how a release ended. */
+    public static int exitCode(ReleaseOutcome outcome) {
+        return switch (outcome) {
+            case PROMOTED -> OK;
+            case GATES_FAILED -> GATES_FAILED;
+            case ROLLED_BACK -> ROLLED_BACK;
+            case ROLLBACK_FAILED -> ROLLBACK_FAILED;
+            case ABORTED -> ABORTED;
+            case IN_PROGRESS -> IN_PROGRESS;
+        };
+    }
+
+    private static int execute(PrintStream out, PrintStream err, Supplier<ProviderFactory> providers,
+            boolean terminal, String... args) {
+        CliContext context = new CliContext(out, err, providers, terminal);
+        CommandLine cl = new CommandLine(new ReleaseCli(out))
+                .addSubcommand(new Demo(out))
+                .addSubcommand(new PromoteCommand(context))
+                .addSubcommand(new RollbackCommand(context))
+                .addSubcommand(new SmokeCheckCommand(context))
+                .addSubcommand(new GatesCommand(context))
+                .addSubcommand(new StatusCommand(context))
+                .addSubcommand(new ResumeCommand(context))
+                .addSubcommand(new UnlockCommand(context));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli's default for a subcommand's bad input is 2, which this CLI reserves for failed gates.
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(USAGE));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, command, parsed) -> failed(context, command.getCommand(), e));
+        return cl.execute(args);
+    }
+
+    /** Maps an exception out of a command to its exit code, with the message on stderr (and JSON if asked). */
+    private static int failed(CliContext context, Object command, Exception e) {
+        int code;
+        List<String> problems = List.of();
+        if (e instanceof InvalidConfigurationException ice) {
+            code = USAGE;
+            problems = ice.problems();
+        } else if (e instanceof ReleaseInProgressException) {
+            code = IN_PROGRESS;
+        } else if (e instanceof ProviderException || e instanceof ReleaseException) {
+            code = UNAVAILABLE;
+        } else if (e instanceof IllegalArgumentException) {
+            code = USAGE;
+        } else {
+            context.err().println("release: internal error: " + e);
+            e.printStackTrace(context.err());
+            return UNAVAILABLE;
+        }
+        context.err().println("release: " + e.getMessage());
+        if (command instanceof CliCommand c && c.json()) {
+            c.emit(c.document(code).put("error", e.getMessage())
+                    .set("problems", c.tree(problems)));
+        }
+        return code;
+    }
+
+    private static boolean isTerminal() {
+        String term = System.getenv("TERM");
+        return System.console() != null && term != null && !term.equals("dumb");
     }
 
     /** {@code release demo}. */
@@ -44,13 +159,19 @@ public final class ReleaseCli implements Callable<Integer> {
                 description = "Where the evidence files go (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path evidenceDir;
 
+        private final PrintStream out;
+
+        Demo(PrintStream out) {
+            this.out = out;
+        }
+
         @Override
         public Integer call() {
             if (simulated) {
-                return SimulatedDemo.run(System.out) ? OK : 1;
+                return SimulatedDemo.run(out) ? OK : 1;
             }
-            boolean ok = new io.releasepipeline.examples.LocalDemo(System.out, evidenceDir,
-                    io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), new EventPrinter(System.out)).run();
+            boolean ok = new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
+                    io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), new EventPrinter(out)).run();
             return ok ? OK : 1;
         }
     }

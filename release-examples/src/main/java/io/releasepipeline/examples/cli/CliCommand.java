@@ -1,0 +1,122 @@
+package io.releasepipeline.examples.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.EvidenceJson;
+import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.examples.cli.config.ConfigReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What every command that works on a {@code release.yaml} shares: {@code --config}, {@code --output}, reading the
+ * config, the provider wiring, the progress view and the JSON document. Subclasses implement {@link #run(Wiring)}.
+ */
+abstract class CliCommand implements Callable<Integer> {
+
+    /** How results are printed. */
+    enum Output { TEXT, JSON }
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "release.yaml",
+            description = "The release configuration (default: ${DEFAULT-VALUE}).")
+    Path configFile;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (a live view on a terminal, plain lines otherwise) or json (one document on stdout "
+                    + "at the end). Default: ${DEFAULT-VALUE}.")
+    Output output;
+
+    @Spec
+    CommandSpec spec;
+
+    final CliContext context;
+
+    CliCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public final Integer call() {
+        CliConfig config = ConfigReader.read(configFile);
+        try (Wiring wiring = new Wiring(config, context.providers().get())) {
+            return run(wiring);
+        }
+    }
+
+    /** Runs the command; returns its exit code. */
+    abstract int run(Wiring wiring);
+
+    boolean json() {
+        return output == Output.JSON;
+    }
+
+    /** Plain text to stdout, unless the output is JSON. */
+    void println(String line) {
+        if (!json()) {
+            context.out().println(line);
+        }
+    }
+
+    /** The one-line summary of a non-zero exit, on stderr. */
+    int exit(int code, String summary) {
+        if (code != ReleaseCli.OK) {
+            context.err().println("release " + spec.name() + ": " + summary);
+        }
+        return code;
+    }
+
+    /** The progress view: live on a terminal, plain lines otherwise, nothing with JSON output. */
+    Progress progress() {
+        if (json()) {
+            return new Progress(event -> { }, () -> { });
+        }
+        if (context.terminal()) {
+            LiveView view = new LiveView(context.out());
+            return new Progress(view, view::close);
+        }
+        return new Progress(new EventPrinter(context.out()), () -> { });
+    }
+
+    /** A JSON document for this command with its exit code. */
+    ObjectNode document(int exitCode) {
+        return mapper().createObjectNode().put("command", spec.name()).put("exitCode", exitCode);
+    }
+
+    /** Any value (records included) as JSON, in the evidence format. */
+    JsonNode tree(Object value) {
+        return mapper().valueToTree(value);
+    }
+
+    /** Prints the document on stdout. */
+    void emit(ObjectNode document) {
+        try {
+            context.out().println(mapper().writeValueAsString(document));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectMapper mapper() {
+        return EvidenceJson.mapper();
+    }
+
+    /**
+     * A progress listener and what ends it.
+     *
+     * @param listener gets every event
+     * @param closer stops it
+     */
+    record Progress(ReleaseListener listener, Runnable closer) implements AutoCloseable {
+        @Override
+        public void close() {
+            closer.run();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.releasepipeline.examples.cli;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.azure.AzureMonitorErrorRate;
+import io.releasepipeline.azure.BlobEvidenceStore;
+import io.releasepipeline.azure.ContainerAppsPlatform;
+import io.releasepipeline.evidence.file.FileEvidenceStore;
+import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.github.GitHubCiProvider;
+import io.releasepipeline.github.GitHubConnection;
+import io.releasepipeline.github.GitHubIncidentProvider;
+import io.releasepipeline.github.MergeMethod;
+import io.releasepipeline.github.TokenSource;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.HealthSignalProvider;
+import io.releasepipeline.spi.IncidentProvider;
+import io.releasepipeline.spi.PlatformProvider;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * The production wiring: Azure Container Apps and Azure Monitor through Resource Manager, GitHub over its REST API,
+ * evidence as files or in a Blob container. Tokens come from environment variables named in the config; a variable
+ * that is not set is an {@link InvalidConfigurationException} naming it. Not thread-safe; one per CLI run.
+ */
+public final class CloudProviderFactory implements ProviderFactory {
+
+    private final Function<String, String> environment;
+    private final Optional<com.azure.core.http.HttpClient> azureHttpClient;
+    private GitHubConnection github;
+    private BlobEvidenceStore blob;
+
+    /** Reads environment variables from the process environment. */
+    public CloudProviderFactory() {
+        this(System::getenv, Optional.empty());
+    }
+
+    /**
+     * @param environment where environment variables are read (tests pass a map)
+     * @param azureHttpClient the HTTP client for Azure, e.g. one trusting a private CA; the SDK's default when empty
+     */
+    public CloudProviderFactory(Function<String, String> environment,
+            Optional<com.azure.core.http.HttpClient> azureHttpClient) {
+        this.environment = environment;
+        this.azureHttpClient = azureHttpClient;
+    }
+
+    @Override
+    public PlatformProvider platform(CliConfig config) {
+        ContainerAppsPlatform.Builder b = ContainerAppsPlatform.builder()
+                .subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
+                .appName(config.app().name()).pollInterval(config.azure().pollInterval())
+                .switchToMultipleRevisionMode(config.azure().switchToMultipleRevisionMode());
+        config.azure().endpoint().ifPresent(b::managementEndpoint);
+        azureCredential(config).ifPresent(b::credential);
+        azureHttpClient.ifPresent(b::httpClient);
+        return b.build();
+    }
+
+    @Override
+    public HealthSignalProvider healthSignals(CliConfig config) {
+        AzureMonitorErrorRate.Builder b = AzureMonitorErrorRate.builder()
+                .subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
+                .appName(config.app().name());
+        config.azure().endpoint().ifPresent(b::managementEndpoint);
+        azureCredential(config).ifPresent(b::credential);
+        azureHttpClient.ifPresent(b::httpClient);
+        return b.build();
+    }
+
+    @Override
+    public CiProvider ci(CliConfig config) {
+        return GitHubCiProvider.builder(connection(config)).deployWorkflow(config.github().deployWorkflow())
+                .mergeMethod(MergeMethod.valueOf(config.github().mergeMethod().toUpperCase(Locale.ROOT))).build();
+    }
+
+    @Override
+    public IncidentProvider incidents(CliConfig config) {
+        return GitHubIncidentProvider.builder(connection(config)).build();
+    }
+
+    @Override
+    public EvidenceStore evidence(CliConfig config) {
+        if (config.evidence().blob().isEmpty()) {
+            return FileEvidenceStore.of(config.evidence().directory().orElse(FileEvidenceStore.DEFAULT_ROOT));
+        }
+        CliConfig.Blob settings = config.evidence().blob().get();
+        BlobEvidenceStore.Builder b = BlobEvidenceStore.builder().container(settings.container());
+        settings.connectionStringVariable().ifPresent(v -> b.connectionString(
+                required(v, "evidence.blob.connectionStringVariable", "the storage connection string")));
+        settings.endpoint().ifPresent(e -> b.endpoint(e).credential(azureCredential(config)
+                .orElseGet(() -> new com.azure.identity.DefaultAzureCredentialBuilder().build())));
+        azureHttpClient.ifPresent(b::httpClient);
+        blob = b.build();
+        return blob;
+    }
+
+    @Override
+    public void close() {
+        if (blob != null) {
+            blob.close();
+        }
+    }
+
+    private GitHubConnection connection(CliConfig config) {
+        if (github == null) {
+            String variable = config.github().tokenVariable();
+            required(variable, "github.tokenVariable", "a GitHub token");
+            github = GitHubConnection.builder().apiUrl(config.github().apiUrl())
+                    .repository(config.github().repository())
+                    .token(new TokenSource() {
+                        @Override
+                        public Optional<String> token() {
+                            return Optional.ofNullable(environment.apply(variable)).filter(t -> !t.isBlank());
+                        }
+
+                        @Override
+                        public String description() {
+                            return "environment variable " + variable;
+                        }
+                    })
+                    .requestTimeout(config.github().requestTimeout())
+                    .minWriteInterval(config.github().minWriteInterval())
+                    .build();
+        }
+        return github;
+    }
+
+    /** A bearer token from the configured variable, or empty for the default credential chain. */
+    private Optional<TokenCredential> azureCredential(CliConfig config) {
+        return config.azure().tokenVariable().map(variable -> {
+            required(variable, "azure.credential.tokenVariable", "an Azure access token");
+            return request -> Mono.fromSupplier(() -> new AccessToken(environment.apply(variable),
+                    OffsetDateTime.now().plusMinutes(50)));
+        });
+    }
+
+    private String required(String variable, String path, String what) {
+        String value = environment.apply(variable);
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigurationException("release configuration", List.of(path
+                    + ": environment variable " + variable + " is not set or empty; export " + what + " in it"));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,39 @@
+package io.releasepipeline.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.gate.GateResult;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code release gates}: the pre-promotion checklist alone, no side effects. */
+@Command(name = "gates", mixinStandardHelpOptions = true,
+        description = {"Evaluates the pre-promotion checklist for a pull request; changes nothing.",
+            "Exit 0 all gates pass, 2 a gate fails, 64 bad config."})
+final class GatesCommand extends CliCommand {
+
+    @Option(names = "--pr", paramLabel = "N", required = true, description = "The pull request to judge.")
+    int pullRequest;
+
+    GatesCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    int run(Wiring wiring) {
+        List<GateResult> gates = wiring.pipeline(event -> { }).evaluateGates(ReleaseRequest.ofPullRequest(pullRequest));
+        boolean passed = gates.stream().allMatch(GateResult::passed);
+        int code = passed ? ReleaseCli.OK : ReleaseCli.GATES_FAILED;
+        if (json()) {
+            ObjectNode doc = document(code).put("pullRequest", pullRequest).put("passed", passed);
+            doc.set("gates", tree(gates));
+            emit(doc);
+        } else {
+            println("Gates for pull request #" + pullRequest + " of " + wiring.config.app().name() + ":");
+            Reports.gateLines(gates).forEach(this::println);
+            println(passed ? "All gates pass." : "GATES FAILED.");
+        }
+        return exit(code, passed ? "" : Reports.failedGates(gates));
+    }
+}

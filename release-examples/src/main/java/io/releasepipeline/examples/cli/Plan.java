@@ -1,0 +1,118 @@
+package io.releasepipeline.examples.cli;
+
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.spi.AppTraffic;
+import io.releasepipeline.spi.Revision;
+import io.releasepipeline.ReleaseOutcome;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.releasepipeline.examples.cli.config.Durations.format;
+
+/** What a promotion or a rollback would do, in words, for {@code --dry-run}. Stateless. */
+final class Plan {
+
+    private Plan() {
+    }
+
+    /** The promotion's steps with the config's numbers. */
+    static List<String> promotion(CliConfig c, int pullRequest) {
+        List<String> steps = new ArrayList<>();
+        CliConfig.Gates g = c.gates();
+        steps.add("gates: pull request #" + pullRequest + " open and mergeable; production on one revision; checks "
+                + g.requiredChecks() + " pass; no open " + String.join("/", g.incidentLabels())
+                + " incident; previous release stable for " + format(g.stableFor()) + "; >= " + g.minimumApprovals()
+                + " approval(s)" + (g.breakingChangesDocumented() ? "; breaking changes documented" : ""));
+        steps.add("merge (" + c.github().mergeMethod() + ") pinned to the head commit the gates judged");
+        steps.add("deploy run: " + c.github().deployWorkflow() + " for the merge commit, polled every "
+                + format(c.polling().deployRunInterval()) + ", up to " + format(c.polling().deployTimeout()));
+        steps.add("new revision: ready within " + format(c.polling().revisionReadyTimeout()) + ", polled every "
+                + format(c.polling().revisionInterval()));
+        List<Integer> weights = c.traffic().steps();
+        for (int i = 0; i < weights.size(); i++) {
+            boolean last = i == weights.size() - 1;
+            steps.add("traffic " + weights.get(i) + "% to the new revision, smoke check, observe "
+                    + format(last ? c.observation() : c.traffic().stepPause()));
+        }
+        steps.add("evidence: " + evidenceLocation(c) + "; deployment record in " + c.github().environment()
+                + "; on rollback an incident note on #" + pullRequest);
+        return steps;
+    }
+
+    /** The rollback triggers armed during observation. */
+    static List<String> triggers(CliConfig c) {
+        List<String> t = new ArrayList<>();
+        CliConfig.Rollback r = c.rollback();
+        if (r.smoke().enabled()) {
+            t.add("smoke check failing > " + format(r.smoke().failingFor()) + " (checked every "
+                    + format(r.smoke().interval()) + ")");
+        }
+        if (r.errorRate().enabled()) {
+            t.add("5xx > " + percent(r.errorRate().threshold()) + " over " + format(r.errorRate().window()) + " with >= "
+                    + r.errorRate().minimumRequests() + " requests (read every " + format(r.errorRate().interval())
+                    + "; too little traffic: " + r.errorRate().noData() + ")");
+        }
+        if (r.health().enabled()) {
+            t.add("health " + r.health().path() + " down > " + format(r.health().downFor()) + " (probed every "
+                    + format(r.health().interval()) + ")");
+        }
+        t.add("manual: Ctrl-C is not a rollback; run `release rollback` from another shell");
+        return t;
+    }
+
+    /** A standalone rollback's steps to {@code target}. */
+    static List<String> rollback(CliConfig c, AppTraffic traffic, String target) {
+        return List.of(
+                "traffic now: " + traffic.weights(),
+                "activate " + target + " if it is inactive",
+                "move 100% of traffic to " + target + " and read it back (tried once more if not applied)",
+                "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
+                "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
+    }
+
+    /**
+     * The revision a rollback would go back to: the newest known good one from the evidence that is not serving,
+     * else the newest revision created before the serving one that has not failed. The engine decides the same
+     * way when the rollback runs.
+     */
+    static Optional<String> rollbackTarget(AppTraffic traffic, List<Revision> revisions, List<ReleaseRecord> history) {
+        Optional<String> serving = traffic.weights().weights().entrySet().stream().filter(e -> e.getValue() > 0)
+                .max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey);
+        Set<String> usable = revisions.stream().filter(r -> !r.hasFailed()).map(Revision::name)
+                .collect(Collectors.toSet());
+        Set<String> failedBefore = history.stream().filter(ReleaseRecord::rolledBack)
+                .flatMap(r -> r.rollback().flatMap(RollbackDetails::fromRevision).stream())
+                .collect(Collectors.toSet());
+        for (ReleaseRecord r : history) {
+            Optional<String> good = r.outcome() == ReleaseOutcome.PROMOTED ? r.newRevision()
+                    : r.rollback().filter(RollbackDetails::succeeded).map(RollbackDetails::toRevision);
+            if (good.isPresent() && !good.equals(serving) && usable.contains(good.get())
+                    && !failedBefore.contains(good.get())) {
+                return good;
+            }
+        }
+        java.time.Instant servingCreated = revisions.stream()
+                .filter(r -> serving.map(r.name()::equals).orElse(false)).map(Revision::createdAt).findFirst()
+                .orElse(java.time.Instant.MAX);
+        return revisions.stream()
+                .filter(r -> !r.hasFailed() && r.createdAt().isBefore(servingCreated)
+                        && !serving.map(r.name()::equals).orElse(false) && !failedBefore.contains(r.name()))
+                .max(Comparator.comparing(Revision::createdAt)).map(Revision::name);
+    }
+
+    static String evidenceLocation(CliConfig c) {
+        return c.evidence().blob().map(b -> "Blob container " + b.container())
+                .orElseGet(() -> c.evidence().directory().map(Object::toString).orElse(""));
+    }
+
+    private static String percent(double fraction) {
+        return new java.math.BigDecimal(fraction * 100).round(new java.math.MathContext(4)).stripTrailingZeros()
+                .toPlainString() + "%";
+    }
+}

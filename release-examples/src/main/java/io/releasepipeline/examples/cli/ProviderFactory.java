@@ -1,0 +1,40 @@
+package io.releasepipeline.examples.cli;
+
+import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.HealthSignalProvider;
+import io.releasepipeline.spi.IncidentProvider;
+import io.releasepipeline.spi.PlatformProvider;
+
+/**
+ * Turns a validated {@code release.yaml} into providers. The CLI asks for each provider only when a command needs
+ * it, so a command that reads nothing from GitHub never needs a GitHub token. {@link CloudProviderFactory} is the
+ * production wiring (Azure Container Apps, Azure Monitor, GitHub, files or Blob storage); tests pass their own.
+ *
+ * <p>One factory serves one CLI run: the CLI asks for each provider at most once and calls {@link #close()} when the
+ * command ends. Methods throw {@link io.releasepipeline.InvalidConfigurationException} for a setting only they can
+ * check (an environment variable that is not set), naming the variable, never a value.
+ */
+public interface ProviderFactory extends AutoCloseable {
+
+    /** The cloud platform that runs the app. */
+    PlatformProvider platform(CliConfig config);
+
+    /** The CI system and code host. */
+    CiProvider ci(CliConfig config);
+
+    /** Where open incidents are tracked. */
+    IncidentProvider incidents(CliConfig config);
+
+    /** Error-rate telemetry. */
+    HealthSignalProvider healthSignals(CliConfig config);
+
+    /** Evidence, the journal and the release lock. */
+    EvidenceStore evidence(CliConfig config);
+
+    /** Releases what the providers hold (lease renewals, connections). Default: nothing. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,91 @@
+package io.releasepipeline.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.RollbackResult;
+import io.releasepipeline.evidence.EvidenceJson;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.health.EndpointResult;
+import io.releasepipeline.health.SmokeResult;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Results as text lines and JSON documents. Stateless. */
+final class Reports {
+
+    private Reports() {
+    }
+
+    /** A release's result: outcome, id, gates, traffic changes, rollback, evidence and the whole record. */
+    static ObjectNode release(ObjectNode doc, ReleaseResult result) {
+        ObjectMapper m = EvidenceJson.mapper();
+        ReleaseRecord r = result.record();
+        doc.put("outcome", result.outcome().name()).put("releaseId", result.releaseId()).put("app", r.app());
+        r.pullRequest().ifPresent(n -> doc.put("pullRequest", n));
+        r.previousRevision().ifPresent(v -> doc.put("previousRevision", v));
+        r.newRevision().ifPresent(v -> doc.put("newRevision", v));
+        doc.set("gates", m.valueToTree(result.gates()));
+        doc.set("trafficChanges", m.valueToTree(r.trafficChanges()));
+        r.rollback().ifPresent(rb -> doc.set("rollback", m.valueToTree(rb)));
+        result.evidenceLocation().ifPresent(e -> doc.put("evidence", e));
+        doc.set("notes", m.valueToTree(r.notes()));
+        doc.set("record", m.valueToTree(r));
+        return doc;
+    }
+
+    /** A standalone rollback's result. */
+    static ObjectNode rollback(ObjectNode doc, RollbackResult result) {
+        ObjectMapper m = EvidenceJson.mapper();
+        doc.put("outcome", result.succeeded() ? "ROLLED_BACK" : "ROLLBACK_FAILED")
+                .put("releaseId", result.releaseId()).put("succeeded", result.succeeded())
+                .put("toRevision", result.details().toRevision());
+        result.details().fromRevision().ifPresent(f -> doc.put("fromRevision", f));
+        result.trafficAfter().ifPresent(t -> doc.set("trafficAfter", m.valueToTree(t.weights())));
+        result.evidenceLocation().ifPresent(e -> doc.put("evidence", e));
+        doc.set("rollback", m.valueToTree(result.details()));
+        return doc;
+    }
+
+    /** One line: how the release ended and why. */
+    static String summary(ReleaseResult result) {
+        ReleaseRecord r = result.record();
+        String what = "release " + result.releaseId() + " " + result.outcome();
+        return switch (result.outcome()) {
+            case PROMOTED -> what + ": " + r.newRevision().orElse("?") + " serves 100%";
+            case GATES_FAILED -> what + ": " + failedGates(result.gates());
+            case ROLLED_BACK -> what + ": back on " + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")")
+                    .orElse("the previous revision");
+            case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())
+                    .orElse("the rollback did not complete");
+            case ABORTED -> what + ": stopped before traffic moved: " + String.join("; ", r.notes());
+            case IN_PROGRESS -> what;
+        };
+    }
+
+    /** Which gates failed, with their reasons; nothing was changed. */
+    static String failedGates(List<GateResult> gates) {
+        return gates.stream().filter(g -> !g.passed()).map(g -> g.gate() + " (" + g.reason() + ")")
+                .collect(Collectors.joining("; ")) + "; nothing was changed";
+    }
+
+    /** One line per gate. */
+    static List<String> gateLines(List<GateResult> gates) {
+        return gates.stream().map(g -> String.format("  %-5s %s: %s", g.passed() ? "PASS" : g.status(), g.gate(),
+                g.reason())).toList();
+    }
+
+    /** One line per endpoint: PASS/FAIL, status, latencies, error. */
+    static List<String> smokeLines(SmokeResult result) {
+        return result.endpoints().stream().map(Reports::endpointLine).toList();
+    }
+
+    private static String endpointLine(EndpointResult e) {
+        return String.format("  %-4s %-30s %-4s %s%s", e.passed() ? "PASS" : "FAIL", e.endpoint(),
+                e.status().map(String::valueOf).orElse("-"),
+                e.medianLatency().map(d -> "median " + d.toMillis() + "ms, p95 "
+                        + e.p95Latency().map(p -> p.toMillis() + "ms").orElse("-")).orElse(""),
+                e.error().map(err -> (e.medianLatency().isPresent() ? "  " : "") + err).orElse(""));
+    }
+}

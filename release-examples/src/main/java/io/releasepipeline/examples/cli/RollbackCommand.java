@@ -1,0 +1,87 @@
+package io.releasepipeline.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.releasepipeline.RollbackRequest;
+import io.releasepipeline.RollbackResult;
+import io.releasepipeline.spi.AppTraffic;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code release rollback}: the runbook's {@code rollback.sh}. */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = {"Rolls back to the previous good revision (or --to REVISION): activates it if needed, moves "
+                + "all traffic to it, smoke checks it, records evidence, posts the incident note.",
+            "Exit 0 rolled back (traffic on the target and its smoke check passed), 4 rollback failed: page "
+                + "someone, 64 bad config, 75 a release is in progress (its own triggers roll it back)."})
+final class RollbackCommand extends CliCommand {
+
+    @Option(names = "--to", paramLabel = "REVISION", description = "The revision to go back to (default: the "
+            + "previous good one, from the evidence, else the revision history).")
+    String to;
+
+    @Option(names = "--reason", paramLabel = "TEXT", required = true,
+            description = "Why, for the evidence and the incident note.")
+    String reason;
+
+    @Option(names = "--pr", paramLabel = "N", description = "Post the incident note on this pull request.")
+    Integer pullRequest;
+
+    @Option(names = "--database-migration", description = "The release being rolled back carried a database "
+            + "migration: say loudly that it must be rolled back by hand.")
+    boolean databaseMigration;
+
+    @Option(names = "--dry-run", description = "Print the target revision and the plan; change nothing.")
+    boolean dryRun;
+
+    RollbackCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    int run(Wiring wiring) {
+        if (dryRun) {
+            return dryRun(wiring);
+        }
+        RollbackRequest request = to == null ? RollbackRequest.toPrevious(reason)
+                : RollbackRequest.toRevision(to, reason);
+        if (pullRequest != null) {
+            request = request.forPullRequest(pullRequest);
+        }
+        if (databaseMigration) {
+            request = request.withDatabaseMigration();
+        }
+        RollbackResult result;
+        try (Progress progress = progress()) {
+            result = wiring.pipeline(progress.listener()).rollback(request);
+        }
+        int code = result.succeeded() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
+        if (json()) {
+            emit(Reports.rollback(document(code), result));
+        }
+        return exit(code, "ROLLBACK FAILED, page someone: " + result.details().detail().orElse("see the evidence"));
+    }
+
+    private int dryRun(Wiring wiring) {
+        AppTraffic traffic = wiring.platform().traffic();
+        Optional<String> target = Optional.ofNullable(to).or(() -> Plan.rollbackTarget(traffic,
+                wiring.platform().listRevisions(), wiring.evidence().latest(wiring.config.app().name(), 20)));
+        List<String> plan = target.map(t -> Plan.rollback(wiring.config, traffic, t)).orElse(List.of());
+        int code = target.isPresent() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
+        if (json()) {
+            ObjectNode doc = document(code).put("dryRun", true).put("app", wiring.config.app().name());
+            target.ifPresent(t -> doc.put("toRevision", t));
+            doc.set("traffic", tree(traffic.weights().weights()));
+            doc.set("plan", tree(plan));
+            emit(doc);
+        } else {
+            println("Rollback of " + wiring.config.app().name() + " (dry run: nothing is changed)");
+            println("  target revision: " + target.orElse("NONE: no previous good revision; name one with --to"));
+            for (int i = 0; i < plan.size(); i++) {
+                println(String.format("  %d. %s", i + 1, plan.get(i)));
+            }
+        }
+        return exit(code, "no revision to roll back to; name one with --to");
+    }
+}

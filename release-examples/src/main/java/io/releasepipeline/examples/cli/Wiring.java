@@ -1,0 +1,137 @@
+package io.releasepipeline.examples.cli;
+
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleasePipelineBuilder;
+import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.examples.cli.config.HttpChecks;
+import io.releasepipeline.gate.Gate;
+import io.releasepipeline.gate.Gates;
+import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.HealthSignalProvider;
+import io.releasepipeline.spi.IncidentProvider;
+import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.traffic.TrafficPlan;
+import io.releasepipeline.trigger.NoDataPolicy;
+import io.releasepipeline.trigger.Triggers;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A config and a provider factory, turned into what a command needs: each provider made once, on first use, and
+ * the pipeline with the config's gates, triggers, traffic plan and timings. Not thread-safe; one per CLI run.
+ */
+final class Wiring implements AutoCloseable {
+
+    final CliConfig config;
+    private final ProviderFactory factory;
+    private PlatformProvider platform;
+    private CiProvider ci;
+    private IncidentProvider incidents;
+    private HealthSignalProvider signals;
+    private EvidenceStore evidence;
+
+    Wiring(CliConfig config, ProviderFactory factory) {
+        this.config = config;
+        this.factory = factory;
+    }
+
+    PlatformProvider platform() {
+        if (platform == null) {
+            platform = factory.platform(config);
+        }
+        return platform;
+    }
+
+    EvidenceStore evidence() {
+        if (evidence == null) {
+            evidence = factory.evidence(config);
+        }
+        return evidence;
+    }
+
+    /** A pipeline wired to every provider the config arms; the listener gets every event. */
+    ReleasePipeline pipeline(ReleaseListener listener) {
+        if (ci == null) {
+            ci = factory.ci(config);
+            incidents = factory.incidents(config);
+        }
+        ReleasePipelineBuilder b = ReleasePipeline.builder()
+                .platform(platform()).ci(ci).incidents(incidents).evidence(evidence())
+                .gates(gates(config.gates()))
+                .smokeCheck(HttpChecks.smokeCheck(config.smoke()))
+                .rollbackTriggers(triggers(config.rollback()))
+                .trafficPlan(trafficPlan(config.traffic()))
+                .observationWindow(config.observation())
+                .deployPollInterval(config.polling().deployRunInterval())
+                .deployTimeout(config.polling().deployTimeout())
+                .revisionPollInterval(config.polling().revisionInterval())
+                .revisionReadyTimeout(config.polling().revisionReadyTimeout())
+                .listener(listener);
+        if (config.rollback().errorRate().enabled()) {
+            if (signals == null) {
+                signals = factory.healthSignals(config);
+            }
+            b.healthSignals(signals);
+        }
+        if (config.rollback().health().enabled()) {
+            b.healthProbe(HttpChecks.healthProbe(config.smoke(), config.rollback().health()));
+        }
+        config.app().url().ifPresent(b::environmentUrl);
+        return b.build();
+    }
+
+    static List<Gate> gates(CliConfig.Gates g) {
+        List<Gate> gates = new ArrayList<>();
+        gates.add(Gates.requiredChecks(g.requiredChecks()));
+        if (!g.incidentLabels().isEmpty()) {
+            gates.add(Gates.noOpenIncidents(new LinkedHashSet<>(g.incidentLabels())));
+        }
+        gates.add(Gates.previousReleaseStable(g.stableFor()));
+        gates.add(g.approvalsOnHead() ? Gates.minimumApprovalsOnHead(g.minimumApprovals())
+                : Gates.minimumApprovals(g.minimumApprovals()));
+        if (g.breakingChangesDocumented()) {
+            gates.add(Gates.breakingChangesDocumented());
+        }
+        return gates;
+    }
+
+    static Triggers triggers(CliConfig.Rollback r) {
+        Triggers.Builder b = Triggers.builder()
+                .smokeInterval(r.smoke().interval())
+                .healthProbeInterval(r.health().interval())
+                .errorRateInterval(r.errorRate().interval());
+        if (r.smoke().enabled()) {
+            b.smokeFailingFor(r.smoke().failingFor());
+        } else {
+            b.withoutSmokeTrigger();
+        }
+        if (r.health().enabled()) {
+            b.healthDownFor(r.health().downFor());
+        } else {
+            b.withoutHealthTrigger();
+        }
+        if (r.errorRate().enabled()) {
+            b.errorRateAbove(r.errorRate().threshold(), r.errorRate().window())
+                    .minimumRequests(r.errorRate().minimumRequests())
+                    .noDataPolicy(NoDataPolicy.valueOf(r.errorRate().noData().toUpperCase(Locale.ROOT)))
+                    .holdLimit(r.errorRate().holdLimit());
+        } else {
+            b.withoutErrorRateTrigger();
+        }
+        return b.build();
+    }
+
+    static TrafficPlan trafficPlan(CliConfig.Traffic t) {
+        return TrafficPlan.canary(t.steps().stream().mapToInt(Integer::intValue).toArray())
+                .withStepPause(t.stepPause());
+    }
+
+    @Override
+    public void close() {
+        factory.close();
+    }
+}

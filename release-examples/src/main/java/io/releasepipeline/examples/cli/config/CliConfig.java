@@ -1,0 +1,164 @@
+package io.releasepipeline.examples.cli.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated {@code release.yaml}: the runbook's settings for one app. Immutable; built only by
+ * {@link ConfigReader}, which applies the runbook's defaults and rejects every problem at once. Holds names of
+ * environment variables, never a secret.
+ *
+ * @param app the Container App
+ * @param azure how to reach Azure Resource Manager
+ * @param github how to reach GitHub
+ * @param gates the pre-promotion checklist
+ * @param smoke the smoke check (runbook step 4)
+ * @param rollback the rollback triggers
+ * @param traffic the traffic plan
+ * @param observation how long the last step is observed
+ * @param polling how the deploy run and the new revision are awaited
+ * @param evidence where evidence, the journal and the lock live
+ */
+public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke smoke, Rollback rollback,
+        Traffic traffic, Duration observation, Polling polling, Evidence evidence) {
+
+    /**
+     * @param subscription the Azure subscription id
+     * @param resourceGroup the resource group
+     * @param name the Container App's name (also the app's name in evidence and locks)
+     * @param url the app's public URL, for deployment records and incident notes
+     */
+    public record App(String subscription, String resourceGroup, String name, Optional<String> url) {
+    }
+
+    /**
+     * @param endpoint the Resource Manager endpoint override (sovereign clouds, tests)
+     * @param tokenVariable when present, a bearer token is read from this environment variable instead of the
+     *     default credential chain
+     * @param pollInterval how often a long-running operation is polled without {@code Retry-After}
+     * @param switchToMultipleRevisionMode whether a canary may switch a Single-mode app to Multiple mode
+     */
+    public record Azure(Optional<URI> endpoint, Optional<String> tokenVariable, Duration pollInterval,
+            boolean switchToMultipleRevisionMode) {
+    }
+
+    /**
+     * @param repository {@code owner/name}
+     * @param apiUrl the REST API root
+     * @param deployWorkflow the deploy workflow's file name
+     * @param mergeMethod {@code merge}, {@code squash} or {@code rebase}
+     * @param tokenVariable the environment variable holding the token
+     * @param environment the deployment environment's name
+     * @param requestTimeout how long one request may take
+     * @param minWriteInterval the least time between two writes
+     */
+    public record GitHub(String repository, URI apiUrl, String deployWorkflow, String mergeMethod,
+            String tokenVariable, String environment, Duration requestTimeout, Duration minWriteInterval) {
+    }
+
+    /**
+     * @param requiredChecks checks that must pass on the head commit
+     * @param minimumApprovals approvals needed
+     * @param approvalsOnHead whether only reviews of the head commit count
+     * @param incidentLabels incident severities (issue labels) that block a release
+     * @param stableFor how long the previous release must have been stable
+     * @param breakingChangesDocumented whether the "Breaking changes" section is required
+     */
+    public record Gates(List<String> requiredChecks, int minimumApprovals, boolean approvalsOnHead,
+            List<String> incidentLabels, Duration stableFor, boolean breakingChangesDocumented) {
+    }
+
+    /**
+     * @param baseUrl the URL endpoint paths are appended to
+     * @param targetRevisionUrl whether to probe the new revision's own URL
+     * @param endpoints what to GET
+     * @param latencySlo the warm-latency SLO
+     * @param samples warm samples per endpoint
+     * @param requestTimeout the timeout of each request
+     */
+    public record Smoke(Optional<String> baseUrl, boolean targetRevisionUrl, List<SmokeEndpoint> endpoints,
+            Duration latencySlo, int samples, Duration requestTimeout) {
+    }
+
+    /**
+     * @param path the path and query
+     * @param status the status it must answer
+     * @param bodyContains text its body must contain
+     */
+    public record SmokeEndpoint(String path, int status, Optional<String> bodyContains) {
+    }
+
+    /**
+     * @param smoke the smoke-failing trigger
+     * @param health the health-down trigger and its probe
+     * @param errorRate the error-rate trigger
+     */
+    public record Rollback(SmokeTrigger smoke, HealthTrigger health, ErrorRate errorRate) {
+    }
+
+    /**
+     * @param enabled whether armed
+     * @param failingFor roll back when failing longer than this
+     * @param interval how often the smoke check runs during observation
+     */
+    public record SmokeTrigger(boolean enabled, Duration failingFor, Duration interval) {
+    }
+
+    /**
+     * @param enabled whether armed
+     * @param path the health endpoint
+     * @param downFor roll back when down longer than this
+     * @param interval how often it is probed
+     * @param timeout how long one probe may take
+     */
+    public record HealthTrigger(boolean enabled, String path, Duration downFor, Duration interval, Duration timeout) {
+    }
+
+    /**
+     * @param enabled whether armed
+     * @param threshold the 5xx fraction that fires it (0.05 = 5%)
+     * @param window the trailing window
+     * @param interval how often it is read
+     * @param minimumRequests fewer requests is no data
+     * @param noData {@code hold}, {@code fail} or {@code ignore}
+     * @param holdLimit how much longer a step is held for data
+     */
+    public record ErrorRate(boolean enabled, double threshold, Duration window, Duration interval,
+            long minimumRequests, String noData, Duration holdLimit) {
+    }
+
+    /**
+     * @param steps the new revision's weights, ending at 100
+     * @param stepPause how long each intermediate step is observed
+     */
+    public record Traffic(List<Integer> steps, Duration stepPause) {
+    }
+
+    /**
+     * @param deployRunInterval how often the deploy run is polled
+     * @param deployTimeout how long the deploy run may take
+     * @param revisionInterval how often the new revision is polled
+     * @param revisionReadyTimeout how long the new revision may take to be ready
+     */
+    public record Polling(Duration deployRunInterval, Duration deployTimeout, Duration revisionInterval,
+            Duration revisionReadyTimeout) {
+    }
+
+    /**
+     * @param directory a directory for the file store
+     * @param blob a Blob container instead
+     */
+    public record Evidence(Optional<Path> directory, Optional<Blob> blob) {
+    }
+
+    /**
+     * @param endpoint the Blob service endpoint (with the Azure credential)
+     * @param connectionStringVariable an environment variable holding a connection string instead
+     * @param container the container
+     */
+    public record Blob(Optional<URI> endpoint, Optional<String> connectionStringVariable, String container) {
+    }
+}

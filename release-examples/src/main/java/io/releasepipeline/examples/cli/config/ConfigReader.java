@@ -1,0 +1,352 @@
+package io.releasepipeline.examples.cli.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.azure.BlobEvidenceStore;
+import io.releasepipeline.azure.ContainerAppsPlatform;
+import io.releasepipeline.evidence.file.FileEvidenceStore;
+import io.releasepipeline.gate.Gates;
+import io.releasepipeline.github.GitHubCiProvider;
+import io.releasepipeline.github.GitHubConnection;
+import io.releasepipeline.health.http.Endpoint;
+import io.releasepipeline.health.http.HttpHealthProbe;
+import io.releasepipeline.health.http.HttpSmokeCheck;
+import io.releasepipeline.traffic.TrafficPlan;
+import io.releasepipeline.trigger.Triggers;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code release.yaml} into a {@link CliConfig}: the runbook's numbers for everything left out, and one
+ * {@link InvalidConfigurationException} listing every problem with its path when anything is wrong, unknown keys
+ * included. Environment variables are named here, never read: the provider wiring checks them when it needs them.
+ * Thread-safe (stateless).
+ */
+public final class ConfigReader {
+
+    /** The config file used when {@code --config} is not given. */
+    public static final Path DEFAULT_FILE = Path.of("release.yaml");
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
+    private static final List<String> MERGE_METHODS = List.of("merge", "squash", "rebase");
+    private static final List<String> NO_DATA = List.of("hold", "fail", "ignore");
+
+    private ConfigReader() {
+    }
+
+    /**
+     * Reads and validates {@code file}.
+     *
+     * @throws InvalidConfigurationException listing every problem, each as {@code path: problem}
+     */
+    public static CliConfig read(Path file) {
+        String yaml;
+        try {
+            yaml = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw invalid(file, List.of(file + ": no such file; pass --config PATH or create release.yaml "
+                    + "(see the README's quickstart)"));
+        } catch (IOException e) {
+            throw invalid(file, List.of(file + ": cannot be read: " + e.getMessage()));
+        }
+        JsonNode tree;
+        try {
+            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw invalid(file, List.of(file + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        CliConfig config = read(Section.root(tree, problems), problems);
+        if (!problems.isEmpty()) {
+            throw invalid(file, problems);
+        }
+        return config;
+    }
+
+    private static InvalidConfigurationException invalid(Path file, List<String> problems) {
+        return new InvalidConfigurationException(file.toString(), problems);
+    }
+
+    private static CliConfig read(Section root, List<String> problems) {
+        CliConfig.App app = app(root.section("app"));
+        CliConfig.Azure azure = azure(root.section("azure"));
+        CliConfig.GitHub github = github(root.section("github"));
+        CliConfig.Gates gates = gates(root.section("gates"));
+        CliConfig.Smoke smoke = smoke(root.section("smoke"));
+        CliConfig.Rollback rollback = rollback(root.section("rollback"), smoke, problems);
+        CliConfig.Traffic traffic = traffic(root.section("traffic"), problems);
+        Section observation = root.section("observation");
+        Duration window = observation.duration("window", ReleasePipeline.DEFAULT_OBSERVATION_WINDOW);
+        observation.rejectUnknownKeys();
+        CliConfig.Polling polling = polling(root.section("polling"));
+        CliConfig.Evidence evidence = evidence(root.section("evidence"));
+        root.rejectUnknownKeys();
+        CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
+                : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
+        return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence);
+    }
+
+    private static CliConfig.App app(Section s) {
+        String subscription = s.required("subscription", "00000000-0000-0000-0000-000000000000");
+        String group = s.required("resourceGroup", "trade-nexus");
+        String name = s.required("name", "trade-nexus-backend");
+        if (!name.isEmpty() && !NAME.matcher(name).matches()) {
+            s.problem("name", "must be letters, digits, '.', '_' or '-' (it names evidence files and locks), got '"
+                    + name + "'");
+        }
+        Optional<String> url = s.text("url");
+        url.ifPresent(u -> httpUrl(s, "url", u, true));
+        s.rejectUnknownKeys();
+        return new CliConfig.App(subscription, group, name, url);
+    }
+
+    private static CliConfig.Azure azure(Section s) {
+        Optional<URI> endpoint = s.text("endpoint").flatMap(e -> httpUrl(s, "endpoint", e, false));
+        Section credential = s.section("credential");
+        String type = credential.text("type", "default").toLowerCase(Locale.ROOT);
+        Optional<String> variable = credential.text("tokenVariable");
+        variable.ifPresent(v -> variableName(credential, "tokenVariable", v));
+        switch (type) {
+            case "default" -> {
+                if (variable.isPresent()) {
+                    credential.problem("tokenVariable", "only with type: environment (type default uses the "
+                            + "default credential chain)");
+                }
+            }
+            case "environment" -> {
+                if (variable.isEmpty()) {
+                    credential.problem("tokenVariable", "required with type: environment, e.g. AZURE_ACCESS_TOKEN");
+                }
+            }
+            default -> credential.problem("type", "must be default (the default credential chain: workload "
+                    + "identity, managed identity, Azure CLI...) or environment (a bearer token from an environment "
+                    + "variable), got '" + type + "'");
+        }
+        credential.rejectUnknownKeys();
+        Duration poll = s.duration("pollInterval", ContainerAppsPlatform.DEFAULT_POLL_INTERVAL);
+        boolean multiple = s.bool("switchToMultipleRevisionMode", false);
+        s.rejectUnknownKeys();
+        return new CliConfig.Azure(endpoint, type.equals("environment") ? variable : Optional.empty(), poll,
+                multiple);
+    }
+
+    private static CliConfig.GitHub github(Section s) {
+        String repository = s.required("repository", "octo-org/trade-nexus");
+        if (!repository.isEmpty() && !REPOSITORY.matcher(repository).matches()) {
+            s.problem("repository", "must be owner/name, e.g. octo-org/trade-nexus, got '" + repository + "'");
+        }
+        URI api = s.text("apiUrl").flatMap(u -> httpUrl(s, "apiUrl", u, false))
+                .orElse(GitHubConnection.DEFAULT_API_URL);
+        String workflow = s.text("deployWorkflow", GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW);
+        if (workflow.contains("/")) {
+            s.problem("deployWorkflow", "must be the workflow's file name, e.g. backend-deploy.yml, not a path");
+        }
+        String merge = s.text("mergeMethod", GitHubCiProvider.DEFAULT_MERGE_METHOD.apiValue())
+                .toLowerCase(Locale.ROOT);
+        if (!MERGE_METHODS.contains(merge)) {
+            s.problem("mergeMethod", "must be one of " + String.join(", ", MERGE_METHODS) + ", got '" + merge + "'");
+        }
+        String variable = s.text("tokenVariable", "GITHUB_TOKEN");
+        variableName(s, "tokenVariable", variable);
+        String environment = s.text("environment", ReleaseRequest.DEFAULT_ENVIRONMENT);
+        Duration timeout = s.duration("requestTimeout", GitHubConnection.DEFAULT_REQUEST_TIMEOUT);
+        Duration writes = s.durationOrZero("minWriteInterval", GitHubConnection.DEFAULT_MIN_WRITE_INTERVAL);
+        s.rejectUnknownKeys();
+        return new CliConfig.GitHub(repository, api, workflow, merge, variable, environment, timeout, writes);
+    }
+
+    private static CliConfig.Gates gates(Section s) {
+        List<String> checks = s.texts("requiredChecks", Gates.DEFAULT_REQUIRED_CHECKS);
+        int approvals = (int) s.number("minimumApprovals", Gates.DEFAULT_MINIMUM_APPROVALS, 0, 100);
+        boolean onHead = s.bool("approvalsOnHead", false);
+        List<String> labels = s.texts("incidentLabels", List.of("SEV-1", "SEV-2"));
+        Duration stableFor = s.durationOrZero("stableFor", Gates.DEFAULT_STABLE_FOR);
+        boolean breaking = s.bool("breakingChangesDocumented", true);
+        s.rejectUnknownKeys();
+        return new CliConfig.Gates(checks, approvals, onHead, labels, stableFor, breaking);
+    }
+
+    private static CliConfig.Smoke smoke(Section s) {
+        Optional<String> baseUrl = s.text("baseUrl");
+        boolean revisionUrl = s.bool("targetRevisionUrl", false);
+        List<CliConfig.SmokeEndpoint> endpoints = new ArrayList<>();
+        if (!s.has("endpoints")) {
+            endpoints.add(new CliConfig.SmokeEndpoint("/health", Endpoint.DEFAULT_EXPECTED_STATUS, Optional.empty()));
+        }
+        for (Section.Item item : s.items("endpoints")) {
+            if (item.section() == null) {
+                if (item.value().isTextual()) {
+                    endpoints.add(new CliConfig.SmokeEndpoint(item.value().asText(), Endpoint.DEFAULT_EXPECTED_STATUS,
+                            Optional.empty()));
+                } else {
+                    s.problem("endpoints", "each item must be a path such as /health or a mapping with path, "
+                            + "status and bodyContains; " + item.path() + " is " + Section.describe(item.value()));
+                }
+                continue;
+            }
+            Section e = item.section();
+            String path = e.required("path", "/health");
+            int status = (int) e.number("status", Endpoint.DEFAULT_EXPECTED_STATUS, 100, 599);
+            Optional<String> body = e.text("bodyContains");
+            e.rejectUnknownKeys();
+            endpoints.add(new CliConfig.SmokeEndpoint(path, status, body));
+        }
+        Duration slo = s.duration("latencySlo", HttpSmokeCheck.DEFAULT_SMOKE_LATENCY_SLO);
+        int samples = (int) s.number("samples", HttpSmokeCheck.DEFAULT_SAMPLES, 1, 100);
+        Duration timeout = s.duration("requestTimeout", HttpSmokeCheck.DEFAULT_REQUEST_TIMEOUT);
+        s.rejectUnknownKeys();
+        CliConfig.Smoke smoke = new CliConfig.Smoke(baseUrl, revisionUrl, List.copyOf(endpoints), slo, samples,
+                timeout);
+        if (baseUrl.isEmpty() && !revisionUrl) {
+            s.problem("baseUrl", "required unless targetRevisionUrl is true, e.g. https://backend.example.com");
+            return smoke;
+        }
+        try {
+            HttpChecks.smokeCheck(smoke);
+        } catch (InvalidConfigurationException e) {
+            // The builder's paths (baseUrl, endpoints[1] /x, latencySlo...) are this section's keys.
+            e.problems().forEach(p -> s.problem(p.substring(0, p.indexOf(':')).split(" ")[0],
+                    p.substring(p.indexOf(':') + 1).trim()));
+        }
+        return smoke;
+    }
+
+    private static CliConfig.Rollback rollback(Section s, CliConfig.Smoke smoke, List<String> problems) {
+        Section sm = s.section("smoke");
+        CliConfig.SmokeTrigger smokeTrigger = new CliConfig.SmokeTrigger(sm.bool("enabled", true),
+                sm.duration("failingFor", Triggers.DEFAULT_SMOKE_FAILING_FOR),
+                sm.duration("interval", Triggers.DEFAULT_SMOKE_INTERVAL));
+        sm.rejectUnknownKeys();
+        Section h = s.section("health");
+        CliConfig.HealthTrigger health = new CliConfig.HealthTrigger(h.bool("enabled", true),
+                h.text("path", HttpHealthProbe.DEFAULT_ENDPOINT.path()),
+                h.duration("downFor", Triggers.DEFAULT_HEALTH_DOWN_FOR),
+                h.duration("interval", Triggers.DEFAULT_HEALTH_PROBE_INTERVAL),
+                h.duration("timeout", HttpHealthProbe.DEFAULT_PROBE_TIMEOUT));
+        h.rejectUnknownKeys();
+        if (health.enabled() && problems.stream().noneMatch(p -> p.startsWith("smoke.baseUrl"))) {
+            try {
+                HttpChecks.healthProbe(smoke, health);
+            } catch (InvalidConfigurationException e) {
+                e.problems().stream().filter(p -> !p.startsWith("baseUrl"))
+                        .forEach(p -> h.problem("path", p.substring(p.indexOf(':') + 1).trim()));
+            }
+        }
+        Section e = s.section("errorRate");
+        boolean enabled = e.bool("enabled", true);
+        double threshold = e.decimal("threshold", Triggers.DEFAULT_ERROR_RATE_THRESHOLD);
+        if (e.has("threshold") && !(threshold > 0 && threshold < 1)) {
+            e.problem("threshold", "must be between 0 and 1 (a fraction: 0.05 is 5%), got "
+                    + (threshold == Math.rint(threshold) ? String.valueOf((long) threshold) : threshold));
+        }
+        Duration window = e.duration("window", Triggers.DEFAULT_ERROR_RATE_WINDOW);
+        Duration interval = e.duration("interval", Triggers.DEFAULT_ERROR_RATE_INTERVAL);
+        long minimum = e.number("minimumRequests", Triggers.DEFAULT_MINIMUM_REQUESTS, 1, Long.MAX_VALUE);
+        String noData = e.text("noData", Triggers.DEFAULT_NO_DATA_POLICY.name()).toLowerCase(Locale.ROOT);
+        if (!NO_DATA.contains(noData)) {
+            e.problem("noData", "must be one of hold (observe up to holdLimit longer, then promote noting the "
+                    + "error rate was not verified), fail (roll back) or ignore, got '" + noData + "'");
+        }
+        Duration hold = e.durationOrZero("holdLimit", window);
+        e.rejectUnknownKeys();
+        s.rejectUnknownKeys();
+        return new CliConfig.Rollback(smokeTrigger, health,
+                new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold));
+    }
+
+    private static CliConfig.Traffic traffic(Section s, List<String> problems) {
+        List<Integer> steps = s.integers("steps", TrafficPlan.immediate().weights());
+        Duration pause = s.duration("stepPause", TrafficPlan.DEFAULT_CANARY_STEP_PAUSE);
+        s.rejectUnknownKeys();
+        TrafficPlan plan = TrafficPlan.canary(steps.stream().mapToInt(Integer::intValue).toArray())
+                .withStepPause(pause);
+        problems.addAll(plan.problems("traffic"));
+        return new CliConfig.Traffic(steps, pause);
+    }
+
+    private static CliConfig.Polling polling(Section s) {
+        CliConfig.Polling p = new CliConfig.Polling(
+                s.duration("deployRunInterval", ReleasePipeline.DEFAULT_DEPLOY_POLL_INTERVAL),
+                s.duration("deployTimeout", ReleasePipeline.DEFAULT_DEPLOY_TIMEOUT),
+                s.duration("revisionInterval", ReleasePipeline.DEFAULT_REVISION_POLL_INTERVAL),
+                s.duration("revisionReadyTimeout", ReleasePipeline.DEFAULT_REVISION_READY_TIMEOUT));
+        s.rejectUnknownKeys();
+        return p;
+    }
+
+    private static CliConfig.Evidence evidence(Section s) {
+        Optional<Path> directory = s.text("directory").map(Path::of);
+        Optional<CliConfig.Blob> blob = Optional.empty();
+        if (s.has("blob")) {
+            Section b = s.section("blob");
+            Optional<URI> endpoint = b.text("endpoint").flatMap(u -> httpUrl(b, "endpoint", u, false));
+            Optional<String> variable = b.text("connectionStringVariable");
+            variable.ifPresent(v -> variableName(b, "connectionStringVariable", v));
+            if (endpoint.isPresent() == variable.isPresent()) {
+                b.problem("endpoint", "give either endpoint (with the Azure credential; the identity needs Storage "
+                        + "Blob Data Contributor) or connectionStringVariable, not both or neither");
+            }
+            String container = b.text("container", BlobEvidenceStore.DEFAULT_CONTAINER);
+            if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+                b.problem("container", "3-63 lowercase letters, digits and single hyphens, got '" + container + "'");
+            }
+            b.rejectUnknownKeys();
+            blob = Optional.of(new CliConfig.Blob(endpoint, variable, container));
+            if (directory.isPresent()) {
+                s.problem("directory", "give either directory or blob, not both");
+            }
+        }
+        s.rejectUnknownKeys();
+        return new CliConfig.Evidence(blob.isPresent() ? directory
+                : Optional.of(directory.orElse(FileEvidenceStore.DEFAULT_ROOT)), blob);
+    }
+
+    private static void variableName(Section s, String key, String name) {
+        if (!VARIABLE.matcher(name).matches()) {
+            s.problem(key, "must be the name of an environment variable (letters, digits, '_'), not its value");
+        }
+    }
+
+    /** An absolute http(s) URL; plain http only to loopback (a token must not cross a network in clear). */
+    private static Optional<URI> httpUrl(Section s, String key, String text, boolean httpAnywhere) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+                s.problem(key, "must be an absolute https URL, got '" + text + "'");
+                return Optional.empty();
+            }
+            if (scheme.equals("http") && !httpAnywhere && !isLoopback(uri.getHost())) {
+                s.problem(key, "must be https (plain http only to a loopback host), got '" + text + "'");
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            s.problem(key, "not a valid URL (" + e.getReason() + ")");
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    }
+}

@@ -1,0 +1,342 @@
+package io.releasepipeline.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.testkit.local.RevisionServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command of the CLI, run in-process against the local platform (real HTTP revision servers on 127.0.0.1)
+ * and the real GitHub providers talking to WireMock, with each documented exit code.
+ */
+class CliCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    CliWorld world;
+
+    @BeforeEach
+    void start() {
+        world = new CliWorld(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        world.close();
+    }
+
+    private String config() {
+        return world.config().toString();
+    }
+
+    private static JsonNode parse(CliWorld.Run run) throws Exception {
+        return JSON.readTree(run.out());
+    }
+
+    @Nested
+    @DisplayName("release promote")
+    class Promote {
+
+        @Test
+        @DisplayName("promotes a mergeable pull request end to end: exit 0, the new revision serves 100%, evidence written")
+        void promotes() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.OK);
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
+            assertThat(run.out()).contains("gates passed", "merged #123", "revision v2 is ready", "PROMOTED");
+            assertThat(world.served("PUT", ".*/pulls/123/merge")).isEqualTo(1);
+            try (Stream<Path> files = Files.list(world.evidenceDir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".json"));
+            }
+            assertThat(run.out() + run.err()).doesNotContain(CliWorld.TOKEN);
+        }
+
+        @Test
+        @DisplayName("--output json prints one document: outcome, release id, gates, traffic changes, evidence")
+        void json() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123", "--output", "json");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            JsonNode doc = parse(run);
+            assertThat(doc.path("command").asText()).isEqualTo("promote");
+            assertThat(doc.path("outcome").asText()).isEqualTo("PROMOTED");
+            assertThat(doc.path("exitCode").asInt()).isZero();
+            assertThat(doc.path("releaseId").asText()).isNotBlank();
+            assertThat(doc.path("newRevision").asText()).isEqualTo("v2");
+            assertThat(doc.path("gates")).hasSize(7);
+            assertThat(doc.path("trafficChanges").get(0).path("to").path("weights").path("v2").asInt())
+                    .isEqualTo(100);
+            assertThat(Path.of(doc.path("evidence").asText())).exists();
+        }
+
+        @Test
+        @DisplayName("exit 2 when a gate fails, naming it on stderr; nothing is merged")
+        void gatesFail() {
+            world.pullRequest(CliWorld.PR, List.of("lint", "typecheck", "tests"), "CHANGES_REQUESTED", "success");
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.GATES_FAILED);
+            assertThat(run.err()).contains("GATES_FAILED", "contract-governance", "nothing was changed");
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
+        }
+
+        @Test
+        @DisplayName("exit 3 when the new revision fails and is rolled back; traffic is back on v1")
+        void rolledBack() {
+            world.mergeablePullRequest(CliWorld.PR, "success").nextDeployBehaves(RevisionServer.Behaviour.FAILING);
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ROLLED_BACK);
+            assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(run.out()).contains("ROLLING BACK v2 -> v1");
+            assertThat(world.served("POST", ".*/issues/123/comments")).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("exit 4 when the rollback fails too (the previous revision is broken): page someone")
+        void rollbackFails() {
+            world.mergeablePullRequest(CliWorld.PR, "success").nextDeployBehaves(RevisionServer.Behaviour.FAILING);
+            world.platform.server("v1").behaviour(RevisionServer.Behaviour.FAILING);
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ROLLBACK_FAILED);
+            assertThat(run.err()).contains("ROLLBACK_FAILED", "PAGE SOMEONE");
+        }
+
+        @Test
+        @DisplayName("exit 5 when the deploy run fails: aborted before traffic moved")
+        void aborted() {
+            world.mergeablePullRequest(CliWorld.PR, "failure");
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ABORTED);
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
+        }
+
+        @Test
+        @DisplayName("exit 75 while another release holds the lock; unlock breaks it explicitly (0), then finds nothing (1)")
+        void lockedThenUnlocked() {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+            world.evidence.tryLock(CliWorld.APP, "rel-dead", "ci-runner-7", Instant.now());
+
+            CliWorld.Run locked = world.run("promote", "--config", config(), "--pr", "123");
+            CliWorld.Run unlock = world.run("unlock", "--config", config(), "--release", "rel-dead");
+            CliWorld.Run again = world.run("unlock", "--config", config(), "--release", "rel-dead");
+
+            assertThat(locked.exitCode()).as(locked.toString()).isEqualTo(ReleaseCli.IN_PROGRESS);
+            assertThat(locked.err()).contains("rel-dead", "ci-runner-7");
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+            assertThat(unlock.exitCode()).as(unlock.toString()).isZero();
+            assertThat(unlock.out()).contains("Broke the lock", "rel-dead", "ci-runner-7");
+            assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
+            assertThat(again.exitCode()).isEqualTo(ReleaseCli.SMOKE_FAILED);
+            assertThat(again.err()).contains("does not hold the lock");
+        }
+
+        @Test
+        @DisplayName("--dry-run prints the plan, the triggers and the gates, and changes nothing")
+        void dryRun() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run text = world.run("promote", "--config", config(), "--pr", "123", "--dry-run");
+            CliWorld.Run json = world.run("promote", "--config", config(), "--pr", "123", "--dry-run", "--output",
+                    "json");
+
+            assertThat(text.exitCode()).as(text.toString()).isZero();
+            assertThat(text.out()).contains("dry run", "merge (squash)", "backend-deploy.yml", "observe 800ms",
+                    "smoke check failing > 600ms", "PASS  required-checks");
+            assertThat(json.exitCode()).isZero();
+            JsonNode doc = parse(json);
+            assertThat(doc.path("dryRun").asBoolean()).isTrue();
+            assertThat(doc.path("gatesPassed").asBoolean()).isTrue();
+            assertThat(doc.path("plan").size()).isEqualTo(6);
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+            assertThat(world.served("POST", ".*")).isZero();
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
+        }
+    }
+
+    @Nested
+    @DisplayName("release gates")
+    class GatesCommandTest {
+
+        @Test
+        @DisplayName("exit 0 with every gate PASS when the checklist holds")
+        void pass() {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run run = world.run("gates", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("All gates pass.").doesNotContain("FAIL ");
+        }
+
+        @Test
+        @DisplayName("exit 2 with an open SEV-1 incident, as JSON; no side effect")
+        void incident() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success").openIncident("SEV-1");
+
+            CliWorld.Run run = world.run("gates", "--config", config(), "--pr", "123", "--output", "json");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.GATES_FAILED);
+            JsonNode doc = parse(run);
+            assertThat(doc.path("passed").asBoolean()).isFalse();
+            assertThat(doc.findValuesAsText("status")).contains("FAIL");
+            assertThat(run.out()).contains("Checkout is down");
+            assertThat(world.served("POST", ".*")).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("release rollback")
+    class Rollback {
+
+        @Test
+        @DisplayName("after a promotion, rolls back to the previous good revision (exit 0); --dry-run names it first")
+        void rollsBack() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+            assertThat(world.run("promote", "--config", config(), "--pr", "123").exitCode()).isZero();
+
+            CliWorld.Run dry = world.run("rollback", "--config", config(), "--reason", "checkout broken",
+                    "--dry-run", "--output", "json");
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(parse(dry).path("toRevision").asText()).isEqualTo("v1");
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
+
+            CliWorld.Run run = world.run("rollback", "--config", config(), "--reason", "checkout broken", "--pr",
+                    "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(run.out()).contains("ROLLING BACK", "checkout broken");
+        }
+
+        @Test
+        @DisplayName("exit 4 when the target revision fails its smoke check, with --output json")
+        void fails() throws Exception {
+            world.platform.startRevision("v2", RevisionServer.Behaviour.HEALTHY);
+            world.platform.setTraffic(TrafficWeights.all("v2"));
+            world.platform.server("v1").behaviour(RevisionServer.Behaviour.FAILING);
+
+            CliWorld.Run run = world.run("rollback", "--config", config(), "--to", "v1", "--reason", "test",
+                    "--output", "json");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ROLLBACK_FAILED);
+            JsonNode doc = parse(run);
+            assertThat(doc.path("succeeded").asBoolean()).isFalse();
+            assertThat(doc.path("toRevision").asText()).isEqualTo("v1");
+            assertThat(run.err()).contains("ROLLBACK FAILED");
+        }
+    }
+
+    @Nested
+    @DisplayName("release smoke-check")
+    class SmokeCheck {
+
+        @Test
+        @DisplayName("PASS per endpoint with latencies, exit 0")
+        void pass() {
+            CliWorld.Run run = world.run("smoke-check", "--config", config());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).containsPattern("PASS +/health +200 +median \\d+ms, p95 \\d+ms")
+                    .containsPattern("PASS +/v1/quotes +200").endsWith("PASS" + System.lineSeparator());
+        }
+
+        @Test
+        @DisplayName("FAIL per endpoint with the status, exit 1; JSON parses")
+        void fail() throws Exception {
+            world.platform.server("v1").behaviour(RevisionServer.Behaviour.FAILING);
+
+            CliWorld.Run text = world.run("smoke-check", "--config", config());
+            CliWorld.Run json = world.run("smoke-check", "--config", config(), "--output", "json");
+
+            assertThat(text.exitCode()).isEqualTo(ReleaseCli.SMOKE_FAILED);
+            assertThat(text.out()).containsPattern("FAIL +/health +500");
+            assertThat(text.err()).contains("FAIL on v1");
+            assertThat(json.exitCode()).isEqualTo(ReleaseCli.SMOKE_FAILED);
+            assertThat(parse(json).path("endpoints").get(0).path("status").asInt()).isEqualTo(500);
+        }
+    }
+
+    @Nested
+    @DisplayName("release status")
+    class Status {
+
+        @Test
+        @DisplayName("shows revisions, traffic, the lock and the latest releases, as text and as JSON")
+        void status() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+            assertThat(world.run("promote", "--config", config(), "--pr", "123").exitCode()).isZero();
+
+            CliWorld.Run text = world.run("status", "--config", config());
+            CliWorld.Run json = world.run("status", "--config", config(), "--output", "json");
+
+            assertThat(text.exitCode()).isZero();
+            assertThat(text.out()).contains("traffic: v2=100%", "lock: free", "PROMOTED", "#123 v1 -> v2")
+                    .containsPattern("v2 +yes +100%");
+            JsonNode doc = parse(json);
+            assertThat(doc.path("traffic").path("v2").asInt()).isEqualTo(100);
+            assertThat(doc.path("revisions")).hasSize(2);
+            assertThat(doc.path("releases").get(0).path("outcome").asText()).isEqualTo("PROMOTED");
+        }
+    }
+
+    @Nested
+    @DisplayName("release resume")
+    class Resume {
+
+        @Test
+        @DisplayName("finishes a release whose process died before merging (its journal and lock remain): exit 0")
+        void resumes() {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+            Instant started = Instant.now();
+            world.evidence.tryLock(CliWorld.APP, "rel-crashed", "ci-runner-3", started);
+            world.evidence.appendJournal(new JournalEntry(CliWorld.APP, "rel-crashed", 1, started, "STARTED",
+                    Map.of("pullRequest", "123", "environment", "production")));
+
+            CliWorld.Run run = world.run("resume", "--config", config());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("Resuming release rel-crashed", "PROMOTED");
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
+            assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("with nothing to resume says so and exits 0")
+        void nothing() {
+            CliWorld.Run run = world.run("resume", "--config", config());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("Nothing to resume");
+        }
+    }
+}

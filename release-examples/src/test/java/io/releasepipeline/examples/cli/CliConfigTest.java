@@ -1,0 +1,210 @@
+package io.releasepipeline.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.examples.cli.config.ConfigReader;
+import io.releasepipeline.examples.cli.config.Durations;
+import io.releasepipeline.gate.Gates;
+import io.releasepipeline.health.http.HttpSmokeCheck;
+import io.releasepipeline.trigger.Triggers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code release.yaml}: defaults, durations, and one error listing every problem with its path. */
+class CliConfigTest {
+
+    private static final String MINIMAL = """
+            app: {subscription: sub-1, resourceGroup: trade-nexus, name: trade-nexus-backend}
+            github: {repository: octo-org/trade-nexus}
+            smoke: {baseUrl: "https://backend.example.com"}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("release.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms,500", "30s,30000", "2m,120000", "1h,3600000", "1h30m,5400000", "1m30s,90000", "0s,0"})
+    @DisplayName("durations are written 500ms, 30s, 2m, 1h, 1h30m")
+    void durations(String text, long millis) {
+        assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
+        assertThat(Durations.parse(Durations.format(Duration.ofMillis(millis)))).contains(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"30", "PT30S", "5 minutes", "1.5h", "30s1m", "m", "-1s", "1d"})
+    @DisplayName("anything else is not a duration")
+    void notDurations(String text) {
+        assertThat(Durations.parse(text)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("what a minimal file leaves out gets the runbook's numbers")
+    void defaults() throws IOException {
+        CliConfig c = ConfigReader.read(write(MINIMAL));
+
+        assertThat(c.gates().requiredChecks()).isEqualTo(Gates.DEFAULT_REQUIRED_CHECKS);
+        assertThat(c.gates().minimumApprovals()).isEqualTo(1);
+        assertThat(c.gates().incidentLabels()).containsExactly("SEV-1", "SEV-2");
+        assertThat(c.gates().stableFor()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.smoke().latencySlo()).isEqualTo(HttpSmokeCheck.DEFAULT_SMOKE_LATENCY_SLO);
+        assertThat(c.smoke().endpoints()).extracting(CliConfig.SmokeEndpoint::path).containsExactly("/health");
+        assertThat(c.rollback().smoke().failingFor()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.rollback().health().downFor()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.rollback().errorRate().threshold()).isEqualTo(Triggers.DEFAULT_ERROR_RATE_THRESHOLD);
+        assertThat(c.rollback().errorRate().window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.traffic().steps()).containsExactly(100);
+        assertThat(c.observation()).isEqualTo(ReleasePipeline.DEFAULT_OBSERVATION_WINDOW);
+        assertThat(c.polling().deployRunInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.github().mergeMethod()).isEqualTo("squash");
+        assertThat(c.github().tokenVariable()).isEqualTo("GITHUB_TOKEN");
+        assertThat(c.evidence().directory()).contains(Path.of(".ops", "evidence"));
+        assertThat(c.app().url()).contains("https://backend.example.com");
+    }
+
+    @Test
+    @DisplayName("a malformed file is one error listing every problem with its path, unknown keys included")
+    void everyProblemAtOnce() throws IOException {
+        Path file = write("""
+                app:
+                  name: trade nexus
+                  subscripton: sub-1
+                github:
+                  repository: trade-nexus
+                  apiUrl: http://github.example.com/api/v3
+                  mergeMethod: fast-forward
+                smoke:
+                  baseUrl: https://backend.example.com
+                  endpoints: [health]
+                  latencySlo: 500
+                rollback:
+                  errorRate:
+                    threshold: 5
+                    window: 5 minutes
+                    noData: maybe
+                traffic:
+                  steps: [10, 50, 90]
+                evidence:
+                  directory: .ops/evidence
+                  blob: {container: Release_Evidence}
+                observaton:
+                  window: 10m
+                """);
+
+        assertThatThrownBy(() -> ConfigReader.read(file)).isInstanceOfSatisfying(
+                InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "app.subscription: required, e.g. 00000000-0000-0000-0000-000000000000",
+                        "app.resourceGroup: required, e.g. trade-nexus",
+                        "app.name: must be letters, digits, '.', '_' or '-' (it names evidence files and locks), "
+                                + "got 'trade nexus'",
+                        "app.subscripton: unknown key; did you mean 'subscription'?",
+                        "github.repository: must be owner/name, e.g. octo-org/trade-nexus, got 'trade-nexus'",
+                        "github.apiUrl: must be https (plain http only to a loopback host), got "
+                                + "'http://github.example.com/api/v3'",
+                        "github.mergeMethod: must be one of merge, squash, rebase, got 'fast-forward'",
+                        "smoke.latencySlo: must be a duration such as 500ms, 30s, 2m, 1h or 1h30m, got 500",
+                        "smoke.endpoints[0]: path must start with '/', got 'health'",
+                        "rollback.errorRate.threshold: must be between 0 and 1 (a fraction: 0.05 is 5%), got 5",
+                        "rollback.errorRate.window: must be a duration such as 500ms, 30s, 2m, 1h or 1h30m, got "
+                                + "'5 minutes'",
+                        "rollback.errorRate.noData: must be one of hold (observe up to holdLimit longer, then "
+                                + "promote noting the error rate was not verified), fail (roll back) or ignore, got "
+                                + "'maybe'",
+                        "traffic: the last step must be 100, got 90",
+                        "evidence.blob.endpoint: give either endpoint (with the Azure credential; the identity "
+                                + "needs Storage Blob Data Contributor) or connectionStringVariable, not both or "
+                                + "neither",
+                        "evidence.blob.container: 3-63 lowercase letters, digits and single hyphens, got "
+                                + "'Release_Evidence'",
+                        "evidence.directory: give either directory or blob, not both",
+                        "observaton: unknown key; did you mean 'observation'?"));
+    }
+
+    @Test
+    @DisplayName("the CLI exits 64 with the list on stderr (and as JSON on stdout with --output json)")
+    void cliExit64() throws Exception {
+        Path file = write(MINIMAL + "rollback: {errorRate: {threshold: 5}}\ntraffic: {steps: [50]}\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = ReleaseCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new CloudProviderFactory(),
+                "status", "--config", file.toString(), "--output", "json");
+
+        assertThat(code).isEqualTo(ReleaseCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is invalid (2 problems)",
+                "rollback.errorRate.threshold: must be between 0 and 1", "traffic: the last step must be 100, got 50");
+        JsonNode doc = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(doc.path("exitCode").asInt()).isEqualTo(64);
+        assertThat(doc.path("problems")).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a token variable that is not set is a config error naming the variable (exit 64), before any call")
+    void missingToken() throws IOException {
+        Path file = write(MINIMAL.replace("octo-org/trade-nexus}", "octo-org/trade-nexus, tokenVariable: "
+                + "RELEASE_CLI_TEST_UNSET_TOKEN}"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = ReleaseCli.execute(new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                new CloudProviderFactory(Map.<String, String>of()::get, Optional.empty()),
+                "gates", "--config", file.toString(), "--pr", "1");
+
+        assertThat(code).isEqualTo(ReleaseCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("github.tokenVariable: environment variable "
+                + "RELEASE_CLI_TEST_UNSET_TOKEN is not set or empty");
+    }
+
+    @Test
+    @DisplayName("bad usage exits 64: an unknown command, a missing --pr, a missing config file")
+    void badUsage() {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        assertThat(ReleaseCli.execute(quiet, quiet, new CloudProviderFactory(), "promot")).isEqualTo(64);
+        assertThat(ReleaseCli.execute(quiet, quiet, new CloudProviderFactory(), "promote")).isEqualTo(64);
+        assertThat(ReleaseCli.execute(quiet, quiet, new CloudProviderFactory(), "status", "--config",
+                dir.resolve("missing.yaml").toString())).isEqualTo(64);
+        assertThat(ReleaseCli.execute(quiet, quiet, new CloudProviderFactory(), "status", "--output", "xml"))
+                .isEqualTo(64);
+    }
+
+    @Test
+    @DisplayName("the complete release.yaml in the README is valid and means what it says")
+    void readmeExample() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Matcher m = Pattern.compile("<!-- release.yaml -->\\s*```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).as("the README has a complete release.yaml marked <!-- release.yaml -->").isTrue();
+
+        CliConfig c = ConfigReader.read(write(m.group(1)));
+
+        assertThat(c.app().name()).isEqualTo("trade-nexus-backend");
+        assertThat(c.traffic().steps()).containsExactly(10, 50, 100);
+        assertThat(c.rollback().errorRate().threshold()).isEqualTo(0.05);
+    }
+}
