@@ -4,6 +4,7 @@ import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
+import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
@@ -39,13 +40,17 @@ import java.util.Optional;
  * @param listeners event listeners
  * @param host this host's name, for the release lock
  * @param environmentUrl the app's public URL, for deployment records and notes
+ * @param approvals where people approve steps, when the plan has approvals
+ * @param approvalTimeout how long a step waits for a decision
+ * @param approvalTimeoutAction what happens when nobody decides in time
  */
 public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceStore evidence,
         IncidentProvider incidents, HealthSignalProvider healthSignals, List<Gate> gates, SmokeCheck smokeCheck,
         Optional<HealthProbe> healthProbe, Triggers triggers, TrafficPlan trafficPlan, Duration observationWindow,
         Duration deployTimeout, Duration deployPollInterval, Duration revisionReadyTimeout,
         Duration revisionPollInterval, ProviderPolicy providerPolicy, ReleaseClock clock,
-        List<ReleaseListener> listeners, String host, Optional<String> environmentUrl) {
+        List<ReleaseListener> listeners, String host, Optional<String> environmentUrl,
+        Optional<ApprovalProvider> approvals, Duration approvalTimeout, ApprovalTimeoutAction approvalTimeoutAction) {
 
     /** Copies the lists. */
     public ReleaseConfig {

@@ -13,5 +13,10 @@ public enum ReleaseOutcome {
     /** Traffic was moved back to the previous revision, which passed its smoke check. */
     ROLLED_BACK,
     /** A rollback was needed and did not complete: page someone. */
-    ROLLBACK_FAILED
+    ROLLBACK_FAILED,
+    /**
+     * A roll-forward-only release went bad: traffic was frozen where it was, and the alarm raised. Roll forward with
+     * a fix.
+     */
+    FROZEN
 }

@@ -34,6 +34,8 @@ public interface ReleasePipeline {
     Duration DEFAULT_REVISION_POLL_INTERVAL = Duration.ofSeconds(5);
     /** How long the new revision is watched at 100% before the release is declared good. */
     Duration DEFAULT_OBSERVATION_WINDOW = Duration.ofMinutes(10);
+    /** How long a step waits for a person's approval before its timeout action. */
+    Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
 
     /** A builder with the runbook's defaults; providers must be given explicitly. */
     static ReleasePipelineBuilder builder() {

@@ -6,6 +6,7 @@ import io.releasepipeline.gate.Gates;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.internal.Engine;
+import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
@@ -47,6 +48,9 @@ public final class ReleasePipelineBuilder {
     private final List<ReleaseListener> listeners = new ArrayList<>();
     private String host;
     private String environmentUrl;
+    private ApprovalProvider approvals;
+    private Duration approvalTimeout = ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT;
+    private ApprovalTimeoutAction approvalTimeoutAction = ApprovalTimeoutAction.REJECT;
 
     ReleasePipelineBuilder() {
     }
@@ -171,6 +175,19 @@ public final class ReleasePipelineBuilder {
         return this;
     }
 
+    /** Where people approve the steps the traffic plan waits on ({@link TrafficPlan#withApprovalBefore}). */
+    public ReleasePipelineBuilder approvals(ApprovalProvider approvals) {
+        this.approvals = approvals;
+        return this;
+    }
+
+    /** How long a step waits for a decision, and what happens then. Default: 1 hour, then reject. */
+    public ReleasePipelineBuilder approvalTimeout(Duration timeout, ApprovalTimeoutAction action) {
+        this.approvalTimeout = timeout;
+        this.approvalTimeoutAction = action;
+        return this;
+    }
+
     /**
      * Validates everything and builds an immutable pipeline.
      *
@@ -216,6 +233,14 @@ public final class ReleasePipelineBuilder {
         } else {
             problems.addAll(trafficPlan.problems("trafficPlan"));
         }
+        if (trafficPlan != null && !trafficPlan.approvalBefore().isEmpty() && approvals == null) {
+            problems.add("approvals: required because the traffic plan waits for approval before "
+                    + trafficPlan.approvalBefore() + "; give an ApprovalProvider (ApiApprovals, GitHub environments)");
+        }
+        positive(problems, "approvalTimeout", approvalTimeout);
+        if (approvalTimeoutAction == null) {
+            problems.add("approvalTimeout: give an action (REJECT or APPROVE) for when nobody decides");
+        }
         positive(problems, "observationWindow", observationWindow);
         positive(problems, "deployTimeout", deployTimeout);
         positive(problems, "deployPollInterval", deployPollInterval);
@@ -233,7 +258,8 @@ public final class ReleasePipelineBuilder {
         ReleaseConfig config = new ReleaseConfig(platform, ci, evidence, incidents, healthSignals, gates, smokeCheck,
                 Optional.ofNullable(healthProbe), triggers, trafficPlan, observationWindow, deployTimeout,
                 deployPollInterval, revisionReadyTimeout, revisionPollInterval, providerPolicy, clock, listeners,
-                host != null ? host : localHost(), Optional.ofNullable(environmentUrl));
+                host != null ? host : localHost(), Optional.ofNullable(environmentUrl), Optional.ofNullable(approvals),
+                approvalTimeout, approvalTimeoutAction);
         return new Engine(config);
     }
 

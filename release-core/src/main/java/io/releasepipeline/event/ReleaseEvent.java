@@ -83,6 +83,15 @@ public sealed interface ReleaseEvent {
         }
     }
 
+    /** A person approved or rejected a traffic step, or nobody did in time. */
+    record ApprovalDecided(String releaseId, Instant at, int weight, boolean approved, String by, String comment)
+            implements ReleaseEvent {
+    }
+
+    /** A trigger in advisory mode would have rolled back; nothing was done. */
+    record AdvisoryVerdict(String releaseId, Instant at, TriggerVerdict verdict) implements ReleaseEvent {
+    }
+
     /** A rollback trigger fired. */
     record TriggerFired(String releaseId, Instant at, TriggerVerdict verdict) implements ReleaseEvent {
     }

@@ -109,6 +109,7 @@ public final class EvidenceReport {
             gates();
             deployRun();
             traffic();
+            approvals();
             smokeChecks();
             verdicts();
             healthSignals();
@@ -125,6 +126,7 @@ public final class EvidenceReport {
                 case ABORTED -> "Aborted before traffic moved";
                 case ROLLED_BACK -> "Rolled back";
                 case ROLLBACK_FAILED -> "ROLLBACK FAILED: page someone";
+                case FROZEN -> "FROZEN: roll-forward-only release, traffic held where it was; page someone";
             };
         }
 
@@ -256,6 +258,20 @@ public final class EvidenceReport {
             rb.smoke().ifPresent(s -> {
                 smokeCheck("#### Smoke check after the rollback: ", s);
             });
+        }
+
+        private void approvals() {
+            if (r.approvals().isEmpty()) {
+                return;
+            }
+            section("Approvals");
+            table(List.of("Step", "Asked", "Decision", "By", "At", "Comment"), r.approvals().stream()
+                    .map(a -> List.of(a.weight() + "%", time(a.requestedAt()),
+                            a.timedOut() ? "**timed out: " + (a.approved() ? "approved" : "rejected") + "**"
+                                    : a.approved() ? "approved" : "**rejected**",
+                            a.by().map(MarkdownReport::text).orElse("nobody"), time(a.decidedAt()),
+                            text(a.comment())))
+                    .toList());
         }
 
         private void notes() {

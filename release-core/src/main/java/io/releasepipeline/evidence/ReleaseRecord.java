@@ -39,6 +39,7 @@ import java.util.Optional;
  * @param rollback what the rollback did, if there was one
  * @param databaseMigration whether the release carried a database migration
  * @param notes anything else a reader should know (warnings, unverified signals)
+ * @param approvals manual approvals of traffic steps: who decided and when
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -46,7 +47,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         Optional<String> previousRevision, Optional<String> newRevision, List<String> approvers,
         List<GateResult> gates, Optional<DeployRun> deployRun, List<SmokeResult> smokeChecks,
         List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
-        Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes) {
+        Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
+        List<StepApproval> approvals) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -77,6 +79,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
         rollback = rollback == null ? Optional.empty() : rollback;
         notes = notes == null ? List.of() : List.copyOf(notes);
+        approvals = approvals == null ? List.of() : List.copyOf(approvals);
     }
 
     /** A builder for a record that starts now. */
@@ -114,6 +117,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private RollbackDetails rollback;
         private boolean databaseMigration;
         private final List<String> notes = new ArrayList<>();
+        private final List<StepApproval> approvals = new ArrayList<>();
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -225,6 +229,12 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return this;
         }
 
+        /** Adds a step approval. */
+        public Builder approval(StepApproval approval) {
+            approvals.add(approval);
+            return this;
+        }
+
         /** The outcome so far. */
         public ReleaseOutcome outcome() {
             return outcome;
@@ -237,7 +247,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(pullRequestUrl), Optional.ofNullable(headSha),
                     Optional.ofNullable(mergeCommitSha), Optional.ofNullable(previousRevision),
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
-                    trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes);
+                    trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
+                    approvals);
         }
     }
 }

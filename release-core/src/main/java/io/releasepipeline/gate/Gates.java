@@ -77,6 +77,19 @@ public final class Gates {
     }
 
     /**
+     * The same gate in advisory mode: evaluated and recorded, never blocking. A verdict that would have blocked
+     * passes with the reason {@code advisory, not enforced: would have failed: ...}, so a team can see what the gate
+     * would do before enforcing it.
+     */
+    public static Gate advisory(Gate gate) {
+        return Gate.named(gate.name(), context -> {
+            GateResult r = gate.evaluate(context);
+            return r.passed() ? r : GateResult.pass(gate.name(), "advisory, not enforced: would have "
+                    + (r.status() == GateStatus.ERROR ? "errored" : "failed") + ": " + r.reason());
+        });
+    }
+
+    /**
      * The pull request's description has a "Breaking changes" section that lists them or says none. See
      * {@link BreakingChangesGate} for the exact rule.
      */

@@ -73,6 +73,27 @@ final class Evidence {
         }
     }
 
+    /** The incident note of a roll-forward-only release that was frozen. */
+    void postFreezeNote(Optional<Integer> pullRequest, String releaseId, String what,
+            Optional<io.releasepipeline.trigger.TriggerVerdict> trigger, Optional<String> evidenceLocation) {
+        if (pullRequest.isEmpty()) {
+            return;
+        }
+        StringBuilder body = new StringBuilder("### FROZEN: release " + releaseId + " needs a roll-forward: page the "
+                + "on-call engineer\n\n").append(what).append("\n\n");
+        trigger.ifPresent(t -> body.append("**Trigger:** `").append(t.trigger()).append("` ").append(t.reason())
+                .append("\n\n"));
+        body.append("**Evidence:** ").append(evidenceLocation.orElse("not written (see the release log)"));
+        try {
+            ops.ciOnce("comment(#" + pullRequest.get() + ")", c -> {
+                c.comment(pullRequest.get(), body.toString());
+                return null;
+            });
+        } catch (ProviderException e) {
+            ops.warn("the freeze note was not posted on #" + pullRequest.get() + ": " + e.getMessage());
+        }
+    }
+
     /** The runbook's "post incident note to the relevant GitHub PR/issue", written for the person reading it. */
     String incidentNote(RollbackResult result, Optional<String> evidenceLocation) {
         RollbackDetails d = result.details();

@@ -70,7 +70,8 @@ final class Promotion {
                 ops.config.ci().repository(), ops.app());
         if (!ops.journal("STARTED", Map.of("pullRequest", String.valueOf(request.pullRequest()),
                 "databaseMigration", String.valueOf(request.databaseMigration()),
-                "environment", request.environment()))) {
+                "environment", request.environment(),
+                "rollForwardOnly", String.valueOf(request.rollForwardOnly())))) {
             record.note("the journal could not be written, so the release did not start (nothing was changed)");
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
@@ -186,6 +187,12 @@ final class Promotion {
             if (passedWeights.contains(step.weight())) {
                 continue;
             }
+            if (ops.config.trafficPlan().approvalBefore().contains(step.weight())) {
+                Optional<String> refused = awaitApproval(step.weight(), mergeSha);
+                if (refused.isPresent()) {
+                    return stopWithoutPromotion(refused.get());
+                }
+            }
             ops.journal("SHIFTING", Map.of("weight", String.valueOf(step.weight()), "stable", stable, "new",
                     newRevision));
             Optional<String> shiftProblem = shift(step.weight());
@@ -194,7 +201,7 @@ final class Promotion {
             }
             ops.journal("OBSERVING", Map.of("weight", String.valueOf(step.weight())));
             StepObservation.Outcome outcome = new StepObservation(ops, record, target, step.weight(),
-                    step.observe()).run();
+                    step.observe(), Optional.of(stable)).run();
             if (outcome instanceof StepObservation.Outcome.Fired f) {
                 return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
             }
@@ -208,6 +215,66 @@ final class Promotion {
         }
         evidence.deploymentStatus(deploymentId, DeploymentState.SUCCESS, "promoted " + newRevision);
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
+    }
+
+    /**
+     * Asks for approval of the step to {@code weight}% and waits, on the clock, for a decision or the timeout.
+     * Empty when the release may go on; otherwise why not.
+     */
+    private Optional<String> awaitApproval(int weight, String mergeSha) {
+        TrafficWeights now = readTraffic().orElse(null);
+        io.releasepipeline.spi.ApprovalRequest question = new io.releasepipeline.spi.ApprovalRequest(ops.releaseId,
+                ops.app(), newRevision, weight, "Release " + ops.releaseId + " of " + ops.app() + ": may " + newRevision
+                        + " go to " + weight + "%? Traffic now: " + now + ". Verdicts so far: "
+                        + record.build().verdicts().stream().map(v -> v.trigger() + " " + v.state()).toList(),
+                Optional.of(mergeSha));
+        Instant asked = ops.now();
+        Instant deadline = asked.plus(ops.config.approvalTimeout());
+        ops.journal("AWAITING_APPROVAL", Map.of("weight", String.valueOf(weight)));
+        ops.approvals("request(" + weight + "%)", a -> {
+            a.request(question);
+            return null;
+        });
+        ops.emit(new ReleaseEvent.Waiting(ops.releaseId, asked, "approval to go to " + weight + "%", deadline));
+        while (true) {
+            Optional<String> stop = ops.stopRequested();
+            if (stop.isPresent()) {
+                return Optional.of("stopped while waiting for approval: " + stop.get());
+            }
+            Optional<io.releasepipeline.spi.ApprovalDecision> decision;
+            try {
+                decision = ops.approvals("decision(" + weight + "%)", a -> a.decision(question));
+            } catch (ProviderException e) {
+                ops.warn("could not read the approval decision: " + e.getMessage());
+                decision = Optional.empty();
+            }
+            if (decision.isPresent()) {
+                io.releasepipeline.spi.ApprovalDecision d = decision.get();
+                record.approval(new io.releasepipeline.evidence.StepApproval(weight, asked, d.approved(),
+                        Optional.of(d.by()), d.at(), d.comment()));
+                ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, ops.now(), weight, d.approved(), d.by(),
+                        d.comment()));
+                ops.journal("APPROVAL", Map.of("weight", String.valueOf(weight), "approved",
+                        String.valueOf(d.approved()), "by", d.by()));
+                return d.approved() ? Optional.empty() : Optional.of("step to " + weight + "% rejected by " + d.by()
+                        + (d.comment().isEmpty() ? "" : ": " + d.comment()));
+            }
+            if (!ops.now().isBefore(deadline)) {
+                boolean approve = ops.config.approvalTimeoutAction() == io.releasepipeline.ApprovalTimeoutAction.APPROVE;
+                String comment = "nobody decided within " + Format.duration(ops.config.approvalTimeout()) + "; "
+                        + (approve ? "approved" : "rejected") + " by the timeout action";
+                record.approval(new io.releasepipeline.evidence.StepApproval(weight, asked, approve, Optional.empty(),
+                        ops.now(), comment));
+                ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, ops.now(), weight, approve, "timeout",
+                        comment));
+                return approve ? Optional.empty() : Optional.of("step to " + weight + "%: " + comment);
+            }
+            ops.sleepUntil(min(ops.now().plus(ops.config.deployPollInterval()), deadline));
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private List<GateResult> evaluateGates() {
@@ -403,6 +470,9 @@ final class Promotion {
     }
 
     private ReleaseResult rollBack(String reason, Optional<TriggerVerdict> trigger) {
+        if (request.rollForwardOnly()) {
+            return freeze(reason, trigger);
+        }
         RollbackProcedure procedure = new RollbackProcedure(ops, record);
         RollbackDetails details = procedure.run(reason, trigger, Optional.ofNullable(newRevision), stable,
                 request.databaseMigration());
@@ -411,6 +481,25 @@ final class Promotion {
         ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
         RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());
         return finish(outcome, Optional.of(partial));
+    }
+
+    /**
+     * A roll-forward-only release went bad: hold traffic where it is, say so loudly everywhere, and let people roll
+     * forward. Nothing is moved back.
+     */
+    private ReleaseResult freeze(String reason, Optional<TriggerVerdict> trigger) {
+        Optional<TrafficWeights> now = readTraffic();
+        String note = "FROZEN: this release is roll-forward-only, so traffic was held at "
+                + now.map(Object::toString).orElse("(could not be read)") + " instead of rolling back: " + reason
+                + ". Roll forward with a fix.";
+        record.note(note);
+        log.error("release {}: {}", ops.releaseId, note);
+        ops.warn(note);
+        evidence.deploymentStatus(deploymentId, DeploymentState.FAILURE, truncate("frozen: " + reason));
+        ReleaseResult result = finish(ReleaseOutcome.FROZEN, Optional.empty());
+        evidence.postFreezeNote(pullRequest != null ? Optional.of(pullRequest.number()) : Optional.empty(),
+                ops.releaseId, note, trigger, result.evidenceLocation());
+        return result;
     }
 
     private Optional<TrafficWeights> readTraffic() {
@@ -464,6 +553,7 @@ final class Promotion {
                     .orElse("");
             case ROLLBACK_FAILED -> "ROLLBACK FAILED: " + r.rollback().flatMap(RollbackDetails::detail).orElse("")
                     + "; follow the runbook's manual rollback";
+            case FROZEN -> "FROZEN (roll-forward-only): traffic held where it was; roll forward with a fix";
             default -> outcome + ": " + String.join("; ", r.notes());
         };
     }

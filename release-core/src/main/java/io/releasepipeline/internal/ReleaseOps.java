@@ -119,6 +119,17 @@ final class ReleaseOps {
         return calls.call(config.healthSignals(), operation, Idempotency.IDEMPOTENT, false, retryListener(), action);
     }
 
+    List<io.releasepipeline.spi.Alert> alerts(io.releasepipeline.spi.AlertSource source, Instant since) {
+        return calls.call(source, "firing(" + since + ")", Idempotency.IDEMPOTENT, false, retryListener(),
+                () -> source.firing(since));
+    }
+
+    <T> T approvals(String operation, Function<io.releasepipeline.spi.ApprovalProvider, T> action) {
+        io.releasepipeline.spi.ApprovalProvider provider = config.approvals().orElseThrow();
+        return calls.call(provider, operation, Idempotency.IDEMPOTENT, false, retryListener(),
+                () -> action.apply(provider));
+    }
+
     List<ReleaseRecord> recentReleases() {
         return evidence("latest(" + app() + ")", e -> e.latest(app(), HISTORY));
     }

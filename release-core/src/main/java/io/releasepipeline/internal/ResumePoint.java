@@ -28,6 +28,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
         int lastSequence = 0;
         int pr = 0;
         boolean migration = false;
+        boolean rollForwardOnly = false;
         String environment = ReleaseRequest.DEFAULT_ENVIRONMENT;
         List<GateResult> gates = new ArrayList<>();
         String headSha = null;
@@ -50,6 +51,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
                     }
                     pr = Integer.parseInt(d.get("pullRequest"));
                     migration = Boolean.parseBoolean(d.getOrDefault("databaseMigration", "false"));
+                    rollForwardOnly = Boolean.parseBoolean(d.getOrDefault("rollForwardOnly", "false"));
                     environment = d.getOrDefault("environment", environment);
                 }
                 case "GATES_PASSED" -> {
@@ -83,7 +85,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
             throw new IllegalArgumentException("the journal of release " + releaseId + " has no STARTED entry");
         }
         return new ResumePoint(lastState, lastSequence,
-                new ReleaseRequest(pr, Optional.of(releaseId), migration, environment), List.copyOf(gates),
+                new ReleaseRequest(pr, Optional.of(releaseId), migration, environment, rollForwardOnly), List.copyOf(gates),
                 Optional.ofNullable(headSha), Optional.ofNullable(stable), Optional.ofNullable(mergeSha),
                 Optional.ofNullable(deploymentId), Optional.ofNullable(newRevision), Set.copyOf(passed),
                 Optional.ofNullable(rollingBack), finished);

@@ -54,11 +54,15 @@ final class StepObservation {
     private final List<RollbackTrigger> armed;
     private final TriggerVerdict[] latest;
     private final Observations observations;
+    private final Optional<String> stable;
+    private final java.util.Set<String> advised = new java.util.HashSet<>();
     private boolean smokeVerified;
     private Boolean lastHealthUp;
     private Boolean lastSmokeOk;
 
-    StepObservation(ReleaseOps ops, ReleaseRecord.Builder record, SmokeTarget target, int weight, Duration window) {
+    StepObservation(ReleaseOps ops, ReleaseRecord.Builder record, SmokeTarget target, int weight, Duration window,
+            Optional<String> stable) {
+        this.stable = weight < 100 ? stable : Optional.empty();
         this.ops = ops;
         this.record = record;
         this.target = target;
@@ -80,9 +84,13 @@ final class StepObservation {
         Optional<HealthProbe> probe = triggers.healthDownFor().isPresent() ? ops.config.healthProbe()
                 : Optional.empty();
         Optional<ErrorRateTrigger> errorRate = triggers.errorRate();
+        boolean readErrorRate = errorRate.isPresent() || triggers.canaryAnalysis().isPresent();
+        Optional<io.releasepipeline.spi.AlertSource> alerts = triggers.alertSource();
         Instant nextHealth = start;
         Instant nextSmoke = start;
         Instant nextErrorRate = start.plus(triggers.errorRateInterval());
+        Instant nextAlerts = start;
+        Instant plannedWake = start;
         while (true) {
             Optional<String> stop = ops.stopRequested();
             if (stop.isPresent()) {
@@ -100,10 +108,16 @@ final class StepObservation {
                 nextSmoke = advance(nextSmoke, triggers.smokeInterval(), now);
                 sampled.add(Signal.SMOKE);
             }
-            if (errorRate.isPresent() && !now.isBefore(nextErrorRate)) {
-                sampleErrorRate(errorRate.get(), now);
+            if (readErrorRate && !now.isBefore(nextErrorRate)) {
+                sampleErrorRate(now);
                 nextErrorRate = advance(nextErrorRate, triggers.errorRateInterval(), now);
                 sampled.add(Signal.ERROR_RATE);
+            }
+            // An alert pushed by a webhook wakes the release early: look at once rather than at the next poll.
+            if (alerts.isPresent() && (!now.isBefore(nextAlerts) || now.isBefore(plannedWake))) {
+                sampleAlerts(alerts.get(), start);
+                nextAlerts = advance(nextAlerts, triggers.alertInterval(), now);
+                sampled.add(Signal.ALERTS);
             }
             now = ops.now();
             boolean ending = !now.isBefore(end);
@@ -113,7 +127,10 @@ final class StepObservation {
                 if (ending || latest[i] == null || !Collections.disjoint(trigger.signals(), sampled)) {
                     TriggerVerdict v = trigger.evaluate(observations, now);
                     if (v.firing()) {
-                        return fired(v);
+                        if (!triggers.isAdvisory(v.trigger())) {
+                            return fired(v);
+                        }
+                        advise(v);
                     }
                     latest[i] = v;
                 }
@@ -131,8 +148,12 @@ final class StepObservation {
                 if (noData.isPresent()) {
                     NoDataPolicy policy = errorRate.orElseThrow().noDataPolicy();
                     if (policy == NoDataPolicy.FAIL) {
-                        return fired(new TriggerVerdict(ErrorRateTrigger.NAME, TriggerState.FIRING,
-                                "no data policy FAIL: " + noData.get().reason(), now));
+                        TriggerVerdict v = new TriggerVerdict(ErrorRateTrigger.NAME, TriggerState.FIRING,
+                                "no data policy FAIL: " + noData.get().reason(), now);
+                        if (!triggers.isAdvisory(ErrorRateTrigger.NAME)) {
+                            return fired(v);
+                        }
+                        advise(v);
                     }
                     if (policy == NoDataPolicy.HOLD) {
                         if (holdUntil == null) {
@@ -142,8 +163,9 @@ final class StepObservation {
                                     holdUntil));
                         }
                         if (now.isBefore(holdUntil)) {
-                            ops.sleepUntil(earliest(nextHealth, nextSmoke, nextErrorRate, holdUntil, probe.isPresent(),
-                                    errorRate.isPresent()));
+                            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, holdUntil,
+                                    probe.isPresent(), readErrorRate), nextAlerts, alerts.isPresent());
+                            ops.sleepUntil(plannedWake);
                             continue;
                         }
                     }
@@ -156,8 +178,25 @@ final class StepObservation {
                 ops.emit(new ReleaseEvent.ObservationPassed(ops.releaseId, now, weight, verdicts));
                 return new Outcome.Passed(verdicts);
             }
-            ops.sleepUntil(earliest(nextHealth, nextSmoke, nextErrorRate, end, probe.isPresent(),
-                    errorRate.isPresent()));
+            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, end, probe.isPresent(),
+                    readErrorRate), nextAlerts, alerts.isPresent());
+            ops.sleepUntil(plannedWake);
+        }
+    }
+
+    private static Instant earliest(Instant t, Instant other, boolean use) {
+        return use && other.isBefore(t) ? other : t;
+    }
+
+    /** A trigger in advisory mode fired: record what it would have done, once per step, and go on. */
+    private void advise(TriggerVerdict v) {
+        if (advised.add(v.trigger())) {
+            TriggerVerdict recorded = new TriggerVerdict(v.trigger() + " (advisory)", v.state(), v.reason(), v.at());
+            record.verdict(recorded);
+            String note = "advisory: " + v.trigger() + " would have rolled back at " + weight + "% (" + v.at() + "): "
+                    + v.reason();
+            record.note(note);
+            ops.emit(new ReleaseEvent.AdvisoryVerdict(ops.releaseId, v.at(), v));
         }
     }
 
@@ -219,22 +258,44 @@ final class StepObservation {
         }
     }
 
-    private void sampleErrorRate(ErrorRateTrigger trigger, Instant now) {
-        Instant from = now.minus(trigger.window());
-        ErrorRateReading reading;
-        try {
-            reading = ops.healthSignals("errorRate(" + target.revision() + ")",
-                    () -> ops.config.healthSignals().errorRate(target.revision(), from, now));
-        } catch (ProviderException e) {
-            reading = new ErrorRateReading.NoData(target.revision(), from, now, "the health signal failed: "
-                    + e.getMessage());
-        }
+    private void sampleErrorRate(Instant now) {
+        Duration window = triggers.errorRate().map(ErrorRateTrigger::window).orElse(Triggers.DEFAULT_ERROR_RATE_WINDOW);
+        Instant from = now.minus(window);
+        ErrorRateReading reading = readErrorRate(target.revision(), from, now);
         observations.recordErrorRate(reading);
+        stable.ifPresent(s -> observations.recordStableErrorRate(readErrorRate(s, from, now)));
         Optional<Double> value = reading instanceof ErrorRateReading.Measured m ? Optional.of(m.rate())
                 : Optional.empty();
-        TriggerVerdict v = trigger.evaluate(observations, now);
+        TriggerVerdict v = triggers.errorRate().map(t -> t.evaluate(observations, now))
+                .orElseGet(() -> triggers.canaryAnalysis().orElseThrow().evaluate(observations, now));
         record.timeline(new TimelinePoint(now, "error-rate", v.state() != TriggerState.FIRING, value, v.reason()));
         ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", v.state() != TriggerState.FIRING,
                 v.reason()));
+    }
+
+    private ErrorRateReading readErrorRate(String revision, Instant from, Instant now) {
+        try {
+            return ops.healthSignals("errorRate(" + revision + ")",
+                    () -> ops.config.healthSignals().errorRate(revision, from, now));
+        } catch (ProviderException e) {
+            return new ErrorRateReading.NoData(revision, from, now, "the health signal failed: " + e.getMessage());
+        }
+    }
+
+    private void sampleAlerts(io.releasepipeline.spi.AlertSource source, Instant since) {
+        try {
+            List<io.releasepipeline.spi.Alert> firing = ops.alerts(source, since);
+            boolean before = !observations.alerts().isEmpty();
+            observations.recordAlerts(firing);
+            if (!firing.isEmpty() != before) {
+                Instant at = ops.now();
+                String detail = firing.isEmpty() ? "no alert firing" : firing.size() + " alert(s) firing: "
+                        + firing.get(0).name();
+                record.timeline(new TimelinePoint(at, "alert", firing.isEmpty(), Optional.empty(), detail));
+                ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, at, "alert", firing.isEmpty(), detail));
+            }
+        } catch (ProviderException e) {
+            ops.warn("could not read alerts from " + source.providerName() + ": " + e.getMessage());
+        }
     }
 }

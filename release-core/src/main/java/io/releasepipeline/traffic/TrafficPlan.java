@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How traffic moves to the new revision: a list of weighted steps, each followed by a smoke check and an
@@ -17,15 +18,17 @@ public final class TrafficPlan {
 
     private final List<Integer> weights;
     private final Duration stepPause;
+    private final Set<Integer> approvalBefore;
 
-    private TrafficPlan(List<Integer> weights, Duration stepPause) {
+    private TrafficPlan(List<Integer> weights, Duration stepPause, Set<Integer> approvalBefore) {
         this.weights = List.copyOf(weights);
         this.stepPause = stepPause;
+        this.approvalBefore = Set.copyOf(approvalBefore);
     }
 
     /** The runbook's plan: all traffic to the new revision at once. */
     public static TrafficPlan immediate() {
-        return new TrafficPlan(List.of(100), DEFAULT_CANARY_STEP_PAUSE);
+        return new TrafficPlan(List.of(100), DEFAULT_CANARY_STEP_PAUSE, Set.of());
     }
 
     /** A canary: e.g. {@code canary(10, 50, 100)}. The last weight must be 100; each step observed 5 minutes. */
@@ -34,12 +37,30 @@ public final class TrafficPlan {
         for (int w : weights) {
             list.add(w);
         }
-        return new TrafficPlan(list, DEFAULT_CANARY_STEP_PAUSE);
+        return new TrafficPlan(list, DEFAULT_CANARY_STEP_PAUSE, Set.of());
     }
 
     /** The same weights, observing each intermediate step for {@code pause}. */
     public TrafficPlan withStepPause(Duration pause) {
-        return new TrafficPlan(weights, Objects.requireNonNull(pause, "pause"));
+        return new TrafficPlan(weights, Objects.requireNonNull(pause, "pause"), approvalBefore);
+    }
+
+    /**
+     * The same plan, waiting for a person's approval before moving to each of {@code stepWeights} (e.g.
+     * {@code withApprovalBefore(100)}: approve the full rollout after the canary steps). Needs an
+     * {@link io.releasepipeline.spi.ApprovalProvider} on the pipeline.
+     */
+    public TrafficPlan withApprovalBefore(int... stepWeights) {
+        Set<Integer> before = new java.util.TreeSet<>(approvalBefore);
+        for (int w : stepWeights) {
+            before.add(w);
+        }
+        return new TrafficPlan(weights, stepPause, before);
+    }
+
+    /** The step weights that wait for an approval first. */
+    public Set<Integer> approvalBefore() {
+        return approvalBefore;
     }
 
     /** The weights, in order. */
@@ -87,6 +108,11 @@ public final class TrafficPlan {
         if (weights.get(weights.size() - 1) != 100) {
             p.add(path + ": the last step must be 100, got " + weights.get(weights.size() - 1));
         }
+        for (int w : new java.util.TreeSet<>(approvalBefore)) {
+            if (!weights.contains(w)) {
+                p.add(path + ".approvalBefore: " + w + " is not a step of the plan " + weights);
+            }
+        }
         if (stepPause.isNegative() || stepPause.isZero()) {
             p.add(path + ".stepPause: must be positive, got " + stepPause);
         }
@@ -95,16 +121,18 @@ public final class TrafficPlan {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrafficPlan t && t.weights.equals(weights) && t.stepPause.equals(stepPause);
+        return o instanceof TrafficPlan t && t.weights.equals(weights) && t.stepPause.equals(stepPause)
+                && t.approvalBefore.equals(approvalBefore);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(weights, stepPause);
+        return Objects.hash(weights, stepPause, approvalBefore);
     }
 
     @Override
     public String toString() {
-        return "TrafficPlan" + weights + (splitsTraffic() ? " pause " + stepPause : "");
+        return "TrafficPlan" + weights + (splitsTraffic() ? " pause " + stepPause : "")
+                + (approvalBefore.isEmpty() ? "" : " approval before " + approvalBefore);
     }
 }

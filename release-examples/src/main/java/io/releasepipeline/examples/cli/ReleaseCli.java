@@ -46,6 +46,8 @@ public final class ReleaseCli implements Callable<Integer> {
     public static final int ROLLBACK_FAILED = 4;
     /** Exit code: stopped before traffic moved. */
     public static final int ABORTED = 5;
+    /** Exit code: a roll-forward-only release went bad and traffic was frozen; page someone, roll forward. */
+    public static final int FROZEN = 6;
     /** Exit code: bad usage or configuration (sysexits EX_USAGE). */
     public static final int USAGE = 64;
     /** Exit code: a provider could not be used; nothing was changed (sysexits EX_UNAVAILABLE). */
@@ -91,6 +93,7 @@ public final class ReleaseCli implements Callable<Integer> {
             case ROLLED_BACK -> ROLLED_BACK;
             case ROLLBACK_FAILED -> ROLLBACK_FAILED;
             case ABORTED -> ABORTED;
+            case FROZEN -> FROZEN;
             case IN_PROGRESS -> IN_PROGRESS;
         };
     }

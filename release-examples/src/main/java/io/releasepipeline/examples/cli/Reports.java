@@ -60,6 +60,9 @@ final class Reports {
             case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())
                     .orElse("the rollback did not complete");
             case ABORTED -> what + ": stopped before traffic moved: " + String.join("; ", r.notes());
+            case FROZEN -> what + ": PAGE SOMEONE: roll-forward-only release frozen at "
+                    + r.trafficChanges().stream().reduce((a, b) -> b).map(c -> c.to().toString()).orElse("?")
+                    + "; roll forward with a fix";
             case IN_PROGRESS -> what;
         };
     }
