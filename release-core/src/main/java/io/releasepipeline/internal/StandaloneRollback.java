@@ -3,6 +3,7 @@ package io.releasepipeline.internal;
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.RollbackRequest;
+import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
@@ -11,12 +12,9 @@ import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.TrafficWeights;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The runbook's {@code rollback.sh} on its own: find the previous good revision (the evidence first, then the
@@ -47,13 +45,17 @@ final class StandaloneRollback {
         AppTraffic traffic;
         try {
             traffic = ops.platformMustTry("traffic()", p -> p.traffic());
-            from = traffic.weights().weights().entrySet().stream().filter(e -> e.getValue() > 0)
-                    .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+            from = RollbackTargets.serving(traffic.weights());
             history = ops.recentReleases();
-            target = request.toRevision().isPresent() ? request.toRevision().get()
-                    : alreadyRolledBack(traffic.weights(), history).orElseGet(() -> previousGood(from, history));
-        } catch (NoTarget e) {
-            return failed(e.getMessage(), Optional.empty());
+            Optional<String> chosen = request.toRevision().or(() -> RollbackTargets.previous(traffic, () -> {
+                revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
+                return revisions;
+            }, history));
+            if (chosen.isEmpty()) {
+                return failed("no previous revision of " + ops.app() + " to roll back to "
+                        + from.map(s -> "from " + s).orElse("") + "; name one explicitly", Optional.empty());
+            }
+            target = chosen.get();
         } catch (ProviderException e) {
             return failed("could not find the revision to roll back to: " + e.getMessage(), Optional.empty());
         }
@@ -65,45 +67,6 @@ final class StandaloneRollback {
         RollbackDetails details = procedure.run(request.reason(), Optional.empty(),
                 from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known, Optional.of(traffic));
         return finish(details, procedure.readTraffic());
-    }
-
-    /** The revision the latest rollback went to, if it still serves everything: then there is nothing to move. */
-    private Optional<String> alreadyRolledBack(TrafficWeights traffic, List<ReleaseRecord> history) {
-        return history.stream().findFirst()
-                .flatMap(ReleaseRecord::rollback)
-                .filter(RollbackDetails::succeeded)
-                .map(RollbackDetails::toRevision)
-                .filter(to -> traffic.withoutZeros().equals(TrafficWeights.all(to)));
-    }
-
-    /**
-     * The newest revision known good that is not the one serving: from the evidence (promoted, or the target of a
-     * successful rollback), else the newest revision created before the serving one that has not failed.
-     */
-    private String previousGood(Optional<String> serving, List<ReleaseRecord> history) {
-        revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
-        Set<String> usable = revisions.stream().filter(r -> !r.hasFailed()).map(Revision::name)
-                .collect(Collectors.toSet());
-        Set<String> rolledBackFrom = history.stream().filter(ReleaseRecord::rolledBack)
-                .flatMap(r -> r.rollback().flatMap(RollbackDetails::fromRevision).stream())
-                .collect(Collectors.toSet());
-        for (ReleaseRecord r : history) {
-            Optional<String> good = r.outcome() == ReleaseOutcome.PROMOTED ? r.newRevision()
-                    : r.rollback().filter(RollbackDetails::succeeded).map(RollbackDetails::toRevision);
-            if (good.isPresent() && !good.equals(serving) && usable.contains(good.get())
-                    && !rolledBackFrom.contains(good.get())) {
-                return good.get();
-            }
-        }
-        Instant servingCreated = revisions.stream().filter(r -> serving.map(r.name()::equals).orElse(false))
-                .map(Revision::createdAt).findFirst().orElse(Instant.MAX);
-        return revisions.stream()
-                .filter(r -> !r.hasFailed() && r.createdAt().isBefore(servingCreated)
-                        && !serving.map(r.name()::equals).orElse(false) && !rolledBackFrom.contains(r.name()))
-                .max(Comparator.comparing(Revision::createdAt))
-                .map(Revision::name)
-                .orElseThrow(() -> new NoTarget("no previous revision of " + ops.app() + " to roll back to "
-                        + serving.map(s -> "from " + s).orElse("") + "; name one explicitly"));
     }
 
     private RollbackResult failed(String why, Optional<TrafficWeights> traffic) {
@@ -127,14 +90,5 @@ final class StandaloneRollback {
         ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, details.succeeded()
                 ? "rolled back to " + details.toRevision() : "ROLLBACK FAILED: " + details.detail().orElse("")));
         return result;
-    }
-
-    /** No revision qualifies as the rollback target. */
-    private static final class NoTarget extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        NoTarget(String message) {
-            super(message);
-        }
     }
 }

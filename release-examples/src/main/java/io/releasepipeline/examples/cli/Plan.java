@@ -1,17 +1,9 @@
 package io.releasepipeline.examples.cli;
 
-import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.spi.AppTraffic;
-import io.releasepipeline.spi.Revision;
-import io.releasepipeline.ReleaseOutcome;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.releasepipeline.examples.cli.config.Durations.format;
 
@@ -74,36 +66,6 @@ final class Plan {
                 "move 100% of traffic to " + target + " and read it back (tried once more if not applied)",
                 "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
                 "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
-    }
-
-    /**
-     * The revision a rollback would go back to: the newest known good one from the evidence that is not serving,
-     * else the newest revision created before the serving one that has not failed. The engine decides the same
-     * way when the rollback runs.
-     */
-    static Optional<String> rollbackTarget(AppTraffic traffic, List<Revision> revisions, List<ReleaseRecord> history) {
-        Optional<String> serving = traffic.weights().weights().entrySet().stream().filter(e -> e.getValue() > 0)
-                .max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey);
-        Set<String> usable = revisions.stream().filter(r -> !r.hasFailed()).map(Revision::name)
-                .collect(Collectors.toSet());
-        Set<String> failedBefore = history.stream().filter(ReleaseRecord::rolledBack)
-                .flatMap(r -> r.rollback().flatMap(RollbackDetails::fromRevision).stream())
-                .collect(Collectors.toSet());
-        for (ReleaseRecord r : history) {
-            Optional<String> good = r.outcome() == ReleaseOutcome.PROMOTED ? r.newRevision()
-                    : r.rollback().filter(RollbackDetails::succeeded).map(RollbackDetails::toRevision);
-            if (good.isPresent() && !good.equals(serving) && usable.contains(good.get())
-                    && !failedBefore.contains(good.get())) {
-                return good;
-            }
-        }
-        java.time.Instant servingCreated = revisions.stream()
-                .filter(r -> serving.map(r.name()::equals).orElse(false)).map(Revision::createdAt).findFirst()
-                .orElse(java.time.Instant.MAX);
-        return revisions.stream()
-                .filter(r -> !r.hasFailed() && r.createdAt().isBefore(servingCreated)
-                        && !serving.map(r.name()::equals).orElse(false) && !failedBefore.contains(r.name()))
-                .max(Comparator.comparing(Revision::createdAt)).map(Revision::name);
     }
 
     static String evidenceLocation(CliConfig c) {

@@ -2,6 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.RollbackRequest;
+import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.spi.AppTraffic;
 import java.util.List;
@@ -65,8 +66,9 @@ final class RollbackCommand extends CliCommand {
 
     private int dryRun(Wiring wiring) {
         AppTraffic traffic = wiring.platform().traffic();
-        Optional<String> target = Optional.ofNullable(to).or(() -> Plan.rollbackTarget(traffic,
-                wiring.platform().listRevisions(), wiring.evidence().latest(wiring.config.app().name(), 20)));
+        // The same rule the engine applies when the rollback runs.
+        Optional<String> target = Optional.ofNullable(to).or(() -> RollbackTargets.previous(traffic,
+                wiring.platform()::listRevisions, wiring.evidence().latest(wiring.config.app().name(), 50)));
         List<String> plan = target.map(t -> Plan.rollback(wiring.config, traffic, t)).orElse(List.of());
         int code = target.isPresent() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
         if (json()) {

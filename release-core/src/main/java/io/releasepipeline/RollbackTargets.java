@@ -1,0 +1,80 @@
+package io.releasepipeline;
+
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.spi.AppTraffic;
+import io.releasepipeline.spi.Revision;
+import io.releasepipeline.spi.TrafficWeights;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * How a rollback "to the previous revision" picks its target, in one place for the engine and for tools that show
+ * a plan before acting (a dry run). Pure: it reads only what it is given.
+ *
+ * <ol>
+ * <li>If the latest record is a successful rollback to the revision that serves everything now, that revision:
+ * there is nothing to move (this is what makes a repeated rollback idempotent).</li>
+ * <li>Else the newest revision known good from the evidence (promoted, or the target of a successful rollback)
+ * that is not serving, still exists, has not failed, and was never rolled back from.</li>
+ * <li>Else the newest revision created before the serving one that has not failed and was never rolled back
+ * from.</li>
+ * </ol>
+ */
+public final class RollbackTargets {
+
+    private RollbackTargets() {
+    }
+
+    /** The revision with the most traffic now, if any has traffic. */
+    public static Optional<String> serving(TrafficWeights traffic) {
+        return traffic.weights().entrySet().stream().filter(e -> e.getValue() > 0)
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+    }
+
+    /**
+     * The revision a rollback to the previous one goes to, or empty when there is none.
+     *
+     * @param traffic the app's traffic now
+     * @param revisions the platform's revisions, listed only when needed
+     * @param history the app's recent records, newest first
+     */
+    public static Optional<String> previous(AppTraffic traffic, Supplier<List<Revision>> revisions,
+            List<ReleaseRecord> history) {
+        Optional<String> already = history.stream().findFirst()
+                .flatMap(ReleaseRecord::rollback)
+                .filter(RollbackDetails::succeeded)
+                .map(RollbackDetails::toRevision)
+                .filter(to -> traffic.weights().withoutZeros().equals(TrafficWeights.all(to)));
+        if (already.isPresent()) {
+            return already;
+        }
+        Optional<String> serving = serving(traffic.weights());
+        List<Revision> all = revisions.get();
+        Set<String> usable = all.stream().filter(r -> !r.hasFailed()).map(Revision::name).collect(Collectors.toSet());
+        Set<String> rolledBackFrom = history.stream().filter(ReleaseRecord::rolledBack)
+                .flatMap(r -> r.rollback().flatMap(RollbackDetails::fromRevision).stream())
+                .collect(Collectors.toSet());
+        for (ReleaseRecord r : history) {
+            Optional<String> good = r.outcome() == ReleaseOutcome.PROMOTED ? r.newRevision()
+                    : r.rollback().filter(RollbackDetails::succeeded).map(RollbackDetails::toRevision);
+            if (good.isPresent() && !good.equals(serving) && usable.contains(good.get())
+                    && !rolledBackFrom.contains(good.get())) {
+                return good;
+            }
+        }
+        Instant servingCreated = all.stream().filter(r -> serving.map(r.name()::equals).orElse(false))
+                .map(Revision::createdAt).findFirst().orElse(Instant.MAX);
+        return all.stream()
+                .filter(r -> !r.hasFailed() && r.createdAt().isBefore(servingCreated)
+                        && !serving.map(r.name()::equals).orElse(false) && !rolledBackFrom.contains(r.name()))
+                .max(Comparator.comparing(Revision::createdAt))
+                .map(Revision::name);
+    }
+}
