@@ -40,8 +40,9 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Starts {@code mainClass} with {@code args} in a new JVM with this JVM's classpath. Under surefire that
-     * classpath may be a manifest-only jar; the child's launcher honours its {@code Class-Path} as well.
+     * Starts {@code mainClass} with {@code args} in a new JVM with this JVM's classpath. Surefire, which runs the
+     * tests from a manifest-only booter jar, sets {@code java.class.path} to the real test classpath; had it left
+     * the booter jar there, the child would still load everything, as the launcher honours its {@code Class-Path}.
      */
     static ChildJvm start(Class<?> mainClass, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(
