@@ -87,6 +87,31 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         return new Builder(releaseId, app, kind, startedAt);
     }
 
+    /** A builder holding everything in this record, to go on from it (a resumed release). */
+    public Builder toBuilder() {
+        Builder b = new Builder(releaseId, app, kind, startedAt);
+        b.outcome = outcome;
+        b.finishedAt = finishedAt.orElse(null);
+        b.pullRequest = pullRequest.orElse(null);
+        b.pullRequestUrl = pullRequestUrl.orElse(null);
+        b.headSha = headSha.orElse(null);
+        b.mergeCommitSha = mergeCommitSha.orElse(null);
+        b.previousRevision = previousRevision.orElse(null);
+        b.newRevision = newRevision.orElse(null);
+        b.approvers = approvers;
+        b.gates.addAll(gates);
+        b.deployRun = deployRun.orElse(null);
+        b.smokeChecks.addAll(smokeChecks);
+        b.trafficChanges.addAll(trafficChanges);
+        b.verdicts.addAll(verdicts);
+        b.timeline.addAll(timeline);
+        b.rollback = rollback.orElse(null);
+        b.databaseMigration = databaseMigration;
+        b.notes.addAll(notes);
+        b.approvals.addAll(approvals);
+        return b;
+    }
+
     /** True when this release (or rollback) ended with a rollback, successful or not. */
     public boolean rolledBack() {
         return outcome == ReleaseOutcome.ROLLED_BACK || outcome == ReleaseOutcome.ROLLBACK_FAILED
@@ -238,6 +263,12 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         /** The outcome so far. */
         public ReleaseOutcome outcome() {
             return outcome;
+        }
+
+        /** The latest traffic change recorded so far. */
+        public Optional<TrafficChange> lastTrafficChange() {
+            return trafficChanges.isEmpty() ? Optional.empty()
+                    : Optional.of(trafficChanges.get(trafficChanges.size() - 1));
         }
 
         /** A snapshot of the record so far. */

@@ -78,7 +78,9 @@ public final class Engine implements ReleasePipeline {
                     + config.evidence().providerName());
         }
         ops.continueJournalAfter(point.lastSequence());
-        return locked(ops, () -> new Promotion(ops, point.request(), journal.get(0).at()).resume(point));
+        // Before the merge nothing had changed and the gates run again, so the record starts afresh.
+        Optional<ReleaseRecord> goOnFrom = point.headSha().isPresent() ? point.snapshot() : Optional.empty();
+        return locked(ops, () -> new Promotion(ops, point.request(), journal.get(0).at(), goOnFrom).resume(point));
     }
 
     @Override

@@ -50,12 +50,18 @@ final class Promotion {
     private Revision newRevisionState;
     private Optional<String> deploymentId = Optional.empty();
     private PullRequest pullRequest;
+    private boolean resumed;
 
     Promotion(ReleaseOps ops, ReleaseRequest request, Instant startedAt) {
+        this(ops, request, startedAt, Optional.empty());
+    }
+
+    /** A promotion that goes on from {@code snapshot}, the record as the journal last saw it. */
+    Promotion(ReleaseOps ops, ReleaseRequest request, Instant startedAt, Optional<ReleaseRecord> snapshot) {
         this.ops = ops;
         this.request = request;
-        this.record = ReleaseRecord.builder(ops.releaseId, ops.app(), ReleaseRecord.Kind.PROMOTION, startedAt)
-                .databaseMigration(request.databaseMigration());
+        this.record = snapshot.map(ReleaseRecord::toBuilder).orElseGet(() -> ReleaseRecord.builder(ops.releaseId,
+                ops.app(), ReleaseRecord.Kind.PROMOTION, startedAt).databaseMigration(request.databaseMigration()));
         this.evidence = new Evidence(ops);
     }
 
@@ -83,17 +89,29 @@ final class Promotion {
     }
 
     /**
+     * Journals a transition with the record as it stands, so that a release resumed from here keeps everything
+     * the stopped process had observed and decided (gates, approvers, traffic changes, smoke checks, verdicts).
+     */
+    private boolean journal(String state, Map<String, String> data) {
+        Map<String, String> withRecord = new java.util.LinkedHashMap<>(data);
+        withRecord.put(ResumePoint.RECORD, new String(io.releasepipeline.evidence.EvidenceJson.toBytes(record.build()),
+                java.nio.charset.StandardCharsets.UTF_8));
+        return ops.journal(state, withRecord);
+    }
+
+    /**
      * Finishes a release whose process stopped, from its journal: never repeats a merge or a traffic shift that
      * happened (each step first looks at what is in place), finishes a rollback that had started, and re-runs
      * from the gates a release that had not merged yet.
      */
     ReleaseResult resume(ResumePoint point) {
+        resumed = true;
         ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
         String note = "resumed after the previous process stopped at " + point.lastState() + " (journal entry "
                 + point.lastSequence() + ") by " + ops.config.host() + " at " + ops.now();
         record.note(note);
         log.warn("release {}: {}", ops.releaseId, note);
-        ops.journal("RESUMED", Map.of("after", point.lastState()));
+        journal("RESUMED", Map.of("after", point.lastState()));
         try {
             if (point.headSha().isEmpty()) {
                 return promote();
@@ -101,7 +119,9 @@ final class Promotion {
             pullRequest = ops.ci("pullRequest(#" + request.pullRequest() + ")",
                     c -> c.pullRequest(request.pullRequest()));
             record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(point.headSha().get());
-            record.gates(point.gates());
+            if (point.snapshot().isEmpty()) {
+                record.gates(point.gates());
+            }
             setStable(point.stable().orElseThrow(() -> new IllegalStateException(
                     "the journal names no stable revision")));
             point.newRevision().ifPresent(r -> {
@@ -117,7 +137,7 @@ final class Promotion {
                 if (pullRequest.state() == PullRequest.State.MERGED && pullRequest.mergeCommitSha().isPresent()) {
                     mergeSha = pullRequest.mergeCommitSha().get();
                     record.mergeCommitSha(mergeSha);
-                    ops.journal("MERGED", Map.of("mergeSha", mergeSha));
+                    journal("MERGED", Map.of("mergeSha", mergeSha));
                     return afterMerge(mergeSha, point.passedWeights());
                 }
                 return mergeAndDeploy(point.headSha().get());
@@ -140,7 +160,7 @@ final class Promotion {
         }
         Map<String, String> verdicts = new java.util.LinkedHashMap<>();
         gates.forEach(g -> verdicts.put(g.gate(), g.status() + "|" + g.reason()));
-        ops.journal("GATES_PASSED", verdicts);
+        journal("GATES_PASSED", verdicts);
         Optional<String> stop = ops.stopRequested();
         if (stop.isPresent()) {
             record.note("stopped before the merge: " + stop.get() + "; nothing was changed");
@@ -151,7 +171,7 @@ final class Promotion {
 
     /** Merges, pinned to the head the gates judged, then goes on. */
     private ReleaseResult mergeAndDeploy(String headSha) {
-        ops.journal("MERGING", Map.of("headSha", headSha, "stable", stable));
+        journal("MERGING", Map.of("headSha", headSha, "stable", stable));
         String mergeSha;
         try {
             mergeSha = ops.ci("merge(#" + pullRequest.number() + ")", c -> c.merge(pullRequest.number(), headSha));
@@ -161,7 +181,7 @@ final class Promotion {
         }
         record.mergeCommitSha(mergeSha);
         ops.emit(new ReleaseEvent.Merged(ops.releaseId, ops.now(), pullRequest.number(), mergeSha));
-        ops.journal("MERGED", Map.of("mergeSha", mergeSha));
+        journal("MERGED", Map.of("mergeSha", mergeSha));
         return afterMerge(mergeSha, java.util.Set.of());
     }
 
@@ -169,7 +189,7 @@ final class Promotion {
     private ReleaseResult afterMerge(String mergeSha, java.util.Set<Integer> passedWeights) {
         if (deploymentId.isEmpty()) {
             deploymentId = evidence.createDeployment(mergeSha, request.environment());
-            deploymentId.ifPresent(id -> ops.journal("DEPLOYMENT", Map.of("id", id)));
+            deploymentId.ifPresent(id -> journal("DEPLOYMENT", Map.of("id", id)));
         }
 
         // The deploy run builds the image and creates the new revision.
@@ -193,13 +213,13 @@ final class Promotion {
                     return stopWithoutPromotion(refused.get());
                 }
             }
-            ops.journal("SHIFTING", Map.of("weight", String.valueOf(step.weight()), "stable", stable, "new",
+            journal("SHIFTING", Map.of("weight", String.valueOf(step.weight()), "stable", stable, "new",
                     newRevision));
             Optional<String> shiftProblem = shift(step.weight());
             if (shiftProblem.isPresent()) {
                 return rollBack(shiftProblem.get(), Optional.empty());
             }
-            ops.journal("OBSERVING", Map.of("weight", String.valueOf(step.weight())));
+            journal("OBSERVING", Map.of("weight", String.valueOf(step.weight())));
             StepObservation.Outcome outcome = new StepObservation(ops, record, target, step.weight(),
                     step.observe(), Optional.of(stable)).run();
             if (outcome instanceof StepObservation.Outcome.Fired f) {
@@ -211,7 +231,7 @@ final class Promotion {
                 ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, manual.at(), manual));
                 return rollBack("manual rollback: " + s.reason(), Optional.of(manual));
             }
-            ops.journal("STEP_PASSED", Map.of("weight", String.valueOf(step.weight())));
+            journal("STEP_PASSED", Map.of("weight", String.valueOf(step.weight())));
         }
         evidence.deploymentStatus(deploymentId, DeploymentState.SUCCESS, "promoted " + newRevision);
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
@@ -230,7 +250,7 @@ final class Promotion {
                 Optional.of(mergeSha));
         Instant asked = ops.now();
         Instant deadline = asked.plus(ops.config.approvalTimeout());
-        ops.journal("AWAITING_APPROVAL", Map.of("weight", String.valueOf(weight)));
+        journal("AWAITING_APPROVAL", Map.of("weight", String.valueOf(weight)));
         ops.approvals("request(" + weight + "%)", a -> {
             a.request(question);
             return null;
@@ -254,7 +274,7 @@ final class Promotion {
                         Optional.of(d.by()), d.at(), d.comment()));
                 ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, ops.now(), weight, d.approved(), d.by(),
                         d.comment()));
-                ops.journal("APPROVAL", Map.of("weight", String.valueOf(weight), "approved",
+                journal("APPROVAL", Map.of("weight", String.valueOf(weight), "approved",
                         String.valueOf(d.approved()), "by", d.by()));
                 return d.approved() ? Optional.empty() : Optional.of("step to " + weight + "% rejected by " + d.by()
                         + (d.comment().isEmpty() ? "" : ": " + d.comment()));
@@ -338,7 +358,7 @@ final class Promotion {
                 record.deployRun(run);
                 if (run.isCompleted()) {
                     if (run.succeeded()) {
-                        ops.journal("DEPLOYED", Map.of("runId", run.id()));
+                        journal("DEPLOYED", Map.of("runId", run.id()));
                         return Optional.empty();
                     }
                     return Optional.of("the deploy run " + run.url() + " ended "
@@ -372,7 +392,7 @@ final class Promotion {
                 if (found.isPresent()) {
                     newRevision = found.get().name();
                     record.newRevision(newRevision);
-                    ops.journal("NEW_REVISION", Map.of("revision", newRevision));
+                    journal("NEW_REVISION", Map.of("revision", newRevision));
                     last = found.get();
                 }
             } else {
@@ -425,8 +445,15 @@ final class Promotion {
         TrafficWeights target = TrafficWeights.split(stable, newRevision, weight);
         AppTraffic before = ops.platform("traffic()", p -> p.traffic());
         if (before.weights().withoutZeros().equals(target)) {
-            // Single revision mode moves traffic with the deploy; a resumed release may find its shift done.
-            recordShift(before.weights(), before.weights(), weight, "already in place");
+            boolean recorded = record.lastTrafficChange().map(c -> c.to().withoutZeros().equals(target))
+                    .orElse(false);
+            if (!recorded) {
+                // Single revision mode moves traffic with the deploy; a resumed release may find its shift done.
+                TrafficWeights from = record.lastTrafficChange().map(c -> c.to()).orElse(TrafficWeights.all(stable));
+                recordShift(from, before.weights(), weight, from.withoutZeros().equals(TrafficWeights.all(stable))
+                        && weight == 100 && !resumed ? "moved by the deploy (single revision mode)"
+                                : "step to " + weight + "% (found in place)");
+            }
             return Optional.empty();
         }
         // isReady() implies active when the revision was found ready; activate only one that is not.
@@ -533,7 +560,7 @@ final class Promotion {
         record.outcome(outcome).finishedAt(at);
         ReleaseRecord finalRecord = record.build();
         Optional<String> location = evidence.write(finalRecord);
-        ops.journal("FINISHED", Map.of("outcome", outcome.name()));
+        journal("FINISHED", Map.of("outcome", outcome.name()));
         Optional<RollbackResult> rb = rollback.map(r -> new RollbackResult(r.releaseId(), r.details(),
                 r.trafficAfter(), location));
         rb.ifPresent(r -> evidence.postIncidentNote(pullRequest != null ? Optional.of(pullRequest.number())

@@ -1,7 +1,10 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseRecord;
+import java.nio.charset.StandardCharsets;
 import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.gate.GateStatus;
 import java.util.ArrayList;
@@ -18,7 +21,10 @@ import java.util.Set;
 record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, List<GateResult> gates,
         Optional<String> headSha, Optional<String> stable, Optional<String> mergeSha, Optional<String> deploymentId,
         Optional<String> newRevision, Set<Integer> passedWeights, Optional<String> rollingBackReason,
-        boolean finished) {
+        boolean finished, Optional<ReleaseRecord> snapshot) {
+
+    /** The journal key under which the engine keeps the record as it stood, so a resumed release goes on with it. */
+    static final String RECORD = "record";
 
     static ResumePoint of(String releaseId, List<JournalEntry> journal) {
         if (journal.isEmpty()) {
@@ -39,8 +45,12 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
         Set<Integer> passed = new HashSet<>();
         String rollingBack = null;
         boolean finished = false;
+        String snapshot = null;
         for (JournalEntry e : journal) {
             Map<String, String> d = e.data();
+            if (d.containsKey(RECORD)) {
+                snapshot = d.get(RECORD);
+            }
             lastState = e.state();
             lastSequence = e.sequence();
             switch (e.state()) {
@@ -57,6 +67,9 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
                 case "GATES_PASSED" -> {
                     gates.clear();
                     d.forEach((gate, verdict) -> {
+                        if (gate.equals(RECORD)) {
+                            return;
+                        }
                         int bar = verdict.indexOf('|');
                         gates.add(new GateResult(gate, GateStatus.valueOf(verdict.substring(0, bar)),
                                 verdict.substring(bar + 1)));
@@ -88,6 +101,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
                 new ReleaseRequest(pr, Optional.of(releaseId), migration, environment, rollForwardOnly), List.copyOf(gates),
                 Optional.ofNullable(headSha), Optional.ofNullable(stable), Optional.ofNullable(mergeSha),
                 Optional.ofNullable(deploymentId), Optional.ofNullable(newRevision), Set.copyOf(passed),
-                Optional.ofNullable(rollingBack), finished);
+                Optional.ofNullable(rollingBack), finished, Optional.ofNullable(snapshot).map(json ->
+                        EvidenceJson.fromBytes(json.getBytes(StandardCharsets.UTF_8), ReleaseRecord.class)));
     }
 }

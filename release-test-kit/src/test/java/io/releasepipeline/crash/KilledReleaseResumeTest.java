@@ -46,8 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A release process killed with SIGKILL at a step boundary is finished by a fresh process: {@code resume} in a new
- * JVM ends the release as it would have ended, merges once, shifts traffic once, writes its evidence and releases
- * the lock. The in-process twin, {@code CrashResumeScenarioTest}, throws an Error instead; here nothing of the
+ * JVM ends the release as it would have ended, merges once, shifts traffic once, and leaves complete evidence
+ * (what the killed process saw included) and no lock. The in-process twin, {@code CrashResumeScenarioTest}, throws an Error instead; here nothing of the
  * dying process runs after the kill (no finally block, no lock release, no buffered write), and the only state
  * that survives is what a real one would: the evidence directory, and the platform and CI system, which live in
  * this JVM and are served to the children over loopback HTTP ({@link ProviderRpc}).
@@ -150,8 +150,14 @@ class KilledReleaseResumeTest {
         assertThat(record.newRevision()).contains("v2");
         assertThat(record.previousRevision()).contains("v1");
         assertThat(record.gates()).isNotEmpty().allMatch(g -> g.passed());
-        // Not asserted: that the record keeps what the dead process did and saw (the shift from v1, the
-        // observation, the approvers). The engine does not carry these over from the journal yet.
+        // The record keeps what the killed process did and saw: the engine carries it in the journal.
+        assertThat(record.approvers()).containsExactly("alice");
+        assertThat(record.trafficChanges()).singleElement().satisfies(c -> {
+            assertThat(c.from()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(c.to()).isEqualTo(TrafficWeights.all("v2"));
+        });
+        assertThat(record.smokeChecks()).isNotEmpty();
+        assertThat(record.verdicts()).isNotEmpty();
         if (!state.equals("FINISHED")) {
             assertThat(record.notes()).anySatisfy(n -> assertThat(n).startsWith(
                     "resumed after the previous process stopped at " + lastJournaled + " "));

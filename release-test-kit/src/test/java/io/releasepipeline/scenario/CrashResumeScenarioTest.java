@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A process that dies at any step boundary (just before or just after journaling a state) is resumed by a fresh
  * pipeline: the release ends as it would have, the merge happens once, each traffic shift happens once, and the
- * evidence says it was resumed. The child-JVM test with a real SIGKILL lives in release-examples.
+ * evidence says it was resumed. The child-JVM test with a real SIGKILL is
+ * {@code io.releasepipeline.crash.KilledReleaseResumeTest}.
  */
 class CrashResumeScenarioTest {
 
@@ -158,6 +159,16 @@ class CrashResumeScenarioTest {
         assertThat(record.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(record.gates()).hasSize(7).allMatch(g -> g.passed());
         assertThat(record.newRevision()).contains(NEW);
+        // The record keeps what the stopped process saw: it is carried in the journal.
+        assertThat(record.approvers()).containsExactly("alice");
+        assertThat(record.trafficChanges()).singleElement().satisfies(c -> {
+            assertThat(c.from()).isEqualTo(TrafficWeights.all(STABLE));
+            assertThat(c.to()).isEqualTo(TrafficWeights.all(NEW));
+        });
+        assertThat(record.smokeChecks()).isNotEmpty();
+        assertThat(record.verdicts()).extracting(v -> v.trigger()).containsExactly("smoke-check", "health-endpoint",
+                "error-rate");
+        assertThat(record.deployRun()).hasValueSatisfying(r -> assertThat(r.succeeded()).isTrue());
         if (!state.equals("FINISHED")) {
             assertThat(record.notes()).anySatisfy(n -> assertThat(n).startsWith("resumed after the previous process "
                     + "stopped at"));
