@@ -90,7 +90,20 @@ final class ArmStub implements AutoCloseable, AfterAllCallback {
                 .retry(2, Duration.ofMillis(1), Duration.ofMillis(5));
     }
 
+    /** The alert source pointed at this stub, retrying fast (1 ms base delay). */
+    AzureMonitorAlerts.Builder alerts() {
+        return AzureMonitorAlerts.builder().subscriptionId(SUBSCRIPTION).resourceGroup(GROUP).appName(APP)
+                .credential(credential()).managementEndpoint(URI.create(base())).httpClient(httpClient())
+                .retry(2, Duration.ofMillis(1), Duration.ofMillis(5));
+    }
+
     // ---- stubbing
+
+    /** The Alerts Management list of the subscription's alerts. */
+    MappingBuilder onAlerts() {
+        return get(urlPathEqualTo("/subscriptions/" + SUBSCRIPTION + "/providers/Microsoft.AlertsManagement/alerts"))
+                .withQueryParam("api-version", equalTo(AzureMonitorAlerts.API_VERSION));
+    }
 
     /** Azure Monitor's metrics query of the app's {@code Requests}. */
     MappingBuilder onMetrics() {
@@ -180,6 +193,22 @@ final class ArmStub implements AutoCloseable, AfterAllCallback {
         return "{\"metadatavalues\":[{\"name\":{\"value\":\"statusCodeCategory\","
                 + "\"localizedValue\":\"statusCodeCategory\"},\"value\":\"" + category + "\"}],"
                 + "\"data\":[" + data + "]}";
+    }
+
+    /** One alert of the Alerts Management list (Alerts_List example shape, 2019-05-05-preview). */
+    static String alertJson(String guid, String rule, String severity, Instant started, String description) {
+        return """
+                {"properties":{"essentials":{"severity":"%s","signalType":"Metric","alertState":"New",
+                  "monitorCondition":"Fired","monitorService":"Platform","targetResource":"%s",
+                  "targetResourceName":"%s","targetResourceGroup":"%s","targetResourceType":"containerApps",
+                  "sourceCreatedId":"%s_metricAlerts","alertRule":"/subscriptions/%s/resourceGroups/%s/providers/microsoft.insights/metricAlerts/%s",
+                  "startDateTime":"%s","lastModifiedDateTime":"%s","lastModifiedUserName":"System",
+                  "actionStatus":{"isSuppressed":false},"description":"%s"},
+                 "egressConfig":{},"context":{}},
+                 "id":"/subscriptions/%s/providers/Microsoft.AlertsManagement/alerts/%s",
+                 "type":"Microsoft.AlertsManagement/alerts","name":"%s"}
+                """.formatted(severity, APP_PATH.toLowerCase(java.util.Locale.ROOT), APP, GROUP, guid, SUBSCRIPTION,
+                GROUP, rule, started, started, description, SUBSCRIPTION, guid, rule);
     }
 
     static String page(List<String> items, String nextLink) {

@@ -1,0 +1,172 @@
+package io.releasepipeline.azure;
+
+import static io.releasepipeline.azure.AlertPayloads.LOG_ALERT_ID;
+import static io.releasepipeline.azure.AlertPayloads.METRIC_ALERT_ID;
+import static io.releasepipeline.azure.AlertPayloads.OTHER_TARGET;
+import static io.releasepipeline.azure.AlertPayloads.TARGET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.releasepipeline.spi.Alert;
+import io.releasepipeline.testkit.VirtualClock;
+import io.releasepipeline.trigger.AlertInbox;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The common-alert-schema receiver, with payloads shaped like Microsoft's samples. */
+class AzureAlertWebhookTest {
+
+    private static final String SECRET = "s3cret-webhook-token-1234";
+
+    private VirtualClock clock;
+    private AlertInbox inbox;
+    private AzureAlertWebhook webhook;
+    private Instant fired;
+
+    @BeforeEach
+    void setUp() {
+        clock = new VirtualClock();
+        inbox = new AlertInbox(clock);
+        webhook = new AzureAlertWebhook(inbox, AzureAlertWebhook.forResource(ArmStub.APP_PATH));
+        fired = clock.now().plusSeconds(120);
+    }
+
+    @Test
+    @DisplayName("a fired metric alert on the app is accepted (202) and in the inbox with its rule, severity, time")
+    void metricAlertFired() {
+        assertThat(webhook.handle(AlertPayloads.metricAlert("Fired", fired, TARGET))).isEqualTo(202);
+
+        assertThat(inbox.firing(clock.now())).singleElement().satisfies(a -> {
+            assertThat(a.id()).isEqualTo(METRIC_ALERT_ID);
+            assertThat(a.name()).isEqualTo("backend-5xx-above-5pct");
+            assertThat(a.severity()).isEqualTo("Sev1");
+            assertThat(a.firedAt()).isEqualTo(fired);
+            assertThat(a.description()).isEqualTo("5xx responses above 5% of requests over 5 minutes");
+        });
+    }
+
+    @Test
+    @DisplayName("a resolved alert clears the fired one from the inbox (202)")
+    void metricAlertResolved() {
+        webhook.handle(AlertPayloads.metricAlert("Fired", fired, TARGET));
+
+        assertThat(webhook.handle(AlertPayloads.metricAlert("Resolved", fired, TARGET))).isEqualTo(202);
+
+        assertThat(inbox.firing(clock.now())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a log search alert is accepted like a metric alert")
+    void logAlert() {
+        assertThat(webhook.handle(AlertPayloads.logAlert(fired))).isEqualTo(202);
+
+        assertThat(inbox.firing(clock.now())).extracting(Alert::id, Alert::name, Alert::severity)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(LOG_ALERT_ID, "backend-unhandled-exceptions",
+                        "Sev2"));
+    }
+
+    @Test
+    @DisplayName("a body that is not the common schema is a 400 that says how to fix the action group")
+    void notCommonSchema() {
+        AzureAlertWebhook.Reply reply = webhook.receive(AlertPayloads.legacyMetricAlert(), Optional.empty());
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.message()).contains("AzureMonitorMetricAlert", "azureMonitorCommonAlertSchema",
+                "common alert schema");
+        assertThat(webhook.handle("not json")).isEqualTo(400);
+        assertThat(webhook.handle("[]")).isEqualTo(400);
+        assertThat(webhook.handle("")).isEqualTo(400);
+        assertThat(webhook.handle(AlertPayloads.metricAlert("Acknowledged", fired, TARGET))).isEqualTo(400);
+        assertThat(webhook.handle(AlertPayloads.metricAlert("Fired", fired, TARGET)
+                .replace("\"firedDateTime\": \"" + fired + "\"", "\"firedDateTime\": \"yesterday\""))).isEqualTo(400);
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an alert on another resource is ignored (200) and never reaches the inbox")
+    void anotherTarget() {
+        AzureAlertWebhook.Reply reply = webhook.receive(AlertPayloads.metricAlert("Fired", fired, OTHER_TARGET),
+                Optional.empty());
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.message()).contains("ignored");
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("forResource matches the app's id ignoring case and a trailing slash, nothing else")
+    void forResource() {
+        var filter = AzureAlertWebhook.forResource(ArmStub.APP_PATH);
+        assertThat(filter.test(TARGET)).isTrue();
+        assertThat(filter.test(ArmStub.APP_PATH.toUpperCase() + "/")).isTrue();
+        assertThat(filter.test(OTHER_TARGET)).isFalse();
+        assertThat(filter.test(ArmStub.APP_PATH + "/revisions/backend--r2")).isFalse();
+    }
+
+    @Test
+    @DisplayName("with a shared secret, a missing or wrong token is a 401 and a short secret is refused")
+    void sharedSecret() {
+        AzureAlertWebhook guarded = webhook.withSharedSecret(SECRET);
+        String body = AlertPayloads.metricAlert("Fired", fired, TARGET);
+
+        assertThat(guarded.receive(body, Optional.empty()).status()).isEqualTo(401);
+        assertThat(guarded.receive(body, Optional.of(SECRET + "x")).status()).isEqualTo(401);
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+        assertThat(guarded.receive(body, Optional.of(SECRET)).status()).isEqualTo(202);
+        assertThat(guarded.toString()).doesNotContain(SECRET);
+        assertThatThrownBy(() -> webhook.withSharedSecret("short")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("mounted on the JDK's HTTP server: POST with the token fires, other methods 405, big bodies 413")
+    void overHttp() throws IOException, InterruptedException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/alerts/azure", webhook.withSharedSecret(SECRET).withMaxBodyBytes(16 * 1024)
+                .asHttpHandler());
+        server.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts/azure";
+            String body = AlertPayloads.metricAlert("Fired", fired, TARGET);
+
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(202);
+            assertThat(ok.body()).contains("backend-5xx-above-5pct");
+            assertThat(inbox.firing(clock.now())).extracting(Alert::id).containsExactly(METRIC_ALERT_ID);
+
+            HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(base))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).isEqualTo(401);
+
+            HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(get.statusCode()).isEqualTo(405);
+            assertThat(get.headers().firstValue("Allow")).contains("POST");
+
+            HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET))
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(20 * 1024))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(big.statusCode()).isEqualTo(413);
+
+            HttpResponse<String> legacy = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET))
+                    .POST(HttpRequest.BodyPublishers.ofString(AlertPayloads.legacyMetricAlert())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(legacy.statusCode()).isEqualTo(400);
+            assertThat(legacy.body()).contains("azureMonitorCommonAlertSchema");
+        } finally {
+            server.stop(0);
+        }
+    }
+}
