@@ -220,8 +220,10 @@ final class Promotion {
                 return rollBack(shiftProblem.get(), Optional.empty());
             }
             journal("OBSERVING", Map.of("weight", String.valueOf(step.weight())));
+            Instant trafficMoved = record.build().trafficChanges().stream().map(c -> c.at()).findFirst()
+                    .orElse(ops.now());
             StepObservation.Outcome outcome = new StepObservation(ops, record, target, step.weight(),
-                    step.observe(), Optional.of(stable)).run();
+                    step.observe(), Optional.of(stable), trafficMoved).run();
             if (outcome instanceof StepObservation.Outcome.Fired f) {
                 return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
             }

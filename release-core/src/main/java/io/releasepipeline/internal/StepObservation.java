@@ -55,14 +55,17 @@ final class StepObservation {
     private final TriggerVerdict[] latest;
     private final Observations observations;
     private final Optional<String> stable;
+    /** Alerts fired since traffic first moved count, so that one firing between two steps is not missed. */
+    private final Instant alertsSince;
     private final java.util.Set<String> advised = new java.util.HashSet<>();
     private boolean smokeVerified;
     private Boolean lastHealthUp;
     private Boolean lastSmokeOk;
 
     StepObservation(ReleaseOps ops, ReleaseRecord.Builder record, SmokeTarget target, int weight, Duration window,
-            Optional<String> stable) {
+            Optional<String> stable, Instant alertsSince) {
         this.stable = weight < 100 ? stable : Optional.empty();
+        this.alertsSince = alertsSince;
         this.ops = ops;
         this.record = record;
         this.target = target;
@@ -115,7 +118,7 @@ final class StepObservation {
             }
             // An alert pushed by a webhook wakes the release early: look at once rather than at the next poll.
             if (alerts.isPresent() && (!now.isBefore(nextAlerts) || now.isBefore(plannedWake))) {
-                sampleAlerts(alerts.get(), start);
+                sampleAlerts(alerts.get(), alertsSince);
                 nextAlerts = advance(nextAlerts, triggers.alertInterval(), now);
                 sampled.add(Signal.ALERTS);
             }

@@ -225,6 +225,20 @@ class ProgressiveDeliveryScenarioTest {
     }
 
     @Test
+    @DisplayName("an alert that fired in the last seconds of the 10% step, and arrives once 50% began, still counts")
+    void alertFiredBetweenStepsIsNotLost() {
+        AlertInbox inbox = new AlertInbox(sim.clock);
+        sim.clock.scheduleAt(minutes(9).plusMillis(500), () -> inbox.fired(new Alert("a2", "backend 5xx", "Sev2",
+                sim.clock.at(minutes(9).minusSeconds(10)), "", Optional.empty())));
+        ReleasePipeline pipeline = sim.builder().trafficPlan(CANARY).rollbackTriggers(Triggers.builder()
+                .onAlerts(inbox).build()).build();
+
+        RollbackDetails d = assertRolledBackFrom(promote(pipeline), AT_50, "alert");
+
+        assertThat(d.startedAt()).isEqualTo(sim.clock.at(minutes(9).plusMillis(500)));
+    }
+
+    @Test
     @DisplayName("advisory mode records what a trigger and a gate would have done, and acts on neither")
     void advisory() {
         sim.signals.revision(NEW).errorRateFrom(minutes(5), 0.08);
