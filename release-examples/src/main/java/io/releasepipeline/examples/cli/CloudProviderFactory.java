@@ -76,6 +76,17 @@ public final class CloudProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public io.releasepipeline.spi.AlertSource alerts(CliConfig config) {
+        io.releasepipeline.azure.AzureMonitorAlerts.Builder b = io.releasepipeline.azure.AzureMonitorAlerts.builder()
+                .subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
+                .appName(config.app().name());
+        config.azure().endpoint().ifPresent(b::managementEndpoint);
+        azureCredential(config).ifPresent(b::credential);
+        azureHttpClient.ifPresent(b::httpClient);
+        return b.build();
+    }
+
+    @Override
     public CiProvider ci(CliConfig config) {
         return GitHubCiProvider.builder(connection(config)).deployWorkflow(config.github().deployWorkflow())
                 .mergeMethod(MergeMethod.valueOf(config.github().mergeMethod().toUpperCase(Locale.ROOT))).build();

@@ -28,6 +28,11 @@ final class PromoteCommand extends CliCommand {
                     + "rolled back by hand).")
     boolean databaseMigration;
 
+    @Option(names = "--roll-forward-only",
+            description = "The release cannot be rolled back (e.g. an irreversible migration): a firing trigger freezes "
+                    + "traffic where it is and raises the alarm instead (exit code 6).")
+    boolean rollForwardOnly;
+
     @Option(names = "--dry-run", description = "Print the plan and the gate results; change nothing.")
     boolean dryRun;
 
@@ -58,6 +63,9 @@ final class PromoteCommand extends CliCommand {
                 .environment());
         if (releaseId != null) {
             r = r.withReleaseId(releaseId);
+        }
+        if (rollForwardOnly) {
+            r = r.withRollForwardOnly();
         }
         return databaseMigration ? r.withDatabaseMigration() : r;
     }

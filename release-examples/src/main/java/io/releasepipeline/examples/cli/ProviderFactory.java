@@ -30,6 +30,12 @@ public interface ProviderFactory extends AutoCloseable {
     /** Error-rate telemetry. */
     HealthSignalProvider healthSignals(CliConfig config);
 
+    /** Monitoring alerts about the app, when {@code rollback.alerts} is enabled. */
+    default io.releasepipeline.spi.AlertSource alerts(CliConfig config) {
+        throw new io.releasepipeline.InvalidConfigurationException("release.yaml", java.util.List.of(
+                "rollback.alerts: this provider setup has no alert source; disable rollback.alerts"));
+    }
+
     /** Evidence, the journal and the release lock. */
     EvidenceStore evidence(CliConfig config);
 

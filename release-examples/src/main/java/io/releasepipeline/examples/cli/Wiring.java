@@ -63,7 +63,8 @@ final class Wiring implements AutoCloseable {
                 .platform(platform()).ci(ci).incidents(incidents).evidence(evidence())
                 .gates(gates(config.gates()))
                 .smokeCheck(HttpChecks.smokeCheck(config.smoke()))
-                .rollbackTriggers(triggers(config.rollback()))
+                .rollbackTriggers(triggers(config.rollback(), config.rollback().alerts().enabled()
+                        ? java.util.Optional.of(factory.alerts(config)) : java.util.Optional.empty()))
                 .trafficPlan(trafficPlan(config.traffic()))
                 .observationWindow(config.observation())
                 .deployPollInterval(config.polling().deployRunInterval())
@@ -79,6 +80,10 @@ final class Wiring implements AutoCloseable {
         }
         if (config.rollback().health().enabled()) {
             b.healthProbe(HttpChecks.healthProbe(config.smoke(), config.rollback().health()));
+        }
+        if (config.rollback().canaryAnalysis().enabled() && signals == null) {
+            signals = factory.healthSignals(config);
+            b.healthSignals(signals);
         }
         config.app().url().ifPresent(b::environmentUrl);
         return b.build();
@@ -99,7 +104,7 @@ final class Wiring implements AutoCloseable {
         return gates;
     }
 
-    static Triggers triggers(CliConfig.Rollback r) {
+    static Triggers triggers(CliConfig.Rollback r, java.util.Optional<io.releasepipeline.spi.AlertSource> alerts) {
         Triggers.Builder b = Triggers.builder()
                 .smokeInterval(r.smoke().interval())
                 .healthProbeInterval(r.health().interval())
@@ -122,6 +127,11 @@ final class Wiring implements AutoCloseable {
         } else {
             b.withoutErrorRateTrigger();
         }
+        if (r.canaryAnalysis().enabled()) {
+            b.canaryAnalysis(r.canaryAnalysis().maxIncrease());
+        }
+        alerts.ifPresent(a -> b.onAlerts(a).alertInterval(r.alerts().interval()));
+        b.advisory(r.advisory().toArray(String[]::new));
         return b.build();
     }
 

@@ -95,8 +95,30 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      * @param smoke the smoke-failing trigger
      * @param health the health-down trigger and its probe
      * @param errorRate the error-rate trigger
+     * @param canaryAnalysis the canary-vs-stable 5xx comparison while traffic is split
+     * @param alerts the Azure Monitor alert trigger
+     * @param advisory triggers in advisory mode (recorded, not enforced)
      */
-    public record Rollback(SmokeTrigger smoke, HealthTrigger health, ErrorRate errorRate) {
+    public record Rollback(SmokeTrigger smoke, HealthTrigger health, ErrorRate errorRate,
+            CanaryAnalysis canaryAnalysis, Alerts alerts, List<String> advisory) {
+    }
+
+    /**
+     * Canary analysis.
+     *
+     * @param enabled whether it is armed
+     * @param maxIncrease how much worse the canary's 5xx rate may be than the stable revision's (0.01 = one point)
+     */
+    public record CanaryAnalysis(boolean enabled, double maxIncrease) {
+    }
+
+    /**
+     * The alert trigger: Azure Monitor alerts fired for the app roll it back.
+     *
+     * @param enabled whether it is armed
+     * @param interval how often the alerts are polled
+     */
+    public record Alerts(boolean enabled, Duration interval) {
     }
 
     /**

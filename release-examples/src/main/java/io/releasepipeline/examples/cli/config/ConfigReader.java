@@ -268,9 +268,44 @@ public final class ConfigReader {
         }
         Duration hold = e.durationOrZero("holdLimit", window);
         e.rejectUnknownKeys();
+        Section c = s.section("canaryAnalysis");
+        boolean canaryEnabled = c.bool("enabled", false);
+        double maxIncrease = c.decimal("maxIncrease", 0.01);
+        if (c.has("maxIncrease") && !(maxIncrease >= 0 && maxIncrease < 1)) {
+            c.problem("maxIncrease", "must be at least 0 and under 1 (a fraction: 0.01 is one percentage point), got "
+                    + maxIncrease);
+        }
+        c.rejectUnknownKeys();
+        Section a = s.section("alerts");
+        CliConfig.Alerts alerts = new CliConfig.Alerts(a.bool("enabled", false),
+                a.duration("interval", Triggers.DEFAULT_ALERT_INTERVAL));
+        a.rejectUnknownKeys();
+        List<String> advisory = s.texts("advisory", List.of());
+        List<String> armed = new java.util.ArrayList<>();
+        if (smokeTrigger.enabled()) {
+            armed.add("smoke-check");
+        }
+        if (health.enabled()) {
+            armed.add("health-endpoint");
+        }
+        if (enabled) {
+            armed.add("error-rate");
+        }
+        if (canaryEnabled) {
+            armed.add("canary-analysis");
+        }
+        if (alerts.enabled()) {
+            armed.add("alert");
+        }
+        for (String name : advisory) {
+            if (!armed.contains(name)) {
+                s.problem("advisory", "\"" + name + "\" is not an armed trigger; armed: " + armed);
+            }
+        }
         s.rejectUnknownKeys();
         return new CliConfig.Rollback(smokeTrigger, health,
-                new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold));
+                new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold),
+                new CliConfig.CanaryAnalysis(canaryEnabled, maxIncrease), alerts, advisory);
     }
 
     private static CliConfig.Traffic traffic(Section s, List<String> problems) {
