@@ -244,10 +244,10 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
     /** The newest listed {@code workflow_dispatch} run whose title names this release and step. */
     private Optional<JsonNode> findRun(ApprovalRequest request, String operation) {
         String op = operation(operation, request);
-        GitHubResponse response = client.send(GitHubRequest.get(PROVIDER_NAME, op, workflowPath()
-                + "/runs?event=workflow_dispatch&per_page=" + RUN_SEARCH_LIMIT).handling(404));
+        String runs = workflowPath() + "/runs?event=workflow_dispatch&per_page=" + RUN_SEARCH_LIMIT;
+        GitHubResponse response = client.send(GitHubRequest.get(PROVIDER_NAME, op, runs).handling(404));
         if (response.status() == 404) {
-            throw workflowMissing(op, "GET");
+            throw workflowMissing(op, "GET " + runs);
         }
         Pattern releaseId = Pattern.compile("(?<![A-Za-z0-9._-])" + Pattern.quote(request.releaseId())
                 + "(?![A-Za-z0-9._-])");
@@ -272,10 +272,11 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         inputs.put("revision", request.revision());
         inputs.put("summary", request.summary().length() <= SUMMARY_LIMIT ? request.summary()
                 : request.summary().substring(0, SUMMARY_LIMIT - 1) + "\u2026");
-        GitHubResponse response = client.send(GitHubRequest.write(PROVIDER_NAME, op, "POST",
-                workflowPath() + "/dispatches", Map.of("ref", onRef, "inputs", inputs)).handling(404, 422));
+        String dispatches = workflowPath() + "/dispatches";
+        GitHubResponse response = client.send(GitHubRequest.write(PROVIDER_NAME, op, "POST", dispatches,
+                Map.of("ref", onRef, "inputs", inputs)).handling(404, 422));
         if (response.status() == 404) {
-            throw workflowMissing(op, "POST");
+            throw workflowMissing(op, "POST " + dispatches);
         }
         if (response.status() == 422) {
             throw ProviderException.permanent(PROVIDER_NAME, op, "GitHub refused to dispatch approval workflow "
@@ -311,9 +312,9 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         }
     }
 
-    private ProviderException workflowMissing(String op, String method) {
+    private ProviderException workflowMissing(String op, String call) {
         return ProviderException.permanent(PROVIDER_NAME, op, "approval workflow " + workflow + " was not found in "
-                + connection.repository() + " (" + method + " " + workflowPath() + " answered 404): add "
+                + connection.repository() + " (" + call + " answered 404): add "
                 + ".github/workflows/" + workflow + " (on: workflow_dispatch) to the default branch, or check that "
                 + "the token may read Actions (actions: read; actions: write to dispatch)", null);
     }

@@ -5,6 +5,7 @@ import static io.releasepipeline.github.GitHubWireMockSupport.HEAD_SHA;
 import static io.releasepipeline.github.GitHubWireMockSupport.MERGE_SHA;
 import static io.releasepipeline.github.GitHubWireMockSupport.TOKEN;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -272,6 +273,26 @@ class GitHubPipelineEndToEndTest {
             assertThat(approval.approved()).isFalse();
             assertThat(Duration.between(approval.requestedAt(), approval.decidedAt()))
                     .isEqualTo(Duration.ofMinutes(30));
+        }
+
+        @Test
+        @DisplayName("an approval workflow missing from the repository stops the release at the question: it rolls "
+                + "back from 50%, and the reason names the workflow file")
+        void workflowMissing() {
+            github.stubFor(get(urlPathEqualTo(WORKFLOW + "/runs")).atPriority(0).willReturn(aResponse()
+                    .withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
+                    .withBody("{\"message\": \"Not Found\", \"status\": \"404\"}")));
+
+            ReleaseResult result = pipeline((builder, connection) -> builder
+                    .trafficPlan(TrafficPlan.canary(10, 50, 100).withApprovalBefore(100))
+                    .approvals(GitHubEnvironmentApprovals.builder(connection).build()))
+                    .promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE));
+
+            assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+            assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+            assertThat(result.record().rollback()).hasValueSatisfying(rb -> assertThat(rb.reason())
+                    .contains("approval workflow release-approval.yml was not found in octo-org/trade-nexus"));
+            assertThat(writes("/actions/workflows/release-approval.yml/dispatches")).isEmpty();
         }
 
         private ReleaseResult promoteWithApproval(Duration timeout) {
