@@ -14,9 +14,14 @@ import io.releasepipeline.ProviderException;
 import io.releasepipeline.spi.ApprovalDecision;
 import io.releasepipeline.spi.ApprovalRequest;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -228,6 +233,34 @@ class GitHubEnvironmentApprovalsTest extends GitHubWireMockSupport {
                     .hasMessageContaining("completed (success) without a review for environment " + ENVIRONMENT)
                     .hasMessageContaining("no required reviewers");
         }
+    }
+
+    @Test
+    @DisplayName("the README's approval workflow declares exactly the dispatched inputs, targets the default "
+            + "environment, and its run-name, as GitHub renders it, is found again (so nothing is dispatched twice)")
+    void documentedWorkflowFits() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Matcher block = Pattern.compile("<!-- release-approval.yml -->\\s*```yaml\\n(.*?)```", Pattern.DOTALL)
+                .matcher(readme);
+        assertThat(block.find()).as("the README has the workflow marked <!-- release-approval.yml -->").isTrue();
+        String workflow = block.group(1);
+        Matcher inputs = Pattern.compile("(?m)^      (\\w+): \\{").matcher(workflow);
+        List<String> declared = new ArrayList<>();
+        while (inputs.find()) {
+            declared.add(inputs.group(1));
+        }
+        assertThat(declared).containsExactly("release_id", "weight", "revision", "summary");
+        assertThat(workflow).contains("environment: " + ENVIRONMENT);
+        Matcher runName = Pattern.compile("(?m)^run-name: \"(.*)\"$").matcher(workflow);
+        assertThat(runName.find()).isTrue();
+        String title = runName.group(1).replace("${{ inputs.release_id }}", RELEASE)
+                .replace("${{ inputs.weight }}", "100");
+        publish(RUNS, workflowRuns(approvalRun(RUN_ID, RELEASE, 100, "waiting", null)
+                .replace("Approve " + RELEASE + " to 100%", title)));
+
+        approvals().request(TO_100);
+
+        assertThat(dispatches()).isEmpty();
     }
 
     @Test
