@@ -212,22 +212,13 @@ class GitHubPipelineEndToEndTest {
         @DisplayName("approved by a reviewer on GitHub: the release goes to 100%, is promoted, and the record names "
                 + "the reviewer and their comment")
         void approved() {
-            clock.scheduleAt(DECIDED, () -> {
-                stubs.publish(APPROVAL_RUN + "/approvals", array(environmentApproval("approved", "alice",
-                        ENVIRONMENT, "canary numbers look fine")));
-                stubs.publish(APPROVAL_RUN, approvalRun(APPROVAL_RUN_ID, RELEASE, 100, "in_progress", null));
-            });
+            reviewedAt(DECIDED, "approved", "alice", "canary numbers look fine", "in_progress", null);
 
             ReleaseResult result = promoteWithApproval(Duration.ofMinutes(30));
 
             assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
             assertThat(platform.currentWeights()).contains(TrafficWeights.all(NEW));
-            StepApproval approval = singleApproval(result);
-            assertThat(approval.approved()).isTrue();
-            assertThat(approval.by()).contains("alice");
-            assertThat(approval.comment()).isEqualTo("canary numbers look fine");
-            assertThat(approval.decidedAt()).as("seen at the first poll after the review")
-                    .isBetween(clock.at(DECIDED), clock.at(DECIDED.plusSeconds(15)));
+            assertReviewed(result, true, "alice", "canary numbers look fine");
             assertThat(events).filteredOn(ReleaseEvent.ApprovalDecided.class::isInstance)
                     .extracting(e -> ((ReleaseEvent.ApprovalDecided) e).by()).containsExactly("alice");
             assertThat(approvalPolls()).as("polls of the run cost 304s except its first answers and its change")
@@ -242,20 +233,13 @@ class GitHubPipelineEndToEndTest {
         @DisplayName("rejected by a reviewer on GitHub: the release rolls back from 50% and the record says who "
                 + "rejected it and why")
         void rejected() {
-            clock.scheduleAt(DECIDED, () -> {
-                stubs.publish(APPROVAL_RUN + "/approvals", array(environmentApproval("rejected", "bob",
-                        ENVIRONMENT, "p99 latency doubled at 50%")));
-                stubs.publish(APPROVAL_RUN, approvalRun(APPROVAL_RUN_ID, RELEASE, 100, "completed", "failure"));
-            });
+            reviewedAt(DECIDED, "rejected", "bob", "p99 latency doubled at 50%", "completed", "failure");
 
             ReleaseResult result = promoteWithApproval(Duration.ofMinutes(30));
 
             assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
             assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
-            StepApproval approval = singleApproval(result);
-            assertThat(approval.approved()).isFalse();
-            assertThat(approval.by()).contains("bob");
-            assertThat(approval.comment()).isEqualTo("p99 latency doubled at 50%");
+            assertReviewed(result, false, "bob", "p99 latency doubled at 50%");
             assertThat(result.record().rollback()).hasValueSatisfying(rb -> assertThat(rb.reason())
                     .isEqualTo("step to 100% rejected by bob: p99 latency doubled at 50%"));
         }
@@ -311,6 +295,25 @@ class GitHubPipelineEndToEndTest {
                     });
             assertNoTokenLeaked(result);
             return result;
+        }
+
+        /** At {@code at}, {@code login} reviews the run for the environment and the run moves on. */
+        private void reviewedAt(Duration at, String state, String login, String comment, String runStatus,
+                String conclusion) {
+            clock.scheduleAt(at, () -> {
+                stubs.publish(APPROVAL_RUN + "/approvals", array(environmentApproval(state, login, ENVIRONMENT,
+                        comment)));
+                stubs.publish(APPROVAL_RUN, approvalRun(APPROVAL_RUN_ID, RELEASE, 100, runStatus, conclusion));
+            });
+        }
+
+        private void assertReviewed(ReleaseResult result, boolean approved, String login, String comment) {
+            StepApproval approval = singleApproval(result);
+            assertThat(approval.approved()).isEqualTo(approved);
+            assertThat(approval.by()).contains(login);
+            assertThat(approval.comment()).isEqualTo(comment);
+            assertThat(approval.decidedAt()).as("seen at the first poll after the review")
+                    .isBetween(clock.at(DECIDED), clock.at(DECIDED.plusSeconds(15)));
         }
 
         private StepApproval singleApproval(ReleaseResult result) {
