@@ -4,8 +4,16 @@ import static io.releasepipeline.github.GitHubWireMockSupport.API;
 import static io.releasepipeline.github.GitHubWireMockSupport.HEAD_SHA;
 import static io.releasepipeline.github.GitHubWireMockSupport.MERGE_SHA;
 import static io.releasepipeline.github.GitHubWireMockSupport.TOKEN;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.releasepipeline.github.GitHubWireMockSupport.approvalRun;
 import static io.releasepipeline.github.GitHubWireMockSupport.array;
-import static io.releasepipeline.github.GitHubWireMockSupport.workflowRun;
+import static io.releasepipeline.github.GitHubWireMockSupport.environmentApproval;
+import static io.releasepipeline.github.GitHubWireMockSupport.pendingDeployment;
+import static io.releasepipeline.github.GitHubWireMockSupport.repository;
 import static io.releasepipeline.github.GitHubWireMockSupport.workflowRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,11 +22,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.releasepipeline.ApprovalTimeoutAction;
 import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleasePipelineBuilder;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.StepApproval;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.FakeEvidenceStore;
@@ -27,6 +38,7 @@ import io.releasepipeline.testkit.FakeHealthSignals;
 import io.releasepipeline.testkit.FakePlatform;
 import io.releasepipeline.testkit.FakeSmokeCheck;
 import io.releasepipeline.testkit.VirtualClock;
+import io.releasepipeline.traffic.TrafficPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,9 +49,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,7 +71,7 @@ class GitHubPipelineEndToEndTest {
     static final String APP = "trade-nexus-backend";
     static final String STABLE = "v1";
     static final String NEW = "v2";
-    static final long RUN_ID = 30433642;
+    static final long RUN_ID = GitHubStubs.DEPLOY_RUN_ID;
     static final String RUNS = "/actions/workflows/" + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW + "/runs";
     static final String RUN = "/actions/runs/" + RUN_ID;
     static final String BODY = "## Summary\\nQuotes in EUR.\\n\\n## Breaking changes\\n"
@@ -84,7 +98,7 @@ class GitHubPipelineEndToEndTest {
         stubs.givenMergeablePullRequest(PR, BODY, Gates.DEFAULT_REQUIRED_CHECKS.toArray(String[]::new));
         stubs.givenDeploymentRecords(PR);
         stubs.publish(API + "/issues", array()); // no open issue labelled SEV-1 or SEV-2
-        givenDeployRunOfTheMerge();
+        stubs.givenDeployRunOfTheMerge(clock, platform);
         // slf4j-simple writes to whatever System.err is at the time of each log call.
         originalErr = System.err;
         System.setErr(new PrintStream(new Tee(logs, originalErr), true, StandardCharsets.UTF_8));
@@ -163,11 +177,171 @@ class GitHubPipelineEndToEndTest {
         assertNoTokenLeaked(result);
     }
 
+    /**
+     * The canary 10% -> 50% -> (approval) -> 100%, approved through a protected GitHub environment: the release asks
+     * by dispatching the approval workflow, GitHub lists its run (waiting for the environment's reviewers) once it
+     * has the dispatch, and a reviewer decides at t+20m, about six virtual minutes after the question (the 50% step
+     * is observed until about t+14m).
+     */
+    @Nested
+    @DisplayName("manual approval through a GitHub environment")
+    class ManualApproval {
+
+        static final String RELEASE = "pr123-canary";
+        static final long APPROVAL_RUN_ID = 7301;
+        static final String WORKFLOW = API + "/actions/workflows/" + GitHubEnvironmentApprovals.DEFAULT_WORKFLOW;
+        static final String APPROVAL_RUN = API + "/actions/runs/" + APPROVAL_RUN_ID;
+        static final String ENVIRONMENT = GitHubEnvironmentApprovals.DEFAULT_ENVIRONMENT;
+        static final Duration DECIDED = Duration.ofMinutes(20);
+
+        @BeforeEach
+        void approvalWorkflow() {
+            String dispatched = "approval dispatched";
+            stubs.publish(API, repository("main"));
+            stubs.publish(WORKFLOW + "/runs", workflowRuns(), dispatched, STARTED);
+            github.stubFor(post(urlPathEqualTo(WORKFLOW + "/dispatches")).inScenario(dispatched)
+                    .willReturn(aResponse().withStatus(204)).willSetStateTo(dispatched));
+            String waiting = approvalRun(APPROVAL_RUN_ID, RELEASE, 100, "waiting", null);
+            stubs.publish(WORKFLOW + "/runs", workflowRuns(waiting), dispatched, dispatched);
+            stubs.publish(APPROVAL_RUN, waiting);
+            stubs.publish(APPROVAL_RUN + "/pending_deployments", array(pendingDeployment(ENVIRONMENT)));
+            stubs.publish(APPROVAL_RUN + "/approvals", array());
+        }
+
+        @Test
+        @DisplayName("approved by a reviewer on GitHub: the release goes to 100%, is promoted, and the record names "
+                + "the reviewer and their comment")
+        void approved() {
+            reviewedAt(DECIDED, "approved", "alice", "canary numbers look fine", "in_progress", null);
+
+            ReleaseResult result = promoteWithApproval(Duration.ofMinutes(30));
+
+            assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
+            assertThat(platform.currentWeights()).contains(TrafficWeights.all(NEW));
+            assertReviewed(result, true, "alice", "canary numbers look fine");
+            assertThat(events).filteredOn(ReleaseEvent.ApprovalDecided.class::isInstance)
+                    .extracting(e -> ((ReleaseEvent.ApprovalDecided) e).by()).containsExactly("alice");
+            assertThat(approvalPolls()).as("polls of the run cost 304s except its first answers and its change")
+                    .filteredOn(e -> e.getResponse().getStatus() == 200).extracting(e -> e.getRequest().getUrl())
+                    .containsExactly(APPROVAL_RUN + "/approvals", APPROVAL_RUN + "/pending_deployments",
+                            APPROVAL_RUN, APPROVAL_RUN, APPROVAL_RUN + "/approvals");
+            assertThat(approvalPolls()).as("polled every 15 s for about six minutes").hasSizeGreaterThan(60)
+                    .filteredOn(e -> e.getResponse().getStatus() == 304).hasSizeGreaterThan(60);
+        }
+
+        @Test
+        @DisplayName("rejected by a reviewer on GitHub: the release rolls back from 50% and the record says who "
+                + "rejected it and why")
+        void rejected() {
+            reviewedAt(DECIDED, "rejected", "bob", "p99 latency doubled at 50%", "completed", "failure");
+
+            ReleaseResult result = promoteWithApproval(Duration.ofMinutes(30));
+
+            assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+            assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+            assertReviewed(result, false, "bob", "p99 latency doubled at 50%");
+            assertThat(result.record().rollback()).hasValueSatisfying(rb -> assertThat(rb.reason())
+                    .isEqualTo("step to 100% rejected by bob: p99 latency doubled at 50%"));
+        }
+
+        @Test
+        @DisplayName("nobody decides within the 30-minute approval timeout: the REJECT action rolls the release "
+                + "back, and the record says the wait timed out")
+        void timesOut() {
+            ReleaseResult result = promoteWithApproval(Duration.ofMinutes(30));
+
+            assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+            assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+            StepApproval approval = singleApproval(result);
+            assertThat(approval.timedOut()).isTrue();
+            assertThat(approval.approved()).isFalse();
+            assertThat(Duration.between(approval.requestedAt(), approval.decidedAt()))
+                    .isEqualTo(Duration.ofMinutes(30));
+        }
+
+        @Test
+        @DisplayName("an approval workflow missing from the repository stops the release at the question: it rolls "
+                + "back from 50%, and the reason names the workflow file")
+        void workflowMissing() {
+            github.stubFor(get(urlPathEqualTo(WORKFLOW + "/runs")).atPriority(0).willReturn(aResponse()
+                    .withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
+                    .withBody("{\"message\": \"Not Found\", \"status\": \"404\"}")));
+
+            ReleaseResult result = pipeline((builder, connection) -> builder
+                    .trafficPlan(TrafficPlan.canary(10, 50, 100).withApprovalBefore(100))
+                    .approvals(GitHubEnvironmentApprovals.builder(connection).build()))
+                    .promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE));
+
+            assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+            assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+            assertThat(result.record().rollback()).hasValueSatisfying(rb -> assertThat(rb.reason())
+                    .contains("approval workflow release-approval.yml was not found in octo-org/trade-nexus"));
+            assertThat(writes("/actions/workflows/release-approval.yml/dispatches")).isEmpty();
+        }
+
+        private ReleaseResult promoteWithApproval(Duration timeout) {
+            ReleaseResult result = pipeline((builder, connection) -> builder
+                    .trafficPlan(TrafficPlan.canary(10, 50, 100).withApprovalBefore(100))
+                    .approvals(GitHubEnvironmentApprovals.builder(connection).build())
+                    .approvalTimeout(timeout, ApprovalTimeoutAction.REJECT))
+                    .promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE));
+            assertThat(writes("/actions/workflows/" + GitHubEnvironmentApprovals.DEFAULT_WORKFLOW + "/dispatches"))
+                    .as("the reviewers were asked once, with the question as the workflow's inputs")
+                    .singleElement().satisfies(d -> {
+                        assertThat(d.path("ref").asText()).isEqualTo("main");
+                        assertThat(d.path("inputs").path("release_id").asText()).isEqualTo(RELEASE);
+                        assertThat(d.path("inputs").path("weight").asText()).isEqualTo("100");
+                        assertThat(d.path("inputs").path("revision").asText()).isEqualTo(NEW);
+                    });
+            assertNoTokenLeaked(result);
+            return result;
+        }
+
+        /** At {@code at}, {@code login} reviews the run for the environment and the run moves on. */
+        private void reviewedAt(Duration at, String state, String login, String comment, String runStatus,
+                String conclusion) {
+            clock.scheduleAt(at, () -> {
+                stubs.publish(APPROVAL_RUN + "/approvals", array(environmentApproval(state, login, ENVIRONMENT,
+                        comment)));
+                stubs.publish(APPROVAL_RUN, approvalRun(APPROVAL_RUN_ID, RELEASE, 100, runStatus, conclusion));
+            });
+        }
+
+        private void assertReviewed(ReleaseResult result, boolean approved, String login, String comment) {
+            StepApproval approval = singleApproval(result);
+            assertThat(approval.approved()).isEqualTo(approved);
+            assertThat(approval.by()).contains(login);
+            assertThat(approval.comment()).isEqualTo(comment);
+            assertThat(approval.decidedAt()).as("seen at the first poll after the review")
+                    .isBetween(clock.at(DECIDED), clock.at(DECIDED.plusSeconds(15)));
+        }
+
+        private StepApproval singleApproval(ReleaseResult result) {
+            assertThat(result.record().approvals()).hasSize(1);
+            StepApproval approval = result.record().approvals().get(0);
+            assertThat(approval.weight()).isEqualTo(100);
+            assertThat(approval.requestedAt()).as("asked after the 50% step was observed, before the decision")
+                    .isBetween(clock.at(Duration.ofMinutes(14)), clock.at(Duration.ofMinutes(15)));
+            return approval;
+        }
+
+        /** The reads of the approval run and its reviews, oldest first. */
+        private List<ServeEvent> approvalPolls() {
+            return stubs.servedInOrder().stream().filter(e -> e.getRequest().getUrl().startsWith(APPROVAL_RUN))
+                    .toList();
+        }
+    }
+
     // ---- the world --------------------------------------------------------------------------------------------
 
     private ReleasePipeline pipeline() {
+        return pipeline((builder, connection) -> { });
+    }
+
+    /** The pipeline on the WireMock GitHub; {@code customize} may add providers on the same connection. */
+    private ReleasePipeline pipeline(BiConsumer<ReleasePipelineBuilder, GitHubConnection> customize) {
         GitHubConnection connection = stubs.connection(clock).build();
-        return ReleasePipeline.builder()
+        ReleasePipelineBuilder builder = ReleasePipeline.builder()
                 .platform(platform)
                 .ci(GitHubCiProvider.builder(connection).build())
                 .incidents(GitHubIncidentProvider.builder(connection).build())
@@ -178,22 +352,9 @@ class GitHubPipelineEndToEndTest {
                 .clock(clock)
                 .host("e2e-host")
                 .environmentUrl("https://backend.example.com")
-                .listener(events::add)
-                .build();
-    }
-
-    /** GitHub's deploy run for the merge commit, moving on the virtual clock; its success creates the revision. */
-    private void givenDeployRunOfTheMerge() {
-        stubs.publish(API + RUNS, workflowRuns());
-        clock.scheduleAt(Duration.ofSeconds(30), () -> {
-            stubs.publish(API + RUNS, workflowRuns(workflowRun(RUN_ID, "queued", null)));
-            stubs.publish(API + RUN, workflowRun(RUN_ID, "queued", null));
-        });
-        clock.scheduleAt(Duration.ofMinutes(1), () -> stubs.publish(API + RUN,
-                workflowRun(RUN_ID, "in_progress", null)));
-        clock.scheduleAt(Duration.ofMinutes(4), () -> stubs.publish(API + RUN,
-                workflowRun(RUN_ID, "completed", "success")));
-        platform.deployAt(MERGE_SHA, clock.at(Duration.ofMinutes(4)));
+                .listener(events::add);
+        customize.accept(builder, connection);
+        return builder.build();
     }
 
     // ---- reading what GitHub saw ------------------------------------------------------------------------------

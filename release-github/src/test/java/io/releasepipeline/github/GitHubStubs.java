@@ -21,14 +21,19 @@ import static io.releasepipeline.github.GitHubWireMockSupport.combinedStatus;
 import static io.releasepipeline.github.GitHubWireMockSupport.json;
 import static io.releasepipeline.github.GitHubWireMockSupport.pullRequest;
 import static io.releasepipeline.github.GitHubWireMockSupport.review;
+import static io.releasepipeline.github.GitHubWireMockSupport.workflowRun;
+import static io.releasepipeline.github.GitHubWireMockSupport.workflowRuns;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.releasepipeline.testkit.FakePlatform;
+import io.releasepipeline.testkit.VirtualClock;
 import io.releasepipeline.time.ReleaseClock;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -46,6 +51,8 @@ final class GitHubStubs {
     static final String MERGED = "merged";
     /** The id GitHub gives the deployment created by {@link #givenDeploymentRecords}. */
     static final String DEPLOYMENT_ID = "1";
+    /** The id of the deploy run scripted by {@link #givenDeployRunOfTheMerge}. */
+    static final long DEPLOY_RUN_ID = 30433642;
     /** GitHub rejects a deployment status description longer than this. */
     private static final int DESCRIPTION_LIMIT = 140;
 
@@ -153,6 +160,24 @@ final class GitHubStubs {
                 .willReturn(json(201, "{\"id\": 1, \"node_id\": \"MDE2OkRlcGxveW1lbnRTdGF0dXMx\", "
                         + "\"creator\": {\"login\": \"release-bot\", \"id\": 9}}")));
         github.stubFor(post(urlPathEqualTo(statuses)).atPriority(5).willReturn(error(422, "Validation Failed")));
+    }
+
+    /**
+     * GitHub's deploy run for {@link GitHubWireMockSupport#MERGE_SHA}, moving on the virtual clock: it appears at
+     * t+30s, runs from t+1m and succeeds at t+4m, when {@code platform} gains the revision it built.
+     */
+    void givenDeployRunOfTheMerge(VirtualClock clock, FakePlatform platform) {
+        String runs = API + "/actions/workflows/" + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW + "/runs";
+        String run = API + "/actions/runs/" + DEPLOY_RUN_ID;
+        publish(runs, workflowRuns());
+        clock.scheduleAt(Duration.ofSeconds(30), () -> {
+            publish(runs, workflowRuns(workflowRun(DEPLOY_RUN_ID, "queued", null)));
+            publish(run, workflowRun(DEPLOY_RUN_ID, "queued", null));
+        });
+        clock.scheduleAt(Duration.ofMinutes(1), () -> publish(run, workflowRun(DEPLOY_RUN_ID, "in_progress", null)));
+        clock.scheduleAt(Duration.ofMinutes(4), () -> publish(run, workflowRun(DEPLOY_RUN_ID, "completed",
+                "success")));
+        platform.deployAt(MERGE_SHA, clock.at(Duration.ofMinutes(4)));
     }
 
     /** Every request served so far, oldest first. */

@@ -152,6 +152,59 @@ abstract class GitHubWireMockSupport {
                 """.formatted(id, MERGE_SHA, status, conclusion == null ? "null" : "\"" + conclusion + "\"", REPO);
     }
 
+    /**
+     * A run of the approval workflow for {@code releaseId}'s step to {@code weight}%, titled by the documented
+     * {@code run-name: "Approve ${{ inputs.release_id }} to ${{ inputs.weight }}%"}.
+     */
+    static String approvalRun(long id, String releaseId, int weight, String status, String conclusion) {
+        return """
+                {"id": %1$d, "name": "Release approval", "display_title": "Approve %2$s to %3$d%%",
+                 "node_id": "MDEyOldvcmtmbG93IFJ1bjI2OTI4OQ==", "head_branch": "main", "head_sha": "%4$s",
+                 "path": ".github/workflows/release-approval.yml@main", "run_number": 17, "event": "workflow_dispatch",
+                 "status": "%5$s", "conclusion": %6$s, "workflow_id": 161335,
+                 "url": "https://api.github.com/repos/%7$s/actions/runs/%1$d",
+                 "html_url": "https://github.com/%7$s/actions/runs/%1$d", "run_attempt": 1,
+                 "actor": {"login": "release-bot", "id": 9}, "triggering_actor": {"login": "release-bot", "id": 9},
+                 "created_at": "2026-01-05T09:14:02Z", "updated_at": "2026-01-05T09:14:09Z"}
+                """.formatted(id, releaseId, weight, MERGE_SHA, status,
+                conclusion == null ? "null" : "\"" + conclusion + "\"", REPO);
+    }
+
+    /** An entry of a run's review history ({@code GET .../actions/runs/{id}/approvals}), as in GitHub's example. */
+    static String environmentApproval(String state, String login, String environment, String comment) {
+        return """
+                {"state": "%1$s", "comment": "%4$s",
+                 "environments": [{"id": 161088068, "node_id": "MDExOkVudmlyb25tZW50MTYxMDg4MDY4", "name": "%3$s",
+                   "url": "https://api.github.com/repos/%5$s/environments/%3$s",
+                   "html_url": "https://github.com/%5$s/deployments/activity_log?environments_filter=%3$s",
+                   "created_at": "2020-11-23T22:00:40Z", "updated_at": "2020-11-23T22:00:40Z"}],
+                 "user": {"login": "%2$s", "id": 583231, "node_id": "MDQ6VXNlcjE=", "type": "User", "site_admin": false,
+                   "html_url": "https://github.com/%2$s"}}
+                """.formatted(state, login, environment, comment, REPO);
+    }
+
+    /** A run's deployment waiting for {@code environment}'s reviewers ({@code GET .../pending_deployments}). */
+    static String pendingDeployment(String environment) {
+        return """
+                {"environment": {"id": 161088068, "node_id": "MDExOkVudmlyb25tZW50MTYxMDg4MDY4", "name": "%1$s",
+                   "url": "https://api.github.com/repos/%2$s/environments/%1$s",
+                   "html_url": "https://github.com/%2$s/deployments/activity_log?environments_filter=%1$s"},
+                 "wait_timer": 0, "wait_timer_started_at": null, "current_user_can_approve": false,
+                 "reviewers": [{"type": "User", "reviewer": {"login": "alice", "id": 1, "type": "User"}},
+                               {"type": "Team", "reviewer": {"id": 1, "name": "Release managers",
+                                 "slug": "release-managers", "node_id": "MDQ6VGVhbTE="}}]}
+                """.formatted(environment, REPO);
+    }
+
+    /** The repository ({@code GET /repos/o/r}), with its default branch. */
+    static String repository(String defaultBranch) {
+        return """
+                {"id": 1296269, "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", "name": "trade-nexus", "full_name": "%s",
+                 "owner": {"login": "octo-org", "id": 1, "type": "Organization"}, "private": true,
+                 "html_url": "https://github.com/%s", "default_branch": "%s", "visibility": "private"}
+                """.formatted(REPO, REPO, defaultBranch);
+    }
+
     static String workflowRuns(String... runs) {
         return "{\"total_count\": " + runs.length + ", \"workflow_runs\": [" + String.join(",", runs) + "]}";
     }
