@@ -208,9 +208,12 @@ final class Promotion {
                 continue;
             }
             if (ops.config.trafficPlan().approvalBefore().contains(step.weight())) {
-                Optional<String> refused = awaitApproval(step.weight(), mergeSha);
-                if (refused.isPresent()) {
-                    return stopWithoutPromotion(refused.get());
+                ApprovalOutcome approval = awaitApproval(step.weight(), mergeSha, target);
+                if (approval instanceof ApprovalOutcome.Fired f) {
+                    return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
+                }
+                if (approval instanceof ApprovalOutcome.Refused r) {
+                    return stopWithoutPromotion(r.reason());
                 }
             }
             journal("SHIFTING", Map.of("weight", String.valueOf(step.weight()), "stable", stable, "new",
@@ -239,11 +242,27 @@ final class Promotion {
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
     }
 
+    /** How a wait for approval ended. */
+    private sealed interface ApprovalOutcome {
+        /** Go on. */
+        record Approved() implements ApprovalOutcome {
+        }
+
+        /** Stop: rejected, timed out with REJECT, or asked to stop. */
+        record Refused(String reason) implements ApprovalOutcome {
+        }
+
+        /** A trigger fired on the step being watched while the release waited. */
+        record Fired(TriggerVerdict verdict) implements ApprovalOutcome {
+        }
+    }
+
     /**
      * Asks for approval of the step to {@code weight}% and waits, on the clock, for a decision or the timeout.
-     * Empty when the release may go on; otherwise why not.
+     * While it waits, the step in place (if traffic has moved) goes on being watched with every trigger armed, so
+     * a revision that goes bad during a long wait is rolled back, never approved into more traffic.
      */
-    private Optional<String> awaitApproval(int weight, String mergeSha) {
+    private ApprovalOutcome awaitApproval(int weight, String mergeSha, SmokeTarget target) {
         TrafficWeights now = readTraffic().orElse(null);
         io.releasepipeline.spi.ApprovalRequest question = new io.releasepipeline.spi.ApprovalRequest(ops.releaseId,
                 ops.app(), newRevision, weight, "Release " + ops.releaseId + " of " + ops.app() + ": may " + newRevision
@@ -258,11 +277,56 @@ final class Promotion {
             return null;
         });
         ops.emit(new ReleaseEvent.Waiting(ops.releaseId, asked, "approval to go to " + weight + "%", deadline));
-        while (true) {
-            Optional<String> stop = ops.stopRequested();
-            if (stop.isPresent()) {
-                return Optional.of("stopped while waiting for approval: " + stop.get());
+        ApprovalWaiter waiter = new ApprovalWaiter(weight, question, asked, deadline);
+        int moved = now == null ? 0 : now.weightOf(newRevision);
+        if (moved > 0) {
+            Instant trafficMoved = record.build().trafficChanges().stream().map(c -> c.at()).findFirst()
+                    .orElse(asked);
+            StepObservation.Outcome watched = new StepObservation(ops, record, target, moved,
+                    ops.config.approvalTimeout(), Optional.of(stable), trafficMoved).runUntil(waiter);
+            if (watched instanceof StepObservation.Outcome.Fired f) {
+                return new ApprovalOutcome.Fired(f.verdict());
             }
+            if (watched instanceof StepObservation.Outcome.Stopped st) {
+                return new ApprovalOutcome.Refused("stopped while waiting for approval: " + st.reason());
+            }
+        } else {
+            while (!waiter.check(ops.now())) {
+                Optional<String> stop = ops.stopRequested();
+                if (stop.isPresent()) {
+                    return new ApprovalOutcome.Refused("stopped while waiting for approval: " + stop.get());
+                }
+                ops.sleepUntil(waiter.nextCheck());
+            }
+        }
+        return waiter.outcome;
+    }
+
+    /** Polls the approval provider on the engine's schedule and records the decision, or the timeout's. */
+    private final class ApprovalWaiter implements StepObservation.Waiter {
+        private final int weight;
+        private final io.releasepipeline.spi.ApprovalRequest question;
+        private final Instant asked;
+        private final Instant deadline;
+        private Instant next;
+        private ApprovalOutcome outcome;
+
+        ApprovalWaiter(int weight, io.releasepipeline.spi.ApprovalRequest question, Instant asked, Instant deadline) {
+            this.weight = weight;
+            this.question = question;
+            this.asked = asked;
+            this.deadline = deadline;
+            this.next = asked;
+        }
+
+        @Override
+        public Instant nextCheck() {
+            return next;
+        }
+
+        @Override
+        public boolean check(Instant now) {
+            next = min(now.plus(ops.config.deployPollInterval()), deadline);
             Optional<io.releasepipeline.spi.ApprovalDecision> decision;
             try {
                 decision = ops.approvals("decision(" + weight + "%)", a -> a.decision(question));
@@ -276,22 +340,24 @@ final class Promotion {
                         Optional.of(d.by()), d.at(), d.comment()));
                 ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, ops.now(), weight, d.approved(), d.by(),
                         d.comment()));
-                journal("APPROVAL", Map.of("weight", String.valueOf(weight), "approved",
-                        String.valueOf(d.approved()), "by", d.by()));
-                return d.approved() ? Optional.empty() : Optional.of("step to " + weight + "% rejected by " + d.by()
-                        + (d.comment().isEmpty() ? "" : ": " + d.comment()));
+                journal("APPROVAL", Map.of("weight", String.valueOf(weight), "approved", String.valueOf(d.approved()),
+                        "by", d.by()));
+                outcome = d.approved() ? new ApprovalOutcome.Approved() : new ApprovalOutcome.Refused("step to "
+                        + weight + "% rejected by " + d.by() + (d.comment().isEmpty() ? "" : ": " + d.comment()));
+                return true;
             }
-            if (!ops.now().isBefore(deadline)) {
+            if (!now.isBefore(deadline)) {
                 boolean approve = ops.config.approvalTimeoutAction() == io.releasepipeline.ApprovalTimeoutAction.APPROVE;
                 String comment = "nobody decided within " + Format.duration(ops.config.approvalTimeout()) + "; "
                         + (approve ? "approved" : "rejected") + " by the timeout action";
                 record.approval(new io.releasepipeline.evidence.StepApproval(weight, asked, approve, Optional.empty(),
-                        ops.now(), comment));
-                ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, ops.now(), weight, approve, "timeout",
-                        comment));
-                return approve ? Optional.empty() : Optional.of("step to " + weight + "%: " + comment);
+                        now, comment));
+                ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, now, weight, approve, "timeout", comment));
+                outcome = approve ? new ApprovalOutcome.Approved()
+                        : new ApprovalOutcome.Refused("step to " + weight + "%: " + comment);
+                return true;
             }
-            ops.sleepUntil(min(ops.now().plus(ops.config.deployPollInterval()), deadline));
+            return false;
         }
     }
 

@@ -31,6 +31,18 @@ import java.util.Optional;
 final class StepObservation {
 
     /** How a step's observation ended. */
+    /**
+     * Ends an observation on something other than its window: a decision awaited while the step goes on being
+     * watched (a manual approval). {@link #check} is called at {@link #nextCheck} and returns true to end.
+     */
+    interface Waiter {
+        /** When to call {@link #check} next. */
+        Instant nextCheck();
+
+        /** Looks for what the observation waits for; true ends the observation as passed. */
+        boolean check(Instant now);
+    }
+
     sealed interface Outcome {
         /** Every trigger stayed quiet and the smoke check passed. */
         record Passed(List<TriggerVerdict> verdicts) implements Outcome {
@@ -59,6 +71,7 @@ final class StepObservation {
     private final Instant alertsSince;
     private final java.util.Set<String> advised = new java.util.HashSet<>();
     private boolean smokeVerified;
+    private Waiter waiter;
     private Boolean lastHealthUp;
     private Boolean lastSmokeOk;
 
@@ -75,6 +88,16 @@ final class StepObservation {
         this.armed = triggers.all();
         this.latest = new TriggerVerdict[armed.size()];
         this.observations = new Observations(target.revision(), ops.now());
+    }
+
+    /**
+     * Watches the step until {@code waiter} says it is done instead of until the window ends (the window's own
+     * end-of-step checks do not apply: the step has already passed them). Every trigger stays armed.
+     */
+    Outcome runUntil(Waiter waiter) {
+        this.waiter = waiter;
+        this.smokeVerified = true;
+        return run();
     }
 
     Outcome run() {
@@ -123,7 +146,16 @@ final class StepObservation {
                 sampled.add(Signal.ALERTS);
             }
             now = ops.now();
-            boolean ending = !now.isBefore(end);
+            if (waiter != null && !now.isBefore(waiter.nextCheck()) && waiter.check(now)) {
+                List<TriggerVerdict> verdicts = new java.util.ArrayList<>();
+                for (TriggerVerdict v : latest) {
+                    if (v != null) {
+                        verdicts.add(v);
+                    }
+                }
+                return new Outcome.Passed(verdicts);
+            }
+            boolean ending = waiter == null && !now.isBefore(end);
             for (int i = 0; i < armed.size(); i++) {
                 RollbackTrigger trigger = armed.get(i);
                 // Judging only on new samples keeps a ten-minute observation at one probe a second cheap.
@@ -181,8 +213,8 @@ final class StepObservation {
                 ops.emit(new ReleaseEvent.ObservationPassed(ops.releaseId, now, weight, verdicts));
                 return new Outcome.Passed(verdicts);
             }
-            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, end, probe.isPresent(),
-                    readErrorRate), nextAlerts, alerts.isPresent());
+            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, waiter != null ? waiter.nextCheck() : end,
+                    probe.isPresent(), readErrorRate), nextAlerts, alerts.isPresent());
             ops.sleepUntil(plannedWake);
         }
     }

@@ -202,6 +202,18 @@ class ProgressiveDeliveryScenarioTest {
         }
 
         @Test
+        @DisplayName("the 50% step stays watched while the release waits: health down at t+15m rolls back at once")
+        void triggersStayArmedWhileWaiting() {
+            sim.probe.failingFrom(NEW, minutes(15));
+
+            ReleaseResult result = promote(pipeline(Duration.ofHours(1), ApprovalTimeoutAction.APPROVE));
+
+            RollbackDetails d = assertRolledBackFrom(result, AT_50, "health-endpoint");
+            assertThat(d.startedAt()).isEqualTo(sim.clock.at(minutes(15)).plusSeconds(30));
+            assertThat(result.record().approvals()).isEmpty();
+        }
+
+        @Test
         void aTimeoutThatApprovesGoesOn() {
             ReleaseResult result = promote(pipeline(Duration.ofMinutes(30), ApprovalTimeoutAction.APPROVE));
             assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
