@@ -87,6 +87,13 @@ public final class CloudProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public io.releasepipeline.spi.ApprovalProvider approvals(CliConfig config) {
+        return io.releasepipeline.github.GitHubEnvironmentApprovals.builder(connection(config))
+                .workflow(config.traffic().approvals().workflow())
+                .environment(config.traffic().approvals().environment()).build();
+    }
+
+    @Override
     public CiProvider ci(CliConfig config) {
         return GitHubCiProvider.builder(connection(config)).deployWorkflow(config.github().deployWorkflow())
                 .mergeMethod(MergeMethod.valueOf(config.github().mergeMethod().toUpperCase(Locale.ROOT))).build();

@@ -36,6 +36,12 @@ public interface ProviderFactory extends AutoCloseable {
                 "rollback.alerts: this provider setup has no alert source; disable rollback.alerts"));
     }
 
+    /** Where people approve traffic steps, when {@code traffic.approvalBefore} names any. */
+    default io.releasepipeline.spi.ApprovalProvider approvals(CliConfig config) {
+        throw new io.releasepipeline.InvalidConfigurationException("release.yaml", java.util.List.of(
+                "traffic.approvalBefore: this provider setup has no approval provider; remove approvalBefore"));
+    }
+
     /** Evidence, the journal and the release lock. */
     EvidenceStore evidence(CliConfig config);
 

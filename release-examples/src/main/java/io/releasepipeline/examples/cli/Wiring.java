@@ -12,6 +12,7 @@ import io.releasepipeline.spi.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.ApprovalTimeoutAction;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.NoDataPolicy;
 import io.releasepipeline.trigger.Triggers;
@@ -86,6 +87,11 @@ final class Wiring implements AutoCloseable {
             b.healthSignals(signals);
         }
         config.app().url().ifPresent(b::environmentUrl);
+        if (!config.traffic().approvalBefore().isEmpty()) {
+            CliConfig.Approvals a = config.traffic().approvals();
+            b.approvals(factory.approvals(config)).approvalTimeout(a.timeout(),
+                    ApprovalTimeoutAction.valueOf(a.onTimeout().toUpperCase(Locale.ROOT)));
+        }
         return b.build();
     }
 
@@ -137,7 +143,8 @@ final class Wiring implements AutoCloseable {
 
     static TrafficPlan trafficPlan(CliConfig.Traffic t) {
         return TrafficPlan.canary(t.steps().stream().mapToInt(Integer::intValue).toArray())
-                .withStepPause(t.stepPause());
+                .withStepPause(t.stepPause())
+                .withApprovalBefore(t.approvalBefore().stream().mapToInt(Integer::intValue).toArray());
     }
 
     @Override

@@ -195,6 +195,51 @@ class CliConfigTest {
     }
 
     @Test
+    @DisplayName("progressive delivery: canary analysis, alerts, advisory triggers and approvals from the file")
+    void progressiveDelivery() throws IOException {
+        CliConfig c = ConfigReader.read(write(MINIMAL + """
+                traffic:
+                  steps: [10, 50, 100]
+                  approvalBefore: [100]
+                  approvals: {timeout: 30m, onTimeout: approve, github: {workflow: approve.yml, environment: prod-gate}}
+                rollback:
+                  canaryAnalysis: {enabled: true, maxIncrease: 0.02}
+                  alerts: {enabled: true, interval: 15s}
+                  advisory: [canary-analysis]
+                """));
+
+        assertThat(c.traffic().approvalBefore()).containsExactly(100);
+        assertThat(c.traffic().approvals()).isEqualTo(new CliConfig.Approvals(Duration.ofMinutes(30), "approve",
+                "approve.yml", "prod-gate"));
+        assertThat(c.rollback().canaryAnalysis()).isEqualTo(new CliConfig.CanaryAnalysis(true, 0.02));
+        assertThat(c.rollback().alerts()).isEqualTo(new CliConfig.Alerts(true, Duration.ofSeconds(15)));
+        assertThat(c.rollback().advisory()).containsExactly("canary-analysis");
+        assertThat(Wiring.trafficPlan(c.traffic()).approvalBefore()).containsExactly(100);
+    }
+
+    @Test
+    void progressiveDeliveryMistakesAreListedWithTheirPaths() throws IOException {
+        Path file = write(MINIMAL + """
+                traffic:
+                  steps: [10, 100]
+                  approvalBefore: [50]
+                  approvals: {onTimeout: maybe}
+                rollback:
+                  canaryAnalysis: {enabled: true, maxIncrease: 3}
+                  advisory: [alert]
+                """);
+        assertThatThrownBy(() -> ConfigReader.read(file)).isInstanceOfSatisfying(
+                io.releasepipeline.InvalidConfigurationException.class, e -> assertThat(e.problems()).contains(
+                        "traffic.approvalBefore: 50 is not a step of the plan [10, 100]",
+                        "traffic.approvals.onTimeout: must be reject (roll back when nobody decides) or approve, "
+                                + "got 'maybe'",
+                        "rollback.canaryAnalysis.maxIncrease: must be at least 0 and under 1 (a fraction: 0.01 is "
+                                + "one percentage point), got 3.0",
+                        "rollback.advisory: \"alert\" is not an armed trigger; armed: [smoke-check, health-endpoint, "
+                                + "error-rate, canary-analysis]"));
+    }
+
+    @Test
     @DisplayName("the complete release.yaml in the README is valid and means what it says")
     void readmeExample() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));

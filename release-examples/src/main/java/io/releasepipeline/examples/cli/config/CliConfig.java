@@ -155,8 +155,22 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
     /**
      * @param steps the new revision's weights, ending at 100
      * @param stepPause how long each intermediate step is observed
+     * @param approvalBefore the steps that wait for a person's approval first
+     * @param approvals how approvals are asked and how long they may take
      */
-    public record Traffic(List<Integer> steps, Duration stepPause) {
+    public record Traffic(List<Integer> steps, Duration stepPause, List<Integer> approvalBefore,
+            Approvals approvals) {
+    }
+
+    /**
+     * Manual approval through a protected GitHub environment.
+     *
+     * @param timeout how long a step waits for a decision
+     * @param onTimeout {@code reject} or {@code approve}
+     * @param workflow the approval workflow's file
+     * @param environment the protected environment its job targets
+     */
+    public record Approvals(Duration timeout, String onTimeout, String workflow, String environment) {
     }
 
     /**

@@ -311,11 +311,27 @@ public final class ConfigReader {
     private static CliConfig.Traffic traffic(Section s, List<String> problems) {
         List<Integer> steps = s.integers("steps", TrafficPlan.immediate().weights());
         Duration pause = s.duration("stepPause", TrafficPlan.DEFAULT_CANARY_STEP_PAUSE);
+        List<Integer> approvalBefore = s.integers("approvalBefore", List.of());
+        Section a = s.section("approvals");
+        Duration timeout = a.duration("timeout", ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT);
+        String onTimeout = a.text("onTimeout", "reject").toLowerCase(Locale.ROOT);
+        if (!List.of("reject", "approve").contains(onTimeout)) {
+            a.problem("onTimeout", "must be reject (roll back when nobody decides) or approve, got '" + onTimeout
+                    + "'");
+        }
+        Section g = a.section("github");
+        String workflow = g.text("workflow", io.releasepipeline.github.GitHubEnvironmentApprovals.DEFAULT_WORKFLOW);
+        String environment = g.text("environment",
+                io.releasepipeline.github.GitHubEnvironmentApprovals.DEFAULT_ENVIRONMENT);
+        g.rejectUnknownKeys();
+        a.rejectUnknownKeys();
         s.rejectUnknownKeys();
         TrafficPlan plan = TrafficPlan.canary(steps.stream().mapToInt(Integer::intValue).toArray())
-                .withStepPause(pause);
+                .withStepPause(pause).withApprovalBefore(approvalBefore.stream().mapToInt(Integer::intValue)
+                        .toArray());
         problems.addAll(plan.problems("traffic"));
-        return new CliConfig.Traffic(steps, pause);
+        return new CliConfig.Traffic(steps, pause, approvalBefore,
+                new CliConfig.Approvals(timeout, onTimeout, workflow, environment));
     }
 
     private static CliConfig.Polling polling(Section s) {
