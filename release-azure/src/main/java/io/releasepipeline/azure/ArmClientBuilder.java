@@ -12,8 +12,11 @@ import java.util.function.Function;
  * retry, which HTTP client. Not thread-safe.
  *
  * @param <B> the concrete builder, returned by every setter
+ *
+ * <p>Public so that wiring code can set the connection once for any Azure provider
+ * ({@code <B extends ArmClientBuilder<B>> B connect(B builder)}); only this package's builders extend it.
  */
-abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
+public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
 
     final ArmSettings settings = new ArmSettings();
 

@@ -54,36 +54,28 @@ public final class CloudProviderFactory implements ProviderFactory {
 
     @Override
     public PlatformProvider platform(CliConfig config) {
-        ContainerAppsPlatform.Builder b = ContainerAppsPlatform.builder()
-                .subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
-                .appName(config.app().name()).pollInterval(config.azure().pollInterval())
-                .switchToMultipleRevisionMode(config.azure().switchToMultipleRevisionMode());
-        config.azure().endpoint().ifPresent(b::managementEndpoint);
-        azureCredential(config).ifPresent(b::credential);
-        azureHttpClient.ifPresent(b::httpClient);
-        return b.build();
+        return connect(ContainerAppsPlatform.builder(), config).pollInterval(config.azure().pollInterval())
+                .switchToMultipleRevisionMode(config.azure().switchToMultipleRevisionMode()).build();
     }
 
     @Override
     public HealthSignalProvider healthSignals(CliConfig config) {
-        AzureMonitorErrorRate.Builder b = AzureMonitorErrorRate.builder()
-                .subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
-                .appName(config.app().name());
-        config.azure().endpoint().ifPresent(b::managementEndpoint);
-        azureCredential(config).ifPresent(b::credential);
-        azureHttpClient.ifPresent(b::httpClient);
-        return b.build();
+        return connect(AzureMonitorErrorRate.builder(), config).build();
     }
 
     @Override
     public io.releasepipeline.spi.AlertSource alerts(CliConfig config) {
-        io.releasepipeline.azure.AzureMonitorAlerts.Builder b = io.releasepipeline.azure.AzureMonitorAlerts.builder()
-                .subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
+        return connect(io.releasepipeline.azure.AzureMonitorAlerts.builder(), config).build();
+    }
+
+    /** The app, endpoint, credential and HTTP client every Azure provider takes. */
+    private <B extends io.releasepipeline.azure.ArmClientBuilder<B>> B connect(B b, CliConfig config) {
+        b.subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
                 .appName(config.app().name());
         config.azure().endpoint().ifPresent(b::managementEndpoint);
         azureCredential(config).ifPresent(b::credential);
         azureHttpClient.ifPresent(b::httpClient);
-        return b.build();
+        return b;
     }
 
     @Override
