@@ -123,6 +123,7 @@ class PromotionScenarioTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked") // the arguments above are built as Consumer<Simulation>
     void allGatesFailingAreReportedTogether() {
         gates().forEach(args -> ((Consumer<Simulation>) args.get()[1]).accept(sim));
 
