@@ -118,6 +118,19 @@ class CliCommandsTest {
         }
 
         @Test
+        @DisplayName("exit 6 when a roll-forward-only release fails: traffic stays on v2, nothing is rolled back")
+        void frozen() {
+            world.mergeablePullRequest(CliWorld.PR, "success").nextDeployBehaves(RevisionServer.Behaviour.FAILING);
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123", "--roll-forward-only");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.FROZEN);
+            assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v2"));
+            assertThat(run.err()).contains("FROZEN", "PAGE SOMEONE", "roll forward");
+            assertThat(world.served("POST", ".*/issues/123/comments")).isEqualTo(1);
+        }
+
+        @Test
         @DisplayName("exit 4 when the rollback fails too (the previous revision is broken): page someone")
         void rollbackFails() {
             world.mergeablePullRequest(CliWorld.PR, "success").nextDeployBehaves(RevisionServer.Behaviour.FAILING);
