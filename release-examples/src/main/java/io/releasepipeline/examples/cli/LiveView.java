@@ -53,6 +53,8 @@ final class LiveView implements ReleaseListener, AutoCloseable {
 
     private void update(ReleaseEvent event) {
         if (event instanceof ReleaseEvent.ReleaseStarted) {
+            // One view may follow several releases (the demo): each start brings the status line back.
+            finished = false;
             step("gates", "");
         } else if (event instanceof ReleaseEvent.GatesEvaluated e) {
             step(e.passed() ? "merge" : "gates failed", "");
@@ -67,7 +69,8 @@ final class LiveView implements ReleaseListener, AutoCloseable {
             step("traffic to " + e.revision(), "");
         } else if (event instanceof ReleaseEvent.TrafficShifted e) {
             weights = e.to();
-        } else if (event instanceof ReleaseEvent.SmokeChecked) {
+        } else if (event instanceof ReleaseEvent.SmokeChecked && !step.startsWith("observing")) {
+            // During observation the smoke checks are part of the step, not a step of their own.
             step("smoke check", "");
         } else if (event instanceof ReleaseEvent.ObservationStarted e) {
             step("observing " + e.revision() + " at " + e.weight() + "%", "the observation window");

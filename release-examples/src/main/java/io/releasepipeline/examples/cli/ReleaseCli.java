@@ -173,9 +173,15 @@ public final class ReleaseCli implements Callable<Integer> {
             if (simulated) {
                 return SimulatedDemo.run(out) ? OK : 1;
             }
-            boolean ok = new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
-                    io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), new EventPrinter(out)).run();
-            return ok ? OK : 1;
+            if (!isTerminal()) {
+                return new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
+                        io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), new EventPrinter(out)).run()
+                                ? OK : 1;
+            }
+            try (LiveView view = new LiveView(out)) {
+                return new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
+                        io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), view).run() ? OK : 1;
+            }
         }
     }
 }
