@@ -66,8 +66,14 @@ public final class Engine implements ReleasePipeline {
         Optional<ReleaseRecord> written = ops.evidence("read(" + releaseId + ")", e -> e.read(app, releaseId));
         if (written.isPresent()) {
             if (!point.finished()) {
+                // It stopped between writing its record and journaling the end: the deployment's last status may
+                // be missing (posting it twice only repeats it).
+                ReleaseRecord r = written.get();
+                Evidence.finalState(r.outcome()).ifPresent(state -> new Evidence(ops).deploymentStatus(
+                        point.deploymentId(), state, "release " + releaseId + " " + r.outcome().name().toLowerCase()
+                                + " (status recorded on resume)", Optional.empty()));
                 ops.continueJournalAfter(point.lastSequence());
-                ops.journal("FINISHED", java.util.Map.of("outcome", written.get().outcome().name()));
+                ops.journal("FINISHED", java.util.Map.of("outcome", r.outcome().name()));
             }
             unlockQuietly(ops, app);
             return new ReleaseResult(releaseId, written.get().outcome(), written.get(), Optional.empty(),

@@ -45,11 +45,32 @@ final class Evidence {
     }
 
     void deploymentStatus(Optional<String> deploymentId, DeploymentState state, String description) {
+        deploymentStatus(deploymentId, state, description, Optional.empty());
+    }
+
+    /** The evidence location as a link for the CI system, when it is a URL (Blob storage), not a local path. */
+    static Optional<String> link(Optional<String> location) {
+        return location.filter(l -> l.startsWith("https://") || l.startsWith("http://"));
+    }
+
+    /** The deployment status that matches how a release ended; empty when no deployment was recorded. */
+    static Optional<DeploymentState> finalState(io.releasepipeline.ReleaseOutcome outcome) {
+        return switch (outcome) {
+            case PROMOTED -> Optional.of(DeploymentState.SUCCESS);
+            case ROLLED_BACK, ROLLBACK_FAILED, FROZEN -> Optional.of(DeploymentState.FAILURE);
+            case ABORTED -> Optional.of(DeploymentState.ERROR);
+            default -> Optional.empty();
+        };
+    }
+
+    /** Records a deployment status; {@code logUrl} links the evidence when it lives at a URL (Blob storage). */
+    void deploymentStatus(Optional<String> deploymentId, DeploymentState state, String description,
+            Optional<String> logUrl) {
         deploymentId.ifPresent(id -> {
             try {
                 ops.ciOnce("recordDeploymentStatus(" + id + ", " + state + ")", c -> {
                     c.recordDeploymentStatus(id, state, Promotion.truncate(description), ops.config.environmentUrl(),
-                            Optional.empty());
+                            logUrl);
                     return null;
                 });
             } catch (ProviderException e) {

@@ -51,6 +51,8 @@ final class Promotion {
     private Optional<String> deploymentId = Optional.empty();
     private PullRequest pullRequest;
     private boolean resumed;
+    private DeploymentState finalState;
+    private String finalDescription;
 
     Promotion(ReleaseOps ops, ReleaseRequest request, Instant startedAt) {
         this(ops, request, startedAt, Optional.empty());
@@ -238,7 +240,7 @@ final class Promotion {
             }
             journal("STEP_PASSED", Map.of("weight", String.valueOf(step.weight())));
         }
-        evidence.deploymentStatus(deploymentId, DeploymentState.SUCCESS, "promoted " + newRevision);
+        finalStatus(DeploymentState.SUCCESS, "promoted " + newRevision);
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
     }
 
@@ -558,7 +560,7 @@ final class Promotion {
         if (now.isPresent() && now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
             record.note(problem + "; production still serves " + stable + " (untouched). The merge is on "
                     + pullRequest.baseRef() + ": revert it or fix forward.");
-            evidence.deploymentStatus(deploymentId, DeploymentState.ERROR, truncate(problem));
+            finalStatus(DeploymentState.ERROR, problem);
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
         return rollBack(problem, Optional.empty());
@@ -572,7 +574,7 @@ final class Promotion {
         RollbackDetails details = procedure.run(reason, trigger, Optional.ofNullable(newRevision), stable,
                 request.databaseMigration());
         Optional<TrafficWeights> after = procedure.readTraffic();
-        evidence.deploymentStatus(deploymentId, DeploymentState.FAILURE, truncate("rolled back: " + reason));
+        finalStatus(DeploymentState.FAILURE, "rolled back: " + reason);
         ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
         RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());
         return finish(outcome, Optional.of(partial));
@@ -590,7 +592,7 @@ final class Promotion {
         record.note(note);
         log.error("release {}: {}", ops.releaseId, note);
         ops.warn(note);
-        evidence.deploymentStatus(deploymentId, DeploymentState.FAILURE, truncate("frozen: " + reason));
+        finalStatus(DeploymentState.FAILURE, "frozen: " + reason);
         ReleaseResult result = finish(ReleaseOutcome.FROZEN, Optional.empty());
         evidence.postFreezeNote(pullRequest != null ? Optional.of(pullRequest.number()) : Optional.empty(),
                 ops.releaseId, note, trigger, result.evidenceLocation());
@@ -617,10 +619,16 @@ final class Promotion {
                     return rollBack("stopped: " + problem, Optional.empty());
                 }
             }
-            evidence.deploymentStatus(deploymentId, DeploymentState.ERROR, truncate(problem));
+            finalStatus(DeploymentState.ERROR, problem);
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
         return rollBack("stopped: " + problem, Optional.empty());
+    }
+
+    /** The deployment record's last status, posted once the evidence is written so it can link to it. */
+    private void finalStatus(DeploymentState state, String description) {
+        this.finalState = state;
+        this.finalDescription = description;
     }
 
     private ReleaseResult finish(ReleaseOutcome outcome, Optional<RollbackResult> rollback) {
@@ -628,6 +636,9 @@ final class Promotion {
         record.outcome(outcome).finishedAt(at);
         ReleaseRecord finalRecord = record.build();
         Optional<String> location = evidence.write(finalRecord);
+        if (finalState != null) {
+            evidence.deploymentStatus(deploymentId, finalState, finalDescription, Evidence.link(location));
+        }
         journal("FINISHED", Map.of("outcome", outcome.name()));
         Optional<RollbackResult> rb = rollback.map(r -> new RollbackResult(r.releaseId(), r.details(),
                 r.trafficAfter(), location));
