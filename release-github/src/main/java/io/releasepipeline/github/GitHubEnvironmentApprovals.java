@@ -180,7 +180,7 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
             }
         }
         String runId = run.path("id").asText();
-        Optional<ApprovalDecision> decided = review(op, runId);
+        Optional<ApprovalDecision> decided = review(op, runId, question);
         if (decided.isPresent()) {
             return decided;
         }
@@ -212,7 +212,7 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
     }
 
     /** The decision in run {@code runId}'s review history for the configured environment, if any. */
-    private Optional<ApprovalDecision> review(String op, String runId) {
+    private Optional<ApprovalDecision> review(String op, String runId, Question question) {
         ApprovalDecision approval = null;
         for (JsonNode entry : get(op, repo + "/actions/runs/" + runId + "/approvals")) {
             boolean forEnvironment = false;
@@ -224,7 +224,7 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
                 continue;
             }
             ApprovalDecision d = new ApprovalDecision("approved".equals(state),
-                    entry.path("user").path("login").asText("unknown GitHub user"), decidedAt(),
+                    entry.path("user").path("login").asText("unknown GitHub user"), decidedAt(question),
                     entry.path("comment").isTextual() ? entry.path("comment").asText() : "");
             // A "no" must never be outvoted: it stops the release even if someone else approved.
             if (!d.approved()) {
@@ -237,8 +237,14 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         return Optional.ofNullable(approval);
     }
 
-    private Instant decidedAt() {
-        return connection.clock().now();
+    /** When this provider first saw a decision for the question: the same instant on every later poll. */
+    private Instant decidedAt(Question question) {
+        synchronized (question) {
+            if (question.decidedAt == null) {
+                question.decidedAt = connection.clock().now();
+            }
+            return question.decidedAt;
+        }
     }
 
     /** The newest listed {@code workflow_dispatch} run whose title names this release and step. */
@@ -340,6 +346,7 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         private String runId;
         private Instant dispatchedAt;
         private boolean warnedMissing;
+        private Instant decidedAt;
     }
 
     /** Builds a {@link GitHubEnvironmentApprovals}. Not thread-safe; {@link #build()} validates everything at once. */

@@ -187,8 +187,12 @@ class GitHubEnvironmentApprovalsTest extends GitHubWireMockSupport {
                     "Canary numbers look fine")));
             clock.advance(Duration.ofMinutes(7));
 
-            assertThat(approvals().decision(TO_100)).contains(new ApprovalDecision(true, "alice", clock.now(),
-                    "Canary numbers look fine"));
+            GitHubEnvironmentApprovals provider = approvals();
+            ApprovalDecision seen = new ApprovalDecision(true, "alice", clock.now(), "Canary numbers look fine");
+            assertThat(provider.decision(TO_100)).contains(seen);
+            // Read again later, it is the same decision: dated when it was first seen, not at each poll.
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(provider.decision(TO_100)).contains(seen);
         }
 
         @Test
