@@ -214,6 +214,37 @@ class ProgressiveDeliveryScenarioTest {
         }
 
         @Test
+        @DisplayName("an approval source that cannot be read is never a decision: the release waits, then times out")
+        void aFailingApprovalSourceIsNotADecision() {
+            io.releasepipeline.spi.ApprovalProvider broken = new io.releasepipeline.spi.ApprovalProvider() {
+                @Override
+                public String providerName() {
+                    return "broken-approvals";
+                }
+
+                @Override
+                public void request(ApprovalRequest request) {
+                    approvals.request(request);
+                }
+
+                @Override
+                public Optional<io.releasepipeline.spi.ApprovalDecision> decision(ApprovalRequest request) {
+                    throw io.releasepipeline.ProviderException.permanent("broken-approvals", "decision",
+                            "503 from the chat bot", null);
+                }
+            };
+            ReleasePipeline pipeline = sim.builder().trafficPlan(CANARY.withApprovalBefore(100)).approvals(broken)
+                    .approvalTimeout(Duration.ofMinutes(30), ApprovalTimeoutAction.REJECT).build();
+
+            ReleaseResult result = promote(pipeline);
+
+            assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+            assertThat(result.record().approvals()).singleElement().satisfies(a -> assertThat(a.timedOut()).isTrue());
+            assertThat(sim.events(ReleaseEvent.Warning.class)).anySatisfy(w -> assertThat(w.message())
+                    .contains("could not read the approval decision").contains("503 from the chat bot"));
+        }
+
+        @Test
         void aTimeoutThatApprovesGoesOn() {
             ReleaseResult result = promote(pipeline(Duration.ofMinutes(30), ApprovalTimeoutAction.APPROVE));
             assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
