@@ -265,6 +265,11 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return outcome;
         }
 
+        /** When traffic first moved in this release, if it has. */
+        public Optional<Instant> firstTrafficChangeAt() {
+            return trafficChanges.isEmpty() ? Optional.empty() : Optional.of(trafficChanges.get(0).at());
+        }
+
         /** The latest traffic change recorded so far. */
         public Optional<TrafficChange> lastTrafficChange() {
             return trafficChanges.isEmpty() ? Optional.empty()

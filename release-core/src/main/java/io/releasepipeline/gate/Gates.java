@@ -35,10 +35,15 @@ public final class Gates {
      * release stable, approvals, breaking changes documented.
      */
     public static List<Gate> runbookDefaults() {
+        return runbookDefaults(DEFAULT_STABLE_FOR);
+    }
+
+    /** The five checklist gates with another stability period, e.g. for a time-scaled staging run or demo. */
+    public static List<Gate> runbookDefaults(Duration stableFor) {
         return List.of(
                 requiredChecks(DEFAULT_REQUIRED_CHECKS),
                 noOpenIncidents(DEFAULT_BLOCKING_SEVERITIES),
-                previousReleaseStable(DEFAULT_STABLE_FOR),
+                previousReleaseStable(stableFor),
                 minimumApprovals(DEFAULT_MINIMUM_APPROVALS),
                 breakingChangesDocumented());
     }

@@ -225,10 +225,8 @@ final class Promotion {
                 return rollBack(shiftProblem.get(), Optional.empty());
             }
             journal("OBSERVING", Map.of("weight", String.valueOf(step.weight())));
-            Instant trafficMoved = record.build().trafficChanges().stream().map(c -> c.at()).findFirst()
-                    .orElse(ops.now());
             StepObservation.Outcome outcome = new StepObservation(ops, record, target, step.weight(),
-                    step.observe(), Optional.of(stable), trafficMoved).run();
+                    step.observe(), Optional.of(stable), record.firstTrafficChangeAt().orElse(ops.now())).run();
             if (outcome instanceof StepObservation.Outcome.Fired f) {
                 return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
             }
@@ -265,7 +263,7 @@ final class Promotion {
      * a revision that goes bad during a long wait is rolled back, never approved into more traffic.
      */
     private ApprovalOutcome awaitApproval(int weight, String mergeSha, SmokeTarget target) {
-        TrafficWeights now = readTraffic().orElse(null);
+        TrafficWeights now = ops.readTrafficQuietly().orElse(null);
         io.releasepipeline.spi.ApprovalRequest question = new io.releasepipeline.spi.ApprovalRequest(ops.releaseId,
                 ops.app(), newRevision, weight, "Release " + ops.releaseId + " of " + ops.app() + ": may " + newRevision
                         + " go to " + weight + "%? Traffic now: " + now + ". Verdicts so far: "
@@ -282,10 +280,9 @@ final class Promotion {
         ApprovalWaiter waiter = new ApprovalWaiter(weight, question, asked, deadline);
         int moved = now == null ? 0 : now.weightOf(newRevision);
         if (moved > 0) {
-            Instant trafficMoved = record.build().trafficChanges().stream().map(c -> c.at()).findFirst()
-                    .orElse(asked);
             StepObservation.Outcome watched = new StepObservation(ops, record, target, moved,
-                    ops.config.approvalTimeout(), Optional.of(stable), trafficMoved).runUntil(waiter);
+                    ops.config.approvalTimeout(), Optional.of(stable), record.firstTrafficChangeAt().orElse(asked))
+                    .runUntil(waiter);
             if (watched instanceof StepObservation.Outcome.Fired f) {
                 return new ApprovalOutcome.Fired(f.verdict());
             }
@@ -556,7 +553,7 @@ final class Promotion {
      * needs undoing; otherwise (single revision mode moves traffic by itself) roll back.
      */
     private ReleaseResult stopWithoutPromotion(String problem) {
-        Optional<TrafficWeights> now = readTraffic();
+        Optional<TrafficWeights> now = ops.readTrafficQuietly();
         if (now.isPresent() && now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
             record.note(problem + "; production still serves " + stable + " (untouched). The merge is on "
                     + pullRequest.baseRef() + ": revert it or fix forward.");
@@ -585,7 +582,7 @@ final class Promotion {
      * forward. Nothing is moved back.
      */
     private ReleaseResult freeze(String reason, Optional<TriggerVerdict> trigger) {
-        Optional<TrafficWeights> now = readTraffic();
+        Optional<TrafficWeights> now = ops.readTrafficQuietly();
         String note = "FROZEN: this release is roll-forward-only, so traffic was held at "
                 + now.map(Object::toString).orElse("(could not be read)") + " instead of rolling back: " + reason
                 + ". Roll forward with a fix.";
@@ -599,14 +596,6 @@ final class Promotion {
         return result;
     }
 
-    private Optional<TrafficWeights> readTraffic() {
-        try {
-            return Optional.of(ops.platformMustTry("traffic()", p -> p.traffic()).weights());
-        } catch (ProviderException e) {
-            return Optional.empty();
-        }
-    }
-
     /** Something failed unexpectedly: never leave traffic off the stable revision because of it. */
     private ReleaseResult recoverFromFailure(RuntimeException e) {
         log.error("release {}: failed", ops.releaseId, e);
@@ -614,7 +603,7 @@ final class Promotion {
         if (stable == null || newRevision == null) {
             record.note("stopped: " + problem);
             if (stable != null) {
-                Optional<TrafficWeights> now = readTraffic();
+                Optional<TrafficWeights> now = ops.readTrafficQuietly();
                 if (now.isEmpty() || !now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
                     return rollBack("stopped: " + problem, Optional.empty());
                 }

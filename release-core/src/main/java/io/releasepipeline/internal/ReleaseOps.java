@@ -130,6 +130,15 @@ final class ReleaseOps {
                 () -> action.apply(provider));
     }
 
+    /** The app's split now, read even through an open breaker; empty when the platform cannot be read. */
+    Optional<io.releasepipeline.spi.TrafficWeights> readTrafficQuietly() {
+        try {
+            return Optional.of(platformMustTry("traffic()", p -> p.traffic()).weights());
+        } catch (ProviderException e) {
+            return Optional.empty();
+        }
+    }
+
     List<ReleaseRecord> recentReleases() {
         return evidence("latest(" + app() + ")", e -> e.latest(app(), HISTORY));
     }

@@ -105,14 +105,7 @@ final class RollbackProcedure {
 
     /** The split after the rollback: as read back when traffic moved, else read now; empty if unreadable. */
     Optional<TrafficWeights> readTraffic() {
-        if (trafficAfter != null) {
-            return Optional.of(trafficAfter);
-        }
-        try {
-            return Optional.of(ops.platformMustTry("traffic()", p -> p.traffic()).weights());
-        } catch (ProviderException e) {
-            return Optional.empty();
-        }
+        return trafficAfter != null ? Optional.of(trafficAfter) : ops.readTrafficQuietly();
     }
 
     private void moveAllTraffic(String to, String reason, Optional<AppTraffic> known) {

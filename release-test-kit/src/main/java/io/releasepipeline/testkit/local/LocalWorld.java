@@ -2,7 +2,6 @@ package io.releasepipeline.testkit.local;
 
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
-import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.health.http.Endpoint;
 import io.releasepipeline.health.http.HttpHealthProbe;
@@ -17,7 +16,6 @@ import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -145,10 +143,7 @@ public final class LocalWorld implements AutoCloseable {
                 .minimumRequests(Math.max(1, timings.requestsPerSecond() * timings.errorRateWindow().toSeconds() / 4))
                 .holdLimit(timings.errorRateWindow())
                 .build();
-        List<Gate> gates = List.of(Gates.requiredChecks(Gates.DEFAULT_REQUIRED_CHECKS),
-                Gates.noOpenIncidents(Gates.DEFAULT_BLOCKING_SEVERITIES), Gates.previousReleaseStable(timings.stableFor()),
-                Gates.minimumApprovals(Gates.DEFAULT_MINIMUM_APPROVALS), Gates.breakingChangesDocumented());
-        return ReleasePipeline.builder().gates(gates).platform(platform).ci(ci).evidence(evidence).incidents(incidents)
+        return ReleasePipeline.builder().gates(Gates.runbookDefaults(timings.stableFor())).platform(platform).ci(ci).evidence(evidence).incidents(incidents)
                 .healthSignals(signals).smokeCheck(smoke).healthProbe(probe).rollbackTriggers(triggers)
                 .observationWindow(timings.observation()).deployPollInterval(timings.poll())
                 .revisionPollInterval(timings.poll()).deployTimeout(timings.deployRun().multipliedBy(5))
