@@ -75,8 +75,11 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     private ContainerAppsPlatform(ArmSettings settings, Duration pollInterval, boolean switchToMultipleRevisionMode) {
         this.settings = settings;
         this.switchToMultipleRevisionMode = switchToMultipleRevisionMode;
-        ContainerAppsApiManager manager = ContainerAppsApiManager.configure()
-                .withHttpClient(settings.httpClient())
+        ContainerAppsApiManager.Configurable configurable = ContainerAppsApiManager.configure();
+        if (settings.httpClient() != null) {
+            configurable.withHttpClient(settings.httpClient());
+        }
+        ContainerAppsApiManager manager = configurable
                 .withRetryOptions(settings.retryOptions())
                 .withDefaultPollInterval(pollInterval)
                 .authenticate(settings.resolveCredential(), settings.profile());
