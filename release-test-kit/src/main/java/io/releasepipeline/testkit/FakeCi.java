@@ -315,15 +315,15 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         }
         List<String> selected = files.paths().stream().filter(deploySelects).toList();
         if (!selected.isEmpty()) {
-            return DeployMatch.deploys(deployFilter, selected, n, selected.size() + " of the " + n
-                    + " changed files match");
+            return DeployMatch.deploys(deployFilter, selected, n, n == 1 ? "its one changed file matches"
+                    : selected.size() + " of the " + n + " changed files match");
         }
         if (!files.complete()) {
             return DeployMatch.deploys(deployFilter, List.of(), n, "none of the " + n + " listed files matches, but "
                     + "the list is incomplete and an unlisted file may");
         }
-        return DeployMatch.nothingToDeploy(deployFilter, files.paths(), n, "none of the " + n
-                + " changed files matches");
+        return DeployMatch.nothingToDeploy(deployFilter, files.paths(), n, n == 1
+                ? "its one changed file does not match" : "none of the " + n + " changed files matches");
     }
 
     @Override
