@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The files a pull request changes, as the CI system lists them: what decides whether its merge starts the deploy
- * run.
+ * run. Immutable.
  *
  * @param paths repository-relative paths with {@code /} separators, in the CI system's order, without duplicates; a
  *     renamed file is listed under its new and its previous path (a move out of a deployed directory changes it)

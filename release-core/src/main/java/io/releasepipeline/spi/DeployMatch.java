@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Whether merging a pull request starts the deploy run, and what decided it: the answer of
  * {@link CiProvider#deployMatch}. When nothing in the change matches the deploy workflow's filter, the engine merges
- * and ends the release {@code NOTHING_TO_DEPLOY}, without waiting for a run that will never come.
+ * and ends the release {@code NOTHING_TO_DEPLOY}, without waiting for a run that will never come. Immutable.
  *
  * @param deploys true when the merge starts the deploy run, or when that cannot be ruled out (a change listed only
  *     in part, a workflow started by something other than a filtered push)
