@@ -18,5 +18,11 @@ public enum ReleaseOutcome {
      * A roll-forward-only release went bad: traffic was frozen where it was, and the alarm raised. Roll forward with
      * a fix.
      */
-    FROZEN
+    FROZEN,
+    /**
+     * Merged, and nothing to deploy: no file the pull request changes matches the deploy workflow's filter, so no deploy
+     * run starts. No deployment record was created, no deploy run awaited, traffic untouched; the record says which
+     * files and which filter.
+     */
+    NOTHING_TO_DEPLOY
 }

@@ -44,7 +44,9 @@ public interface ReleasePipeline {
 
     /**
      * Promotes a pull request through the whole runbook. Blocks until the release is promoted, rolled back or
-     * stopped. Returns a result for every outcome once the release has started; {@link ReleaseResult#orThrow()}
+     * stopped. A pull request whose merge starts no deploy run (no changed file matches the deploy workflow's filter)
+     * is merged and ends {@link ReleaseOutcome#NOTHING_TO_DEPLOY} at once, with no deploy run awaited and no traffic
+     * touched. Returns a result for every outcome once the release has started; {@link ReleaseResult#orThrow()}
      * turns a non-promotion into an exception.
      *
      * @throws ReleaseInProgressException if another release of the app holds the lock (nothing was changed)
@@ -56,6 +58,17 @@ public interface ReleasePipeline {
      * Evaluates every gate for a pull request and changes nothing: the pre-promotion checklist alone.
      */
     List<GateResult> evaluateGates(ReleaseRequest request);
+
+    /**
+     * Whether merging the pull request starts the deploy run: its changed files against the deploy workflow's
+     * filter, as the CI system judges them. This is the engine's {@code deploy-filter} check alone (it is also among
+     * {@link #evaluateGates}); when it finds nothing to deploy, {@link #promote} merges and ends
+     * {@link ReleaseOutcome#NOTHING_TO_DEPLOY}. Changes nothing; works for an open or a merged pull request.
+     *
+     * @throws ProviderException when the CI system cannot tell (then {@link #evaluateGates} reports the check as an
+     *     ERROR, which blocks a promotion before anything changes)
+     */
+    io.releasepipeline.spi.DeployMatch deployMatch(ReleaseRequest request);
 
     /**
      * Rolls back on its own (the runbook's {@code rollback.sh}): finds the previous good revision (or the named

@@ -43,12 +43,14 @@ public record ReleaseResult(String releaseId, ReleaseOutcome outcome, ReleaseRec
     }
 
     /**
-     * Returns this result if the release was promoted; otherwise throws the matching exception:
+     * Returns this result if the release was promoted, or merged with nothing to deploy
+     * ({@link ReleaseOutcome#NOTHING_TO_DEPLOY}); otherwise throws the matching exception:
      * {@link GatesFailedException}, {@link RollbackFailedException}, or {@link ReleaseFailedException}.
      */
     public ReleaseResult orThrow() {
         switch (outcome) {
             case PROMOTED:
+            case NOTHING_TO_DEPLOY:
                 return this;
             case GATES_FAILED:
                 throw new GatesFailedException(releaseId, failedGates());

@@ -127,12 +127,16 @@ public final class EvidenceReport {
                 case ROLLED_BACK -> "Rolled back";
                 case ROLLBACK_FAILED -> "ROLLBACK FAILED: page someone";
                 case FROZEN -> "FROZEN: roll-forward-only release, traffic held where it was; page someone";
+                case NOTHING_TO_DEPLOY -> "Merged, nothing to deploy: no deploy run, traffic untouched";
             };
         }
 
         private String headlineDetail() {
             if (r.outcome() == ReleaseOutcome.PROMOTED) {
                 return r.newRevision().map(rev -> ": " + code(rev) + " serves 100%").orElse("");
+            }
+            if (r.outcome() == ReleaseOutcome.NOTHING_TO_DEPLOY) {
+                return r.deployMatch().map(m -> ": no changed file matches " + code(m.filter())).orElse("");
             }
             return r.rollback().map(rb -> ": " + text(rb.reason())).orElse("");
         }
@@ -171,6 +175,17 @@ public final class EvidenceReport {
 
         private void deployRun() {
             section("Deploy run");
+            r.deployMatch().ifPresent(m -> {
+                line((m.deploys() ? "The merge starts the deploy run: " : "**Nothing to deploy**: no deploy run "
+                        + "starts for this merge: ") + text(m.reason()) + ".");
+                line("");
+                int more = m.deploys() ? 0 : m.changedFiles() - m.files().size();
+                line("Filter: " + code(m.filter()) + ". " + (m.deploys() ? "Changed files it selects" : "Changed files")
+                        + " (of " + m.changedFiles() + "): " + (m.files().isEmpty() ? "none"
+                                : String.join(", ", m.files().stream().map(MarkdownReport::code).toList()))
+                        + (more > 0 ? " and " + more + " more" : "") + ".");
+                line("");
+            });
             Optional<DeployRun> run = r.deployRun();
             table(List.of("Run", "Commit", "Status", "Conclusion"), run.stream().map(d -> List.of(
                     link(d.id(), Optional.of(d.url()).filter(u -> !u.isEmpty())),

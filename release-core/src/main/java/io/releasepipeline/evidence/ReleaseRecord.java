@@ -3,6 +3,7 @@ package io.releasepipeline.evidence;
 import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.health.SmokeResult;
+import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.trigger.TriggerVerdict;
 import java.time.Instant;
@@ -40,6 +41,7 @@ import java.util.Optional;
  * @param databaseMigration whether the release carried a database migration
  * @param notes anything else a reader should know (warnings, unverified signals)
  * @param approvals manual approvals of traffic steps: who decided and when
+ * @param deployMatch whether the merge starts the deploy run, as judged before the merge: which filter, which files
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -48,7 +50,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<GateResult> gates, Optional<DeployRun> deployRun, List<SmokeResult> smokeChecks,
         List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
         Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
-        List<StepApproval> approvals) {
+        List<StepApproval> approvals, Optional<DeployMatch> deployMatch) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -80,6 +82,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         rollback = rollback == null ? Optional.empty() : rollback;
         notes = notes == null ? List.of() : List.copyOf(notes);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
+        deployMatch = deployMatch == null ? Optional.empty() : deployMatch;
     }
 
     /** A builder for a record that starts now. */
@@ -109,6 +112,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.databaseMigration = databaseMigration;
         b.notes.addAll(notes);
         b.approvals.addAll(approvals);
+        b.deployMatch = deployMatch.orElse(null);
         return b;
     }
 
@@ -143,6 +147,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private boolean databaseMigration;
         private final List<String> notes = new ArrayList<>();
         private final List<StepApproval> approvals = new ArrayList<>();
+        private DeployMatch deployMatch;
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -260,6 +265,17 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return this;
         }
 
+        /** Sets whether the merge starts the deploy run, as judged before the merge. */
+        public Builder deployMatch(DeployMatch match) {
+            this.deployMatch = match;
+            return this;
+        }
+
+        /** Whether the merge starts the deploy run, once judged. */
+        public Optional<DeployMatch> deployMatch() {
+            return Optional.ofNullable(deployMatch);
+        }
+
         /** The outcome so far. */
         public ReleaseOutcome outcome() {
             return outcome;
@@ -284,7 +300,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(mergeCommitSha), Optional.ofNullable(previousRevision),
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
-                    approvals);
+                    approvals, Optional.ofNullable(deployMatch));
         }
     }
 }

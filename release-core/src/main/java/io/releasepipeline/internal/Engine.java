@@ -119,8 +119,17 @@ public final class Engine implements ReleasePipeline {
                     + request.pullRequest() + ": " + e.getMessage()));
         }
         List<GateResult> results = new ArrayList<>(Preconditions.evaluate(ops, pr, stable -> { }));
+        results.add(DeployCheck.of(ops, pr).verdict());
         results.addAll(new GateRound(ops, pr).evaluate(config.gates()));
         return List.copyOf(results);
+    }
+
+    @Override
+    public io.releasepipeline.spi.DeployMatch deployMatch(ReleaseRequest request) {
+        ReleaseOps ops = new ReleaseOps(config, calls, events, "deploy-check-pr" + request.pullRequest());
+        PullRequest pr = ops.ci("pullRequest(#" + request.pullRequest() + ")",
+                c -> c.pullRequest(request.pullRequest()));
+        return DeployCheck.match(ops, pr);
     }
 
     @Override

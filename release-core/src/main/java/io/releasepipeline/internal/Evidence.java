@@ -59,6 +59,8 @@ final class Evidence {
             case PROMOTED -> Optional.of(DeploymentState.SUCCESS);
             case ROLLED_BACK, ROLLBACK_FAILED, FROZEN -> Optional.of(DeploymentState.FAILURE);
             case ABORTED -> Optional.of(DeploymentState.ERROR);
+            // Nothing was deployed, so no deployment record was created to report on.
+            case NOTHING_TO_DEPLOY -> Optional.empty();
             default -> Optional.empty();
         };
     }

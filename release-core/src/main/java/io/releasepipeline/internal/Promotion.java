@@ -134,6 +134,9 @@ final class Promotion {
             if (point.rollingBackReason().isPresent()) {
                 return rollBack("resumed rollback: " + point.rollingBackReason().get(), Optional.empty());
             }
+            if (nothingToDeploy()) {
+                return resumeNothingToDeploy(point.headSha().get(), point.mergeSha());
+            }
             String mergeSha = point.mergeSha().orElse(null);
             if (mergeSha == null) {
                 if (pullRequest.state() == PullRequest.State.MERGED && pullRequest.mergeCommitSha().isPresent()) {
@@ -168,7 +171,69 @@ final class Promotion {
             record.note("stopped before the merge: " + stop.get() + "; nothing was changed");
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
+        if (nothingToDeploy()) {
+            return mergeNothingToDeploy(pullRequest.headSha());
+        }
         return mergeAndDeploy(pullRequest.headSha());
+    }
+
+    /** The deploy-filter check, recorded with the gates so that a resumed release knows what its merge deploys. */
+    private GateResult checkDeploy() {
+        DeployCheck.Result result = DeployCheck.of(ops, pullRequest);
+        result.match().ifPresent(record::deployMatch);
+        return result.verdict();
+    }
+
+    /** True when the deploy-filter check found that the merge starts no deploy run. */
+    private boolean nothingToDeploy() {
+        return record.deployMatch().map(m -> !m.deploys()).orElse(false);
+    }
+
+    /**
+     * Merges, pinned to the head the gates judged, a pull request whose merge starts no deploy run; then finishes
+     * without a deployment record, a deploy run or any traffic change.
+     */
+    private ReleaseResult mergeNothingToDeploy(String headSha) {
+        journal("MERGING", Map.of("headSha", headSha, "stable", stable));
+        String mergeSha;
+        try {
+            mergeSha = ops.ci("merge(#" + pullRequest.number() + ")", c -> c.merge(pullRequest.number(), headSha));
+        } catch (MergeRefusedException e) {
+            record.note("merge refused (" + e.reason() + "): " + e.getMessage() + "; nothing was changed");
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+        record.mergeCommitSha(mergeSha);
+        ops.emit(new ReleaseEvent.Merged(ops.releaseId, ops.now(), pullRequest.number(), mergeSha));
+        journal("MERGED", Map.of("mergeSha", mergeSha));
+        return finishNothingToDeploy(mergeSha);
+    }
+
+    /**
+     * A resumed release whose merge deploys nothing: merges if the merge had not happened (pinned, so never twice),
+     * and finishes the same way. It never waits for a deploy run.
+     */
+    private ReleaseResult resumeNothingToDeploy(String headSha, Optional<String> journaledMerge) {
+        if (journaledMerge.isPresent()) {
+            record.mergeCommitSha(journaledMerge.get());
+            return finishNothingToDeploy(journaledMerge.get());
+        }
+        if (pullRequest.state() == PullRequest.State.MERGED && pullRequest.mergeCommitSha().isPresent()) {
+            String mergeSha = pullRequest.mergeCommitSha().get();
+            record.mergeCommitSha(mergeSha);
+            journal("MERGED", Map.of("mergeSha", mergeSha));
+            return finishNothingToDeploy(mergeSha);
+        }
+        return mergeNothingToDeploy(headSha);
+    }
+
+    private ReleaseResult finishNothingToDeploy(String mergeSha) {
+        io.releasepipeline.spi.DeployMatch match = record.deployMatch().orElseThrow();
+        String changed = DeployCheck.files(match);
+        record.note("merged as " + shortSha(mergeSha) + " with nothing to deploy: " + match.reason()
+                + (changed.isEmpty() ? "" : " (changed: " + changed + ")") + "; filter: " + match.filter()
+                + ". No deploy run was awaited and no deployment record created; traffic was not touched ("
+                + stable + " served 100% when the gates ran).");
+        return finish(ReleaseOutcome.NOTHING_TO_DEPLOY, Optional.empty());
     }
 
     /** Merges, pinned to the head the gates judged, then goes on. */
@@ -376,6 +441,7 @@ final class Promotion {
         }
         record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(pullRequest.headSha());
         results.addAll(Preconditions.evaluate(ops, pullRequest, this::setStable));
+        results.add(checkDeploy());
         GateRound round = new GateRound(ops, pullRequest);
         List<GateResult> gateResults = round.evaluate(ops.config.gates());
         results.addAll(gateResults);
@@ -649,6 +715,9 @@ final class Promotion {
             case ROLLBACK_FAILED -> "ROLLBACK FAILED: " + r.rollback().flatMap(RollbackDetails::detail).orElse("")
                     + "; follow the runbook's manual rollback";
             case FROZEN -> "FROZEN (roll-forward-only): traffic held where it was; roll forward with a fix";
+            case NOTHING_TO_DEPLOY -> "pull request #" + request.pullRequest() + " merged; nothing to deploy ("
+                    + r.deployMatch().map(io.releasepipeline.spi.DeployMatch::filter).orElse("deploy filter")
+                    + "), traffic untouched";
             default -> outcome + ": " + String.join("; ", r.notes());
         };
     }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The CI system and code host (GitHub): pull requests, reviews, checks, the merge, the deploy run, comments and
- * deployment records. One instance serves one repository.
+ * The CI system and code host (GitHub): pull requests, reviews, checks, the changed files and whether they start the
+ * deploy run, the merge, the deploy run, comments and deployment records. One instance serves one repository.
  *
  * <p>Contract for every method: implementations are thread-safe; calls block on I/O; failures are thrown as
  * {@link io.releasepipeline.ProviderException} ({@code isTransient()} for timeouts, rate limits and server
@@ -41,6 +41,30 @@ public interface CiProvider extends Provider {
      * @throws MergeRefusedException if the pull request is not mergeable or its head changed
      */
     String merge(int number, String expectedHeadSha);
+
+    /**
+     * The files pull request {@code number} changes, open or merged. Read-only, idempotent. A CI system that lists
+     * only part of a large change says so with {@link ChangedFiles#complete()} false.
+     *
+     * @throws io.releasepipeline.ProviderException if the pull request does not exist or the call fails
+     */
+    ChangedFiles changedFiles(int number);
+
+    /**
+     * Whether merging {@code pullRequest}, which changes {@code files}, into its base branch starts the deploy run:
+     * the deploy workflow's own trigger filter (which pushes, which paths) applied to the change. Read-only,
+     * idempotent; the engine asks before the merge and may ask again after it.
+     *
+     * <p>The answer never says "nothing to deploy" while a deploy run may still start: when {@code files} is not
+     * {@link ChangedFiles#complete() complete} and none of the listed files is selected, or when the workflow is
+     * started by something the provider cannot judge, it answers {@link DeployMatch#deploys() deploys} and says why
+     * in {@link DeployMatch#reason()}. A filter that selects no file of a complete list means nothing to deploy.
+     *
+     * @throws io.releasepipeline.ProviderException if the filter cannot be read or understood (the workflow is
+     *     missing, not valid, or the call fails): the engine then reports its deploy-filter check as an error and
+     *     changes nothing; it never guesses
+     */
+    DeployMatch deployMatch(PullRequest pullRequest, ChangedFiles files);
 
     /**
      * The deploy workflow's run for a commit, if it has started. Read-only, idempotent; the engine polls it.

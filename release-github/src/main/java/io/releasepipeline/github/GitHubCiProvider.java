@@ -7,14 +7,18 @@ import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubRequest;
 import io.releasepipeline.github.internal.GitHubResponse;
 import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
 import io.releasepipeline.spi.PullRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +42,9 @@ import java.util.Set;
  *         .build();
  * }</pre>
  *
+ * <p>Whether a merge starts the deploy run ({@link #deployMatch}) is judged from the deploy workflow's own
+ * {@code on.push} filter, read from the repository, unless {@link Builder#deployPaths} names the paths instead.
+ *
  * <p>Polling is cheap: every read is a conditional request with the last ETag, and GitHub's 304 answers do not count
  * against the primary rate limit. Rate limits, server errors and timeouts are handled by the connection's client,
  * so {@link #retriesOwnCalls()} is true. Thread-safe; every call blocks on I/O and throws
@@ -55,6 +62,12 @@ public final class GitHubCiProvider implements CiProvider {
     public static final int DEFAULT_MERGEABLE_RECHECKS = 3;
     /** Two seconds between those re-asks. */
     public static final Duration DEFAULT_MERGEABLE_RECHECK_DELAY = Duration.ofSeconds(2);
+    /** GitHub lists at most this many files of a pull request ({@code GET .../pulls/{n}/files}). */
+    public static final int MAX_LISTED_FILES = 3000;
+    /** Where GitHub keeps workflow files. */
+    public static final String WORKFLOWS_DIRECTORY = ".github/workflows/";
+    /** A push of more commits than this runs a workflow without evaluating its path filter (GitHub's docs). */
+    static final int MAX_COMMITS_FOR_PATH_FILTERS = 1000;
 
     private static final int DESCRIPTION_LIMIT = 140;
 
@@ -66,6 +79,7 @@ public final class GitHubCiProvider implements CiProvider {
     private final int mergeableRechecks;
     private final Duration mergeableRecheckDelay;
     private final Optional<String> deployEvent;
+    private final Optional<FilterPatterns> deployPaths;
 
     private GitHubCiProvider(Builder b) {
         this.connection = b.connection;
@@ -76,6 +90,7 @@ public final class GitHubCiProvider implements CiProvider {
         this.mergeableRechecks = b.mergeableRechecks;
         this.mergeableRecheckDelay = b.mergeableRecheckDelay;
         this.deployEvent = Optional.ofNullable(b.deployEvent);
+        this.deployPaths = Optional.ofNullable(b.deployPaths).map(FilterPatterns::of);
     }
 
     /** A builder on {@code connection}, with the defaults above. */
@@ -107,6 +122,11 @@ public final class GitHubCiProvider implements CiProvider {
     /** The merge method {@link #merge} asks for. */
     public MergeMethod mergeMethod() {
         return mergeMethod;
+    }
+
+    /** The deploy paths given instead of the workflow's filter, if any. */
+    public Optional<FilterPatterns> deployPaths() {
+        return deployPaths;
     }
 
     /**
@@ -281,6 +301,126 @@ public final class GitHubCiProvider implements CiProvider {
     /**
      * {@inheritDoc}
      *
+     * <p>Reads {@code GET /repos/{o}/{r}/pulls/{n}/files} (paginated, 100 a page). A renamed file is listed under
+     * its new and its previous name. GitHub lists at most {@value #MAX_LISTED_FILES} files of a pull request; a list
+     * that long is reported as not {@link ChangedFiles#complete() complete}.
+     */
+    @Override
+    public ChangedFiles changedFiles(int number) {
+        List<JsonNode> entries = client.getAll(GitHubRequest.get(PROVIDER_NAME, "changedFiles(#" + number + ")",
+                repo + "/pulls/" + number + "/files?per_page=100"), null);
+        Set<String> paths = new LinkedHashSet<>();
+        for (JsonNode entry : entries) {
+            text(entry, "filename").ifPresent(paths::add);
+            text(entry, "previous_filename").ifPresent(paths::add);
+        }
+        return new ChangedFiles(List.copyOf(paths), entries.size() < MAX_LISTED_FILES);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Judges by the {@code on.push} trigger of {@code .github/workflows/<deployWorkflow>} (a numeric workflow id is
+     * first resolved to its file), read from the pull request's base branch with {@code GET .../contents/...?ref=}:
+     * the branch filters against the base branch, the path filters against the files, with GitHub's pattern
+     * semantics ({@link FilterPatterns}). When the pull request itself changes that workflow file, the file is read
+     * at the pull request's head, since the merge carries that version. {@link Builder#deployPaths} replaces the
+     * workflow's filter (the file is then not read).
+     *
+     * <p>Taken to deploy, whatever the paths: a workflow without a push trigger, a {@link Builder#deployEvent} other
+     * than {@code push}, a list cut at {@value #MAX_LISTED_FILES} files with no listed file deciding, and a merge
+     * method that pushes more than 1000 commits (GitHub then runs the workflow without evaluating its path filter).
+     *
+     * @throws ProviderException when the workflow file is missing (404, naming the file and the branch), is not a
+     *     file, or is not a valid workflow; never a guess
+     */
+    @Override
+    public DeployMatch deployMatch(PullRequest pullRequest, ChangedFiles files) {
+        String op = "deployMatch(#" + pullRequest.number() + ")";
+        String branch = pullRequest.baseRef();
+        if (deployPaths.isPresent()) {
+            return pushOfManyCommits(pullRequest, files, op).orElseGet(() -> DeployFilter.ofPaths(
+                    "deployPaths (configured; the workflow file is not read)", deployPaths.get()).judge(branch, files));
+        }
+        String path = workflowPath(op);
+        String ref = files.paths().contains(path) && pullRequest.state() == PullRequest.State.OPEN
+                ? pullRequest.headSha() : branch;
+        String source = path + "@" + (ref.equals(branch) ? branch : shortSha(ref));
+        if (deployEvent.isPresent() && !deployEvent.get().equals("push")) {
+            return DeployMatch.deploys(source + " (deploy runs started by " + deployEvent.get() + ")", List.of(),
+                    files.paths().size(), "the deploy run is started by " + deployEvent.get() + ", not by a filtered "
+                            + "push: taken to deploy (the release waits for the deploy run)");
+        }
+        DeployFilter filter;
+        try {
+            filter = DeployFilter.fromWorkflow(workflowText(op, path, ref), source);
+        } catch (IllegalArgumentException e) {
+            throw ProviderException.permanent(PROVIDER_NAME, op, e.getMessage() + "; fix the workflow, or name the "
+                    + "deploy paths explicitly (deployPaths)", null);
+        }
+        return pushOfManyCommits(pullRequest, files, op).orElseGet(() -> filter.judge(branch, files));
+    }
+
+    /** The repository path of the deploy workflow file; a numeric workflow id is looked up. */
+    private String workflowPath(String op) {
+        if (!deployWorkflow.chars().allMatch(Character::isDigit)) {
+            return WORKFLOWS_DIRECTORY + deployWorkflow;
+        }
+        String path = get(op, repo + "/actions/workflows/" + deployWorkflow).path("path").asText("");
+        if (path.isEmpty()) {
+            throw ProviderException.permanent(PROVIDER_NAME, op, "workflow " + deployWorkflow + " has no file path; "
+                    + "configure the deploy workflow by its file name", null);
+        }
+        return path;
+    }
+
+    /** The workflow file's text at {@code ref}, from the contents API (base64). */
+    private String workflowText(String op, String path, String ref) {
+        String encodedPath = String.join("/", java.util.Arrays.stream(path.split("/")).map(GitHubClient::encode)
+                .toList());
+        GitHubResponse response = client.send(GitHubRequest.get(PROVIDER_NAME, op, repo + "/contents/" + encodedPath
+                + "?ref=" + GitHubClient.encode(ref)).handling(404));
+        if (response.status() == 404) {
+            throw ProviderException.permanent(PROVIDER_NAME, op, "the deploy workflow " + path + " does not exist on "
+                    + ref + " of " + connection.repository() + " (GitHub answered 404, or the token from "
+                    + client.settings().token().description() + " cannot read it); check the deploy workflow's file "
+                    + "name (" + deployWorkflow + "), or name the deploy paths explicitly (deployPaths)", null);
+        }
+        JsonNode file = response.body();
+        if (!"file".equals(file.path("type").asText()) || !"base64".equals(file.path("encoding").asText())) {
+            throw ProviderException.permanent(PROVIDER_NAME, op, path + "@" + ref + " is not a file GitHub returns "
+                    + "with its content (type " + file.path("type").asText("?") + ", encoding "
+                    + file.path("encoding").asText("?") + ")", null);
+        }
+        try {
+            return new String(Base64.getMimeDecoder().decode(file.path("content").asText("")),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ProviderException.permanent(PROVIDER_NAME, op, path + "@" + ref + " came with content that is not "
+                    + "base64: " + e.getMessage(), null);
+        }
+    }
+
+    /**
+     * GitHub runs a workflow without evaluating its path filter for a push of more than 1000 commits: a merge or
+     * rebase of such a pull request deploys whatever it changes. A squash pushes one commit.
+     */
+    private Optional<DeployMatch> pushOfManyCommits(PullRequest pr, ChangedFiles files, String op) {
+        if (mergeMethod == MergeMethod.SQUASH) {
+            return Optional.empty();
+        }
+        int commits = get(op, repo + "/pulls/" + pr.number()).path("commits").asInt(0);
+        if (commits <= MAX_COMMITS_FOR_PATH_FILTERS) {
+            return Optional.empty();
+        }
+        return Optional.of(DeployMatch.deploys("on.push (path filters not evaluated)", List.of(),
+                files.paths().size(), "a " + mergeMethod.apiValue() + " of " + commits + " commits pushes more than "
+                        + MAX_COMMITS_FOR_PATH_FILTERS + ", and GitHub then runs the workflow whatever the paths"));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Lists the deploy workflow's runs for {@code head_sha = commitSha} (and the configured event, if any) and
      * returns the newest. Conditional: polling it until the run appears costs one counted request, then 304s.
      */
@@ -437,6 +577,7 @@ public final class GitHubCiProvider implements CiProvider {
         private int mergeableRechecks = DEFAULT_MERGEABLE_RECHECKS;
         private Duration mergeableRecheckDelay = DEFAULT_MERGEABLE_RECHECK_DELAY;
         private String deployEvent;
+        private List<String> deployPaths;
 
         private Builder(GitHubConnection connection) {
             this.connection = connection;
@@ -462,6 +603,16 @@ public final class GitHubCiProvider implements CiProvider {
          */
         public Builder deployEvent(String deployEvent) {
             this.deployEvent = deployEvent;
+            return this;
+        }
+
+        /**
+         * The paths whose change deploys, as GitHub filter patterns ({@link FilterPatterns}, same semantics as
+         * {@code on.push.paths}: {@code *}, {@code **}, {@code ?}, {@code +}, {@code []}, {@code !} in order), instead
+         * of the deploy workflow's own {@code on.push} filter, which is then not read. Default: read the workflow.
+         */
+        public Builder deployPaths(List<String> patterns) {
+            this.deployPaths = patterns == null ? null : new ArrayList<>(patterns);
             return this;
         }
 
@@ -495,6 +646,9 @@ public final class GitHubCiProvider implements CiProvider {
             }
             if (deployEvent != null && deployEvent.isBlank()) {
                 problems.add("github.deployEvent: must not be blank; leave it unset for any event");
+            }
+            if (deployPaths != null) {
+                FilterPatterns.problems(deployPaths).forEach(p -> problems.add("github.deployPaths: " + p));
             }
             if (mergeableRechecks < 0) {
                 problems.add("github.mergeableRecheck.times: must be zero or more, got " + mergeableRechecks);

@@ -97,6 +97,8 @@ class GitHubPipelineEndToEndTest {
         stubs = new GitHubStubs(github);
         stubs.givenMergeablePullRequest(PR, BODY, Gates.DEFAULT_REQUIRED_CHECKS.toArray(String[]::new));
         stubs.givenDeploymentRecords(PR);
+        stubs.givenChangedFiles(PR, "backend/app/quotes.py", "docs/quotes.md");
+        stubs.givenDeployWorkflow(GitHubStubs.DEPLOY_WORKFLOW_YAML);
         stubs.publish(API + "/issues", array()); // no open issue labelled SEV-1 or SEV-2
         stubs.givenDeployRunOfTheMerge(clock, platform);
         // slf4j-simple writes to whatever System.err is at the time of each log call.
@@ -110,13 +112,16 @@ class GitHubPipelineEndToEndTest {
     }
 
     /**
-     * What GitHub sees up to the deploy run's success, in order: the gate reads (the pull request, then the gates in
-     * the runbook's order: checks and statuses, incidents per label, reviews), the pinned merge, the deployment and
+     * What GitHub sees up to the deploy run's success, in order: the gate reads (the pull request, its changed files
+     * and the deploy workflow's filter, then the gates in the runbook's order: checks and statuses, incidents per
+     * label, reviews), the pinned merge, the deployment and
      * its in-progress status (writes one virtual second apart), then the deploy run polled every 15 s: the run list
      * until the run appears at t+30s, then the run itself, answered 304 while it has not changed.
      */
     static final List<String> UNTIL_DEPLOYED = concat(
             List.of("GET /pulls/123 200",
+                    "GET /pulls/123/files?per_page=100 200",
+                    "GET /contents/.github/workflows/backend-deploy.yml?ref=main 200",
                     "GET /commits/" + HEAD_SHA + "/check-runs?filter=latest&per_page=100 200",
                     "GET /commits/" + HEAD_SHA + "/status?per_page=100 200",
                     "GET /issues?state=open&labels=SEV-1&per_page=100 200",
@@ -141,7 +146,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(NEW));
-        assertThat(requests()).hasSize(27)
+        assertThat(requests()).hasSize(29)
                 .containsExactlyElementsOf(concat(UNTIL_DEPLOYED, List.of("POST /deployments/1/statuses 201")));
         assertMergedAndDeployed();
         assertThat(events).filteredOn(ReleaseEvent.DeployRunUpdated.class::isInstance)
@@ -149,6 +154,30 @@ class GitHubPipelineEndToEndTest {
                 .extracting(ReleaseEvent::at).containsExactly(clock.at(Duration.ofSeconds(30)),
                         clock.at(Duration.ofMinutes(1)), clock.at(Duration.ofMinutes(4)));
         assertThat(deploymentStates()).containsExactly("in_progress", "success");
+        assertNoTokenLeaked(result);
+    }
+
+    @Test
+    @DisplayName("a pull request that changes no deployed path is merged pinned to its head and ends NOTHING_TO_DEPLOY: "
+            + "no deployment, no deploy run poll, traffic untouched")
+    void nothingToDeploy() {
+        stubs.givenChangedFiles(PR, "docs/quotes.md", "backend/docs/api.md", "README.md<-docs/README.md");
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.NOTHING_TO_DEPLOY);
+        assertThat(requests()).containsExactlyElementsOf(concat(UNTIL_DEPLOYED.subList(0, 9)));
+        assertThat(requests().get(8)).isEqualTo("PUT /pulls/123/merge 200");
+        assertThat(platform.trafficHistory()).isEmpty();
+        assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+        assertThat(result.record().deployMatch()).hasValueSatisfying(m -> {
+            assertThat(m.deploys()).isFalse();
+            assertThat(m.filter()).isEqualTo(".github/workflows/backend-deploy.yml@main on.push.branches [main], "
+                    + "on.push.paths [backend/**, !backend/docs/**]");
+            assertThat(m.files()).containsExactly("docs/quotes.md", "backend/docs/api.md", "README.md",
+                    "docs/README.md");
+        });
+        assertThat(result.record().mergeCommitSha()).contains(MERGE_SHA);
         assertNoTokenLeaked(result);
     }
 
@@ -162,7 +191,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
-        assertThat(requests()).hasSize(28).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
+        assertThat(requests()).hasSize(30).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
                 List.of("POST /deployments/1/statuses 201", "POST /issues/123/comments 201")));
         assertMergedAndDeployed();
         assertThat(deploymentStates()).containsExactly("in_progress", "failure");

@@ -53,6 +53,41 @@ final class GitHubStubs {
     static final String DEPLOYMENT_ID = "1";
     /** The id of the deploy run scripted by {@link #givenDeployRunOfTheMerge}. */
     static final long DEPLOY_RUN_ID = 30433642;
+    /** The runbook's deploy workflow: pushes to main that change backend/** (but not only its docs) deploy. */
+    static final String DEPLOY_WORKFLOW_YAML = """
+            name: Backend deploy
+            on:
+              push:
+                branches: [main]
+                paths:
+                  - 'backend/**'
+                  - '!backend/docs/**'
+              workflow_dispatch:
+            permissions:
+              contents: read
+              id-token: write
+            concurrency:
+              group: backend-deploy
+              cancel-in-progress: false
+            jobs:
+              deploy:
+                runs-on: ubuntu-latest
+                environment: production
+                steps:
+                  - uses: actions/checkout@v4
+                  - uses: azure/login@v2
+                    with:
+                      client-id: ${{ secrets.AZURE_CLIENT_ID }}
+                      tenant-id: ${{ secrets.AZURE_TENANT_ID }}
+                      subscription-id: ${{ secrets.AZURE_SUBSCRIPTION_ID }}
+                  - run: az acr build --registry tradenexusacr --image backend:${{ github.sha }} backend
+                  - run: >-
+                      az containerapp update --name trade-nexus-backend --resource-group trade-nexus
+                      --image tradenexusacr.azurecr.io/backend:${{ github.sha }}
+            """;
+    /** Where GitHub's contents API serves the deploy workflow file. */
+    static final String DEPLOY_WORKFLOW_CONTENTS = API + "/contents/.github/workflows/"
+            + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW;
     /** GitHub rejects a deployment status description longer than this. */
     private static final int DESCRIPTION_LIMIT = 140;
 
@@ -178,6 +213,56 @@ final class GitHubStubs {
         clock.scheduleAt(Duration.ofMinutes(4), () -> publish(run, workflowRun(DEPLOY_RUN_ID, "completed",
                 "success")));
         platform.deployAt(MERGE_SHA, clock.at(Duration.ofMinutes(4)));
+    }
+
+    /**
+     * The files pull request {@code number} changes ({@code GET .../pulls/{n}/files}), one page, shaped like GitHub's
+     * example: {@code modified} entries, or {@code renamed from previous} when given as {@code "new<-previous"}.
+     */
+    void givenChangedFiles(int number, String... files) {
+        List<String> entries = new ArrayList<>();
+        for (String f : files) {
+            String[] renamed = f.split("<-");
+            entries.add(changedFile(renamed[0], renamed.length > 1 ? renamed[1] : null));
+        }
+        publish(API + "/pulls/" + number + "/files", array(entries.toArray(String[]::new)));
+    }
+
+    /** One entry of {@code GET .../pulls/{n}/files}, as in GitHub's example; renamed when {@code previous} is set. */
+    static String changedFile(String filename, String previous) {
+        return """
+                {"sha": "bbcd538c8e72b8c175046e27cc8f907076331401", "filename": "%1$s", "status": "%2$s",
+                 "additions": 10, "deletions": 2, "changes": 12,
+                 "blob_url": "https://github.com/%3$s/blob/%4$s/%1$s",
+                 "raw_url": "https://github.com/%3$s/raw/%4$s/%1$s",
+                 "contents_url": "https://api.github.com/repos/%3$s/contents/%1$s?ref=%4$s",
+                 "patch": "@@ -132,7 +132,7 @@ module Test"%5$s}
+                """.formatted(filename, previous == null ? "modified" : "renamed", REPO, HEAD_SHA,
+                previous == null ? "" : ", \"previous_filename\": \"" + previous + "\"");
+    }
+
+    /** The deploy workflow file on every ref, as GitHub's contents API serves it (base64 in 60-character lines). */
+    void givenDeployWorkflow(String yaml) {
+        publish(DEPLOY_WORKFLOW_CONTENTS, workflowFile(yaml));
+    }
+
+    /** A workflow file as {@code GET .../contents/.github/workflows/<file>} answers it, as in GitHub's example. */
+    static String workflowFile(String yaml) {
+        String path = ".github/workflows/" + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW;
+        String content = java.util.Base64.getMimeEncoder(60, "\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .encodeToString(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).replace("\n", "\\n");
+        return """
+                {"type": "file", "encoding": "base64", "size": %1$d, "name": "%2$s", "path": "%3$s",
+                 "content": "%4$s\\n", "sha": "3d21ec53a331a6f037a91c368710b99387d012c1",
+                 "url": "https://api.github.com/repos/%5$s/contents/%3$s?ref=main",
+                 "git_url": "https://api.github.com/repos/%5$s/git/blobs/3d21ec53a331a6f037a91c368710b99387d012c1",
+                 "html_url": "https://github.com/%5$s/blob/main/%3$s",
+                 "download_url": "https://raw.githubusercontent.com/%5$s/main/%3$s",
+                 "_links": {"git": "https://api.github.com/repos/%5$s/git/blobs/3d21ec53a331a6f037a91c368710b99387d012c1",
+                   "self": "https://api.github.com/repos/%5$s/contents/%3$s?ref=main",
+                   "html": "https://github.com/%5$s/blob/main/%3$s"}}
+                """.formatted(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW, path, content, REPO);
     }
 
     /** Every request served so far, oldest first. */

@@ -1,8 +1,10 @@
 package io.releasepipeline.testkit;
 
 import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * An in-memory GitHub repository: pull requests with reviews and checks, a compare-and-swap merge, the deploy
@@ -39,13 +42,18 @@ import java.util.function.Consumer;
  * assertThat(ci.comments(123)).singleElement().asString().contains("rolled back");
  * }</pre>
  *
+ * <p>Like GitHub, a merge starts a deploy run only if the deploy filter ({@link #deployFilter}; by default none, so
+ * every change deploys) selects one of the pull request's changed files ({@link PullRequestScript#changes}; by
+ * default {@link #DEFAULT_CHANGED_FILE}). A pull request that changes files the filter does not select merges
+ * without one: {@code ci.deploysOnlyUnder("backend"); ci.pr(7).changes("docs/README.md")}.
+ *
  * <p>The deploy run of a merge appears {@link #DEFAULT_DEPLOY_RUN_APPEARS_AFTER} after it, is {@code QUEUED} for
  * {@link #DEFAULT_DEPLOY_RUN_QUEUED_FOR}, then {@code IN_PROGRESS}, then {@code COMPLETED} with the scripted
  * conclusion at merge time plus the scripted duration (default {@link #DEFAULT_DEPLOY_RUN_DURATION}, success).
  * The script in place at merge time applies. States are computed from the clock when read.
  *
- * <p>Operations for {@link #failNext}: {@code pullRequest, approvals, checks, merge, findDeployRun, deployRun,
- * comment, createDeployment, recordDeploymentStatus}. {@link #calls()} logs {@code merge(#123, abc1234)},
+ * <p>Operations for {@link #failNext}: {@code pullRequest, approvals, checks, changedFiles, deployMatch, merge,
+ * findDeployRun, deployRun, comment, createDeployment, recordDeploymentStatus}. {@link #calls()} logs {@code merge(#123, abc1234)},
  * {@code comment(#123)}, {@code createDeployment(abc1234, production)},
  * {@code recordDeploymentStatus(deployment-1, SUCCESS)}. Thread-safe.
  */
@@ -59,9 +67,14 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     public static final Duration DEFAULT_DEPLOY_RUN_QUEUED_FOR = Duration.ofSeconds(5);
     /** How long a deploy run takes from the merge to its completion: 4 min (the runbook expects 3-5). */
     public static final Duration DEFAULT_DEPLOY_RUN_DURATION = Duration.ofMinutes(4);
+    /** The file a pull request changes unless scripted otherwise: a backend change, as in the runbook. */
+    public static final String DEFAULT_CHANGED_FILE = "backend/app/main.py";
+    /** How the deploy filter is described while none is scripted. */
+    public static final String NO_DEPLOY_FILTER = "the deploy workflow's push trigger (no paths filter)";
 
-    private static final Set<String> OPERATIONS = Set.of("pullRequest", "approvals", "checks", "merge",
-            "findDeployRun", "deployRun", "comment", "createDeployment", "recordDeploymentStatus");
+    private static final Set<String> OPERATIONS = Set.of("pullRequest", "approvals", "checks", "changedFiles",
+            "deployMatch", "merge", "findDeployRun", "deployRun", "comment", "createDeployment",
+            "recordDeploymentStatus");
 
     private static final int MAX_STATUS_DESCRIPTION = 140;
 
@@ -109,6 +122,8 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     private DeployRun.Conclusion runConclusion = DeployRun.Conclusion.SUCCESS;
     private boolean runNeverAppears;
     private int runSequence;
+    private String deployFilter = NO_DEPLOY_FILTER;
+    private Predicate<String> deploySelects;
 
     /** A repository {@link #DEFAULT_REPOSITORY} on {@code clock}, with no pull request yet. */
     public FakeCi(ReleaseClock clock) {
@@ -159,6 +174,23 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         this.runConclusion = Objects.requireNonNull(conclusion, "conclusion");
         this.runNeverAppears = false;
         return this;
+    }
+
+    /**
+     * The deploy workflow's path filter: later merges start a deploy run only if {@code selects} accepts one of the
+     * pull request's changed files (or its list is incomplete), and {@link #deployMatch} answers by it.
+     * {@code description} is the filter as the answer names it, e.g. {@code on.push.paths [backend/**]}.
+     */
+    public synchronized FakeCi deployFilter(String description, Predicate<String> selects) {
+        this.deployFilter = Objects.requireNonNull(description, "description");
+        this.deploySelects = Objects.requireNonNull(selects, "selects");
+        return this;
+    }
+
+    /** Only changes under {@code directory} deploy: {@code ci.deploysOnlyUnder("backend")} is {@code backend/**}. */
+    public FakeCi deploysOnlyUnder(String directory) {
+        String prefix = directory.endsWith("/") ? directory : directory + "/";
+        return deployFilter("on.push.paths [" + prefix + "**]", path -> path.startsWith(prefix));
     }
 
     /** Later merges start no deploy run at all: {@code findDeployRun} stays empty. */
@@ -258,6 +290,43 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     }
 
     @Override
+    public synchronized ChangedFiles changedFiles(int number) {
+        call("changedFiles");
+        Pr pr = require("changedFiles", number);
+        return new ChangedFiles(pr.files, pr.filesComplete);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Judges by the scripted {@link #deployFilter}: without one every change deploys (as a workflow without a
+     * paths filter); with one, the merge deploys if it selects a listed file or the list is incomplete.
+     */
+    @Override
+    public synchronized DeployMatch deployMatch(PullRequest pullRequest, ChangedFiles files) {
+        call("deployMatch");
+        return judge(files);
+    }
+
+    private DeployMatch judge(ChangedFiles files) {
+        int n = files.paths().size();
+        if (deploySelects == null) {
+            return DeployMatch.deploys(deployFilter, files.paths(), n, "every push deploys (no paths filter)");
+        }
+        List<String> selected = files.paths().stream().filter(deploySelects).toList();
+        if (!selected.isEmpty()) {
+            return DeployMatch.deploys(deployFilter, selected, n, n == 1 ? "its one changed file matches"
+                    : selected.size() + " of the " + n + " changed files match");
+        }
+        if (!files.complete()) {
+            return DeployMatch.deploys(deployFilter, List.of(), n, "none of the " + n + " listed files matches, but "
+                    + "the list is incomplete and an unlisted file may");
+        }
+        return DeployMatch.nothingToDeploy(deployFilter, files.paths(), n, n == 1
+                ? "its one changed file does not match" : "none of the " + n + " changed files matches");
+    }
+
+    @Override
     public String merge(int number, String expectedHeadSha) {
         String mergeSha;
         List<BiConsumer<String, Instant>> notify = List.of();
@@ -292,7 +361,7 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
             pr.state = PullRequest.State.MERGED;
             pr.mergeSha = mergeSha;
             pr.mergedHead = pr.headSha;
-            if (!runNeverAppears) {
+            if (!runNeverAppears && judge(new ChangedFiles(pr.files, pr.filesComplete)).deploys()) {
                 Instant now = clock.now();
                 completesAt = now.plus(runDuration);
                 Instant appearsAt = min(now.plus(runAppearsAfter), completesAt);
@@ -420,6 +489,8 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         String mergedHead;
         String headMovesBeforeMerge;
         boolean forbidden;
+        List<String> files = List.of(DEFAULT_CHANGED_FILE);
+        boolean filesComplete = true;
         final List<Review> reviews = new ArrayList<>();
 
         Pr(int number, String headSha) {
@@ -471,6 +542,20 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         /** Sets the labels: {@code .labels("backend", "db-migration")}. */
         public PullRequestScript labels(String... labels) {
             return edit(pr -> pr.labels = List.of(labels));
+        }
+
+        /**
+         * The files it changes, replacing the default {@link #DEFAULT_CHANGED_FILE}:
+         * {@code .changes("docs/README.md", "frontend/app.ts")}.
+         */
+        public PullRequestScript changes(String... paths) {
+            List<String> files = List.of(paths);
+            return edit(pr -> pr.files = files);
+        }
+
+        /** The CI system lists only part of its changed files (GitHub lists at most 3000). */
+        public PullRequestScript changesMoreThanListed() {
+            return edit(pr -> pr.filesComplete = false);
         }
 
         /** Marks it a draft (drafts cannot be merged). */

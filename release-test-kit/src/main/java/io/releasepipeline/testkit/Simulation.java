@@ -11,8 +11,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A whole release world in virtual time: an app serving {@code v1}, a pull request that passes every runbook
- * gate, a deploy run that takes four minutes and creates {@code v2}, healthy signals, and a pipeline wired to all of
+ * A whole release world in virtual time: an app serving {@code v1}, a backend pull request that passes every
+ * runbook gate, a deploy workflow that runs for {@code backend/**}, a deploy run that takes four minutes and creates
+ * {@code v2}, healthy signals, and a pipeline wired to all of
  * it with the runbook's defaults. Tests and benchmarks script the fakes to tell their story, then promote:
  *
  * <pre>{@code
@@ -38,7 +39,11 @@ public final class Simulation {
     public final VirtualClock clock;
     /** The platform: {@code v1} serves 100%. */
     public final FakePlatform platform;
-    /** The CI system: pull request {@link #PR} passes every gate; deploy runs take 4 minutes. */
+    /**
+     * The CI system: pull request {@link #PR} changes {@link FakeCi#DEFAULT_CHANGED_FILE} and passes every gate; the
+     * deploy workflow runs for changes under {@code backend/} (the runbook's {@code backend/**}); deploy runs take 4
+     * minutes.
+     */
     public final FakeCi ci;
     /** The evidence store: the previous release finished three hours ago. */
     public final FakeEvidenceStore evidence;
@@ -62,7 +67,7 @@ public final class Simulation {
     public Simulation(boolean recordEvents) {
         this.recordEvents = recordEvents;
         clock = new VirtualClock();
-        ci = new FakeCi(clock);
+        ci = new FakeCi(clock).deploysOnlyUnder("backend");
         platform = new FakePlatform(APP, clock).withRevision(STABLE, clock.now().minus(Duration.ofDays(1)), true)
                 .serving(STABLE).deployRevisionOn(ci);
         ci.pr(PR).title("Add quote currency").body("## Summary\nQuotes in EUR.\n\n## Breaking changes\nNone\n")

@@ -157,7 +157,7 @@ class CrashResumeScenarioTest {
         assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(NEW));
         ReleaseRecord record = sim.evidence.read(APP, RELEASE).orElseThrow();
         assertThat(record.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
-        assertThat(record.gates()).hasSize(7).allMatch(g -> g.passed());
+        assertThat(record.gates()).hasSize(8).allMatch(g -> g.passed());
         assertThat(record.newRevision()).contains(NEW);
         // The record keeps what the stopped process saw: it is carried in the journal.
         assertThat(record.approvers()).containsExactly("alice");

@@ -62,7 +62,7 @@ class PromotionScenarioTest {
         ReleaseResult result = promote();
 
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
-        assertThat(result.gates()).allMatch(GateResult::passed).hasSize(7);
+        assertThat(result.gates()).allMatch(GateResult::passed).hasSize(8);
         assertThat(sim.ci.isMerged(PR)).isTrue();
         assertThat(sim.platform.trafficHistory()).containsExactly(TrafficWeights.all(NEW));
         assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(NEW));
@@ -132,7 +132,7 @@ class PromotionScenarioTest {
         assertThat(result.failedGates()).extracting(GateResult::gate).containsExactly("required-checks",
                 "no-open-incidents", "previous-release-stable", "approvals", "breaking-changes-documented");
         assertNothingChanged();
-        assertThat(sim.events(ReleaseEvent.GateEvaluated.class)).hasSize(7);
+        assertThat(sim.events(ReleaseEvent.GateEvaluated.class)).hasSize(8);
     }
 
     @Test

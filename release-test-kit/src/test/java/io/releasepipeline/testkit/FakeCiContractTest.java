@@ -8,7 +8,9 @@ class FakeCiContractTest extends CiProviderContract {
     protected CiFixture fixture() {
         FakeCi ci = new FakeCi(new VirtualClock());
         String head = FakeCi.sha("feature");
-        ci.pr(42).headSha(head).approvedBy("alice").checkPasses("tests").checkFails("lint");
-        return new CiFixture(ci, 42, head, "alice", "tests");
+        ci.deploysOnlyUnder("backend");
+        ci.pr(42).headSha(head).approvedBy("alice").checkPasses("tests").checkFails("lint")
+                .changes("backend/app/quotes.py", "docs/quotes.md");
+        return new CiFixture(ci, 42, head, "alice", "tests", "backend/app/quotes.py", "docs/README.md");
     }
 }

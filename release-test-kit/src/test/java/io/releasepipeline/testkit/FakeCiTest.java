@@ -45,6 +45,22 @@ class FakeCiTest {
     }
 
     @Test
+    void aMergeTheDeployFilterSelectsNothingOfStartsNoDeployRunLikeGitHub() {
+        ci.deploysOnlyUnder("backend");
+        ci.pr(1).changes("docs/README.md");
+        ci.pr(2).changes("docs/README.md").changesMoreThanListed();
+        String docsOnly = ci.merge(1, ci.pr(1).head());
+        String unknown = ci.merge(2, ci.pr(2).head());
+
+        clock.sleep(Duration.ofHours(1));
+
+        assertThat(ci.findDeployRun(docsOnly)).isEmpty();
+        assertThat(ci.findDeployRun(unknown)).as("an incomplete list may hide a backend file").isPresent();
+        assertThat(ci.deployMatch(ci.pullRequest(1), ci.changedFiles(1)).deploys()).isFalse();
+        assertThat(ci.changedFiles(2).complete()).isFalse();
+    }
+
+    @Test
     void inSingleModeTheNewRevisionTakesAllTrafficAndTheOldOneIsDeactivated() {
         platform.revisionMode(RevisionMode.SINGLE);
         ci.merge(1, ci.pr(1).head());

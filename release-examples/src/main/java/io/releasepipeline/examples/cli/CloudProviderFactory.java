@@ -87,8 +87,11 @@ public final class CloudProviderFactory implements ProviderFactory {
 
     @Override
     public CiProvider ci(CliConfig config) {
-        return GitHubCiProvider.builder(connection(config)).deployWorkflow(config.github().deployWorkflow())
-                .mergeMethod(MergeMethod.valueOf(config.github().mergeMethod().toUpperCase(Locale.ROOT))).build();
+        GitHubCiProvider.Builder b = GitHubCiProvider.builder(connection(config))
+                .deployWorkflow(config.github().deployWorkflow())
+                .mergeMethod(MergeMethod.valueOf(config.github().mergeMethod().toUpperCase(Locale.ROOT)));
+        config.github().deployPaths().ifPresent(b::deployPaths);
+        return b.build();
     }
 
     @Override

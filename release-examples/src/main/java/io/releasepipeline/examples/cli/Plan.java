@@ -23,7 +23,9 @@ final class Plan {
                 + " approval(s)" + (g.breakingChangesDocumented() ? "; breaking changes documented" : ""));
         steps.add("merge (" + c.github().mergeMethod() + ") pinned to the head commit the gates judged");
         steps.add("deploy run: " + c.github().deployWorkflow() + " for the merge commit, polled every "
-                + format(c.polling().deployRunInterval()) + ", up to " + format(c.polling().deployTimeout()));
+                + format(c.polling().deployRunInterval()) + ", up to " + format(c.polling().deployTimeout())
+                + "; unless no changed file matches " + deployFilter(c) + ": then the release ends NOTHING_TO_DEPLOY "
+                + "right after the merge (no deploy run, no deployment record, traffic untouched)");
         steps.add("new revision: ready within " + format(c.polling().revisionReadyTimeout()) + ", polled every "
                 + format(c.polling().revisionInterval()));
         List<Integer> weights = c.traffic().steps();
@@ -66,6 +68,12 @@ final class Plan {
                 "move 100% of traffic to " + target + " and read it back (tried once more if not applied)",
                 "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
                 "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
+    }
+
+    /** Which filter decides whether a merge deploys. */
+    static String deployFilter(CliConfig c) {
+        return c.github().deployPaths().map(p -> "github.deployPaths " + p)
+                .orElse("the on.push filter of .github/workflows/" + c.github().deployWorkflow());
     }
 
     static String evidenceLocation(CliConfig c) {

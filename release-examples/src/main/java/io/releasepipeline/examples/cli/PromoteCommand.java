@@ -5,7 +5,9 @@ import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.spi.DeployMatch;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,8 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = {"Promotes a pull request through the runbook: gates, merge, deploy run, new revision, traffic "
                 + "plan, smoke check, observation, evidence; rolls back on its own when a trigger fires.",
-            "Exit 0 promoted, 2 gates failed, 3 rolled back, 4 rollback failed, 5 aborted, 64 bad config, "
-                + "75 another release in progress."})
+            "Exit 0 promoted (or merged with nothing to deploy), 2 gates failed, 3 rolled back, 4 rollback failed, "
+                + "5 aborted, 6 frozen, 64 bad config, 75 another release in progress."})
 final class PromoteCommand extends CliCommand {
 
     @Option(names = "--pr", paramLabel = "N", required = true, description = "The pull request to promote.")
@@ -75,10 +77,14 @@ final class PromoteCommand extends CliCommand {
         List<String> triggers = Plan.triggers(wiring.config);
         List<GateResult> gates = pipeline.evaluateGates(request);
         boolean passed = gates.stream().allMatch(GateResult::passed);
+        // When the CI system cannot tell, the deploy-filter gate above already says so (ERROR).
+        Optional<DeployMatch> deploy = passed ? Optional.of(pipeline.deployMatch(request)) : Optional.empty();
+        boolean nothingToDeploy = deploy.map(d -> !d.deploys()).orElse(false);
         int code = passed ? ReleaseCli.OK : ReleaseCli.GATES_FAILED;
         if (json()) {
             ObjectNode doc = document(code).put("dryRun", true).put("pullRequest", pullRequest)
                     .put("app", wiring.config.app().name()).put("gatesPassed", passed);
+            deploy.ifPresent(d -> doc.put("nothingToDeploy", !d.deploys()).set("deploy", tree(d)));
             doc.set("plan", tree(plan));
             doc.set("triggers", tree(triggers));
             doc.set("gates", tree(gates));
@@ -93,8 +99,11 @@ final class PromoteCommand extends CliCommand {
             triggers.forEach(t -> println("  - " + t));
             println("Gates now:");
             Reports.gateLines(gates).forEach(this::println);
-            println(passed ? "All gates pass: `release promote --pr " + pullRequest + "` would go ahead."
-                    : "A gate fails: `release promote` would stop here, changing nothing.");
+            println(!passed ? "A gate fails: `release promote` would stop here, changing nothing."
+                    : nothingToDeploy ? "All gates pass, and nothing to deploy: `release promote --pr " + pullRequest
+                            + "` would merge and end NOTHING_TO_DEPLOY (exit 0), with no deploy run and traffic "
+                            + "untouched."
+                    : "All gates pass: `release promote --pr " + pullRequest + "` would go ahead.");
         }
         return exit(code, passed ? "" : Reports.failedGates(gates));
     }

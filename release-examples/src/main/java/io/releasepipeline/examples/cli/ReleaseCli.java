@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Promotes a backend release and rolls it back on its own when it goes bad.",
         exitCodeOnInvalidInput = ReleaseCli.USAGE, exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:promoted, or the command succeeded (a rollback done, gates passed, smoke check PASS)",
+            "0:promoted, or merged with nothing to deploy, or the command succeeded (a rollback done, gates passed, "
+                + "smoke check PASS)",
             "1:smoke-check FAIL; unlock found no lock held by that release",
             "2:gates failed; nothing was changed",
             "3:rolled back (the release failed and traffic is back on the previous revision)",
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
             "75:another release of the app is in progress (its lock is held); try again, resume or unlock it"})
 public final class ReleaseCli implements Callable<Integer> {
 
-    /** Exit code: promoted, or the command succeeded. */
+    /** Exit code: promoted (or merged with nothing to deploy), or the command succeeded. */
     public static final int OK = 0;
     /** Exit code: the smoke check failed (or unlock found nothing to unlock). */
     public static final int SMOKE_FAILED = 1;
@@ -88,7 +89,7 @@ public final class ReleaseCli implements Callable<Integer> {
     /** The exit code for how a release ended. */
     public static int exitCode(ReleaseOutcome outcome) {
         return switch (outcome) {
-            case PROMOTED -> OK;
+            case PROMOTED, NOTHING_TO_DEPLOY -> OK;
             case GATES_FAILED -> GATES_FAILED;
             case ROLLED_BACK -> ROLLED_BACK;
             case ROLLBACK_FAILED -> ROLLBACK_FAILED;

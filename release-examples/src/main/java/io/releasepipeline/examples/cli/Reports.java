@@ -18,7 +18,10 @@ final class Reports {
     private Reports() {
     }
 
-    /** A release's result: outcome, id, gates, traffic changes, rollback, evidence and the whole record. */
+    /**
+     * A release's result: outcome, id, gates, whether the merge deploys ({@code deploy}: which filter, which files),
+     * traffic changes, rollback, evidence and the whole record.
+     */
     static ObjectNode release(ObjectNode doc, ReleaseResult result) {
         ObjectMapper m = EvidenceJson.mapper();
         ReleaseRecord r = result.record();
@@ -29,6 +32,7 @@ final class Reports {
         doc.set("gates", m.valueToTree(result.gates()));
         doc.set("trafficChanges", m.valueToTree(r.trafficChanges()));
         r.rollback().ifPresent(rb -> doc.set("rollback", m.valueToTree(rb)));
+        r.deployMatch().ifPresent(d -> doc.set("deploy", m.valueToTree(d)));
         result.evidenceLocation().ifPresent(e -> doc.put("evidence", e));
         doc.set("notes", m.valueToTree(r.notes()));
         doc.set("record", m.valueToTree(r));
@@ -63,6 +67,8 @@ final class Reports {
             case FROZEN -> what + ": PAGE SOMEONE: roll-forward-only release frozen at "
                     + r.trafficChanges().stream().reduce((a, b) -> b).map(c -> c.to().toString()).orElse("?")
                     + "; roll forward with a fix";
+            case NOTHING_TO_DEPLOY -> what + ": merged; nothing to deploy, so no deploy run and traffic untouched ("
+                    + r.deployMatch().map(d -> d.reason() + "; filter: " + d.filter()).orElse("") + ")";
             case IN_PROGRESS -> what;
         };
     }

@@ -85,7 +85,9 @@ class CliCommandsTest {
             assertThat(doc.path("exitCode").asInt()).isZero();
             assertThat(doc.path("releaseId").asText()).isNotBlank();
             assertThat(doc.path("newRevision").asText()).isEqualTo("v2");
-            assertThat(doc.path("gates")).hasSize(7);
+            assertThat(doc.path("gates")).hasSize(8);
+            assertThat(doc.path("deploy").path("deploys").asBoolean()).isTrue();
+            assertThat(doc.path("deploy").path("files").get(0).asText()).isEqualTo("backend/app/quotes.py");
             assertThat(doc.path("trafficChanges").get(0).path("to").path("weights").path("v2").asInt())
                     .isEqualTo(100);
             assertThat(Path.of(doc.path("evidence").asText())).exists();
@@ -154,6 +156,67 @@ class CliCommandsTest {
         }
 
         @Test
+        @DisplayName("exit 0 when nothing is deployed: merged, NOTHING_TO_DEPLOY, no deploy run polled, no deployment, "
+                + "traffic still on v1")
+        void nothingToDeploy() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success").changes(CliWorld.PR, "docs/runbook.md",
+                    "frontend/src/quotes.ts");
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123", "--output", "json");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.OK);
+            JsonNode doc = parse(run);
+            assertThat(doc.path("outcome").asText()).isEqualTo("NOTHING_TO_DEPLOY");
+            assertThat(doc.path("exitCode").asInt()).isZero();
+            assertThat(doc.path("deploy").path("deploys").asBoolean()).isFalse();
+            assertThat(doc.path("deploy").path("filter").asText()).isEqualTo(".github/workflows/backend-deploy.yml@main "
+                    + "on.push.branches [main], on.push.paths [backend/**]");
+            assertThat(doc.path("deploy").path("files").toString()).contains("docs/runbook.md", "frontend/src/quotes.ts");
+            assertThat(doc.path("notes").get(0).asText()).contains("with nothing to deploy", "traffic was not touched");
+            assertThat(doc.has("newRevision")).isFalse();
+            assertThat(world.served("PUT", ".*/pulls/123/merge")).isEqualTo(1);
+            assertThat(world.served("GET", ".*/actions/workflows/backend-deploy.yml/runs")).as("deploy run polls")
+                    .isZero();
+            assertThat(world.served("GET", ".*/actions/runs/.*")).isZero();
+            assertThat(world.served("POST", ".*/deployments.*")).as("deployment records").isZero();
+            assertThat(world.served("POST", ".*/comments")).isZero();
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(world.platform.listRevisions()).extracting(r -> r.name()).containsExactly("v1");
+            assertThat(Path.of(doc.path("evidence").asText())).exists();
+            assertThat(run.err()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("exit 2 when the deploy workflow is missing: the deploy-filter check names the file; nothing merged")
+        void deployWorkflowMissing() {
+            world.mergeablePullRequest(CliWorld.PR, "success").noDeployWorkflow();
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.GATES_FAILED);
+            assertThat(run.err()).contains("deploy-filter", "the deploy workflow .github/workflows/backend-deploy.yml "
+                    + "does not exist on main", "nothing was changed").doesNotContain(CliWorld.TOKEN);
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+        }
+
+        @Test
+        @DisplayName("github.deployPaths decides instead of the workflow, which is then not read")
+        void deployPathsFromTheConfig() throws Exception {
+            world.withGitHubYaml("  deployPaths: ['backend/**', 'frontend/**']").mergeablePullRequest(CliWorld.PR,
+                    "success").changes(CliWorld.PR, "frontend/src/quotes.ts").noDeployWorkflow();
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123", "--dry-run", "--output",
+                    "json");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            JsonNode doc = parse(run);
+            assertThat(doc.path("nothingToDeploy").asBoolean()).isFalse();
+            assertThat(doc.path("deploy").path("filter").asText()).startsWith("deployPaths");
+            assertThat(doc.path("plan").toString()).contains("github.deployPaths [backend/**, frontend/**]");
+            assertThat(world.served("GET", ".*/contents/.*")).isZero();
+        }
+
+        @Test
         @DisplayName("exit 75 while another release holds the lock; unlock breaks it explicitly (0), then finds nothing (1)")
         void lockedThenUnlocked() {
             world.mergeablePullRequest(CliWorld.PR, "success");
@@ -193,6 +256,29 @@ class CliCommandsTest {
             assertThat(world.served("PUT", ".*/merge")).isZero();
             assertThat(world.served("POST", ".*")).isZero();
             assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
+        }
+
+        @Test
+        @DisplayName("--dry-run and gates say when the merge would deploy nothing, and change nothing")
+        void dryRunNothingToDeploy() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success").changes(CliWorld.PR, "docs/runbook.md");
+
+            CliWorld.Run text = world.run("promote", "--config", config(), "--pr", "123", "--dry-run");
+            CliWorld.Run json = world.run("promote", "--config", config(), "--pr", "123", "--dry-run", "--output",
+                    "json");
+            CliWorld.Run gates = world.run("gates", "--config", config(), "--pr", "123");
+
+            assertThat(text.exitCode()).as(text.toString()).isZero();
+            assertThat(text.out()).contains("PASS  deploy-filter: nothing to deploy: its one changed file does not "
+                    + "match (changed: docs/runbook.md)", "would merge and end NOTHING_TO_DEPLOY (exit 0)",
+                    "unless no changed file matches the on.push filter of .github/workflows/backend-deploy.yml");
+            JsonNode doc = parse(json);
+            assertThat(doc.path("nothingToDeploy").asBoolean()).isTrue();
+            assertThat(doc.path("deploy").path("files").get(0).asText()).isEqualTo("docs/runbook.md");
+            assertThat(gates.exitCode()).isZero();
+            assertThat(gates.out()).contains("PASS  deploy-filter: nothing to deploy", "All gates pass.");
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+            assertThat(world.served("POST", ".*")).isZero();
         }
     }
 

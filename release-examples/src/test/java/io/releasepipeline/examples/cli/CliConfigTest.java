@@ -89,6 +89,33 @@ class CliConfigTest {
     }
 
     @Test
+    @DisplayName("github.deployPaths: read the workflow by default; GitHub path patterns when given, checked at load")
+    void deployPaths() throws IOException {
+        assertThat(ConfigReader.read(write(MINIMAL)).github().deployPaths()).isEmpty();
+
+        CliConfig c = ConfigReader.read(write(MINIMAL.replace("github: {repository: octo-org/trade-nexus}",
+                "github: {repository: octo-org/trade-nexus, deployPaths: ['backend/**', '!backend/docs/**']}")));
+        assertThat(c.github().deployPaths()).contains(java.util.List.of("backend/**", "!backend/docs/**"));
+
+        Path bad = write(MINIMAL.replace("github: {repository: octo-org/trade-nexus}",
+                "github: {repository: octo-org/trade-nexus, deployPaths: ['backend/[]', 'v[0-9']}"));
+        assertThatThrownBy(() -> ConfigReader.read(bad)).isInstanceOfSatisfying(InvalidConfigurationException.class,
+                e -> assertThat(e.problems()).containsExactly(
+                        "github.deployPaths: pattern 'backend/[]': empty brackets '[]' at 8 match nothing (GitHub path "
+                                + "filter patterns, as in on.push.paths)",
+                        "github.deployPaths: pattern 'v[0-9': '[' at 1 is never closed with ']' (GitHub path filter "
+                                + "patterns, as in on.push.paths)"));
+        Path onlyNegative = write(MINIMAL.replace("github: {repository: octo-org/trade-nexus}",
+                "github: {repository: octo-org/trade-nexus, deployPaths: ['!docs/**']}"));
+        assertThatThrownBy(() -> ConfigReader.read(onlyNegative)).hasMessageContaining(
+                "github.deployPaths: only negative patterns [!docs/**]");
+        Path empty = write(MINIMAL.replace("github: {repository: octo-org/trade-nexus}",
+                "github: {repository: octo-org/trade-nexus, deployPaths: []}"));
+        assertThatThrownBy(() -> ConfigReader.read(empty)).hasMessageContaining(
+                "github.deployPaths: no pattern: give at least one");
+    }
+
+    @Test
     @DisplayName("a malformed file is one error listing every problem with its path, unknown keys included")
     void everyProblemAtOnce() throws IOException {
         Path file = write("""

@@ -66,6 +66,24 @@ final class CliWorld implements AutoCloseable {
     private final Deque<RevisionServer.Behaviour> nextDeploys = new ArrayDeque<>();
     private int revisions = 1;
     private String extraYaml = "";
+    private String githubYaml = "";
+    private volatile boolean mergesDeploy = true;
+
+    /** The runbook's deploy workflow, as {@code GET .../contents/.github/workflows/backend-deploy.yml} serves it. */
+    static final String DEPLOY_WORKFLOW = """
+            name: Backend deploy
+            on:
+              push:
+                branches: [main]
+                paths: ['backend/**']
+              workflow_dispatch:
+            jobs:
+              deploy:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                  - run: az containerapp update --name backend --image tradenexusacr.azurecr.io/backend:${{ github.sha }}
+            """;
 
     CliWorld(Path dir) {
         this.dir = dir;
@@ -74,7 +92,7 @@ final class CliWorld implements AutoCloseable {
         platform.startRevision("v1", RevisionServer.Behaviour.HEALTHY);
         github.start();
         github.addMockServiceRequestListener((request, response) -> {
-            if (request.getUrl().endsWith("/merge") && response.getStatus() == 200) {
+            if (request.getUrl().endsWith("/merge") && response.getStatus() == 200 && mergesDeploy) {
                 RevisionServer.Behaviour b;
                 synchronized (nextDeploys) {
                     b = nextDeploys.isEmpty() ? RevisionServer.Behaviour.HEALTHY : nextDeploys.poll();
@@ -91,6 +109,12 @@ final class CliWorld implements AutoCloseable {
         synchronized (nextDeploys) {
             nextDeploys.add(behaviour);
         }
+        return this;
+    }
+
+    /** Extra keys for the config's {@code github:} section, each line indented two spaces. */
+    CliWorld withGitHubYaml(String lines) {
+        this.githubYaml = lines;
         return this;
     }
 
@@ -113,6 +137,7 @@ final class CliWorld implements AutoCloseable {
                   tokenVariable: CLI_TEST_GITHUB_TOKEN
                   minWriteInterval: 0s
                   requestTimeout: 5s
+                %s
                 gates:
                   stableFor: 0s
                 smoke:
@@ -131,7 +156,8 @@ final class CliWorld implements AutoCloseable {
                   revisionReadyTimeout: 5s
                 evidence:
                   directory: %s
-                """.formatted(APP, REPO, github.baseUrl(), platform.url(), evidenceDir.toString().replace('\\', '/'))
+                """.formatted(APP, REPO, github.baseUrl(), githubYaml, platform.url(),
+                evidenceDir.toString().replace('\\', '/'))
                 + rollbackYaml() + extraYaml;
     }
 
@@ -262,6 +288,46 @@ final class CliWorld implements AutoCloseable {
         github.stubFor(get(urlPathEqualTo(API + "/actions/workflows/backend-deploy.yml/runs"))
                 .willReturn(json(200, Map.of("total_count", 1, "workflow_runs", List.of(run)))));
         github.stubFor(get(urlPathEqualTo(API + "/actions/runs/30433642")).willReturn(json(200, run)));
+        changes(number, "backend/app/quotes.py", "docs/quotes.md");
+        deployWorkflow(DEPLOY_WORKFLOW);
+        return this;
+    }
+
+    /**
+     * The files pull request {@code number} changes, as {@code GET .../pulls/{n}/files} lists them. When none is
+     * under {@code backend/}, its merge starts no deploy run and so no new revision, as on GitHub with
+     * {@link #DEPLOY_WORKFLOW}.
+     */
+    CliWorld changes(int number, String... files) {
+        List<Map<String, Object>> entries = java.util.Arrays.stream(files).<Map<String, Object>>map(f -> Map.of(
+                "sha", "bbcd538c8e72b8c175046e27cc8f907076331401", "filename", f, "status", "modified",
+                "additions", 3, "deletions", 1, "changes", 4,
+                "blob_url", "https://github.com/" + REPO + "/blob/" + HEAD_SHA + "/" + f,
+                "contents_url", "https://api.github.com/repos/" + REPO + "/contents/" + f + "?ref=" + HEAD_SHA))
+                .toList();
+        github.stubFor(get(urlPathEqualTo(API + "/pulls/" + number + "/files")).willReturn(json(200, entries)));
+        mergesDeploy = java.util.Arrays.stream(files).anyMatch(f -> f.startsWith("backend/"));
+        return this;
+    }
+
+    /** The deploy workflow file on any ref, base64-encoded as the contents API answers. */
+    CliWorld deployWorkflow(String yaml) {
+        byte[] bytes = yaml.getBytes(StandardCharsets.UTF_8);
+        github.stubFor(get(urlPathEqualTo(API + "/contents/.github/workflows/backend-deploy.yml"))
+                .willReturn(json(200, Map.of("type", "file", "encoding", "base64", "size", bytes.length,
+                        "name", "backend-deploy.yml", "path", ".github/workflows/backend-deploy.yml",
+                        "sha", "3d21ec53a331a6f037a91c368710b99387d012c1",
+                        "content", java.util.Base64.getMimeEncoder(60, "\n".getBytes(StandardCharsets.UTF_8))
+                                .encodeToString(bytes) + "\n",
+                        "html_url", "https://github.com/" + REPO + "/blob/main/.github/workflows/backend-deploy.yml"))));
+        return this;
+    }
+
+    /** GitHub has no deploy workflow file: its contents API answers 404, as GitHub does. */
+    CliWorld noDeployWorkflow() {
+        github.stubFor(get(urlPathEqualTo(API + "/contents/.github/workflows/backend-deploy.yml"))
+                .willReturn(json(404, Map.of("message", "Not Found", "documentation_url",
+                        "https://docs.github.com/rest/repos/contents#get-repository-content", "status", "404"))));
         return this;
     }
 

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.releasepipeline.ProviderException;
+import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
 import io.releasepipeline.spi.PullRequest;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * <pre>{@code
  * class GitHubCiContractTest extends CiProviderContract {
  *     protected CiFixture fixture() {   // WireMock stubs: PR 42 open at head abc..., approved by alice, "tests" green
- *         return new CiFixture(new GitHubCi(...wireMock.baseUrl()...), 42, "abc...", "alice", "tests");
+ *         return new CiFixture(new GitHubCi(...wireMock.baseUrl()...), 42, "abc...", "alice", "tests",
+ *                 "backend/app/main.py", "docs/README.md");   // the deploy workflow's paths: [backend/**]
  *     }
  * }
  * }</pre>
@@ -43,9 +47,11 @@ public abstract class CiProviderContract {
      * @param headSha its head commit
      * @param approver a reviewer whose latest review approves that head
      * @param passingCheck the name of a check completed with success on that head
+     * @param deployedFile a file the pull request changes that the deploy workflow's filter selects
+     * @param undeployedFile a path the deploy workflow's filter does not select
      */
     public record CiFixture(CiProvider provider, int pullRequest, String headSha, String approver,
-            String passingCheck) {
+            String passingCheck, String deployedFile, String undeployedFile) {
 
         /** Validates. */
         public CiFixture {
@@ -53,6 +59,8 @@ public abstract class CiProviderContract {
             Objects.requireNonNull(headSha, "headSha");
             Objects.requireNonNull(approver, "approver");
             Objects.requireNonNull(passingCheck, "passingCheck");
+            Objects.requireNonNull(deployedFile, "deployedFile");
+            Objects.requireNonNull(undeployedFile, "undeployedFile");
         }
     }
 
@@ -119,6 +127,77 @@ public abstract class CiProviderContract {
         @DisplayName("a commit without a deploy run has none")
         void noDeployRun() {
             assertThat(ci.findDeployRun(UNKNOWN_SHA)).isEmpty();
+        }
+    }
+
+    /** The changed files, and whether they start the deploy run. */
+    @Nested
+    @DisplayName("deploy filter")
+    class DeployFilter {
+
+        @Test
+        @DisplayName("changedFiles(n) lists the files the pull request changes, in full")
+        void changedFiles() {
+            ChangedFiles files = ci.changedFiles(f.pullRequest());
+            assertThat(files.paths()).contains(f.deployedFile()).doesNotHaveDuplicates();
+            assertThat(files.complete()).isTrue();
+        }
+
+        @Test
+        @DisplayName("changedFiles of a pull request that does not exist is a ProviderException")
+        void changedFilesOfUnknown() {
+            assertThatThrownBy(() -> ci.changedFiles(f.pullRequest() + 9000)).isInstanceOf(ProviderException.class);
+        }
+
+        @Test
+        @DisplayName("the pull request's own change deploys: the answer names the selected file and the filter")
+        void deploys() {
+            ChangedFiles files = ci.changedFiles(f.pullRequest());
+            DeployMatch m = ci.deployMatch(ci.pullRequest(f.pullRequest()), files);
+            assertThat(m.deploys()).isTrue();
+            assertThat(m.files()).contains(f.deployedFile());
+            assertThat(m.changedFiles()).isEqualTo(files.paths().size());
+            assertThat(m.filter()).isNotBlank();
+            assertThat(m.reason()).isNotBlank();
+        }
+
+        @Test
+        @DisplayName("a change the filter selects nothing of deploys nothing, and says which files and which filter")
+        void nothingToDeploy() {
+            DeployMatch m = ci.deployMatch(ci.pullRequest(f.pullRequest()), ChangedFiles.of(f.undeployedFile()));
+            assertThat(m.deploys()).isFalse();
+            assertThat(m.files()).containsExactly(f.undeployedFile());
+            assertThat(m.changedFiles()).isEqualTo(1);
+            assertThat(m.filter()).isNotBlank();
+            assertThat(m.reason()).isNotBlank();
+        }
+
+        @Test
+        @DisplayName("a change listed only in part still deploys when no listed file is selected: an unlisted one may")
+        void partialListDeploys() {
+            DeployMatch m = ci.deployMatch(ci.pullRequest(f.pullRequest()),
+                    ChangedFiles.partial(List.of(f.undeployedFile())));
+            assertThat(m.deploys()).isTrue();
+            assertThat(m.reason()).isNotBlank();
+        }
+
+        @Test
+        @DisplayName("deployMatch is read-only and idempotent: the same answer twice, nothing merged")
+        void idempotent() {
+            PullRequest pr = ci.pullRequest(f.pullRequest());
+            ChangedFiles files = ci.changedFiles(f.pullRequest());
+            assertThat(ci.deployMatch(pr, files)).isEqualTo(ci.deployMatch(pr, files));
+            assertThat(ci.pullRequest(f.pullRequest()).state()).isEqualTo(PullRequest.State.OPEN);
+        }
+
+        @Test
+        @DisplayName("a merged pull request still lists its changed files, so the answer holds after the merge")
+        void afterTheMerge() {
+            ci.merge(f.pullRequest(), f.headSha());
+            PullRequest merged = ci.pullRequest(f.pullRequest());
+            ChangedFiles files = ci.changedFiles(f.pullRequest());
+            assertThat(files.paths()).contains(f.deployedFile());
+            assertThat(ci.deployMatch(merged, files).deploys()).isTrue();
         }
     }
 

@@ -54,9 +54,12 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      * @param environment the deployment environment's name
      * @param requestTimeout how long one request may take
      * @param minWriteInterval the least time between two writes
+     * @param deployPaths the paths whose change deploys (GitHub filter patterns), instead of the deploy workflow's
+     *     own {@code on.push} filter; empty to read the workflow
      */
     public record GitHub(String repository, URI apiUrl, String deployWorkflow, String mergeMethod,
-            String tokenVariable, String environment, Duration requestTimeout, Duration minWriteInterval) {
+            String tokenVariable, String environment, Duration requestTimeout, Duration minWriteInterval,
+            Optional<List<String>> deployPaths) {
     }
 
     /**

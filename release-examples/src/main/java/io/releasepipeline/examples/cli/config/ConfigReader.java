@@ -170,8 +170,17 @@ public final class ConfigReader {
         String environment = s.text("environment", ReleaseRequest.DEFAULT_ENVIRONMENT);
         Duration timeout = s.duration("requestTimeout", GitHubConnection.DEFAULT_REQUEST_TIMEOUT);
         Duration writes = s.durationOrZero("minWriteInterval", GitHubConnection.DEFAULT_MIN_WRITE_INTERVAL);
+        Optional<List<String>> deployPaths = Optional.empty();
+        if (s.has("deployPaths")) {
+            List<String> patterns = s.texts("deployPaths", List.of());
+            // GitHub's own rules for on.push.paths, checked now so a bad pattern never reaches a release.
+            io.releasepipeline.github.FilterPatterns.problems(patterns).forEach(p -> s.problem("deployPaths", p
+                    + " (GitHub path filter patterns, as in on.push.paths)"));
+            deployPaths = Optional.of(patterns);
+        }
         s.rejectUnknownKeys();
-        return new CliConfig.GitHub(repository, api, workflow, merge, variable, environment, timeout, writes);
+        return new CliConfig.GitHub(repository, api, workflow, merge, variable, environment, timeout, writes,
+                deployPaths);
     }
 
     private static CliConfig.Gates gates(Section s) {
