@@ -45,8 +45,23 @@ abstract class CliCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         CliConfig config = ConfigReader.read(configFile);
+        warnAboutRunnerDisk(config);
         try (Wiring wiring = new Wiring(config, context.providers().get())) {
             return run(wiring);
+        }
+    }
+
+    /**
+     * On a GitHub Actions runner the disk is thrown away after the job: a file evidence store there loses the lock,
+     * the journal and the release history, so the stability gate, resume and the one-release-per-app lock mean
+     * nothing. One line on stderr, with the fix.
+     */
+    private void warnAboutRunnerDisk(CliConfig config) {
+        if ("true".equalsIgnoreCase(context.environment().apply("GITHUB_ACTIONS")) && config.evidence().blob().isEmpty()) {
+            context.err().println("release: warning: evidence is the directory " + config.evidence().directory()
+                    .map(Object::toString).orElse(".ops/evidence") + " on a GitHub Actions runner, whose disk is "
+                    + "discarded after the job (lock, journal and release history with it); set evidence.blob "
+                    + "(endpoint, container) in " + configFile);
         }
     }
 

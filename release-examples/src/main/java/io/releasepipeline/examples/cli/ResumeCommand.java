@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
         description = {"Finishes a release whose process died, from its journal: one that had not merged runs again "
                 + "from the gates; one that had merged goes on without repeating the merge or a traffic shift; a "
                 + "rollback that had started is finished.",
-            "Exit codes as promote; 0 with nothing to resume."})
+            "Exit codes as promote; 0 with nothing to resume (no lock held, or --release names a release that never "
+                + "started)."})
 final class ResumeCommand extends CliCommand {
 
     @Option(names = "--release", paramLabel = "ID", description = "The release to resume (default: the one holding "
@@ -36,8 +37,17 @@ final class ResumeCommand extends CliCommand {
                 println("Nothing to resume: no release holds the lock of " + wiring.config.app().name() + ".");
                 return ReleaseCli.OK;
             }
+            if (releaseId != null && wiring.evidence().journal(wiring.config.app().name(), releaseId).isEmpty()) {
+                // A workflow's cancelled() step names its release id whether or not the release got to start.
+                if (json()) {
+                    emit(document(ReleaseCli.OK).put("resumed", false).put("releaseId", releaseId));
+                }
+                println("Nothing to resume: release " + releaseId + " of " + wiring.config.app().name()
+                        + " has no journal (it never started).");
+                return ReleaseCli.OK;
+            }
             println("Resuming release " + id.get() + ".");
-            ReleaseResult result = pipeline.resume(id.get());
+            ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.resume(id.get()));
             progress.close();
             int code = ReleaseCli.exitCode(result.outcome());
             if (json()) {
