@@ -109,13 +109,34 @@ abstract class CliCommand implements Callable<Integer> {
         return mapper().valueToTree(value);
     }
 
-    /** Prints the document on stdout. */
+    /** Where this command also writes its JSON document, text staying on stdout; none unless it takes one. */
+    java.util.Optional<Path> jsonFile() {
+        return java.util.Optional.empty();
+    }
+
+    /** True when the command's JSON document is wanted: on stdout ({@code --output json}) or in a file. */
+    boolean wantsDocument() {
+        return json() || jsonFile().isPresent();
+    }
+
+    /** Prints the document on stdout with {@code --output json}, and writes it to the JSON file when there is one. */
     void emit(ObjectNode document) {
+        String text;
         try {
-            context.out().println(mapper().writeValueAsString(document));
+            text = mapper().writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+        if (json()) {
+            context.out().println(text);
+        }
+        jsonFile().ifPresent(file -> {
+            try {
+                java.nio.file.Files.writeString(file, text + System.lineSeparator());
+            } catch (java.io.IOException e) {
+                context.err().println("release: cannot write the JSON document to " + file + ": " + e.getMessage());
+            }
+        });
     }
 
     private static ObjectMapper mapper() {

@@ -67,6 +67,16 @@ final class PromoteCommand extends CliCommand {
     @Option(names = "--dry-run", description = "Print the plan and the gate results; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--json-file", paramLabel = "FILE",
+            description = "Also write the JSON document (as --output json prints it) to FILE, keeping the text output "
+                    + "on stdout: the live progress in a CI log, the result for an artifact.")
+    java.nio.file.Path jsonFilePath;
+
+    @Override
+    java.util.Optional<java.nio.file.Path> jsonFile() {
+        return java.util.Optional.ofNullable(jsonFilePath);
+    }
+
     PromoteCommand(CliContext context) {
         super(context);
     }
@@ -82,7 +92,7 @@ final class PromoteCommand extends CliCommand {
                 return nothingToRelease(nothing.why());
             }
             if (outcome instanceof ActionsTrigger.Refused refused) {
-                if (json()) {
+                if (wantsDocument()) {
                     emit(document(ReleaseCli.NOT_PERMITTED).put("released", false).put("refused", refused.why()));
                 }
                 return exit(ReleaseCli.NOT_PERMITTED, "refused: " + refused.why());
@@ -103,7 +113,7 @@ final class PromoteCommand extends CliCommand {
             ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.promote(request));
             progress.close();
             int code = ReleaseCli.exitCode(result.outcome());
-            if (json()) {
+            if (wantsDocument()) {
                 ObjectNode doc = document(code);
                 trigger.ifPresent(t -> doc.put("trigger", t));
                 emit(Reports.release(doc, result));
@@ -114,7 +124,7 @@ final class PromoteCommand extends CliCommand {
 
     /** The event asks for no release: say why, change nothing, exit 0. */
     private int nothingToRelease(String why) {
-        if (json()) {
+        if (wantsDocument()) {
             emit(document(ReleaseCli.OK).put("released", false).put("reason", why));
         }
         println("Nothing to release: " + why + ".");

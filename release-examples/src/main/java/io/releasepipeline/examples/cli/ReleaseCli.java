@@ -154,7 +154,7 @@ public final class ReleaseCli implements Callable<Integer> {
             return UNAVAILABLE;
         }
         context.err().println("release: " + e.getMessage());
-        if (command instanceof CliCommand c && c.json()) {
+        if (command instanceof CliCommand c && c.wantsDocument()) {
             c.emit(c.document(code).put("error", e.getMessage())
                     .set("problems", c.tree(problems)));
         }

@@ -20,6 +20,16 @@ final class ResumeCommand extends CliCommand {
             + "the app's lock).")
     String releaseId;
 
+    @Option(names = "--json-file", paramLabel = "FILE",
+            description = "Also write the JSON document (as --output json prints it) to FILE, keeping the text output "
+                    + "on stdout: the live progress in a CI log, the result for an artifact.")
+    java.nio.file.Path jsonFilePath;
+
+    @Override
+    java.util.Optional<java.nio.file.Path> jsonFile() {
+        return java.util.Optional.ofNullable(jsonFilePath);
+    }
+
     ResumeCommand(CliContext context) {
         super(context);
     }
@@ -31,7 +41,7 @@ final class ResumeCommand extends CliCommand {
             Optional<String> id = Optional.ofNullable(releaseId)
                     .or(() -> pipeline.currentLock().map(ReleaseLock::releaseId));
             if (id.isEmpty()) {
-                if (json()) {
+                if (wantsDocument()) {
                     emit(document(ReleaseCli.OK).put("resumed", false));
                 }
                 println("Nothing to resume: no release holds the lock of " + wiring.config.app().name() + ".");
@@ -39,7 +49,7 @@ final class ResumeCommand extends CliCommand {
             }
             if (releaseId != null && wiring.evidence().journal(wiring.config.app().name(), releaseId).isEmpty()) {
                 // A workflow's cancelled() step names its release id whether or not the release got to start.
-                if (json()) {
+                if (wantsDocument()) {
                     emit(document(ReleaseCli.OK).put("resumed", false).put("releaseId", releaseId));
                 }
                 println("Nothing to resume: release " + releaseId + " of " + wiring.config.app().name()
@@ -50,7 +60,7 @@ final class ResumeCommand extends CliCommand {
             ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.resume(id.get()));
             progress.close();
             int code = ReleaseCli.exitCode(result.outcome());
-            if (json()) {
+            if (wantsDocument()) {
                 emit(Reports.release(document(code).put("resumed", true), result));
             }
             return exit(code, Reports.summary(result));

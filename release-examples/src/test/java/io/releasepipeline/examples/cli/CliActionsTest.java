@@ -313,6 +313,24 @@ class CliActionsTest {
         }
 
         @Test
+        @DisplayName("--json-file keeps the live text on stdout (the CI log) and writes the JSON document for the artifact")
+        void jsonFile() throws Exception {
+            world.mergedPullRequest(CliWorld.PR);
+            Path result = dir.resolve("release-result.json");
+
+            CliWorld.Run run = world.run(Map.of("GITHUB_EVENT_NAME", "push"), signals, "promote", "--config",
+                    world.config().toString(), "--event", payload("push.json").toString(), "--json-file",
+                    result.toString());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("Releasing pull request #123 (push to main", "revision v2 is ready",
+                    "PROMOTED");
+            JsonNode doc = JSON.readTree(result.toFile());
+            assertThat(doc.path("outcome").asText()).isEqualTo("PROMOTED");
+            assertThat(doc.path("record").path("mode").asText()).isEqualTo("POST_MERGE");
+        }
+
+        @Test
         @DisplayName("an empty history fails the stability gate (2) unless --first-release declares it, which is recorded")
         void firstRelease() throws Exception {
             world.withoutHistory().mergeablePullRequest(CliWorld.PR, "success");
