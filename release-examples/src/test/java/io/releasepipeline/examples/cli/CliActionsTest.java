@@ -51,9 +51,26 @@ class CliActionsTest {
         }
     };
 
+    /**
+     * These tests are about which pull request an event releases, not about rollbacks: triggers that a loaded
+     * machine cannot trip inside the 800 ms observation.
+     */
+    private static final String UNHURRIED_TRIGGERS = """
+            rollback:
+              smoke:
+                failingFor: 10s
+                interval: 200ms
+              health:
+                downFor: 10s
+                interval: 200ms
+                timeout: 2s
+              errorRate:
+                enabled: false
+            """;
+
     @BeforeEach
     void start() {
-        world = new CliWorld(dir);
+        world = new CliWorld(dir).withYaml(UNHURRIED_TRIGGERS);
     }
 
     @AfterEach
@@ -334,6 +351,12 @@ class CliActionsTest {
         @DisplayName("an empty history fails the stability gate (2) unless --first-release declares it, which is recorded")
         void firstRelease() throws Exception {
             world.withoutHistory().mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run gates = world.run("gates", "--config", world.config().toString(), "--pr", "123");
+            CliWorld.Run gatesFirst = world.run("gates", "--config", world.config().toString(), "--pr", "123",
+                    "--first-release");
+            assertThat(gates.exitCode()).as(gates.toString()).isEqualTo(ReleaseCli.GATES_FAILED);
+            assertThat(gatesFirst.exitCode()).as(gatesFirst.toString()).isZero();
 
             CliWorld.Run refused = world.run("promote", "--config", world.config().toString(), "--pr", "123",
                     "--release-id", "pr123-attempt1");
