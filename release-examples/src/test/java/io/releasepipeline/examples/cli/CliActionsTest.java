@@ -177,6 +177,18 @@ class CliActionsTest {
         }
 
         @Test
+        @DisplayName("/release from someone GitHub does not know as a collaborator (404): refused as 'none', exit 77")
+        void commentFromAStrangerIsRefused() {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run run = promote("issue_comment", payload("issue_comment-outsider.json"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.NOT_PERMITTED);
+            assertThat(run.err()).contains("@mallory", "has 'none' permission");
+            assertNoSideEffect();
+        }
+
+        @Test
         @DisplayName("a comment that is not /release, or an edited one, asks for nothing (exit 0), without asking GitHub")
         void otherComments() throws Exception {
             world.mergeablePullRequest(CliWorld.PR, "success");
