@@ -122,7 +122,9 @@ public final class EvidenceReport {
             return switch (r.outcome()) {
                 case IN_PROGRESS -> "In progress";
                 case PROMOTED -> "Promoted";
-                case GATES_FAILED -> "Gates failed: nothing was changed";
+                case GATES_FAILED -> r.postMerge()
+                        ? "Gates failed after the merge: the new revision was given no traffic"
+                        : "Gates failed: nothing was changed";
                 case ABORTED -> "Aborted before traffic moved";
                 case ROLLED_BACK -> "Rolled back";
                 case ROLLBACK_FAILED -> "ROLLBACK FAILED: page someone";
@@ -159,12 +161,23 @@ public final class EvidenceReport {
             rows.put("Duration", r.finishedAt().map(f -> Format.duration(Duration.between(r.startedAt(), f)))
                     .orElse("—"));
             rows.put("Database migration", r.databaseMigration() ? "**yes**" : "no");
+            if (r.kind() == ReleaseRecord.Kind.PROMOTION) {
+                rows.put("Merge", r.postMerge()
+                        ? "**before the release** (post-merge): the gates could not stop it"
+                        : "by the release, after its gates (pre-merge)");
+                rows.put("First release", r.firstRelease() ? "**yes** (declared: no earlier release expected)" : "no");
+            }
             table(List.of("Field", "Value"), rows.entrySet().stream()
                     .map(e -> List.of(e.getKey(), e.getValue())).toList());
         }
 
         private void gates() {
             section("Gates");
+            if (r.postMerge()) {
+                line("Evaluated after the pull request had been merged: a failing gate could not stop the merge; "
+                        + "it kept traffic off the new revision.");
+                line("");
+            }
             table(List.of("Gate", "Verdict", "Reason"), r.gates().stream()
                     .map(g -> List.of(text(g.gate()), verdict(g), text(g.reason()))).toList());
         }

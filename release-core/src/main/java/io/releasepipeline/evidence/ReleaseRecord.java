@@ -42,6 +42,11 @@ import java.util.Optional;
  * @param notes anything else a reader should know (warnings, unverified signals)
  * @param approvals manual approvals of traffic steps: who decided and when
  * @param deployMatch whether the merge starts the deploy run, as judged before the merge: which filter, which files
+ * @param mode whether the release merged the pull request itself after its gates ({@link Mode#PRE_MERGE}) or picked
+ *     up a pull request merged before it ({@link Mode#POST_MERGE}, whose gates were recorded but could not stop the
+ *     merge); {@code PRE_MERGE} for records written before this field existed, and for standalone rollbacks
+ * @param firstRelease whether the release was declared the app's first, so that an empty history passed the
+ *     "previous release stable" gate
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -50,13 +55,25 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<GateResult> gates, Optional<DeployRun> deployRun, List<SmokeResult> smokeChecks,
         List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
         Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
-        List<StepApproval> approvals, Optional<DeployMatch> deployMatch) {
+        List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
 
     /** What kind of release a record describes. */
     public enum Kind { PROMOTION, ROLLBACK }
+
+    /** How a promotion related to its pull request's merge. */
+    public enum Mode {
+        /** The release evaluated the gates, then merged the pull request itself: a failing gate stopped the merge. */
+        PRE_MERGE,
+        /**
+         * The pull request was merged before the release (in GitHub's UI, branch protection doing the checks): the
+         * release picked up at the merge commit's deploy run. The gates were evaluated and recorded but could not
+         * stop the merge; a failing gate kept the new revision from getting traffic.
+         */
+        POST_MERGE
+    }
 
     /** Validates and copies. */
     public ReleaseRecord {
@@ -83,6 +100,12 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         notes = notes == null ? List.of() : List.copyOf(notes);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         deployMatch = deployMatch == null ? Optional.empty() : deployMatch;
+        mode = mode == null ? Mode.PRE_MERGE : mode;
+    }
+
+    /** True when the pull request was merged before the release, so its gates could not stop the merge. */
+    public boolean postMerge() {
+        return mode == Mode.POST_MERGE;
     }
 
     /** A builder for a record that starts now. */
@@ -113,6 +136,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.notes.addAll(notes);
         b.approvals.addAll(approvals);
         b.deployMatch = deployMatch.orElse(null);
+        b.mode = mode;
+        b.firstRelease = firstRelease;
         return b;
     }
 
@@ -148,6 +173,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private final List<String> notes = new ArrayList<>();
         private final List<StepApproval> approvals = new ArrayList<>();
         private DeployMatch deployMatch;
+        private Mode mode = Mode.PRE_MERGE;
+        private boolean firstRelease;
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -259,6 +286,18 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return this;
         }
 
+        /** Sets how the release related to the merge. Default {@link Mode#PRE_MERGE}. */
+        public Builder mode(Mode mode) {
+            this.mode = java.util.Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Marks the release as declared the app's first. Default false. */
+        public Builder firstRelease(boolean firstRelease) {
+            this.firstRelease = firstRelease;
+            return this;
+        }
+
         /** Adds a step approval. */
         public Builder approval(StepApproval approval) {
             approvals.add(approval);
@@ -300,7 +339,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(mergeCommitSha), Optional.ofNullable(previousRevision),
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
-                    approvals, Optional.ofNullable(deployMatch));
+                    approvals, Optional.ofNullable(deployMatch), mode, firstRelease);
         }
     }
 }

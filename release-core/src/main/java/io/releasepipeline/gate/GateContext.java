@@ -37,4 +37,12 @@ public interface GateContext {
 
     /** The app's most recent release records, newest first. */
     List<ReleaseRecord> recentReleases();
+
+    /**
+     * Whether the release was declared the app's first ({@link io.releasepipeline.ReleaseRequest#withFirstRelease()}),
+     * so that an empty history is expected rather than a sign of a lost evidence store. Default false.
+     */
+    default boolean firstRelease() {
+        return false;
+    }
 }

@@ -118,9 +118,10 @@ public final class Engine implements ReleasePipeline {
             return List.of(GateResult.error(Preconditions.PULL_REQUEST, "could not read pull request #"
                     + request.pullRequest() + ": " + e.getMessage()));
         }
-        List<GateResult> results = new ArrayList<>(Preconditions.evaluate(ops, pr, stable -> { }));
+        GateRound round = new GateRound(ops, pr, request.firstRelease());
+        List<GateResult> results = new ArrayList<>(Preconditions.evaluate(ops, round, stable -> { }));
         results.add(DeployCheck.of(ops, pr).verdict());
-        results.addAll(new GateRound(ops, pr).evaluate(config.gates()));
+        results.addAll(round.evaluate(config.gates()));
         return List.copyOf(results);
     }
 

@@ -5,7 +5,9 @@ import io.releasepipeline.RollbackResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.spi.DeploymentState;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -114,6 +116,29 @@ final class Evidence {
             });
         } catch (ProviderException e) {
             ops.warn("the freeze note was not posted on #" + pullRequest.get() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The note on a pull request merged before its release (post-merge) whose gates then failed: the merge could not
+     * be stopped, the new revision got no traffic, and someone has to revert or fix forward.
+     */
+    void postGatesFailedAfterMergeNote(int pullRequest, String releaseId, List<GateResult> failed, String what,
+            Optional<String> evidenceLocation) {
+        StringBuilder body = new StringBuilder("### Release " + releaseId + " stopped: gates failed after the merge\n\n")
+                .append("This pull request was merged before the release, so the gates could not stop the merge. ")
+                .append("The new revision was given no traffic.\n\n");
+        failed.forEach(g -> body.append("- `").append(g.gate()).append("` ").append(g.status()).append(": ")
+                .append(g.reason()).append('\n'));
+        body.append('\n').append(what).append(".\n\n**Evidence:** ")
+                .append(evidenceLocation.orElse("not written (see the release log)"));
+        try {
+            ops.ciOnce("comment(#" + pullRequest + ")", c -> {
+                c.comment(pullRequest, body.toString());
+                return null;
+            });
+        } catch (ProviderException e) {
+            ops.warn("the gates note was not posted on #" + pullRequest + ": " + e.getMessage());
         }
     }
 

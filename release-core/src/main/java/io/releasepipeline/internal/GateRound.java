@@ -26,12 +26,14 @@ final class GateRound implements GateContext {
 
     private final ReleaseOps ops;
     private final PullRequest pullRequest;
+    private final boolean firstRelease;
     private final Map<String, Object> cache = new HashMap<>();
     private final Map<String, ProviderException> failures = new HashMap<>();
 
-    GateRound(ReleaseOps ops, PullRequest pullRequest) {
+    GateRound(ReleaseOps ops, PullRequest pullRequest, boolean firstRelease) {
         this.ops = ops;
         this.pullRequest = pullRequest;
+        this.firstRelease = firstRelease;
     }
 
     List<GateResult> evaluate(List<Gate> gates) {
@@ -89,6 +91,11 @@ final class GateRound implements GateContext {
     @Override
     public List<ReleaseRecord> recentReleases() {
         return cached("releases", ops::recentReleases);
+    }
+
+    @Override
+    public boolean firstRelease() {
+        return firstRelease;
     }
 
     @SuppressWarnings("unchecked")

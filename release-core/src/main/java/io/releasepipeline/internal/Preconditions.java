@@ -1,6 +1,9 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.ProviderException;
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.gate.GateContext;
 import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PullRequest;
@@ -12,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * What must hold before anything else is worth judging, reported alongside the gates: the pull request can be
- * merged, and production is in a settled state the plan can start from.
+ * merged (or was merged before the release, which then goes on post-merge), and production is in a settled state
+ * the plan can start from.
  */
 final class Preconditions {
 
@@ -22,17 +26,49 @@ final class Preconditions {
     private Preconditions() {
     }
 
-    static List<GateResult> evaluate(ReleaseOps ops, PullRequest pr, Consumer<String> stable) {
+    static List<GateResult> evaluate(ReleaseOps ops, GateContext round, Consumer<String> stable) {
         List<GateResult> results = new ArrayList<>();
-        results.add(pullRequest(pr));
+        PullRequest pr = round.pullRequest();
+        results.add(pr.state() == PullRequest.State.MERGED ? mergedPullRequest(round) : pullRequest(pr));
         results.add(platform(ops, stable));
         return results;
+    }
+
+    /**
+     * A pull request merged before the release (post-merge): it goes on from its merge commit unless that commit was
+     * already promoted (a second trigger for the same merge must not release it twice).
+     */
+    private static GateResult mergedPullRequest(GateContext round) {
+        PullRequest pr = round.pullRequest();
+        if (pr.mergeCommitSha().isEmpty()) {
+            return GateResult.fail(PULL_REQUEST, "pull request #" + pr.number() + " is merged but the CI system "
+                    + "reports no merge commit; ask again once it does");
+        }
+        String mergeSha = pr.mergeCommitSha().get();
+        Optional<ReleaseRecord> promoted;
+        try {
+            promoted = round.recentReleases().stream().filter(r -> r.outcome() == ReleaseOutcome.PROMOTED
+                    && r.mergeCommitSha().equals(Optional.of(mergeSha))).findFirst();
+        } catch (ProviderException e) {
+            // The stability gate reads the same history and reports the failure.
+            promoted = Optional.empty();
+        }
+        if (promoted.isPresent()) {
+            ReleaseRecord r = promoted.get();
+            return GateResult.fail(PULL_REQUEST, "pull request #" + pr.number() + " (merge commit "
+                    + Promotion.shortSha(mergeSha) + ") was already promoted by release " + r.releaseId()
+                    + r.newRevision().map(v -> " as " + v).orElse("") + "; nothing to release");
+        }
+        return GateResult.pass(PULL_REQUEST, "pull request #" + pr.number() + " was merged before this release as "
+                + Promotion.shortSha(mergeSha) + " (post-merge): these gates are recorded but could not stop the "
+                + "merge; a failing one keeps the new revision from getting traffic");
     }
 
     private static GateResult pullRequest(PullRequest pr) {
         if (pr.state() != PullRequest.State.OPEN) {
             return GateResult.fail(PULL_REQUEST, "pull request #" + pr.number() + " is " + pr.state().name()
-                    .toLowerCase() + "; only an open pull request can be promoted");
+                    .toLowerCase() + " without being merged; only an open or a merged pull request can be "
+                    + "promoted");
         }
         if (pr.draft()) {
             return GateResult.fail(PULL_REQUEST, "pull request #" + pr.number() + " is a draft; mark it ready");

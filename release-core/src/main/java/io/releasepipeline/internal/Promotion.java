@@ -63,7 +63,8 @@ final class Promotion {
         this.ops = ops;
         this.request = request;
         this.record = snapshot.map(ReleaseRecord::toBuilder).orElseGet(() -> ReleaseRecord.builder(ops.releaseId,
-                ops.app(), ReleaseRecord.Kind.PROMOTION, startedAt).databaseMigration(request.databaseMigration()));
+                ops.app(), ReleaseRecord.Kind.PROMOTION, startedAt).databaseMigration(request.databaseMigration())
+                .firstRelease(request.firstRelease()));
         this.evidence = new Evidence(ops);
     }
 
@@ -79,7 +80,8 @@ final class Promotion {
         if (!ops.journal("STARTED", Map.of("pullRequest", String.valueOf(request.pullRequest()),
                 "databaseMigration", String.valueOf(request.databaseMigration()),
                 "environment", request.environment(),
-                "rollForwardOnly", String.valueOf(request.rollForwardOnly())))) {
+                "rollForwardOnly", String.valueOf(request.rollForwardOnly()),
+                "firstRelease", String.valueOf(request.firstRelease())))) {
             record.note("the journal could not be written, so the release did not start (nothing was changed)");
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
@@ -123,6 +125,9 @@ final class Promotion {
             record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(point.headSha().get());
             if (point.snapshot().isEmpty()) {
                 record.gates(point.gates());
+                if (point.postMerge()) {
+                    record.mode(ReleaseRecord.Mode.POST_MERGE);
+                }
             }
             setStable(point.stable().orElseThrow(() -> new IllegalStateException(
                     "the journal names no stable revision")));
@@ -157,6 +162,9 @@ final class Promotion {
     private ReleaseResult promote() {
         List<GateResult> gates = evaluateGates();
         record.gates(gates);
+        if (mergedBeforeRelease()) {
+            return promoteMergedPullRequest(gates);
+        }
         List<GateResult> failed = gates.stream().filter(g -> !g.passed()).toList();
         if (!failed.isEmpty()) {
             record.note(failed.size() + " gate" + (failed.size() == 1 ? "" : "s")
@@ -234,6 +242,92 @@ final class Promotion {
                 + ". No deploy run was awaited and no deployment record created; traffic was not touched ("
                 + stable + " served 100% when the gates ran).");
         return finish(ReleaseOutcome.NOTHING_TO_DEPLOY, Optional.empty());
+    }
+
+    /** True when the pull request was merged before this release (post-merge). */
+    private boolean mergedBeforeRelease() {
+        return pullRequest != null && pullRequest.state() == PullRequest.State.MERGED;
+    }
+
+    /**
+     * Post-merge: the pull request was merged before the release (in GitHub's UI, branch protection doing the
+     * checks), so the release picks up at its merge commit's deploy run. The gates were evaluated and are recorded,
+     * but they could not stop the merge: a failing gate ends the release with {@link ReleaseOutcome#GATES_FAILED}
+     * before any traffic moves (the new revision gets none), says on the pull request that the merge had already
+     * happened, and leaves reverting or fixing forward to people.
+     */
+    private ReleaseResult promoteMergedPullRequest(List<GateResult> gates) {
+        record.mode(ReleaseRecord.Mode.POST_MERGE);
+        Optional<String> merge = pullRequest.mergeCommitSha();
+        merge.ifPresent(record::mergeCommitSha);
+        String mergedAs = merge.map(sha -> " as " + shortSha(sha)).orElse("");
+        record.note("post-merge: pull request #" + pullRequest.number() + " was merged" + mergedAs + " before this "
+                + "release, so its gates were evaluated and recorded but could not stop the merge");
+        List<GateResult> failed = gates.stream().filter(g -> !g.passed()).toList();
+        if (!failed.isEmpty()) {
+            String note = failed.size() + " gate" + (failed.size() == 1 ? "" : "s") + " did not pass after the merge ("
+                    + failed.stream().map(GateResult::gate).collect(java.util.stream.Collectors.joining(", "))
+                    + "): no traffic was moved to the new revision"
+                    + (stable != null ? "; production still serves " + stable : "")
+                    + ". The merge is on " + pullRequest.baseRef() + ": revert it or fix forward, then release again";
+            record.note(note);
+            ReleaseResult result = finish(ReleaseOutcome.GATES_FAILED, Optional.empty());
+            evidence.postGatesFailedAfterMergeNote(pullRequest.number(), ops.releaseId, failed, note,
+                    result.evidenceLocation());
+            return result;
+        }
+        String mergeSha = merge.orElseThrow();
+        Map<String, String> verdicts = new java.util.LinkedHashMap<>();
+        gates.forEach(g -> verdicts.put(g.gate(), g.status() + "|" + g.reason()));
+        journal("GATES_PASSED", verdicts);
+        Optional<String> stop = ops.stopRequested();
+        if (stop.isPresent()) {
+            record.note("stopped before any traffic moved: " + stop.get() + "; production still serves " + stable);
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+        if (nothingToDeploy()) {
+            return finishNothingToDeploy(mergeSha);
+        }
+        adoptRevisionTheDeployAlreadyServes(mergeSha);
+        Map<String, String> adopted = new java.util.LinkedHashMap<>();
+        adopted.put("headSha", pullRequest.headSha());
+        adopted.put("stable", stable);
+        adopted.put("mergeSha", mergeSha);
+        if (newRevision != null) {
+            adopted.put("new", newRevision);
+        }
+        journal(ResumePoint.MERGED_BEFORE_RELEASE, adopted);
+        log.info("release {}: pull request #{} was merged as {} before the release; going on from its deploy run",
+                ops.releaseId, pullRequest.number(), shortSha(mergeSha));
+        return afterMerge(mergeSha, java.util.Set.of());
+    }
+
+    /**
+     * Post-merge, the deploy may already have moved every request to the merge commit's revision (single revision
+     * mode, or a deploy that sends traffic to the latest revision) before the release started. Then the serving
+     * revision is the new one, not the stable one: the release observes it where it is, with the previous good
+     * revision as the rollback target. Recognized by the revision's image naming the merge commit.
+     */
+    private void adoptRevisionTheDeployAlreadyServes(String mergeSha) {
+        List<Revision> revisions = ops.platform("listRevisions()", p -> p.listRevisions());
+        Optional<Revision> serving = revisions.stream().filter(r -> r.name().equals(stable)).findFirst();
+        boolean deployed = serving.flatMap(Revision::image)
+                .map(i -> i.contains(mergeSha) || i.contains(shortSha(mergeSha))).orElse(false);
+        if (!deployed) {
+            return;
+        }
+        AppTraffic traffic = ops.platform("traffic()", p -> p.traffic());
+        String previous = io.releasepipeline.RollbackTargets.previous(traffic, () -> revisions, ops.recentReleases())
+                .orElseThrow(() -> new IllegalStateException("the deploy already moved all traffic to " + stable
+                        + " (the merge commit's revision) and no earlier revision is left to roll back to"));
+        String note = "the deploy had already moved all traffic to " + stable + " (the merge commit's revision) "
+                + "before the release started; it is observed where it is, with " + previous
+                + " as the rollback target";
+        record.note(note);
+        log.warn("release {}: {}", ops.releaseId, note);
+        newRevision = stable;
+        record.newRevision(stable);
+        setStable(previous);
     }
 
     /** Merges, pinned to the head the gates judged, then goes on. */
@@ -440,9 +534,9 @@ final class Promotion {
             return results;
         }
         record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(pullRequest.headSha());
-        results.addAll(Preconditions.evaluate(ops, pullRequest, this::setStable));
+        GateRound round = new GateRound(ops, pullRequest, request.firstRelease());
+        results.addAll(Preconditions.evaluate(ops, round, this::setStable));
         results.add(checkDeploy());
-        GateRound round = new GateRound(ops, pullRequest);
         List<GateResult> gateResults = round.evaluate(ops.config.gates());
         results.addAll(gateResults);
         try {

@@ -21,10 +21,17 @@ import java.util.Set;
 record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, List<GateResult> gates,
         Optional<String> headSha, Optional<String> stable, Optional<String> mergeSha, Optional<String> deploymentId,
         Optional<String> newRevision, Set<Integer> passedWeights, Optional<String> rollingBackReason,
-        boolean finished, Optional<ReleaseRecord> snapshot) {
+        boolean finished, Optional<ReleaseRecord> snapshot, boolean postMerge) {
 
     /** The journal key under which the engine keeps the record as it stood, so a resumed release goes on with it. */
     static final String RECORD = "record";
+
+    /**
+     * The journal state of a post-merge release whose gates passed: the pull request had been merged before the
+     * release, which goes on from the merge commit ({@code headSha}, {@code stable}, {@code mergeSha}, and
+     * {@code new} when the deploy already serves the new revision).
+     */
+    static final String MERGED_BEFORE_RELEASE = "MERGED_BEFORE_RELEASE";
 
     static ResumePoint of(String releaseId, List<JournalEntry> journal) {
         if (journal.isEmpty()) {
@@ -35,6 +42,8 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
         int pr = 0;
         boolean migration = false;
         boolean rollForwardOnly = false;
+        boolean firstRelease = false;
+        boolean postMerge = false;
         String environment = ReleaseRequest.DEFAULT_ENVIRONMENT;
         List<GateResult> gates = new ArrayList<>();
         String headSha = null;
@@ -62,6 +71,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
                     pr = Integer.parseInt(d.get("pullRequest"));
                     migration = Boolean.parseBoolean(d.getOrDefault("databaseMigration", "false"));
                     rollForwardOnly = Boolean.parseBoolean(d.getOrDefault("rollForwardOnly", "false"));
+                    firstRelease = Boolean.parseBoolean(d.getOrDefault("firstRelease", "false"));
                     environment = d.getOrDefault("environment", environment);
                 }
                 case "GATES_PASSED" -> {
@@ -80,6 +90,13 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
                     stable = d.get("stable");
                 }
                 case "MERGED" -> mergeSha = d.get("mergeSha");
+                case MERGED_BEFORE_RELEASE -> {
+                    postMerge = true;
+                    headSha = d.get("headSha");
+                    stable = d.get("stable");
+                    mergeSha = d.get("mergeSha");
+                    newRevision = d.getOrDefault("new", newRevision);
+                }
                 case "DEPLOYMENT" -> deploymentId = d.get("id");
                 case "NEW_REVISION" -> newRevision = d.get("revision");
                 case "SHIFTING" -> {
@@ -98,10 +115,11 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
             throw new IllegalArgumentException("the journal of release " + releaseId + " has no STARTED entry");
         }
         return new ResumePoint(lastState, lastSequence,
-                new ReleaseRequest(pr, Optional.of(releaseId), migration, environment, rollForwardOnly), List.copyOf(gates),
+                new ReleaseRequest(pr, Optional.of(releaseId), migration, environment, rollForwardOnly, firstRelease),
+                List.copyOf(gates),
                 Optional.ofNullable(headSha), Optional.ofNullable(stable), Optional.ofNullable(mergeSha),
                 Optional.ofNullable(deploymentId), Optional.ofNullable(newRevision), Set.copyOf(passed),
                 Optional.ofNullable(rollingBack), finished, Optional.ofNullable(snapshot).map(json ->
-                        EvidenceJson.fromBytes(json.getBytes(StandardCharsets.UTF_8), ReleaseRecord.class)));
+                        EvidenceJson.fromBytes(json.getBytes(StandardCharsets.UTF_8), ReleaseRecord.class)), postMerge);
     }
 }

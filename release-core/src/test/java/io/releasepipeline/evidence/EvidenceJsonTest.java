@@ -44,6 +44,25 @@ class EvidenceJsonTest {
     }
 
     @Test
+    void aRecordWrittenBeforeModeAndFirstReleaseReadsAsAPreMergeReleaseNotDeclaredFirst() {
+        ReleaseRecord post = ReleaseRecord.builder("r1", "backend", ReleaseRecord.Kind.PROMOTION,
+                java.time.Instant.parse("2026-01-05T09:00:00Z")).mode(ReleaseRecord.Mode.POST_MERGE).firstRelease(true)
+                .build();
+        String json = new String(EvidenceJson.toBytes(post), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).contains("\"mode\" : \"POST_MERGE\"", "\"firstRelease\" : true");
+        assertThat(EvidenceJson.fromBytes(EvidenceJson.toBytes(post), ReleaseRecord.class)).isEqualTo(post);
+
+        String older = json.replaceAll(",\\s*\"mode\" : \"POST_MERGE\"", "")
+                .replaceAll(",\\s*\"firstRelease\" : true", "");
+        ReleaseRecord read = EvidenceJson.fromBytes(older.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                ReleaseRecord.class);
+        assertThat(older).doesNotContain("mode", "firstRelease");
+        assertThat(read.mode()).isEqualTo(ReleaseRecord.Mode.PRE_MERGE);
+        assertThat(read.postMerge()).isFalse();
+        assertThat(read.firstRelease()).isFalse();
+    }
+
+    @Test
     void journalEntryAndLockRoundTrip() {
         JournalEntry entry = new JournalEntry("app", "r1", 3, EvidenceFixtures.T0, "SHIFTING",
                 Map.of("to", "app--2=10%", "from", "app--1=100%"));

@@ -25,6 +25,7 @@ class GatesTest {
     private final List<Incident> incidents = new ArrayList<>();
     private final List<ReleaseRecord> releases = new ArrayList<>();
     private Approvals approvals = new Approvals(List.of("alice"), List.of());
+    private boolean firstRelease;
 
     private final GateContext context = new GateContext() {
         @Override
@@ -61,6 +62,11 @@ class GatesTest {
         @Override
         public List<ReleaseRecord> recentReleases() {
             return releases;
+        }
+
+        @Override
+        public boolean firstRelease() {
+            return firstRelease;
         }
     };
 
@@ -104,11 +110,36 @@ class GatesTest {
     }
 
     @Test
-    void previousReleaseMustBeStableForAnHour() {
-        GateResult first = Gates.previousReleaseStable(Duration.ofHours(1)).evaluate(context);
-        assertThat(first.passed()).isTrue();
-        assertThat(first.reason()).contains("no previous release");
+    void anEmptyHistoryFailsWithTheRemedyUnlessTheReleaseIsDeclaredTheFirst() {
+        GateResult empty = Gates.previousReleaseStable(Duration.ofHours(1)).evaluate(context);
+        assertThat(empty.status()).isEqualTo(GateStatus.FAIL);
+        assertThat(empty.reason()).contains("no previous release of backend on record", "--first-release",
+                "withFirstRelease()", "Blob storage");
 
+        releases.add(record("r0", ReleaseOutcome.GATES_FAILED, NOW.minus(Duration.ofHours(3))));
+        assertThat(Gates.previousReleaseStable(Duration.ofHours(1)).evaluate(context).passed())
+                .as("a release that changed nothing is no history").isFalse();
+
+        firstRelease = true;
+        GateResult declared = Gates.previousReleaseStable(Duration.ofHours(1)).evaluate(context);
+        assertThat(declared.passed()).isTrue();
+        assertThat(declared.reason()).contains("declared the first");
+    }
+
+    @Test
+    void aFirstReleaseDeclaredOverAHistoryFails() {
+        firstRelease = true;
+        releases.add(record("r1", ReleaseOutcome.PROMOTED, NOW.minus(Duration.ofHours(5))));
+
+        GateResult r = Gates.previousReleaseStable(Duration.ofHours(1)).evaluate(context);
+
+        assertThat(r.status()).isEqualTo(GateStatus.FAIL);
+        assertThat(r.reason()).contains("declared the first release of backend", "r1 (PROMOTED)",
+                "drop the first-release declaration");
+    }
+
+    @Test
+    void previousReleaseMustBeStableForAnHour() {
         releases.add(record("r1", ReleaseOutcome.PROMOTED, NOW.minus(Duration.ofMinutes(35))));
         GateResult recent = Gates.previousReleaseStable(Duration.ofHours(1)).evaluate(context);
         assertThat(recent.status()).isEqualTo(GateStatus.FAIL);

@@ -62,7 +62,15 @@ public final class LocalDemo {
             out.println();
             out.println("== Pull request #" + LocalWorld.PR + " brings v2.");
             ReleasePipeline pipeline = world.builder().listener(progress).build();
-            ReleaseResult first = pipeline.promote(ReleaseRequest.ofPullRequest(LocalWorld.PR));
+            ReleaseRequest firstRequest = ReleaseRequest.ofPullRequest(LocalWorld.PR);
+            // The stability gate refuses an empty history unless the first release is declared as such.
+            if (evidence.latest(LocalWorld.APP, 50).stream().noneMatch(r -> r.outcome() == ReleaseOutcome.PROMOTED
+                    || r.outcome() == ReleaseOutcome.ROLLED_BACK || r.outcome() == ReleaseOutcome.ROLLBACK_FAILED)) {
+                out.println("No release of " + LocalWorld.APP + " on record in " + evidenceDir + ": v2 is declared "
+                        + "the app's first release (release promote --first-release).");
+                firstRequest = firstRequest.withFirstRelease();
+            }
+            ReleaseResult first = pipeline.promote(firstRequest);
 
             // The stability gate wants the previous release to have been stable for a (scaled) while.
             sleep(timings.stableFor());

@@ -328,9 +328,7 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
 
     @Override
     public String merge(int number, String expectedHeadSha) {
-        String mergeSha;
-        List<BiConsumer<String, Instant>> notify = List.of();
-        Instant completesAt = null;
+        Merged merged;
         synchronized (this) {
             call("merge", "merge(#" + number + ", " + shortSha(expectedHeadSha) + ")");
             Pr pr = require("merge", number);
@@ -357,30 +355,45 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
                 throw refusal(number, MergeRefusedException.Reason.HEAD_CHANGED, 409, "head moved from "
                         + shortSha(expectedHeadSha) + " to " + shortSha(pr.headSha));
             }
-            mergeSha = sha("merge-of-#" + number + "-at-" + pr.headSha);
-            pr.state = PullRequest.State.MERGED;
-            pr.mergeSha = mergeSha;
-            pr.mergedHead = pr.headSha;
-            if (!runNeverAppears && judge(new ChangedFiles(pr.files, pr.filesComplete)).deploys()) {
-                Instant now = clock.now();
-                completesAt = now.plus(runDuration);
-                Instant appearsAt = min(now.plus(runAppearsAfter), completesAt);
-                String id = "run-" + (++runSequence);
-                Run run = new Run(id, mergeSha, appearsAt, min(appearsAt.plus(runQueuedFor), completesAt),
-                        completesAt, runConclusion, "https://github.com/" + repository + "/actions/runs/" + id);
-                runsBySha.put(mergeSha, run);
-                runsById.put(id, run);
-                if (runConclusion == DeployRun.Conclusion.SUCCESS) {
-                    notify = List.copyOf(deployListeners);
-                }
+            merged = mergeNow(pr);
+        }
+        merged.notifyListeners();
+        applied("merge");
+        return merged.sha();
+    }
+
+    /** A merge done: its commit, and the deploy listeners to tell (outside the lock) when its run succeeds. */
+    private record Merged(String sha, List<BiConsumer<String, Instant>> listeners, Instant completesAt) {
+        void notifyListeners() {
+            // Outside the lock: listeners (the platform) take their own.
+            for (BiConsumer<String, Instant> listener : listeners) {
+                listener.accept(sha, completesAt);
             }
         }
-        // Outside the lock: listeners (the platform) take their own.
-        for (BiConsumer<String, Instant> listener : notify) {
-            listener.accept(mergeSha, completesAt);
+    }
+
+    /** Merges at the current head and starts the deploy run, as GitHub and the deploy workflow do. */
+    private Merged mergeNow(Pr pr) {
+        String mergeSha = sha("merge-of-#" + pr.number + "-at-" + pr.headSha);
+        pr.state = PullRequest.State.MERGED;
+        pr.mergeSha = mergeSha;
+        pr.mergedHead = pr.headSha;
+        List<BiConsumer<String, Instant>> notify = List.of();
+        Instant completesAt = null;
+        if (!runNeverAppears && judge(new ChangedFiles(pr.files, pr.filesComplete)).deploys()) {
+            Instant now = clock.now();
+            completesAt = now.plus(runDuration);
+            Instant appearsAt = min(now.plus(runAppearsAfter), completesAt);
+            String id = "run-" + (++runSequence);
+            Run run = new Run(id, mergeSha, appearsAt, min(appearsAt.plus(runQueuedFor), completesAt),
+                    completesAt, runConclusion, "https://github.com/" + repository + "/actions/runs/" + id);
+            runsBySha.put(mergeSha, run);
+            runsById.put(id, run);
+            if (runConclusion == DeployRun.Conclusion.SUCCESS) {
+                notify = List.copyOf(deployListeners);
+            }
         }
-        applied("merge");
-        return mergeSha;
+        return new Merged(mergeSha, notify, completesAt);
     }
 
     @Override
@@ -576,6 +589,24 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         /** Closes it without merging. */
         public PullRequestScript closed() {
             return edit(pr -> pr.state = PullRequest.State.CLOSED);
+        }
+
+        /**
+         * Someone merges it now, outside any release (GitHub's merge button, branch protection doing the checks): it
+         * reads merged with a merge commit, and the deploy run starts as after a release's merge. No {@code merge}
+         * call is logged, so a test can assert that the release never merged. Returns the merge commit.
+         */
+        public String mergedOutsideRelease() {
+            Merged merged;
+            synchronized (FakeCi.this) {
+                Pr pr = pr();
+                if (pr.state != PullRequest.State.OPEN) {
+                    throw new IllegalStateException("pull request #" + number + " is " + pr.state + ", not open");
+                }
+                merged = mergeNow(pr);
+            }
+            merged.notifyListeners();
+            return merged.sha();
         }
 
         /** The token may not merge it: a merge is refused with {@code FORBIDDEN}. */

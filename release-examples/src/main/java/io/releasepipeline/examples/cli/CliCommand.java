@@ -45,8 +45,23 @@ abstract class CliCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         CliConfig config = ConfigReader.read(configFile);
+        warnAboutRunnerDisk(config);
         try (Wiring wiring = new Wiring(config, context.providers().get())) {
             return run(wiring);
+        }
+    }
+
+    /**
+     * On a GitHub Actions runner the disk is thrown away after the job: a file evidence store there loses the lock,
+     * the journal and the release history, so the stability gate, resume and the one-release-per-app lock mean
+     * nothing. One line on stderr, with the fix.
+     */
+    private void warnAboutRunnerDisk(CliConfig config) {
+        if ("true".equalsIgnoreCase(context.environment().apply("GITHUB_ACTIONS")) && config.evidence().blob().isEmpty()) {
+            context.err().println("release: warning: evidence is the directory " + config.evidence().directory()
+                    .map(Object::toString).orElse(".ops/evidence") + " on a GitHub Actions runner, whose disk is "
+                    + "discarded after the job (lock, journal and release history with it); set evidence.blob "
+                    + "(endpoint, container) in " + configFile);
         }
     }
 
@@ -94,13 +109,34 @@ abstract class CliCommand implements Callable<Integer> {
         return mapper().valueToTree(value);
     }
 
-    /** Prints the document on stdout. */
+    /** Where this command also writes its JSON document, text staying on stdout; none unless it takes one. */
+    java.util.Optional<Path> jsonFile() {
+        return java.util.Optional.empty();
+    }
+
+    /** True when the command's JSON document is wanted: on stdout ({@code --output json}) or in a file. */
+    boolean wantsDocument() {
+        return json() || jsonFile().isPresent();
+    }
+
+    /** Prints the document on stdout with {@code --output json}, and writes it to the JSON file when there is one. */
     void emit(ObjectNode document) {
+        String text;
         try {
-            context.out().println(mapper().writeValueAsString(document));
+            text = mapper().writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+        if (json()) {
+            context.out().println(text);
+        }
+        jsonFile().ifPresent(file -> {
+            try {
+                java.nio.file.Files.writeString(file, text + System.lineSeparator());
+            } catch (java.io.IOException e) {
+                context.err().println("release: cannot write the JSON document to " + file + ": " + e.getMessage());
+            }
+        });
     }
 
     private static ObjectMapper mapper() {

@@ -95,6 +95,11 @@ public final class CloudProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public io.releasepipeline.github.GitHubTriggerChecks triggerChecks(CliConfig config) {
+        return new io.releasepipeline.github.GitHubTriggerChecks(connection(config));
+    }
+
+    @Override
     public IncidentProvider incidents(CliConfig config) {
         return GitHubIncidentProvider.builder(connection(config)).build();
     }

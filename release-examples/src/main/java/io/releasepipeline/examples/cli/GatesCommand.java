@@ -16,13 +16,20 @@ final class GatesCommand extends CliCommand {
     @Option(names = "--pr", paramLabel = "N", required = true, description = "The pull request to judge.")
     int pullRequest;
 
+    @Option(names = "--first-release",
+            description = "Judge it as the app's first release: the previous-release-stable gate passes on an empty "
+                    + "history (as promote --first-release).")
+    boolean firstRelease;
+
     GatesCommand(CliContext context) {
         super(context);
     }
 
     @Override
     int run(Wiring wiring) {
-        List<GateResult> gates = wiring.pipeline(event -> { }).evaluateGates(ReleaseRequest.ofPullRequest(pullRequest));
+        ReleaseRequest request = ReleaseRequest.ofPullRequest(pullRequest);
+        List<GateResult> gates = wiring.pipeline(event -> { }).evaluateGates(firstRelease ? request.withFirstRelease()
+                : request);
         boolean passed = gates.stream().allMatch(GateResult::passed);
         int code = passed ? ReleaseCli.OK : ReleaseCli.GATES_FAILED;
         if (json()) {

@@ -11,16 +11,47 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code release promote}: the runbook end to end, or with {@code --dry-run} the plan and the gates only. */
+/**
+ * {@code release promote}: the runbook end to end, or with {@code --dry-run} the plan and the gates only. The pull
+ * request is {@code --pr N}, or the one a GitHub Actions event names ({@code --event "$GITHUB_EVENT_PATH"}, see
+ * {@link ActionsTrigger}). An open pull request is merged after its gates (pre-merge); a merged one is picked up at
+ * its merge commit's deploy run (post-merge).
+ */
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = {"Promotes a pull request through the runbook: gates, merge, deploy run, new revision, traffic "
-                + "plan, smoke check, observation, evidence; rolls back on its own when a trigger fires.",
-            "Exit 0 promoted (or merged with nothing to deploy), 2 gates failed, 3 rolled back, 4 rollback failed, "
-                + "5 aborted, 6 frozen, 64 bad config, 75 another release in progress."})
+                + "plan, smoke check, observation, evidence; rolls back on its own when a trigger fires. A pull "
+                + "request merged before the release is picked up at its merge commit's deploy run (post-merge): its "
+                + "gates are recorded but could not stop the merge.",
+            "Exit 0 promoted (or merged with nothing to deploy, or the event asks for no release), 2 gates failed, "
+                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 64 bad config, 75 another release in "
+                + "progress, 77 not permitted."})
 final class PromoteCommand extends CliCommand {
 
-    @Option(names = "--pr", paramLabel = "N", required = true, description = "The pull request to promote.")
-    int pullRequest;
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    /** Which pull request: a number, or a GitHub Actions event. */
+    static final class Target {
+        @Option(names = "--pr", paramLabel = "N", required = true, description = "The pull request to promote.")
+        Integer pullRequest;
+
+        @Option(names = "--event", paramLabel = "FILE", required = true,
+                description = "A GitHub Actions event payload (\"$GITHUB_EVENT_PATH\"): workflow_dispatch (input pr), "
+                        + "issue_comment (/release from someone with write permission), workflow_run (the deploy "
+                        + "workflow), push or pull_request (merged).")
+        java.nio.file.Path event;
+    }
+
+    @Option(names = "--event-name", paramLabel = "NAME",
+            description = "The event's name with --event (default: $GITHUB_EVENT_NAME).")
+    String eventName;
+
+    @Option(names = "--first-release",
+            description = "Declare the app's first release: the previous-release-stable gate passes on an empty "
+                    + "history (it fails on one otherwise), and the record says so.")
+    boolean firstRelease;
+
+    private int pullRequest;
 
     @Option(names = "--release-id", paramLabel = "ID", description = "The release's id (default: generated).")
     String releaseId;
@@ -38,26 +69,68 @@ final class PromoteCommand extends CliCommand {
     @Option(names = "--dry-run", description = "Print the plan and the gate results; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--json-file", paramLabel = "FILE",
+            description = "Also write the JSON document (as --output json prints it) to FILE, keeping the text output "
+                    + "on stdout: the live progress in a CI log, the result for an artifact.")
+    java.nio.file.Path jsonFilePath;
+
+    @Override
+    java.util.Optional<java.nio.file.Path> jsonFile() {
+        return java.util.Optional.ofNullable(jsonFilePath);
+    }
+
     PromoteCommand(CliContext context) {
         super(context);
     }
 
     @Override
     int run(Wiring wiring) {
+        Optional<String> trigger = Optional.empty();
+        if (target.event != null) {
+            ActionsTrigger.Outcome outcome = ActionsTrigger.resolve(ActionsTrigger.eventName(
+                    Optional.ofNullable(eventName), context.environment()), target.event, wiring.config,
+                    wiring::triggerChecks);
+            if (outcome instanceof ActionsTrigger.Nothing nothing) {
+                return nothingToRelease(nothing.why());
+            }
+            if (outcome instanceof ActionsTrigger.Refused refused) {
+                if (wantsDocument()) {
+                    emit(document(ReleaseCli.NOT_PERMITTED).put("released", false).put("refused", refused.why()));
+                }
+                return exit(ReleaseCli.NOT_PERMITTED, "refused: " + refused.why());
+            }
+            ActionsTrigger.Release release = (ActionsTrigger.Release) outcome;
+            pullRequest = release.pullRequest();
+            trigger = Optional.of(release.why());
+            println("Releasing pull request #" + pullRequest + " (" + release.why() + ").");
+        } else {
+            pullRequest = target.pullRequest;
+        }
         ReleaseRequest request = request(wiring);
         try (Progress progress = dryRun ? null : progress()) {
             ReleasePipeline pipeline = wiring.pipeline(dryRun ? event -> { } : progress.listener());
             if (dryRun) {
                 return dryRun(wiring, pipeline, request);
             }
-            ReleaseResult result = pipeline.promote(request);
+            ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.promote(request));
             progress.close();
             int code = ReleaseCli.exitCode(result.outcome());
-            if (json()) {
-                emit(Reports.release(document(code), result));
+            if (wantsDocument()) {
+                ObjectNode doc = document(code);
+                trigger.ifPresent(t -> doc.put("trigger", t));
+                emit(Reports.release(doc, result));
             }
             return exit(code, Reports.summary(result));
         }
+    }
+
+    /** The event asks for no release: say why, change nothing, exit 0. */
+    private int nothingToRelease(String why) {
+        if (wantsDocument()) {
+            emit(document(ReleaseCli.OK).put("released", false).put("reason", why));
+        }
+        println("Nothing to release: " + why + ".");
+        return ReleaseCli.OK;
     }
 
     private ReleaseRequest request(Wiring wiring) {
@@ -68,6 +141,9 @@ final class PromoteCommand extends CliCommand {
         }
         if (rollForwardOnly) {
             r = r.withRollForwardOnly();
+        }
+        if (firstRelease) {
+            r = r.withFirstRelease();
         }
         return databaseMigration ? r.withDatabaseMigration() : r;
     }

@@ -42,6 +42,15 @@ public interface ProviderFactory extends AutoCloseable {
                 "traffic.approvalBefore: this provider setup has no approval provider; remove approvalBefore"));
     }
 
+    /**
+     * The GitHub reads that turn a GitHub Actions event into a pull request to release (the commenter's permission,
+     * a commit's pull request), for {@code release promote --event}. Default: this provider setup has none.
+     */
+    default io.releasepipeline.github.GitHubTriggerChecks triggerChecks(CliConfig config) {
+        throw new io.releasepipeline.InvalidConfigurationException("release.yaml", java.util.List.of(
+                "github: this provider setup cannot read GitHub events; give --pr instead of --event"));
+    }
+
     /** Evidence, the journal and the release lock. */
     EvidenceStore evidence(CliConfig config);
 

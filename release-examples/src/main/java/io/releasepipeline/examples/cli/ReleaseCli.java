@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,7 +31,8 @@ import picocli.CommandLine.Command;
             "5:aborted before traffic moved (merge refused, deploy run failed or never came)",
             "64:bad usage or configuration",
             "69:a provider or the evidence store could not be used; nothing was changed",
-            "75:another release of the app is in progress (its lock is held); try again, resume or unlock it"})
+            "75:another release of the app is in progress (its lock is held); try again, resume or unlock it",
+            "77:promote --event: the person who asked (/release) may not release; nothing was done"})
 public final class ReleaseCli implements Callable<Integer> {
 
     /** Exit code: promoted (or merged with nothing to deploy), or the command succeeded. */
@@ -55,6 +55,11 @@ public final class ReleaseCli implements Callable<Integer> {
     public static final int UNAVAILABLE = 69;
     /** Exit code: another release holds the app's lock (sysexits EX_TEMPFAIL). */
     public static final int IN_PROGRESS = 75;
+    /**
+     * Exit code: the person who asked for the release (a {@code /release} comment) lacks write, maintain or admin
+     * permission; nothing was done (sysexits EX_NOPERM).
+     */
+    public static final int NOT_PERMITTED = 77;
 
     private final PrintStream out;
 
@@ -75,7 +80,8 @@ public final class ReleaseCli implements Callable<Integer> {
 
     /** Runs the CLI against the real providers (Azure, GitHub) and returns its exit code. */
     public static int execute(String... args) {
-        return execute(System.out, System.err, CloudProviderFactory::new, isTerminal(), args);
+        return execute(new CliContext(System.out, System.err, CloudProviderFactory::new, isTerminal(), System::getenv,
+                CliContext.Signals.jvm()), args);
     }
 
     /**
@@ -83,7 +89,16 @@ public final class ReleaseCli implements Callable<Integer> {
      * terminal view).
      */
     public static int execute(PrintStream out, PrintStream err, ProviderFactory providers, String... args) {
-        return execute(out, err, () -> providers, false, args);
+        return execute(out, err, providers, System::getenv, args);
+    }
+
+    /**
+     * As {@link #execute(PrintStream, PrintStream, ProviderFactory, String...)}, reading environment variables
+     * ({@code GITHUB_ACTIONS}, {@code GITHUB_EVENT_NAME}) from {@code environment} instead of the process.
+     */
+    public static int execute(PrintStream out, PrintStream err, ProviderFactory providers,
+            java.util.function.Function<String, String> environment, String... args) {
+        return execute(new CliContext(out, err, () -> providers, false, environment, CliContext.Signals.jvm()), args);
     }
 
     /** The exit code for how a release ended. */
@@ -99,9 +114,10 @@ public final class ReleaseCli implements Callable<Integer> {
         };
     }
 
-    private static int execute(PrintStream out, PrintStream err, Supplier<ProviderFactory> providers,
-            boolean terminal, String... args) {
-        CliContext context = new CliContext(out, err, providers, terminal);
+    /** Runs the CLI in {@code context}; tests give their own signals. */
+    static int execute(CliContext context, String... args) {
+        PrintStream out = context.out();
+        PrintStream err = context.err();
         CommandLine cl = new CommandLine(new ReleaseCli(out))
                 .addSubcommand(new Demo(out))
                 .addSubcommand(new PromoteCommand(context))
@@ -139,7 +155,7 @@ public final class ReleaseCli implements Callable<Integer> {
             return UNAVAILABLE;
         }
         context.err().println("release: " + e.getMessage());
-        if (command instanceof CliCommand c && c.json()) {
+        if (command instanceof CliCommand c && c.wantsDocument()) {
             c.emit(c.document(code).put("error", e.getMessage())
                     .set("problems", c.tree(problems)));
         }

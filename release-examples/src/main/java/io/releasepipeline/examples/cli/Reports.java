@@ -58,7 +58,10 @@ final class Reports {
         String what = "release " + result.releaseId() + " " + result.outcome();
         return switch (result.outcome()) {
             case PROMOTED -> what + ": " + r.newRevision().orElse("?") + " serves 100%";
-            case GATES_FAILED -> what + ": " + failedGates(result.gates());
+            case GATES_FAILED -> r.postMerge()
+                    ? what + " after the merge: " + result.failedGates().stream().map(g -> g.gate() + " (" + g.reason()
+                            + ")").collect(Collectors.joining("; ")) + "; " + r.notes().get(r.notes().size() - 1)
+                    : what + ": " + failedGates(result.gates());
             case ROLLED_BACK -> what + ": back on " + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")")
                     .orElse("the previous revision");
             case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())

@@ -12,12 +12,23 @@ import picocli.CommandLine.Option;
         description = {"Finishes a release whose process died, from its journal: one that had not merged runs again "
                 + "from the gates; one that had merged goes on without repeating the merge or a traffic shift; a "
                 + "rollback that had started is finished.",
-            "Exit codes as promote; 0 with nothing to resume."})
+            "Exit codes as promote; 0 with nothing to resume (no lock held, or --release names a release that never "
+                + "started)."})
 final class ResumeCommand extends CliCommand {
 
     @Option(names = "--release", paramLabel = "ID", description = "The release to resume (default: the one holding "
             + "the app's lock).")
     String releaseId;
+
+    @Option(names = "--json-file", paramLabel = "FILE",
+            description = "Also write the JSON document (as --output json prints it) to FILE, keeping the text output "
+                    + "on stdout: the live progress in a CI log, the result for an artifact.")
+    java.nio.file.Path jsonFilePath;
+
+    @Override
+    java.util.Optional<java.nio.file.Path> jsonFile() {
+        return java.util.Optional.ofNullable(jsonFilePath);
+    }
 
     ResumeCommand(CliContext context) {
         super(context);
@@ -30,17 +41,26 @@ final class ResumeCommand extends CliCommand {
             Optional<String> id = Optional.ofNullable(releaseId)
                     .or(() -> pipeline.currentLock().map(ReleaseLock::releaseId));
             if (id.isEmpty()) {
-                if (json()) {
+                if (wantsDocument()) {
                     emit(document(ReleaseCli.OK).put("resumed", false));
                 }
                 println("Nothing to resume: no release holds the lock of " + wiring.config.app().name() + ".");
                 return ReleaseCli.OK;
             }
+            if (releaseId != null && wiring.evidence().journal(wiring.config.app().name(), releaseId).isEmpty()) {
+                // A workflow's cancelled() step names its release id whether or not the release got to start.
+                if (wantsDocument()) {
+                    emit(document(ReleaseCli.OK).put("resumed", false).put("releaseId", releaseId));
+                }
+                println("Nothing to resume: release " + releaseId + " of " + wiring.config.app().name()
+                        + " has no journal (it never started).");
+                return ReleaseCli.OK;
+            }
             println("Resuming release " + id.get() + ".");
-            ReleaseResult result = pipeline.resume(id.get());
+            ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.resume(id.get()));
             progress.close();
             int code = ReleaseCli.exitCode(result.outcome());
-            if (json()) {
+            if (wantsDocument()) {
                 emit(Reports.release(document(code).put("resumed", true), result));
             }
             return exit(code, Reports.summary(result));

@@ -54,6 +54,11 @@ final class Wiring implements AutoCloseable {
         return evidence;
     }
 
+    /** The GitHub reads that resolve a GitHub Actions event, made on first use. */
+    io.releasepipeline.github.GitHubTriggerChecks triggerChecks() {
+        return factory.triggerChecks(config);
+    }
+
     /** A pipeline wired to every provider the config arms; the listener gets every event. */
     ReleasePipeline pipeline(ReleaseListener listener) {
         if (ci == null) {

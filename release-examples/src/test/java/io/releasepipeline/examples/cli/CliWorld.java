@@ -22,6 +22,7 @@ import io.releasepipeline.spi.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.testkit.FakeEvidenceStore;
 import io.releasepipeline.testkit.local.LocalHealthSignals;
 import io.releasepipeline.testkit.local.LocalPlatform;
 import io.releasepipeline.testkit.local.RevisionServer;
@@ -89,6 +90,9 @@ final class CliWorld implements AutoCloseable {
         this.dir = dir;
         this.evidenceDir = dir.resolve("evidence");
         this.evidence = FileEvidenceStore.of(evidenceDir);
+        // v1 was promoted hours ago: the stability gate has a history to judge (an empty one fails it).
+        evidence.write(FakeEvidenceStore.promotedRecord(APP, "pr100-previous", "v1",
+                java.time.Instant.now().minus(java.time.Duration.ofHours(3))));
         platform.startRevision("v1", RevisionServer.Behaviour.HEALTHY);
         github.start();
         github.addMockServiceRequestListener((request, response) -> {
@@ -206,6 +210,38 @@ final class CliWorld implements AutoCloseable {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs the CLI in-process with {@code environment} as the process environment (nothing else is visible) and
+     * {@code signals} receiving the termination hooks commands register.
+     */
+    Run run(Map<String, String> environment, CliContext.Signals signals, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            LocalProviders providers = new LocalProviders();
+            code = ReleaseCli.execute(new CliContext(o, e, () -> providers, false, environment::get, signals), args);
+        }
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Forgets every release on record (as a runner's fresh disk would): the evidence directory is emptied. */
+    CliWorld withoutHistory() {
+        try (java.util.stream.Stream<Path> files = Files.walk(evidenceDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(evidenceDir)).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** What a CLI run printed and returned. */
     record Run(int exitCode, String out, String err) {
         @Override
@@ -245,6 +281,11 @@ final class CliWorld implements AutoCloseable {
         @Override
         public EvidenceStore evidence(CliConfig config) {
             return cloud.evidence(config);
+        }
+
+        @Override
+        public io.releasepipeline.github.GitHubTriggerChecks triggerChecks(CliConfig config) {
+            return cloud.triggerChecks(config);
         }
     }
 
@@ -328,6 +369,51 @@ final class CliWorld implements AutoCloseable {
         github.stubFor(get(urlPathEqualTo(API + "/contents/.github/workflows/backend-deploy.yml"))
                 .willReturn(json(404, Map.of("message", "Not Found", "documentation_url",
                         "https://docs.github.com/rest/repos/contents#get-repository-content", "status", "404"))));
+        return this;
+    }
+
+    /**
+     * Pull request {@code number} as {@link #mergeablePullRequest}, but merged in GitHub's UI before any release:
+     * it reads merged at {@link #MERGE_SHA}, the deploy run succeeded and already created the next revision (at 0%),
+     * GitHub maps the merge commit back to it, and a merge call would fail the test (no stub answers it).
+     */
+    CliWorld mergedPullRequest(int number) {
+        mergeablePullRequest(number, "success");
+        String pr = API + "/pulls/" + number;
+        github.stubFor(get(urlPathEqualTo(pr)).atPriority(1).willReturn(json(200, pullRequestBody(number, true))));
+        github.stubFor(put(urlPathEqualTo(pr + "/merge")).atPriority(1).willReturn(json(500, Map.of("message",
+                "the test forbids merging a pull request merged before the release"))));
+        commitOfPullRequest(MERGE_SHA, number);
+        RevisionServer.Behaviour b;
+        synchronized (nextDeploys) {
+            b = nextDeploys.isEmpty() ? RevisionServer.Behaviour.HEALTHY : nextDeploys.poll();
+        }
+        platform.startRevision("v" + (++revisions), b);
+        return this;
+    }
+
+    /** GitHub maps {@code sha} to merged pull request {@code number} (GET /commits/{sha}/pulls). */
+    CliWorld commitOfPullRequest(String sha, int number) {
+        Map<String, Object> pr = new java.util.LinkedHashMap<>(pullRequestBody(number, true));
+        pr.put("merged_at", "2026-01-05T09:00:05Z");
+        github.stubFor(get(urlPathEqualTo(API + "/commits/" + sha + "/pulls")).willReturn(json(200, List.of(pr))));
+        return this;
+    }
+
+    /** GitHub knows no pull request for {@code sha}: a direct push. */
+    CliWorld commitWithoutPullRequest(String sha) {
+        github.stubFor(get(urlPathEqualTo(API + "/commits/" + sha + "/pulls")).willReturn(json(200, List.of())));
+        return this;
+    }
+
+    /**
+     * {@code login}'s permission on the repository, as GET /collaborators/{login}/permission answers it: the legacy
+     * {@code permission} (admin, write, read, none) and the assigned {@code role_name}.
+     */
+    CliWorld collaborator(String login, String permission, String roleName) {
+        github.stubFor(get(urlPathEqualTo(API + "/collaborators/" + login + "/permission")).willReturn(json(200,
+                Map.of("permission", permission, "role_name", roleName, "user", Map.of("login", login, "id", 9,
+                        "type", "User")))));
         return this;
     }
 
