@@ -59,6 +59,26 @@ class NothingToDeployScenarioTest {
     }
 
     @Test
+    @DisplayName("post-merge: a pull request merged before the release with nothing to deploy ends the same way")
+    void postMergeWithNothingToDeploy() {
+        String mergeSha = sim.ci.pr(PR).mergedOutsideRelease();
+
+        ReleaseResult result = promote(sim.pipeline());
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.NOTHING_TO_DEPLOY);
+        assertThat(sim.ci.count("merge")).as("never merged again").isZero();
+        assertThat(sim.clock.elapsed()).as("no 15-minute wait for a run that never comes").isEqualTo(Duration.ZERO);
+        assertNoDeployAndNoTraffic();
+        ReleaseRecord record = result.record();
+        assertThat(record.mode()).isEqualTo(ReleaseRecord.Mode.POST_MERGE);
+        assertThat(record.mergeCommitSha()).contains(mergeSha);
+        assertThat(record.deployMatch()).hasValueSatisfying(m -> assertThat(m.deploys()).isFalse());
+        assertThat(record.notes()).anySatisfy(n -> assertThat(n).contains("nothing to deploy"));
+        assertThat(sim.evidence.journal(APP, RELEASE)).extracting(JournalEntry::state)
+                .containsExactly("STARTED", "GATES_PASSED", "FINISHED");
+    }
+
+    @Test
     @DisplayName("merged, nothing to deploy: exit at once, no deploy run, no deployment record, traffic untouched")
     void mergedWithNothingToDeploy() {
         ReleaseResult result = promote(sim.pipeline());

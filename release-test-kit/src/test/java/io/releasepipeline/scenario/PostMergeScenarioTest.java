@@ -65,7 +65,7 @@ class PostMergeScenarioTest {
         assertThat(record.mergeCommitSha()).contains(mergeSha);
         assertThat(record.previousRevision()).contains(STABLE);
         assertThat(record.newRevision()).contains(NEW);
-        assertThat(record.gates()).hasSize(7).allMatch(GateResult::passed);
+        assertThat(record.gates()).hasSize(8).allMatch(GateResult::passed);
         assertThat(record.gates().get(0).reason()).contains("merged before this release", "could not stop the merge");
         assertThat(record.notes()).anySatisfy(n -> assertThat(n).startsWith("post-merge: pull request #123 was merged"));
         assertThat(sim.ci.deploymentStatuses(sim.ci.deployments().get(0).id())).last()
@@ -219,7 +219,7 @@ class PostMergeScenarioTest {
         assertThat(sim.platform.trafficHistory()).containsExactly(TrafficWeights.all(NEW));
         ReleaseRecord record = sim.evidence.read(APP, RELEASE).orElseThrow();
         assertThat(record.mode()).isEqualTo(ReleaseRecord.Mode.POST_MERGE);
-        assertThat(record.gates()).hasSize(7).allMatch(GateResult::passed);
+        assertThat(record.gates()).hasSize(8).allMatch(GateResult::passed);
         assertThat(record.notes()).anySatisfy(n -> assertThat(n).startsWith("resumed after the previous process"));
         assertThat(sim.evidence.currentLock(APP)).isEmpty();
     }
@@ -231,7 +231,7 @@ class PostMergeScenarioTest {
 
         List<GateResult> gates = sim.pipeline().evaluateGates(ReleaseRequest.ofPullRequest(PR));
 
-        assertThat(gates).hasSize(7).allMatch(GateResult::passed);
+        assertThat(gates).hasSize(8).allMatch(GateResult::passed);
         assertThat(gates.get(0).reason()).contains("(post-merge)");
         assertThat(sim.platform.trafficHistory()).isEmpty();
         assertThat(sim.evidence.journal(APP, RELEASE)).isEmpty();
