@@ -33,8 +33,9 @@ final class Evidence {
 
     Optional<String> createDeployment(String sha, String environment) {
         try {
-            String id = ops.ciOnce("createDeployment(" + Promotion.shortSha(sha) + ")",
-                    c -> c.createDeployment(sha, environment, "release " + ops.releaseId));
+            // Idempotent per release (the provider finds the release's record before creating one): safe to retry.
+            String id = ops.ci("createDeployment(" + Promotion.shortSha(sha) + ")",
+                    c -> c.createDeployment(sha, environment, ops.releaseId, "release " + ops.releaseId));
             deploymentStatus(Optional.of(id), DeploymentState.IN_PROGRESS, "release " + ops.releaseId
                     + " in progress");
             return Optional.of(id);
@@ -68,7 +69,7 @@ final class Evidence {
             Optional<String> logUrl) {
         deploymentId.ifPresent(id -> {
             try {
-                ops.ciOnce("recordDeploymentStatus(" + id + ", " + state + ")", c -> {
+                ops.ci("recordDeploymentStatus(" + id + ", " + state + ")", c -> {
                     c.recordDeploymentStatus(id, state, Promotion.truncate(description), ops.config.environmentUrl(),
                             logUrl);
                     return null;

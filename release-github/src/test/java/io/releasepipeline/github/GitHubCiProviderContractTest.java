@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@link GitHubCiProvider} keeps the CI provider contract against a stateful WireMock GitHub: pull request #42 is open
  * at its head, approved by alice, with {@code tests} green; merging it pinned to the head moves it to merged (a
  * WireMock scenario, reset before each test), a merge pinned to another sha is GitHub's 409, and merging it again is
- * GitHub's 405, which the provider resolves to the same merge commit.
+ * GitHub's 405, which the provider resolves to the same merge commit. The deployments list is empty until a deployment
+ * is created, then lists it with the kit's release id in its payload.
  */
 class GitHubCiProviderContractTest extends CiProviderContract {
 
@@ -24,7 +25,7 @@ class GitHubCiProviderContractTest extends CiProviderContract {
     protected CiFixture fixture() {
         GitHubStubs stubs = new GitHubStubs(github);
         stubs.givenMergeablePullRequest(PR, "## Breaking changes\\nNone", "tests");
-        stubs.givenDeploymentRecords(PR);
+        stubs.givenDeploymentRecords(PR, RELEASE_ID);
         // GitHub lists no run for a commit no workflow ran on (200, total_count 0), not 404.
         stubs.publish(GitHubWireMockSupport.API + "/actions/workflows/" + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW
                 + "/runs", GitHubWireMockSupport.workflowRuns());

@@ -111,8 +111,9 @@ class GitHubPipelineEndToEndTest {
 
     /**
      * What GitHub sees up to the deploy run's success, in order: the gate reads (the pull request, then the gates in
-     * the runbook's order: checks and statuses, incidents per label, reviews), the pinned merge, the deployment and
-     * its in-progress status (writes one virtual second apart), then the deploy run polled every 15 s: the run list
+     * the runbook's order: checks and statuses, incidents per label, reviews), the pinned merge, the look-up of the
+     * release's deployment record (none yet), the deployment and its in-progress status (writes one virtual second
+     * apart), then the deploy run polled every 15 s: the run list
      * until the run appears at t+30s, then the run itself, answered 304 while it has not changed.
      */
     static final List<String> UNTIL_DEPLOYED = concat(
@@ -123,6 +124,7 @@ class GitHubPipelineEndToEndTest {
                     "GET /issues?state=open&labels=SEV-2&per_page=100 200",
                     "GET /pulls/123/reviews?per_page=100 200",
                     "PUT /pulls/123/merge 200",
+                    "GET /deployments?sha=" + MERGE_SHA + "&environment=production&per_page=100 200",
                     "POST /deployments 201",
                     "POST /deployments/1/statuses 201",
                     "GET " + RUNS + "?head_sha=" + MERGE_SHA + "&per_page=10 200",        // t+2s: no run yet
@@ -141,7 +143,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(NEW));
-        assertThat(requests()).hasSize(27)
+        assertThat(requests()).hasSize(28)
                 .containsExactlyElementsOf(concat(UNTIL_DEPLOYED, List.of("POST /deployments/1/statuses 201")));
         assertMergedAndDeployed();
         assertThat(events).filteredOn(ReleaseEvent.DeployRunUpdated.class::isInstance)
@@ -162,7 +164,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
-        assertThat(requests()).hasSize(28).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
+        assertThat(requests()).hasSize(29).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
                 List.of("POST /deployments/1/statuses 201", "POST /issues/123/comments 201")));
         assertMergedAndDeployed();
         assertThat(deploymentStates()).containsExactly("in_progress", "failure");

@@ -299,6 +299,7 @@ final class CliWorld implements AutoCloseable {
 
     private void deploymentRecords() {
         github.stubFor(post(urlPathMatching(API + "/issues/\\d+/comments")).willReturn(json(201, Map.of("id", 1))));
+        github.stubFor(get(urlPathEqualTo(API + "/deployments")).willReturn(json(200, List.of())));
         github.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(201, Map.of("id", 1))));
         github.stubFor(post(urlPathEqualTo(API + "/deployments/1/statuses")).willReturn(json(201, Map.of("id", 1))));
     }

@@ -361,7 +361,11 @@ public final class GitHubClient {
         return uri;
     }
 
-    private Duration backoff(int attempt) {
+    /**
+     * The wait after failed attempt {@code attempt} (1 for the first) of a retried call: {@code retryBackoff},
+     * doubling, at most {@link #MAX_RETRY_BACKOFF}. For callers that retry a sequence of requests themselves.
+     */
+    public Duration backoff(int attempt) {
         return min(settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10)), MAX_RETRY_BACKOFF);
     }
 
