@@ -5,7 +5,6 @@ import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseException;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.examples.SimulatedDemo;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -102,7 +101,7 @@ public final class ReleaseCli implements Callable<Integer> {
             boolean terminal, String... args) {
         CliContext context = new CliContext(out, err, providers, terminal);
         CommandLine cl = new CommandLine(new ReleaseCli(out))
-                .addSubcommand(new Demo(out))
+                .addSubcommand(new DemoCommand(context))
                 .addSubcommand(new PromoteCommand(context))
                 .addSubcommand(new RollbackCommand(context))
                 .addSubcommand(new SmokeCheckCommand(context))
@@ -148,40 +147,5 @@ public final class ReleaseCli implements Callable<Integer> {
     private static boolean isTerminal() {
         String term = System.getenv("TERM");
         return System.console() != null && term != null && !term.equals("dumb");
-    }
-
-    /** {@code release demo}. */
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Runs a promotion and an automatic rollback on this machine, no cloud account needed.")
-    static final class Demo implements Callable<Integer> {
-        @picocli.CommandLine.Option(names = "--simulated",
-                description = "Run the story in virtual time with fake providers instead (milliseconds, no HTTP).")
-        boolean simulated;
-
-        @picocli.CommandLine.Option(names = "--evidence-dir", defaultValue = ".ops/evidence",
-                description = "Where the evidence files go (default: ${DEFAULT-VALUE}).")
-        java.nio.file.Path evidenceDir;
-
-        private final PrintStream out;
-
-        Demo(PrintStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public Integer call() {
-            if (simulated) {
-                return SimulatedDemo.run(out) ? OK : 1;
-            }
-            if (!isTerminal()) {
-                return new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
-                        io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), new EventPrinter(out)).run()
-                                ? OK : 1;
-            }
-            try (LiveView view = new LiveView(out)) {
-                return new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
-                        io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), view).run() ? OK : 1;
-            }
-        }
     }
 }
