@@ -1,6 +1,7 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.ProviderException;
+import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PullRequest;
@@ -22,10 +23,11 @@ final class Preconditions {
     private Preconditions() {
     }
 
-    static List<GateResult> evaluate(ReleaseOps ops, PullRequest pr, Consumer<String> stable) {
+    static List<GateResult> evaluate(ReleaseOps ops, ReleaseRequest request, PullRequest pr,
+            Consumer<String> stable) {
         List<GateResult> results = new ArrayList<>();
         results.add(pullRequest(pr));
-        results.add(platform(ops, stable));
+        results.add(platform(ops, request, stable));
         return results;
     }
 
@@ -46,7 +48,7 @@ final class Preconditions {
                 + " at " + Promotion.shortSha(pr.headSha()));
     }
 
-    private static GateResult platform(ReleaseOps ops, Consumer<String> stable) {
+    private static GateResult platform(ReleaseOps ops, ReleaseRequest request, Consumer<String> stable) {
         AppTraffic traffic;
         try {
             traffic = ops.platform("traffic()", p -> p.traffic());
@@ -62,6 +64,12 @@ final class Preconditions {
         if (ops.config.trafficPlan().splitsTraffic() && traffic.mode() == RevisionMode.SINGLE) {
             return GateResult.fail(PLATFORM, "the traffic plan " + ops.config.trafficPlan().weights()
                     + " splits traffic, which needs multiple revision mode; the app is in single mode");
+        }
+        // A release that may need to roll back must be able to: the rollback would be refused in this mode.
+        if (!request.rollForwardOnly() && !ops.config.platform().canMoveTraffic(traffic.mode())) {
+            return GateResult.fail(PLATFORM, "a rollback could not move traffic back to " + sole.get() + ": "
+                    + io.releasepipeline.RollbackTargets.refusal(traffic, false, "another revision").orElseThrow()
+                    + "; or promote with --roll-forward-only (ReleaseRequest.withRollForwardOnly())");
         }
         return GateResult.pass(PLATFORM, sole.get() + " serves 100% (" + traffic.mode().name().toLowerCase()
                 + " revision mode)");

@@ -375,7 +375,7 @@ final class Promotion {
             return results;
         }
         record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(pullRequest.headSha());
-        results.addAll(Preconditions.evaluate(ops, pullRequest, this::setStable));
+        results.addAll(Preconditions.evaluate(ops, request, pullRequest, this::setStable));
         GateRound round = new GateRound(ops, pullRequest);
         List<GateResult> gateResults = round.evaluate(ops.config.gates());
         results.addAll(gateResults);

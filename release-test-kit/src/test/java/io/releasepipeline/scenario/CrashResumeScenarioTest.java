@@ -70,6 +70,11 @@ class CrashResumeScenarioTest {
         }
 
         @Override
+        public List<String> journaledReleases(String app) {
+            return delegate.journaledReleases(app);
+        }
+
+        @Override
         public void appendJournal(JournalEntry entry) {
             boolean here = !crashed && entry.state().equals(state) && ++seen == occurrence;
             if (here && !afterJournaling) {
@@ -234,8 +239,18 @@ class CrashResumeScenarioTest {
         ReleaseResult again = sim.pipeline().resume(RELEASE);
         assertThat(again.record()).isEqualTo(done.record());
         assertThat(sim.ci.count("merge")).isEqualTo(1);
-        assertThatThrownBy(() -> sim.pipeline().resume("pr999-never")).hasMessageContaining(
-                "cannot resume release pr999-never of backend: release pr999-never has no journal to resume from");
+        // A crashed release (STARTED only) can be resumed; the finished one and a standalone rollback cannot.
+        sim.evidence.appendJournal(new JournalEntry(APP, "pr124-crashed", 1, sim.clock.now(), "STARTED",
+                java.util.Map.of("pullRequest", "124")));
+        sim.evidence.appendJournal(new JournalEntry(APP, "rollback-1", 1, sim.clock.now(), "STARTED",
+                java.util.Map.of("reason", "panic")));
+        assertThatThrownBy(() -> sim.pipeline().resume("pr999-never"))
+                .isInstanceOfSatisfying(io.releasepipeline.UnknownTargetException.class, e -> {
+                    assertThat(e.known()).containsExactly("pr124-crashed");
+                    assertThat(e.getMessage()).isEqualTo("no release 'pr999-never' of backend to resume (it has no "
+                            + "journal); nothing was changed; releases that can be resumed: pr124-crashed");
+                });
+        assertThat(sim.evidence.currentLock(APP)).isEmpty();
     }
 
     @Test
