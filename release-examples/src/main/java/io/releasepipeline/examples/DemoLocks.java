@@ -121,6 +121,11 @@ final class DemoLocks implements EvidenceStore {
     }
 
     @Override
+    public List<String> journaledReleases(String app) {
+        return store.journaledReleases(app);
+    }
+
+    @Override
     public String toString() {
         return "DemoLocks[" + store + "]";
     }

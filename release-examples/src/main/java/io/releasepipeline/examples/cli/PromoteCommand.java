@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         description = {"Promotes a pull request through the runbook: gates, merge, deploy run, new revision, traffic "
                 + "plan, smoke check, observation, evidence; rolls back on its own when a trigger fires.",
             "Exit 0 promoted, 2 gates failed, 3 rolled back, 4 rollback failed, 5 aborted, 64 bad config, "
+                + "69 a provider could not be used (a gate could not be evaluated), nothing changed, "
                 + "75 another release in progress."})
 final class PromoteCommand extends CliCommand {
 
@@ -50,7 +51,7 @@ final class PromoteCommand extends CliCommand {
             }
             ReleaseResult result = pipeline.promote(request);
             progress.close();
-            int code = ReleaseCli.exitCode(result.outcome());
+            int code = ReleaseCli.exitCode(result);
             if (json()) {
                 emit(Reports.release(document(code), result));
             }
@@ -75,7 +76,7 @@ final class PromoteCommand extends CliCommand {
         List<String> triggers = Plan.triggers(wiring.config);
         List<GateResult> gates = pipeline.evaluateGates(request);
         boolean passed = gates.stream().allMatch(GateResult::passed);
-        int code = passed ? ReleaseCli.OK : ReleaseCli.GATES_FAILED;
+        int code = ReleaseCli.gatesExitCode(gates);
         if (json()) {
             ObjectNode doc = document(code).put("dryRun", true).put("pullRequest", pullRequest)
                     .put("app", wiring.config.app().name()).put("gatesPassed", passed);

@@ -5,6 +5,10 @@ import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseException;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.UnknownTargetException;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.gate.GateStatus;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -26,10 +30,12 @@ import picocli.CommandLine.Command;
             "1:smoke-check FAIL; unlock found no lock held by that release",
             "2:gates failed; nothing was changed",
             "3:rolled back (the release failed and traffic is back on the previous revision)",
-            "4:rollback failed: page someone",
+            "4:rollback failed, or refused before any change: page someone",
             "5:aborted before traffic moved (merge refused, deploy run failed or never came)",
-            "64:bad usage or configuration",
-            "69:a provider or the evidence store could not be used; nothing was changed",
+            "6:a roll-forward-only release went bad: traffic frozen, the alarm raised; roll forward",
+            "64:bad usage or configuration (also a revision or release named that does not exist)",
+            "69:a provider (GitHub, Azure, the evidence store) could not be used before anything changed: a refused "
+                + "token, an unreachable or failing service; a gate that could not be evaluated (ERROR) is this too",
             "75:another release of the app is in progress (its lock is held); try again, resume or unlock it"})
 public final class ReleaseCli implements Callable<Integer> {
 
@@ -84,6 +90,24 @@ public final class ReleaseCli implements Callable<Integer> {
         return execute(out, err, () -> providers, false, args);
     }
 
+    /**
+     * The exit code of a release's result: {@link #exitCode(ReleaseOutcome)}, except that gates that did not pass
+     * because a provider could not be used ({@link GateStatus#ERROR}) are {@link #UNAVAILABLE}, as for every
+     * command: one rule for "a provider could not be used before anything changed".
+     */
+    public static int exitCode(ReleaseResult result) {
+        return result.outcome() == ReleaseOutcome.GATES_FAILED ? gatesExitCode(result.gates())
+                : exitCode(result.outcome());
+    }
+
+    /** {@link #OK} when every gate passed, {@link #UNAVAILABLE} when one could not be evaluated, else 2. */
+    public static int gatesExitCode(List<GateResult> gates) {
+        if (gates.stream().anyMatch(g -> g.status() == GateStatus.ERROR)) {
+            return UNAVAILABLE;
+        }
+        return gates.stream().allMatch(GateResult::passed) ? OK : GATES_FAILED;
+    }
+
     /** The exit code for how a release ended. */
     public static int exitCode(ReleaseOutcome outcome) {
         return switch (outcome) {
@@ -125,6 +149,8 @@ public final class ReleaseCli implements Callable<Integer> {
         if (e instanceof InvalidConfigurationException ice) {
             code = USAGE;
             problems = ice.problems();
+        } else if (e instanceof UnknownTargetException) {
+            code = USAGE;
         } else if (e instanceof ReleaseInProgressException) {
             code = IN_PROGRESS;
         } else if (e instanceof ProviderException || e instanceof ReleaseException) {

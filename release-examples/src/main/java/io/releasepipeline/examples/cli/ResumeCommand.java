@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 final class ResumeCommand extends CliCommand {
 
     @Option(names = "--release", paramLabel = "ID", description = "The release to resume (default: the one holding "
-            + "the app's lock).")
+            + "the app's lock). One that does not exist is a usage error (64) listing those that can be resumed.")
     String releaseId;
 
     ResumeCommand(CliContext context) {
@@ -39,7 +39,7 @@ final class ResumeCommand extends CliCommand {
             println("Resuming release " + id.get() + ".");
             ReleaseResult result = pipeline.resume(id.get());
             progress.close();
-            int code = ReleaseCli.exitCode(result.outcome());
+            int code = ReleaseCli.exitCode(result);
             if (json()) {
                 emit(Reports.release(document(code).put("resumed", true), result));
             }

@@ -66,6 +66,7 @@ final class CliWorld implements AutoCloseable {
     private final Deque<RevisionServer.Behaviour> nextDeploys = new ArrayDeque<>();
     private int revisions = 1;
     private String extraYaml = "";
+    private Optional<PlatformView.Look> platformLook = Optional.empty();
 
     CliWorld(Path dir) {
         this.dir = dir;
@@ -91,6 +92,12 @@ final class CliWorld implements AutoCloseable {
         synchronized (nextDeploys) {
             nextDeploys.add(behaviour);
         }
+        return this;
+    }
+
+    /** The CLI sees the platform with this look (e.g. Single revision mode, a refused token). */
+    CliWorld platformLooks(PlatformView.Look look) {
+        this.platformLook = Optional.of(look);
         return this;
     }
 
@@ -198,7 +205,7 @@ final class CliWorld implements AutoCloseable {
 
         @Override
         public PlatformProvider platform(CliConfig config) {
-            return platform;
+            return platformLook.<PlatformProvider>map(look -> new PlatformView(platform, look)).orElse(platform);
         }
 
         @Override
