@@ -61,6 +61,14 @@ final class RollbackProcedure {
         String detail = null;
         boolean succeeded = false;
         try {
+            Revision target = knownTarget.isPresent() ? knownTarget.get()
+                    : ops.platformMustTry("revision(" + to + ")", p -> p.revision(to))
+                            .orElseThrow(() -> new RollbackStepFailed("revision " + to + " no longer exists on the "
+                                    + "platform; roll forward or name another revision"));
+            if (target.hasFailed()) {
+                throw new RollbackStepFailed("revision " + to + " is in a failed state (provisioning "
+                        + target.provisioning() + ", running " + target.running() + ")");
+            }
             // Before any change: a platform that cannot move traffic in the app's mode would refuse the split after
             // the target was activated, leaving a half-done rollback and a note that contradicts the platform.
             AppTraffic traffic = knownTraffic.isPresent() ? knownTraffic.get()
@@ -70,14 +78,6 @@ final class RollbackProcedure {
             if (refused.isPresent()) {
                 trafficAfter = traffic.weights();
                 throw new RollbackStepFailed("refused before any change: " + refused.get());
-            }
-            Revision target = knownTarget.isPresent() ? knownTarget.get()
-                    : ops.platformMustTry("revision(" + to + ")", p -> p.revision(to))
-                            .orElseThrow(() -> new RollbackStepFailed("revision " + to + " no longer exists on the "
-                                    + "platform; roll forward or name another revision"));
-            if (target.hasFailed()) {
-                throw new RollbackStepFailed("revision " + to + " is in a failed state (provisioning "
-                        + target.provisioning() + ", running " + target.running() + ")");
             }
             if (!target.active()) {
                 ops.platformMustTry("activate(" + to + ")", p -> {
