@@ -8,8 +8,8 @@ import java.util.List;
  * How the engine calls providers: retries of transient failures (resilience4j {@code Retry}, waiting on the
  * pipeline's clock and honouring a provider's retry-after hint) and a circuit breaker per provider (resilience4j
  * {@code CircuitBreaker}). Providers whose own client retries ({@code retriesOwnCalls()}) get the breaker only, so
- * that retries happen in one layer. Calls that are not idempotent (comments, deployment records) are never
- * retried. Immutable.
+ * that retries happen in one layer. Calls that are not idempotent (comments) are never retried; deployment records
+ * are (creating one first looks for the release's own record). Immutable.
  *
  * @param maxAttempts attempts per call, including the first
  * @param initialBackoff the wait after the first failure

@@ -75,8 +75,16 @@ public interface ReleasePipeline {
      * one), activates it if needed, moves all traffic to it, smoke checks it, records evidence and posts the
      * incident note. Idempotent: a rollback to the revision already serving everything only verifies it.
      *
+     * <p>It reads what it needs to decide (the traffic, the recent records, the named revision) before it journals
+     * or changes anything. A rollback the platform cannot carry out in the app's revision mode is refused before any
+     * change and returned as failed, with the traffic as it stays.
+     *
      * @throws ReleaseInProgressException if a release of the app holds the lock; use {@link #requestRollback}
      *     to stop a release in flight
+     * @throws UnknownTargetException if the named revision does not exist (it lists those that do); nothing was
+     *     changed or recorded
+     * @throws ProviderException if the platform or the evidence store cannot be read before the rollback starts;
+     *     nothing was changed or recorded
      */
     RollbackResult rollback(RollbackRequest request);
 
@@ -92,7 +100,8 @@ public interface ReleasePipeline {
      * merge or a traffic shift that happened (each step first looks at what is in place), observing the current
      * step again in full; a rollback that had started is finished. A finished release returns its record.
      *
-     * @throws ReleaseException if the release has no journal
+     * @throws UnknownTargetException if the release has no journal (it lists the releases that can be resumed);
+     *     nothing was changed
      * @throws ReleaseInProgressException if another release holds the app's lock
      */
     ReleaseResult resume(String releaseId);

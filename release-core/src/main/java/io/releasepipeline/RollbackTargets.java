@@ -39,6 +39,27 @@ public final class RollbackTargets {
     }
 
     /**
+     * Why a rollback to {@code target} cannot move traffic, or empty when it can: the app is in a revision mode in
+     * which the platform cannot move traffic ({@link io.releasepipeline.spi.PlatformProvider#canMoveTraffic}), and
+     * traffic is not already all on the target. The engine refuses such a rollback before changing anything; a dry
+     * run says the same.
+     *
+     * @param traffic the app's traffic now
+     * @param platformCanMoveTraffic the platform's answer for the app's mode
+     * @param target the revision the rollback goes to
+     */
+    public static Optional<String> refusal(AppTraffic traffic, boolean platformCanMoveTraffic, String target) {
+        if (platformCanMoveTraffic || traffic.weights().withoutZeros().equals(TrafficWeights.all(target))) {
+            return Optional.empty();
+        }
+        return Optional.of("the app is in " + traffic.mode().name().toLowerCase(java.util.Locale.ROOT)
+                + " revision mode, where the platform cannot move traffic to " + target + "; traffic stays "
+                + traffic.weights() + ". Switch the app to multiple revision mode (Azure Container Apps: az "
+                + "containerapp revision set-mode --mode multiple) or let the platform switch it (release.yaml: "
+                + "azure.switchToMultipleRevisionMode: true), then roll back again; or roll forward with a fix");
+    }
+
+    /**
      * The revision a rollback to the previous one goes to, or empty when there is none.
      *
      * @param traffic the app's traffic now

@@ -229,6 +229,18 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                 .toList());
     }
 
+    /** {@inheritDoc} One listing of {@code journal/<app>/}. */
+    @Override
+    public List<String> journaledReleases(String app) {
+        checkName("app", app);
+        String prefix = "journal/" + app + "/";
+        return call("journaledReleases(" + app + ")", () -> list(prefix).stream()
+                .map(name -> name.substring(prefix.length()))
+                .filter(rest -> rest.indexOf('/') > 0)
+                .map(rest -> rest.substring(0, rest.indexOf('/')))
+                .distinct().sorted().toList());
+    }
+
     /**
      * {@inheritDoc} Acquires the lock blob's lease (creating the blob on first use), records the holder in the
      * blob, and renews the lease in the background until {@link #unlock} or {@link #close()}.

@@ -209,6 +209,16 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     }
 
     /**
+     * {@inheritDoc} In Multiple mode always; in Single mode only when built with
+     * {@link Builder#switchToMultipleRevisionMode(boolean) switchToMultipleRevisionMode(true)}, since otherwise
+     * {@link #setTraffic} refuses any change there.
+     */
+    @Override
+    public boolean canMoveTraffic(RevisionMode mode) {
+        return mode == RevisionMode.MULTIPLE || switchToMultipleRevisionMode;
+    }
+
+    /**
      * Switches the app to Multiple revision mode if it is in Single mode, with a PATCH of
      * {@code configuration.activeRevisionsMode} only, logged at WARN. Does nothing (one GET) if the app already is
      * in Multiple mode. Idempotent, thread-safe, blocks on I/O.

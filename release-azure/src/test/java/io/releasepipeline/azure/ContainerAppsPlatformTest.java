@@ -277,6 +277,8 @@ class ContainerAppsPlatformTest {
                         assertThat(e.isTransient()).isFalse();
                     });
             assertThat(arm.requestLines()).containsExactly("GET ");
+            assertThat(platform.canMoveTraffic(RevisionMode.SINGLE)).as("tells the engine so, up front").isFalse();
+            assertThat(platform.canMoveTraffic(RevisionMode.MULTIPLE)).isTrue();
         }
 
         @Test
@@ -293,6 +295,7 @@ class ContainerAppsPlatformTest {
         @DisplayName("with switchToMultipleRevisionMode(true), PATCHes activeRevisionsMode alone, then the traffic")
         void switchesWhenAllowed() {
             platform = arm.platform().switchToMultipleRevisionMode(true).build();
+            assertThat(platform.canMoveTraffic(RevisionMode.SINGLE)).isTrue();
             arm.app(appJson("Single", "backend--r2", "backend--r2", "[{\"latestRevision\":true,\"weight\":100}]"));
             arm.stub(arm.onPatchApp(), okJson(appJson("Multiple", "backend--r2", "backend--r2", "[]")));
 

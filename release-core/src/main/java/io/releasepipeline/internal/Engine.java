@@ -9,6 +9,7 @@ import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
@@ -56,6 +57,9 @@ public final class Engine implements ReleasePipeline {
         String app = config.platform().appName();
         ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
         List<JournalEntry> journal = ops.evidence("journal(" + releaseId + ")", e -> e.journal(app, releaseId));
+        if (journal.isEmpty()) {
+            throw new UnknownTargetException(UnknownTargetException.Kind.RELEASE, app, releaseId, resumable(ops, app));
+        }
         ResumePoint point;
         try {
             point = ResumePoint.of(releaseId, journal);
@@ -89,6 +93,25 @@ public final class Engine implements ReleasePipeline {
         return locked(ops, () -> new Promotion(ops, point.request(), journal.get(0).at(), goOnFrom).resume(point));
     }
 
+    /** The app's releases whose journal shows they stopped midway, the most recently started first. */
+    private static List<String> resumable(ReleaseOps ops, String app) {
+        List<String> ids = ops.evidence("journaledReleases(" + app + ")", e -> e.journaledReleases(app));
+        java.util.Map<String, java.time.Instant> started = new java.util.HashMap<>();
+        for (String id : ids) {
+            List<JournalEntry> journal = ops.evidence("journal(" + id + ")", e -> e.journal(app, id));
+            try {
+                if (!journal.isEmpty() && !ResumePoint.of(id, journal).finished()) {
+                    started.put(id, journal.get(0).at());
+                }
+            } catch (RuntimeException notResumable) {
+                // A standalone rollback (run it again instead) or a journal this version cannot read.
+            }
+        }
+        return started.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, java.time.Instant>comparingByValue().reversed())
+                .map(java.util.Map.Entry::getKey).toList();
+    }
+
     @Override
     public Optional<ReleaseLock> currentLock() {
         String app = config.platform().appName();
@@ -119,7 +142,7 @@ public final class Engine implements ReleasePipeline {
                     + request.pullRequest() + ": " + e.getMessage()));
         }
         GateRound round = new GateRound(ops, pr, request.firstRelease());
-        List<GateResult> results = new ArrayList<>(Preconditions.evaluate(ops, round, stable -> { }));
+        List<GateResult> results = new ArrayList<>(Preconditions.evaluate(ops, request, round, stable -> { }));
         results.add(DeployCheck.of(ops, pr).verdict());
         results.addAll(round.evaluate(config.gates()));
         return List.copyOf(results);

@@ -35,8 +35,9 @@ final class Evidence {
 
     Optional<String> createDeployment(String sha, String environment) {
         try {
-            String id = ops.ciOnce("createDeployment(" + Promotion.shortSha(sha) + ")",
-                    c -> c.createDeployment(sha, environment, "release " + ops.releaseId));
+            // Idempotent per release (the provider finds the release's record before creating one): safe to retry.
+            String id = ops.ci("createDeployment(" + Promotion.shortSha(sha) + ")",
+                    c -> c.createDeployment(sha, environment, ops.releaseId, "release " + ops.releaseId));
             deploymentStatus(Optional.of(id), DeploymentState.IN_PROGRESS, "release " + ops.releaseId
                     + " in progress");
             return Optional.of(id);
@@ -72,7 +73,7 @@ final class Evidence {
             Optional<String> logUrl) {
         deploymentId.ifPresent(id -> {
             try {
-                ops.ciOnce("recordDeploymentStatus(" + id + ", " + state + ")", c -> {
+                ops.ci("recordDeploymentStatus(" + id + ", " + state + ")", c -> {
                     c.recordDeploymentStatus(id, state, Promotion.truncate(description), ops.config.environmentUrl(),
                             logUrl);
                     return null;
@@ -159,8 +160,13 @@ final class Evidence {
                     .orElse("could not be read")).append("\n\n**Why the rollback failed:** ")
                     .append(d.detail().orElse("see the evidence")).append("\n\nFollow the runbook's manual rollback.\n\n");
         }
-        d.fromRevision().ifPresent(f -> sb.append("**Failed revision:** `").append(f)
-                .append("` (kept, without traffic, for investigation)\n\n"));
+        // What the platform reported, not what a rollback would have done: a refused rollback leaves it serving.
+        d.fromRevision().ifPresent(f -> sb.append("**Failed revision:** `").append(f).append("` ")
+                .append(result.trafficAfter().map(t -> t.weightOf(f) == 0
+                        ? "(kept, without traffic, for investigation)"
+                        : "(still serving " + t.weightOf(f) + "% of traffic)")
+                        .orElse("(its traffic could not be read)"))
+                .append("\n\n"));
         d.migrationWarning().ifPresent(w -> sb.append("> [!WARNING]\n> ").append(w).append("\n\n"));
         sb.append("**Evidence:** ").append(evidenceLocation.orElse("not written (see the release log)")).append("\n\n");
         sb.append("Investigate the root cause before promoting again.");

@@ -2,6 +2,7 @@ package io.releasepipeline.internal;
 
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.GateContext;
 import io.releasepipeline.gate.GateResult;
@@ -26,11 +27,12 @@ final class Preconditions {
     private Preconditions() {
     }
 
-    static List<GateResult> evaluate(ReleaseOps ops, GateContext round, Consumer<String> stable) {
+    static List<GateResult> evaluate(ReleaseOps ops, ReleaseRequest request, GateContext round,
+            Consumer<String> stable) {
         List<GateResult> results = new ArrayList<>();
         PullRequest pr = round.pullRequest();
         results.add(pr.state() == PullRequest.State.MERGED ? mergedPullRequest(round) : pullRequest(pr));
-        results.add(platform(ops, stable));
+        results.add(platform(ops, request, stable));
         return results;
     }
 
@@ -82,7 +84,7 @@ final class Preconditions {
                 + " at " + Promotion.shortSha(pr.headSha()));
     }
 
-    private static GateResult platform(ReleaseOps ops, Consumer<String> stable) {
+    private static GateResult platform(ReleaseOps ops, ReleaseRequest request, Consumer<String> stable) {
         AppTraffic traffic;
         try {
             traffic = ops.platform("traffic()", p -> p.traffic());
@@ -98,6 +100,12 @@ final class Preconditions {
         if (ops.config.trafficPlan().splitsTraffic() && traffic.mode() == RevisionMode.SINGLE) {
             return GateResult.fail(PLATFORM, "the traffic plan " + ops.config.trafficPlan().weights()
                     + " splits traffic, which needs multiple revision mode; the app is in single mode");
+        }
+        // A release that may need to roll back must be able to: the rollback would be refused in this mode.
+        if (!request.rollForwardOnly() && !ops.config.platform().canMoveTraffic(traffic.mode())) {
+            return GateResult.fail(PLATFORM, "a rollback could not move traffic back to " + sole.get() + ": "
+                    + io.releasepipeline.RollbackTargets.refusal(traffic, false, "another revision").orElseThrow()
+                    + "; or promote with --roll-forward-only (ReleaseRequest.withRollForwardOnly())");
         }
         return GateResult.pass(PLATFORM, sole.get() + " serves 100% (" + traffic.mode().name().toLowerCase()
                 + " revision mode)");

@@ -535,7 +535,7 @@ final class Promotion {
         }
         record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(pullRequest.headSha());
         GateRound round = new GateRound(ops, pullRequest, request.firstRelease());
-        results.addAll(Preconditions.evaluate(ops, round, this::setStable));
+        results.addAll(Preconditions.evaluate(ops, request, round, this::setStable));
         results.add(checkDeploy());
         List<GateResult> gateResults = round.evaluate(ops.config.gates());
         results.addAll(gateResults);

@@ -99,7 +99,7 @@ final class ReleaseOps {
                 () -> action.apply(config.ci()));
     }
 
-    /** A CI call that must not be repeated (comments, deployment records). */
+    /** A CI call that must not be repeated (comments). */
     <T> T ciOnce(String operation, Function<CiProvider, T> action) {
         return calls.call(config.ci(), operation, Idempotency.NOT_IDEMPOTENT, false, retryListener(),
                 () -> action.apply(config.ci()));

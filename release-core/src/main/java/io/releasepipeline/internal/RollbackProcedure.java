@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runbook's rollback: activate the previous revision if it is inactive, move all traffic to it, smoke check
- * it. Idempotent: every step first looks at what is already in place. Never leaves traffic split when it can help
- * it: a failed traffic call is read back and tried once more. Not thread-safe; one per release.
+ * it. Idempotent: every step first looks at what is already in place. Refused before any change when the platform
+ * cannot move traffic in the app's revision mode. Never leaves traffic split when it can help it: a traffic call that
+ * failed transiently or was not applied is read back and tried once more (a refusal is not). Not thread-safe.
  */
 final class RollbackProcedure {
 
@@ -68,6 +69,16 @@ final class RollbackProcedure {
                 throw new RollbackStepFailed("revision " + to + " is in a failed state (provisioning "
                         + target.provisioning() + ", running " + target.running() + ")");
             }
+            // Before any change: a platform that cannot move traffic in the app's mode would refuse the split after
+            // the target was activated, leaving a half-done rollback and a note that contradicts the platform.
+            AppTraffic traffic = knownTraffic.isPresent() ? knownTraffic.get()
+                    : ops.platformMustTry("traffic()", p -> p.traffic());
+            Optional<String> refused = io.releasepipeline.RollbackTargets.refusal(traffic,
+                    ops.config.platform().canMoveTraffic(traffic.mode()), to);
+            if (refused.isPresent()) {
+                trafficAfter = traffic.weights();
+                throw new RollbackStepFailed("refused before any change: " + refused.get());
+            }
             if (!target.active()) {
                 ops.platformMustTry("activate(" + to + ")", p -> {
                     p.activate(to);
@@ -76,7 +87,7 @@ final class RollbackProcedure {
                 target = awaitReady(to);
                 // Activation changes nothing in the split, so a split read before it still holds.
             }
-            moveAllTraffic(to, "rollback: " + reason, knownTraffic);
+            moveAllTraffic(to, "rollback: " + reason, Optional.of(traffic));
             smoke = Optional.of(smokeUntilPass(to, target.url()));
             succeeded = smoke.get().passed();
             if (!succeeded) {
@@ -117,6 +128,7 @@ final class RollbackProcedure {
         }
         ProviderException firstFailure = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
+            boolean refused = false;
             try {
                 ops.platformMustTry("setTraffic(" + target + ")", p -> {
                     p.setTraffic(target);
@@ -125,6 +137,7 @@ final class RollbackProcedure {
                 firstFailure = null;
             } catch (ProviderException e) {
                 firstFailure = e;
+                refused = !e.isTransient();
             }
             AppTraffic after = ops.platformMustTry("traffic()", p -> p.traffic());
             if (after.weights().withoutZeros().equals(target)) {
@@ -135,8 +148,14 @@ final class RollbackProcedure {
                         after.weights(), reason));
                 return;
             }
+            // A refusal (not a transient failure) would only be refused again: say so instead of "trying once more".
+            boolean again = attempt == 1 && !refused;
             log.warn("release {}: traffic is {} after setting {}; {}", ops.releaseId, after.weights(), target,
-                    attempt == 1 ? "trying once more" : "giving up");
+                    again ? "trying once more" : refused ? "the platform refused it, giving up" : "giving up");
+            trafficAfter = after.weights();
+            if (!again) {
+                break;
+            }
         }
         throw new RollbackStepFailed("could not move traffic to " + to
                 + (firstFailure != null ? ": " + firstFailure.getMessage() : ": the platform did not apply the split"));

@@ -5,6 +5,7 @@ import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
@@ -12,13 +13,16 @@ import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.TrafficWeights;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The runbook's {@code rollback.sh} on its own: find the previous good revision (the evidence first, then the
- * platform's revision history), run the rollback procedure, record evidence, post the incident note. Idempotent:
+ * platform's revision history), run the rollback procedure, record evidence, post the incident note. What it reads
+ * to decide comes first: a provider that cannot be read, or a named revision that does not exist, stops it before
+ * anything is journaled, changed or recorded (the caller gets the exception). Idempotent:
  * when the latest record already rolled back to the revision now serving, it only verifies. Not thread-safe.
  */
 final class StandaloneRollback {
@@ -37,32 +41,41 @@ final class StandaloneRollback {
         request.pullRequest().ifPresent(n -> record.pullRequest(n, ""));
     }
 
+    /**
+     * Reads what the rollback needs before it journals or changes anything; then rolls back and records it.
+     *
+     * @throws ProviderException if the platform or the evidence cannot be read first: nothing was changed or recorded
+     * @throws UnknownTargetException if the named revision does not exist: nothing was changed or recorded
+     */
     RollbackResult run() {
-        ops.journal("STARTED", Map.of("reason", request.reason()));
-        String target;
-        Optional<String> from;
-        List<ReleaseRecord> history;
-        AppTraffic traffic;
-        try {
-            traffic = ops.platformMustTry("traffic()", p -> p.traffic());
-            from = RollbackTargets.serving(traffic.weights());
-            history = ops.recentReleases();
-            Optional<String> chosen = request.toRevision().or(() -> RollbackTargets.previous(traffic, () -> {
-                revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
-                return revisions;
-            }, history));
-            if (chosen.isEmpty()) {
-                return failed("no previous revision of " + ops.app() + " to roll back to "
-                        + from.map(s -> "from " + s).orElse("") + "; name one explicitly", Optional.empty());
+        AppTraffic traffic = ops.platformMustTry("traffic()", p -> p.traffic());
+        Optional<String> from = RollbackTargets.serving(traffic.weights());
+        List<ReleaseRecord> history = ops.recentReleases();
+        Optional<Revision> named = Optional.empty();
+        if (request.toRevision().isPresent()) {
+            String to = request.toRevision().get();
+            named = ops.platformMustTry("revision(" + to + ")", p -> p.revision(to));
+            if (named.isEmpty()) {
+                throw new UnknownTargetException(UnknownTargetException.Kind.REVISION, ops.app(), to,
+                        ops.platformMustTry("listRevisions()", p -> p.listRevisions()).stream()
+                                .sorted(Comparator.comparing(Revision::createdAt).reversed())
+                                .map(Revision::name).toList());
             }
-            target = chosen.get();
-        } catch (ProviderException e) {
-            return failed("could not find the revision to roll back to: " + e.getMessage(), Optional.empty());
         }
+        Optional<String> chosen = request.toRevision().or(() -> RollbackTargets.previous(traffic, () -> {
+            revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
+            return revisions;
+        }, history));
+        ops.journal("STARTED", Map.of("reason", request.reason()));
+        if (chosen.isEmpty()) {
+            return failed("no previous revision of " + ops.app() + " to roll back to "
+                    + from.map(s -> "from " + s).orElse("") + "; name one explicitly", Optional.of(traffic.weights()));
+        }
+        String target = chosen.get();
         from.filter(f -> !f.equals(target)).ifPresent(record::newRevision);
         record.previousRevision(target);
         RollbackProcedure procedure = new RollbackProcedure(ops, record);
-        Optional<Revision> known = revisions == null ? Optional.empty()
+        Optional<Revision> known = named.isPresent() ? named : revisions == null ? Optional.empty()
                 : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
         RollbackDetails details = procedure.run(request.reason(), Optional.empty(),
                 from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known, Optional.of(traffic));

@@ -80,14 +80,21 @@ public interface CiProvider extends Provider {
     void comment(int number, String body);
 
     /**
-     * Creates a deployment record of {@code commitSha} to {@code environment}, so the release shows in the CI
-     * system's UI. Returns its id. Not idempotent.
+     * Creates the deployment record of release {@code releaseId}: {@code commitSha} deployed to {@code environment},
+     * so the release shows in the CI system's UI. Returns its id.
+     *
+     * <p>Idempotent for the same {@code commitSha}, {@code environment} and {@code releaseId}: if that release's
+     * record already exists there (a call whose answer was lost, a resumed release), returns its id and creates no
+     * second one. The engine therefore repeats it after a transient failure.
+     *
+     * @throws io.releasepipeline.ProviderException if no record could be created or found
      */
-    String createDeployment(String commitSha, String environment, String description);
+    String createDeployment(String commitSha, String environment, String releaseId, String description);
 
     /**
      * Records a status on a deployment created by {@link #createDeployment}. {@code description} is at most 140
-     * characters; links may be empty.
+     * characters; links may be empty. May be repeated: recording the same status twice changes nothing a reader
+     * acts on (the latest status is the same), so the engine repeats it after a transient failure.
      */
     void recordDeploymentStatus(String deploymentId, DeploymentState state, String description,
             Optional<String> environmentUrl, Optional<String> logUrl);

@@ -45,6 +45,14 @@ public interface EvidenceStore extends Provider {
     List<JournalEntry> journal(String app, String releaseId);
 
     /**
+     * The ids of the app's releases that have a journal, in any order. Read-only. Lets a person who names a release
+     * that does not exist be told which do. Default: an empty list, for a store that cannot list its journals.
+     */
+    default List<String> journaledReleases(String app) {
+        return List.of();
+    }
+
+    /**
      * Takes the app's release lock for {@code releaseId}, or reports who holds it. Taking a lock already held by
      * the same release id succeeds (re-entrant across a crash and resume).
      *

@@ -49,6 +49,17 @@ public interface PlatformProvider extends Provider {
     void deactivate(String revision);
 
     /**
+     * Whether {@link #setTraffic} can move traffic between revisions while the app is in {@code mode}: give all of
+     * it to a revision that does not have it (a rollback does). Splitting it also needs {@link RevisionMode#MULTIPLE}.
+     * The engine asks before it changes anything, so that a rollback the platform would refuse is refused up front,
+     * at the gates and in a dry run, instead of half done. Answers from configuration, without I/O; thread-safe.
+     * Default: true. Azure Container Apps answers false for Single mode unless it may switch the app to Multiple.
+     */
+    default boolean canMoveTraffic(RevisionMode mode) {
+        return true;
+    }
+
+    /**
      * Replaces the whole traffic split with {@code weights}. Idempotent: sending the split that is already in
      * place succeeds. Every named revision must be active. On return the platform has accepted the split; if the
      * call fails, the split in place is whatever {@link #traffic()} then reports (the engine reads it back).

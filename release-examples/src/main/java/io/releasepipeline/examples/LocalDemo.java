@@ -8,6 +8,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.testkit.local.LocalWorld;
+import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.local.RevisionServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * written as files. The runbook's numbers are scaled down about a hundredfold so the story takes under a minute:
  * v1 is live; v2 passes the gates and is promoted; v3 passes its first smoke check, then starts answering 500s
  * and is rolled back by the triggers on their own.
+ *
+ * <p>While it runs, a JVM shutdown hook gives back the release lock the demo holds, so a demo interrupted with
+ * Ctrl-C (SIGINT) or SIGTERM leaves no lock that would stop the next one. Not thread-safe; one story per instance.
  */
 public final class LocalDemo {
 
@@ -44,9 +48,51 @@ public final class LocalDemo {
         this.progress = progress;
     }
 
+    /**
+     * How the story went.
+     *
+     * @param promoted the first release (v2), told to be promoted
+     * @param rolledBack the second release (v3), told to be rolled back
+     * @param trafficAfter the split at the end
+     * @param requestsSent requests sent through the router
+     * @param evidence where the evidence files are
+     */
+    public record Story(ReleaseResult promoted, ReleaseResult rolledBack, TrafficWeights trafficAfter,
+            long requestsSent, Path evidence) {
+
+        /** True when v2 was promoted and v3 rolled back, as the story says. */
+        public boolean asTold() {
+            return promoted.outcome() == ReleaseOutcome.PROMOTED && rolledBack.outcome() == ReleaseOutcome.ROLLED_BACK;
+        }
+    }
+
     /** Runs the story; true when v2 was promoted and v3 rolled back. */
     public boolean run() {
-        FileEvidenceStore evidence = FileEvidenceStore.of(evidenceDir);
+        return tell().asTold();
+    }
+
+    /**
+     * Runs the story and returns how it went.
+     *
+     * @throws io.releasepipeline.ReleaseInProgressException if another demo holds the lock of the demo's app in
+     *     this evidence directory (nothing was changed)
+     */
+    public Story tell() {
+        DemoLocks evidence = new DemoLocks(FileEvidenceStore.of(evidenceDir));
+        Thread giveBackLocks = new Thread(evidence::releaseAll, "release-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(giveBackLocks);
+        try {
+            return tell(evidence);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(giveBackLocks);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs (or ran) anyway.
+            }
+        }
+    }
+
+    private Story tell(DemoLocks evidence) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-timer");
             t.setDaemon(true);
@@ -89,9 +135,9 @@ public final class LocalDemo {
             out.println();
             out.println("Traffic now: " + world.platform.traffic().weights() + "; " + world.requestsSent()
                     + " requests sent through the router.");
-            out.println("Evidence files (Markdown report, SVG timeline, JSON record) are in " + evidence.root()
-                    .toAbsolutePath().normalize());
-            return first.outcome() == ReleaseOutcome.PROMOTED && rolledBack.outcome() == ReleaseOutcome.ROLLED_BACK;
+            Path where = evidenceDir.toAbsolutePath().normalize();
+            out.println("Evidence files (Markdown report, SVG timeline, JSON record) are in " + where);
+            return new Story(first, rolledBack, world.platform.traffic().weights(), world.requestsSent(), where);
         } finally {
             timer.shutdownNow();
         }

@@ -20,8 +20,27 @@ public final class SimulatedDemo {
     private SimulatedDemo() {
     }
 
+    /**
+     * How the story went.
+     *
+     * @param promoted the first release (v2), told to be promoted
+     * @param rolledBack the second release (v3), told to be rolled back
+     */
+    public record Story(ReleaseResult promoted, ReleaseResult rolledBack) {
+
+        /** True when both releases ended as the story says. */
+        public boolean asTold() {
+            return promoted.outcome() == ReleaseOutcome.PROMOTED && rolledBack.outcome() == ReleaseOutcome.ROLLED_BACK;
+        }
+    }
+
     /** Runs the story; returns true when both releases ended as the story says. */
     public static boolean run(PrintStream out) {
+        return tell(out).asTold();
+    }
+
+    /** Runs the story, telling it on {@code out}, and returns how it went. Thread-safe: each call has its own world. */
+    public static Story tell(PrintStream out) {
         Simulation sim = new Simulation(false);
         ReleasePipeline pipeline = sim.builder().listener(new EventPrinter(out)).build();
 
@@ -41,6 +60,6 @@ public final class SimulatedDemo {
         sim.evidence.latest(Simulation.APP, 10).forEach(r -> out.println("   " + r.releaseId() + "  " + r.outcome()
                 + "  " + r.previousRevision().orElse("?") + " -> " + r.newRevision().orElse("?")
                 + r.rollback().map(rb -> "  (rolled back: " + rb.reason() + ")").orElse("")));
-        return first.outcome() == ReleaseOutcome.PROMOTED && second.outcome() == ReleaseOutcome.ROLLED_BACK;
+        return new Story(first, second);
     }
 }

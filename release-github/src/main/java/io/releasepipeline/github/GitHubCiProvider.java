@@ -69,7 +69,13 @@ public final class GitHubCiProvider implements CiProvider {
     /** A push of more commits than this runs a workflow without evaluating its path filter (GitHub's docs). */
     static final int MAX_COMMITS_FOR_PATH_FILTERS = 1000;
 
+    /** The key of the release id in a deployment's payload, by which a repeated create finds the record. */
+    public static final String PAYLOAD_RELEASE_ID = "release_id";
+
     private static final int DESCRIPTION_LIMIT = 140;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GitHubCiProvider.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final GitHubConnection connection;
     private final GitHubClient client;
@@ -455,26 +461,78 @@ public final class GitHubCiProvider implements CiProvider {
     /**
      * {@inheritDoc}
      *
-     * <p>Creates the deployment without auto-merge and without required contexts (the gates already judged the
-     * checks). GitHub's 202 means it created nothing (e.g. an auto-merge it would have needed): that is an error.
+     * <p>First lists the deployments of {@code commitSha} to {@code environment} ({@code GET .../deployments?sha=
+     * &environment=}, every page) and returns the one whose {@code payload.release_id} is {@code releaseId}, if any.
+     * Otherwise creates it without auto-merge and without required contexts (the gates already judged the checks),
+     * with {@code payload: {"release_id": releaseId}}. A create that fails transiently (a server error, a timeout:
+     * GitHub may have created it anyway) is tried again, up to the connection's {@code maxAttempts}, each time
+     * looking for the release's record first, so a lost answer never makes a second record. GitHub's 202 means it
+     * created nothing (e.g. an auto-merge it would have needed): that is a permanent error.
      */
     @Override
-    public String createDeployment(String commitSha, String environment, String description) {
-        String op = "createDeployment(" + shortSha(commitSha) + ", " + environment + ")";
+    public String createDeployment(String commitSha, String environment, String releaseId, String description) {
+        String op = "createDeployment(" + shortSha(commitSha) + ", " + environment + ", " + releaseId + ")";
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ref", commitSha);
         body.put("environment", environment);
         body.put("auto_merge", false);
         body.put("required_contexts", List.of());
         body.put("description", truncate(description));
-        GitHubResponse response = client.send(GitHubRequest.write(PROVIDER_NAME, op, "POST", repo + "/deployments",
-                body));
-        if (response.status() != 201 || !response.body().has("id")) {
-            throw ProviderException.permanent(PROVIDER_NAME, op, "GitHub answered " + response.status()
-                    + " and created no deployment" + (response.message().isEmpty() ? "" : " (" + response.message()
-                            + ")"), null);
+        body.put("payload", Map.of(PAYLOAD_RELEASE_ID, releaseId));
+        int maxAttempts = client.settings().maxAttempts();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Optional<String> existing = findDeployment(op, commitSha, environment, releaseId);
+                if (existing.isPresent()) {
+                    if (attempt > 1) {
+                        log.info("GitHub {}: the deployment was created by an earlier attempt: {}", op,
+                                existing.get());
+                    }
+                    return existing.get();
+                }
+                GitHubResponse response = client.send(GitHubRequest.write(PROVIDER_NAME, op, "POST",
+                        repo + "/deployments", body));
+                if (response.status() != 201 || !response.body().has("id")) {
+                    throw ProviderException.permanent(PROVIDER_NAME, op, "GitHub answered " + response.status()
+                            + " and created no deployment" + (response.message().isEmpty() ? ""
+                                    : " (" + response.message() + ")"), null);
+                }
+                return response.body().path("id").asText();
+            } catch (ProviderException e) {
+                if (!e.isTransient() || attempt >= maxAttempts) {
+                    throw e;
+                }
+                Duration wait = client.backoff(attempt);
+                log.warn("GitHub {} failed ({}), attempt {} of {}; looking for the release's deployment again in {}",
+                        op, e.getMessage(), attempt, maxAttempts, wait);
+                connection.clock().sleep(wait);
+            }
         }
-        return response.body().path("id").asText();
+    }
+
+    /** The release's deployment of {@code sha} to {@code environment}, found by the release id in its payload. */
+    private Optional<String> findDeployment(String op, String sha, String environment, String releaseId) {
+        for (JsonNode deployment : client.getAll(GitHubRequest.get(PROVIDER_NAME, op, repo + "/deployments?sha="
+                + GitHubClient.encode(sha) + "&environment=" + GitHubClient.encode(environment) + "&per_page=100"),
+                null)) {
+            if (releaseId.equals(payload(deployment).path(PAYLOAD_RELEASE_ID).asText(null))) {
+                return Optional.of(deployment.path("id").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A deployment's payload: GitHub returns the object it was given, or a string when it was given one. */
+    private static JsonNode payload(JsonNode deployment) {
+        JsonNode payload = deployment.path("payload");
+        if (payload.isTextual()) {
+            try {
+                return JSON.readTree(payload.asText());
+            } catch (java.io.IOException notJson) {
+                return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+        }
+        return payload;
     }
 
     /**
@@ -482,6 +540,7 @@ public final class GitHubCiProvider implements CiProvider {
      *
      * <p>{@code environmentUrl} becomes the status's {@code environment_url} (the app) and {@code logUrl} its
      * {@code log_url} (link it to the release evidence). A description longer than 140 characters is cut to fit.
+     * Tried again after a server error or a timeout, like a read: a status recorded twice only repeats the latest.
      */
     @Override
     public void recordDeploymentStatus(String deploymentId, DeploymentState state, String description,
@@ -493,7 +552,7 @@ public final class GitHubCiProvider implements CiProvider {
         logUrl.ifPresent(u -> body.put("log_url", u));
         client.send(GitHubRequest.write(PROVIDER_NAME, "recordDeploymentStatus(" + deploymentId + ", "
                 + body.get("state") + ")", "POST", repo + "/deployments/" + GitHubClient.encode(deploymentId)
-                        + "/statuses", body));
+                        + "/statuses", body).retried());
     }
 
     @Override

@@ -197,7 +197,10 @@ public final class GitHubConnection {
             return this;
         }
 
-        /** The least time between two writes. Default {@link #DEFAULT_MIN_WRITE_INTERVAL}. */
+        /**
+         * The least time from the end of one write (its answer) to the start of the next; writes go one at a time.
+         * Default {@link #DEFAULT_MIN_WRITE_INTERVAL}.
+         */
         public Builder minWriteInterval(Duration minWriteInterval) {
             this.minWriteInterval = minWriteInterval;
             return this;

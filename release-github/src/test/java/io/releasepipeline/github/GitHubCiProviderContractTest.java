@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * WireMock scenario, reset before each test), a merge pinned to another sha is GitHub's 409, and merging it again is
  * GitHub's 405, which the provider resolves to the same merge commit. It changes {@code backend/app/quotes.py} and
  * {@code docs/quotes.md}; the deploy workflow (read through the contents API) deploys {@code backend/**} except
- * {@code backend/docs/**}.
+ * {@code backend/docs/**}. The deployments list is empty until a deployment is created, then lists it with the kit's
+ * release id in its payload.
  */
 class GitHubCiProviderContractTest extends CiProviderContract {
 
@@ -26,7 +27,7 @@ class GitHubCiProviderContractTest extends CiProviderContract {
     protected CiFixture fixture() {
         GitHubStubs stubs = new GitHubStubs(github);
         stubs.givenMergeablePullRequest(PR, "## Breaking changes\\nNone", "tests");
-        stubs.givenDeploymentRecords(PR);
+        stubs.givenDeploymentRecords(PR, RELEASE_ID);
         stubs.givenChangedFiles(PR, "backend/app/quotes.py", "docs/quotes.md");
         stubs.givenDeployWorkflow(GitHubStubs.DEPLOY_WORKFLOW_YAML);
         // GitHub lists no run for a commit no workflow ran on (200, total_count 0), not 404.

@@ -410,25 +410,27 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         }
 
         @Test
-        @DisplayName("a deployment is created for the commit and its statuses carry the app and evidence links")
+        @DisplayName("a deployment is created for the commit with the release id in its payload, and its statuses "
+                + "carry the app and evidence links")
         void deployment() {
-            github.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(201,
-                    "{\"id\": 1, \"sha\": \"" + MERGE_SHA + "\", \"ref\": \"" + MERGE_SHA + "\", "
-                            + "\"environment\": \"production\", \"task\": \"deploy\"}")));
+            stubs.givenDeploymentRecords(42, "r42");
             github.stubFor(post(urlPathEqualTo(API + "/deployments/1/statuses"))
                     .willReturn(json(201, "{\"id\": 1, \"state\": \"success\"}")));
             GitHubCiProvider ci = ci();
 
-            String id = ci.createDeployment(MERGE_SHA, "production", "release of #42");
+            String id = ci.createDeployment(MERGE_SHA, "production", "r42", "release of #42");
             ci.recordDeploymentStatus(id, DeploymentState.IN_PROGRESS, "x".repeat(200),
                     Optional.of("https://backend.example.com"), Optional.of("https://evidence.example/r42.md"));
             ci.recordDeploymentStatus(id, DeploymentState.INACTIVE, "rolled back", Optional.empty(),
                     Optional.empty());
 
             assertThat(id).isEqualTo("1");
+            github.verify(getRequestedFor(urlPathEqualTo(API + "/deployments"))
+                    .withQueryParam("sha", equalTo(MERGE_SHA)).withQueryParam("environment", equalTo("production")));
             github.verify(postRequestedFor(urlPathEqualTo(API + "/deployments")).withRequestBody(equalToJson(
                     "{\"ref\": \"" + MERGE_SHA + "\", \"environment\": \"production\", \"auto_merge\": false, "
-                            + "\"required_contexts\": [], \"description\": \"release of #42\"}")));
+                            + "\"required_contexts\": [], \"description\": \"release of #42\", "
+                            + "\"payload\": {\"release_id\": \"r42\"}}")));
             github.verify(postRequestedFor(urlPathEqualTo(API + "/deployments/1/statuses")).withRequestBody(
                     equalToJson("{\"state\": \"in_progress\", \"description\": \"" + "x".repeat(139) + "\u2026\", "
                             + "\"environment_url\": \"https://backend.example.com\", "
@@ -438,15 +440,101 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         }
 
         @Test
-        @DisplayName("GitHub's 202 (no deployment created) is an error, not an id")
+        @DisplayName("GitHub's 202 (no deployment created) is an error, not an id, and is not tried again")
         void deploymentNotCreated() {
+            publish(API + "/deployments", "[]");
             github.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(202,
                     "{\"message\": \"Auto-merged main into topic-branch on deployment.\"}")));
 
             ProviderException e = catchThrowableOfType(ProviderException.class,
-                    () -> ci().createDeployment(MERGE_SHA, "production", "release"));
+                    () -> ci().createDeployment(MERGE_SHA, "production", "r42", "release"));
 
             assertThat(e.getMessage()).contains("202", "created no deployment");
+            assertThat(e.isTransient()).isFalse();
+            github.verify(1, postRequestedFor(urlPathEqualTo(API + "/deployments")));
+        }
+    }
+
+    @Nested
+    @DisplayName("deployment records under transient faults")
+    class DeploymentFaults {
+
+        static final String LIST = API + "/deployments";
+
+        @Test
+        @DisplayName("a create answered 502 after GitHub created it is found by its release id, not created twice")
+        void lostAnswerIsFound() {
+            stubs.publish(LIST, "[]", "lost answer", STARTED);
+            stubs.publish(LIST, "[" + GitHubStubs.deployment("7", "r42") + "]", "lost answer", "created");
+            github.stubFor(post(urlPathEqualTo(LIST)).inScenario("lost answer").whenScenarioStateIs(STARTED)
+                    .willReturn(json(502, "{\"message\": \"Server Error\"}")).willSetStateTo("created"));
+
+            String id = ci().createDeployment(MERGE_SHA, "production", "r42", "release r42");
+
+            assertThat(id).isEqualTo("7");
+            github.verify(1, postRequestedFor(urlPathEqualTo(LIST)));
+            assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1));
+        }
+
+        @Test
+        @DisplayName("a create that timed out without creating anything is created on the next attempt")
+        void failedCreateIsRepeated() {
+            publish(LIST, "[]");
+            github.stubFor(post(urlPathEqualTo(LIST)).inScenario("flaky").whenScenarioStateIs(STARTED)
+                    .willReturn(json(504, "")).willSetStateTo("ok"));
+            github.stubFor(post(urlPathEqualTo(LIST)).inScenario("flaky").whenScenarioStateIs("ok")
+                    .willReturn(json(201, GitHubStubs.deployment("8", "r42"))));
+
+            assertThat(ci().createDeployment(MERGE_SHA, "production", "r42", "release r42")).isEqualTo("8");
+            github.verify(2, postRequestedFor(urlPathEqualTo(LIST)));
+            github.verify(2, getRequestedFor(urlPathEqualTo(LIST)));
+        }
+
+        @Test
+        @DisplayName("another release's deployment of the same commit and environment is not taken for this one's")
+        void otherReleasesAreIgnored() {
+            publish(LIST, "[" + GitHubStubs.deployment("5", "r41") + ", {\"id\": 6, \"payload\": \"{\\\"release_id\\\""
+                    + ": \\\"r40\\\"}\", \"environment\": \"production\"}]");
+            github.stubFor(post(urlPathEqualTo(LIST)).willReturn(json(201, GitHubStubs.deployment("9", "r42"))));
+
+            assertThat(ci().createDeployment(MERGE_SHA, "production", "r42", "release r42")).isEqualTo("9");
+        }
+
+        @Test
+        @DisplayName("a deployment whose payload is a JSON string (as GitHub returns one given as a string) is found")
+        void stringPayloadIsFound() {
+            publish(LIST, "[{\"id\": 11, \"payload\": \"{\\\"release_id\\\": \\\"r42\\\"}\", "
+                    + "\"environment\": \"production\"}]");
+
+            assertThat(ci().createDeployment(MERGE_SHA, "production", "r42", "release r42")).isEqualTo("11");
+            github.verify(0, postRequestedFor(urlPathEqualTo(LIST)));
+        }
+
+        @Test
+        @DisplayName("persistent server errors end in a transient error after maxAttempts creates")
+        void persistentFailure() {
+            publish(LIST, "[]");
+            github.stubFor(post(urlPathEqualTo(LIST)).willReturn(json(503, "")));
+
+            ProviderException e = catchThrowableOfType(ProviderException.class,
+                    () -> ci().createDeployment(MERGE_SHA, "production", "r42", "release r42"));
+
+            assertThat(e.isTransient()).isTrue();
+            github.verify(GitHubConnection.DEFAULT_MAX_ATTEMPTS, postRequestedFor(urlPathEqualTo(LIST)));
+        }
+
+        @Test
+        @DisplayName("a deployment status answered 502 is posted again")
+        void statusIsRetried() {
+            github.stubFor(post(urlPathEqualTo(LIST + "/7/statuses")).inScenario("status").whenScenarioStateIs(STARTED)
+                    .willReturn(json(502, "")).willSetStateTo("ok"));
+            github.stubFor(post(urlPathEqualTo(LIST + "/7/statuses")).inScenario("status").whenScenarioStateIs("ok")
+                    .willReturn(json(201, "{\"id\": 1, \"state\": \"success\"}")));
+
+            ci().recordDeploymentStatus("7", DeploymentState.SUCCESS, "promoted v2", Optional.empty(),
+                    Optional.empty());
+
+            github.verify(2, postRequestedFor(urlPathEqualTo(LIST + "/7/statuses")));
         }
     }
 

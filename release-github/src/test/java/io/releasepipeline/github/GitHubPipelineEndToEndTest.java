@@ -114,8 +114,8 @@ class GitHubPipelineEndToEndTest {
     /**
      * What GitHub sees up to the deploy run's success, in order: the gate reads (the pull request, its changed files
      * and the deploy workflow's filter, then the gates in the runbook's order: checks and statuses, incidents per
-     * label, reviews), the pinned merge, the deployment and
-     * its in-progress status (writes one virtual second apart), then the deploy run polled every 15 s: the run list
+     * label, reviews), the pinned merge, the look-up of the release's deployment record (none yet), the deployment
+     * and its in-progress status (writes one virtual second apart), then the deploy run polled every 15 s: the run list
      * until the run appears at t+30s, then the run itself, answered 304 while it has not changed.
      */
     static final List<String> UNTIL_DEPLOYED = concat(
@@ -128,6 +128,7 @@ class GitHubPipelineEndToEndTest {
                     "GET /issues?state=open&labels=SEV-2&per_page=100 200",
                     "GET /pulls/123/reviews?per_page=100 200",
                     "PUT /pulls/123/merge 200",
+                    "GET /deployments?sha=" + MERGE_SHA + "&environment=production&per_page=100 200",
                     "POST /deployments 201",
                     "POST /deployments/1/statuses 201",
                     "GET " + RUNS + "?head_sha=" + MERGE_SHA + "&per_page=10 200",        // t+2s: no run yet
@@ -146,7 +147,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(NEW));
-        assertThat(requests()).hasSize(29)
+        assertThat(requests()).hasSize(30)
                 .containsExactlyElementsOf(concat(UNTIL_DEPLOYED, List.of("POST /deployments/1/statuses 201")));
         assertMergedAndDeployed();
         assertThat(events).filteredOn(ReleaseEvent.DeployRunUpdated.class::isInstance)
@@ -191,7 +192,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
-        assertThat(requests()).hasSize(30).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
+        assertThat(requests()).hasSize(31).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
                 List.of("POST /deployments/1/statuses 201", "POST /issues/123/comments 201")));
         assertMergedAndDeployed();
         assertThat(deploymentStates()).containsExactly("in_progress", "failure");

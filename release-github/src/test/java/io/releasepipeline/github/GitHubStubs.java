@@ -88,6 +88,9 @@ final class GitHubStubs {
     /** Where GitHub's contents API serves the deploy workflow file. */
     static final String DEPLOY_WORKFLOW_CONTENTS = API + "/contents/.github/workflows/"
             + GitHubCiProvider.DEFAULT_DEPLOY_WORKFLOW;
+    /** The scenario of the deployment records, and its state once one was created. */
+    static final String DEPLOYMENTS = "deployments";
+    static final String CREATED = "created";
     /** GitHub rejects a deployment status description longer than this. */
     private static final int DESCRIPTION_LIMIT = 140;
 
@@ -179,22 +182,42 @@ final class GitHubStubs {
 
     /**
      * Comments on pull request {@code number} answer 201; deployments are created (201, id {@link #DEPLOYMENT_ID});
-     * their statuses answer 201, or 422 for a description over 140 characters, as GitHub validates.
+     * their statuses answer 201, or 422 for a description over 140 characters, as GitHub validates. The deployments
+     * list is empty until a deployment is created, then lists it with {@code releaseId} in its payload.
      */
     void givenDeploymentRecords(int number) {
+        givenDeploymentRecords(number, "a-release-the-test-does-not-name");
+    }
+
+    /** As {@link #givenDeploymentRecords(int)}; once created, the listed deployment carries {@code releaseId}. */
+    void givenDeploymentRecords(int number, String releaseId) {
         github.stubFor(post(urlPathEqualTo(API + "/issues/" + number + "/comments")).willReturn(json(201,
                 "{\"id\": 1, \"node_id\": \"MDEyOklzc3VlQ29tbWVudDE=\", \"html_url\": \"https://github.com/" + REPO
                         + "/pull/" + number + "#issuecomment-1\", \"user\": {\"login\": \"release-bot\", \"id\": 9}}")));
-        github.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(201,
-                "{\"id\": " + DEPLOYMENT_ID + ", \"node_id\": \"MDEwOkRlcGxveW1lbnQx\", \"sha\": \"" + MERGE_SHA
-                        + "\", \"ref\": \"" + MERGE_SHA + "\", \"task\": \"deploy\", \"environment\": \"production\","
-                        + " \"creator\": {\"login\": \"release-bot\", \"id\": 9}}")));
+        publish(API + "/deployments", "[]", DEPLOYMENTS, STARTED);
+        publish(API + "/deployments", "[" + deployment(DEPLOYMENT_ID, releaseId) + "]", DEPLOYMENTS, CREATED);
+        github.stubFor(post(urlPathEqualTo(API + "/deployments")).inScenario(DEPLOYMENTS)
+                .willReturn(json(201, deployment(DEPLOYMENT_ID, releaseId))).willSetStateTo(CREATED));
         String statuses = API + "/deployments/" + DEPLOYMENT_ID + "/statuses";
         github.stubFor(post(urlPathEqualTo(statuses)).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.description", matching("(?s).{0," + DESCRIPTION_LIMIT + "}")))
                 .willReturn(json(201, "{\"id\": 1, \"node_id\": \"MDE2OkRlcGxveW1lbnRTdGF0dXMx\", "
                         + "\"creator\": {\"login\": \"release-bot\", \"id\": 9}}")));
         github.stubFor(post(urlPathEqualTo(statuses)).atPriority(5).willReturn(error(422, "Validation Failed")));
+    }
+
+    /** A deployment of the merge commit to production as GitHub returns it, with {@code releaseId} in its payload. */
+    static String deployment(String id, String releaseId) {
+        return """
+                {"url": "https://api.github.com/repos/%1$s/deployments/%2$s", "id": %2$s,
+                 "node_id": "MDEwOkRlcGxveW1lbnQx", "sha": "%3$s", "ref": "%3$s", "task": "deploy",
+                 "payload": {"release_id": "%4$s"}, "original_environment": "production", "environment": "production",
+                 "description": "release %4$s", "creator": {"login": "release-bot", "id": 9},
+                 "created_at": "2026-01-05T09:00:31Z", "updated_at": "2026-01-05T09:00:31Z",
+                 "statuses_url": "https://api.github.com/repos/%1$s/deployments/%2$s/statuses",
+                 "repository_url": "https://api.github.com/repos/%1$s", "transient_environment": false,
+                 "production_environment": true}
+                """.formatted(REPO, id, MERGE_SHA, releaseId);
     }
 
     /**

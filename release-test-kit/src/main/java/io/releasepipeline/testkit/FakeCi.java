@@ -84,9 +84,10 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
      * @param id its id
      * @param commitSha the commit deployed
      * @param environment the environment, e.g. {@code production}
+     * @param releaseId the release it records
      * @param description what was said about it
      */
-    public record Deployment(String id, String commitSha, String environment, String description) { }
+    public record Deployment(String id, String commitSha, String environment, String releaseId, String description) { }
 
     /**
      * A status recorded through {@link #recordDeploymentStatus}.
@@ -423,11 +424,24 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         applied("comment");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns the existing record of {@code releaseId} for that commit and environment, if there is one; a
+     * scripted failure strikes before that look-up, so {@link #failNextAfterApplying} loses the answer of a create
+     * and the retry finds it.
+     */
     @Override
-    public synchronized String createDeployment(String commitSha, String environment, String description) {
+    public synchronized String createDeployment(String commitSha, String environment, String releaseId,
+            String description) {
         call("createDeployment", "createDeployment(" + shortSha(commitSha) + ", " + environment + ")");
+        Optional<Deployment> existing = deployments.stream().filter(d -> d.commitSha().equals(commitSha)
+                && d.environment().equals(environment) && d.releaseId().equals(releaseId)).findFirst();
+        if (existing.isPresent()) {
+            return existing.get().id();
+        }
         String id = "deployment-" + (deployments.size() + 1);
-        deployments.add(new Deployment(id, commitSha, environment, description));
+        deployments.add(new Deployment(id, commitSha, environment, releaseId, description));
         applied("createDeployment");
         return id;
     }

@@ -176,6 +176,14 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     }
 
     @Override
+    public synchronized List<String> journaledReleases(String app) {
+        call("journal");
+        String prefix = app + "/";
+        return journals.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && !e.getValue().isEmpty())
+                .map(e -> e.getKey().substring(prefix.length())).sorted().toList();
+    }
+
+    @Override
     public synchronized Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
         call("tryLock", "tryLock(" + app + ", " + releaseId + ")");
         ReleaseLock holder = locks.get(app);

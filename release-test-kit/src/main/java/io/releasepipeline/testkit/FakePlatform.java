@@ -76,6 +76,7 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     private final List<TrafficWeights> trafficHistory = new ArrayList<>();
     private final List<TrafficAt> trafficTimeline = new ArrayList<>();
     private RevisionMode mode = RevisionMode.MULTIPLE;
+    private boolean movesTrafficInSingleMode = true;
     private TrafficWeights weights;
     private Duration newRevisionsReadyAfter = Duration.ZERO;
     private Supplier<String> revisionNames;
@@ -99,6 +100,23 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     public synchronized FakePlatform revisionMode(RevisionMode revisionMode) {
         this.mode = Objects.requireNonNull(revisionMode, "revisionMode");
         return this;
+    }
+
+    /**
+     * Whether {@link #setTraffic} may move all traffic to another revision in {@link RevisionMode#SINGLE} mode
+     * (default true). False behaves like Azure Container Apps without {@code switchToMultipleRevisionMode}:
+     * {@link #canMoveTraffic} answers false for Single mode and {@code setTraffic} refuses any change there (HTTP
+     * 400) while still accepting the split in place. Example: {@code platform.movesTrafficInSingleMode(false)}.
+     */
+    public synchronized FakePlatform movesTrafficInSingleMode(boolean moves) {
+        this.movesTrafficInSingleMode = moves;
+        return this;
+    }
+
+    /** {@inheritDoc} True in Multiple mode; in Single mode as set by {@link #movesTrafficInSingleMode}. */
+    @Override
+    public synchronized boolean canMoveTraffic(RevisionMode revisionMode) {
+        return revisionMode == RevisionMode.MULTIPLE || movesTrafficInSingleMode;
     }
 
     /**
@@ -314,6 +332,11 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
         call("setTraffic", "setTraffic(" + split + ")");
         catchUp();
         String problem = problemWith(split);
+        if (problem == null && !canMoveTraffic(mode) && (weights == null
+                || !weights.withoutZeros().equals(split.withoutZeros()))) {
+            problem = "app " + app + " is in Single revision mode, where the newest revision takes all traffic and "
+                    + "weights cannot be set; switch it to Multiple mode";
+        }
         if (problem != null) {
             throw refused("setTraffic", 400, problem);
         }

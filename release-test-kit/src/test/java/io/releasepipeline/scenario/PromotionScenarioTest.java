@@ -228,6 +228,24 @@ class PromotionScenarioTest {
     }
 
     @Test
+    @DisplayName("a deployment record whose create lost its answer, and a status that failed once, are retried: one "
+            + "record with every status")
+    void deploymentRecordsSurviveTransientFaults() {
+        sim.ci.failNextAfterApplying("createDeployment");
+        sim.ci.failNext("recordDeploymentStatus", 1, true);
+
+        ReleaseResult result = promote();
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(sim.ci.deployments()).singleElement().satisfies(d -> {
+            assertThat(d.releaseId()).isEqualTo(result.releaseId());
+            assertThat(sim.ci.deploymentStatuses(d.id())).extracting(FakeCi.DeploymentStatus::state)
+                    .containsExactly(DeploymentState.IN_PROGRESS, DeploymentState.SUCCESS);
+        });
+        assertThat(sim.events(ReleaseEvent.Warning.class)).isEmpty();
+    }
+
+    @Test
     void aPermanentPlatformFailureMidCanaryRollsBackAndNeverLeavesTrafficSplit() {
         ReleasePipeline pipeline = sim.builder().trafficPlan(TrafficPlan.canary(10, 50, 100))
                 .listener(e -> {

@@ -141,6 +141,46 @@ class RollbackScenarioTest {
     }
 
     @Test
+    @DisplayName("a refused traffic change is not tried again: one setTraffic, then the failed rollback says so")
+    void aRefusedRollbackIsNotRepeated() {
+        sim.smoke.failingFrom(NEW, Duration.ZERO);
+        long[] before = new long[1];
+        ReleasePipeline pipeline = sim.builder().listener(e -> {
+            if (e instanceof ReleaseEvent.RollbackStarted) {
+                before[0] = sim.platform.count("setTraffic");
+                sim.platform.failAlways("setTraffic", false);
+            }
+        }).build();
+
+        ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLBACK_FAILED);
+        assertThat(sim.platform.count("setTraffic") - before[0]).isEqualTo(1);
+        assertThat(sim.ci.comments(PR)).singleElement().satisfies(note -> assertThat(note)
+                .contains("**Traffic now:** v2=100%", "**Failed revision:** `v2` (still serving 100% of traffic)"));
+    }
+
+    @Test
+    @DisplayName("in Single mode where the platform cannot move traffic, the gates fail before anything changes, "
+            + "unless the release is roll-forward-only")
+    void singleModeWithoutTrafficControlFailsTheGates() {
+        sim.platform.revisionMode(RevisionMode.SINGLE).movesTrafficInSingleMode(false);
+
+        ReleaseResult result = promote();
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.GATES_FAILED);
+        assertThat(result.gates()).filteredOn(g -> g.gate().equals("platform-settled")).singleElement()
+                .satisfies(g -> assertThat(g.reason()).contains("a rollback could not move traffic back to v1",
+                        "single revision mode", "--roll-forward-only"));
+        assertThat(sim.ci.isMerged(PR)).isFalse();
+        assertThat(sim.platform.calls()).isEmpty();
+
+        ReleaseResult forward = sim.pipeline().promote(ReleaseRequest.ofPullRequest(PR).withReleaseId("pr123-forward")
+                .withRollForwardOnly());
+        assertThat(forward.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+    }
+
+    @Test
     void aReleaseWithADatabaseMigrationSaysLoudlyThatTheSchemaIsNotRolledBack() {
         sim.smoke.failingFrom(NEW, Duration.ZERO);
 
@@ -216,6 +256,65 @@ class RollbackScenarioTest {
 
             assertThat(result.succeeded()).isTrue();
             assertThat(sim.platform.calls()).containsSubsequence("activate(v0)", "setTraffic(v0=100%)");
+        }
+
+        @Test
+        @DisplayName("in Single mode, where the platform cannot move traffic, the rollback is refused before any "
+                + "change, and the incident note says what the platform serves")
+        void singleModeWithoutTrafficControlIsRefusedBeforeAnyChange() {
+            sim.platform.revisionMode(RevisionMode.SINGLE).movesTrafficInSingleMode(false);
+            sim.platform.withRevision(NEW, sim.clock.now().minus(Duration.ofHours(1)), true);
+            sim.platform.withTraffic(TrafficWeights.all(NEW));
+            sim.platform.deactivate(STABLE);
+            java.util.List<String> before = sim.platform.calls();
+
+            RollbackResult result = sim.pipeline().rollback(RollbackRequest.toRevision(STABLE, "orders failing")
+                    .forPullRequest(PR));
+
+            assertThat(result.succeeded()).isFalse();
+            assertThat(sim.platform.calls()).as("no activate, no setTraffic").isEqualTo(before);
+            assertThat(sim.platform.revision(STABLE).orElseThrow().active()).isFalse();
+            assertThat(result.details().detail()).hasValueSatisfying(d -> assertThat(d)
+                    .contains("refused before any change", "single revision mode", "traffic stays v2=100%",
+                            "az containerapp revision set-mode --mode multiple",
+                            "azure.switchToMultipleRevisionMode: true"));
+            assertThat(result.trafficAfter()).contains(TrafficWeights.all(NEW));
+            assertThat(sim.ci.comments(PR)).singleElement().satisfies(note -> assertThat(note)
+                    .contains("ROLLBACK FAILED", "**Traffic now:** v2=100%",
+                            "**Failed revision:** `v2` (still serving 100% of traffic)")
+                    .doesNotContain("kept, without traffic"));
+        }
+
+        @Test
+        @DisplayName("a named revision that does not exist is a usage mistake: it lists the revisions, and nothing "
+                + "is changed or recorded")
+        void unknownNamedRevision() {
+            sim.platform.withRevision("v0", sim.clock.now().minus(Duration.ofDays(3)), false);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sim.pipeline().rollback(
+                    RollbackRequest.toRevision("v11", "typo")))
+                    .isInstanceOfSatisfying(io.releasepipeline.UnknownTargetException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(io.releasepipeline.UnknownTargetException.Kind.REVISION);
+                        assertThat(e.known()).containsExactly(STABLE, "v0");
+                        assertThat(e.getMessage()).contains("no revision 'v11' of backend", "nothing was changed",
+                                "v1, v0");
+                    });
+            assertThat(sim.platform.calls()).isEmpty();
+            assertThat(sim.evidence.latest(APP, 10)).extracting(ReleaseRecord::releaseId)
+                    .containsExactly("pr100-previous");
+            assertThat(sim.evidence.currentLock(APP)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a platform that cannot be read stops the rollback before anything is changed or recorded")
+        void unreadablePlatform() {
+            sim.platform.failAlways("traffic", false);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sim.pipeline().rollback(
+                    RollbackRequest.toPrevious("panic"))).isInstanceOf(io.releasepipeline.ProviderException.class);
+            assertThat(sim.platform.calls()).isEmpty();
+            assertThat(sim.evidence.latest(APP, 10)).hasSize(1);
+            assertThat(sim.evidence.currentLock(APP)).isEmpty();
         }
 
         @Test

@@ -148,7 +148,7 @@ class FakeCiTest {
     void commentsAndDeploymentStatusesAreRecorded() {
         ci.pr(3);
         ci.comment(3, "rolled back to v1");
-        String id = ci.createDeployment("abc", "production", "r-1");
+        String id = ci.createDeployment("abc", "production", "r-1", "release r-1");
         ci.recordDeploymentStatus(id, DeploymentState.IN_PROGRESS, "shifting", Optional.empty(), Optional.empty());
 
         assertThat(ci.comments(3)).containsExactly("rolled back to v1");

@@ -263,6 +263,34 @@ public final class FileEvidenceStore implements EvidenceStore {
     }
 
     /**
+     * The releases with a directory under {@code .journal/<app>/} that holds at least one entry.
+     *
+     * @throws ProviderException on an invalid name or an I/O failure
+     */
+    @Override
+    public List<String> journaledReleases(String app) {
+        String operation = "journaledReleases(app=" + app + ")";
+        requireNames(operation, app);
+        Path dir = root.resolve(".journal").resolve(app);
+        return io(operation, () -> {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            List<String> ids = new ArrayList<>();
+            try (Stream<Path> releases = Files.list(dir)) {
+                for (Path release : releases.filter(Files::isDirectory).sorted().toList()) {
+                    try (Stream<Path> entries = Files.list(release)) {
+                        if (entries.anyMatch(p -> JOURNAL_FILE.matcher(p.getFileName().toString()).matches())) {
+                            ids.add(release.getFileName().toString());
+                        }
+                    }
+                }
+            }
+            return List.copyOf(ids);
+        });
+    }
+
+    /**
      * Takes the lock by creating {@code .locks/<app>.lock} atomically, or returns its holder. Re-entrant for the
      * same release id (the original host and time are kept).
      *

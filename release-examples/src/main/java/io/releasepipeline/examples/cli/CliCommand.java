@@ -44,6 +44,10 @@ abstract class CliCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        java.util.Optional<Integer> alone = runWithoutConfig();
+        if (alone.isPresent()) {
+            return alone.get();
+        }
         CliConfig config = ConfigReader.read(configFile);
         warnAboutRunnerDisk(config);
         try (Wiring wiring = new Wiring(config, context.providers().get())) {
@@ -67,6 +71,11 @@ abstract class CliCommand implements Callable<Integer> {
 
     /** Runs the command; returns its exit code. */
     abstract int run(Wiring wiring);
+
+    /** For a command that can run without {@code release.yaml} (e.g. on the demo): its exit code, else empty. */
+    java.util.Optional<Integer> runWithoutConfig() {
+        return java.util.Optional.empty();
+    }
 
     boolean json() {
         return output == Output.JSON;

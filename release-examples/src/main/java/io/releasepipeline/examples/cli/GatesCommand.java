@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code release gates}: the pre-promotion checklist alone, no side effects. */
 @Command(name = "gates", mixinStandardHelpOptions = true,
         description = {"Evaluates the pre-promotion checklist for a pull request; changes nothing.",
-            "Exit 0 all gates pass, 2 a gate fails, 64 bad config."})
+            "Exit 0 all gates pass, 2 a gate fails, 69 a gate could not be evaluated (a provider could not be "
+                + "used), 64 bad config."})
 final class GatesCommand extends CliCommand {
 
     @Option(names = "--pr", paramLabel = "N", required = true, description = "The pull request to judge.")
@@ -31,7 +32,7 @@ final class GatesCommand extends CliCommand {
         List<GateResult> gates = wiring.pipeline(event -> { }).evaluateGates(firstRelease ? request.withFirstRelease()
                 : request);
         boolean passed = gates.stream().allMatch(GateResult::passed);
-        int code = passed ? ReleaseCli.OK : ReleaseCli.GATES_FAILED;
+        int code = ReleaseCli.gatesExitCode(gates);
         if (json()) {
             ObjectNode doc = document(code).put("pullRequest", pullRequest).put("passed", passed);
             doc.set("gates", tree(gates));
@@ -39,7 +40,9 @@ final class GatesCommand extends CliCommand {
         } else {
             println("Gates for pull request #" + pullRequest + " of " + wiring.config.app().name() + ":");
             Reports.gateLines(gates).forEach(this::println);
-            println(passed ? "All gates pass." : "GATES FAILED.");
+            println(passed ? "All gates pass." : code == ReleaseCli.UNAVAILABLE
+                    ? "A gate could not be evaluated: a provider could not be used (see ERROR above)."
+                    : "GATES FAILED.");
         }
         return exit(code, passed ? "" : Reports.failedGates(gates));
     }

@@ -65,7 +65,8 @@ final class Plan {
         return List.of(
                 "traffic now: " + traffic.weights(),
                 "activate " + target + " if it is inactive",
-                "move 100% of traffic to " + target + " and read it back (tried once more if not applied)",
+                "move 100% of traffic to " + target + " and read it back (tried once more if not applied, not if "
+                        + "refused)",
                 "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
                 "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
     }

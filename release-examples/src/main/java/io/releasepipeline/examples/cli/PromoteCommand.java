@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
                 + "request merged before the release is picked up at its merge commit's deploy run (post-merge): its "
                 + "gates are recorded but could not stop the merge.",
             "Exit 0 promoted (or merged with nothing to deploy, or the event asks for no release), 2 gates failed, "
-                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 64 bad config, 75 another release in "
-                + "progress, 77 not permitted."})
+                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 64 bad config, 69 a provider could not be "
+                + "used (a gate could not be evaluated), nothing changed, 75 another release in progress, "
+                + "77 not permitted."})
 final class PromoteCommand extends CliCommand {
 
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
@@ -114,7 +115,7 @@ final class PromoteCommand extends CliCommand {
             }
             ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.promote(request));
             progress.close();
-            int code = ReleaseCli.exitCode(result.outcome());
+            int code = ReleaseCli.exitCode(result);
             if (wantsDocument()) {
                 ObjectNode doc = document(code);
                 trigger.ifPresent(t -> doc.put("trigger", t));
@@ -156,7 +157,7 @@ final class PromoteCommand extends CliCommand {
         // When the CI system cannot tell, the deploy-filter gate above already says so (ERROR).
         Optional<DeployMatch> deploy = passed ? Optional.of(pipeline.deployMatch(request)) : Optional.empty();
         boolean nothingToDeploy = deploy.map(d -> !d.deploys()).orElse(false);
-        int code = passed ? ReleaseCli.OK : ReleaseCli.GATES_FAILED;
+        int code = ReleaseCli.gatesExitCode(gates);
         if (json()) {
             ObjectNode doc = document(code).put("dryRun", true).put("pullRequest", pullRequest)
                     .put("app", wiring.config.app().name()).put("gatesPassed", passed);

@@ -5,7 +5,10 @@ import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseException;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.examples.SimulatedDemo;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.UnknownTargetException;
+import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.gate.GateStatus;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -27,10 +30,12 @@ import picocli.CommandLine.Command;
             "1:smoke-check FAIL; unlock found no lock held by that release",
             "2:gates failed; nothing was changed",
             "3:rolled back (the release failed and traffic is back on the previous revision)",
-            "4:rollback failed: page someone",
+            "4:rollback failed, or refused before any change: page someone",
             "5:aborted before traffic moved (merge refused, deploy run failed or never came)",
-            "64:bad usage or configuration",
-            "69:a provider or the evidence store could not be used; nothing was changed",
+            "6:a roll-forward-only release went bad: traffic frozen, the alarm raised; roll forward",
+            "64:bad usage or configuration (also a revision or release named that does not exist)",
+            "69:a provider (GitHub, Azure, the evidence store) could not be used before anything changed: a refused "
+                + "token, an unreachable or failing service; a gate that could not be evaluated (ERROR) is this too",
             "75:another release of the app is in progress (its lock is held); try again, resume or unlock it",
             "77:promote --event: the person who asked (/release) may not release; nothing was done"})
 public final class ReleaseCli implements Callable<Integer> {
@@ -101,6 +106,24 @@ public final class ReleaseCli implements Callable<Integer> {
         return execute(new CliContext(out, err, () -> providers, false, environment, CliContext.Signals.jvm()), args);
     }
 
+    /**
+     * The exit code of a release's result: {@link #exitCode(ReleaseOutcome)}, except that gates that did not pass
+     * because a provider could not be used ({@link GateStatus#ERROR}) are {@link #UNAVAILABLE}, as for every
+     * command: one rule for "a provider could not be used before anything changed".
+     */
+    public static int exitCode(ReleaseResult result) {
+        return result.outcome() == ReleaseOutcome.GATES_FAILED ? gatesExitCode(result.gates())
+                : exitCode(result.outcome());
+    }
+
+    /** {@link #OK} when every gate passed, {@link #UNAVAILABLE} when one could not be evaluated, else 2. */
+    public static int gatesExitCode(List<GateResult> gates) {
+        if (gates.stream().anyMatch(g -> g.status() == GateStatus.ERROR)) {
+            return UNAVAILABLE;
+        }
+        return gates.stream().allMatch(GateResult::passed) ? OK : GATES_FAILED;
+    }
+
     /** The exit code for how a release ended. */
     public static int exitCode(ReleaseOutcome outcome) {
         return switch (outcome) {
@@ -119,7 +142,7 @@ public final class ReleaseCli implements Callable<Integer> {
         PrintStream out = context.out();
         PrintStream err = context.err();
         CommandLine cl = new CommandLine(new ReleaseCli(out))
-                .addSubcommand(new Demo(out))
+                .addSubcommand(new DemoCommand(context))
                 .addSubcommand(new PromoteCommand(context))
                 .addSubcommand(new RollbackCommand(context))
                 .addSubcommand(new SmokeCheckCommand(context))
@@ -143,6 +166,8 @@ public final class ReleaseCli implements Callable<Integer> {
         if (e instanceof InvalidConfigurationException ice) {
             code = USAGE;
             problems = ice.problems();
+        } else if (e instanceof UnknownTargetException) {
+            code = USAGE;
         } else if (e instanceof ReleaseInProgressException) {
             code = IN_PROGRESS;
         } else if (e instanceof ProviderException || e instanceof ReleaseException) {
@@ -165,40 +190,5 @@ public final class ReleaseCli implements Callable<Integer> {
     private static boolean isTerminal() {
         String term = System.getenv("TERM");
         return System.console() != null && term != null && !term.equals("dumb");
-    }
-
-    /** {@code release demo}. */
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Runs a promotion and an automatic rollback on this machine, no cloud account needed.")
-    static final class Demo implements Callable<Integer> {
-        @picocli.CommandLine.Option(names = "--simulated",
-                description = "Run the story in virtual time with fake providers instead (milliseconds, no HTTP).")
-        boolean simulated;
-
-        @picocli.CommandLine.Option(names = "--evidence-dir", defaultValue = ".ops/evidence",
-                description = "Where the evidence files go (default: ${DEFAULT-VALUE}).")
-        java.nio.file.Path evidenceDir;
-
-        private final PrintStream out;
-
-        Demo(PrintStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public Integer call() {
-            if (simulated) {
-                return SimulatedDemo.run(out) ? OK : 1;
-            }
-            if (!isTerminal()) {
-                return new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
-                        io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), new EventPrinter(out)).run()
-                                ? OK : 1;
-            }
-            try (LiveView view = new LiveView(out)) {
-                return new io.releasepipeline.examples.LocalDemo(out, evidenceDir,
-                        io.releasepipeline.testkit.local.LocalWorld.Timings.demo(), view).run() ? OK : 1;
-            }
-        }
     }
 }

@@ -17,8 +17,13 @@ import picocli.CommandLine.Option;
 final class ResumeCommand extends CliCommand {
 
     @Option(names = "--release", paramLabel = "ID", description = "The release to resume (default: the one holding "
-            + "the app's lock).")
+            + "the app's lock). One that does not exist is a usage error (64) listing those that can be resumed.")
     String releaseId;
+
+    @Option(names = "--if-started", description = "With --release: a release that never started (it has no journal) "
+            + "is nothing to resume (exit 0) instead of a usage error. For a workflow's cancelled() step, which names "
+            + "its release id whether or not the release got to start.")
+    boolean ifStarted;
 
     @Option(names = "--json-file", paramLabel = "FILE",
             description = "Also write the JSON document (as --output json prints it) to FILE, keeping the text output "
@@ -47,8 +52,8 @@ final class ResumeCommand extends CliCommand {
                 println("Nothing to resume: no release holds the lock of " + wiring.config.app().name() + ".");
                 return ReleaseCli.OK;
             }
-            if (releaseId != null && wiring.evidence().journal(wiring.config.app().name(), releaseId).isEmpty()) {
-                // A workflow's cancelled() step names its release id whether or not the release got to start.
+            if (ifStarted && releaseId != null
+                    && wiring.evidence().journal(wiring.config.app().name(), releaseId).isEmpty()) {
                 if (wantsDocument()) {
                     emit(document(ReleaseCli.OK).put("resumed", false).put("releaseId", releaseId));
                 }
@@ -59,7 +64,7 @@ final class ResumeCommand extends CliCommand {
             println("Resuming release " + id.get() + ".");
             ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.resume(id.get()));
             progress.close();
-            int code = ReleaseCli.exitCode(result.outcome());
+            int code = ReleaseCli.exitCode(result);
             if (wantsDocument()) {
                 emit(Reports.release(document(code).put("resumed", true), result));
             }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.spi.AppTraffic;
+import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.spi.Revision;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -14,8 +18,10 @@ import picocli.CommandLine.Option;
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Rolls back to the previous good revision (or --to REVISION): activates it if needed, moves "
                 + "all traffic to it, smoke checks it, records evidence, posts the incident note.",
-            "Exit 0 rolled back (traffic on the target and its smoke check passed), 4 rollback failed: page "
-                + "someone, 64 bad config, 75 a release is in progress (its own triggers roll it back)."})
+            "Exit 0 rolled back (traffic on the target and its smoke check passed), 4 rollback failed or refused "
+                + "(e.g. a platform that cannot move traffic in the app's revision mode): page someone, 64 bad config "
+                + "or a --to revision that does not exist, 69 a provider could not be used (nothing changed), 75 a "
+                + "release is in progress (its own triggers roll it back)."})
 final class RollbackCommand extends CliCommand {
 
     @Option(names = "--to", paramLabel = "REVISION", description = "The revision to go back to (default: the "
@@ -65,25 +71,38 @@ final class RollbackCommand extends CliCommand {
     }
 
     private int dryRun(Wiring wiring) {
-        AppTraffic traffic = wiring.platform().traffic();
-        // The same rule the engine applies when the rollback runs.
+        PlatformProvider platform = wiring.platform();
+        String app = wiring.config.app().name();
+        AppTraffic traffic = platform.traffic();
+        if (to != null && platform.revision(to).isEmpty()) {
+            throw new UnknownTargetException(UnknownTargetException.Kind.REVISION, app, to, platform.listRevisions()
+                    .stream().sorted(Comparator.comparing(Revision::createdAt).reversed()).map(Revision::name)
+                    .toList());
+        }
+        // The same rules the engine applies when the rollback runs.
         Optional<String> target = Optional.ofNullable(to).or(() -> RollbackTargets.previous(traffic,
-                wiring.platform()::listRevisions, wiring.evidence().latest(wiring.config.app().name(), 50)));
-        List<String> plan = target.map(t -> Plan.rollback(wiring.config, traffic, t)).orElse(List.of());
-        int code = target.isPresent() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
+                platform::listRevisions, wiring.evidence().latest(app, 50)));
+        Optional<String> refused = target.flatMap(t -> RollbackTargets.refusal(traffic,
+                platform.canMoveTraffic(traffic.mode()), t));
+        List<String> plan = target.filter(t -> refused.isEmpty()).map(t -> Plan.rollback(wiring.config, traffic, t))
+                .orElse(List.of());
+        int code = target.isPresent() && refused.isEmpty() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
         if (json()) {
-            ObjectNode doc = document(code).put("dryRun", true).put("app", wiring.config.app().name());
+            ObjectNode doc = document(code).put("dryRun", true).put("app", app);
             target.ifPresent(t -> doc.put("toRevision", t));
+            refused.ifPresent(r -> doc.put("refused", r));
             doc.set("traffic", tree(traffic.weights().weights()));
             doc.set("plan", tree(plan));
             emit(doc);
         } else {
-            println("Rollback of " + wiring.config.app().name() + " (dry run: nothing is changed)");
+            println("Rollback of " + app + " (dry run: nothing is changed)");
             println("  target revision: " + target.orElse("NONE: no previous good revision; name one with --to"));
+            refused.ifPresent(r -> println("  REFUSED: the rollback would change nothing and fail: " + r));
             for (int i = 0; i < plan.size(); i++) {
                 println(String.format("  %d. %s", i + 1, plan.get(i)));
             }
         }
-        return exit(code, "no revision to roll back to; name one with --to");
+        return exit(code, refused.map(r -> "the rollback would be refused: " + r)
+                .orElse("no revision to roll back to; name one with --to"));
     }
 }

@@ -414,11 +414,15 @@ class CliActionsTest {
             CliWorld.Run resume = world.run(NO_ENV, signals, "resume", "--config", world.config().toString(),
                     "--release", "gh-8812345-1");
             CliWorld.Run never = world.run(NO_ENV, signals, "resume", "--config", world.config().toString(),
+                    "--release", "gh-8812399-1", "--if-started");
+            CliWorld.Run unknown = world.run(NO_ENV, signals, "resume", "--config", world.config().toString(),
                     "--release", "gh-8812399-1");
 
             assertThat(resume.exitCode()).as(resume.toString()).isEqualTo(ReleaseCli.ABORTED);
             assertThat(never.exitCode()).as(never.toString()).isZero();
             assertThat(never.out()).contains("Nothing to resume: release gh-8812399-1", "never started");
+            assertThat(unknown.exitCode()).as("without --if-started an unknown release is a usage error")
+                    .isEqualTo(ReleaseCli.USAGE);
         }
     }
 

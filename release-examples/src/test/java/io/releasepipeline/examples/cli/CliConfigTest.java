@@ -209,6 +209,62 @@ class CliConfigTest {
                 + "RELEASE_CLI_TEST_UNSET_TOKEN is not set or empty");
     }
 
+    /** Credentials pasted where a variable name belongs; all are made up, shaped like the real ones. */
+    static final String[] PASTED_SECRETS = {
+        "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+        "github_pat_11ABCDEFG0yQ7Wcx3nXrPZ_k2Jd8sLm4QwErTyUiOpAsDfGhJkLzXcVbNm1234567890qwertyuiopASDFG",
+        "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+        "ghs_16C7e42F292c6912E7710c838347Ae178B4a",
+        "abcdef0123456789abcdef0123456789abcdef01",
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0.c2lnbmF0dXJl",
+        "DefaultEndpointsProtocol=https;AccountName=tradenexus;AccountKey=bm90LWEta2V5;EndpointSuffix=core.windows.net"};
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> pastedSecrets() {
+        Map<String, String> keys = Map.of(
+                "github.tokenVariable", """
+                        app: {subscription: sub-1, resourceGroup: trade-nexus, name: trade-nexus-backend}
+                        github: {repository: octo-org/trade-nexus, tokenVariable: "%s"}
+                        smoke: {baseUrl: "https://backend.example.com"}
+                        """,
+                "azure.credential.tokenVariable", MINIMAL + """
+                        azure: {credential: {type: environment, tokenVariable: "%s"}}
+                        """,
+                "evidence.blob.connectionStringVariable", MINIMAL + """
+                        evidence: {blob: {connectionStringVariable: "%s"}}
+                        """);
+        return keys.entrySet().stream().flatMap(k -> java.util.Arrays.stream(PASTED_SECRETS)
+                .map(secret -> org.junit.jupiter.params.provider.Arguments.of(k.getKey(), k.getValue(), secret)));
+    }
+
+    @ParameterizedTest(name = "{0} = {2}")
+    @org.junit.jupiter.params.provider.MethodSource("pastedSecrets")
+    @DisplayName("a token pasted into a *Variable key is refused (exit 64) naming the key, and never echoed")
+    void pastedTokenIsRefusedWithoutEcho(String key, String yaml, String secret) throws Exception {
+        Path file = write(yaml.formatted(secret));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int text = ReleaseCli.execute(new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                new CloudProviderFactory(Map.<String, String>of()::get, Optional.empty()),
+                "gates", "--config", file.toString(), "--pr", "1");
+        int json = ReleaseCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                new CloudProviderFactory(Map.<String, String>of()::get, Optional.empty()),
+                "status", "--config", file.toString(), "--output", "json");
+
+        assertThat(text).isEqualTo(ReleaseCli.USAGE);
+        assertThat(json).isEqualTo(ReleaseCli.USAGE);
+        String said = err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8);
+        assertThat(said).contains(key + ": looks like a token", "it must name a variable")
+                .doesNotContain(secret);
+        for (String part : secret.split("[;.=_]")) {
+            if (part.length() >= 12) {
+                assertThat(said).as("no part of the secret is shown").doesNotContain(part);
+            }
+        }
+    }
+
     @Test
     @DisplayName("bad usage exits 64: an unknown command, a missing --pr, a missing config file")
     void badUsage() {

@@ -85,6 +85,7 @@ final class CliWorld implements AutoCloseable {
                   - uses: actions/checkout@v4
                   - run: az containerapp update --name backend --image tradenexusacr.azurecr.io/backend:${{ github.sha }}
             """;
+    private Optional<PlatformView.Look> platformLook = Optional.empty();
 
     CliWorld(Path dir) {
         this.dir = dir;
@@ -119,6 +120,12 @@ final class CliWorld implements AutoCloseable {
     /** Extra keys for the config's {@code github:} section, each line indented two spaces. */
     CliWorld withGitHubYaml(String lines) {
         this.githubYaml = lines;
+        return this;
+    }
+
+    /** The CLI sees the platform with this look (e.g. Single revision mode, a refused token). */
+    CliWorld platformLooks(PlatformView.Look look) {
+        this.platformLook = Optional.of(look);
         return this;
     }
 
@@ -260,7 +267,7 @@ final class CliWorld implements AutoCloseable {
 
         @Override
         public PlatformProvider platform(CliConfig config) {
-            return platform;
+            return platformLook.<PlatformProvider>map(look -> new PlatformView(platform, look)).orElse(platform);
         }
 
         @Override
@@ -451,6 +458,7 @@ final class CliWorld implements AutoCloseable {
 
     private void deploymentRecords() {
         github.stubFor(post(urlPathMatching(API + "/issues/\\d+/comments")).willReturn(json(201, Map.of("id", 1))));
+        github.stubFor(get(urlPathEqualTo(API + "/deployments")).willReturn(json(200, List.of())));
         github.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(201, Map.of("id", 1))));
         github.stubFor(post(urlPathEqualTo(API + "/deployments/1/statuses")).willReturn(json(201, Map.of("id", 1))));
     }

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code Link} pagination, write spacing, and the retries for rate limits, server errors and timeouts. Every wait
  * goes through the injected {@link ReleaseClock}. Not public API.
  *
- * <p>Thread-safe: the ETag cache and the write schedule are guarded; concurrent reads proceed in parallel.
+ * <p>Thread-safe: the ETag cache is guarded; concurrent reads proceed in parallel, while writes go one at a time
+ * (GitHub asks for serial writes), each starting at least {@code minWriteInterval} after the previous one ended.
  */
 public final class GitHubClient {
 
@@ -50,8 +52,10 @@ public final class GitHubClient {
     private final GitHubClientSettings settings;
     private final ReleaseClock clock;
     private final Map<String, GitHubResponse> etagCache;
-    private final Object writeSchedule = new Object();
-    private Instant nextWriteAt = Instant.EPOCH;
+    /** Fair, so writers go in the order they came; held from the wait for the slot until the answer is in. */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+    /** When the last write's exchange ended (answered or failed); guarded by {@link #writeLock}. */
+    private Instant lastWriteEnded;
 
     /** Creates a client. */
     public GitHubClient(GitHubClientSettings settings) {
@@ -115,17 +119,13 @@ public final class GitHubClient {
         int rateLimited = 0;
         while (true) {
             attempt++;
-            if (!request.isRead()) {
-                awaitWriteSlot();
-            }
             String token = settings.token().token().orElseThrow(() -> ProviderException.permanent(
                     request.provider(), request.operation(), "no GitHub token: " + settings.token().description()
                             + " is not set or empty", null));
             GitHubResponse cached = request.isRead() ? cached(uri) : null;
             HttpResponse<byte[]> raw;
             try {
-                raw = settings.http().send(httpRequest(request, uri, token, cached),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                raw = exchange(request, httpRequest(request, uri, token, cached));
             } catch (IOException e) {
                 if (request.retryable() && attempt < settings.maxAttempts()) {
                     log.warn("GitHub {} {} failed ({}), attempt {} of {}", request.method(), path(uri),
@@ -205,17 +205,33 @@ public final class GitHubClient {
         }
     }
 
-    /** Spaces writes at least {@code minWriteInterval} apart, as GitHub asks; each caller reserves its own slot. */
-    private void awaitWriteSlot() {
-        Instant slot;
-        synchronized (writeSchedule) {
-            Instant now = clock.now();
-            slot = nextWriteAt.isAfter(now) ? nextWriteAt : now;
-            nextWriteAt = slot.plus(settings.minWriteInterval());
+    /**
+     * Sends one request. A write waits for the writes before it and then until {@code minWriteInterval} has passed
+     * since the previous write ended (its answer arrived, or it failed), as GitHub asks: measured from the start of
+     * the previous write, a slow answer or a new connection would bring two writes closer than the interval at
+     * GitHub's end. Waits (outside this method) for retries and rate limits do not hold the write turn.
+     */
+    private HttpResponse<byte[]> exchange(GitHubRequest request, HttpRequest http)
+            throws IOException, InterruptedException {
+        if (request.isRead()) {
+            return settings.http().send(http, HttpResponse.BodyHandlers.ofByteArray());
         }
-        // A clock may return early from a sleep (a wake-up); the spacing is a promise to GitHub, so keep it.
-        while (clock.now().isBefore(slot)) {
-            clock.sleepUntil(slot);
+        writeLock.lockInterruptibly();
+        try {
+            if (lastWriteEnded != null) {
+                Instant slot = lastWriteEnded.plus(settings.minWriteInterval());
+                // A clock may return early from a sleep (a wake-up); the spacing is a promise to GitHub, so keep it.
+                while (clock.now().isBefore(slot)) {
+                    clock.sleepUntil(slot);
+                }
+            }
+            try {
+                return settings.http().send(http, HttpResponse.BodyHandlers.ofByteArray());
+            } finally {
+                lastWriteEnded = clock.now();
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -345,7 +361,11 @@ public final class GitHubClient {
         return uri;
     }
 
-    private Duration backoff(int attempt) {
+    /**
+     * The wait after failed attempt {@code attempt} (1 for the first) of a retried call: {@code retryBackoff},
+     * doubling, at most {@link #MAX_RETRY_BACKOFF}. For callers that retry a sequence of requests themselves.
+     */
+    public Duration backoff(int attempt) {
         return min(settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10)), MAX_RETRY_BACKOFF);
     }
 

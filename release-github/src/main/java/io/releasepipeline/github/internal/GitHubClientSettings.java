@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param maxRateLimitWait the longest single wait for a rate limit to clear
  * @param rateLimitRetries how many times a rate-limited call is tried again
  * @param secondaryBackoff the first wait after a secondary rate limit without {@code retry-after}
- * @param minWriteInterval the least time between two writes
+ * @param minWriteInterval the least time from the end of one write to the start of the next
  * @param maxAttempts attempts of a retryable call on server errors and timeouts, including the first
  * @param retryBackoff the wait after the first server error; doubles, capped at {@link GitHubClient#MAX_RETRY_BACKOFF}
  * @param etagCacheSize how many answers are kept for conditional requests

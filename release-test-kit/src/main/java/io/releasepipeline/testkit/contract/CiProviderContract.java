@@ -67,6 +67,12 @@ public abstract class CiProviderContract {
     /** A provider over fresh state with the fixture's open pull request. Called before each test. */
     protected abstract CiFixture fixture();
 
+    /**
+     * The release id the deployment tests create records for; a stateful stub lists the created record with it (on
+     * GitHub: in the deployment's payload).
+     */
+    public static final String RELEASE_ID = "r-1";
+
     /** A commit sha no repository has. */
     protected static final String UNKNOWN_SHA = "0000000000000000000000000000000000000000";
 
@@ -255,10 +261,31 @@ public abstract class CiProviderContract {
         @Test
         @DisplayName("a deployment is created with an id and accepts a status of at most 140 characters")
         void deployment() {
-            String id = ci.createDeployment(f.headSha(), "production", "release r-1");
+            String id = ci.createDeployment(f.headSha(), "production", RELEASE_ID, "release " + RELEASE_ID);
             assertThat(id).isNotBlank();
             assertThatCode(() -> ci.recordDeploymentStatus(id, DeploymentState.SUCCESS, "x".repeat(140),
                     Optional.of("https://app.example.test"), Optional.empty())).doesNotThrowAnyException();
+        }
+
+        @Test
+        @DisplayName("creating the same release's deployment again returns the record it has, not a second one")
+        void deploymentIsIdempotentPerRelease() {
+            String first = ci.createDeployment(f.headSha(), "production", RELEASE_ID, "release " + RELEASE_ID);
+
+            String again = ci.createDeployment(f.headSha(), "production", RELEASE_ID, "release " + RELEASE_ID);
+
+            assertThat(again).isEqualTo(first);
+        }
+
+        @Test
+        @DisplayName("a deployment status may be recorded twice (the engine repeats it after a transient failure)")
+        void statusMayBeRepeated() {
+            String id = ci.createDeployment(f.headSha(), "production", RELEASE_ID, "release " + RELEASE_ID);
+            ci.recordDeploymentStatus(id, DeploymentState.IN_PROGRESS, "in progress", Optional.empty(),
+                    Optional.empty());
+
+            assertThatCode(() -> ci.recordDeploymentStatus(id, DeploymentState.IN_PROGRESS, "in progress",
+                    Optional.empty(), Optional.empty())).doesNotThrowAnyException();
         }
     }
 }

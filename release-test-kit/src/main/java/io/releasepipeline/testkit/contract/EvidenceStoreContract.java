@@ -139,6 +139,19 @@ public abstract class EvidenceStoreContract {
         }
 
         @Test
+        @DisplayName("journaledReleases names every release of the app with a journal, and only that app's")
+        void journaledReleases() {
+            assertThat(store.journaledReleases(APP)).isEmpty();
+            store.appendJournal(entry("r-1", 1, "GATES"));
+            store.appendJournal(entry("r-1", 2, "MERGING"));
+            store.appendJournal(entry("r-2", 1, "GATES"));
+            store.appendJournal(new JournalEntry("other-app", "r-9", 1, T0, "GATES", Map.of()));
+
+            assertThat(store.journaledReleases(APP)).containsExactlyInAnyOrder("r-1", "r-2");
+            assertThat(store.journaledReleases("other-app")).containsExactly("r-9");
+        }
+
+        @Test
         @DisplayName("appending an identical entry again is a no-op")
         void identicalDuplicate() {
             store.appendJournal(entry("r-1", 1, "GATES"));

@@ -154,6 +154,12 @@ public abstract class PlatformProviderContract {
         }
 
         @Test
+        @DisplayName("moving traffic is possible in Multiple mode (a platform may also allow it in Single mode)")
+        void canMoveTrafficInMultipleMode() {
+            assertThat(platform.canMoveTraffic(RevisionMode.MULTIPLE)).isTrue();
+        }
+
+        @Test
         @DisplayName("setTraffic is idempotent: sending the split in place succeeds and changes nothing")
         void idempotent() {
             TrafficWeights all = TrafficWeights.all(stable);
@@ -171,8 +177,15 @@ public abstract class PlatformProviderContract {
         }
 
         @Test
-        @DisplayName("a rollback, activate(previous) then setTraffic(all(previous)), ends with all traffic on it")
+        @DisplayName("a rollback, activate(previous) then setTraffic(all(previous)), ends with all traffic on it; a "
+                + "platform that says it cannot move traffic in the app's mode refuses it and keeps the split")
         void rollbackSequence() {
+            if (!platform.canMoveTraffic(platform.traffic().mode())) {
+                assertThatThrownBy(() -> platform.setTraffic(TrafficWeights.all(second)))
+                        .isInstanceOf(ProviderException.class);
+                assertThat(platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all(stable));
+                return;
+            }
             platform.activate(second);
             platform.setTraffic(TrafficWeights.all(second));
             assertThat(platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all(second));

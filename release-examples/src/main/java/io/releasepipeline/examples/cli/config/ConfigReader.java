@@ -44,6 +44,13 @@ public final class ConfigReader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /**
+     * Values that are credentials, not variable names: GitHub tokens by their documented prefixes (personal, OAuth,
+     * user-to-server, server-to-server, refresh, fine-grained), a classic 40-hex token, a JWT (an Azure access
+     * token), a storage connection string or account key.
+     */
+    private static final Pattern TOKEN = Pattern.compile("(?s)\\s*(?:(?:ghp|gho|ghu|ghs|ghr)_|github_pat_"
+            + "|[0-9a-fA-F]{40}\\s*$|eyJ[A-Za-z0-9_-]*\\.|.*(?:AccountKey|SharedAccessSignature|AccountName)=).*");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
     private static final List<String> MERGE_METHODS = List.of("merge", "squash", "rebase");
     private static final List<String> NO_DATA = List.of("hold", "fail", "ignore");
@@ -380,8 +387,14 @@ public final class ConfigReader {
                 : Optional.of(directory.orElse(FileEvidenceStore.DEFAULT_ROOT)), blob);
     }
 
+    /** Refuses anything but a variable name; a value that looks like a credential is said so, never shown. */
     private static void variableName(Section s, String key, String name) {
-        if (!VARIABLE.matcher(name).matches()) {
+        if (TOKEN.matcher(name).matches()) {
+            s.problem(key, "looks like a token or a connection string, not the name of an environment variable "
+                    + "(its value is not shown); it must name a variable: put the secret in an environment variable "
+                    + "(e.g. export GITHUB_TOKEN=...) and write that variable's name here; if it was a real token, "
+                    + "revoke it, since this file may have been shared");
+        } else if (!VARIABLE.matcher(name).matches()) {
             s.problem(key, "must be the name of an environment variable (letters, digits, '_'), not its value");
         }
     }

@@ -18,7 +18,17 @@ public final class HttpChecks {
      * @throws io.releasepipeline.InvalidConfigurationException listing every problem
      */
     public static HttpSmokeCheck smokeCheck(CliConfig.Smoke smoke) {
-        HttpSmokeCheck.Builder b = HttpSmokeCheck.builder().targetRevisionUrl(smoke.targetRevisionUrl())
+        return smokeCheck(smoke, smoke.targetRevisionUrl());
+    }
+
+    /**
+     * As {@link #smokeCheck(CliConfig.Smoke)}, aimed at the target revision's own URL or not regardless of
+     * {@code smoke.targetRevisionUrl} (a check of one named revision must reach that revision alone).
+     *
+     * @throws io.releasepipeline.InvalidConfigurationException listing every problem
+     */
+    public static HttpSmokeCheck smokeCheck(CliConfig.Smoke smoke, boolean targetRevisionUrl) {
+        HttpSmokeCheck.Builder b = HttpSmokeCheck.builder().targetRevisionUrl(targetRevisionUrl)
                 .latencySlo(smoke.latencySlo()).samples(smoke.samples()).requestTimeout(smoke.requestTimeout());
         smoke.baseUrl().ifPresent(b::baseUrl);
         for (CliConfig.SmokeEndpoint e : smoke.endpoints()) {

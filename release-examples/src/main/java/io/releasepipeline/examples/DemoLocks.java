@@ -1,0 +1,132 @@
+package io.releasepipeline.examples;
+
+import io.releasepipeline.ProviderException;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.spi.EvidenceStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The demo's evidence store, which remembers the release locks the demo took so that an interrupted demo (Ctrl-C)
+ * gives them back from its shutdown hook instead of leaving a lock that stops every later demo. Once
+ * {@link #releaseAll()} has run, no new lock is taken, so a release starting while the JVM shuts down cannot leave
+ * one behind. Everything else is the wrapped store's.
+ *
+ * <p>Thread-safe: taking and giving back locks synchronize on this object; other calls go straight through.
+ */
+final class DemoLocks implements EvidenceStore {
+
+    private final EvidenceStore store;
+    /** Release id by app, for the locks this demo holds. */
+    private final Map<String, String> held = new LinkedHashMap<>();
+    private boolean closing;
+
+    DemoLocks(EvidenceStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * Gives back every lock this demo holds and refuses new ones. For the shutdown hook; safe to call more than
+     * once and from any thread. Never throws: a lock it cannot give back is named on {@code System.err}.
+     */
+    void releaseAll() {
+        List<Map.Entry<String, String>> locks;
+        synchronized (this) {
+            closing = true;
+            locks = new ArrayList<>(held.entrySet());
+            held.clear();
+        }
+        for (Map.Entry<String, String> lock : locks) {
+            try {
+                store.unlock(lock.getKey(), lock.getValue());
+            } catch (RuntimeException e) {
+                System.err.println("release demo: could not give back the lock of " + lock.getKey() + " held by "
+                        + lock.getValue() + ": " + e.getMessage() + "; run `release unlock --demo --release "
+                        + lock.getValue() + "`");
+            }
+        }
+    }
+
+    @Override
+    public String providerName() {
+        return store.providerName();
+    }
+
+    @Override
+    public boolean retriesOwnCalls() {
+        return store.retriesOwnCalls();
+    }
+
+    @Override
+    public synchronized Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+        if (closing) {
+            throw ProviderException.permanent(store.providerName(), "tryLock(" + app + ", " + releaseId + ")",
+                    "the demo is shutting down; no new release starts", null);
+        }
+        Optional<ReleaseLock> holder = store.tryLock(app, releaseId, host, now);
+        if (holder.isEmpty()) {
+            held.put(app, releaseId);
+        }
+        return holder;
+    }
+
+    @Override
+    public synchronized void unlock(String app, String releaseId) {
+        store.unlock(app, releaseId);
+        held.remove(app, releaseId);
+    }
+
+    @Override
+    public synchronized boolean breakLock(String app, String releaseId) {
+        boolean broken = store.breakLock(app, releaseId);
+        held.remove(app, releaseId);
+        return broken;
+    }
+
+    @Override
+    public Optional<ReleaseLock> currentLock(String app) {
+        return store.currentLock(app);
+    }
+
+    @Override
+    public String write(ReleaseRecord record) {
+        return store.write(record);
+    }
+
+    @Override
+    public Optional<ReleaseRecord> read(String app, String releaseId) {
+        return store.read(app, releaseId);
+    }
+
+    @Override
+    public List<ReleaseRecord> latest(String app, int limit) {
+        return store.latest(app, limit);
+    }
+
+    @Override
+    public void appendJournal(JournalEntry entry) {
+        store.appendJournal(entry);
+    }
+
+    @Override
+    public List<JournalEntry> journal(String app, String releaseId) {
+        return store.journal(app, releaseId);
+    }
+
+    @Override
+    public List<String> journaledReleases(String app) {
+        return store.journaledReleases(app);
+    }
+
+    @Override
+    public String toString() {
+        return "DemoLocks[" + store + "]";
+    }
+}
