@@ -288,11 +288,12 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
             if (unauthorized != null) {
                 return unauthorized;
             }
-            if (path.equals(METRICS_PATH) || path.equals(ALERTS_PATH)) {
+            String fullPath = request.getUrl().replaceAll("\\?.*", "");
+            if (fullPath.equals(METRICS_PATH) || fullPath.equals(ALERTS_PATH)) {
                 if (!method.equals("GET")) {
-                    return error(405, "MethodNotAllowed", method + " " + path);
+                    return error(405, "MethodNotAllowed", method + " " + fullPath);
                 }
-                return path.equals(METRICS_PATH) ? metrics(request) : alerts(request);
+                return fullPath.equals(METRICS_PATH) ? metrics(request) : alerts(request);
             }
             if (path.startsWith(OPERATIONS_PATH)) {
                 return json(200, "{\"id\":\"" + path + "\",\"status\":\"Succeeded\"}");
