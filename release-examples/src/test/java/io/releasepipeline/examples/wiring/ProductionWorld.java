@@ -75,12 +75,24 @@ final class ProductionWorld implements AutoCloseable {
     private final Map<String, String> sections = new LinkedHashMap<>();
     private volatile WeightedRouter router;
     private LoadGenerator load;
-    private java.util.concurrent.ScheduledExecutorService alarms;
+    private volatile java.util.function.Consumer<LoggedRequest> armRequestListener;
+
+    /** Starts the stand-ins (once per test class). */
+    ProductionWorld() {
+        // Runs after each response is sent: what it changes, the next request sees.
+        arm.server.addMockServiceRequestListener((request, response) -> {
+            java.util.function.Consumer<LoggedRequest> listener = armRequestListener;
+            if (listener != null) {
+                listener.accept(LoggedRequest.createFrom(request));
+            }
+        });
+    }
 
     /** Starts a test: fresh stand-ins, fresh tokens, the default config sections, the working directory. */
     void begin(Path directory) {
         dir = directory;
         arm.server.resetRequests();
+        armRequestListener = null;
         standIn.reset().asyncPatches(true);
         standIn.onTrafficChange(this::follow);
         standIn.requestCounts((revision, from, to) -> router == null ? new long[2]
@@ -97,31 +109,51 @@ final class ProductionWorld implements AutoCloseable {
         defaultSections();
     }
 
-    /** Ends a test: kills its child processes, stops the load, the router and every revision server. */
+    /**
+     * Ends a test: kills its child processes, stops the load, the router and every revision server; each is
+     * stopped even if stopping another failed.
+     */
     void end() {
-        processes.forEach(ReleaseProcess::close);
+        List<Runnable> stops = new ArrayList<>();
+        processes.forEach(p -> stops.add(p::close));
+        LoadGenerator l = load;
+        WeightedRouter r = router;
+        if (l != null) {
+            stops.add(l::close);
+        }
+        if (r != null) {
+            stops.add(r::close);
+        }
+        revisions.values().forEach(server -> stops.add(server::close));
         processes.clear();
-        if (alarms != null) {
-            alarms.shutdownNow();
-            alarms = null;
-        }
-        if (load != null) {
-            load.close();
-            load = null;
-        }
-        if (router != null) {
-            router.close();
-            router = null;
-        }
-        revisions.values().forEach(RevisionServer::close);
+        load = null;
+        router = null;
         revisions.clear();
+        RuntimeException first = null;
+        for (Runnable stop : stops) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
+    /** Ends the test in progress, if any, and stops the stand-ins. */
     @Override
     public void close() {
-        end();
-        github.close();
-        arm.close();
+        try {
+            end();
+        } finally {
+            try {
+                github.close();
+            } finally {
+                arm.close();
+            }
+        }
     }
 
     // ---- the app ------------------------------------------------------------------------------------------------
@@ -164,18 +196,18 @@ final class ProductionWorld implements AutoCloseable {
     }
 
     /**
-     * An Azure Monitor alert rule on the app fires {@code after} the first time {@code revision} gets traffic (the
-     * rule's evaluation delay): from then on the Alerts Management API lists it, Fired and New.
+     * An Azure Monitor alert rule on the app fires while {@code revision} serves: once it has traffic, the first time
+     * the release polls the Alerts Management API (its observation has started), the alert fires, so the release's
+     * next poll finds it Fired and New.
      */
-    ProductionWorld alertFiresAfterTrafficReaches(String revision, Duration after, String rule) {
-        alarms = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    ProductionWorld alertFiresWhileServing(String revision, String rule) {
         java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
-        standIn.onTrafficChange(split -> {
-            if (split.getOrDefault(revision, 0) > 0 && armed.getAndSet(false)) {
-                alarms.schedule(() -> standIn.fireAlert(rule, "Sev1", "5xx above 2% on " + ArmStub.APP),
-                        after.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        armRequestListener = request -> {
+            if (request.getUrl().startsWith(ArmStandIn.ALERTS_PATH)
+                    && standIn.traffic().getOrDefault(revision, 0) > 0 && armed.getAndSet(false)) {
+                standIn.fireAlert(rule, "Sev1", "5xx above 2% on " + ArmStub.APP);
             }
-        });
+        };
         return this;
     }
 

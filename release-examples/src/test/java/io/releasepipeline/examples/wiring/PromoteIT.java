@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.releasepipeline.testkit.local.RevisionServer.Behaviour;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -135,7 +134,7 @@ class PromoteIT extends ProductionWiring {
     @DisplayName("rolled back by an Azure Monitor alert fired on the app while the new revision serves: exit 3")
     void rolledBackByAlert() {
         world.mergeDeploys(Behaviour.HEALTHY)
-                .alertFiresAfterTrafficReaches(NEW, Duration.ofMillis(500), "backend-5xx-above-2-percent")
+                .alertFiresWhileServing(NEW, "backend-5xx-above-2-percent")
                 .section("rollback", """
                         rollback:
                           smoke:
