@@ -56,15 +56,22 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
     /**
      * Uses an access token that a CI system already holds, read from environment variable {@code variable}
      * (e.g. {@code AZURE_ACCESS_TOKEN}, from {@code az account get-access-token}). {@code build()} fails if the
-     * variable is unset or empty. The token is never logged.
+     * variable is unset or empty. The token is used for Resource Manager at the {@link #managementEndpoint} alone:
+     * it is never handed to another service (a request for another scope, or a JWT issued for another audience, is
+     * refused), and it ends at its JWT {@code exp} (an expired token is refused, not sent). The token is never
+     * logged.
      */
     public B bearerTokenFromEnvironment(String variable) {
         settings.bearerTokenFromEnvironment(variable);
         return self();
     }
 
-    /** Where environment variables are read; for tests. Default: {@link System#getenv(String)}. */
-    B environment(Function<String, String> environment) {
+    /**
+     * Where {@link #bearerTokenFromEnvironment(String)} reads its variable: an application's own view of the
+     * environment (a command line tool that takes its variables from a file, a test). Default:
+     * {@link System#getenv(String)}.
+     */
+    public B environment(Function<String, String> environment) {
         settings.environment(environment);
         return self();
     }

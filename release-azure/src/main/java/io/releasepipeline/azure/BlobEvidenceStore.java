@@ -22,6 +22,7 @@ import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.releasepipeline.InvalidConfigurationException;
 import io.releasepipeline.azure.internal.AzureErrors;
+import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.JournalEntry;
@@ -44,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +105,8 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         if (b.connectionString != null) {
             service.connectionString(b.connectionString);
         } else {
-            service.endpoint(b.endpoint.toString()).credential(b.credential);
+            service.endpoint(b.endpoint.toString()).credential(b.credential != null ? b.credential
+                    : EnvironmentTokenCredential.forStorage(b.tokenVariable, b.environment, b.endpoint));
         }
         if (b.httpClient != null) {
             service.httpClient(b.httpClient);
@@ -519,14 +522,17 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
     }
 
     /**
-     * Builds a {@link BlobEvidenceStore}: either a connection string, or an endpoint and a credential. Setter order
-     * does not matter; {@link #build()} validates everything at once. Not thread-safe.
+     * Builds a {@link BlobEvidenceStore}: either a connection string, or an endpoint with a credential (or a storage
+     * access token from an environment variable). Setter order does not matter; {@link #build()} validates everything
+     * at once. Not thread-safe.
      */
     public static final class Builder {
 
         private String connectionString;
         private URI endpoint;
         private TokenCredential credential;
+        private String tokenVariable;
+        private Function<String, String> environment = System::getenv;
         private String container = DEFAULT_CONTAINER;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private int maxRetries = ContainerAppsPlatform.DEFAULT_MAX_RETRIES;
@@ -552,9 +558,30 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             return this;
         }
 
-        /** The credential for {@link #endpoint(URI)}. */
+        /** The credential for {@link #endpoint(URI)}. Exclusive with {@link #bearerTokenFromEnvironment(String)}. */
         public Builder credential(TokenCredential credential) {
             this.credential = credential;
+            return this;
+        }
+
+        /**
+         * For {@link #endpoint(URI)}: a storage access token that a CI system already holds, read from environment
+         * variable {@code variable} (e.g. from {@code az account get-access-token --resource
+         * https://storage.azure.com/}). It is used for Blob storage alone: a JWT issued for another audience (a
+         * Resource Manager token) is refused rather than sent, and an expired one too. {@code build()} fails if the
+         * variable is unset or empty. The token is never logged. Exclusive with {@link #credential(TokenCredential)}.
+         */
+        public Builder bearerTokenFromEnvironment(String variable) {
+            this.tokenVariable = variable;
+            return this;
+        }
+
+        /**
+         * Where {@link #bearerTokenFromEnvironment(String)} reads its variable. Default:
+         * {@link System#getenv(String)}.
+         */
+        public Builder environment(Function<String, String> environment) {
+            this.environment = java.util.Objects.requireNonNull(environment, "environment");
             return this;
         }
 
@@ -598,8 +625,24 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             if (byString == (endpoint != null)) {
                 problems.add("connection: give either connectionString(...) or endpoint(...) with credential(...)");
             }
-            if (endpoint != null && credential == null) {
-                problems.add("credential: required with endpoint(...)");
+            if (endpoint != null && credential == null && tokenVariable == null) {
+                problems.add("credential: required with endpoint(...): give credential(...) or "
+                        + "bearerTokenFromEnvironment(...)");
+            }
+            if (credential != null && tokenVariable != null) {
+                problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\"" + tokenVariable
+                        + "\") were given; choose one");
+            }
+            if (tokenVariable != null) {
+                if (endpoint == null) {
+                    problems.add("bearerTokenFromEnvironment: only with endpoint(...) (a connection string carries "
+                            + "its own key)");
+                }
+                String token = tokenVariable.isBlank() ? null : environment.apply(tokenVariable);
+                if (token == null || token.isBlank()) {
+                    problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable + " is not set "
+                            + "or empty; export a storage access token in it or use credential(...)");
+                }
             }
             if (container == null || !container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
                 problems.add("container: 3-63 lowercase letters, digits and single hyphens, got '" + container + "'");

@@ -75,14 +75,14 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     private ContainerAppsPlatform(ArmSettings settings, Duration pollInterval, boolean switchToMultipleRevisionMode) {
         this.settings = settings;
         this.switchToMultipleRevisionMode = switchToMultipleRevisionMode;
-        ContainerAppsApiManager.Configurable configurable = ContainerAppsApiManager.configure();
+        ContainerAppsApiManager.Configurable configurable = ContainerAppsApiManager.configure()
+                .withRetryOptions(settings.retryOptions())
+                .withDefaultPollInterval(pollInterval);
+        // The SDK refuses a null client; without one it uses its default (Netty), which is what users run.
         if (settings.httpClient() != null) {
             configurable.withHttpClient(settings.httpClient());
         }
-        ContainerAppsApiManager manager = configurable
-                .withRetryOptions(settings.retryOptions())
-                .withDefaultPollInterval(pollInterval)
-                .authenticate(settings.resolveCredential(), settings.profile());
+        ContainerAppsApiManager manager = configurable.authenticate(settings.resolveCredential(), settings.profile());
         this.apps = manager.serviceClient().getContainerApps();
         this.revisions = manager.serviceClient().getContainerAppsRevisions();
     }

@@ -18,6 +18,7 @@ import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.Extension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.netty.handler.ssl.SslContext;
@@ -41,30 +42,48 @@ import reactor.core.publisher.Mono;
  * WireMock over HTTPS standing in for Azure Resource Manager (and Azure Monitor), with response bodies shaped like
  * the public REST examples of api-version 2025-01-01. Started when made; as a JUnit extension
  * ({@code @RegisterExtension static final ArmStub arm = new ArmStub();}) it stops after the test class.
+ *
+ * <p>Public, with {@link ArmStandIn}, so that other modules' tests (the CLI's production-wiring tests, through this
+ * module's test-jar) run against the same stand-in. Thread-safe as WireMock is.
  */
-final class ArmStub implements AutoCloseable, AfterAllCallback {
+public final class ArmStub implements AutoCloseable, AfterAllCallback {
 
-    static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
-    static final String GROUP = "trade-nexus";
-    static final String APP = "trade-nexus-backend";
-    static final String APP_PATH = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + GROUP
+    /** The app's subscription. */
+    public static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+    /** The app's resource group. */
+    public static final String GROUP = "trade-nexus";
+    /** The Container App. */
+    public static final String APP = "trade-nexus-backend";
+    /** The app's Resource Manager id. */
+    public static final String APP_PATH = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + GROUP
             + "/providers/Microsoft.App/containerApps/" + APP;
-    static final String API_VERSION = "2025-01-01";
+    /** The Container Apps api-version the SDK sends. */
+    public static final String API_VERSION = "2025-01-01";
     /** What the test credential hands out; never to be seen in a message or a request body. */
     static final String TOKEN = "test-token-b5c1e0d7-secret";
 
     private static final HttpClient TLS_TRUSTING_CLIENT = trustingClient();
 
-    final WireMockServer server;
+    /** The WireMock server, for stubbing and its request journal. */
+    public final WireMockServer server;
 
-    /** A stub with WireMock {@code extensions}, e.g. the stateful {@link ArmStandIn}. */
+    /** A stub with WireMock {@code extensions}, e.g. the stateful {@link ArmStandIn}, on WireMock's own certificate. */
     ArmStub(Extension... extensions) {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort()
+        this(options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort(), extensions);
+    }
+
+    /**
+     * A stub on {@code options} (e.g. with a keystore whose certificate a child process trusts) plus
+     * {@code extensions}. Binds to 127.0.0.1 on dynamic ports whatever {@code options} say.
+     */
+    ArmStub(WireMockConfiguration options, Extension... extensions) {
+        server = new WireMockServer(options.bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort()
                 .extensions(extensions));
         server.start();
     }
 
-    String base() {
+    /** The HTTPS base URL, {@code https://127.0.0.1:PORT}, to use as the Resource Manager endpoint. */
+    public String base() {
         return "https://127.0.0.1:" + server.httpsPort();
     }
 
@@ -218,26 +237,30 @@ final class ArmStub implements AutoCloseable, AfterAllCallback {
 
     // ---- what was asked
 
-    List<LoggedRequest> requests() {
+    /** Every request served, oldest first. */
+    public List<LoggedRequest> requests() {
         return server.findAll(anyRequestedFor(anyUrl())).stream()
                 .sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
     }
 
     /** Each request as {@code METHOD path-after-the-app}, e.g. {@code PATCH } or {@code GET /revisions/r2}. */
-    List<String> requestLines() {
+    public List<String> requestLines() {
         return requests().stream().map(r -> r.getMethod().getName() + " " + shortPath(r.getUrl()))
                 .collect(Collectors.toList());
     }
 
-    static String shortPath(String url) {
+    /** The path of {@code url} without its query, relative to the app when below it. */
+    public static String shortPath(String url) {
         String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         return path.startsWith(APP_PATH) ? path.substring(APP_PATH.length()) : path;
     }
 
-    void reset() {
+    /** Forgets every stub and request. */
+    public void reset() {
         server.resetAll();
     }
 
+    /** Stops the server. */
     @Override
     public void close() {
         server.stop();

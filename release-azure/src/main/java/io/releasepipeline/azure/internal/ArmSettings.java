@@ -171,7 +171,7 @@ public final class ArmSettings {
             return credential;
         }
         if (tokenVariable != null) {
-            return new EnvironmentTokenCredential(tokenVariable, environment);
+            return EnvironmentTokenCredential.forResourceManager(tokenVariable, environment, endpoint());
         }
         return new DefaultAzureCredentialBuilder().build();
     }

@@ -1,13 +1,12 @@
 package io.releasepipeline.examples.cli;
 
-import com.azure.core.credential.AccessToken;
-import com.azure.core.credential.TokenCredential;
 import io.releasepipeline.InvalidConfigurationException;
 import io.releasepipeline.azure.AzureMonitorErrorRate;
 import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.examples.cli.config.ConfigReader;
 import io.releasepipeline.github.GitHubCiProvider;
 import io.releasepipeline.github.GitHubConnection;
 import io.releasepipeline.github.GitHubIncidentProvider;
@@ -18,17 +17,18 @@ import io.releasepipeline.spi.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import reactor.core.publisher.Mono;
 
 /**
  * The production wiring: Azure Container Apps and Azure Monitor through Resource Manager, GitHub over its REST API,
  * evidence as files or in a Blob container. Tokens come from environment variables named in the config; a variable
- * that is not set is an {@link InvalidConfigurationException} naming it. Not thread-safe; one per CLI run.
+ * that is not set is an {@link InvalidConfigurationException} naming it. An Azure token from the environment is the
+ * library's ({@code bearerTokenFromEnvironment}): it ends at its own {@code exp}, and each token goes to its own
+ * service only (Resource Manager's to Resource Manager, the storage token to Blob storage). Not thread-safe; one per
+ * CLI run.
  */
 public final class CloudProviderFactory implements ProviderFactory {
 
@@ -73,7 +73,11 @@ public final class CloudProviderFactory implements ProviderFactory {
         b.subscriptionId(config.app().subscription()).resourceGroup(config.app().resourceGroup())
                 .appName(config.app().name());
         config.azure().endpoint().ifPresent(b::managementEndpoint);
-        azureCredential(config).ifPresent(b::credential);
+        config.azure().tokenVariable().ifPresent(variable -> {
+            required(variable, "azure.credential.tokenVariable", "an Azure access token");
+            // The library's credential: the token's own expiry, and never sent to anything but Resource Manager.
+            b.bearerTokenFromEnvironment(variable).environment(environment);
+        });
         azureHttpClient.ifPresent(b::httpClient);
         return b;
     }
@@ -113,8 +117,20 @@ public final class CloudProviderFactory implements ProviderFactory {
         BlobEvidenceStore.Builder b = BlobEvidenceStore.builder().container(settings.container());
         settings.connectionStringVariable().ifPresent(v -> b.connectionString(
                 required(v, "evidence.blob.connectionStringVariable", "the storage connection string")));
-        settings.endpoint().ifPresent(e -> b.endpoint(e).credential(azureCredential(config)
-                .orElseGet(() -> new com.azure.identity.DefaultAzureCredentialBuilder().build())));
+        settings.endpoint().ifPresent(endpoint -> {
+            b.endpoint(endpoint);
+            if (settings.tokenVariable().isPresent()) {
+                String variable = settings.tokenVariable().get();
+                required(variable, "evidence.blob.tokenVariable", "an Azure Storage access token");
+                b.bearerTokenFromEnvironment(variable).environment(environment);
+            } else if (config.azure().tokenVariable().isPresent()) {
+                // ConfigReader refuses this; the Resource Manager token must never reach Blob storage.
+                throw new InvalidConfigurationException("release configuration", List.of(
+                        ConfigReader.BLOB_TOKEN_REQUIRED));
+            } else {
+                b.credential(new com.azure.identity.DefaultAzureCredentialBuilder().build());
+            }
+        });
         azureHttpClient.ifPresent(b::httpClient);
         blob = b.build();
         return blob;
@@ -149,15 +165,6 @@ public final class CloudProviderFactory implements ProviderFactory {
                     .build();
         }
         return github;
-    }
-
-    /** A bearer token from the configured variable, or empty for the default credential chain. */
-    private Optional<TokenCredential> azureCredential(CliConfig config) {
-        return config.azure().tokenVariable().map(variable -> {
-            required(variable, "azure.credential.tokenVariable", "an Azure access token");
-            return request -> Mono.fromSupplier(() -> new AccessToken(environment.apply(variable),
-                    OffsetDateTime.now().plusMinutes(50)));
-        });
     }
 
     private String required(String variable, String path, String what) {

@@ -194,10 +194,13 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
     }
 
     /**
-     * @param endpoint the Blob service endpoint (with the Azure credential)
+     * @param endpoint the Blob service endpoint (with the default credential chain, or {@code tokenVariable})
      * @param connectionStringVariable an environment variable holding a connection string instead
      * @param container the container
+     * @param tokenVariable with {@code endpoint}: an environment variable holding a storage access token (required
+     *     when {@code azure.credential.type} is environment: the Resource Manager token is never sent to storage)
      */
-    public record Blob(Optional<URI> endpoint, Optional<String> connectionStringVariable, String container) {
+    public record Blob(Optional<URI> endpoint, Optional<String> connectionStringVariable, String container,
+            Optional<String> tokenVariable) {
     }
 }

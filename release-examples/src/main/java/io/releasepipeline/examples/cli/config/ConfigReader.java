@@ -41,6 +41,14 @@ public final class ConfigReader {
 
     /** The config file used when {@code --config} is not given. */
     public static final Path DEFAULT_FILE = Path.of("release.yaml");
+    /**
+     * The problem of Blob evidence reached with an endpoint while Azure's credential is a Resource Manager token from
+     * the environment, which must never be sent to Blob storage.
+     */
+    public static final String BLOB_TOKEN_REQUIRED = "evidence.blob.tokenVariable: required with evidence.blob.endpoint "
+            + "when azure.credential.type is environment: the Resource Manager token is never sent to Blob storage. "
+            + "Export a storage token (az account get-access-token --resource https://storage.azure.com/) in a "
+            + "variable and name it here, or give evidence.blob.connectionStringVariable instead of the endpoint";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -105,7 +113,7 @@ public final class ConfigReader {
         Duration window = observation.duration("window", ReleasePipeline.DEFAULT_OBSERVATION_WINDOW);
         observation.rejectUnknownKeys();
         CliConfig.Polling polling = polling(root.section("polling"));
-        CliConfig.Evidence evidence = evidence(root.section("evidence"));
+        CliConfig.Evidence evidence = evidence(root.section("evidence"), azure, problems);
         root.rejectUnknownKeys();
         CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
                 : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
@@ -360,7 +368,7 @@ public final class ConfigReader {
         return p;
     }
 
-    private static CliConfig.Evidence evidence(Section s) {
+    private static CliConfig.Evidence evidence(Section s, CliConfig.Azure azure, List<String> problems) {
         Optional<Path> directory = s.text("directory").map(Path::of);
         Optional<CliConfig.Blob> blob = Optional.empty();
         if (s.has("blob")) {
@@ -372,12 +380,20 @@ public final class ConfigReader {
                 b.problem("endpoint", "give either endpoint (with the Azure credential; the identity needs Storage "
                         + "Blob Data Contributor) or connectionStringVariable, not both or neither");
             }
+            Optional<String> token = b.text("tokenVariable");
+            token.ifPresent(v -> variableName(b, "tokenVariable", v));
+            if (token.isPresent() && variable.isPresent()) {
+                b.problem("tokenVariable", "only with endpoint (a connection string carries its own key)");
+            }
+            if (endpoint.isPresent() && token.isEmpty() && azure.tokenVariable().isPresent()) {
+                problems.add(BLOB_TOKEN_REQUIRED);
+            }
             String container = b.text("container", BlobEvidenceStore.DEFAULT_CONTAINER);
             if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
                 b.problem("container", "3-63 lowercase letters, digits and single hyphens, got '" + container + "'");
             }
             b.rejectUnknownKeys();
-            blob = Optional.of(new CliConfig.Blob(endpoint, variable, container));
+            blob = Optional.of(new CliConfig.Blob(endpoint, variable, container, token));
             if (directory.isPresent()) {
                 s.problem("directory", "give either directory or blob, not both");
             }
