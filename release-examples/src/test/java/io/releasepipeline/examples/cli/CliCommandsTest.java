@@ -187,13 +187,14 @@ class CliCommandsTest {
         }
 
         @Test
-        @DisplayName("exit 2 when the deploy workflow is missing: the deploy-filter check names the file; nothing merged")
+        @DisplayName("exit 69 when the deploy workflow is missing: the deploy-filter check could not be evaluated and "
+                + "names the file; nothing merged")
         void deployWorkflowMissing() {
             world.mergeablePullRequest(CliWorld.PR, "success").noDeployWorkflow();
 
             CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
 
-            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.GATES_FAILED);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.UNAVAILABLE);
             assertThat(run.err()).contains("deploy-filter", "the deploy workflow .github/workflows/backend-deploy.yml "
                     + "does not exist on main", "nothing was changed").doesNotContain(CliWorld.TOKEN);
             assertThat(world.served("PUT", ".*/merge")).isZero();

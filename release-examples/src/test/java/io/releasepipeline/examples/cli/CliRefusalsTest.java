@@ -142,7 +142,8 @@ class CliRefusalsTest {
             assertThat(JSON.readTree(run.out()).path("exitCode").asInt()).isEqualTo(ReleaseCli.USAGE);
             assertThat(dry.exitCode()).as(dry.toString()).isEqualTo(ReleaseCli.USAGE);
             assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
-            assertThat(world.evidence.latest(CliWorld.APP, 10)).isEmpty();
+            assertThat(world.evidence.latest(CliWorld.APP, 10)).as("only the release on record before")
+                    .extracting(r -> r.releaseId()).containsExactly("pr100-previous");
             assertThat(world.evidence.journaledReleases(CliWorld.APP)).isEmpty();
             assertThat(world.served("POST", ".*")).isZero();
         }
@@ -254,7 +255,8 @@ class CliRefusalsTest {
             assertThat(List.of(status, gates, rollback, smoke)).allSatisfy(run -> assertThat(run.exitCode())
                     .as(run.toString()).isEqualTo(ReleaseCli.UNAVAILABLE));
             assertThat(rollback.err()).contains("rejected the credential");
-            assertThat(world.evidence.latest(CliWorld.APP, 10)).isEmpty();
+            assertThat(world.evidence.latest(CliWorld.APP, 10)).as("only the release on record before")
+                    .extracting(r -> r.releaseId()).containsExactly("pr100-previous");
             assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
             assertThat(world.served("POST", ".*")).isZero();
         }

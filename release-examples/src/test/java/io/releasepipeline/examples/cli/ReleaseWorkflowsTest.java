@@ -78,7 +78,8 @@ class ReleaseWorkflowsTest {
         assertThat(promote.path("run").asText()).contains("--event \"$GITHUB_EVENT_PATH\"",
                 "--release-id \"$RELEASE_ID\"", "--config .github/release.yaml");
         assertThat(steps).filteredOn(s -> s.path("if").asText("").equals("cancelled()")).singleElement()
-                .satisfies(s -> assertThat(s.path("run").asText()).contains("resume", "--release \"$RELEASE_ID\" --if-started"));
+                .satisfies(s -> assertThat(s.path("run").asText())
+                        .contains("resume", "--release \"$RELEASE_ID\" --if-started"));
         assertThat(steps).filteredOn(s -> s.path("uses").asText("").startsWith("actions/upload-artifact@"))
                 .singleElement().satisfies(s -> assertThat(s.path("if").asText()).isEqualTo("always()"));
         assertThat(wf.path("jobs").path("release").path("env").path("RELEASE_ID").asText())

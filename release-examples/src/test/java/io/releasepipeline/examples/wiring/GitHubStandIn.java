@@ -30,7 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code GitHubCiProvider} and {@code GitHubIncidentProvider} ask during a release, in GitHub's response shapes: the
  * pull request (open and mergeable until merged, then closed and merged), its reviews, check runs and legacy
  * statuses, the merge pinned to the head sha, the deploy workflow's run for the merge commit (listed once merged),
- * open incidents, deployment records and issue comments. Merge listeners run when a merge answers 200, as a deploy
+ * open incidents, deployment records (looked up, then created) and issue comments, the pull request's changed files
+ * and the deploy workflow's file (its {@code on.push.paths} filter). Merge listeners run when a merge answers 200, as a deploy
  * pipeline starts on the merge commit. Thread-safe as WireMock is.
  */
 final class GitHubStandIn implements AutoCloseable {
@@ -68,8 +69,12 @@ final class GitHubStandIn implements AutoCloseable {
         server.stubFor(get(urlPathEqualTo(API + "/issues")).willReturn(json(200, List.of())));
         server.stubFor(post(urlPathMatching(API + "/issues/\\d+/comments")).willReturn(json(201, Map.of("id", 1,
                 "html_url", "https://github.com/" + REPO + "/pull/123#issuecomment-1"))));
+        // The release looks for its own deployment record before creating one (none yet).
+        server.stubFor(get(urlPathEqualTo(API + "/deployments")).willReturn(json(200, List.of())));
         server.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(201, Map.of("id", 1,
                 "environment", "production", "sha", MERGE_SHA))));
+        server.stubFor(get(urlPathEqualTo(API + "/contents/.github/workflows/backend-deploy.yml"))
+                .willReturn(json(200, workflowFile(DEPLOY_WORKFLOW))));
         server.stubFor(post(urlPathMatching(API + "/deployments/1/statuses")).willReturn(json(201, Map.of("id",
                 1, "state", "success"))));
     }
@@ -99,6 +104,9 @@ final class GitHubStandIn implements AutoCloseable {
         server.stubFor(put(urlPathEqualTo(pr + "/merge")).inScenario(scenario).whenScenarioStateIs("merged")
                 .willReturn(json(405, Map.of("message", "Pull Request is not mergeable",
                         "documentation_url", "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"))));
+        server.stubFor(get(urlPathEqualTo(pr + "/files")).willReturn(json(200, List.of(Map.of(
+                "sha", "bbcd538c8e72b8c175046e27cc8f907076331401", "filename", "backend/app/quotes.py",
+                "status", "modified", "additions", 10, "deletions", 2, "changes", 12)))));
         server.stubFor(get(urlPathEqualTo(pr + "/reviews")).willReturn(json(200, List.of(Map.of("id", 80,
                 "user", Map.of("login", "alice", "id", 1), "state", "APPROVED", "commit_id", HEAD_SHA,
                 "submitted_at", "2026-01-05T08:00:00Z")))));
@@ -128,6 +136,29 @@ final class GitHubStandIn implements AutoCloseable {
                 .willReturn(json(200, Map.of("total_count", 1, "workflow_runs", List.of(run)))));
         server.stubFor(get(urlPathEqualTo(API + "/actions/runs/" + RUN_ID)).willReturn(json(200, run)));
         return this;
+    }
+
+    /** The runbook's deploy workflow: pushes to main under backend/** deploy. */
+    static final String DEPLOY_WORKFLOW = """
+            name: Backend deploy
+            on:
+              push:
+                branches: [main]
+                paths: ['backend/**']
+            jobs:
+              deploy:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: az containerapp update --name backend --image tradenexusacr.azurecr.io/backend:${{ github.sha }}
+            """;
+
+    /** A workflow file as GitHub's contents API serves it: base64 in 60-character lines. */
+    private static Map<String, Object> workflowFile(String yaml) {
+        String path = ".github/workflows/backend-deploy.yml";
+        byte[] bytes = yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return Map.of("type", "file", "encoding", "base64", "size", bytes.length, "name", "backend-deploy.yml",
+                "path", path, "sha", "3d21ec53a331a6f037a91c368710b99387d012c1",
+                "content", java.util.Base64.getMimeEncoder(60, new byte[] {'\n'}).encodeToString(bytes) + "\n");
     }
 
     private static Map<String, Object> pullRequestBody(int number, boolean merged) {

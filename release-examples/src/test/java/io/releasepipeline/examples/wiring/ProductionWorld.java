@@ -107,6 +107,11 @@ final class ProductionWorld implements AutoCloseable {
         secret(azureToken);
         secret(githubToken);
         defaultSections();
+        // The stable revision went out hours ago: the stability gate has a history to judge (an empty one fails it).
+        io.releasepipeline.evidence.file.FileEvidenceStore.of(directory.resolve(
+                io.releasepipeline.evidence.file.FileEvidenceStore.DEFAULT_ROOT)).write(
+                io.releasepipeline.testkit.FakeEvidenceStore.promotedRecord(APP, "pr100-previous", STABLE,
+                        Instant.now().minus(Duration.ofHours(3))));
     }
 
     /**

@@ -51,7 +51,8 @@ class PromoteIT extends ProductionWiring {
         assertThat(world.github.writes()).contains("POST /repos/octo-org/trade-nexus/deployments")
                 .noneMatch(w -> w.contains("/comments"));
         try (Stream<Path> files = Files.list(dir.resolve(".ops/evidence"))) {
-            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".json"));
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .anyMatch(n -> n.contains("pr123") && n.endsWith(".json"));
         }
     }
 

@@ -30,7 +30,7 @@ class ReadOnlyCommandsIT extends ProductionWiring {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("traffic: " + STABLE + "=100%", STABLE, OLDEST, "lock: free",
-                "no releases recorded yet");
+                "latest releases:", "pr100-previous");
         assertThat(world.armRequests()).isNotEmpty().allMatch(r -> r.startsWith("GET "));
         assertThat(world.arm.requests()).allSatisfy(r -> assertThat(r.getHeader("Authorization"))
                 .isEqualTo("Bearer " + world.azureToken));

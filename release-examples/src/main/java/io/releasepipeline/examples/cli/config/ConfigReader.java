@@ -408,7 +408,7 @@ public final class ConfigReader {
         if (TOKEN.matcher(name).matches()) {
             s.problem(key, "looks like a token or a connection string, not the name of an environment variable "
                     + "(its value is not shown); it must name a variable: put the secret in an environment variable "
-                    + "(e.g. export GITHUB_TOKEN=...) and write that variable's name here; if it was a real token, "
+                    + "(e.g. export MY_SECRET=...) and write that variable's name (MY_SECRET) here; if it was a real token, "
                     + "revoke it, since this file may have been shared");
         } else if (!VARIABLE.matcher(name).matches()) {
             s.problem(key, "must be the name of an environment variable (letters, digits, '_'), not its value");
