@@ -202,18 +202,7 @@ final class Promotion {
      * without a deployment record, a deploy run or any traffic change.
      */
     private ReleaseResult mergeNothingToDeploy(String headSha) {
-        journal("MERGING", Map.of("headSha", headSha, "stable", stable));
-        String mergeSha;
-        try {
-            mergeSha = ops.ci("merge(#" + pullRequest.number() + ")", c -> c.merge(pullRequest.number(), headSha));
-        } catch (MergeRefusedException e) {
-            record.note("merge refused (" + e.reason() + "): " + e.getMessage() + "; nothing was changed");
-            return finish(ReleaseOutcome.ABORTED, Optional.empty());
-        }
-        record.mergeCommitSha(mergeSha);
-        ops.emit(new ReleaseEvent.Merged(ops.releaseId, ops.now(), pullRequest.number(), mergeSha));
-        journal("MERGED", Map.of("mergeSha", mergeSha));
-        return finishNothingToDeploy(mergeSha);
+        return mergeThen(headSha, this::finishNothingToDeploy);
     }
 
     /**
@@ -332,6 +321,14 @@ final class Promotion {
 
     /** Merges, pinned to the head the gates judged, then goes on. */
     private ReleaseResult mergeAndDeploy(String headSha) {
+        return mergeThen(headSha, mergeSha -> afterMerge(mergeSha, java.util.Set.of()));
+    }
+
+    /**
+     * Merges, pinned to the head the gates judged, journaled before and after; then goes on with {@code then} and the
+     * merge commit. A refused merge ends the release as aborted, nothing changed.
+     */
+    private ReleaseResult mergeThen(String headSha, java.util.function.Function<String, ReleaseResult> then) {
         journal("MERGING", Map.of("headSha", headSha, "stable", stable));
         String mergeSha;
         try {
@@ -343,7 +340,7 @@ final class Promotion {
         record.mergeCommitSha(mergeSha);
         ops.emit(new ReleaseEvent.Merged(ops.releaseId, ops.now(), pullRequest.number(), mergeSha));
         journal("MERGED", Map.of("mergeSha", mergeSha));
-        return afterMerge(mergeSha, java.util.Set.of());
+        return then.apply(mergeSha);
     }
 
     /** The deploy run, the new revision and each traffic step not yet passed. */

@@ -70,14 +70,12 @@ final class PromoteCommand extends CliCommand {
     @Option(names = "--dry-run", description = "Print the plan and the gate results; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--json-file", paramLabel = "FILE",
-            description = "Also write the JSON document (as --output json prints it) to FILE, keeping the text output "
-                    + "on stdout: the live progress in a CI log, the result for an artifact.")
-    java.nio.file.Path jsonFilePath;
+    @picocli.CommandLine.Mixin
+    JsonFileOption jsonFileOption = new JsonFileOption();
 
     @Override
     java.util.Optional<java.nio.file.Path> jsonFile() {
-        return java.util.Optional.ofNullable(jsonFilePath);
+        return jsonFileOption.file();
     }
 
     PromoteCommand(CliContext context) {

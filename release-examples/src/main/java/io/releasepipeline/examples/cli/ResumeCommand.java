@@ -25,14 +25,12 @@ final class ResumeCommand extends CliCommand {
             + "its release id whether or not the release got to start.")
     boolean ifStarted;
 
-    @Option(names = "--json-file", paramLabel = "FILE",
-            description = "Also write the JSON document (as --output json prints it) to FILE, keeping the text output "
-                    + "on stdout: the live progress in a CI log, the result for an artifact.")
-    java.nio.file.Path jsonFilePath;
+    @picocli.CommandLine.Mixin
+    JsonFileOption jsonFileOption = new JsonFileOption();
 
     @Override
     java.util.Optional<java.nio.file.Path> jsonFile() {
-        return java.util.Optional.ofNullable(jsonFilePath);
+        return jsonFileOption.file();
     }
 
     ResumeCommand(CliContext context) {
