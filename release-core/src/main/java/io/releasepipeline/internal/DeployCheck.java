@@ -37,11 +37,6 @@ final class DeployCheck {
      *     release waits for), ERROR when the CI system could not tell
      */
     record Result(Optional<DeployMatch> match, GateResult verdict) {
-
-        /** True when the CI system said the merge starts no deploy run. */
-        boolean nothingToDeploy() {
-            return match.map(m -> !m.deploys()).orElse(false);
-        }
     }
 
     /** Asks the CI system, through the release's provider policy (transient failures are retried). */

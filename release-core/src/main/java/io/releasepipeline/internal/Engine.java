@@ -17,7 +17,6 @@ import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.spi.PullRequest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -141,11 +140,7 @@ public final class Engine implements ReleasePipeline {
             return List.of(GateResult.error(Preconditions.PULL_REQUEST, "could not read pull request #"
                     + request.pullRequest() + ": " + e.getMessage()));
         }
-        GateRound round = new GateRound(ops, pr, request.firstRelease());
-        List<GateResult> results = new ArrayList<>(Preconditions.evaluate(ops, request, round, stable -> { }));
-        results.add(DeployCheck.of(ops, pr).verdict());
-        results.addAll(round.evaluate(config.gates()));
-        return List.copyOf(results);
+        return Checklist.evaluate(ops, request, pr, stable -> { }).results();
     }
 
     @Override

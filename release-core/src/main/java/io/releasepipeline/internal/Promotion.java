@@ -139,21 +139,23 @@ final class Promotion {
             if (point.rollingBackReason().isPresent()) {
                 return rollBack("resumed rollback: " + point.rollingBackReason().get(), Optional.empty());
             }
-            if (nothingToDeploy()) {
-                return resumeNothingToDeploy(point.headSha().get(), point.mergeSha());
+            // A merge that deploys nothing finishes at once; one that deploys goes on with the steps not yet passed.
+            java.util.function.Function<String, ReleaseResult> then = nothingToDeploy()
+                    ? this::finishNothingToDeploy : mergeSha -> afterMerge(mergeSha, point.passedWeights());
+            Optional<String> mergeSha = point.mergeSha();
+            boolean mergedSinceJournaled = mergeSha.isEmpty() && pullRequest.state() == PullRequest.State.MERGED
+                    && pullRequest.mergeCommitSha().isPresent();
+            if (mergedSinceJournaled) {
+                mergeSha = pullRequest.mergeCommitSha();
             }
-            String mergeSha = point.mergeSha().orElse(null);
-            if (mergeSha == null) {
-                if (pullRequest.state() == PullRequest.State.MERGED && pullRequest.mergeCommitSha().isPresent()) {
-                    mergeSha = pullRequest.mergeCommitSha().get();
-                    record.mergeCommitSha(mergeSha);
-                    journal("MERGED", Map.of("mergeSha", mergeSha));
-                    return afterMerge(mergeSha, point.passedWeights());
-                }
-                return mergeAndDeploy(point.headSha().get());
+            if (mergeSha.isEmpty()) {
+                return mergeThen(point.headSha().get(), then);
             }
-            record.mergeCommitSha(mergeSha);
-            return afterMerge(mergeSha, point.passedWeights());
+            record.mergeCommitSha(mergeSha.get());
+            if (mergedSinceJournaled) {
+                journal("MERGED", Map.of("mergeSha", mergeSha.get()));
+            }
+            return then.apply(mergeSha.get());
         } catch (RuntimeException e) {
             return recoverFromFailure(e);
         }
@@ -171,58 +173,42 @@ final class Promotion {
                     + " did not pass; nothing was merged or changed");
             return finish(ReleaseOutcome.GATES_FAILED, Optional.empty());
         }
-        Map<String, String> verdicts = new java.util.LinkedHashMap<>();
-        gates.forEach(g -> verdicts.put(g.gate(), g.status() + "|" + g.reason()));
-        journal("GATES_PASSED", verdicts);
-        Optional<String> stop = ops.stopRequested();
-        if (stop.isPresent()) {
-            record.note("stopped before the merge: " + stop.get() + "; nothing was changed");
-            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        Optional<ReleaseResult> stopped = gatesPassed(gates, "before the merge", "nothing was changed");
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
         if (nothingToDeploy()) {
-            return mergeNothingToDeploy(pullRequest.headSha());
+            return mergeThen(pullRequest.headSha(), this::finishNothingToDeploy);
         }
         return mergeAndDeploy(pullRequest.headSha());
     }
 
-    /** The deploy-filter check, recorded with the gates so that a resumed release knows what its merge deploys. */
-    private GateResult checkDeploy() {
-        DeployCheck.Result result = DeployCheck.of(ops, pullRequest);
-        result.match().ifPresent(record::deployMatch);
-        return result.verdict();
+    /**
+     * Journals that the gates passed, with each verdict; then, if a stop was asked for meanwhile, ends the release
+     * as aborted, saying it stopped {@code when} and {@code changed}.
+     */
+    private Optional<ReleaseResult> gatesPassed(List<GateResult> gates, String when, String changed) {
+        Map<String, String> verdicts = new java.util.LinkedHashMap<>();
+        gates.forEach(g -> verdicts.put(g.gate(), g.status() + "|" + g.reason()));
+        journal("GATES_PASSED", verdicts);
+        return ops.stopRequested().map(stop -> {
+            record.note("stopped " + when + ": " + stop + "; " + changed);
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        });
     }
 
-    /** True when the deploy-filter check found that the merge starts no deploy run. */
+    /**
+     * True when the deploy-filter check found that the merge starts no deploy run. Its answer is recorded with the
+     * gates, so that a resumed release knows what its merge deploys.
+     */
     private boolean nothingToDeploy() {
         return record.deployMatch().map(m -> !m.deploys()).orElse(false);
     }
 
     /**
-     * Merges, pinned to the head the gates judged, a pull request whose merge starts no deploy run; then finishes
-     * without a deployment record, a deploy run or any traffic change.
+     * Finishes a release whose merge starts no deploy run: no deployment record, no deploy run awaited, no traffic
+     * change.
      */
-    private ReleaseResult mergeNothingToDeploy(String headSha) {
-        return mergeThen(headSha, this::finishNothingToDeploy);
-    }
-
-    /**
-     * A resumed release whose merge deploys nothing: merges if the merge had not happened (pinned, so never twice),
-     * and finishes the same way. It never waits for a deploy run.
-     */
-    private ReleaseResult resumeNothingToDeploy(String headSha, Optional<String> journaledMerge) {
-        if (journaledMerge.isPresent()) {
-            record.mergeCommitSha(journaledMerge.get());
-            return finishNothingToDeploy(journaledMerge.get());
-        }
-        if (pullRequest.state() == PullRequest.State.MERGED && pullRequest.mergeCommitSha().isPresent()) {
-            String mergeSha = pullRequest.mergeCommitSha().get();
-            record.mergeCommitSha(mergeSha);
-            journal("MERGED", Map.of("mergeSha", mergeSha));
-            return finishNothingToDeploy(mergeSha);
-        }
-        return mergeNothingToDeploy(headSha);
-    }
-
     private ReleaseResult finishNothingToDeploy(String mergeSha) {
         io.releasepipeline.spi.DeployMatch match = record.deployMatch().orElseThrow();
         String changed = DeployCheck.files(match);
@@ -266,13 +252,10 @@ final class Promotion {
             return result;
         }
         String mergeSha = merge.orElseThrow();
-        Map<String, String> verdicts = new java.util.LinkedHashMap<>();
-        gates.forEach(g -> verdicts.put(g.gate(), g.status() + "|" + g.reason()));
-        journal("GATES_PASSED", verdicts);
-        Optional<String> stop = ops.stopRequested();
-        if (stop.isPresent()) {
-            record.note("stopped before any traffic moved: " + stop.get() + "; production still serves " + stable);
-            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        Optional<ReleaseResult> stopped = gatesPassed(gates, "before any traffic moved",
+                "production still serves " + stable);
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
         if (nothingToDeploy()) {
             return finishNothingToDeploy(mergeSha);
@@ -531,13 +514,11 @@ final class Promotion {
             return results;
         }
         record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(pullRequest.headSha());
-        GateRound round = new GateRound(ops, pullRequest, request.firstRelease());
-        results.addAll(Preconditions.evaluate(ops, request, round, this::setStable));
-        results.add(checkDeploy());
-        List<GateResult> gateResults = round.evaluate(ops.config.gates());
-        results.addAll(gateResults);
+        Checklist checklist = Checklist.evaluate(ops, request, pullRequest, this::setStable);
+        checklist.deploy().match().ifPresent(record::deployMatch);
+        results.addAll(checklist.results());
         try {
-            record.approvers(round.approvals(false).approvedBy());
+            record.approvers(checklist.round().approvals(false).approvedBy());
         } catch (ProviderException e) {
             // The approvals gate already reports this failure.
         }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
+import io.releasepipeline.examples.GitHubPayloads;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.EvidenceStore;
@@ -50,11 +51,11 @@ import java.util.Optional;
 final class CliWorld implements AutoCloseable {
 
     static final String APP = "backend";
-    static final String REPO = "octo-org/trade-nexus";
+    static final String REPO = GitHubPayloads.REPO;
     static final String API = "/repos/" + REPO;
     static final String TOKEN = "ghp_cliTestTokenThatMustNeverBePrinted0001";
-    static final String HEAD_SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
-    static final String MERGE_SHA = "e5bd3914e2e596debea16f433f57875b5b90bcd6";
+    static final String HEAD_SHA = GitHubPayloads.HEAD_SHA;
+    static final String MERGE_SHA = GitHubPayloads.MERGE_SHA;
     static final int PR = 123;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,20 +72,7 @@ final class CliWorld implements AutoCloseable {
     private volatile boolean mergesDeploy = true;
 
     /** The runbook's deploy workflow, as {@code GET .../contents/.github/workflows/backend-deploy.yml} serves it. */
-    static final String DEPLOY_WORKFLOW = """
-            name: Backend deploy
-            on:
-              push:
-                branches: [main]
-                paths: ['backend/**']
-              workflow_dispatch:
-            jobs:
-              deploy:
-                runs-on: ubuntu-latest
-                steps:
-                  - uses: actions/checkout@v4
-                  - run: az containerapp update --name backend --image tradenexusacr.azurecr.io/backend:${{ github.sha }}
-            """;
+    static final String DEPLOY_WORKFLOW = GitHubPayloads.DEPLOY_WORKFLOW;
     private Optional<PlatformView.Look> platformLook = Optional.empty();
 
     CliWorld(Path dir) {
@@ -312,9 +300,9 @@ final class CliWorld implements AutoCloseable {
         String scenario = "pr" + number;
         String pr = API + "/pulls/" + number;
         github.stubFor(get(urlPathEqualTo(pr)).inScenario(scenario).whenScenarioStateIs(STARTED)
-                .willReturn(json(200, pullRequestBody(number, false))));
+                .willReturn(json(200, GitHubPayloads.pullRequest(number, false))));
         github.stubFor(get(urlPathEqualTo(pr)).inScenario(scenario).whenScenarioStateIs("merged")
-                .willReturn(json(200, pullRequestBody(number, true))));
+                .willReturn(json(200, GitHubPayloads.pullRequest(number, true))));
         github.stubFor(put(urlPathEqualTo(pr + "/merge")).inScenario(scenario).whenScenarioStateIs(STARTED)
                 .withRequestBody(matchingJsonPath("$.sha", equalTo(HEAD_SHA)))
                 .willReturn(json(200, Map.of("sha", MERGE_SHA, "merged", true, "message", "merged")))
@@ -347,12 +335,7 @@ final class CliWorld implements AutoCloseable {
      * {@link #DEPLOY_WORKFLOW}.
      */
     CliWorld changes(int number, String... files) {
-        List<Map<String, Object>> entries = java.util.Arrays.stream(files).<Map<String, Object>>map(f -> Map.of(
-                "sha", "bbcd538c8e72b8c175046e27cc8f907076331401", "filename", f, "status", "modified",
-                "additions", 3, "deletions", 1, "changes", 4,
-                "blob_url", "https://github.com/" + REPO + "/blob/" + HEAD_SHA + "/" + f,
-                "contents_url", "https://api.github.com/repos/" + REPO + "/contents/" + f + "?ref=" + HEAD_SHA))
-                .toList();
+        List<Map<String, Object>> entries = java.util.Arrays.stream(files).map(GitHubPayloads::changedFile).toList();
         github.stubFor(get(urlPathEqualTo(API + "/pulls/" + number + "/files")).willReturn(json(200, entries)));
         mergesDeploy = java.util.Arrays.stream(files).anyMatch(f -> f.startsWith("backend/"));
         return this;
@@ -360,14 +343,8 @@ final class CliWorld implements AutoCloseable {
 
     /** The deploy workflow file on any ref, base64-encoded as the contents API answers. */
     CliWorld deployWorkflow(String yaml) {
-        byte[] bytes = yaml.getBytes(StandardCharsets.UTF_8);
-        github.stubFor(get(urlPathEqualTo(API + "/contents/.github/workflows/backend-deploy.yml"))
-                .willReturn(json(200, Map.of("type", "file", "encoding", "base64", "size", bytes.length,
-                        "name", "backend-deploy.yml", "path", ".github/workflows/backend-deploy.yml",
-                        "sha", "3d21ec53a331a6f037a91c368710b99387d012c1",
-                        "content", java.util.Base64.getMimeEncoder(60, "\n".getBytes(StandardCharsets.UTF_8))
-                                .encodeToString(bytes) + "\n",
-                        "html_url", "https://github.com/" + REPO + "/blob/main/.github/workflows/backend-deploy.yml"))));
+        github.stubFor(get(urlPathEqualTo(API + "/contents/" + GitHubPayloads.DEPLOY_WORKFLOW_PATH))
+                .willReturn(json(200, GitHubPayloads.workflowFile(yaml))));
         return this;
     }
 
@@ -387,7 +364,7 @@ final class CliWorld implements AutoCloseable {
     CliWorld mergedPullRequest(int number) {
         mergeablePullRequest(number, "success");
         String pr = API + "/pulls/" + number;
-        github.stubFor(get(urlPathEqualTo(pr)).atPriority(1).willReturn(json(200, pullRequestBody(number, true))));
+        github.stubFor(get(urlPathEqualTo(pr)).atPriority(1).willReturn(json(200, GitHubPayloads.pullRequest(number, true))));
         github.stubFor(put(urlPathEqualTo(pr + "/merge")).atPriority(1).willReturn(json(500, Map.of("message",
                 "the test forbids merging a pull request merged before the release"))));
         commitOfPullRequest(MERGE_SHA, number);
@@ -401,7 +378,7 @@ final class CliWorld implements AutoCloseable {
 
     /** GitHub maps {@code sha} to merged pull request {@code number} (GET /commits/{sha}/pulls). */
     CliWorld commitOfPullRequest(String sha, int number) {
-        Map<String, Object> pr = new java.util.LinkedHashMap<>(pullRequestBody(number, true));
+        Map<String, Object> pr = new java.util.LinkedHashMap<>(GitHubPayloads.pullRequest(number, true));
         pr.put("merged_at", "2026-01-05T09:00:05Z");
         github.stubFor(get(urlPathEqualTo(API + "/commits/" + sha + "/pulls")).willReturn(json(200, List.of(pr))));
         return this;
@@ -424,24 +401,6 @@ final class CliWorld implements AutoCloseable {
         return this;
     }
 
-    private static Map<String, Object> pullRequestBody(int number, boolean merged) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("number", number);
-        body.put("state", merged ? "closed" : "open");
-        body.put("title", "Quotes in EUR");
-        body.put("html_url", "https://github.com/" + REPO + "/pull/" + number);
-        body.put("body", "## Summary\nQuotes in EUR\n\n## Breaking changes\nNone\n");
-        body.put("user", Map.of("login", "octocat", "id", 7));
-        body.put("labels", List.of());
-        body.put("draft", false);
-        body.put("merged", merged);
-        body.put("mergeable", merged ? null : true);
-        body.put("mergeable_state", merged ? "unknown" : "clean");
-        body.put("merge_commit_sha", MERGE_SHA);
-        body.put("head", Map.of("ref", "quotes-eur", "sha", HEAD_SHA));
-        body.put("base", Map.of("ref", "main", "sha", "9049f1265b7d61be4a8904a9a27120d2064dab3b"));
-        return body;
-    }
 
     private void noIncidents() {
         github.stubFor(get(urlPathEqualTo(API + "/issues")).willReturn(json(200, List.of())));

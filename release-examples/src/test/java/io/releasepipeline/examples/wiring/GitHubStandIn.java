@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.releasepipeline.examples.GitHubPayloads;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,10 +37,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class GitHubStandIn implements AutoCloseable {
 
-    static final String REPO = "octo-org/trade-nexus";
+    static final String REPO = GitHubPayloads.REPO;
     static final String API = "/repos/" + REPO;
-    static final String HEAD_SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
-    static final String MERGE_SHA = "e5bd3914e2e596debea16f433f57875b5b90bcd6";
+    static final String HEAD_SHA = GitHubPayloads.HEAD_SHA;
+    static final String MERGE_SHA = GitHubPayloads.MERGE_SHA;
     static final long RUN_ID = 30433642L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,8 +74,8 @@ final class GitHubStandIn implements AutoCloseable {
         server.stubFor(get(urlPathEqualTo(API + "/deployments")).willReturn(json(200, List.of())));
         server.stubFor(post(urlPathEqualTo(API + "/deployments")).willReturn(json(201, Map.of("id", 1,
                 "environment", "production", "sha", MERGE_SHA))));
-        server.stubFor(get(urlPathEqualTo(API + "/contents/.github/workflows/backend-deploy.yml"))
-                .willReturn(json(200, workflowFile(DEPLOY_WORKFLOW))));
+        server.stubFor(get(urlPathEqualTo(API + "/contents/" + GitHubPayloads.DEPLOY_WORKFLOW_PATH))
+                .willReturn(json(200, GitHubPayloads.workflowFile(GitHubPayloads.DEPLOY_WORKFLOW))));
         server.stubFor(post(urlPathMatching(API + "/deployments/1/statuses")).willReturn(json(201, Map.of("id",
                 1, "state", "success"))));
     }
@@ -93,9 +94,9 @@ final class GitHubStandIn implements AutoCloseable {
         String scenario = "pr" + number;
         String pr = API + "/pulls/" + number;
         server.stubFor(get(urlPathEqualTo(pr)).inScenario(scenario).whenScenarioStateIs(STARTED)
-                .willReturn(json(200, pullRequestBody(number, false))));
+                .willReturn(json(200, GitHubPayloads.pullRequest(number, false))));
         server.stubFor(get(urlPathEqualTo(pr)).inScenario(scenario).whenScenarioStateIs("merged")
-                .willReturn(json(200, pullRequestBody(number, true))));
+                .willReturn(json(200, GitHubPayloads.pullRequest(number, true))));
         server.stubFor(put(urlPathEqualTo(pr + "/merge")).inScenario(scenario).whenScenarioStateIs(STARTED)
                 .withRequestBody(matchingJsonPath("$.sha", equalTo(HEAD_SHA)))
                 .willReturn(json(200, Map.of("sha", MERGE_SHA, "merged", true,
@@ -104,9 +105,8 @@ final class GitHubStandIn implements AutoCloseable {
         server.stubFor(put(urlPathEqualTo(pr + "/merge")).inScenario(scenario).whenScenarioStateIs("merged")
                 .willReturn(json(405, Map.of("message", "Pull Request is not mergeable",
                         "documentation_url", "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"))));
-        server.stubFor(get(urlPathEqualTo(pr + "/files")).willReturn(json(200, List.of(Map.of(
-                "sha", "bbcd538c8e72b8c175046e27cc8f907076331401", "filename", "backend/app/quotes.py",
-                "status", "modified", "additions", 10, "deletions", 2, "changes", 12)))));
+        server.stubFor(get(urlPathEqualTo(pr + "/files")).willReturn(json(200,
+                List.of(GitHubPayloads.changedFile("backend/app/quotes.py")))));
         server.stubFor(get(urlPathEqualTo(pr + "/reviews")).willReturn(json(200, List.of(Map.of("id", 80,
                 "user", Map.of("login", "alice", "id", 1), "state", "APPROVED", "commit_id", HEAD_SHA,
                 "submitted_at", "2026-01-05T08:00:00Z")))));
@@ -136,48 +136,6 @@ final class GitHubStandIn implements AutoCloseable {
                 .willReturn(json(200, Map.of("total_count", 1, "workflow_runs", List.of(run)))));
         server.stubFor(get(urlPathEqualTo(API + "/actions/runs/" + RUN_ID)).willReturn(json(200, run)));
         return this;
-    }
-
-    /** The runbook's deploy workflow: pushes to main under backend/** deploy. */
-    static final String DEPLOY_WORKFLOW = """
-            name: Backend deploy
-            on:
-              push:
-                branches: [main]
-                paths: ['backend/**']
-            jobs:
-              deploy:
-                runs-on: ubuntu-latest
-                steps:
-                  - run: az containerapp update --name backend --image tradenexusacr.azurecr.io/backend:${{ github.sha }}
-            """;
-
-    /** A workflow file as GitHub's contents API serves it: base64 in 60-character lines. */
-    private static Map<String, Object> workflowFile(String yaml) {
-        String path = ".github/workflows/backend-deploy.yml";
-        byte[] bytes = yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return Map.of("type", "file", "encoding", "base64", "size", bytes.length, "name", "backend-deploy.yml",
-                "path", path, "sha", "3d21ec53a331a6f037a91c368710b99387d012c1",
-                "content", java.util.Base64.getMimeEncoder(60, new byte[] {'\n'}).encodeToString(bytes) + "\n");
-    }
-
-    private static Map<String, Object> pullRequestBody(int number, boolean merged) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("number", number);
-        body.put("state", merged ? "closed" : "open");
-        body.put("title", "Quotes in EUR");
-        body.put("html_url", "https://github.com/" + REPO + "/pull/" + number);
-        body.put("body", "## Summary\nQuotes in EUR\n\n## Breaking changes\nNone\n");
-        body.put("user", Map.of("login", "octocat", "id", 7));
-        body.put("labels", List.of());
-        body.put("draft", false);
-        body.put("merged", merged);
-        body.put("mergeable", merged ? null : true);
-        body.put("mergeable_state", merged ? "unknown" : "clean");
-        body.put("merge_commit_sha", MERGE_SHA);
-        body.put("head", Map.of("ref", "quotes-eur", "sha", HEAD_SHA));
-        body.put("base", Map.of("ref", "main", "sha", "9049f1265b7d61be4a8904a9a27120d2064dab3b"));
-        return body;
     }
 
     /** Every request served, oldest first. */
