@@ -31,7 +31,10 @@ public final class GitHubConnection {
     public static final String DEFAULT_API_VERSION = "2022-11-28";
     /** Ten seconds to open a connection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Thirty seconds for one request's answer. */
+    /**
+     * Thirty seconds for one request's whole answer, headers and body: the total deadline of one exchange. A retried
+     * read gets this deadline per attempt.
+     */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /**
      * Five minutes: the longest wait for an exhausted primary limit to reset (or a secondary limit's
@@ -161,7 +164,11 @@ public final class GitHubConnection {
             return this;
         }
 
-        /** How long one request's answer may take. Default {@link #DEFAULT_REQUEST_TIMEOUT}. */
+        /**
+         * The total deadline of one request: from sending it until its whole answer, headers and body, has arrived.
+         * Past it the exchange is cancelled and the call fails as a transient {@code ProviderException} naming the
+         * operation (a retryable read is tried again first). Default {@link #DEFAULT_REQUEST_TIMEOUT}.
+         */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
             return this;

@@ -27,6 +27,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -214,7 +219,7 @@ public final class GitHubClient {
     private HttpResponse<byte[]> exchange(GitHubRequest request, HttpRequest http)
             throws IOException, InterruptedException {
         if (request.isRead()) {
-            return settings.http().send(http, HttpResponse.BodyHandlers.ofByteArray());
+            return withinDeadline(http);
         }
         writeLock.lockInterruptibly();
         try {
@@ -226,12 +231,48 @@ public final class GitHubClient {
                 }
             }
             try {
-                return settings.http().send(http, HttpResponse.BodyHandlers.ofByteArray());
+                return withinDeadline(http);
             } finally {
                 lastWriteEnded = clock.now();
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Sends one exchange and waits for the whole answer, headers and body, at most {@code requestTimeout}.
+     * {@link HttpRequest#timeout} alone covers only the time to the response headers: a server that sends headers
+     * and then a slow or stalled body would block the caller forever. On the deadline, or when the calling thread is
+     * interrupted, the exchange is cancelled (its connection closed) so nothing keeps reading in the background.
+     *
+     * @throws HttpTimeoutException when the answer is not complete within the deadline
+     */
+    private HttpResponse<byte[]> withinDeadline(HttpRequest http) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> answer =
+                settings.http().sendAsync(http, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return answer.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("no complete answer (headers and body) within " + settings.requestTimeout());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (CancellationException e) {
+            throw new IOException("the exchange was cancelled", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
         }
     }
 
@@ -338,7 +379,7 @@ public final class GitHubClient {
 
     private String describe(IOException e, URI uri, int attempts, String token) {
         String what = e instanceof HttpTimeoutException
-                ? "no answer within " + settings.requestTimeout()
+                ? "no answer within " + settings.requestTimeout() + " (requestTimeout: headers and body)"
                 : "I/O error (" + e.getClass().getSimpleName() + ": " + redact(String.valueOf(e.getMessage()), token) + ")";
         return what + " from " + uri.getHost() + " for " + path(uri) + " after " + attempts + " attempt"
                 + (attempts == 1 ? "" : "s");

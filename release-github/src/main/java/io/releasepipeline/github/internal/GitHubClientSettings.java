@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param token where the token comes from
  * @param clock every wait goes through it
  * @param http the HTTP client
- * @param requestTimeout the timeout of one request
+ * @param requestTimeout the total deadline of one exchange, headers and body included
  * @param apiVersion the {@code X-GitHub-Api-Version} header
  * @param maxRateLimitWait the longest single wait for a rate limit to clear
  * @param rateLimitRetries how many times a rate-limited call is tried again
