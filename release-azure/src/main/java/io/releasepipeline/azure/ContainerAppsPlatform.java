@@ -12,6 +12,7 @@ import com.azure.resourcemanager.appcontainers.models.Configuration;
 import com.azure.resourcemanager.appcontainers.models.Ingress;
 import com.azure.resourcemanager.appcontainers.models.TrafficWeight;
 import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.ReleaseInterruptedException;
 import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.spi.AppTraffic;
@@ -27,6 +28,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +51,16 @@ import org.slf4j.LoggerFactory;
  * <p>Retries happen in the Azure SDK alone (429 and 5xx, honouring {@code Retry-After}; other 4xx never), so
  * {@link #retriesOwnCalls()} is true and the engine adds no second layer. Polling of long-running operations
  * waits in real time inside the SDK.
+ *
+ * <p>Deadlines: every call, a write's long-running operation and its polls included, has an overall deadline,
+ * {@link Builder#operationTimeout(Duration)} (default {@link #DEFAULT_OPERATION_TIMEOUT}). A call past it is
+ * cancelled (its HTTP exchange and polling stop) and fails with a transient {@link AzureProviderException}, error
+ * code {@value #OPERATION_TIMEOUT_CODE}, saying that the operation's outcome is unknown: the change may still
+ * complete at Azure, so read the state back ({@link #traffic()}, {@link #revision(String)}) before acting on it. The
+ * wait is interruptible: interrupting the calling thread cancels the call at once and throws
+ * {@link ReleaseInterruptedException} with the thread's interrupt flag set again; the outcome is unknown in the
+ * same way. (The SDK's calls run on a worker thread of this provider, so a caller's deadline or interrupt never
+ * depends on the SDK noticing it.)
  *
  * <p>Revision modes: weights can only be split in {@code Multiple} mode. In {@code Single} mode,
  * {@link #setTraffic(TrafficWeights)} succeeds when the split asked for is already in place, and otherwise fails
@@ -65,16 +83,34 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     /** Longest computed retry delay, as the Azure SDK: 8 s. A {@code Retry-After} is honoured as sent. */
     public static final Duration DEFAULT_RETRY_MAX_DELAY = ArmSettings.DEFAULT_RETRY_MAX_DELAY;
 
+    /**
+     * Three minutes: the overall deadline of one call, retries, a long-running operation and its polls included.
+     * Traffic changes usually finish in seconds; one that takes longer than this is reported as of unknown outcome.
+     */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(3);
+    /** The {@link AzureProviderException#errorCode()} of a call that passed {@link Builder#operationTimeout}. */
+    public static final String OPERATION_TIMEOUT_CODE = "OperationTimeout";
+
     private static final Logger LOG = LoggerFactory.getLogger(ContainerAppsPlatform.class);
+    private static final AtomicInteger WORKERS = new AtomicInteger();
 
     private final ArmSettings settings;
     private final boolean switchToMultipleRevisionMode;
+    private final Duration operationTimeout;
     private final ContainerAppsClient apps;
     private final ContainerAppsRevisionsClient revisions;
+    /** Runs the SDK's blocking calls, so the caller can wait with a deadline and stop waiting on an interrupt. */
+    private final ExecutorService calls = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "azure-container-apps-call-" + WORKERS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
 
-    private ContainerAppsPlatform(ArmSettings settings, Duration pollInterval, boolean switchToMultipleRevisionMode) {
+    private ContainerAppsPlatform(ArmSettings settings, Duration pollInterval, boolean switchToMultipleRevisionMode,
+            Duration operationTimeout) {
         this.settings = settings;
         this.switchToMultipleRevisionMode = switchToMultipleRevisionMode;
+        this.operationTimeout = operationTimeout;
         ContainerAppsApiManager.Configurable configurable = ContainerAppsApiManager.configure()
                 .withRetryOptions(settings.retryOptions())
                 .withDefaultPollInterval(pollInterval);
@@ -343,8 +379,44 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         }
     }
 
+    /**
+     * Runs {@code body} on a worker thread and waits for it at most {@link #operationTimeout}. On the deadline or an
+     * interrupt of the caller, the worker is interrupted: {@code Mono.block()} inside the SDK then disposes its
+     * subscription, which cancels the HTTP exchange and stops the polling of a long-running operation.
+     */
     private <T> T call(String operation, Supplier<T> body) {
-        return AzureErrors.call(PROVIDER_NAME, operation + " of " + settings.appName(), body);
+        String what = operation + " of " + settings.appName();
+        Future<T> result = calls.submit(() -> AzureErrors.call(PROVIDER_NAME, what, body));
+        try {
+            return result.get(operationTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            LOG.warn("Azure {} had no outcome within {} (operationTimeout); cancelled, its state is unknown", what,
+                    operationTimeout);
+            throw new AzureProviderException(PROVIDER_NAME, what, "no outcome within " + operationTimeout
+                    + " (operationTimeout), so the call was cancelled; its state is unknown: Azure may still finish "
+                    + "the operation, so read the app's traffic and revisions back before acting on it", true, null,
+                    0, OPERATION_TIMEOUT_CODE, null);
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ReleaseInterruptedException("interrupted while waiting for Azure " + what + "; the call was "
+                    + "cancelled and its state is unknown: read the app's traffic and revisions back", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw AzureErrors.translate(PROVIDER_NAME, what, cause);
+        }
+    }
+
+    /** The overall deadline of one call. */
+    public Duration operationTimeout() {
+        return operationTimeout;
     }
 
     /** Subscription, resource group, app, endpoint and where the credential comes from; never a secret. */
@@ -360,6 +432,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     public static final class Builder extends ArmClientBuilder<Builder> {
 
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private boolean switchToMultipleRevisionMode;
 
         private Builder() {
@@ -376,6 +449,16 @@ public final class ContainerAppsPlatform implements PlatformProvider {
          */
         public Builder pollInterval(Duration interval) {
             this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * The overall deadline of one call: its retries and, for a write, the long-running operation's polls until
+         * it ends. Past it the call is cancelled and fails with error code {@link ContainerAppsPlatform#OPERATION_TIMEOUT_CODE}, its
+         * outcome unknown (read the state back). Default {@link #DEFAULT_OPERATION_TIMEOUT}; must be positive.
+         */
+        public Builder operationTimeout(Duration timeout) {
+            this.operationTimeout = timeout;
             return this;
         }
 
@@ -398,10 +481,12 @@ public final class ContainerAppsPlatform implements PlatformProvider {
             List<String> problems = new ArrayList<>();
             settings.validate(problems);
             ArmSettings.requirePositive(problems, "pollInterval", pollInterval);
+            ArmSettings.requirePositive(problems, "operationTimeout", operationTimeout);
             if (!problems.isEmpty()) {
                 throw new InvalidConfigurationException("ContainerAppsPlatform", problems);
             }
-            return new ContainerAppsPlatform(settings.copy(), pollInterval, switchToMultipleRevisionMode);
+            return new ContainerAppsPlatform(settings.copy(), pollInterval, switchToMultipleRevisionMode,
+                    operationTimeout);
         }
     }
 }

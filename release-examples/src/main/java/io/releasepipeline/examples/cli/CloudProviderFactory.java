@@ -55,6 +55,7 @@ public final class CloudProviderFactory implements ProviderFactory {
     @Override
     public PlatformProvider platform(CliConfig config) {
         return connect(ContainerAppsPlatform.builder(), config).pollInterval(config.azure().pollInterval())
+                .operationTimeout(config.azure().operationTimeout())
                 .switchToMultipleRevisionMode(config.azure().switchToMultipleRevisionMode()).build();
     }
 

@@ -89,6 +89,17 @@ class CliConfigTest {
     }
 
     @Test
+    @DisplayName("azure.operationTimeout: the overall deadline of a Resource Manager call, 3m by default, positive")
+    void azureOperationTimeout() throws IOException {
+        assertThat(ConfigReader.read(write(MINIMAL)).azure().operationTimeout())
+                .isEqualTo(io.releasepipeline.azure.ContainerAppsPlatform.DEFAULT_OPERATION_TIMEOUT);
+        assertThat(ConfigReader.read(write(MINIMAL + "azure: {operationTimeout: 90s}\n")).azure().operationTimeout())
+                .isEqualTo(Duration.ofSeconds(90));
+        Path zero = write(MINIMAL + "azure: {operationTimeout: 0s}\n");
+        assertThatThrownBy(() -> ConfigReader.read(zero)).hasMessageContaining("azure.operationTimeout");
+    }
+
+    @Test
     @DisplayName("github.deployPaths: read the workflow by default; GitHub path patterns when given, checked at load")
     void deployPaths() throws IOException {
         assertThat(ConfigReader.read(write(MINIMAL)).github().deployPaths()).isEmpty();

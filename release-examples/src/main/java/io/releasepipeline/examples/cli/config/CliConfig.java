@@ -40,9 +40,10 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      *     default credential chain
      * @param pollInterval how often a long-running operation is polled without {@code Retry-After}
      * @param switchToMultipleRevisionMode whether a canary may switch a Single-mode app to Multiple mode
+     * @param operationTimeout the overall deadline of one Resource Manager call, long-running operation included
      */
     public record Azure(Optional<URI> endpoint, Optional<String> tokenVariable, Duration pollInterval,
-            boolean switchToMultipleRevisionMode) {
+            boolean switchToMultipleRevisionMode, Duration operationTimeout) {
     }
 
     /**

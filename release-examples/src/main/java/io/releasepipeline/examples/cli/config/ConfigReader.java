@@ -159,9 +159,10 @@ public final class ConfigReader {
         credential.rejectUnknownKeys();
         Duration poll = s.duration("pollInterval", ContainerAppsPlatform.DEFAULT_POLL_INTERVAL);
         boolean multiple = s.bool("switchToMultipleRevisionMode", false);
+        Duration operationTimeout = s.duration("operationTimeout", ContainerAppsPlatform.DEFAULT_OPERATION_TIMEOUT);
         s.rejectUnknownKeys();
         return new CliConfig.Azure(endpoint, type.equals("environment") ? variable : Optional.empty(), poll,
-                multiple);
+                multiple, operationTimeout);
     }
 
     private static CliConfig.GitHub github(Section s) {
