@@ -11,6 +11,11 @@ import java.util.List;
  * that retries happen in one layer. Calls that are not idempotent (comments) are never retried; deployment records
  * are (creating one first looks for the release's own record). Immutable.
  *
+ * <p>During a rollback (and for evidence writes, which are tried whatever the breaker says) a provider's
+ * throttling must not stall the safety action: each retry wait is at most {@link #ROLLBACK_MAX_RETRY_WAIT}, whatever
+ * the {@code Retry-After} hint says, and no retry starts once {@link #ROLLBACK_RETRY_BUDGET} has passed since the
+ * call's first attempt.
+ *
  * @param maxAttempts attempts per call, including the first
  * @param initialBackoff the wait after the first failure
  * @param backoffMultiplier how the wait grows after each further failure
@@ -36,6 +41,11 @@ public record ProviderPolicy(int maxAttempts, Duration initialBackoff, double ba
     public static final int DEFAULT_BREAKER_WINDOW = 10;
     /** An open breaker refuses calls for 30 seconds. */
     public static final Duration DEFAULT_BREAKER_OPEN_FOR = Duration.ofSeconds(30);
+
+    /** Five seconds: the longest wait between two attempts of a rollback call, whatever a retry-after hint says. */
+    public static final Duration ROLLBACK_MAX_RETRY_WAIT = Duration.ofSeconds(5);
+    /** Thirty seconds: after this long since a rollback call's first attempt, its failure is final. */
+    public static final Duration ROLLBACK_RETRY_BUDGET = Duration.ofSeconds(30);
 
     /** The defaults above. */
     public static ProviderPolicy ofDefaults() {

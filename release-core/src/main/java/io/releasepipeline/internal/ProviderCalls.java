@@ -12,6 +12,7 @@ import io.releasepipeline.internal.Format;
 import io.releasepipeline.spi.Provider;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,10 @@ final class ProviderCalls {
 
     /**
      * Calls {@code action} on {@code provider}. Transient failures of idempotent calls are retried unless the
-     * provider retries on its own. When {@code mustTry} is set (rollback), an open breaker does not stop the attempt.
+     * provider retries on its own. When {@code mustTry} is set (rollback, evidence), an open breaker does not stop
+     * the attempt, and throttling cannot stall it: each retry wait is capped at
+     * {@link ProviderPolicy#ROLLBACK_MAX_RETRY_WAIT} and no retry starts after
+     * {@link ProviderPolicy#ROLLBACK_RETRY_BUDGET} since the first attempt.
      */
     <T> T call(Provider provider, String operation, Idempotency idempotency, boolean mustTry, RetryListener listener,
             Supplier<T> action) {
@@ -79,6 +83,7 @@ final class ProviderCalls {
         boolean retryable = idempotency == Idempotency.IDEMPOTENT && !provider.retriesOwnCalls();
         Retry.AsyncContext<T> context = retryable
                 ? retries.computeIfAbsent(name, n -> Retry.of(n, retryConfig)).asyncContext() : null;
+        Instant started = clock.now();
         int attempt = 0;
         while (true) {
             attempt++;
@@ -106,6 +111,15 @@ final class ProviderCalls {
                     throw e;
                 }
                 Duration wait = Duration.ofMillis(waitMillis);
+                if (mustTry) {
+                    Duration left = ProviderPolicy.ROLLBACK_RETRY_BUDGET.minus(Duration.between(started, clock.now()));
+                    if (left.isNegative() || left.isZero()) {
+                        log.warn("{} {} failed (attempt {}) and the rollback retry budget of {} is spent; giving up",
+                                name, operation, attempt, Format.duration(ProviderPolicy.ROLLBACK_RETRY_BUDGET));
+                        throw e;
+                    }
+                    wait = min(min(wait, ProviderPolicy.ROLLBACK_MAX_RETRY_WAIT), left);
+                }
                 log.info("{} {} failed (attempt {}): {}; retrying in {}", name, operation, attempt, e.getMessage(),
                         Format.duration(wait));
                 listener.retrying(name, operation, attempt, wait, e);
@@ -119,5 +133,9 @@ final class ProviderCalls {
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
             }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -66,6 +66,49 @@ class ProviderCallsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("a rollback call throttled with Retry-After of five minutes waits at most 5 s "
+            + "between attempts; an ordinary call keeps the policy's bound")
+    void rollbackCapsEachThrottlingWait() {
+        AtomicInteger attempts = new AtomicInteger();
+        String result = calls.call(provider(false), "setTraffic", Idempotency.IDEMPOTENT, true, listener, () -> {
+            if (attempts.incrementAndGet() <= 3) {
+                throw throttled(Duration.ofMinutes(5));
+            }
+            return "rolled back";
+        });
+        assertThat(result).isEqualTo("rolled back");
+        assertThat(clock.sleeps).containsExactly(ProviderPolicy.ROLLBACK_MAX_RETRY_WAIT,
+                ProviderPolicy.ROLLBACK_MAX_RETRY_WAIT, ProviderPolicy.ROLLBACK_MAX_RETRY_WAIT);
+
+        clock.sleeps.clear();
+        attempts.set(0);
+        calls.call(provider(false), "read", Idempotency.IDEMPOTENT, false, listener, () -> {
+            if (attempts.incrementAndGet() <= 1) {
+                throw throttled(Duration.ofMinutes(5));
+            }
+            return "ok";
+        });
+        assertThat(clock.sleeps).containsExactly(ProviderPolicy.DEFAULT_MAX_BACKOFF);
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("a rollback call gives up once 30 s have passed since its first attempt, "
+            + "however many attempts the policy allows")
+    void rollbackRetryBudget() {
+        ProviderCalls patient = new ProviderCalls(ProviderPolicy.ofDefaults().withMaxAttempts(100), clock);
+        AtomicInteger attempts = new AtomicInteger();
+        assertThatThrownBy(() -> patient.call(provider(false), "setTraffic", Idempotency.IDEMPOTENT, true, listener,
+                () -> {
+                    attempts.incrementAndGet();
+                    clock.sleep(Duration.ofSeconds(2)); // the attempt itself takes time too
+                    throw throttled(Duration.ofMinutes(5));
+                })).isInstanceOf(ProviderException.class).hasMessageContaining("429");
+        Duration total = clock.sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+        assertThat(total).isLessThanOrEqualTo(ProviderPolicy.ROLLBACK_RETRY_BUDGET.plusSeconds(2));
+        assertThat(attempts.get()).isBetween(4, 6);
+    }
+
+    @Test
     void neverRetriesPermanentFailuresNonIdempotentCallsOrSelfRetryingProviders() {
         AtomicInteger attempts = new AtomicInteger();
         assertThatThrownBy(() -> calls.call(provider(false), "read", Idempotency.IDEMPOTENT, false, listener, () -> {
