@@ -10,6 +10,7 @@ import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
 import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.internal.ApprovalWaiter.ApprovalOutcome;
 import io.releasepipeline.health.SmokeTarget;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.DeployRun;
@@ -381,21 +382,6 @@ final class Promotion {
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
     }
 
-    /** How a wait for approval ended. */
-    private sealed interface ApprovalOutcome {
-        /** Go on. */
-        record Approved() implements ApprovalOutcome {
-        }
-
-        /** Stop: rejected, timed out with REJECT, or asked to stop. */
-        record Refused(String reason) implements ApprovalOutcome {
-        }
-
-        /** A trigger fired on the step being watched while the release waited. */
-        record Fired(TriggerVerdict verdict) implements ApprovalOutcome {
-        }
-    }
-
     /**
      * Asks for approval of the step to {@code weight}% and waits, on the clock, for a decision or the timeout.
      * While it waits, the step in place (if traffic has moved) goes on being watched with every trigger armed, so
@@ -416,7 +402,7 @@ final class Promotion {
             return null;
         });
         ops.emit(new ReleaseEvent.Waiting(ops.releaseId, asked, "approval to go to " + weight + "%", deadline));
-        ApprovalWaiter waiter = new ApprovalWaiter(weight, question, asked, deadline);
+        ApprovalWaiter waiter = new ApprovalWaiter(ops, record, this::journal, weight, question, asked, deadline);
         int moved = now == null ? 0 : now.weightOf(newRevision);
         if (moved > 0) {
             StepObservation.Outcome watched = new StepObservation(ops, record, target, moved,
@@ -437,70 +423,7 @@ final class Promotion {
                 ops.sleepUntil(waiter.nextCheck());
             }
         }
-        return waiter.outcome;
-    }
-
-    /** Polls the approval provider on the engine's schedule and records the decision, or the timeout's. */
-    private final class ApprovalWaiter implements StepObservation.Waiter {
-        private final int weight;
-        private final io.releasepipeline.spi.ApprovalRequest question;
-        private final Instant asked;
-        private final Instant deadline;
-        private Instant next;
-        private ApprovalOutcome outcome;
-
-        ApprovalWaiter(int weight, io.releasepipeline.spi.ApprovalRequest question, Instant asked, Instant deadline) {
-            this.weight = weight;
-            this.question = question;
-            this.asked = asked;
-            this.deadline = deadline;
-            this.next = asked;
-        }
-
-        @Override
-        public Instant nextCheck() {
-            return next;
-        }
-
-        @Override
-        public boolean check(Instant now) {
-            next = min(now.plus(ops.config.deployPollInterval()), deadline);
-            Optional<io.releasepipeline.spi.ApprovalDecision> decision;
-            try {
-                decision = ops.approvals("decision(" + weight + "%)", a -> a.decision(question));
-            } catch (ProviderException e) {
-                ops.warn("could not read the approval decision: " + e.getMessage());
-                decision = Optional.empty();
-            }
-            if (decision.isPresent()) {
-                io.releasepipeline.spi.ApprovalDecision d = decision.get();
-                record.approval(new io.releasepipeline.evidence.StepApproval(weight, asked, d.approved(),
-                        Optional.of(d.by()), d.at(), d.comment()));
-                ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, ops.now(), weight, d.approved(), d.by(),
-                        d.comment()));
-                journal("APPROVAL", Map.of("weight", String.valueOf(weight), "approved", String.valueOf(d.approved()),
-                        "by", d.by()));
-                outcome = d.approved() ? new ApprovalOutcome.Approved() : new ApprovalOutcome.Refused("step to "
-                        + weight + "% rejected by " + d.by() + (d.comment().isEmpty() ? "" : ": " + d.comment()));
-                return true;
-            }
-            if (!now.isBefore(deadline)) {
-                boolean approve = ops.config.approvalTimeoutAction() == io.releasepipeline.ApprovalTimeoutAction.APPROVE;
-                String comment = "nobody decided within " + Format.duration(ops.config.approvalTimeout()) + "; "
-                        + (approve ? "approved" : "rejected") + " by the timeout action";
-                record.approval(new io.releasepipeline.evidence.StepApproval(weight, asked, approve, Optional.empty(),
-                        now, comment));
-                ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, now, weight, approve, "timeout", comment));
-                outcome = approve ? new ApprovalOutcome.Approved()
-                        : new ApprovalOutcome.Refused("step to " + weight + "%: " + comment);
-                return true;
-            }
-            return false;
-        }
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
+        return waiter.outcome();
     }
 
     private List<GateResult> evaluateGates() {
