@@ -130,6 +130,16 @@ final class ReleaseOps {
                 () -> action.apply(provider));
     }
 
+    /**
+     * One poll of the approval provider, made off the promotion's thread: a single attempt (the next poll is the
+     * retry), so no retry waits on the clock and no events come from that thread.
+     */
+    <T> T approvalPoll(String operation, Function<io.releasepipeline.spi.ApprovalProvider, T> action) {
+        io.releasepipeline.spi.ApprovalProvider provider = config.approvals().orElseThrow();
+        return calls.call(provider, operation, Idempotency.NOT_IDEMPOTENT, false, (p, o, a, w, e) -> { },
+                () -> action.apply(provider));
+    }
+
     /** The app's split now, read even through an open breaker; empty when the platform cannot be read. */
     Optional<io.releasepipeline.spi.TrafficWeights> readTrafficQuietly() {
         try {
