@@ -250,7 +250,8 @@ public final class EvidenceReport {
         private void healthSignals() {
             section("Health signals");
             table(List.of("Time", "Since start", "Signal", "State", "Value", "Detail"), r.timeline().stream().map(p -> List.of(
-                    time(p.at()), relative(r, p.at()), text(p.signal()), p.ok() ? "ok" : "**bad**",
+                    time(p.at()), relative(r, p.at()), text(p.signal()),
+                    p.ok() ? "ok" : p.detail().startsWith("ERROR: ") ? "**error**" : "**bad**",
                     p.value().map(Format::percent).orElse(""), text(p.detail()))).toList());
         }
 

@@ -11,6 +11,7 @@ import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.trigger.ErrorRateTrigger;
 import io.releasepipeline.trigger.NoDataPolicy;
 import io.releasepipeline.trigger.Observations;
+import io.releasepipeline.trigger.ReadErrorPolicy;
 import io.releasepipeline.trigger.RollbackTrigger;
 import io.releasepipeline.trigger.Signal;
 import io.releasepipeline.trigger.TriggerState;
@@ -56,6 +57,10 @@ final class StepObservation {
         record Stopped(String reason) implements Outcome {
         }
     }
+
+    /** The triggers judged on error-rate readings, whose {@link TriggerState#ERROR} the read error policy decides. */
+    private static final java.util.Set<String> READS_ERROR_RATE = java.util.Set.of(ErrorRateTrigger.NAME,
+            io.releasepipeline.trigger.CanaryAnalysisTrigger.NAME);
 
     private final ReleaseOps ops;
     private final ReleaseRecord.Builder record;
@@ -176,6 +181,40 @@ final class StepObservation {
                     return fired(new TriggerVerdict("smoke-check", TriggerState.FIRING, "the smoke check never passed "
                             + "during the " + Format.duration(window) + " step: " + observations.smoke()
                                     .latestDetail(), now));
+                }
+                Optional<TriggerVerdict> readError = verdicts.stream()
+                        .filter(v -> v.state() == TriggerState.ERROR && READS_ERROR_RATE.contains(v.trigger()))
+                        .findFirst();
+                if (readError.isPresent()) {
+                    ReadErrorPolicy policy = triggers.onReadError();
+                    if (policy == ReadErrorPolicy.HOLD_THEN_ROLLBACK) {
+                        if (holdUntil == null) {
+                            holdUntil = end.plus(errorRate.map(ErrorRateTrigger::holdLimit)
+                                    .orElse(Triggers.DEFAULT_HOLD_LIMIT));
+                            ops.emit(new ReleaseEvent.Waiting(ops.releaseId, now, "a successful read of the error "
+                                    + "rate of " + target.revision() + " (" + readError.get().reason() + ")",
+                                    holdUntil));
+                        }
+                        if (now.isBefore(holdUntil)) {
+                            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, holdUntil,
+                                    probe.isPresent(), readErrorRate), nextAlerts, alerts.isPresent());
+                            ops.sleepUntil(plannedWake);
+                            continue;
+                        }
+                    }
+                    String note = "error rate not verified at " + weight + "%: its signal could not be read ("
+                            + policy + "): " + readError.get().reason();
+                    record.note(note);
+                    ops.warn(note);
+                    if (policy != ReadErrorPolicy.PROMOTE_WITH_NOTE) {
+                        record.verdict(readError.get());
+                        TriggerVerdict v = new TriggerVerdict(readError.get().trigger(), TriggerState.FIRING,
+                                "read error policy " + policy + ": " + readError.get().reason(), now);
+                        if (!triggers.isAdvisory(v.trigger())) {
+                            return fired(v);
+                        }
+                        advise(v);
+                    }
                 }
                 Optional<TriggerVerdict> noData = verdicts.stream()
                         .filter(v -> v.trigger().equals(ErrorRateTrigger.NAME) && v.state() == TriggerState.NO_DATA)
@@ -303,9 +342,11 @@ final class StepObservation {
                 : Optional.empty();
         TriggerVerdict v = triggers.errorRate().map(t -> t.evaluate(observations, now))
                 .orElseGet(() -> triggers.canaryAnalysis().orElseThrow().evaluate(observations, now));
-        record.timeline(new TimelinePoint(now, "error-rate", v.state() != TriggerState.FIRING, value, v.reason()));
-        ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", v.state() != TriggerState.FIRING,
-                v.reason()));
+        // A failed read is bad and says so: never shown like a healthy sample or like no data.
+        boolean ok = v.state() == TriggerState.OK || v.state() == TriggerState.NO_DATA;
+        String detail = v.state() == TriggerState.ERROR ? "ERROR: " + v.reason() : v.reason();
+        record.timeline(new TimelinePoint(now, "error-rate", ok, value, detail));
+        ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", ok, detail));
     }
 
     private ErrorRateReading readErrorRate(String revision, Instant from, Instant now) {
@@ -313,7 +354,7 @@ final class StepObservation {
             return ops.healthSignals("errorRate(" + revision + ")",
                     () -> ops.config.healthSignals().errorRate(revision, from, now));
         } catch (ProviderException e) {
-            return new ErrorRateReading.NoData(revision, from, now, "the health signal failed: " + e.getMessage());
+            return new ErrorRateReading.Failed(revision, from, now, e.getMessage());
         }
     }
 

@@ -5,9 +5,11 @@ import java.util.Objects;
 
 /**
  * The answer of a health signal for a revision over a window: either measured numbers, or no data. "No data" is
- * its own answer and never means healthy: the error-rate trigger's policy decides what it means.
+ * its own answer and never means healthy: the error-rate trigger's policy decides what it means. A read that
+ * failed is recorded by the engine as {@link Failed} (providers throw instead of returning it).
  */
-public sealed interface ErrorRateReading permits ErrorRateReading.Measured, ErrorRateReading.NoData {
+public sealed interface ErrorRateReading permits ErrorRateReading.Measured, ErrorRateReading.NoData,
+        ErrorRateReading.Failed {
 
     /** The revision read. */
     String revision();
@@ -57,6 +59,23 @@ public sealed interface ErrorRateReading permits ErrorRateReading.Measured, Erro
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
             reason = reason == null ? "no requests in the window" : reason;
+        }
+    }
+
+    /**
+     * The read failed: the provider threw (permission refused, server errors after retries, throttled). Made by the
+     * engine from the failure, so that a failed read is judged as an error, never as no data.
+     *
+     * @param reason the failure, as the provider described it
+     */
+    record Failed(String revision, Instant from, Instant to, String reason) implements ErrorRateReading {
+
+        /** Validates. */
+        public Failed {
+            Objects.requireNonNull(revision, "revision");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            reason = reason == null ? "the read failed" : reason;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.releasepipeline.trigger;
 import io.releasepipeline.internal.Format;
 import io.releasepipeline.spi.ErrorRateReading;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,6 +34,13 @@ public record CanaryAnalysisTrigger(double maxIncrease, long minimumRequests) im
     public TriggerVerdict evaluate(Observations observations, Instant now) {
         if (observations.latestErrorRate().isEmpty() || observations.latestStableErrorRate().isEmpty()) {
             return new TriggerVerdict(NAME, TriggerState.NO_DATA, "no reading of both revisions yet", now);
+        }
+        for (ErrorRateReading r : List.of(observations.latestErrorRate().get(),
+                observations.latestStableErrorRate().get())) {
+            if (r instanceof ErrorRateReading.Failed f) {
+                return new TriggerVerdict(NAME, TriggerState.ERROR, "the error rate of " + f.revision()
+                        + " could not be read: " + f.reason(), now);
+            }
         }
         if (!(observations.latestErrorRate().get() instanceof ErrorRateReading.Measured canary)
                 || !(observations.latestStableErrorRate().get() instanceof ErrorRateReading.Measured stable)

@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * Fires when the new revision's 5xx fraction over a trailing window exceeds a threshold ("more than 5% 5xx in 5
- * minutes"), given at least a minimum number of requests; fewer requests are {@link TriggerState#NO_DATA}.
- * Immutable.
+ * minutes"), given at least a minimum number of requests; fewer requests are {@link TriggerState#NO_DATA}, and a
+ * read that failed is {@link TriggerState#ERROR}. Immutable.
  *
  * @param threshold the 5xx fraction above which it fires, in (0, 1)
  * @param window the trailing window the rate is read over
@@ -46,6 +46,10 @@ public record ErrorRateTrigger(double threshold, Duration window, long minimumRe
                 }
                 TriggerState state = m.rate() > threshold ? TriggerState.FIRING : TriggerState.OK;
                 return new TriggerVerdict(NAME, state, numbers + "; " + limit, now);
+            }
+            if (reading instanceof ErrorRateReading.Failed f) {
+                return new TriggerVerdict(NAME, TriggerState.ERROR, "the error rate could not be read: "
+                        + f.reason(), now);
             }
             ErrorRateReading.NoData nd = (ErrorRateReading.NoData) reading;
             return new TriggerVerdict(NAME, TriggerState.NO_DATA, "no data over " + Format.duration(window) + ": "

@@ -32,6 +32,8 @@ public final class Triggers {
     public static final long DEFAULT_MINIMUM_REQUESTS = 100;
     /** Too little traffic keeps the step observed a while longer; see {@link NoDataPolicy#HOLD}. */
     public static final NoDataPolicy DEFAULT_NO_DATA_POLICY = NoDataPolicy.HOLD;
+    /** A failed error-rate read holds the step for a good read, then rolls back; never promotes silently. */
+    public static final ReadErrorPolicy DEFAULT_READ_ERROR_POLICY = ReadErrorPolicy.HOLD_THEN_ROLLBACK;
     /** How much longer a step is held for error-rate data: one more window. */
     public static final Duration DEFAULT_HOLD_LIMIT = DEFAULT_ERROR_RATE_WINDOW;
     /**
@@ -57,8 +59,10 @@ public final class Triggers {
     private final Duration alertInterval;
     private final Double canaryMaxIncrease;
     private final Set<String> advisory;
+    private final ReadErrorPolicy onReadError;
 
     private Triggers(Builder b) {
+        this.onReadError = b.onReadError;
         this.smokeFailingFor = b.smokeFailingFor;
         this.healthDownFor = b.healthDownFor;
         this.errorRate = b.errorRateThreshold == null ? null
@@ -106,6 +110,7 @@ public final class Triggers {
         b.alertInterval = base.alertInterval;
         b.canaryMaxIncrease = base.canaryMaxIncrease;
         b.advisory.addAll(base.advisory);
+        b.onReadError = base.onReadError;
         return b;
     }
 
@@ -122,6 +127,14 @@ public final class Triggers {
     /** The error-rate trigger, if armed. */
     public Optional<ErrorRateTrigger> errorRate() {
         return Optional.ofNullable(errorRate);
+    }
+
+    /**
+     * What a step does when its error-rate signal could not be read ({@link TriggerState#ERROR}) as its observation
+     * ends. Default {@link #DEFAULT_READ_ERROR_POLICY}.
+     */
+    public ReadErrorPolicy onReadError() {
+        return onReadError;
     }
 
     /** Custom triggers. */
@@ -230,6 +243,9 @@ public final class Triggers {
                 p.add(path + ".errorRate.noDataPolicy: must be one of HOLD, FAIL, IGNORE");
             }
         }
+        if (onReadError == null) {
+            p.add(path + ".onReadError: must be one of HOLD_THEN_ROLLBACK, ROLLBACK, PROMOTE_WITH_NOTE");
+        }
         return p;
     }
 
@@ -253,6 +269,7 @@ public final class Triggers {
         private long minimumRequests = DEFAULT_MINIMUM_REQUESTS;
         private NoDataPolicy noDataPolicy = DEFAULT_NO_DATA_POLICY;
         private Duration holdLimit = DEFAULT_HOLD_LIMIT;
+        private ReadErrorPolicy onReadError = DEFAULT_READ_ERROR_POLICY;
         private final List<RollbackTrigger> custom = new ArrayList<>();
         private Duration healthProbeInterval = DEFAULT_HEALTH_PROBE_INTERVAL;
         private Duration smokeInterval = DEFAULT_SMOKE_INTERVAL;
@@ -338,6 +355,16 @@ public final class Triggers {
         /** How much longer a step is observed for data under {@link NoDataPolicy#HOLD}. */
         public Builder holdLimit(Duration holdLimit) {
             this.holdLimit = holdLimit;
+            return this;
+        }
+
+        /**
+         * What a step does when its error-rate signal (error-rate trigger or canary analysis) could not be read as
+         * its observation ends: hold for a good read then roll back (the default), roll back, or go on with a note.
+         * The hold lasts the error-rate trigger's {@link #holdLimit}.
+         */
+        public Builder onReadError(ReadErrorPolicy policy) {
+            this.onReadError = policy;
             return this;
         }
 

@@ -76,13 +76,26 @@ class NoDataPolicyScenarioTest {
     }
 
     @Test
-    @DisplayName("a health signal that fails is no data, not healthy and not a crash")
-    void failingSignalIsNoData() {
+    @DisplayName("a health signal that fails is an ERROR, not no data: IGNORE (for no data) does not promote it; "
+            + "the default read error policy holds for 5 minutes, then rolls back and says so")
+    void failingSignalIsAnErrorNotNoData() {
         sim.signals.failAlways("errorRate");
         ReleaseResult result = sim.builder().rollbackTriggers(Triggers.builder().noDataPolicy(NoDataPolicy.IGNORE)
                 .build()).build().promote(ReleaseRequest.ofPullRequest(PR));
-        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
-        assertThat(result.record().notes()).singleElement().satisfies(n -> assertThat(n)
-                .contains("the health signal failed"));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        assertThat(sim.clock.elapsed()).isBetween(Duration.ofMinutes(19), Duration.ofMinutes(20));
+        assertThat(result.rollback().orElseThrow().details().reason()).contains("HOLD_THEN_ROLLBACK");
+        assertThat(result.record().verdicts()).anySatisfy(v -> {
+            assertThat(v.trigger()).isEqualTo("error-rate");
+            assertThat(v.state()).isEqualTo(io.releasepipeline.trigger.TriggerState.ERROR);
+        });
+        assertThat(result.record().notes()).anySatisfy(n -> assertThat(n)
+                .startsWith("error rate not verified at 100%: its signal could not be read (HOLD_THEN_ROLLBACK)"));
+        assertThat(result.record().timeline()).filteredOn(p -> p.signal().equals("error-rate")).isNotEmpty()
+                .allSatisfy(p -> {
+                    assertThat(p.ok()).isFalse();
+                    assertThat(p.detail()).startsWith("ERROR: the error rate could not be read");
+                });
     }
 }
