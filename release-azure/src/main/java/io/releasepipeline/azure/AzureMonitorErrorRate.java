@@ -103,7 +103,17 @@ public final class AzureMonitorErrorRate implements HealthSignalProvider {
             result = client.queryResourceWithResponse(settings.appResourceId().substring(1), List.of(METRIC),
                     options, Context.NONE).getValue();
         } catch (RuntimeException e) {
-            throw AzureErrors.translate(PROVIDER_NAME, "errorRate(" + revision + ") of " + settings.appName(), e);
+            String operation = "errorRate(" + revision + ") of " + settings.appName();
+            AzureProviderException failure = AzureErrors.translate(PROVIDER_NAME, operation, e);
+            if (failure.statusCode() == 403) {
+                throw new AzureProviderException(PROVIDER_NAME, operation, "Azure Monitor refused to read the "
+                        + "app's metrics (403" + failure.errorCode().map(c -> " " + c).orElse("") + "): the identity "
+                        + "lacks the Monitoring Reader role on " + settings.appResourceId() + ", so the error rate "
+                        + "cannot be judged. Grant it: az role assignment create --assignee <the identity's object "
+                        + "id> --role \"Monitoring Reader\" --scope " + settings.appResourceId()
+                        + " (or on its resource group)", false, null, 403, failure.errorCode().orElse(null), e);
+            }
+            throw failure;
         }
         long requests = 0;
         long serverErrors = 0;

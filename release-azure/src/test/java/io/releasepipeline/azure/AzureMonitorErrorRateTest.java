@@ -84,7 +84,8 @@ class AzureMonitorErrorRateTest {
                 .isInstanceOfSatisfying(AzureProviderException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.statusCode()).isEqualTo(403);
-                    assertThat(e.getMessage()).contains("errorRate(backend--r2)").doesNotContain(ArmStub.TOKEN);
+                    assertThat(e.getMessage()).contains("errorRate(backend--r2)", "Monitoring Reader",
+                            "--scope " + ArmStub.APP_PATH).doesNotContain(ArmStub.TOKEN);
                 });
         assertThat(arm.requests()).hasSize(1);
 

@@ -130,6 +130,8 @@ final class Wiring implements AutoCloseable {
         } else {
             b.withoutHealthTrigger();
         }
+        b.onReadError(io.releasepipeline.trigger.ReadErrorPolicy.valueOf(
+                r.errorRate().onReadError().replace('-', '_').toUpperCase(Locale.ROOT)));
         if (r.errorRate().enabled()) {
             b.errorRateAbove(r.errorRate().threshold(), r.errorRate().window())
                     .minimumRequests(r.errorRate().minimumRequests())

@@ -151,9 +151,11 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      * @param minimumRequests fewer requests is no data
      * @param noData {@code hold}, {@code fail} or {@code ignore}
      * @param holdLimit how much longer a step is held for data
+     * @param onReadError {@code hold-then-rollback}, {@code rollback} or {@code promote-with-note}: what a failed
+     *     read of the error rate means at a step's end
      */
     public record ErrorRate(boolean enabled, double threshold, Duration window, Duration interval,
-            long minimumRequests, String noData, Duration holdLimit) {
+            long minimumRequests, String noData, Duration holdLimit, String onReadError) {
     }
 
     /**

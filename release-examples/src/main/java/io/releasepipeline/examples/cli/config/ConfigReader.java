@@ -62,6 +62,7 @@ public final class ConfigReader {
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
     private static final List<String> MERGE_METHODS = List.of("merge", "squash", "rebase");
     private static final List<String> NO_DATA = List.of("hold", "fail", "ignore");
+    private static final List<String> ON_READ_ERROR = List.of("hold-then-rollback", "rollback", "promote-with-note");
 
     private ConfigReader() {
     }
@@ -292,6 +293,12 @@ public final class ConfigReader {
                     + "error rate was not verified), fail (roll back) or ignore, got '" + noData + "'");
         }
         Duration hold = e.durationOrZero("holdLimit", window);
+        String onReadError = e.text("onReadError", Triggers.DEFAULT_READ_ERROR_POLICY.name().replace('_', '-'))
+                .toLowerCase(Locale.ROOT);
+        if (!ON_READ_ERROR.contains(onReadError)) {
+            e.problem("onReadError", "must be one of hold-then-rollback (observe up to holdLimit longer for a read "
+                    + "that succeeds, then roll back), rollback or promote-with-note, got '" + onReadError + "'");
+        }
         e.rejectUnknownKeys();
         Section c = s.section("canaryAnalysis");
         boolean canaryEnabled = c.bool("enabled", false);
@@ -329,7 +336,7 @@ public final class ConfigReader {
         }
         s.rejectUnknownKeys();
         return new CliConfig.Rollback(smokeTrigger, health,
-                new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold),
+                new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold, onReadError),
                 new CliConfig.CanaryAnalysis(canaryEnabled, maxIncrease), alerts, advisory);
     }
 
