@@ -111,15 +111,19 @@ final class PromoteCommand extends CliCommand {
             if (dryRun) {
                 return dryRun(wiring, pipeline, request);
             }
-            ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.promote(request));
-            progress.close();
-            int code = ReleaseCli.exitCode(result);
-            if (wantsDocument()) {
-                ObjectNode doc = document(code);
-                trigger.ifPresent(t -> doc.put("trigger", t));
-                emit(Reports.release(doc, result));
+            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline)) {
+                ReleaseResult result = stop.run(() -> pipeline.promote(request));
+                progress.close();
+                int code = ReleaseCli.exitCode(result);
+                if (wantsDocument()) {
+                    ObjectNode doc = document(code);
+                    trigger.ifPresent(t -> doc.put("trigger", t));
+                    stop.received().ifPresent(s -> doc.put("cancelledBy", s));
+                    emit(Reports.release(doc, result));
+                }
+                return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
+                        .orElseGet(() -> exit(code, Reports.summary(result)));
             }
-            return exit(code, Reports.summary(result));
         }
     }
 

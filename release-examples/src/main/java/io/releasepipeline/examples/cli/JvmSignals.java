@@ -1,0 +1,99 @@
+package io.releasepipeline.examples.cli;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * The process's SIGINT and SIGTERM, routed to the handlers registered with {@link #handle}. While one is registered
+ * the two signals call it instead of starting the JVM's shutdown, which would run every library's shutdown hooks
+ * (the Azure SDK shuts its executors down in one) at the same time as the rollback the signal asked for, and end the
+ * process with 130 or 143 whatever the release's outcome. When the last registration is closed the JVM's own
+ * handling comes back: a signal outside a release stops the process at once, as before.
+ *
+ * <p>Where the JVM does not let a program handle these signals ({@code java -Xrs}), a shutdown hook stands in: it
+ * calls the handler with {@code "shutdown"} and holds the JVM until the registration is closed, so the work in flight
+ * still finishes; the exit status is then the JVM's (130 or 143). Thread-safe.
+ */
+final class JvmSignals implements CliContext.Signals {
+
+    /** The one instance: signal handlers are process-wide. */
+    static final JvmSignals INSTANCE = new JvmSignals();
+    /** What the handler is called with when a shutdown hook stands in for the signal handlers. */
+    static final String SHUTDOWN = "shutdown";
+    private static final List<String> NAMES = List.of("INT", "TERM");
+
+    private final List<Consumer<String>> handlers = new CopyOnWriteArrayList<>();
+    private final Map<String, SignalHandler> previous = new HashMap<>();
+
+    private JvmSignals() {
+    }
+
+    @Override
+    public synchronized CliContext.Registration handle(Consumer<String> handler) {
+        // A wrapper of its own, so that registering one handler twice still gives two registrations.
+        Consumer<String> registered = handler::accept;
+        if (handlers.isEmpty() && !install()) {
+            return shutdownHook(registered);
+        }
+        handlers.add(registered);
+        return () -> unregister(registered);
+    }
+
+    private synchronized void unregister(Consumer<String> registered) {
+        if (handlers.remove(registered) && handlers.isEmpty()) {
+            restore();
+        }
+    }
+
+    private boolean install() {
+        try {
+            for (String name : NAMES) {
+                previous.put(name, Signal.handle(new Signal(name), signal -> dispatch(name)));
+            }
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError refused) {
+            // -Xrs, or a platform without these signals.
+            restore();
+            return false;
+        }
+    }
+
+    private void restore() {
+        previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
+        previous.clear();
+    }
+
+    private void dispatch(String name) {
+        for (Consumer<String> handler : new ArrayList<>(handlers)) {
+            handler.accept(name);
+        }
+    }
+
+    private static CliContext.Registration shutdownHook(Consumer<String> handler) {
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            handler.accept(SHUTDOWN);
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "release-signal-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running: the count-down above lets it return, and the JVM exit.
+            }
+        };
+    }
+}
