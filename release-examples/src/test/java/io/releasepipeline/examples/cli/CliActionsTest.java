@@ -433,6 +433,45 @@ class CliActionsTest {
         }
     }
 
+    /** Signals that arrive at once: the handler is called on a thread of its own as soon as it is registered. */
+    @Nested
+    @DisplayName("a signal before the release holds its lock")
+    class EarlySignal {
+
+        private final List<Thread> fired = new ArrayList<>();
+        private final CliContext.Signals early = handler -> {
+            Thread t = new Thread(() -> handler.accept("TERM"));
+            synchronized (fired) {
+                fired.add(t);
+            }
+            t.start();
+            return () -> { };
+        };
+
+        @Test
+        @DisplayName("is applied once the release has taken the lock: ABORTED after the gates, nothing merged, exit 5")
+        void appliedOnceTheReleaseRuns() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run run = world.run(NO_ENV, early, "promote", "--config", world.config().toString(), "--pr",
+                    "123", "--release-id", "gh-8812346-1");
+            synchronized (fired) {
+                for (Thread signal : fired) {
+                    signal.join();
+                }
+            }
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ABORTED);
+            assertThat(run.err()).contains("release promote: SIGTERM received: stopping the release",
+                    "release promote: cancelled by SIGTERM: release gh-8812346-1 ABORTED");
+            assertThat(world.served("PUT", ".*")).as("merges").isZero();
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(world.evidence.read(CliWorld.APP, "gh-8812346-1")).get()
+                    .satisfies(r -> assertThat(r.outcome()).isEqualTo(io.releasepipeline.ReleaseOutcome.ABORTED));
+            assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
+        }
+    }
+
     /** Every recorded payload parses and names the test repository: the fixtures stay realistic and in step. */
     @Test
     void fixturesAreFromTheTestRepository() throws IOException {
