@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -17,16 +16,14 @@ import sun.misc.SignalHandler;
  * process with 130 or 143 whatever the release's outcome. When the last registration is closed the JVM's own
  * handling comes back: a signal outside a release stops the process at once, as before.
  *
- * <p>Where the JVM does not let a program handle these signals ({@code java -Xrs}), a shutdown hook stands in: it
- * calls the handler with {@code "shutdown"} and holds the JVM until the registration is closed, so the work in flight
- * still finishes; the exit status is then the JVM's (130 or 143). Thread-safe.
+ * <p>Where the JVM does not let a program handle these signals ({@code java -Xrs}, under which they stop the process
+ * without even running shutdown hooks), registering does nothing: a signal then stops the process as it would any
+ * program, and {@code release resume} finishes the release from its journal. Thread-safe.
  */
 final class JvmSignals implements CliContext.Signals {
 
     /** The one instance: signal handlers are process-wide. */
     static final JvmSignals INSTANCE = new JvmSignals();
-    /** What the handler is called with when a shutdown hook stands in for the signal handlers. */
-    static final String SHUTDOWN = "shutdown";
     private static final List<String> NAMES = List.of("INT", "TERM");
 
     private final List<Consumer<String>> handlers = new CopyOnWriteArrayList<>();
@@ -40,7 +37,7 @@ final class JvmSignals implements CliContext.Signals {
         // A wrapper of its own, so that registering one handler twice still gives two registrations.
         Consumer<String> registered = handler::accept;
         if (handlers.isEmpty() && !install()) {
-            return shutdownHook(registered);
+            return () -> { };
         }
         handlers.add(registered);
         return () -> unregister(registered);
@@ -74,26 +71,5 @@ final class JvmSignals implements CliContext.Signals {
         for (Consumer<String> handler : new ArrayList<>(handlers)) {
             handler.accept(name);
         }
-    }
-
-    private static CliContext.Registration shutdownHook(Consumer<String> handler) {
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            handler.accept(SHUTDOWN);
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "release-signal-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return () -> {
-            closed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running: the count-down above lets it return, and the JVM exit.
-            }
-        };
     }
 }

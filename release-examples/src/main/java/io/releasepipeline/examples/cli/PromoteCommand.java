@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
             "Exit 0 promoted (or merged with nothing to deploy, or the event asks for no release), 2 gates failed, "
                 + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 64 bad config, 69 a provider could not be "
                 + "used (a gate could not be evaluated), nothing changed, 75 another release in progress, "
-                + "77 not permitted."})
+                + "77 not permitted.",
+            "SIGINT/SIGTERM (a cancelled workflow run, Ctrl-C) stop the release: an abort before traffic moved, a "
+                + "rollback after; the process exits when it has ended, with its code (e.g. 3), and one summary line."})
 final class PromoteCommand extends CliCommand {
 
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")

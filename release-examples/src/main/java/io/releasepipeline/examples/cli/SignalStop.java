@@ -127,7 +127,7 @@ final class SignalStop implements AutoCloseable {
     }
 
     private void onSignal(String name) {
-        String signal = JvmSignals.SHUTDOWN.equals(name) ? "a shutdown signal" : "SIG" + name;
+        String signal = "SIG" + name;
         if (!received.compareAndSet(null, signal)) {
             context.err().println("release " + command + ": " + signal + " received again: still finishing the "
                     + (pipeline.isPresent() ? "release's stop" : "rollback") + "; exiting when it is done (a kill "

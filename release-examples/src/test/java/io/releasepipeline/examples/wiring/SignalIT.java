@@ -21,7 +21,6 @@ import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.examples.cli.ReleaseCli;
 import io.releasepipeline.testkit.local.RevisionServer.Behaviour;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +103,32 @@ class SignalIT extends ProductionWiring {
     }
 
     @Test
+    @DisplayName("SIGTERM while a resumed release observes its canary at 10% again: rolled back, exit 3, a full record")
+    void sigtermDuringResume() {
+        ReleaseProcess promote = world.start("promote", "--pr", String.valueOf(PR));
+        String releaseId = releaseId(promote.awaitLine(STARTED.asPredicate(), WAIT));
+        promote.awaitLine(l -> l.contains("observing " + NEW + " at 10%"), WAIT);
+        world.checked(promote.kill());
+        CompletableFuture<Long> backOnStable = backOnStable();
+
+        ReleaseProcess resume = world.start("resume");
+        resume.awaitLine(l -> l.contains("Resuming release " + releaseId), WAIT);
+        resume.awaitLine(l -> l.contains("observing " + NEW + " at 10%"), WAIT);
+        long signalled = System.nanoTime();
+        resume.terminate();
+        long stableAfter = awaitNanos(backOnStable, resume) - signalled;
+        ReleaseProcess.Run run = world.checked(resume.await(WAIT));
+
+        assertThat(Duration.ofNanos(stableAfter)).as("from SIGTERM to the PATCH back on %s", STABLE)
+                .isLessThan(BACK_TO_STABLE);
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ROLLED_BACK);
+        assertThat(world.patchedTraffic()).containsExactly(split(STABLE, 90, NEW, 10), split(STABLE, 100));
+        assertThat(summaryLine(run, "resume", "SIGTERM")).contains("release " + releaseId + " ROLLED_BACK",
+                "traffic: " + STABLE + "=100%", "evidence: ");
+        assertRecorded(releaseId, "SIGTERM");
+    }
+
+    @Test
     @DisplayName("SIGTERM while a standalone rollback moves traffic: it is finished (smoke check, record, incident "
             + "note, lock), exit 0, one summary line")
     void standaloneRollbackIsFinished() throws Exception {
@@ -140,12 +165,9 @@ class SignalIT extends ProductionWiring {
      */
     private ReleaseProcess.Run assertCancelledCleanly(Consumer<ReleaseProcess> signal, String name,
             Map<Map<String, Integer>, Consumer<ReleaseProcess>> then) {
-        CompletableFuture<Long> backOnStable = new CompletableFuture<>();
+        CompletableFuture<Long> backOnStable = backOnStable();
         CompletableFuture<ReleaseProcess> started = new CompletableFuture<>();
         world.standIn.onTrafficChange(s -> {
-            if (s.equals(Map.of(STABLE, 100))) {
-                backOnStable.complete(System.nanoTime());
-            }
             Consumer<ReleaseProcess> next = then.get(s);
             if (next != null) {
                 started.thenAccept(next);
@@ -172,17 +194,37 @@ class SignalIT extends ProductionWiring {
         assertThat(evidence.find()).as(summary).isTrue();
         assertThat(Path.of(evidence.group(1))).isRegularFile();
 
+        assertRecorded(releaseId, name);
+        return run;
+    }
+
+    /**
+     * The release's end is on record: the record (ROLLED_BACK, by the signal), the journal's FINISHED entry, the
+     * deployment's last status {@code failure} (not left {@code in_progress}), the incident note, the lock free.
+     */
+    private void assertRecorded(String releaseId, String signal) {
         FileEvidenceStore store = evidence();
         assertThat(store.currentLock(APP)).as("the lock").isEmpty();
         ReleaseRecord record = store.read(APP, releaseId).orElseThrow();
         assertThat(record.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
-        assertThat(record.rollback().orElseThrow().reason()).contains("termination signal", name);
+        assertThat(record.rollback().orElseThrow().reason()).contains("termination signal", signal);
         assertFinishedInJournal(store, releaseId);
         List<String> states = world.github.requests().stream().filter(r -> r.getUrl().equals(STATUSES))
                 .map(r -> state(r.getBodyAsString())).toList();
-        assertThat(states).as("the deployment's statuses").containsExactly("in_progress", "failure");
+        assertThat(states).as("the deployment's statuses").last().isEqualTo("failure");
+        assertThat(states).as("the deployment's statuses").containsOnly("in_progress", "failure");
         assertThat(world.github.writes()).contains("POST " + GitHubStandIn.API + "/issues/" + PR + "/comments");
-        return run;
+    }
+
+    /** Completes with {@link System#nanoTime()} when the stand-in applies a PATCH that puts all traffic on stable. */
+    private static CompletableFuture<Long> backOnStable() {
+        CompletableFuture<Long> at = new CompletableFuture<>();
+        world.standIn.onTrafficChange(s -> {
+            if (s.equals(Map.of(STABLE, 100))) {
+                at.complete(System.nanoTime());
+            }
+        });
+        return at;
     }
 
     private static long awaitNanos(CompletableFuture<Long> at, ReleaseProcess process) {
