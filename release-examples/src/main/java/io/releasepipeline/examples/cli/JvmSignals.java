@@ -49,6 +49,11 @@ final class JvmSignals implements CliContext.Signals {
         }
     }
 
+    /** Whether this class's handlers are the JVM's for SIGINT and SIGTERM now. */
+    synchronized boolean installed() {
+        return !previous.isEmpty();
+    }
+
     private boolean install() {
         try {
             for (String name : NAMES) {
