@@ -68,7 +68,7 @@ final class RollbackCommand extends CliCommand {
             int code = result.succeeded() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
             if (json()) {
                 ObjectNode doc = document(code);
-                stop.received().ifPresent(s -> doc.put("signalled", s));
+                stop.received().ifPresent(s -> doc.put("signalledBy", s));
                 emit(Reports.rollback(doc, result));
             }
             return stop.received().map(s -> report(code, SignalStop.summary(s, result)))

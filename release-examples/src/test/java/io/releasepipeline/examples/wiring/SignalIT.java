@@ -140,12 +140,15 @@ class SignalIT extends ProductionWiring {
             }
         });
 
-        ReleaseProcess process = world.start("rollback", "--reason", "checkout is broken", "--pr", "123");
+        ReleaseProcess process = world.start("rollback", "--reason", "checkout is broken", "--pr", "123",
+                "--output", "json");
         rollback.complete(process);
         ReleaseProcess.Run run = world.checked(process.await(WAIT));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(world.patchedTraffic()).containsExactly(split(STABLE, 100));
+        assertThat(ProductionWorld.json(run).path("signalledBy").asText()).isEqualTo("SIGTERM");
+        assertThat(ProductionWorld.json(run).path("outcome").asText()).isEqualTo("ROLLED_BACK");
         assertThat(summaryLine(run, "rollback", "SIGTERM")).contains("which was finished first: ROLLED_BACK",
                 "traffic: " + STABLE + "=100%", "evidence: ");
         assertThat(world.github.writes()).containsExactly("POST " + GitHubStandIn.API + "/issues/123/comments");
