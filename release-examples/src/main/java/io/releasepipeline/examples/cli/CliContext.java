@@ -26,7 +26,7 @@ record CliContext(PrintStream out, PrintStream err, Supplier<ProviderFactory> pr
         /**
          * Calls {@code handler} with the signal's name ({@code "INT"}, {@code "TERM"}) each time the process receives
          * one, until the returned registration is closed; meanwhile the process does not stop on those signals by
-         * itself. The handler runs on a thread of its own and must return promptly.
+         * itself (where the JVM lets a program handle them: not under {@code java -Xrs}). The handler runs on a thread of its own and must return promptly.
          */
         Registration handle(java.util.function.Consumer<String> handler);
 
