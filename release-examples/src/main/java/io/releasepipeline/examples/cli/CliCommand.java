@@ -96,6 +96,12 @@ abstract class CliCommand implements Callable<Integer> {
         return code;
     }
 
+    /** The one-line summary of how the command ended, on stderr whatever the exit code (e.g. after a signal). */
+    int report(int code, String summary) {
+        context.err().println("release " + spec.name() + ": " + summary);
+        return code;
+    }
+
     /** The progress view: live on a terminal, plain lines otherwise, nothing with JSON output. */
     Progress progress() {
         if (json()) {

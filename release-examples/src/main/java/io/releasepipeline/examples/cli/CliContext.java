@@ -18,33 +18,28 @@ record CliContext(PrintStream out, PrintStream err, Supplier<ProviderFactory> pr
         Function<String, String> environment, Signals signals) {
 
     /**
-     * Registers work to run when the process receives SIGINT or SIGTERM (GitHub Actions sends both when a run is
-     * cancelled or times out). Production: JVM shutdown hooks; tests: a hook they run themselves.
+     * Where a command asks to hear of SIGINT and SIGTERM (GitHub Actions sends both when a run is cancelled or times
+     * out: SIGINT, SIGTERM 7.5 s later, a kill 2.5 s after that) instead of the process stopping at once.
+     * Production: {@link JvmSignals}; tests: a fake they fire themselves.
      */
     interface Signals {
-        /** Runs {@code hook} on a termination signal, until {@link #remove}d. */
-        void add(Thread hook);
+        /**
+         * Calls {@code handler} with the signal's name ({@code "INT"}, {@code "TERM"}) each time the process receives
+         * one, until the returned registration is closed; meanwhile the process does not stop on those signals by
+         * itself (where the JVM lets a program handle them: not under {@code java -Xrs}). The handler runs on a thread of its own and must return promptly.
+         */
+        Registration handle(java.util.function.Consumer<String> handler);
 
-        /** Stops running {@code hook} on a signal; nothing if it was not added or is already running. */
-        void remove(Thread hook);
-
-        /** The JVM's shutdown hooks. */
+        /** The process's own signal handling: {@link JvmSignals#INSTANCE}. */
         static Signals jvm() {
-            return new Signals() {
-                @Override
-                public void add(Thread hook) {
-                    Runtime.getRuntime().addShutdownHook(hook);
-                }
-
-                @Override
-                public void remove(Thread hook) {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException e) {
-                        // The JVM is already shutting down: the hook is running and finishes on its own.
-                    }
-                }
-            };
+            return JvmSignals.INSTANCE;
         }
+    }
+
+    /** Ends a {@link Signals#handle} registration; idempotent. */
+    interface Registration extends AutoCloseable {
+        /** Stops calling the handler; the process goes back to stopping on a signal as it did before. */
+        @Override
+        void close();
     }
 }

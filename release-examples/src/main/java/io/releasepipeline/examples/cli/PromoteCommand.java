@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
             "Exit 0 promoted (or merged with nothing to deploy, or the event asks for no release), 2 gates failed, "
                 + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 64 bad config, 69 a provider could not be "
                 + "used (a gate could not be evaluated), nothing changed, 75 another release in progress, "
-                + "77 not permitted."})
+                + "77 not permitted.",
+            "SIGINT/SIGTERM (a cancelled workflow run, Ctrl-C) stop the release: an abort before traffic moved, a "
+                + "rollback after; the process exits when it has ended, with its code (e.g. 3), and one summary line."})
 final class PromoteCommand extends CliCommand {
 
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
@@ -111,15 +113,19 @@ final class PromoteCommand extends CliCommand {
             if (dryRun) {
                 return dryRun(wiring, pipeline, request);
             }
-            ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.promote(request));
-            progress.close();
-            int code = ReleaseCli.exitCode(result);
-            if (wantsDocument()) {
-                ObjectNode doc = document(code);
-                trigger.ifPresent(t -> doc.put("trigger", t));
-                emit(Reports.release(doc, result));
+            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline)) {
+                ReleaseResult result = stop.run(() -> pipeline.promote(request));
+                progress.close();
+                int code = ReleaseCli.exitCode(result);
+                if (wantsDocument()) {
+                    ObjectNode doc = document(code);
+                    trigger.ifPresent(t -> doc.put("trigger", t));
+                    stop.received().ifPresent(s -> doc.put("cancelledBy", s));
+                    emit(Reports.release(doc, result));
+                }
+                return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
+                        .orElseGet(() -> exit(code, Reports.summary(result)));
             }
-            return exit(code, Reports.summary(result));
         }
     }
 

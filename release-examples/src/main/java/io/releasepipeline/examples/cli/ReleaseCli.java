@@ -91,7 +91,9 @@ public final class ReleaseCli implements Callable<Integer> {
 
     /**
      * Runs the CLI with the given streams and providers and returns its exit code; output is plain lines (never the
-     * terminal view).
+     * terminal view). While a command that changes things runs ({@code promote}, {@code resume}, {@code rollback}),
+     * it handles this process's SIGINT and SIGTERM (a signal stops the release, see {@code SignalStop}); the JVM's
+     * own handling is restored when it returns.
      */
     public static int execute(PrintStream out, PrintStream err, ProviderFactory providers, String... args) {
         return execute(out, err, providers, System::getenv, args);

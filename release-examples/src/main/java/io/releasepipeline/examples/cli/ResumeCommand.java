@@ -1,5 +1,6 @@
 package io.releasepipeline.examples.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.ReleaseLock;
@@ -60,13 +61,18 @@ final class ResumeCommand extends CliCommand {
                 return ReleaseCli.OK;
             }
             println("Resuming release " + id.get() + ".");
-            ReleaseResult result = SignalStop.around(context, pipeline, () -> pipeline.resume(id.get()));
-            progress.close();
-            int code = ReleaseCli.exitCode(result);
-            if (wantsDocument()) {
-                emit(Reports.release(document(code).put("resumed", true), result));
+            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline)) {
+                ReleaseResult result = stop.run(() -> pipeline.resume(id.get()));
+                progress.close();
+                int code = ReleaseCli.exitCode(result);
+                if (wantsDocument()) {
+                    ObjectNode doc = document(code).put("resumed", true);
+                    stop.received().ifPresent(s -> doc.put("cancelledBy", s));
+                    emit(Reports.release(doc, result));
+                }
+                return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
+                        .orElseGet(() -> exit(code, Reports.summary(result)));
             }
-            return exit(code, Reports.summary(result));
         }
     }
 }

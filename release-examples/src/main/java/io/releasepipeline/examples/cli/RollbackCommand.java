@@ -59,15 +59,22 @@ final class RollbackCommand extends CliCommand {
         if (databaseMigration) {
             request = request.withDatabaseMigration();
         }
-        RollbackResult result;
-        try (Progress progress = progress()) {
-            result = wiring.pipeline(progress.listener()).rollback(request);
+        RollbackRequest finalRequest = request;
+        try (SignalStop stop = SignalStop.finishing(context, spec.name())) {
+            RollbackResult result;
+            try (Progress progress = progress()) {
+                result = stop.run(() -> wiring.pipeline(progress.listener()).rollback(finalRequest));
+            }
+            int code = result.succeeded() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
+            if (json()) {
+                ObjectNode doc = document(code);
+                stop.received().ifPresent(s -> doc.put("signalledBy", s));
+                emit(Reports.rollback(doc, result));
+            }
+            return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
+                    .orElseGet(() -> exit(code, "ROLLBACK FAILED, page someone: "
+                            + result.details().detail().orElse("see the evidence")));
         }
-        int code = result.succeeded() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
-        if (json()) {
-            emit(Reports.rollback(document(code), result));
-        }
-        return exit(code, "ROLLBACK FAILED, page someone: " + result.details().detail().orElse("see the evidence"));
     }
 
     private int dryRun(Wiring wiring) {

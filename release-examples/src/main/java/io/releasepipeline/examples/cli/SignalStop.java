@@ -1,50 +1,166 @@
 package io.releasepipeline.examples.cli;
 
+import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
-import java.time.Duration;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.RollbackResult;
+import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.evidence.TrafficChange;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * Turns a termination signal into a stop of the release in flight, the way a cancelled GitHub Actions run needs it:
- * the runner sends SIGINT, waits 7.5 s, sends SIGTERM, waits 2.5 s, then kills the process tree. On the first signal
- * the hook asks the pipeline to stop ({@link ReleasePipeline#requestRollback}: an abort before traffic moved, a
- * rollback after) and holds the JVM open up to {@link #DEFAULT_GRACE} for the release to finish and write its
- * evidence. What the kill cuts off anyway is finished by {@code release resume} (the workflow's
- * {@code if: cancelled()} step), from the journal.
+ * What SIGINT and SIGTERM do to a command that changes things ({@code promote}, {@code resume}, {@code rollback}),
+ * the way a cancelled or timed-out GitHub Actions run sends them: SIGINT, SIGTERM 7.5 s later, a kill 2.5 s after
+ * that.
  *
- * <p>Use: {@link #around} registers the hook for the duration of one release. Thread-safe.
+ * <ul>
+ * <li>A release ({@link #stopping}): the first signal asks the pipeline to stop
+ * ({@link ReleasePipeline#requestRollback}: an abort before traffic moved, a rollback to the stable revision after,
+ * the same at 100% under observation); one that arrives before the release has taken its lock is applied as soon as
+ * it has. The release then ends as the engine ends it: evidence, deployment status, journal, lock.</li>
+ * <li>A standalone rollback ({@link #finishing}): the signal changes nothing; the rollback in flight is finished,
+ * never abandoned halfway.</li>
+ * </ul>
+ * Either way the process keeps running until the work has ended and the command has printed its result, then exits
+ * with the code of how it ended (no fixed wait); a second signal does not cut it short, it only says so on stderr.
+ * The command prints one summary line on stderr ({@link #summary(ReleaseResult)}). What a kill cuts off anyway is
+ * finished by {@code release resume} (the workflow's {@code if: cancelled()} step), from the journal.
+ *
+ * <p>Use: {@code try (SignalStop stop = SignalStop.stopping(...)) { result = stop.run(work); ... print ... }}: the
+ * signals are handled from creation until {@link #close()}. Thread-safe: signals arrive on threads of their own.
  */
-final class SignalStop {
+final class SignalStop implements AutoCloseable {
 
-    /** How long the hook holds the JVM open: inside the runner's 7.5 s before SIGTERM. */
-    static final Duration DEFAULT_GRACE = Duration.ofSeconds(7);
-    /** The reason recorded for a release stopped by a signal. */
-    static final String REASON = "cancelled: the release process received a termination signal (SIGINT/SIGTERM; "
-            + "a cancelled or timed-out workflow run)";
+    /** The reason recorded for a release stopped by a signal (the signal's name follows in the record). */
+    static final String REASON = "cancelled: the release process received a termination signal";
 
-    private SignalStop() {
+    private final CliContext context;
+    private final String command;
+    private final Optional<ReleasePipeline> pipeline;
+    private final AtomicReference<String> received = new AtomicReference<>();
+    private final CountDownLatch workEnded = new CountDownLatch(1);
+    private final CliContext.Registration registration;
+
+    private SignalStop(CliContext context, String command, Optional<ReleasePipeline> pipeline) {
+        this.context = context;
+        this.command = command;
+        this.pipeline = pipeline;
+        this.registration = context.signals().handle(this::onSignal);
     }
 
-    /** Runs {@code release} with the hook registered; the hook is removed when it returns. */
-    static <T> T around(CliContext context, ReleasePipeline pipeline, java.util.function.Supplier<T> release) {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            if (pipeline.requestRollback(REASON)) {
-                context.err().println("release: " + REASON + "; stopping the release (rollback if traffic moved)");
-                try {
-                    finished.await(DEFAULT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "release-signal-stop");
-        context.signals().add(hook);
+    /** Handles the signals of {@code command}, whose work is a release of {@code pipeline}: a signal stops it. */
+    static SignalStop stopping(CliContext context, String command, ReleasePipeline pipeline) {
+        return new SignalStop(context, command, Optional.of(pipeline));
+    }
+
+    /** Handles the signals of {@code command}, whose work is a standalone rollback: it is finished, not stopped. */
+    static SignalStop finishing(CliContext context, String command) {
+        return new SignalStop(context, command, Optional.empty());
+    }
+
+    /**
+     * Runs the work and returns what it returned. If a signal had arrived and the work throws, says on stderr that
+     * the release did not finish and how to finish it, then rethrows.
+     */
+    <T> T run(Supplier<T> work) {
         try {
-            return release.get();
+            return work.get();
+        } catch (RuntimeException | Error e) {
+            received().ifPresent(signal -> context.err().println("release " + command + ": cancelled by " + signal
+                    + ", and the " + (pipeline.isPresent() ? "release" : "rollback") + " did not finish: " + e
+                    + "; run `release " + (pipeline.isPresent() ? "resume" : "rollback") + "` to finish it"));
+            throw e;
         } finally {
-            finished.countDown();
-            context.signals().remove(hook);
+            workEnded.countDown();
         }
+    }
+
+    /** The first signal received, as {@code SIGINT} or {@code SIGTERM}; empty if none. */
+    Optional<String> received() {
+        return Optional.ofNullable(received.get());
+    }
+
+    /**
+     * The one line that ends a release cancelled by {@code signal}: what was cancelled and how it ended, where
+     * traffic is, where the evidence is, and what to run when something could not finish.
+     */
+    static String summary(String signal, ReleaseResult result) {
+        StringBuilder line = new StringBuilder("cancelled by ").append(signal).append(": release ")
+                .append(result.releaseId()).append(' ').append(result.outcome());
+        switch (result.outcome()) {
+            case ROLLED_BACK -> line.append(" (traffic moved, so it was rolled back)");
+            case ABORTED -> line.append(" (stopped before traffic moved)");
+            case ROLLBACK_FAILED -> line.append(" (PAGE SOMEONE: ").append(result.record().rollback()
+                    .flatMap(RollbackDetails::detail).orElse("the rollback did not complete")).append(')');
+            case FROZEN -> line.append(" (PAGE SOMEONE: roll-forward-only, traffic held where it was)");
+            default -> line.append(" (it had ended before the signal could stop it)");
+        }
+        line.append("; traffic: ").append(traffic(result)).append("; evidence: ")
+                .append(result.evidenceLocation().orElse("not written (see the log above)"));
+        if (result.outcome() == ReleaseOutcome.IN_PROGRESS) {
+            line.append("; run `release resume --release ").append(result.releaseId()).append("` to finish it");
+        } else if (result.outcome() == ReleaseOutcome.ROLLBACK_FAILED) {
+            line.append("; then `release rollback --reason ...` to retry");
+        }
+        return line.toString();
+    }
+
+    /** The same line for a standalone rollback, which a signal does not stop. */
+    static String summary(String signal, RollbackResult result) {
+        return signal + " during rollback " + result.releaseId() + ", which was finished first: "
+                + (result.succeeded() ? "ROLLED_BACK" : "ROLLBACK_FAILED (PAGE SOMEONE: "
+                        + result.details().detail().orElse("the rollback did not complete") + ")")
+                + "; traffic: " + result.trafficAfter().map(w -> w.withoutZeros().toString()).orElse("unknown")
+                + "; evidence: " + result.evidenceLocation().orElse("not written (see the log above)");
+    }
+
+    private static String traffic(ReleaseResult result) {
+        return result.rollback().flatMap(RollbackResult::trafficAfter)
+                .or(() -> result.record().trafficChanges().stream().reduce((a, b) -> b).map(TrafficChange::to))
+                .map(w -> w.withoutZeros().toString())
+                .orElseGet(() -> "unchanged" + result.record().previousRevision().map(r -> " (" + r + " at 100%)")
+                        .orElse(""));
+    }
+
+    private void onSignal(String name) {
+        String signal = "SIG" + name;
+        if (!received.compareAndSet(null, signal)) {
+            context.err().println("release " + command + ": " + signal + " received again: still finishing the "
+                    + (pipeline.isPresent() ? "release's stop" : "rollback") + "; exiting when it is done (a kill "
+                    + "now leaves it to `release resume`)");
+            return;
+        }
+        if (workEnded.getCount() == 0) {
+            context.err().println("release " + command + ": " + signal + " received as the work ended; exiting once "
+                    + "it is reported");
+            return;
+        }
+        if (pipeline.isEmpty()) {
+            context.err().println("release " + command + ": " + signal + " received: finishing the rollback in "
+                    + "flight first; exiting when it is done");
+            return;
+        }
+        context.err().println("release " + command + ": " + signal + " received: stopping the release (a rollback "
+                + "if traffic moved, an abort before); exiting when it has ended");
+        String reason = REASON + " (" + signal + ": a cancelled or timed-out workflow run, or a stop)";
+        try {
+            // Before the release holds its lock there is nothing to stop yet: ask again until it is, or has ended.
+            while (!pipeline.get().requestRollback(reason) && !workEnded.await(50, TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops handling the signals: from now on one stops the process at once, as without this class. */
+    @Override
+    public void close() {
+        workEnded.countDown();
+        registration.close();
     }
 }

@@ -38,17 +38,17 @@ class CliActionsTest {
     @TempDir
     Path dir;
     CliWorld world;
-    private final List<Thread> hooks = new ArrayList<>();
-    private final CliContext.Signals signals = new CliContext.Signals() {
-        @Override
-        public synchronized void add(Thread hook) {
-            hooks.add(hook);
+    private final List<java.util.function.Consumer<String>> handlers = new ArrayList<>();
+    /** Signals the test sends itself: each handler registered, called on a thread of its own as the JVM does. */
+    private final CliContext.Signals signals = handler -> {
+        synchronized (handlers) {
+            handlers.add(handler);
         }
-
-        @Override
-        public synchronized void remove(Thread hook) {
-            hooks.remove(hook);
-        }
+        return () -> {
+            synchronized (handlers) {
+                handlers.remove(handler);
+            }
+        };
     };
 
     /**
@@ -382,17 +382,19 @@ class CliActionsTest {
         }
 
         @Test
-        @DisplayName("a cancel's signal stops the release in flight and waits for its evidence; resume then has nothing left")
+        @DisplayName("a cancel's signal stops the release in flight, which ends ABORTED with one summary line; resume "
+                + "then has nothing left")
         void aSignalStopsTheRelease() throws Exception {
             world.mergeablePullRequest(CliWorld.PR, "success");
             List<Thread> fired = new ArrayList<>();
             // The runner's SIGINT arrives just after the merge, while the release waits for the deploy run.
             world.github.addMockServiceRequestListener((request, response) -> {
                 if (request.getUrl().endsWith("/merge")) {
-                    synchronized (signals) {
-                        hooks.forEach(h -> {
-                            h.start();
-                            fired.add(h);
+                    synchronized (handlers) {
+                        handlers.forEach(h -> {
+                            Thread t = new Thread(() -> h.accept("INT"));
+                            t.start();
+                            fired.add(t);
                         });
                     }
                 }
@@ -400,14 +402,19 @@ class CliActionsTest {
 
             CliWorld.Run run = world.run(NO_ENV, signals, "promote", "--config", world.config().toString(), "--pr",
                     "123", "--release-id", "gh-8812345-1", "--output", "json");
-            for (Thread hook : fired) {
-                hook.join();
+            for (Thread signal : fired) {
+                signal.join();
             }
 
             assertThat(fired).hasSize(1);
-            assertThat(hooks).as("the hook is removed once the release ended").isEmpty();
+            assertThat(handlers).as("the handler is removed once the release ended").isEmpty();
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ABORTED);
-            assertThat(parse(run).path("record").path("notes").toString()).contains("received a termination signal");
+            assertThat(parse(run).path("record").path("notes").toString()).contains("received a termination signal",
+                    "SIGINT");
+            assertThat(parse(run).path("cancelledBy").asText()).isEqualTo("SIGINT");
+            assertThat(run.err().lines().filter(l -> l.startsWith("release promote: cancelled by SIGINT")))
+                    .singleElement().asString()
+                    .contains("release gh-8812345-1 ABORTED", "traffic: unchanged (v1 at 100%)", "evidence: ");
             assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
             assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v1"));
 
@@ -423,6 +430,45 @@ class CliActionsTest {
             assertThat(never.out()).contains("Nothing to resume: release gh-8812399-1", "never started");
             assertThat(unknown.exitCode()).as("without --if-started an unknown release is a usage error")
                     .isEqualTo(ReleaseCli.USAGE);
+        }
+    }
+
+    /** Signals that arrive at once: the handler is called on a thread of its own as soon as it is registered. */
+    @Nested
+    @DisplayName("a signal before the release holds its lock")
+    class EarlySignal {
+
+        private final List<Thread> fired = new ArrayList<>();
+        private final CliContext.Signals early = handler -> {
+            Thread t = new Thread(() -> handler.accept("TERM"));
+            synchronized (fired) {
+                fired.add(t);
+            }
+            t.start();
+            return () -> { };
+        };
+
+        @Test
+        @DisplayName("is applied once the release has taken the lock: ABORTED after the gates, nothing merged, exit 5")
+        void appliedOnceTheReleaseRuns() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+
+            CliWorld.Run run = world.run(NO_ENV, early, "promote", "--config", world.config().toString(), "--pr",
+                    "123", "--release-id", "gh-8812346-1");
+            synchronized (fired) {
+                for (Thread signal : fired) {
+                    signal.join();
+                }
+            }
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.ABORTED);
+            assertThat(run.err()).contains("release promote: SIGTERM received: stopping the release",
+                    "release promote: cancelled by SIGTERM: release gh-8812346-1 ABORTED");
+            assertThat(world.served("PUT", ".*")).as("merges").isZero();
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(world.evidence.read(CliWorld.APP, "gh-8812346-1")).get()
+                    .satisfies(r -> assertThat(r.outcome()).isEqualTo(io.releasepipeline.ReleaseOutcome.ABORTED));
+            assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
         }
     }
 

@@ -150,6 +150,40 @@ final class ReleaseProcess implements AutoCloseable {
         return new Run(process.exitValue(), out.toString(), err.toString());
     }
 
+    /** The child's process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends SIGTERM (what GitHub Actions sends 7.5 s after SIGINT on a cancel), without waiting for the process to
+     * end. Through the {@link ProcessHandle}: {@link Process#destroy()} would also close the pipes this side reads,
+     * losing what the process prints while it stops.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /**
+     * Sends SIGINT ({@code kill -INT pid}: what GitHub Actions sends first on a cancel or a timeout, and Ctrl-C in a
+     * terminal), without waiting for the process to end. Fails if {@code kill} does not succeed.
+     */
+    void interrupt() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).redirectErrorStream(true)
+                    .start();
+            String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -INT " + process.pid() + " failed: " + said);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** SIGKILL on Linux ({@link Process#destroyForcibly()}): no shutdown hook, no finally block runs. */
     Run kill() {
         process.destroyForcibly();
