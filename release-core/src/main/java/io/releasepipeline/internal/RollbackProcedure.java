@@ -13,7 +13,7 @@ import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.trigger.TriggerVerdict;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import io.releasepipeline.evidence.JournalState;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +32,13 @@ final class RollbackProcedure {
     static final String MIGRATION_WARNING = "This release carried a database migration. Rolling back traffic does "
             + "NOT roll back the schema: follow the migration rollback procedure separately.";
 
+    /**
+     * How long the smoke check of the revision rolled back to may keep failing after a cancel before the rollback is
+     * called failed: none, one check. A cancelled CI job has about ten seconds (SIGINT, 7.5 s, SIGTERM, 2.5 s, kill)
+     * and the revision rolled back to was serving moments ago.
+     */
+    static final Duration CANCEL_SMOKE_PATIENCE = Duration.ZERO;
+
     private final ReleaseOps ops;
     private final ReleaseRecord.Builder record;
     private TrafficWeights trafficAfter;
@@ -44,7 +51,7 @@ final class RollbackProcedure {
     /** Rolls back to {@code to}; never throws for a provider failure (that is a failed rollback). */
     RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
             boolean databaseMigration) {
-        return run(reason, trigger, from, to, databaseMigration, Optional.empty(), Optional.empty());
+        return run(reason, trigger, from, to, databaseMigration, Optional.empty(), Optional.empty(), false);
     }
 
     /**
@@ -53,10 +60,29 @@ final class RollbackProcedure {
      */
     RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
             boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic) {
+        return run(reason, trigger, from, to, databaseMigration, knownTarget, knownTraffic, false);
+    }
+
+    /**
+     * As above; {@code cancelled} (a stop request or an interrupt) smoke checks the target once instead of for the
+     * smoke trigger's patience ({@link #CANCEL_SMOKE_PATIENCE}), so that the rollback fits the grace a cancelled CI
+     * job gets. Runs with the interrupt flag cleared ({@link ReleaseOps#safetyFirst()}); goes on when its own
+     * journal entry cannot be written, and says so in the evidence: putting traffic back comes first.
+     */
+    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
+            boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic,
+            boolean cancelled) {
+        ops.safetyFirst();
         Instant started = ops.now();
         log.warn("release {}: rolling back to {}: {}", ops.releaseId, to, reason);
+        try {
+            ops.transition(new JournalState.RollingBack(to, reason), Optional.of(record.build()));
+        } catch (ReleaseOps.JournalWriteFailed e) {
+            String note = e.getMessage() + "; rolled back anyway (safety first)";
+            record.note(note);
+            ops.warn(note);
+        }
         ops.emit(new ReleaseEvent.RollbackStarted(ops.releaseId, started, reason, from.orElse("unknown"), to));
-        ops.journal("ROLLING_BACK", Map.of("to", to, "reason", reason));
         Optional<SmokeResult> smoke = Optional.empty();
         String detail = null;
         boolean succeeded = false;
@@ -88,7 +114,8 @@ final class RollbackProcedure {
                 // Activation changes nothing in the split, so a split read before it still holds.
             }
             moveAllTraffic(to, "rollback: " + reason, Optional.of(traffic));
-            smoke = Optional.of(smokeUntilPass(to, target.url()));
+            smoke = Optional.of(smokeUntilPass(to, target.url(), cancelled ? CANCEL_SMOKE_PATIENCE
+                    : ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO)));
             succeeded = smoke.get().passed();
             if (!succeeded) {
                 detail = "traffic is on " + to + " but its smoke check fails: " + smoke.get().summary();
@@ -179,8 +206,7 @@ final class RollbackProcedure {
     }
 
     /** Smoke checks {@code revision} until it passes or has failed for the smoke trigger's threshold. */
-    private SmokeResult smokeUntilPass(String revision, Optional<String> url) {
-        Duration patience = ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO);
+    private SmokeResult smokeUntilPass(String revision, Optional<String> url, Duration patience) {
         Instant deadline = ops.now().plus(patience);
         SmokeTarget target = new SmokeTarget(revision, url);
         while (true) {
