@@ -791,6 +791,9 @@ final class Promotion {
         } else if (e instanceof ReleaseOps.JournalWriteFailed) {
             problem = e.getMessage() + "; stopped before the next step (write-ahead journal)";
             log.error("release {}: {}", ops.releaseId, problem, e);
+        } else if (e instanceof Error) {
+            problem = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+            log.error("release {}: {} (rolled back if traffic moved, then rethrown)", ops.releaseId, problem, e);
         } else {
             problem = e.getMessage() != null ? e.getMessage() : e.toString();
             log.error("release {}: failed", ops.releaseId, e);
