@@ -92,6 +92,28 @@ class FailureSemanticsScenarioTest {
         }
 
         @Test
+        void anInterruptAtOneHundredPercentUnderObservationRollsBackToStable() {
+            Simulation sim = new Simulation();
+            // Interrupted on its own thread: the flag alone, no exception, as a pool's shutdownNow() may leave it.
+            ReleasePipeline pipeline = sim.builder().listener(e -> {
+                if (e instanceof ReleaseEvent.ObservationStarted o && o.weight() == 100) {
+                    Thread.currentThread().interrupt();
+                }
+            }).build();
+
+            ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE));
+            boolean interruptedAfter = Thread.interrupted();
+
+            assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+            assertThat(interruptedAfter).isTrue();
+            assertThat(sim.platform.trafficHistory()).containsExactly(TrafficWeights.all(NEW),
+                    TrafficWeights.all(STABLE));
+            assertThat(result.record().rollback()).hasValueSatisfying(r -> assertThat(r.reason())
+                    .isEqualTo("manual rollback: the release's thread was interrupted (cancelled)"));
+            assertThat(sim.evidence.currentLock(APP)).isEmpty();
+        }
+
+        @Test
         void aCancelRollbackSmokeChecksTheStableRevisionOnceInsteadOfWaitingItsPatience() {
             Simulation sim = new Simulation();
             // The stable revision's smoke check fails too: a trigger's rollback would wait the smoke patience (2m).
