@@ -743,11 +743,13 @@ final class Promotion {
         if (request.rollForwardOnly()) {
             return freeze(reason, trigger);
         }
-        RollbackProcedure procedure = new RollbackProcedure(ops, record);
         boolean cancelled = ops.stopRequested().isPresent();
-        RollbackDetails details = procedure.run(reason, trigger, Optional.ofNullable(newRevision), stable,
-                request.databaseMigration(), Optional.empty(), Optional.empty(), cancelled);
-        Optional<TrafficWeights> after = procedure.readTraffic();
+        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, () -> Optional.of(record.build())).run(reason,
+                trigger, Optional.ofNullable(newRevision), stable, request.databaseMigration(), Optional.empty(),
+                Optional.empty(), cancelled);
+        rolledBack.recordInto(record);
+        RollbackDetails details = rolledBack.details();
+        Optional<TrafficWeights> after = rolledBack.trafficAfter();
         finalStatus(DeploymentState.FAILURE, "rolled back: " + reason);
         ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
         RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());

@@ -13,6 +13,9 @@ import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.trigger.TriggerVerdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import io.releasepipeline.evidence.JournalState;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,47 +42,64 @@ final class RollbackProcedure {
      */
     static final Duration CANCEL_SMOKE_PATIENCE = Duration.ZERO;
 
+    /**
+     * What a rollback found and did, for the caller to record: the details, the traffic change it made (if any),
+     * the smoke check it judged by, its notes, and the split afterwards (empty if it could not be read).
+     */
+    record Result(RollbackDetails details, List<TrafficChange> trafficChanges, Optional<SmokeResult> smoke,
+            List<String> notes, Optional<TrafficWeights> trafficAfter) {
+
+        Result {
+            trafficChanges = List.copyOf(trafficChanges);
+            notes = List.copyOf(notes);
+        }
+
+        /** Adds what the rollback found to {@code record}. */
+        void recordInto(ReleaseRecord.Builder record) {
+            trafficChanges.forEach(record::traffic);
+            smoke.ifPresent(record::smoke);
+            record.rollback(details);
+            notes.forEach(record::note);
+        }
+    }
+
     private final ReleaseOps ops;
-    private final ReleaseRecord.Builder record;
+    private final Supplier<Optional<ReleaseRecord>> snapshot;
+    private final List<TrafficChange> trafficChanges = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private TrafficWeights trafficAfter;
 
-    RollbackProcedure(ReleaseOps ops, ReleaseRecord.Builder record) {
+    /**
+     * A rollback for one run; {@code snapshot} gives the record as it stands, journaled with ROLLING_BACK so that a
+     * resumed release keeps it.
+     */
+    RollbackProcedure(ReleaseOps ops, Supplier<Optional<ReleaseRecord>> snapshot) {
         this.ops = ops;
-        this.record = record;
-    }
-
-    /** Rolls back to {@code to}; never throws for a provider failure (that is a failed rollback). */
-    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
-            boolean databaseMigration) {
-        return run(reason, trigger, from, to, databaseMigration, Optional.empty(), Optional.empty(), false);
+        this.snapshot = snapshot;
     }
 
     /**
-     * As {@link #run(String, Optional, Optional, String, boolean)}, with what the caller read of the target
-     * revision and the traffic moments ago, so that the rollback does not read them again.
+     * Rolls back from {@code from} to {@code to}; never throws for a provider failure (that is a failed rollback).
+     * {@code knownTarget} and {@code knownTraffic} are what the caller read of the target revision and the traffic
+     * moments ago, so that the rollback does not read them again. {@code cancelled} (a stop request or an interrupt)
+     * smoke checks the target once instead of for the smoke trigger's patience ({@link #CANCEL_SMOKE_PATIENCE}), so
+     * that the rollback fits the grace a cancelled CI job gets. Runs with the interrupt flag cleared
+     * ({@link ReleaseOps#safetyFirst()}); goes on when its own journal entry cannot be written, and says so in its
+     * notes: putting traffic back comes first. Call once per instance.
+     *
+     * @return what it found and did, for the caller to record ({@link Result#recordInto})
      */
-    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
-            boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic) {
-        return run(reason, trigger, from, to, databaseMigration, knownTarget, knownTraffic, false);
-    }
-
-    /**
-     * As above; {@code cancelled} (a stop request or an interrupt) smoke checks the target once instead of for the
-     * smoke trigger's patience ({@link #CANCEL_SMOKE_PATIENCE}), so that the rollback fits the grace a cancelled CI
-     * job gets. Runs with the interrupt flag cleared ({@link ReleaseOps#safetyFirst()}); goes on when its own
-     * journal entry cannot be written, and says so in the evidence: putting traffic back comes first.
-     */
-    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
+    Result run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
             boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic,
             boolean cancelled) {
         ops.safetyFirst();
         Instant started = ops.now();
         log.warn("release {}: rolling back to {}: {}", ops.releaseId, to, reason);
         try {
-            ops.transition(new JournalState.RollingBack(to, reason), Optional.of(record.build()));
+            ops.transition(new JournalState.RollingBack(to, reason), snapshot.get());
         } catch (ReleaseOps.JournalWriteFailed e) {
             String note = e.getMessage() + "; rolled back anyway (safety first)";
-            record.note(note);
+            notes.add(note);
             ops.warn(note);
         }
         ops.emit(new ReleaseEvent.RollbackStarted(ops.releaseId, started, reason, from.orElse("unknown"), to));
@@ -131,18 +151,17 @@ final class RollbackProcedure {
         Instant finished = ops.now();
         RollbackDetails details = new RollbackDetails(reason, trigger, from, to, started, finished, succeeded, smoke,
                 databaseMigration ? Optional.of(MIGRATION_WARNING) : Optional.empty(), Optional.ofNullable(detail));
-        record.rollback(details);
         if (databaseMigration) {
-            record.note(MIGRATION_WARNING);
+            notes.add(MIGRATION_WARNING);
             log.error("release {}: {}", ops.releaseId, MIGRATION_WARNING);
         }
         ops.emit(new ReleaseEvent.RollbackFinished(ops.releaseId, finished, succeeded, to,
                 succeeded ? "traffic on " + to + ", smoke check passed" : detail));
-        return details;
+        return new Result(details, trafficChanges, smoke, notes, readTraffic());
     }
 
     /** The split after the rollback: as read back when traffic moved, else read now; empty if unreadable. */
-    Optional<TrafficWeights> readTraffic() {
+    private Optional<TrafficWeights> readTraffic() {
         return trafficAfter != null ? Optional.of(trafficAfter) : ops.readTrafficQuietly();
     }
 
@@ -170,7 +189,7 @@ final class RollbackProcedure {
             if (after.weights().withoutZeros().equals(target)) {
                 trafficAfter = after.weights();
                 TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
-                record.traffic(change);
+                trafficChanges.add(change);
                 ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
                         after.weights(), reason));
                 return;
@@ -213,7 +232,6 @@ final class RollbackProcedure {
             SmokeResult result = Probes.smoke(ops, target);
             ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, result.at(), result));
             if (result.passed() || !ops.now().isBefore(deadline)) {
-                record.smoke(result);
                 return result;
             }
             ops.clock().sleep(ops.config.triggers().smokeInterval());

@@ -80,12 +80,13 @@ final class StandaloneRollback {
         String target = chosen.get();
         from.filter(f -> !f.equals(target)).ifPresent(record::newRevision);
         record.previousRevision(target);
-        RollbackProcedure procedure = new RollbackProcedure(ops, record);
         Optional<Revision> known = named.isPresent() ? named : revisions == null ? Optional.empty()
                 : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
-        RollbackDetails details = procedure.run(request.reason(), Optional.empty(),
-                from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known, Optional.of(traffic));
-        return finish(details, procedure.readTraffic());
+        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, Optional::empty).run(request.reason(),
+                Optional.empty(), from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known,
+                Optional.of(traffic), false);
+        rolledBack.recordInto(record);
+        return finish(rolledBack.details(), rolledBack.trafficAfter());
     }
 
     private RollbackResult failed(String why, Optional<TrafficWeights> traffic) {
