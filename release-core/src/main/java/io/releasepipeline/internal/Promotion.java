@@ -396,8 +396,14 @@ final class Promotion {
                 return rollBack(shiftProblem.get(), Optional.empty());
             }
             enter(new JournalState.Observing(step.weight()));
-            StepObservation.Outcome outcome = new StepObservation(ops, record, target, step.weight(),
-                    step.observe(), Optional.of(stable), record.firstTrafficChangeAt().orElse(ops.now())).run();
+            StepObservation observation = new StepObservation(ops, target, step.weight(), step.observe(),
+                    Optional.of(stable), record.firstTrafficChangeAt().orElse(ops.now()));
+            StepObservation.Outcome outcome;
+            try {
+                outcome = observation.run();
+            } finally {
+                observation.findings().recordInto(record);
+            }
             if (outcome instanceof StepObservation.Outcome.Fired f) {
                 return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
             }
@@ -451,9 +457,14 @@ final class Promotion {
         ApprovalWaiter waiter = new ApprovalWaiter(weight, question, asked, deadline);
         int moved = now == null ? 0 : now.weightOf(newRevision);
         if (moved > 0) {
-            StepObservation.Outcome watched = new StepObservation(ops, record, target, moved,
-                    ops.config.approvalTimeout(), Optional.of(stable), record.firstTrafficChangeAt().orElse(asked))
-                    .runUntil(waiter);
+            StepObservation observation = new StepObservation(ops, target, moved, ops.config.approvalTimeout(),
+                    Optional.of(stable), record.firstTrafficChangeAt().orElse(asked));
+            StepObservation.Outcome watched;
+            try {
+                watched = observation.runUntil(waiter);
+            } finally {
+                observation.findings().recordInto(record);
+            }
             if (watched instanceof StepObservation.Outcome.Fired f) {
                 return new ApprovalOutcome.Fired(f.verdict());
             }
