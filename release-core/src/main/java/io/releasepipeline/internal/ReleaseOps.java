@@ -43,8 +43,10 @@ final class ReleaseOps {
 
     private final AtomicReference<String> stopRequest = new AtomicReference<>();
     private int journalSequence;
-    private boolean safety;
-    private boolean interrupted;
+    /** The thread that runs the release: only its interrupt is a cancel (a helper thread's is its own business). */
+    private final Thread owner = Thread.currentThread();
+    private volatile boolean safety;
+    private volatile boolean interrupted;
 
     ReleaseOps(ReleaseConfig config, ProviderCalls calls, Events events, String releaseId) {
         this.config = config;
@@ -99,7 +101,7 @@ final class ReleaseOps {
      * the release's thread.
      */
     Optional<String> stopRequested() {
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.currentThread() == owner && owner.isInterrupted()) {
             safetyFirst();
         }
         return Optional.ofNullable(stopRequest.get());
@@ -206,6 +208,9 @@ final class ReleaseOps {
      * no longer stops anything. Idempotent; call from the release's thread.
      */
     void safetyFirst() {
+        if (Thread.currentThread() != owner) {
+            return;
+        }
         safety = true;
         if (Thread.interrupted()) {
             interrupted = true;
@@ -215,7 +220,7 @@ final class ReleaseOps {
 
     /** Sets the interrupt flag again if {@link #safetyFirst()} or a stop check cleared it. */
     void restoreInterrupt() {
-        if (interrupted) {
+        if (interrupted && Thread.currentThread() == owner) {
             Thread.currentThread().interrupt();
         }
     }
