@@ -89,8 +89,22 @@ public interface ReleasePipeline {
     RollbackResult rollback(RollbackRequest request);
 
     /**
-     * The manual trigger ("critical functionality broken"): makes the release in flight roll back at once, from any
-     * thread. Returns false when no release of this pipeline is observing (use {@link #rollback} instead).
+     * The manual trigger ("critical functionality broken") and the way to cancel a release: makes the release in
+     * flight stop at once, from any thread (thread-safe, never blocks). Interrupting the release's thread does the
+     * same, and so do SIGINT and SIGTERM through the CLI.
+     *
+     * <p>What a stop does depends on where the release is: before any traffic moved it ends
+     * {@link ReleaseOutcome#ABORTED} (before the merge nothing was changed; after it the merge is left for people);
+     * once traffic moved, including a release at 100% still under observation, all traffic goes back to the
+     * stable revision ({@link ReleaseOutcome#ROLLED_BACK}). At 100% the release is rolled back, not promoted,
+     * because it was not judged good yet: the observation window is the runbook's judgment, and a cancel must not
+     * turn an unjudged revision into a promotion nobody decided. A roll-forward-only release freezes instead.
+     *
+     * <p>The rollback runs with the thread's interrupt flag cleared (restored before {@link #promote} returns)
+     * and is bounded for a CI runner's grace: the stable revision's smoke check is tried once rather than for the
+     * smoke trigger's patience. The outcome is journaled and recorded, the deployment status set, the lock released.
+     *
+     * @return false when no release of this pipeline is in flight (use {@link #rollback} instead)
      */
     boolean requestRollback(String reason);
 

@@ -4,6 +4,7 @@ import io.releasepipeline.ApprovalTimeoutAction;
 import io.releasepipeline.ReleaseException;
 import io.releasepipeline.ReleaseInterruptedException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.StepApproval;
 import io.releasepipeline.spi.ApprovalDecision;
@@ -12,7 +13,6 @@ import io.releasepipeline.time.ReleaseClock;
 import io.releasepipeline.trigger.TriggerVerdict;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -67,9 +67,9 @@ final class ApprovalWaiter implements StepObservation.Waiter {
         }
     }
 
-    /** Writes a journal entry with the record; false when the write failed. */
+    /** Moves the release to a journal state, with the record (the release's transition; throws if not written). */
     interface Journal {
-        boolean write(String state, Map<String, String> data);
+        void enter(JournalState state);
     }
 
     private final ReleaseOps ops;
@@ -132,8 +132,7 @@ final class ApprovalWaiter implements StepObservation.Waiter {
             record.approval(new StepApproval(weight, asked, d.approved(), Optional.of(d.by()), d.at(), d.comment()));
             ops.emit(new ReleaseEvent.ApprovalDecided(ops.releaseId, ops.now(), weight, d.approved(), d.by(),
                     d.comment()));
-            journal.write("APPROVAL", Map.of("weight", String.valueOf(weight), "approved", String.valueOf(d.approved()),
-                    "by", d.by()));
+            journal.enter(new JournalState.Approval(weight, d.approved(), d.by()));
             outcome = d.approved() ? new ApprovalOutcome.Approved() : new ApprovalOutcome.Refused("step to "
                     + weight + "% rejected by " + d.by() + (d.comment().isEmpty() ? "" : ": " + d.comment()));
             return true;

@@ -76,7 +76,12 @@ public final class Engine implements ReleasePipeline {
                         point.deploymentId(), state, "release " + releaseId + " " + r.outcome().name().toLowerCase()
                                 + " (status recorded on resume)", Optional.empty()));
                 ops.continueJournalAfter(point.lastSequence());
-                ops.journal("FINISHED", java.util.Map.of("outcome", r.outcome().name()));
+                try {
+                    ops.transition(new io.releasepipeline.evidence.JournalState.Finished(r.outcome()),
+                            Optional.empty());
+                } catch (ReleaseOps.JournalWriteFailed e) {
+                    ops.warn(e.getMessage() + "; its evidence record says how it ended");
+                }
             }
             unlockQuietly(ops, app);
             return new ReleaseResult(releaseId, written.get().outcome(), written.get(), Optional.empty(),
@@ -190,7 +195,11 @@ public final class Engine implements ReleasePipeline {
             return body.get();
         } finally {
             inFlight.compareAndSet(ops, null);
+            // The lock is released with the interrupt still cleared (a Blob call fails on an interrupted thread);
+            // the caller gets its interrupt back afterwards.
+            ops.safetyFirst();
             unlockQuietly(ops, app);
+            ops.restoreInterrupt();
         }
     }
 

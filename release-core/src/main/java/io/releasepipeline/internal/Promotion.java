@@ -6,6 +6,7 @@ import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -75,33 +75,59 @@ final class Promotion {
     }
 
     ReleaseResult run() {
-        ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
-        log.info("release {}: promoting pull request #{} of {} to {}", ops.releaseId, request.pullRequest(),
-                ops.config.ci().repository(), ops.app());
-        if (!ops.journal("STARTED", Map.of("pullRequest", String.valueOf(request.pullRequest()),
-                "databaseMigration", String.valueOf(request.databaseMigration()),
-                "environment", request.environment(),
-                "rollForwardOnly", String.valueOf(request.rollForwardOnly()),
-                "firstRelease", String.valueOf(request.firstRelease())))) {
-            record.note("the journal could not be written, so the release did not start (nothing was changed)");
-            return finish(ReleaseOutcome.ABORTED, Optional.empty());
-        }
-        try {
+        return guarded(() -> {
+            enter(new JournalState.Started(request.pullRequest(), request.databaseMigration(), request.environment(),
+                    request.rollForwardOnly(), request.firstRelease()));
+            ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
+            log.info("release {}: promoting pull request #{} of {} to {}", ops.releaseId, request.pullRequest(),
+                    ops.config.ci().repository(), ops.app());
             return promote();
-        } catch (RuntimeException e) {
-            return recoverFromFailure(e);
+        });
+    }
+
+    /**
+     * Moves the release to {@code state}: journals it, with the record as it stands (so that a release resumed from
+     * here keeps everything the stopped process had observed and decided), before the step that follows acts.
+     *
+     * @throws ReleaseOps.JournalWriteFailed if it cannot be journaled: the release stops before its next side effect
+     */
+    private void enter(JournalState state) {
+        ops.transition(state, Optional.of(record.build()));
+    }
+
+    /**
+     * Journals a state on the way out (a rollback, the end): a failure is recorded in the evidence and the release
+     * goes on, because leaving production safe comes first.
+     */
+    private void enterSafely(JournalState state) {
+        try {
+            enter(state);
+        } catch (ReleaseOps.JournalWriteFailed e) {
+            String note = "the journal could not be written (" + state.name() + "): " + e.getMessage()
+                    + "; the release went on to leave production safe";
+            record.note(note);
+            ops.warn(note);
         }
     }
 
     /**
-     * Journals a transition with the record as it stands, so that a release resumed from here keeps everything
-     * the stopped process had observed and decided (gates, approvers, traffic changes, smoke checks, verdicts).
+     * Runs {@code body} (the release) so that whatever it throws leaves production safe: a failure or an interrupt
+     * stops it through {@link #recoverFromFailure} (a rollback once traffic moved), and an {@link Error} gets the
+     * same treatment, recorded, then propagates.
      */
-    private boolean journal(String state, Map<String, String> data) {
-        Map<String, String> withRecord = new java.util.LinkedHashMap<>(data);
-        withRecord.put(ResumePoint.RECORD, new String(io.releasepipeline.evidence.EvidenceJson.toBytes(record.build()),
-                java.nio.charset.StandardCharsets.UTF_8));
-        return ops.journal(state, withRecord);
+    private ReleaseResult guarded(java.util.function.Supplier<ReleaseResult> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            return recoverFromFailure(e);
+        } catch (Error e) {
+            try {
+                recoverFromFailure(e);
+            } catch (Throwable during) {
+                e.addSuppressed(during);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -111,19 +137,35 @@ final class Promotion {
      */
     ReleaseResult resume(ResumePoint point) {
         resumed = true;
-        ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
-        String note = "resumed after the previous process stopped at " + point.lastState() + " (journal entry "
-                + point.lastSequence() + ") by " + ops.config.host() + " at " + ops.now();
-        record.note(note);
-        log.warn("release {}: {}", ops.releaseId, note);
-        journal("RESUMED", Map.of("after", point.lastState()));
-        try {
-            if (point.headSha().isEmpty()) {
+        return guarded(() -> {
+            ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
+            String note = "resumed after the previous process stopped at " + point.lastState() + " (journal entry "
+                    + point.lastSequence() + ") by " + ops.config.host() + " at " + ops.now();
+            record.note(note);
+            log.warn("release {}: {}", ops.releaseId, note);
+            enter(new JournalState.Resumed(point.lastState()));
+            PullRequest pr = ops.ci("pullRequest(#" + request.pullRequest() + ")",
+                    c -> c.pullRequest(request.pullRequest()));
+            TrafficWeights traffic = ops.platformMustTry("traffic()", p -> p.traffic()).weights();
+            ResumeDecision decision = ResumeDecision.decide(point, pr, traffic,
+                    () -> ops.platformMustTry("listRevisions()", p -> p.listRevisions()));
+            log.warn("release {}: {}", ops.releaseId, decision.why());
+            if (decision instanceof ResumeDecision.RerunFromGates) {
                 return promote();
             }
-            pullRequest = ops.ci("pullRequest(#" + request.pullRequest() + ")",
-                    c -> c.pullRequest(request.pullRequest()));
-            record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(point.headSha().get());
+            record.note(decision.why());
+            pullRequest = pr;
+            record.pullRequest(pr.number(), pr.url()).headSha(point.headSha().orElse(pr.headSha()));
+            deploymentId = point.deploymentId();
+            if (decision instanceof ResumeDecision.RollBack rb) {
+                pr.mergeCommitSha().ifPresent(record::mergeCommitSha);
+                setStable(rb.stable());
+                rb.from().ifPresent(r -> {
+                    newRevision = r;
+                    record.newRevision(r);
+                });
+                return rollBack(rb.reason(), Optional.empty());
+            }
             if (point.snapshot().isEmpty()) {
                 record.gates(point.gates());
                 if (point.postMerge()) {
@@ -136,13 +178,13 @@ final class Promotion {
                 newRevision = r;
                 record.newRevision(r);
             });
-            deploymentId = point.deploymentId();
-            if (point.rollingBackReason().isPresent()) {
-                return rollBack("resumed rollback: " + point.rollingBackReason().get(), Optional.empty());
+            if (decision instanceof ResumeDecision.FinishRollback f) {
+                return rollBack("resumed rollback: " + f.reason(), Optional.empty());
             }
+            java.util.Set<Integer> passed = ((ResumeDecision.GoOn) decision).passedWeights();
             // A merge that deploys nothing finishes at once; one that deploys goes on with the steps not yet passed.
             java.util.function.Function<String, ReleaseResult> then = nothingToDeploy()
-                    ? this::finishNothingToDeploy : mergeSha -> afterMerge(mergeSha, point.passedWeights());
+                    ? this::finishNothingToDeploy : mergeSha -> afterMerge(mergeSha, passed);
             Optional<String> mergeSha = point.mergeSha();
             boolean mergedSinceJournaled = mergeSha.isEmpty() && pullRequest.state() == PullRequest.State.MERGED
                     && pullRequest.mergeCommitSha().isPresent();
@@ -154,12 +196,10 @@ final class Promotion {
             }
             record.mergeCommitSha(mergeSha.get());
             if (mergedSinceJournaled) {
-                journal("MERGED", Map.of("mergeSha", mergeSha.get()));
+                enter(new JournalState.Merged(mergeSha.get()));
             }
             return then.apply(mergeSha.get());
-        } catch (RuntimeException e) {
-            return recoverFromFailure(e);
-        }
+        });
     }
 
     private ReleaseResult promote() {
@@ -189,9 +229,7 @@ final class Promotion {
      * as aborted, saying it stopped {@code when} and {@code changed}.
      */
     private Optional<ReleaseResult> gatesPassed(List<GateResult> gates, String when, String changed) {
-        Map<String, String> verdicts = new java.util.LinkedHashMap<>();
-        gates.forEach(g -> verdicts.put(g.gate(), g.status() + "|" + g.reason()));
-        journal("GATES_PASSED", verdicts);
+        enter(new JournalState.GatesPassed(gates));
         return ops.stopRequested().map(stop -> {
             record.note("stopped " + when + ": " + stop + "; " + changed);
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
@@ -262,14 +300,8 @@ final class Promotion {
             return finishNothingToDeploy(mergeSha);
         }
         adoptRevisionTheDeployAlreadyServes(mergeSha);
-        Map<String, String> adopted = new java.util.LinkedHashMap<>();
-        adopted.put("headSha", pullRequest.headSha());
-        adopted.put("stable", stable);
-        adopted.put("mergeSha", mergeSha);
-        if (newRevision != null) {
-            adopted.put("new", newRevision);
-        }
-        journal(ResumePoint.MERGED_BEFORE_RELEASE, adopted);
+        enter(new JournalState.MergedBeforeRelease(pullRequest.headSha(), stable, mergeSha,
+                Optional.ofNullable(newRevision)));
         log.info("release {}: pull request #{} was merged as {} before the release; going on from its deploy run",
                 ops.releaseId, pullRequest.number(), shortSha(mergeSha));
         return afterMerge(mergeSha, java.util.Set.of());
@@ -313,7 +345,7 @@ final class Promotion {
      * merge commit. A refused merge ends the release as aborted, nothing changed.
      */
     private ReleaseResult mergeThen(String headSha, java.util.function.Function<String, ReleaseResult> then) {
-        journal("MERGING", Map.of("headSha", headSha, "stable", stable));
+        enter(new JournalState.Merging(headSha, stable));
         String mergeSha;
         try {
             mergeSha = ops.ci("merge(#" + pullRequest.number() + ")", c -> c.merge(pullRequest.number(), headSha));
@@ -323,15 +355,16 @@ final class Promotion {
         }
         record.mergeCommitSha(mergeSha);
         ops.emit(new ReleaseEvent.Merged(ops.releaseId, ops.now(), pullRequest.number(), mergeSha));
-        journal("MERGED", Map.of("mergeSha", mergeSha));
+        enter(new JournalState.Merged(mergeSha));
         return then.apply(mergeSha);
     }
 
     /** The deploy run, the new revision and each traffic step not yet passed. */
     private ReleaseResult afterMerge(String mergeSha, java.util.Set<Integer> passedWeights) {
         if (deploymentId.isEmpty()) {
+            enter(new JournalState.CreatingDeployment(mergeSha));
             deploymentId = evidence.createDeployment(mergeSha, request.environment());
-            deploymentId.ifPresent(id -> journal("DEPLOYMENT", Map.of("id", id)));
+            deploymentId.ifPresent(id -> enter(new JournalState.Deployment(id)));
         }
 
         // The deploy run builds the image and creates the new revision.
@@ -358,15 +391,20 @@ final class Promotion {
                     return stopWithoutPromotion(r.reason());
                 }
             }
-            journal("SHIFTING", Map.of("weight", String.valueOf(step.weight()), "stable", stable, "new",
-                    newRevision));
+            enter(new JournalState.Shifting(step.weight(), stable, newRevision));
             Optional<String> shiftProblem = shift(step.weight());
             if (shiftProblem.isPresent()) {
                 return rollBack(shiftProblem.get(), Optional.empty());
             }
-            journal("OBSERVING", Map.of("weight", String.valueOf(step.weight())));
-            StepObservation.Outcome outcome = new StepObservation(ops, record, target, step.weight(),
-                    step.observe(), Optional.of(stable), record.firstTrafficChangeAt().orElse(ops.now())).run();
+            enter(new JournalState.Observing(step.weight()));
+            StepObservation observation = new StepObservation(ops, target, step.weight(), step.observe(),
+                    Optional.of(stable), record.firstTrafficChangeAt().orElse(ops.now()));
+            StepObservation.Outcome outcome;
+            try {
+                outcome = observation.run();
+            } finally {
+                observation.findings().recordInto(record);
+            }
             if (outcome instanceof StepObservation.Outcome.Fired f) {
                 return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
             }
@@ -376,7 +414,7 @@ final class Promotion {
                 ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, manual.at(), manual));
                 return rollBack("manual rollback: " + s.reason(), Optional.of(manual));
             }
-            journal("STEP_PASSED", Map.of("weight", String.valueOf(step.weight())));
+            enter(new JournalState.StepPassed(step.weight()));
         }
         finalStatus(DeploymentState.SUCCESS, "promoted " + newRevision);
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
@@ -396,18 +434,23 @@ final class Promotion {
                 Optional.of(mergeSha));
         Instant asked = ops.now();
         Instant deadline = asked.plus(ops.config.approvalTimeout());
-        journal("AWAITING_APPROVAL", Map.of("weight", String.valueOf(weight)));
+        enter(new JournalState.AwaitingApproval(weight));
         ops.approvals("request(" + weight + "%)", a -> {
             a.request(question);
             return null;
         });
         ops.emit(new ReleaseEvent.Waiting(ops.releaseId, asked, "approval to go to " + weight + "%", deadline));
-        ApprovalWaiter waiter = new ApprovalWaiter(ops, record, this::journal, weight, question, asked, deadline);
+        ApprovalWaiter waiter = new ApprovalWaiter(ops, record, this::enter, weight, question, asked, deadline);
         int moved = now == null ? 0 : now.weightOf(newRevision);
         if (moved > 0) {
-            StepObservation.Outcome watched = new StepObservation(ops, record, target, moved,
-                    ops.config.approvalTimeout(), Optional.of(stable), record.firstTrafficChangeAt().orElse(asked))
-                    .runUntil(waiter);
+            StepObservation observation = new StepObservation(ops, target, moved, ops.config.approvalTimeout(),
+                    Optional.of(stable), record.firstTrafficChangeAt().orElse(asked));
+            StepObservation.Outcome watched;
+            try {
+                watched = observation.runUntil(waiter);
+            } finally {
+                observation.findings().recordInto(record);
+            }
             if (watched instanceof StepObservation.Outcome.Fired f) {
                 return new ApprovalOutcome.Fired(f.verdict());
             }
@@ -486,7 +529,7 @@ final class Promotion {
                 record.deployRun(run);
                 if (run.isCompleted()) {
                     if (run.succeeded()) {
-                        journal("DEPLOYED", Map.of("runId", run.id()));
+                        enter(new JournalState.Deployed(run.id()));
                         return Optional.empty();
                     }
                     return Optional.of("the deploy run " + run.url() + " ended "
@@ -520,7 +563,7 @@ final class Promotion {
                 if (found.isPresent()) {
                     newRevision = found.get().name();
                     record.newRevision(newRevision);
-                    journal("NEW_REVISION", Map.of("revision", newRevision));
+                    enter(new JournalState.NewRevision(newRevision));
                     last = found.get();
                 }
             } else {
@@ -614,6 +657,7 @@ final class Promotion {
      * needs undoing; otherwise (single revision mode moves traffic by itself) roll back.
      */
     private ReleaseResult stopWithoutPromotion(String problem) {
+        ops.safetyFirst();
         Optional<TrafficWeights> now = ops.readTrafficQuietly();
         if (now.isPresent() && now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
             record.note(problem + "; production still serves " + stable + " (untouched). The merge is on "
@@ -624,14 +668,23 @@ final class Promotion {
         return rollBack(problem, Optional.empty());
     }
 
+    /**
+     * Puts all traffic back on the stable revision (or freezes a roll-forward-only release). On a cancel (a stop
+     * request or an interrupt) the smoke check of the stable revision is tried once instead of for the smoke
+     * trigger's patience, so the rollback fits in the grace a CI runner gives a cancelled job.
+     */
     private ReleaseResult rollBack(String reason, Optional<TriggerVerdict> trigger) {
+        ops.safetyFirst();
         if (request.rollForwardOnly()) {
             return freeze(reason, trigger);
         }
-        RollbackProcedure procedure = new RollbackProcedure(ops, record);
-        RollbackDetails details = procedure.run(reason, trigger, Optional.ofNullable(newRevision), stable,
-                request.databaseMigration());
-        Optional<TrafficWeights> after = procedure.readTraffic();
+        boolean cancelled = ops.stopRequested().isPresent();
+        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, () -> Optional.of(record.build())).run(reason,
+                trigger, Optional.ofNullable(newRevision), stable, request.databaseMigration(), Optional.empty(),
+                Optional.empty(), cancelled);
+        rolledBack.recordInto(record);
+        RollbackDetails details = rolledBack.details();
+        Optional<TrafficWeights> after = rolledBack.trafficAfter();
         finalStatus(DeploymentState.FAILURE, "rolled back: " + reason);
         ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
         RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());
@@ -657,18 +710,42 @@ final class Promotion {
         return result;
     }
 
-    /** Something failed unexpectedly: never leave traffic off the stable revision because of it. */
-    private ReleaseResult recoverFromFailure(RuntimeException e) {
-        log.error("release {}: failed", ops.releaseId, e);
-        String problem = e.getMessage() != null ? e.getMessage() : e.toString();
-        if (stable == null || newRevision == null) {
-            record.note("stopped: " + problem);
-            if (stable != null) {
-                Optional<TrafficWeights> now = ops.readTrafficQuietly();
-                if (now.isEmpty() || !now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
-                    return rollBack("stopped: " + problem, Optional.empty());
-                }
-            }
+    /**
+     * Something stopped the release unexpectedly (a failure, a journal write that failed, an interrupt, an
+     * {@link Error}): never leave traffic off the stable revision because of it. Before the merge nothing changed
+     * and the release ends aborted; after it, traffic all on the stable revision means nothing to undo (aborted,
+     * the merge left for people); anything else is rolled back.
+     */
+    private ReleaseResult recoverFromFailure(Throwable e) {
+        ops.safetyFirst();
+        if (e instanceof io.releasepipeline.ReleaseInterruptedException interrupted) {
+            ops.interruptedBy(interrupted);
+        }
+        String problem;
+        if (ops.wasInterrupted()) {
+            problem = "cancelled: " + ReleaseOps.INTERRUPTED;
+            log.warn("release {}: {}", ops.releaseId, problem);
+        } else if (e instanceof ReleaseOps.JournalWriteFailed) {
+            problem = e.getMessage() + "; stopped before the next step (write-ahead journal)";
+            log.error("release {}: {}", ops.releaseId, problem, e);
+        } else if (e instanceof Error) {
+            problem = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+            log.error("release {}: {} (rolled back if traffic moved, then rethrown)", ops.releaseId, problem, e);
+        } else {
+            problem = e.getMessage() != null ? e.getMessage() : e.toString();
+            log.error("release {}: failed", ops.releaseId, e);
+        }
+        if (stable == null) {
+            record.note("stopped: " + problem + "; nothing was changed");
+            finalStatus(DeploymentState.ERROR, problem);
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        }
+        Optional<TrafficWeights> now = ops.readTrafficQuietly();
+        if (now.isPresent() && now.get().withoutZeros().equals(TrafficWeights.all(stable))) {
+            boolean merged = record.build().mergeCommitSha().isPresent();
+            record.note("stopped: " + problem + "; production still serves " + stable + " (untouched)"
+                    + (merged ? ". The merge is on " + pullRequest.baseRef() + ": revert it or fix forward."
+                            : "; nothing was changed"));
             finalStatus(DeploymentState.ERROR, problem);
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
         }
@@ -681,7 +758,19 @@ final class Promotion {
         this.finalDescription = description;
     }
 
+    /**
+     * Records how the release ended: journals FINISHING (before the deployment status and the pull-request note),
+     * writes the evidence, posts them, journals FINISHED, logs one summary line. Runs with the interrupt cleared and
+     * goes on when the journal cannot be written (that is noted in the evidence).
+     */
     private ReleaseResult finish(ReleaseOutcome outcome, Optional<RollbackResult> rollback) {
+        ops.safetyFirst();
+        enterSafely(new JournalState.Finishing(outcome));
+        if (ops.wasInterrupted()) {
+            record.note("cancelled: the release's thread was interrupted; "
+                    + (outcome == ReleaseOutcome.ROLLED_BACK ? "traffic was put back on " + stable
+                            : "it stopped as " + outcome));
+        }
         Instant at = ops.now();
         record.outcome(outcome).finishedAt(at);
         ReleaseRecord finalRecord = record.build();
@@ -689,13 +778,21 @@ final class Promotion {
         if (finalState != null) {
             evidence.deploymentStatus(deploymentId, finalState, finalDescription, Evidence.link(location));
         }
-        journal("FINISHED", Map.of("outcome", outcome.name()));
+        try {
+            ops.transition(new JournalState.Finished(outcome), Optional.empty());
+        } catch (ReleaseOps.JournalWriteFailed e) {
+            ops.warn(e.getMessage() + "; the evidence record says how the release ended");
+        }
         Optional<RollbackResult> rb = rollback.map(r -> new RollbackResult(r.releaseId(), r.details(),
                 r.trafficAfter(), location));
         rb.ifPresent(r -> evidence.postIncidentNote(pullRequest != null ? Optional.of(pullRequest.number())
                 : Optional.empty(), r, location));
         String summary = summary(outcome, finalRecord);
-        log.info("release {}: {}", ops.releaseId, summary);
+        if (outcome == ReleaseOutcome.PROMOTED || outcome == ReleaseOutcome.NOTHING_TO_DEPLOY) {
+            log.info("release {}: {}", ops.releaseId, summary);
+        } else {
+            log.warn("release {}: {}", ops.releaseId, summary);
+        }
         ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, summary));
         return new ReleaseResult(ops.releaseId, outcome, finalRecord, rb, location);
     }

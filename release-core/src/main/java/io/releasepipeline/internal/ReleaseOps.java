@@ -3,7 +3,9 @@ package io.releasepipeline.internal;
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseConfig;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.JournalCodec;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.CiProvider;
@@ -14,7 +16,6 @@ import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,8 +38,15 @@ final class ReleaseOps {
     final String releaseId;
     private final ProviderCalls calls;
     private final Events events;
+    /** The stop reason of a release whose thread was interrupted. */
+    static final String INTERRUPTED = "the release's thread was interrupted (cancelled)";
+
     private final AtomicReference<String> stopRequest = new AtomicReference<>();
     private int journalSequence;
+    /** The thread that runs the release: only its interrupt is a cancel (a helper thread's is its own business). */
+    private final Thread owner = Thread.currentThread();
+    private volatile boolean safety;
+    private volatile boolean interrupted;
 
     ReleaseOps(ReleaseConfig config, ProviderCalls calls, Events events, String releaseId) {
         this.config = config;
@@ -59,8 +67,21 @@ final class ReleaseOps {
         return config.clock().now();
     }
 
+    /**
+     * Delivers an event. A listener's {@link RuntimeException} is logged by {@link Events}; its {@link Error}
+     * propagates (the engine's boundary makes things safe, then rethrows it), except once the release is making
+     * things safe ({@link #safetyFirst()}): then it is logged and the safety action goes on.
+     */
     void emit(ReleaseEvent event) {
-        events.emit(event);
+        try {
+            events.emit(event);
+        } catch (Error e) {
+            if (!safety) {
+                throw e;
+            }
+            log.error("release {}: a listener threw {} on {} while the release was stopping safely; going on",
+                    releaseId, e, event.getClass().getSimpleName());
+        }
     }
 
     void warn(String message) {
@@ -74,7 +95,15 @@ final class ReleaseOps {
         config.clock().wakeUp();
     }
 
+    /**
+     * Why the release was asked to stop, if it was: {@link #requestStop} or an interrupt of the release's thread
+     * (seen here; the flag is then cleared for the safety action and restored at the engine's boundary). Call from
+     * the release's thread.
+     */
     Optional<String> stopRequested() {
+        if (Thread.currentThread() == owner && owner.isInterrupted()) {
+            safetyFirst();
+        }
         return Optional.ofNullable(stopRequest.get());
     }
 
@@ -159,28 +188,95 @@ final class ReleaseOps {
     }
 
     /**
-     * Journals a transition before acting on it. Returns false (after a warning) when the journal cannot be
-     * written; callers decide whether that stops them.
+     * The one place a release moves from state to state: journals {@code state} (with the record as it stands, if
+     * given) durably, before the caller acts on it.
+     *
+     * @throws JournalWriteFailed if the entry could not be written, whatever the reason (the store failed, the lock
+     *     was lost): the caller must not take its next side effect
      */
-    boolean journal(String state, Map<String, String> data) {
-        JournalEntry entry = new JournalEntry(app(), releaseId, ++journalSequence, now(), state, data);
+    void transition(JournalState state, Optional<ReleaseRecord> snapshot) {
+        JournalEntry entry = JournalCodec.encode(app(), releaseId, ++journalSequence, now(), state, snapshot);
         try {
-            evidence("appendJournal(" + releaseId + "#" + entry.sequence() + ")", e -> {
-                e.appendJournal(entry);
-                return null;
-            });
-            return true;
-        } catch (ProviderException e) {
-            warn("could not journal " + state + ": " + e.getMessage());
-            return false;
+            journal(entry);
+        } catch (RuntimeException e) {
+            throw new JournalWriteFailed(state, e);
         }
     }
 
-    /** Sleeps until {@code until} or a stop request, whichever comes first. */
+    /** Appends one entry; throws whatever the store throws. Kept small: the lock check goes here. */
+    void journal(JournalEntry entry) {
+        evidence("appendJournal(" + releaseId + "#" + entry.sequence() + ")", e -> {
+            e.appendJournal(entry);
+            return null;
+        });
+    }
+
+    /**
+     * From here on the release only makes things safe and records how it ended: the interrupt flag is cleared (and
+     * remembered, so {@link #restoreInterrupt()} sets it again at the engine's boundary), because a provider call on
+     * an interrupted thread fails at once (Reactor's {@code Mono.block()}); and an {@link Error} thrown by a listener
+     * no longer stops anything. Idempotent; call from the release's thread.
+     */
+    void safetyFirst() {
+        if (Thread.currentThread() != owner) {
+            return;
+        }
+        safety = true;
+        if (Thread.interrupted()) {
+            interrupted = true;
+            stopRequest.compareAndSet(null, INTERRUPTED);
+        }
+    }
+
+    /** Sets the interrupt flag again if {@link #safetyFirst()} or a stop check cleared it. */
+    void restoreInterrupt() {
+        if (interrupted && Thread.currentThread() == owner) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the release's thread was interrupted (the flag is cleared while the release stops safely). */
+    boolean wasInterrupted() {
+        return interrupted;
+    }
+
+    /** A journal entry that could not be written: the release must stop before its next side effect. */
+    static final class JournalWriteFailed extends io.releasepipeline.ReleaseException {
+        private static final long serialVersionUID = 1L;
+        private final transient JournalState state;
+
+        JournalWriteFailed(JournalState state, RuntimeException cause) {
+            super("could not journal " + state.name() + ": " + (cause.getMessage() != null ? cause.getMessage()
+                    : cause.toString()), cause);
+            this.state = state;
+        }
+
+        JournalState state() {
+            return state;
+        }
+    }
+
+    /**
+     * Sleeps until {@code until} or a stop request, whichever comes first. An interrupt while sleeping is a stop
+     * request ({@link #stopRequested()} then says so), not a failure.
+     */
     void sleepUntil(Instant until) {
         if (stopRequested().isEmpty()) {
-            config.clock().sleepUntil(until);
+            try {
+                config.clock().sleepUntil(until);
+            } catch (io.releasepipeline.ReleaseInterruptedException e) {
+                interruptedBy(e);
+            }
         }
+    }
+
+    /** Takes a {@link io.releasepipeline.ReleaseInterruptedException} as the stop request it is. */
+    void interruptedBy(io.releasepipeline.ReleaseInterruptedException e) {
+        log.warn("release {}: interrupted ({}); stopping safely", releaseId, e.getMessage());
+        safetyFirst();
+        Thread.interrupted();
+        interrupted = true;
+        stopRequest.compareAndSet(null, INTERRUPTED);
     }
 
     void sleep(Duration d) {

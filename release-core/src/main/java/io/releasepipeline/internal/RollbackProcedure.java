@@ -13,7 +13,10 @@ import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.trigger.TriggerVerdict;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import io.releasepipeline.evidence.JournalState;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,31 +35,74 @@ final class RollbackProcedure {
     static final String MIGRATION_WARNING = "This release carried a database migration. Rolling back traffic does "
             + "NOT roll back the schema: follow the migration rollback procedure separately.";
 
-    private final ReleaseOps ops;
-    private final ReleaseRecord.Builder record;
-    private TrafficWeights trafficAfter;
+    /**
+     * How long the smoke check of the revision rolled back to may keep failing after a cancel before the rollback is
+     * called failed: none, one check. A cancelled CI job has about ten seconds (SIGINT, 7.5 s, SIGTERM, 2.5 s, kill)
+     * and the revision rolled back to was serving moments ago.
+     */
+    static final Duration CANCEL_SMOKE_PATIENCE = Duration.ZERO;
 
-    RollbackProcedure(ReleaseOps ops, ReleaseRecord.Builder record) {
-        this.ops = ops;
-        this.record = record;
+    /**
+     * What a rollback found and did, for the caller to record: the details, the traffic change it made (if any),
+     * the smoke check it judged by, its notes, and the split afterwards (empty if it could not be read).
+     */
+    record Result(RollbackDetails details, List<TrafficChange> trafficChanges, Optional<SmokeResult> smoke,
+            List<String> notes, Optional<TrafficWeights> trafficAfter) {
+
+        Result {
+            trafficChanges = List.copyOf(trafficChanges);
+            notes = List.copyOf(notes);
+        }
+
+        /** Adds what the rollback found to {@code record}. */
+        void recordInto(ReleaseRecord.Builder record) {
+            trafficChanges.forEach(record::traffic);
+            smoke.ifPresent(record::smoke);
+            record.rollback(details);
+            notes.forEach(record::note);
+        }
     }
 
-    /** Rolls back to {@code to}; never throws for a provider failure (that is a failed rollback). */
-    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
-            boolean databaseMigration) {
-        return run(reason, trigger, from, to, databaseMigration, Optional.empty(), Optional.empty());
+    private final ReleaseOps ops;
+    private final Supplier<Optional<ReleaseRecord>> snapshot;
+    private final List<TrafficChange> trafficChanges = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private TrafficWeights trafficAfter;
+
+    /**
+     * A rollback for one run; {@code snapshot} gives the record as it stands, journaled with ROLLING_BACK so that a
+     * resumed release keeps it.
+     */
+    RollbackProcedure(ReleaseOps ops, Supplier<Optional<ReleaseRecord>> snapshot) {
+        this.ops = ops;
+        this.snapshot = snapshot;
     }
 
     /**
-     * As {@link #run(String, Optional, Optional, String, boolean)}, with what the caller read of the target
-     * revision and the traffic moments ago, so that the rollback does not read them again.
+     * Rolls back from {@code from} to {@code to}; never throws for a provider failure (that is a failed rollback).
+     * {@code knownTarget} and {@code knownTraffic} are what the caller read of the target revision and the traffic
+     * moments ago, so that the rollback does not read them again. {@code cancelled} (a stop request or an interrupt)
+     * smoke checks the target once instead of for the smoke trigger's patience ({@link #CANCEL_SMOKE_PATIENCE}), so
+     * that the rollback fits the grace a cancelled CI job gets. Runs with the interrupt flag cleared
+     * ({@link ReleaseOps#safetyFirst()}); goes on when its own journal entry cannot be written, and says so in its
+     * notes: putting traffic back comes first. Call once per instance.
+     *
+     * @return what it found and did, for the caller to record ({@link Result#recordInto})
      */
-    RollbackDetails run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
-            boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic) {
+    Result run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
+            boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic,
+            boolean cancelled) {
+        ops.safetyFirst();
         Instant started = ops.now();
         log.warn("release {}: rolling back to {}: {}", ops.releaseId, to, reason);
+        try {
+            ops.transition(new JournalState.RollingBack(to, reason), snapshot.get());
+        } catch (ReleaseOps.JournalWriteFailed e) {
+            String note = e.getMessage() + "; rolled back anyway (safety first)";
+            notes.add(note);
+            ops.warn(note);
+        }
         ops.emit(new ReleaseEvent.RollbackStarted(ops.releaseId, started, reason, from.orElse("unknown"), to));
-        ops.journal("ROLLING_BACK", Map.of("to", to, "reason", reason));
         Optional<SmokeResult> smoke = Optional.empty();
         String detail = null;
         boolean succeeded = false;
@@ -88,7 +134,8 @@ final class RollbackProcedure {
                 // Activation changes nothing in the split, so a split read before it still holds.
             }
             moveAllTraffic(to, "rollback: " + reason, Optional.of(traffic));
-            smoke = Optional.of(smokeUntilPass(to, target.url()));
+            smoke = Optional.of(smokeUntilPass(to, target.url(), cancelled ? CANCEL_SMOKE_PATIENCE
+                    : ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO)));
             succeeded = smoke.get().passed();
             if (!succeeded) {
                 detail = "traffic is on " + to + " but its smoke check fails: " + smoke.get().summary();
@@ -104,18 +151,17 @@ final class RollbackProcedure {
         Instant finished = ops.now();
         RollbackDetails details = new RollbackDetails(reason, trigger, from, to, started, finished, succeeded, smoke,
                 databaseMigration ? Optional.of(MIGRATION_WARNING) : Optional.empty(), Optional.ofNullable(detail));
-        record.rollback(details);
         if (databaseMigration) {
-            record.note(MIGRATION_WARNING);
+            notes.add(MIGRATION_WARNING);
             log.error("release {}: {}", ops.releaseId, MIGRATION_WARNING);
         }
         ops.emit(new ReleaseEvent.RollbackFinished(ops.releaseId, finished, succeeded, to,
                 succeeded ? "traffic on " + to + ", smoke check passed" : detail));
-        return details;
+        return new Result(details, trafficChanges, smoke, notes, readTraffic());
     }
 
     /** The split after the rollback: as read back when traffic moved, else read now; empty if unreadable. */
-    Optional<TrafficWeights> readTraffic() {
+    private Optional<TrafficWeights> readTraffic() {
         return trafficAfter != null ? Optional.of(trafficAfter) : ops.readTrafficQuietly();
     }
 
@@ -143,7 +189,7 @@ final class RollbackProcedure {
             if (after.weights().withoutZeros().equals(target)) {
                 trafficAfter = after.weights();
                 TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
-                record.traffic(change);
+                trafficChanges.add(change);
                 ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
                         after.weights(), reason));
                 return;
@@ -179,15 +225,13 @@ final class RollbackProcedure {
     }
 
     /** Smoke checks {@code revision} until it passes or has failed for the smoke trigger's threshold. */
-    private SmokeResult smokeUntilPass(String revision, Optional<String> url) {
-        Duration patience = ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO);
+    private SmokeResult smokeUntilPass(String revision, Optional<String> url, Duration patience) {
         Instant deadline = ops.now().plus(patience);
         SmokeTarget target = new SmokeTarget(revision, url);
         while (true) {
             SmokeResult result = Probes.smoke(ops, target);
             ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, result.at(), result));
             if (result.passed() || !ops.now().isBefore(deadline)) {
-                record.smoke(result);
                 return result;
             }
             ops.clock().sleep(ops.config.triggers().smokeInterval());

@@ -15,7 +15,7 @@ import io.releasepipeline.spi.TrafficWeights;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import io.releasepipeline.evidence.JournalState;
 import java.util.Optional;
 
 /**
@@ -66,7 +66,13 @@ final class StandaloneRollback {
             revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
             return revisions;
         }, history));
-        ops.journal("STARTED", Map.of("reason", request.reason()));
+        try {
+            ops.transition(new JournalState.RollbackStarted(request.reason()), Optional.empty());
+        } catch (ReleaseOps.JournalWriteFailed e) {
+            String note = e.getMessage() + "; rolling back anyway (safety first)";
+            record.note(note);
+            ops.warn(note);
+        }
         if (chosen.isEmpty()) {
             return failed("no previous revision of " + ops.app() + " to roll back to "
                     + from.map(s -> "from " + s).orElse("") + "; name one explicitly", Optional.of(traffic.weights()));
@@ -74,12 +80,13 @@ final class StandaloneRollback {
         String target = chosen.get();
         from.filter(f -> !f.equals(target)).ifPresent(record::newRevision);
         record.previousRevision(target);
-        RollbackProcedure procedure = new RollbackProcedure(ops, record);
         Optional<Revision> known = named.isPresent() ? named : revisions == null ? Optional.empty()
                 : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
-        RollbackDetails details = procedure.run(request.reason(), Optional.empty(),
-                from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known, Optional.of(traffic));
-        return finish(details, procedure.readTraffic());
+        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, Optional::empty).run(request.reason(),
+                Optional.empty(), from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known,
+                Optional.of(traffic), false);
+        rolledBack.recordInto(record);
+        return finish(rolledBack.details(), rolledBack.trafficAfter());
     }
 
     private RollbackResult failed(String why, Optional<TrafficWeights> traffic) {
@@ -96,8 +103,17 @@ final class StandaloneRollback {
         ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
         record.outcome(outcome).finishedAt(ops.now());
         Evidence evidence = new Evidence(ops);
+        try {
+            ops.transition(new JournalState.Finishing(outcome), Optional.empty());
+        } catch (ReleaseOps.JournalWriteFailed e) {
+            record.note(e.getMessage() + "; recorded anyway");
+        }
         Optional<String> location = evidence.write(record.build());
-        ops.journal("FINISHED", Map.of("outcome", outcome.name()));
+        try {
+            ops.transition(new JournalState.Finished(outcome), Optional.empty());
+        } catch (ReleaseOps.JournalWriteFailed e) {
+            ops.warn(e.getMessage() + "; the evidence record says how the rollback ended");
+        }
         RollbackResult result = new RollbackResult(ops.releaseId, details, traffic, location);
         evidence.postIncidentNote(request.pullRequest(), result, location);
         ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, details.succeeded()

@@ -27,7 +27,8 @@ import java.util.Optional;
 /**
  * Watches the new revision during one traffic step: health probes, smoke checks and error-rate readings, each on
  * its own interval, every trigger judged after each sample. Ends when a trigger fires, a stop is requested, or the
- * window (possibly held for error-rate data) passes with the revision's smoke check verified. Not thread-safe.
+ * window (possibly held for error-rate data) passes with the revision's smoke check verified. What it saw goes into
+ * its {@link #findings()}, which the caller records; it never touches the release's record. Not thread-safe.
  */
 final class StepObservation {
 
@@ -62,8 +63,34 @@ final class StepObservation {
     private static final java.util.Set<String> READS_ERROR_RATE = java.util.Set.of(ErrorRateTrigger.NAME,
             io.releasepipeline.trigger.CanaryAnalysisTrigger.NAME);
 
+    /**
+     * What an observation found, in the order it found it, for the caller to record: timeline points, verdicts,
+     * the smoke checks that go into the evidence, notes. Immutable.
+     */
+    record Findings(List<TimelinePoint> timeline, List<TriggerVerdict> verdicts, List<SmokeResult> smokeChecks,
+            List<String> notes) {
+
+        Findings {
+            timeline = List.copyOf(timeline);
+            verdicts = List.copyOf(verdicts);
+            smokeChecks = List.copyOf(smokeChecks);
+            notes = List.copyOf(notes);
+        }
+
+        /** Adds the findings to {@code record}. */
+        void recordInto(ReleaseRecord.Builder record) {
+            timeline.forEach(record::timeline);
+            verdicts.forEach(record::verdict);
+            smokeChecks.forEach(record::smoke);
+            notes.forEach(record::note);
+        }
+    }
+
     private final ReleaseOps ops;
-    private final ReleaseRecord.Builder record;
+    private final List<TimelinePoint> timeline = new java.util.ArrayList<>();
+    private final List<TriggerVerdict> foundVerdicts = new java.util.ArrayList<>();
+    private final List<SmokeResult> smokeChecks = new java.util.ArrayList<>();
+    private final List<String> notes = new java.util.ArrayList<>();
     private final SmokeTarget target;
     private final int weight;
     private final Duration window;
@@ -80,12 +107,11 @@ final class StepObservation {
     private Boolean lastHealthUp;
     private Boolean lastSmokeOk;
 
-    StepObservation(ReleaseOps ops, ReleaseRecord.Builder record, SmokeTarget target, int weight, Duration window,
-            Optional<String> stable, Instant alertsSince) {
+    StepObservation(ReleaseOps ops, SmokeTarget target, int weight, Duration window, Optional<String> stable,
+            Instant alertsSince) {
         this.stable = weight < 100 ? stable : Optional.empty();
         this.alertsSince = alertsSince;
         this.ops = ops;
-        this.record = record;
         this.target = target;
         this.weight = weight;
         this.window = window;
@@ -93,6 +119,14 @@ final class StepObservation {
         this.armed = triggers.all();
         this.latest = new TriggerVerdict[armed.size()];
         this.observations = new Observations(target.revision(), ops.now());
+    }
+
+    /**
+     * What the observation has found so far: all of it once {@link #run} or {@link #runUntil} returned, and what it
+     * found before it was cut short if they threw. The caller records it.
+     */
+    Findings findings() {
+        return new Findings(timeline, foundVerdicts, smokeChecks, notes);
     }
 
     /**
@@ -204,10 +238,10 @@ final class StepObservation {
                     }
                     String note = "error rate not verified at " + weight + "%: its signal could not be read ("
                             + policy + "): " + readError.get().reason();
-                    record.note(note);
+                    notes.add(note);
                     ops.warn(note);
                     if (policy != ReadErrorPolicy.PROMOTE_WITH_NOTE) {
-                        record.verdict(readError.get());
+                        foundVerdicts.add(readError.get());
                         TriggerVerdict v = new TriggerVerdict(readError.get().trigger(), TriggerState.FIRING,
                                 "read error policy " + policy + ": " + readError.get().reason(), now);
                         if (!triggers.isAdvisory(v.trigger())) {
@@ -245,10 +279,10 @@ final class StepObservation {
                     }
                     String note = "error rate not verified at " + weight + "% (" + policy + "): "
                             + noData.get().reason();
-                    record.note(note);
+                    notes.add(note);
                     ops.warn(note);
                 }
-                verdicts.forEach(record::verdict);
+                verdicts.forEach(foundVerdicts::add);
                 ops.emit(new ReleaseEvent.ObservationPassed(ops.releaseId, now, weight, verdicts));
                 return new Outcome.Passed(verdicts);
             }
@@ -266,16 +300,16 @@ final class StepObservation {
     private void advise(TriggerVerdict v) {
         if (advised.add(v.trigger())) {
             TriggerVerdict recorded = new TriggerVerdict(v.trigger() + " (advisory)", v.state(), v.reason(), v.at());
-            record.verdict(recorded);
+            foundVerdicts.add(recorded);
             String note = "advisory: " + v.trigger() + " would have rolled back at " + weight + "% (" + v.at() + "): "
                     + v.reason();
-            record.note(note);
+            notes.add(note);
             ops.emit(new ReleaseEvent.AdvisoryVerdict(ops.releaseId, v.at(), v));
         }
     }
 
     private Outcome fired(TriggerVerdict v) {
-        record.verdict(v);
+        foundVerdicts.add(v);
         ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, v.at(), v));
         return new Outcome.Fired(v);
     }
@@ -311,7 +345,7 @@ final class StepObservation {
         observations.health().record(at, r.up(), r.detail());
         if (lastHealthUp == null || lastHealthUp != r.up()) {
             lastHealthUp = r.up();
-            record.timeline(new TimelinePoint(at, "health", r.up(), Optional.empty(), r.detail()));
+            timeline.add(new TimelinePoint(at, "health", r.up(), Optional.empty(), r.detail()));
             ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, at, "health", r.up(), r.detail()));
         }
     }
@@ -319,16 +353,16 @@ final class StepObservation {
     private void sampleSmoke() {
         SmokeResult r = Probes.smoke(ops, target);
         observations.smoke().record(r.at(), r.passed(), r.summary());
-        record.timeline(new TimelinePoint(r.at(), "smoke", r.passed(), Optional.empty(), r.summary()));
+        timeline.add(new TimelinePoint(r.at(), "smoke", r.passed(), Optional.empty(), r.summary()));
         ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, r.at(), r));
         boolean changed = lastSmokeOk == null || lastSmokeOk != r.passed();
         lastSmokeOk = r.passed();
         if (r.passed() && !smokeVerified) {
             smokeVerified = true;
-            record.smoke(r);
+            smokeChecks.add(r);
         } else if (!r.passed() && changed) {
             // The first failure of a streak goes into the evidence with its endpoints; the rest are on the timeline.
-            record.smoke(r);
+            smokeChecks.add(r);
         }
     }
 
@@ -345,7 +379,7 @@ final class StepObservation {
         // A failed read is bad and says so: never shown like a healthy sample or like no data.
         boolean ok = v.state() == TriggerState.OK || v.state() == TriggerState.NO_DATA;
         String detail = v.state() == TriggerState.ERROR ? "ERROR: " + v.reason() : v.reason();
-        record.timeline(new TimelinePoint(now, "error-rate", ok, value, detail));
+        timeline.add(new TimelinePoint(now, "error-rate", ok, value, detail));
         ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", ok, detail));
     }
 
@@ -367,7 +401,7 @@ final class StepObservation {
                 Instant at = ops.now();
                 String detail = firing.isEmpty() ? "no alert firing" : firing.size() + " alert(s) firing: "
                         + firing.get(0).name();
-                record.timeline(new TimelinePoint(at, "alert", firing.isEmpty(), Optional.empty(), detail));
+                timeline.add(new TimelinePoint(at, "alert", firing.isEmpty(), Optional.empty(), detail));
                 ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, at, "alert", firing.isEmpty(), detail));
             }
         } catch (ProviderException e) {

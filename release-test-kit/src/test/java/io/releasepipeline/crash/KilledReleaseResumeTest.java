@@ -66,8 +66,9 @@ class KilledReleaseResumeTest {
     private static final int AT_ONCE = 3;
 
     /** Journal states in the order a promotion writes them; the side effects happen between them. */
-    private static final List<String> ORDER = List.of("STARTED", "GATES_PASSED", "MERGING", "MERGED", "DEPLOYMENT",
-            "DEPLOYED", "NEW_REVISION", "SHIFTING", "OBSERVING", "STEP_PASSED", "FINISHED");
+    private static final List<String> ORDER = List.of("STARTED", "GATES_PASSED", "MERGING", "MERGED",
+            "CREATING_DEPLOYMENT", "DEPLOYMENT", "DEPLOYED", "NEW_REVISION", "SHIFTING", "OBSERVING", "STEP_PASSED",
+            "FINISHING", "FINISHED");
 
     private static final String ROLLBACK = "rollback";
 

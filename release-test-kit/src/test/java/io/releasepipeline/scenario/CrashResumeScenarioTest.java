@@ -14,7 +14,12 @@ import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.ReleasePipelineBuilder;
+import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.spi.PlatformProvider;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.FakeEvidenceStore;
 import io.releasepipeline.testkit.Simulation;
@@ -55,7 +60,7 @@ class CrashResumeScenarioTest {
         private final boolean afterJournaling;
         private final int occurrence;
         private int seen;
-        private boolean crashed;
+        private volatile boolean crashed;
 
         CrashingStore(FakeEvidenceStore delegate, String state, boolean afterJournaling) {
             this(delegate, state, afterJournaling, 1);
@@ -71,11 +76,13 @@ class CrashResumeScenarioTest {
 
         @Override
         public List<String> journaledReleases(String app) {
+            dieIfCrashed();
             return delegate.journaledReleases(app);
         }
 
         @Override
         public void appendJournal(JournalEntry entry) {
+            dieIfCrashed();
             boolean here = !crashed && entry.state().equals(state) && ++seen == occurrence;
             if (here && !afterJournaling) {
                 crashed = true;
@@ -86,6 +93,17 @@ class CrashResumeScenarioTest {
                 crashed = true;
                 throw new Crash("after journaling " + state);
             }
+        }
+
+        /** A dead process does nothing more: every later call dies too. */
+        private void dieIfCrashed() {
+            if (crashed) {
+                throw new Crash("(the process is dead)");
+            }
+        }
+
+        boolean crashed() {
+            return crashed;
         }
 
         @Override
@@ -102,38 +120,68 @@ class CrashResumeScenarioTest {
 
         @Override
         public String write(ReleaseRecord record) {
+            dieIfCrashed();
             return delegate.write(record);
         }
 
         @Override
         public Optional<ReleaseRecord> read(String app, String releaseId) {
+            dieIfCrashed();
             return delegate.read(app, releaseId);
         }
 
         @Override
         public List<ReleaseRecord> latest(String app, int limit) {
+            dieIfCrashed();
             return delegate.latest(app, limit);
         }
 
         @Override
         public List<JournalEntry> journal(String app, String releaseId) {
+            dieIfCrashed();
             return delegate.journal(app, releaseId);
         }
 
         @Override
         public Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+            dieIfCrashed();
             return delegate.tryLock(app, releaseId, host, now);
         }
 
         @Override
         public Optional<ReleaseLock> currentLock(String app) {
+            dieIfCrashed();
             return delegate.currentLock(app);
         }
 
         @Override
         public boolean breakLock(String app, String releaseId) {
+            dieIfCrashed();
             return delegate.breakLock(app, releaseId);
         }
+    }
+
+    /**
+     * The dying process's pipeline: once {@code store} has crashed, every platform and CI call dies too, as in a
+     * process that is gone (the engine's safety net for {@code Error}s then changes nothing in the world).
+     */
+    static ReleasePipelineBuilder dying(Simulation sim, CrashingStore store) {
+        return sim.builder().evidence(store).platform(deadAfterCrash(sim.platform, PlatformProvider.class, store))
+                .ci(deadAfterCrash(sim.ci, CiProvider.class, store));
+    }
+
+    private static <T> T deadAfterCrash(T target, Class<T> type, CrashingStore store) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (store.crashed() && method.getDeclaringClass() != Object.class
+                    && !method.getName().equals("providerName")) {
+                throw new Crash("(the process is dead)");
+            }
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }));
     }
 
     static Stream<Arguments> boundaries() {
@@ -146,8 +194,7 @@ class CrashResumeScenarioTest {
     @MethodSource("boundaries")
     void aPromotionResumesFromEveryBoundary(String state, boolean afterJournaling) {
         Simulation sim = new Simulation();
-        ReleasePipeline dying = sim.builder().evidence(new CrashingStore(sim.evidence, state, afterJournaling))
-                .build();
+        ReleasePipeline dying = dying(sim, new CrashingStore(sim.evidence, state, afterJournaling)).build();
         assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
                 .isInstanceOf(Crash.class);
         assertThat(sim.evidence.currentLock(APP)).hasValueSatisfying(l -> assertThat(l.releaseId())
@@ -194,7 +241,7 @@ class CrashResumeScenarioTest {
     void aCanaryResumesMidPlan(String state, boolean afterJournaling) {
         Simulation sim = new Simulation();
         CrashingStore store = new CrashingStore(sim.evidence, state, afterJournaling, 2);
-        ReleasePipeline dying = sim.builder().evidence(store).trafficPlan(TrafficPlan.canary(10, 50, 100)).build();
+        ReleasePipeline dying = dying(sim, store).trafficPlan(TrafficPlan.canary(10, 50, 100)).build();
         assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
                 .isInstanceOf(Crash.class);
 
@@ -215,7 +262,7 @@ class CrashResumeScenarioTest {
     void aRollbackInFlightIsFinished(boolean afterJournaling) {
         Simulation sim = new Simulation();
         sim.smoke.failingFrom(NEW, Duration.ZERO);
-        ReleasePipeline dying = sim.builder().evidence(new CrashingStore(sim.evidence, "ROLLING_BACK",
+        ReleasePipeline dying = dying(sim, new CrashingStore(sim.evidence, "ROLLING_BACK",
                 afterJournaling)).build();
         assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
                 .isInstanceOf(Crash.class);

@@ -47,7 +47,7 @@ class FirstReleaseScenarioTest {
     @Test
     @DisplayName("a release declared first passes it, and the record and report say so; resume keeps the declaration")
     void aDeclaredFirstReleaseIsPromotedAndRecorded() {
-        ReleasePipeline dying = sim.builder().evidence(new CrashResumeScenarioTest.CrashingStore(empty,
+        ReleasePipeline dying = CrashResumeScenarioTest.dying(sim, new CrashResumeScenarioTest.CrashingStore(empty,
                 "GATES_PASSED", false)).build();
         assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId("pr123-first")
                 .withFirstRelease())).isInstanceOf(CrashResumeScenarioTest.Crash.class);

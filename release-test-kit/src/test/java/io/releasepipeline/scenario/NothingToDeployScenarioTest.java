@@ -75,7 +75,7 @@ class NothingToDeployScenarioTest {
         assertThat(record.deployMatch()).hasValueSatisfying(m -> assertThat(m.deploys()).isFalse());
         assertThat(record.notes()).anySatisfy(n -> assertThat(n).contains("nothing to deploy"));
         assertThat(sim.evidence.journal(APP, RELEASE)).extracting(JournalEntry::state)
-                .containsExactly("STARTED", "GATES_PASSED", "FINISHED");
+                .containsExactly("STARTED", "GATES_PASSED", "FINISHING", "FINISHED");
     }
 
     @Test
@@ -117,7 +117,7 @@ class NothingToDeployScenarioTest {
                 .contains("**Nothing to deploy**", "`docs/runbook.md`", "`on.push.paths [backend/**]`");
 
         assertThat(sim.evidence.journal(APP, RELEASE)).extracting(JournalEntry::state)
-                .containsExactly("STARTED", "GATES_PASSED", "MERGING", "MERGED", "FINISHED");
+                .containsExactly("STARTED", "GATES_PASSED", "MERGING", "MERGED", "FINISHING", "FINISHED");
         assertThat(sim.events(ReleaseEvent.Merged.class)).hasSize(1);
         assertThat(sim.events(ReleaseEvent.ReleaseFinished.class)).singleElement().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo(ReleaseOutcome.NOTHING_TO_DEPLOY);
@@ -227,8 +227,8 @@ class NothingToDeployScenarioTest {
     @ParameterizedTest(name = "dies {1} journaling {0}: resumed to NOTHING_TO_DEPLOY, merged once, no deploy run")
     @MethodSource("boundaries")
     void aCrashResumesToTheSameOutcome(String state, boolean afterJournaling) {
-        ReleasePipeline dying = sim.builder().evidence(new CrashResumeScenarioTest.CrashingStore(sim.evidence, state,
-                afterJournaling)).build();
+        ReleasePipeline dying = CrashResumeScenarioTest.dying(sim,
+                new CrashResumeScenarioTest.CrashingStore(sim.evidence, state, afterJournaling)).build();
         assertThatThrownBy(() -> promote(dying)).isInstanceOf(CrashResumeScenarioTest.Crash.class);
 
         sim.clock.advance(Duration.ofSeconds(30));

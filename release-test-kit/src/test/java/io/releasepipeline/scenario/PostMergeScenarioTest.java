@@ -71,8 +71,9 @@ class PostMergeScenarioTest {
         assertThat(sim.ci.deploymentStatuses(sim.ci.deployments().get(0).id())).last()
                 .satisfies(s -> assertThat(s.state()).isEqualTo(DeploymentState.SUCCESS));
         assertThat(sim.evidence.journal(APP, RELEASE)).extracting(JournalEntry::state)
-                .containsExactly("STARTED", "GATES_PASSED", "MERGED_BEFORE_RELEASE", "DEPLOYMENT", "DEPLOYED",
-                        "NEW_REVISION", "SHIFTING", "OBSERVING", "STEP_PASSED", "FINISHED");
+                .containsExactly("STARTED", "GATES_PASSED", "MERGED_BEFORE_RELEASE", "CREATING_DEPLOYMENT",
+                        "DEPLOYMENT", "DEPLOYED", "NEW_REVISION", "SHIFTING", "OBSERVING", "STEP_PASSED", "FINISHING",
+                        "FINISHED");
         assertThat(EvidenceReport.markdown(record, "t.svg")).contains("**before the release** (post-merge)",
                 "Evaluated after the pull request had been merged");
     }
@@ -206,8 +207,8 @@ class PostMergeScenarioTest {
     @MethodSource("boundaries")
     void aPostMergeReleaseResumes(String state, boolean afterJournaling) {
         sim.ci.pr(PR).mergedOutsideRelease();
-        ReleasePipeline dying = sim.builder().evidence(new CrashResumeScenarioTest.CrashingStore(sim.evidence, state,
-                afterJournaling)).build();
+        ReleasePipeline dying = CrashResumeScenarioTest.dying(sim,
+                new CrashResumeScenarioTest.CrashingStore(sim.evidence, state, afterJournaling)).build();
         assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
                 .isInstanceOf(CrashResumeScenarioTest.Crash.class);
 

@@ -90,9 +90,8 @@ class PromotionScenarioTest {
         assertThat(sim.events(ReleaseEvent.ReleaseFinished.class)).singleElement()
                 .satisfies(e -> assertThat(e.outcome()).isEqualTo(ReleaseOutcome.PROMOTED));
         assertThat(sim.evidence.journal(Simulation.APP, result.releaseId())).extracting(j -> j.state())
-                .containsExactly("STARTED", "GATES_PASSED", "MERGING", "MERGED", "DEPLOYMENT", "DEPLOYED",
-                        "NEW_REVISION", "SHIFTING", "OBSERVING",
-                        "STEP_PASSED", "FINISHED");
+                .containsExactly("STARTED", "GATES_PASSED", "MERGING", "MERGED", "CREATING_DEPLOYMENT", "DEPLOYMENT",
+                        "DEPLOYED", "NEW_REVISION", "SHIFTING", "OBSERVING", "STEP_PASSED", "FINISHING", "FINISHED");
     }
 
     static Stream<Arguments> gates() {

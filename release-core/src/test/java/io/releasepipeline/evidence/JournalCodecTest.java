@@ -1,0 +1,96 @@
+package io.releasepipeline.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.gate.GateResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class JournalCodecTest {
+
+    private static final Instant T = Instant.parse("2025-03-14T09:26:53Z");
+
+    private static final List<JournalState> EVERY_STATE = List.of(
+            new JournalState.Started(123, true, "staging", false, true),
+            new JournalState.RollbackStarted("checkout broken"),
+            new JournalState.GatesPassed(List.of(GateResult.pass("approvals", "approved by alice | bob"),
+                    GateResult.pass("record", "a gate named like the snapshot key"))),
+            new JournalState.Merging("4f2a9c1e", "v1"),
+            new JournalState.Merged("9b8c7d6e"),
+            new JournalState.MergedBeforeRelease("4f2a9c1e", "v1", "9b8c7d6e", Optional.of("v2")),
+            new JournalState.MergedBeforeRelease("4f2a9c1e", "v1", "9b8c7d6e", Optional.empty()),
+            new JournalState.CreatingDeployment("9b8c7d6e"),
+            new JournalState.Deployment("4242"),
+            new JournalState.Deployed("77"),
+            new JournalState.NewRevision("v2"),
+            new JournalState.Shifting(50, "v1", "v2"),
+            new JournalState.Observing(50),
+            new JournalState.StepPassed(50),
+            new JournalState.AwaitingApproval(100),
+            new JournalState.Approval(100, false, "carol"),
+            new JournalState.RollingBack("v1", "error-rate FIRING"),
+            new JournalState.Resumed("SHIFTING"),
+            new JournalState.Finishing(ReleaseOutcome.ROLLED_BACK),
+            new JournalState.Finished(ReleaseOutcome.PROMOTED));
+
+    @Test
+    void everyStateSurvivesTheCodecAndTheStoresJson() {
+        int sequence = 0;
+        for (JournalState state : EVERY_STATE) {
+            JournalEntry entry = JournalCodec.encode("backend", "r-1", ++sequence, T, state, Optional.empty());
+            JournalEntry stored = EvidenceJson.fromBytes(EvidenceJson.toBytes(entry), JournalEntry.class);
+            assertThat(stored).isEqualTo(entry);
+            assertThat(stored.format()).isEqualTo(JournalCodec.FORMAT);
+            assertThat(stored.state()).isEqualTo(state.name());
+            assertThat(JournalCodec.decode(stored)).isEqualTo(state);
+        }
+    }
+
+    @Test
+    void theJsonStaysReadableAndCarriesTheRecordSnapshot() {
+        ReleaseRecord record = ReleaseRecord.builder("r-1", "backend", ReleaseRecord.Kind.PROMOTION, T)
+                .note("seen so far").build();
+        JournalEntry entry = JournalCodec.encode("backend", "r-1", 3, T, new JournalState.Shifting(10, "v1", "v2"),
+                Optional.of(record));
+        String json = new String(EvidenceJson.toBytes(entry), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"format\" : 2", "\"state\" : \"SHIFTING\"", "\"weight\" : \"10\"",
+                "\"new\" : \"v2\"");
+        assertThat(JournalCodec.snapshot(entry)).contains(record);
+    }
+
+    @Test
+    void entriesOfThePreviousFormatStillDecode() throws Exception {
+        byte[] json;
+        try (var in = getClass().getResourceAsStream("/journal-v1/0000000002.json")) {
+            json = in.readAllBytes();
+        }
+        JournalEntry gates = EvidenceJson.fromBytes(json, JournalEntry.class);
+        assertThat(gates.format()).isEqualTo(JournalCodec.LEGACY_FORMAT);
+        assertThat(JournalCodec.decode(gates)).isEqualTo(new JournalState.GatesPassed(List.of(
+                GateResult.pass("approvals", "approved by alice"),
+                GateResult.pass("ci-checks", "all 3 required checks passed"))));
+        // A standalone rollback began with STARTED and a reason before it had its own state.
+        assertThat(JournalCodec.decode(new JournalEntry("backend", "rollback-1", 1, T, "STARTED",
+                Map.of("reason", "panic")))).isEqualTo(new JournalState.RollbackStarted("panic"));
+    }
+
+    @Test
+    void anEntryThisVersionCannotReadIsAClearError() {
+        assertThatThrownBy(() -> JournalCodec.decode(new JournalEntry(3, "backend", "r-1", 4, T, "SHIFTING",
+                Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("journal entry 4 (SHIFTING) of release r-1 was written in journal format 3 by a newer "
+                        + "version (this one reads up to 2); resume it with that version");
+        assertThatThrownBy(() -> JournalCodec.decode(new JournalEntry(2, "backend", "r-1", 5, T, "TELEPORTING",
+                Map.of()))).hasMessage("journal entry 5 (TELEPORTING) of release r-1 has the unknown state TELEPORTING");
+        assertThatThrownBy(() -> JournalCodec.decode(new JournalEntry(2, "backend", "r-1", 6, T, "SHIFTING",
+                Map.of("weight", "ten", "stable", "v1", "new", "v2"))))
+                .hasMessage("journal entry 6 (SHIFTING) of release r-1 has a weight that is not a number: ten");
+    }
+}
