@@ -1,9 +1,11 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.LockLostException;
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseConfig;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.CiProvider;
@@ -39,6 +41,8 @@ final class ReleaseOps {
     private final Events events;
     private final AtomicReference<String> stopRequest = new AtomicReference<>();
     private int journalSequence;
+    /** Who holds the app's lock for this release; null until the engine takes it. */
+    private volatile LockOwner lockOwner;
 
     ReleaseOps(ReleaseConfig config, ProviderCalls calls, Events events, String releaseId) {
         this.config = config;
@@ -143,6 +147,16 @@ final class ReleaseOps {
         return evidence("latest(" + app() + ")", e -> e.latest(app(), HISTORY));
     }
 
+    /** Records that {@code owner} holds the app's lock for this release: journal writes are fenced by it. */
+    void lockedBy(LockOwner owner) {
+        this.lockOwner = owner;
+    }
+
+    /** Who holds the app's lock for this release, if the engine took it. */
+    Optional<LockOwner> lockOwner() {
+        return Optional.ofNullable(lockOwner);
+    }
+
     /** Continues a journal whose last entry has {@code sequence} (a resumed release). */
     void continueJournalAfter(int sequence) {
         this.journalSequence = sequence;
@@ -150,9 +164,13 @@ final class ReleaseOps {
 
     /**
      * Journals a transition before acting on it. Returns false (after a warning) when the journal cannot be
-     * written; callers decide whether that stops them.
+     * written; callers decide whether that stops them. Fenced: first checks that this release still holds the
+     * app's lock, and throws {@link LockLostException} (writing nothing) if it does not.
      */
     boolean journal(String state, Map<String, String> data) {
+        if (!fence(state)) {
+            return false;
+        }
         JournalEntry entry = new JournalEntry(app(), releaseId, ++journalSequence, now(), state, data);
         try {
             evidence("appendJournal(" + releaseId + "#" + entry.sequence() + ")", e -> {
@@ -164,6 +182,36 @@ final class ReleaseOps {
             warn("could not journal " + state + ": " + e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * The fencing check before a side effect: this release still holds the app's lock. A store that cannot answer
+     * is a failed journal write (false from {@link #journal}, after a warning); a lock this release no longer holds
+     * is a {@link LockLostException} naming who holds it now.
+     */
+    private boolean fence(String state) {
+        LockOwner owner = lockOwner;
+        boolean held;
+        try {
+            held = owner != null && evidence("holdsLock(" + app() + ")", e -> e.holdsLock(app(), owner));
+        } catch (ProviderException e) {
+            // Unknown is not "held": the journal write fails like any other, and the caller stops.
+            warn("could not journal " + state + ": could not check that this release still holds the lock: "
+                    + e.getMessage());
+            return false;
+        }
+        if (!held) {
+            Optional<io.releasepipeline.evidence.ReleaseLock> now;
+            try {
+                now = evidence("currentLock(" + app() + ")", e -> e.currentLock(app()));
+            } catch (ProviderException e) {
+                now = Optional.empty();
+            }
+            LockLostException lost = new LockLostException(app(), releaseId, now);
+            log.error("release {}: {}", releaseId, lost.getMessage());
+            throw lost;
+        }
+        return true;
     }
 
     /** Sleeps until {@code until} or a stop request, whichever comes first. */
