@@ -67,7 +67,7 @@ final class ResumeCommand extends CliCommand {
                 return ReleaseCli.OK;
             }
             if (force) {
-                System.err.println("release resume: --force: taking over the release lock of " + id.get()
+                context.err().println("release resume: --force: taking over the release lock of " + id.get()
                         + " even from a live holder");
             }
             println("Resuming release " + id.get() + ".");

@@ -321,7 +321,8 @@ class ReadmeSnippetsTest {
         ApprovalWorkflow workflow = ApprovalWorkflow.fromReadme(ReadmeJavaBlocksTest.readme());
         Simulation sim = new Simulation();
         VirtualClock clock = sim.clock;
-        String releaseId = "pr" + Simulation.PR + "-" + RELEASE_ID_TIME.format(clock.now());
+        // Generated ids end in a random tail: name this one, so that the stubbed workflow run can carry it.
+        String releaseId = "pr" + Simulation.PR + "-" + RELEASE_ID_TIME.format(clock.now()) + "-k3v7qa";
         WireMockServer gitHub = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
                 .jettyAcceptors(1).jettyStopTimeout(0L));
         gitHub.start();
@@ -345,7 +346,8 @@ class ReadmeSnippetsTest {
                 .build();
             // end::github-approvals[]
 
-            ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(Simulation.PR));
+            ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(Simulation.PR)
+                    .withReleaseId(releaseId));
 
             assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.PROMOTED);
             assertThat(result.record().approvals()).singleElement().satisfies(a -> {
