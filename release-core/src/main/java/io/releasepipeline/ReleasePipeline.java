@@ -116,9 +116,20 @@ public interface ReleasePipeline {
      *
      * @throws UnknownTargetException if the release has no journal (it lists the releases that can be resumed);
      *     nothing was changed
-     * @throws ReleaseInProgressException if another release holds the app's lock
+     * @throws ReleaseInProgressException if another release holds the app's lock, or another process that is
+     *     still alive runs this release (only a stale lock, whose holder's process is gone, is taken over)
      */
     ReleaseResult resume(String releaseId);
+
+    /**
+     * {@link #resume(String)} with an explicit lock takeover rule: {@link LockTakeover#IF_STALE} (what
+     * {@code resume(releaseId)} does) takes the lock over only from a holder whose process is gone;
+     * {@link LockTakeover#FORCE} also breaks a live holder's lock of this release.
+     *
+     * @throws ReleaseInProgressException if a live holder has the lock (and {@code takeover} is not FORCE), or
+     *     another release holds it, live or stale; nothing was changed
+     */
+    ReleaseResult resume(String releaseId, LockTakeover takeover);
 
     /** Who holds the app's release lock, if anyone. */
     java.util.Optional<io.releasepipeline.evidence.ReleaseLock> currentLock();

@@ -26,6 +26,7 @@ import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.EvidenceStore;
@@ -39,11 +40,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -66,11 +65,15 @@ import org.slf4j.LoggerFactory;
  * overwritten; writing the same content again is a no-op, different content is an error. The report and chart are
  * derived from the record and may be replaced until its {@code .json} exists.
  *
- * <p>The lock is a lease of {@link Builder#leaseDuration(Duration)} (default 60 s) whose id is derived from the app
- * and the release id, so the same release re-takes its own lock after a crash, and any process can release it.
- * While this store holds a lease it renews it on a background daemon thread every third of the lease duration, so
- * a process that dies frees the lock within one lease duration; {@link #breakLock(String, String)} ends a lease at
- * once, from any process. {@link #close()} stops renewing.
+ * <p>The lock is a lease of {@link Builder#leaseDuration(Duration)} (default 60 s) whose id is the owner's private
+ * random token ({@link LockOwner#token()}), never derived from the app or the release: only the process that took
+ * it can renew or release it. While this store holds a lease it renews it on a daemon thread
+ * ({@code blob-lease-renewer-<app>}) every quarter of the lease duration; a failed renewal is retried every second
+ * until the lease would really expire, and only then is the lock lost (logged at ERROR, {@link #holdsLock} false,
+ * so the engine stops at its next journal write). A process that dies leaves a stale lock once its lease expires
+ * (within one lease duration): a resume of the same release takes it over, any other release is refused until it is
+ * resumed or broken. {@link #breakLock(String, String)} ends a lease at once, from any process. {@link #close()}
+ * stops renewing.
  *
  * <p>Thread-safe and safe across processes. Calls block on I/O; failures are {@link AzureProviderException}s. The
  * connection string and account key never appear in a log line, a message or {@link #toString()}.
@@ -93,9 +96,16 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
     private final BlobContainerClient container;
     private final Duration leaseDuration;
     private final String description;
-    private final Map<String, ScheduledFuture<?>> renewals = new ConcurrentHashMap<>();
-    private final Map<String, BlobLeaseClient> heldLeases = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService renewer;
+    /** How soon a failed renewal is tried again (until the lease would expire). */
+    private static final Duration RENEWAL_RETRY = Duration.ofSeconds(1);
+
+    /** How long a loser waits for the winner of a race to write its name into the lock blob. */
+    private static final Duration HOLDER_WRITE_WAIT = Duration.ofSeconds(3);
+
+    /** The leases this store holds, by app. */
+    private final Map<String, HeldLease> heldLeases = new ConcurrentHashMap<>();
+    /** The owners whose lease this store found lost: they never hold a lock again. */
+    private final java.util.Set<String> lostOwners = ConcurrentHashMap.newKeySet();
     private volatile boolean containerReady;
 
     private BlobEvidenceStore(Builder b) {
@@ -114,11 +124,6 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         this.container = service.buildClient().getBlobContainerClient(b.container);
         this.leaseDuration = b.leaseDuration;
         this.description = "BlobEvidenceStore[" + container.getBlobContainerUrl() + "]";
-        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "blob-lease-renewer");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** A new builder. Not thread-safe; build once and share the store. */
@@ -245,51 +250,65 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
     }
 
     /**
-     * {@inheritDoc} Acquires the lock blob's lease (creating the blob on first use), records the holder in the
-     * blob, and renews the lease in the background until {@link #unlock} or {@link #close()}.
+     * {@inheritDoc} Acquires the lock blob's lease with the owner's private token as the lease id (creating the blob
+     * on first use). A lease already held by another owner means a live holder. A free lease whose blob still names
+     * another owner is a stale lock (its holder died and the lease expired, or it was never released): taken over
+     * for the same release, reported otherwise. The holder is written into the blob under the lease, and the lease is
+     * renewed on a daemon thread named {@code blob-lease-renewer-<app>} every quarter of the lease duration until
+     * {@link #unlock} or {@link #close()}; a renewal that fails is retried every second until the lease would really
+     * expire, and only then is the lock lost (logged at ERROR; {@link #holdsLock} answers false).
      */
     @Override
-    public Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+    public Optional<ReleaseLock> tryLock(String app, String releaseId, LockOwner owner, String host, Instant now) {
         checkName("app", app);
         checkName("releaseId", releaseId);
         return call("tryLock(" + app + ", " + releaseId + ")", () -> {
             BlobClient blob = container.getBlobClient(lockBlob(app));
-            BlobLeaseClient lease = leaseClient(blob, app, releaseId);
+            BlobLeaseClient lease = leaseClient(blob, owner);
             try {
                 acquire(blob, lease);
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() == 409) {
-                    return Optional.of(holder(app, blob).orElseGet(() -> unknownHolder(app, now)));
+                    return Optional.of(holderOfActiveLease(app, blob));
                 }
                 throw e;
             }
-            ReleaseLock mine = holder(app, blob).filter(h -> h.releaseId().equals(releaseId))
-                    .orElseGet(() -> new ReleaseLock(app, releaseId, host, now));
+            Optional<ReleaseLock> before = holder(app, blob);
+            if (before.isPresent() && !owner.holds(before.get())) {
+                if (!before.get().releaseId().equals(releaseId)) {
+                    lease.releaseLease();
+                    return Optional.of(before.get().staleAt(Instant.now()));
+                }
+                LOG.warn("Taking over the stale release lock of {} held by {} (its lease expired)", app,
+                        before.get().describe());
+            }
+            ReleaseLock mine = before.filter(owner::holds).orElseGet(() -> new ReleaseLock(app, releaseId,
+                    owner.id(), host, now, Instant.now().plus(leaseDuration)));
             blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(EvidenceJson.toBytes(mine)))
                     .setHeaders(new BlobHttpHeaders().setContentType(JSON))
                     .setRequestConditions(new BlobRequestConditions().setLeaseId(lease.getLeaseId())),
                     null, Context.NONE);
-            startRenewing(app, releaseId, lease);
-            LOG.info("Took the release lock of {} for {} ({})", app, releaseId, urlOf(lockBlob(app)));
+            startRenewing(app, owner, lease);
+            LOG.info("Took the release lock of {} for {} as {} ({})", app, releaseId, owner.id(), urlOf(lockBlob(app)));
             return Optional.empty();
         });
     }
 
+    /** {@inheritDoc} Clears the holder from the blob under the lease, then releases the lease. */
     @Override
-    public void unlock(String app, String releaseId) {
+    public void unlock(String app, LockOwner owner) {
         checkName("app", app);
-        checkName("releaseId", releaseId);
-        stopRenewing(app, releaseId);
-        call("unlock(" + app + ", " + releaseId + ")", () -> {
+        stopRenewing(app, owner);
+        call("unlock(" + app + ", " + owner.id() + ")", () -> {
             BlobClient blob = container.getBlobClient(lockBlob(app));
-            BlobLeaseClient lease = leaseClient(blob, app, releaseId);
+            BlobLeaseClient lease = leaseClient(blob, owner);
             try {
                 // Clear the holder first, so a reader never sees a released lock's holder under a new lease.
                 blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(new byte[0]))
                         .setRequestConditions(new BlobRequestConditions().setLeaseId(lease.getLeaseId())),
                         null, Context.NONE);
                 lease.releaseLease();
-                LOG.info("Released the release lock of {} held by {}", app, releaseId);
+                LOG.info("Released the release lock of {} held by {}", app, owner.id());
             } catch (BlobStorageException notOurs) {
                 if (notOurs.getStatusCode() != 409 && notOurs.getStatusCode() != 412
                         && notOurs.getStatusCode() != 404) {
@@ -300,6 +319,40 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         });
     }
 
+    /**
+     * {@inheritDoc} Renews the lease with the owner's token: the service itself answers whether the lease is still
+     * this owner's. False at once for a lease this store already found lost.
+     */
+    @Override
+    public boolean holdsLock(String app, LockOwner owner) {
+        checkName("app", app);
+        if (lostOwners.contains(owner.id())) {
+            return false;
+        }
+        HeldLease held = heldLeases.get(app);
+        return call("holdsLock(" + app + ", " + owner.id() + ")", () -> {
+            try {
+                leaseClient(container.getBlobClient(lockBlob(app)), owner).renewLease();
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 409 || e.getStatusCode() == 412 || e.getStatusCode() == 404) {
+                    if (held != null && held.owner.equals(owner)) {
+                        lose(app, held, "the lease is no longer this owner's (" + e.getErrorCode() + ")");
+                    }
+                    return false;
+                }
+                throw e;
+            }
+            if (held != null && held.owner.equals(owner)) {
+                held.renewed = Instant.now();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * {@inheritDoc} A leased blob is a live holder (its {@code expiresAt} a lease duration from now); a blob that
+     * names a holder without an active lease is a stale one.
+     */
     @Override
     public Optional<ReleaseLock> currentLock(String app) {
         checkName("app", app);
@@ -315,14 +368,17 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                 throw e;
             }
             if (properties.getLeaseState() != LeaseStateType.LEASED) {
-                return Optional.empty();
+                return holder(app, blob).map(l -> l.staleAt(Instant.now()));
             }
-            return Optional.of(holder(app, blob).orElseGet(
-                    () -> unknownHolder(app, properties.getLastModified().toInstant())));
+            return Optional.of(holderOfActiveLease(app, blob));
         });
     }
 
-    /** {@inheritDoc} Breaks the lease at once (break period 0). */
+    /**
+     * {@inheritDoc} Breaks an active lease at once (break period 0) and clears the holder from the blob, so the
+     * lock is free; a holder in this process stops renewing, one elsewhere finds its lease gone at its next renewal
+     * or {@link #holdsLock}.
+     */
     @Override
     public boolean breakLock(String app, String releaseId) {
         checkName("app", app);
@@ -331,45 +387,87 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         if (current.isEmpty() || !current.get().releaseId().equals(releaseId)) {
             return false;
         }
-        stopRenewing(app, releaseId);
+        HeldLease here = heldLeases.get(app);
+        if (here != null) {
+            lose(app, here, "its lock was broken by request");
+        }
         return call("breakLock(" + app + ", " + releaseId + ")", () -> {
             BlobClient blob = container.getBlobClient(lockBlob(app));
-            new BlobLeaseClientBuilder().blobClient(blob).buildClient().breakLeaseWithResponse(
-                    new BlobBreakLeaseOptions().setBreakPeriod(Duration.ZERO), null, Context.NONE);
-            LOG.warn("Broke the release lock of {} held by {} on {} since {}", app, releaseId, current.get().host(),
-                    current.get().since());
+            try {
+                new BlobLeaseClientBuilder().blobClient(blob).buildClient().breakLeaseWithResponse(
+                        new BlobBreakLeaseOptions().setBreakPeriod(Duration.ZERO), null, Context.NONE);
+            } catch (BlobStorageException notLeased) {
+                if (notLeased.getStatusCode() != 409) {
+                    throw notLeased;
+                }
+            }
+            try {
+                blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(new byte[0])), null,
+                        Context.NONE);
+            } catch (BlobStorageException takenMeanwhile) {
+                if (takenMeanwhile.getStatusCode() != 412 && takenMeanwhile.getStatusCode() != 409) {
+                    throw takenMeanwhile;
+                }
+            }
+            LOG.warn("Broke the release lock of {} held by {}", app, current.get().describe());
             return true;
         });
     }
 
     /**
-     * Renews every lease this store holds, now; the background renewer calls this. A lease that was lost (broken
-     * by another process) is dropped and logged at ERROR, since another release may now run.
+     * Renews the app's lease this store holds, now; the background renewer calls this. A failure is retried (the
+     * caller schedules the next try) until the lease would really expire; then, or at once if the service says the
+     * lease is no longer ours (broken, taken over), the lock is lost: logged at ERROR, renewing stops, and
+     * {@link #holdsLock} answers false.
      *
-     * @return how many leases are still held
+     * @return true if the lease is still held
      */
-    int renewHeldLeases() {
-        for (Map.Entry<String, BlobLeaseClient> held : heldLeases.entrySet()) {
-            try {
-                held.getValue().renewLease();
-            } catch (RuntimeException e) {
-                LOG.error("Lost the release lock {}: {}; another release may take it",
-                        held.getKey(), AzureErrors.translate(PROVIDER_NAME, "renewLease", e).getMessage());
-                heldLeases.remove(held.getKey());
-                ScheduledFuture<?> renewal = renewals.remove(held.getKey());
-                if (renewal != null) {
-                    renewal.cancel(false);
-                }
-            }
+    boolean renewHeldLease(String app) {
+        HeldLease held = heldLeases.get(app);
+        if (held == null || held.lost) {
+            return false;
         }
-        return heldLeases.size();
+        try {
+            held.lease.renewLease();
+            held.renewed = Instant.now();
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412 || e.getStatusCode() == 404) {
+                lose(app, held, "the lease is no longer this owner's (" + e.getErrorCode() + ")");
+                return false;
+            }
+            return renewalFailed(app, held, e);
+        } catch (RuntimeException e) {
+            return renewalFailed(app, held, e);
+        }
+    }
+
+    private boolean renewalFailed(String app, HeldLease held, RuntimeException e) {
+        String why = AzureErrors.translate(PROVIDER_NAME, "renewLease", e).getMessage();
+        if (!Instant.now().isBefore(held.renewed.plus(leaseDuration))) {
+            lose(app, held, "renewals failed until the lease expired: " + why);
+            return false;
+        }
+        LOG.warn("Could not renew the release lock of {} ({}); retrying until it would expire at {}", app, why,
+                held.renewed.plus(leaseDuration));
+        return true;
+    }
+
+    private void lose(String app, HeldLease held, String why) {
+        if (!held.lost) {
+            held.lost = true;
+            lostOwners.add(held.owner.id());
+            LOG.error("Lost the release lock of {} held by {}: {}; the release stops before its next side effect",
+                    app, held.owner.id(), why);
+        }
+        heldLeases.remove(app, held);
+        held.renewer.shutdown();
     }
 
     /** Stops renewing leases (they then expire within one lease duration unless released). Idempotent. */
     @Override
     public void close() {
-        renewer.shutdownNow();
-        renewals.clear();
+        heldLeases.values().forEach(h -> h.renewer.shutdown());
         heldLeases.clear();
     }
 
@@ -392,21 +490,80 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         }
     }
 
-    private void startRenewing(String app, String releaseId, BlobLeaseClient lease) {
-        String key = app + "/" + releaseId;
-        heldLeases.put(key, lease);
-        long period = Math.max(1, leaseDuration.toMillis() / 3);
-        renewals.computeIfAbsent(key, k -> renewer.scheduleAtFixedRate(this::renewHeldLeases, period, period,
-                TimeUnit.MILLISECONDS));
+    private void startRenewing(String app, LockOwner owner, BlobLeaseClient lease) {
+        HeldLease previous = heldLeases.get(app);
+        if (previous != null && previous.owner.equals(owner)) {
+            return;
+        }
+        if (previous != null) {
+            lose(app, previous, "another owner in this process took the lock");
+        }
+        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "blob-lease-renewer-" + app);
+            t.setDaemon(true);
+            return t;
+        });
+        HeldLease held = new HeldLease(owner, lease, renewer);
+        heldLeases.put(app, held);
+        long period = Math.max(1, leaseDuration.toMillis() / 4);
+        renewer.schedule(new Runnable() {
+            @Override
+            public void run() {
+                boolean renewedNow = renewHeldLease(app);
+                Instant due = held.renewed.plusMillis(period);
+                if (!held.lost && !renewer.isShutdown()) {
+                    long next = renewedNow && Instant.now().isBefore(due)
+                            ? Duration.between(Instant.now(), due).toMillis() : RENEWAL_RETRY.toMillis();
+                    renewer.schedule(this, Math.max(1, Math.min(next, period)), TimeUnit.MILLISECONDS);
+                }
+            }
+        }, period, TimeUnit.MILLISECONDS);
     }
 
-    private void stopRenewing(String app, String releaseId) {
-        String key = app + "/" + releaseId;
-        heldLeases.remove(key);
-        ScheduledFuture<?> renewal = renewals.remove(key);
-        if (renewal != null) {
-            renewal.cancel(false);
+    private void stopRenewing(String app, LockOwner owner) {
+        HeldLease held = heldLeases.get(app);
+        if (held != null && held.owner.equals(owner) && heldLeases.remove(app, held)) {
+            held.renewer.shutdown();
         }
+    }
+
+    /** A lease this store holds: whose, its client, its renewer thread, when it was last renewed. */
+    private static final class HeldLease {
+        final LockOwner owner;
+        final BlobLeaseClient lease;
+        final ScheduledExecutorService renewer;
+        volatile Instant renewed = Instant.now();
+        volatile boolean lost;
+
+        HeldLease(LockOwner owner, BlobLeaseClient lease, ScheduledExecutorService renewer) {
+            this.owner = owner;
+            this.lease = lease;
+            this.renewer = renewer;
+        }
+    }
+
+    /**
+     * The holder of an active lease. The winner of a race writes its name just after acquiring the lease, so an
+     * empty blob is re-read for up to {@link #HOLDER_WRITE_WAIT} before the holder is reported unknown.
+     */
+    private ReleaseLock holderOfActiveLease(String app, BlobClient blob) {
+        long deadline = System.nanoTime() + HOLDER_WRITE_WAIT.toNanos();
+        while (true) {
+            Optional<ReleaseLock> holder = holder(app, blob);
+            if (holder.isPresent()) {
+                return live(holder.get());
+            }
+            if (System.nanoTime() > deadline) {
+                return unknownHolder(app);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    /** A holder whose lease is active: the service vouches for it for a lease duration from now. */
+    private ReleaseLock live(ReleaseLock l) {
+        return new ReleaseLock(l.app(), l.releaseId(), l.owner(), l.host(), l.since(),
+                Instant.now().plus(leaseDuration));
     }
 
     private Optional<ReleaseLock> holder(String app, BlobClient blob) {
@@ -418,14 +575,15 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         return lock.app().equals(app) ? Optional.of(lock) : Optional.empty();
     }
 
-    private static ReleaseLock unknownHolder(String app, Instant since) {
-        return new ReleaseLock(app, "(unknown: being taken or released)", "(unknown)", since);
+    private ReleaseLock unknownHolder(String app) {
+        Instant now = Instant.now();
+        return new ReleaseLock(app, "(unknown: being taken or released)", ReleaseLock.UNKNOWN_OWNER, "(unknown)",
+                now, now.plus(leaseDuration));
     }
 
-    private static BlobLeaseClient leaseClient(BlobClient blob, String app, String releaseId) {
-        String leaseId = UUID.nameUUIDFromBytes((app + "\n" + releaseId).getBytes(StandardCharsets.UTF_8))
-                .toString();
-        return new BlobLeaseClientBuilder().blobClient(blob).leaseId(leaseId).buildClient();
+    /** The lease client of {@code owner}: its private token is the lease id, never derived from app or release. */
+    private static BlobLeaseClient leaseClient(BlobClient blob, LockOwner owner) {
+        return new BlobLeaseClientBuilder().blobClient(blob).leaseId(owner.token()).buildClient();
     }
 
     /** Creates the JSON blob unless it exists; returns false if it existed. */

@@ -14,6 +14,7 @@ import io.releasepipeline.InvalidConfigurationException;
 import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
@@ -215,48 +216,114 @@ class BlobEvidenceStoreTest {
     @DisplayName("lock")
     class Lock {
 
+        private final LockOwner a = LockOwner.random();
+        private final LockOwner b = LockOwner.random();
+
         @Test
         @DisplayName("one release at a time: the second is told who holds the lock, until it is released")
         void exclusive() {
-            assertThat(store.tryLock(APP, "rel-1", "host-a", START)).isEmpty();
+            assertThat(store.tryLock(APP, "rel-1", a, "host-a", START)).isEmpty();
 
-            Optional<ReleaseLock> holder = otherProcess.tryLock(APP, "rel-2", "host-b", START.plusSeconds(5));
-            assertThat(holder).contains(new ReleaseLock(APP, "rel-1", "host-a", START));
-            assertThat(otherProcess.currentLock(APP)).isEqualTo(holder);
+            Optional<ReleaseLock> holder = otherProcess.tryLock(APP, "rel-2", b, "host-b", START.plusSeconds(5));
+            assertThat(holder).get().extracting(ReleaseLock::releaseId, ReleaseLock::owner, ReleaseLock::host,
+                    ReleaseLock::since).containsExactly("rel-1", a.id(), "host-a", START);
+            assertThat(otherProcess.currentLock(APP)).get().extracting(ReleaseLock::owner).isEqualTo(a.id());
 
-            otherProcess.unlock(APP, "rel-2");
-            assertThat(store.currentLock(APP)).as("unlock by a non-holder does nothing").isEqualTo(holder);
+            otherProcess.unlock(APP, b);
+            assertThat(store.currentLock(APP)).as("unlock by a non-holder does nothing").isPresent();
 
-            store.unlock(APP, "rel-1");
+            store.unlock(APP, a);
             assertThat(otherProcess.currentLock(APP)).isEmpty();
-            assertThat(otherProcess.tryLock(APP, "rel-2", "host-b", START.plusSeconds(9))).isEmpty();
+            assertThat(otherProcess.tryLock(APP, "rel-2", b, "host-b", START.plusSeconds(9))).isEmpty();
             assertThat(store.currentLock(APP)).map(ReleaseLock::releaseId).contains("rel-2");
         }
 
         @Test
-        @DisplayName("the same release re-takes its own lock, from another process too (resume after a crash)")
-        void reentrant() {
-            assertThat(store.tryLock(APP, "rel-1", "host-a", START)).isEmpty();
-            store.close(); // the first process dies; its lease is still active
+        @DisplayName("the lease id is the owner's random token, and the blob names the owner, never the token")
+        void leaseIdIsTheOwnersToken() {
+            store.tryLock(APP, "rel-1", a, "host-a", START);
 
-            assertThat(otherProcess.tryLock(APP, "rel-1", "host-c", START.plusSeconds(30))).isEmpty();
-            assertThat(otherProcess.currentLock(APP)).contains(new ReleaseLock(APP, "rel-1", "host-a", START));
-            assertThat(store.currentLock(APP)).isPresent();
+            String content = container().getBlobClient("locks/" + APP + ".lock").downloadContent().toString();
+            assertThat(content).contains(a.id()).doesNotContain(a.token());
+            assertThat(new com.azure.storage.blob.specialized.BlobLeaseClientBuilder()
+                    .blobClient(container().getBlobClient("locks/" + APP + ".lock")).leaseId(a.token())
+                    .buildClient().renewLease()).isEqualTo(a.token());
+        }
+
+        @Test
+        @DisplayName("the same release from another process is refused while the first one's lease lives")
+        void notReentrantAcrossProcesses() {
+            assertThat(store.tryLock(APP, "rel-1", a, "host-a", START)).isEmpty();
+            store.close(); // the first process stops renewing; its lease is still active
+
+            assertThat(otherProcess.tryLock(APP, "rel-1", b, "host-c", START.plusSeconds(30)))
+                    .get().extracting(ReleaseLock::owner).isEqualTo(a.id());
+            assertThat(otherProcess.holdsLock(APP, b)).isFalse();
+            assertThat(store.holdsLock(APP, a)).isTrue();
         }
 
         @Test
         @DisplayName("breakLock ends a lock held by the given release from any process; the holder notices")
         void breakStale() {
-            store.tryLock(APP, "rel-1", "host-a", START);
-            assertThat(store.renewHeldLeases()).isEqualTo(1);
+            store.tryLock(APP, "rel-1", a, "host-a", START);
+            assertThat(store.renewHeldLease(APP)).isTrue();
 
             assertThat(otherProcess.breakLock(APP, "rel-2")).isFalse();
             assertThat(otherProcess.breakLock(APP, "rel-1")).isTrue();
 
             assertThat(otherProcess.currentLock(APP)).isEmpty();
-            assertThat(store.renewHeldLeases()).as("the lost lease is dropped, not silently renewed").isZero();
-            assertThat(otherProcess.tryLock(APP, "rel-2", "host-b", START)).isEmpty();
+            assertThat(store.renewHeldLease(APP)).as("the lost lease is dropped, not silently renewed").isFalse();
+            assertThat(store.holdsLock(APP, a)).isFalse();
+            assertThat(otherProcess.tryLock(APP, "rel-2", b, "host-b", START)).isEmpty();
             assertThat(otherProcess.breakLock(APP, "rel-1")).as("no longer held by rel-1").isFalse();
+            assertThat(store.holdsLock(APP, a)).isFalse();
+        }
+
+        @Test
+        @DisplayName("failed renewals are retried; the lock is lost only once the lease has really expired")
+        void renewalRetriedUntilExpiry() {
+            java.util.concurrent.atomic.AtomicBoolean failRenewals = new java.util.concurrent.atomic.AtomicBoolean();
+            com.azure.core.http.HttpClient real = com.azure.core.http.HttpClient.createDefault();
+            BlobEvidenceStore flaky = BlobEvidenceStore.builder().connectionString(azurite.connectionString())
+                    .container(containerName).leaseDuration(Duration.ofSeconds(15))
+                    .retry(1, Duration.ofMillis(1), Duration.ofMillis(5))
+                    .httpClient(request -> failRenewals.get() && "renew".equals(
+                            request.getHeaders().getValue("x-ms-lease-action"))
+                            ? reactor.core.publisher.Mono.error(new IOException("injected: connection reset"))
+                            : real.send(request))
+                    .build();
+            try {
+                assertThat(flaky.tryLock(APP, "rel-1", a, "host-a", START)).isEmpty();
+                failRenewals.set(true);
+                Instant failingSince = Instant.now();
+
+                assertThat(flaky.renewHeldLease(APP)).as("one failure does not drop the lease").isTrue();
+                assertThat(renewerThreads()).contains("blob-lease-renewer-" + APP);
+                await(() -> !renewerThreads().contains("blob-lease-renewer-" + APP), Duration.ofSeconds(40));
+
+                assertThat(Duration.between(failingSince, Instant.now())).as("kept until the lease expired")
+                        .isGreaterThanOrEqualTo(Duration.ofSeconds(14));
+                assertThat(flaky.holdsLock(APP, a)).as("then lost").isFalse();
+                assertThat(otherProcess.currentLock(APP)).get().satisfies(
+                        l -> assertThat(l.isStale(Instant.now())).as("the expired lease is stale: " + l).isTrue());
+            } finally {
+                flaky.close();
+            }
+        }
+
+        private List<String> renewerThreads() {
+            return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("blob-lease-renewer-")).toList();
+        }
+
+        private void await(java.util.function.BooleanSupplier condition, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("condition not met within " + timeout);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            }
         }
 
         @Test
@@ -273,7 +340,7 @@ class BlobEvidenceStoreTest {
                     BlobEvidenceStore p = processes.get(i);
                     String release = "rel-" + i;
                     attempts.add(pool.submit((Callable<Optional<ReleaseLock>>) () ->
-                            p.tryLock(APP, release, "host", START)));
+                            p.tryLock(APP, release, LockOwner.random(), "host", START)));
                 }
                 int winners = 0;
                 for (Future<Optional<ReleaseLock>> attempt : attempts) {
@@ -291,7 +358,7 @@ class BlobEvidenceStoreTest {
         void none() {
             assertThat(store.currentLock(APP)).isEmpty();
             assertThat(store.breakLock(APP, "rel-1")).isFalse();
-            store.unlock(APP, "rel-1");
+            store.unlock(APP, LockOwner.random());
         }
     }
 

@@ -3,6 +3,7 @@ package io.releasepipeline.internal;
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseConfig;
 import io.releasepipeline.ReleaseException;
+import io.releasepipeline.LockTakeover;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
@@ -11,6 +12,7 @@ import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.GateResult;
@@ -28,6 +30,7 @@ import java.util.function.Supplier;
  */
 public final class Engine implements ReleasePipeline {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -43,16 +46,31 @@ public final class Engine implements ReleasePipeline {
         this.events = new Events(config.listeners());
     }
 
+    /**
+     * A new release id: {@code <prefix>-<yyyyMMdd-HHmmss>-<6 random base32>}, e.g.
+     * {@code pr42-20261201-101500-k3v7qa}. Sorts by start time to the second; the random tail (30 bits from a
+     * SecureRandom) keeps ids started in the same second by different processes or hosts apart. Valid as a file and
+     * a blob name.
+     */
+    static String newReleaseId(String prefix, java.time.Instant now) {
+        return prefix + "-" + ID_TIME.format(now) + "-" + LockOwner.randomBase32(6);
+    }
+
     @Override
     public ReleaseResult promote(ReleaseRequest request) {
-        String releaseId = request.releaseId().orElseGet(() -> "pr" + request.pullRequest() + "-"
-                + ID_TIME.format(config.clock().now()));
+        String releaseId = request.releaseId().orElseGet(() -> newReleaseId("pr" + request.pullRequest(),
+                config.clock().now()));
         ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
-        return locked(ops, () -> new Promotion(ops, request, config.clock().now()).run());
+        return locked(ops, LockTakeover.IF_STALE, () -> new Promotion(ops, request, config.clock().now()).run());
     }
 
     @Override
     public ReleaseResult resume(String releaseId) {
+        return resume(releaseId, LockTakeover.IF_STALE);
+    }
+
+    @Override
+    public ReleaseResult resume(String releaseId, LockTakeover takeover) {
         String app = config.platform().appName();
         ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
         List<JournalEntry> journal = ops.evidence("journal(" + releaseId + ")", e -> e.journal(app, releaseId));
@@ -68,24 +86,26 @@ public final class Engine implements ReleasePipeline {
         // The record is written just before FINISHED is journaled: a record means the release had finished.
         Optional<ReleaseRecord> written = ops.evidence("read(" + releaseId + ")", e -> e.read(app, releaseId));
         if (written.isPresent()) {
-            if (!point.finished()) {
-                // It stopped between writing its record and journaling the end: the deployment's last status may
-                // be missing (posting it twice only repeats it).
-                ReleaseRecord r = written.get();
-                Evidence.finalState(r.outcome()).ifPresent(state -> new Evidence(ops).deploymentStatus(
-                        point.deploymentId(), state, "release " + releaseId + " " + r.outcome().name().toLowerCase()
-                                + " (status recorded on resume)", Optional.empty()));
-                ops.continueJournalAfter(point.lastSequence());
-                try {
-                    ops.transition(new io.releasepipeline.evidence.JournalState.Finished(r.outcome()),
-                            Optional.empty());
-                } catch (ReleaseOps.JournalWriteFailed e) {
-                    ops.warn(e.getMessage() + "; its evidence record says how it ended");
+            // Under the lock: its holder may still be running and about to journal the end itself.
+            return locked(ops, takeover, () -> {
+                if (!point.finished()) {
+                    // It stopped between writing its record and journaling the end: the deployment's last status
+                    // may be missing (posting it twice only repeats it).
+                    ReleaseRecord r = written.get();
+                    Evidence.finalState(r.outcome()).ifPresent(state -> new Evidence(ops).deploymentStatus(
+                            point.deploymentId(), state, "release " + releaseId + " " + r.outcome().name()
+                                    .toLowerCase() + " (status recorded on resume)", Optional.empty()));
+                    ops.continueJournalAfter(point.lastSequence());
+                    try {
+                        ops.transition(new io.releasepipeline.evidence.JournalState.Finished(r.outcome()),
+                                Optional.empty());
+                    } catch (ReleaseOps.JournalWriteFailed e) {
+                        ops.warn(e.getMessage() + "; its evidence record says how it ended");
+                    }
                 }
-            }
-            unlockQuietly(ops, app);
-            return new ReleaseResult(releaseId, written.get().outcome(), written.get(), Optional.empty(),
-                    Optional.empty());
+                return new ReleaseResult(releaseId, written.get().outcome(), written.get(), Optional.empty(),
+                        Optional.empty());
+            });
         }
         if (point.finished()) {
             throw new ReleaseException("release " + releaseId + " finished but its evidence record is missing from "
@@ -94,7 +114,8 @@ public final class Engine implements ReleasePipeline {
         ops.continueJournalAfter(point.lastSequence());
         // Before the merge nothing had changed and the gates run again, so the record starts afresh.
         Optional<ReleaseRecord> goOnFrom = point.headSha().isPresent() ? point.snapshot() : Optional.empty();
-        return locked(ops, () -> new Promotion(ops, point.request(), journal.get(0).at(), goOnFrom).resume(point));
+        return locked(ops, takeover, () -> new Promotion(ops, point.request(), journal.get(0).at(), goOnFrom)
+                .resume(point));
     }
 
     /** The app's releases whose journal shows they stopped midway, the most recently started first. */
@@ -158,9 +179,9 @@ public final class Engine implements ReleasePipeline {
 
     @Override
     public RollbackResult rollback(RollbackRequest request) {
-        String releaseId = "rollback-" + ID_TIME.format(config.clock().now());
+        String releaseId = newReleaseId("rollback", config.clock().now());
         ReleaseOps ops = new ReleaseOps(config, calls, events, releaseId);
-        return locked(ops, () -> new StandaloneRollback(ops, request).run());
+        return locked(ops, LockTakeover.IF_STALE, () -> new StandaloneRollback(ops, request).run());
     }
 
     @Override
@@ -178,14 +199,29 @@ public final class Engine implements ReleasePipeline {
         return config;
     }
 
-    private <T> T locked(ReleaseOps ops, Supplier<T> body) {
+    /**
+     * Runs {@code body} holding the app's lock for a new owner (random, one per run). A live holder, or a stale
+     * holder of another release, refuses with {@link ReleaseInProgressException}; a stale holder of this release is
+     * taken over by the store; with {@link LockTakeover#FORCE}, a live holder of this release is broken first (logged
+     * at ERROR) and the lock taken.
+     */
+    private <T> T locked(ReleaseOps ops, LockTakeover takeover, Supplier<T> body) {
         String app = config.platform().appName();
-        Optional<ReleaseLock> holder = ops.evidence("tryLock(" + app + ")",
-                e -> e.tryLock(app, ops.releaseId, config.host(), config.clock().now()));
+        LockOwner owner = LockOwner.random();
+        Optional<ReleaseLock> holder = tryLock(ops, app, owner);
+        if (holder.isPresent() && takeover == LockTakeover.FORCE && holder.get().releaseId().equals(ops.releaseId)) {
+            ReleaseLock live = holder.get();
+            LOG.error("FORCED TAKEOVER: breaking the live release lock of {} held by {} to resume it here; if that "
+                    + "process is still running it stops at its next journal write", app, live.describe());
+            ops.warn("forced takeover of the release lock held by " + live.describe());
+            ops.evidence("breakLock(" + app + ")", e -> e.breakLock(app, live.releaseId()));
+            holder = tryLock(ops, app, owner);
+        }
         if (holder.isPresent()) {
             ReleaseLock l = holder.get();
-            throw new ReleaseInProgressException(app, l.releaseId(), l.since(), l.host());
+            throw new ReleaseInProgressException(l, l.isStale(config.clock().now()));
         }
+        ops.lockedBy(owner);
         if (!inFlight.compareAndSet(null, ops)) {
             unlockQuietly(ops, app);
             throw new ReleaseException("this pipeline is already running release " + inFlight.get().releaseId
@@ -203,15 +239,24 @@ public final class Engine implements ReleasePipeline {
         }
     }
 
+    private Optional<ReleaseLock> tryLock(ReleaseOps ops, String app, LockOwner owner) {
+        return ops.evidence("tryLock(" + app + ")",
+                e -> e.tryLock(app, ops.releaseId, owner, config.host(), config.clock().now()));
+    }
+
     private void unlockQuietly(ReleaseOps ops, String app) {
+        Optional<LockOwner> owner = ops.lockOwner();
+        if (owner.isEmpty()) {
+            return;
+        }
         try {
             ops.evidence("unlock(" + app + ")", e -> {
-                e.unlock(app, ops.releaseId);
+                e.unlock(app, owner.get());
                 return null;
             });
         } catch (ProviderException e) {
             ops.warn("the release lock of " + app + " could not be released: " + e.getMessage()
-                    + "; break it explicitly once this process is gone");
+                    + "; it goes stale once this process is gone; resume the release or break its lock then");
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.LockLostException;
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseConfig;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.JournalCodec;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.JournalState;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.CiProvider;
@@ -47,6 +49,8 @@ final class ReleaseOps {
     private final Thread owner = Thread.currentThread();
     private volatile boolean safety;
     private volatile boolean interrupted;
+    /** Who holds the app's lock for this release; null until the engine takes it. */
+    private volatile LockOwner lockOwner;
 
     ReleaseOps(ReleaseConfig config, ProviderCalls calls, Events events, String releaseId) {
         this.config = config;
@@ -182,6 +186,16 @@ final class ReleaseOps {
         return evidence("latest(" + app() + ")", e -> e.latest(app(), HISTORY));
     }
 
+    /** Records that {@code owner} holds the app's lock for this release: journal writes are fenced by it. */
+    void lockedBy(LockOwner owner) {
+        this.lockOwner = owner;
+    }
+
+    /** Who holds the app's lock for this release, if the engine took it. */
+    Optional<LockOwner> lockOwner() {
+        return Optional.ofNullable(lockOwner);
+    }
+
     /** Continues a journal whose last entry has {@code sequence} (a resumed release). */
     void continueJournalAfter(int sequence) {
         this.journalSequence = sequence;
@@ -205,10 +219,39 @@ final class ReleaseOps {
 
     /** Appends one entry; throws whatever the store throws. Kept small: the lock check goes here. */
     void journal(JournalEntry entry) {
+        fence(entry.state());
         evidence("appendJournal(" + releaseId + "#" + entry.sequence() + ")", e -> {
             e.appendJournal(entry);
             return null;
         });
+    }
+
+    /**
+     * The fencing check before a side effect: this release still holds the app's lock. A store that cannot answer
+     * fails the journal write like any other failure ({@link ProviderException}); a lock this release no longer
+     * holds is a {@link LockLostException} naming who holds it now. Either way nothing is written.
+     */
+    private void fence(String state) {
+        LockOwner holder = lockOwner;
+        boolean held;
+        try {
+            held = holder != null && evidence("holdsLock(" + app() + ")", e -> e.holdsLock(app(), holder));
+        } catch (ProviderException e) {
+            // Unknown is not "held": the journal write fails, and the caller stops before its next side effect.
+            throw ProviderException.permanent(config.evidence().providerName(), "appendJournal(" + state + ")",
+                    "could not check that this release still holds the lock: " + e.getMessage(), e);
+        }
+        if (!held) {
+            Optional<io.releasepipeline.evidence.ReleaseLock> now;
+            try {
+                now = evidence("currentLock(" + app() + ")", e -> e.currentLock(app()));
+            } catch (ProviderException e) {
+                now = Optional.empty();
+            }
+            LockLostException lost = new LockLostException(app(), releaseId, now);
+            log.error("release {}: {}", releaseId, lost.getMessage());
+            throw lost;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.releasepipeline.spi;
 
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import java.time.Instant;
@@ -53,22 +54,56 @@ public interface EvidenceStore extends Provider {
     }
 
     /**
-     * Takes the app's release lock for {@code releaseId}, or reports who holds it. Taking a lock already held by
-     * the same release id succeeds (re-entrant across a crash and resume).
+     * Takes the app's release lock for {@code owner}, running release {@code releaseId}, or reports who holds it.
+     * A lock is held by an owner, not by a release id:
+     * <ul>
+     * <li>free: taken; returns empty;</li>
+     * <li>held by {@code owner}: kept as it is (re-entrant for the same owner only); returns empty;</li>
+     * <li>held by a live other owner, whatever its release id (a second process running the same release is
+     * another owner): returns the holder, nothing changed;</li>
+     * <li>held by a stale other owner (its process is gone: see below) of the same release id: taken over (a
+     * resume after a crash), logged at WARN; returns empty;</li>
+     * <li>held by a stale other owner of another release: returns the holder as stale (its
+     * {@link ReleaseLock#expiresAt()} at or before now), nothing changed: that release must be resumed or its lock
+     * broken explicitly before another starts.</li>
+     * </ul>
+     * While {@code owner} holds the lock the store keeps its claim alive (a heartbeat or a lease renewal on a
+     * daemon thread, stopped by {@link #unlock}); if the claim cannot be kept until it would expire, the lock is lost
+     * and {@link #holdsLock} answers false. Liveness is judged by the store on its own time (real time for real
+     * stores), not by {@code now}. The check and the take are one atomic step across processes.
      *
-     * @return empty if the lock is now held by {@code releaseId}; otherwise the current holder
+     * @param now the caller's clock: recorded as {@link ReleaseLock#since()}
+     * @return empty if {@code owner} now holds the lock; otherwise the current holder
      */
-    Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now);
+    Optional<ReleaseLock> tryLock(String app, String releaseId, LockOwner owner, String host, Instant now);
 
-    /** Releases the lock if {@code releaseId} holds it; otherwise does nothing. */
-    void unlock(String app, String releaseId);
+    /**
+     * Releases the lock if {@code owner} holds it and stops keeping it alive; otherwise changes nothing (a lock
+     * taken over by another owner is not touched). Idempotent.
+     */
+    void unlock(String app, LockOwner owner);
 
-    /** The current lock holder, if any. */
+    /**
+     * Whether {@code owner} holds the app's lock now and its claim is alive: the fencing check the engine makes
+     * before every side effect. False if the lock was broken, taken over, expired, or its renewal failed until it
+     * would expire. Reads the store (it never answers from memory alone, except to answer false for a lock it
+     * knows it lost).
+     *
+     * @throws io.releasepipeline.ProviderException if the store cannot be read (the caller cannot tell, and must
+     *     treat it as a failed journal write)
+     */
+    boolean holdsLock(String app, LockOwner owner);
+
+    /**
+     * The current holder, if any, live or stale: a stale holder's {@link ReleaseLock#expiresAt()} is at or before
+     * the time of the read.
+     */
     Optional<ReleaseLock> currentLock(String app);
 
     /**
-     * Breaks the app's lock if it is held by {@code releaseId}, whatever process holds it. For stale locks left by
-     * a dead process; an explicit human decision, never automatic.
+     * Breaks the app's lock if it is held by {@code releaseId}, whatever owner and process holds it, live or stale.
+     * For a lock left by a dead process, or a forced takeover; an explicit human decision, never automatic. A live
+     * holder learns it at its next {@link #holdsLock} and stops.
      *
      * @return true if a lock was broken
      */

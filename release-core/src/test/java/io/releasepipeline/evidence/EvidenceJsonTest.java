@@ -66,7 +66,8 @@ class EvidenceJsonTest {
     void journalEntryAndLockRoundTrip() {
         JournalEntry entry = new JournalEntry("app", "r1", 3, EvidenceFixtures.T0, "SHIFTING",
                 Map.of("to", "app--2=10%", "from", "app--1=100%"));
-        ReleaseLock lock = new ReleaseLock("app", "r1", "build-agent-7", EvidenceFixtures.T0);
+        ReleaseLock lock = new ReleaseLock("app", "r1", "o-abcd2345", "build-agent-7", EvidenceFixtures.T0,
+                EvidenceFixtures.T0.plusSeconds(60));
 
         assertThat(EvidenceJson.fromBytes(EvidenceJson.toBytes(entry), JournalEntry.class)).isEqualTo(entry);
         assertThat(EvidenceJson.fromBytes(EvidenceJson.toBytes(lock), ReleaseLock.class)).isEqualTo(lock);

@@ -2,6 +2,7 @@ package io.releasepipeline.examples;
 
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.EvidenceStore;
@@ -24,8 +25,8 @@ import java.util.Optional;
 final class DemoLocks implements EvidenceStore {
 
     private final EvidenceStore store;
-    /** Release id by app, for the locks this demo holds. */
-    private final Map<String, String> held = new LinkedHashMap<>();
+    /** Owner by app, for the locks this demo holds. */
+    private final Map<String, LockOwner> held = new LinkedHashMap<>();
     private boolean closing;
 
     DemoLocks(EvidenceStore store) {
@@ -37,19 +38,19 @@ final class DemoLocks implements EvidenceStore {
      * once and from any thread. Never throws: a lock it cannot give back is named on {@code System.err}.
      */
     void releaseAll() {
-        List<Map.Entry<String, String>> locks;
+        List<Map.Entry<String, LockOwner>> locks;
         synchronized (this) {
             closing = true;
             locks = new ArrayList<>(held.entrySet());
             held.clear();
         }
-        for (Map.Entry<String, String> lock : locks) {
+        for (Map.Entry<String, LockOwner> lock : locks) {
             try {
                 store.unlock(lock.getKey(), lock.getValue());
             } catch (RuntimeException e) {
                 System.err.println("release demo: could not give back the lock of " + lock.getKey() + " held by "
-                        + lock.getValue() + ": " + e.getMessage() + "; run `release unlock --demo --release "
-                        + lock.getValue() + "`");
+                        + lock.getValue().id() + ": " + e.getMessage() + "; see `release status` and run `release "
+                        + "unlock --demo --release <id>`");
             }
         }
     }
@@ -65,28 +66,36 @@ final class DemoLocks implements EvidenceStore {
     }
 
     @Override
-    public synchronized Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+    public synchronized Optional<ReleaseLock> tryLock(String app, String releaseId, LockOwner owner, String host,
+            Instant now) {
         if (closing) {
             throw ProviderException.permanent(store.providerName(), "tryLock(" + app + ", " + releaseId + ")",
                     "the demo is shutting down; no new release starts", null);
         }
-        Optional<ReleaseLock> holder = store.tryLock(app, releaseId, host, now);
+        Optional<ReleaseLock> holder = store.tryLock(app, releaseId, owner, host, now);
         if (holder.isEmpty()) {
-            held.put(app, releaseId);
+            held.put(app, owner);
         }
         return holder;
     }
 
     @Override
-    public synchronized void unlock(String app, String releaseId) {
-        store.unlock(app, releaseId);
-        held.remove(app, releaseId);
+    public synchronized void unlock(String app, LockOwner owner) {
+        store.unlock(app, owner);
+        held.remove(app, owner);
+    }
+
+    @Override
+    public boolean holdsLock(String app, LockOwner owner) {
+        return store.holdsLock(app, owner);
     }
 
     @Override
     public synchronized boolean breakLock(String app, String releaseId) {
         boolean broken = store.breakLock(app, releaseId);
-        held.remove(app, releaseId);
+        if (broken) {
+            held.entrySet().removeIf(e -> e.getKey().equals(app) && !store.holdsLock(app, e.getValue()));
+        }
         return broken;
     }
 

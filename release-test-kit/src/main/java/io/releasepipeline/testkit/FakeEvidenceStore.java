@@ -2,6 +2,7 @@ package io.releasepipeline.testkit;
 
 import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
@@ -20,7 +21,11 @@ import java.util.TreeMap;
 /**
  * An in-memory evidence store with the SPI's semantics: final records are never overwritten (an identical rewrite
  * succeeds, different content fails), {@link #latest} is newest first by start time, journal sequences are
- * append-only (an identical duplicate is a no-op, a different one fails), and one re-entrant lock per app.
+ * append-only (an identical duplicate is a no-op, a different one fails), and one lock per app held by an owner
+ * (re-entrant for that owner only), with the SPI's live/stale rules. The fake has no heartbeat thread: a lock it
+ * gives out stays live until it is unlocked, broken, or its holder is declared dead with {@link #abandonLocks()}
+ * (the process was killed); a seeded lock is live while its {@code expiresAt} is after the caller's {@code now}
+ * (the engine's clock, so virtual time decides), unless seeded with {@link #seedLiveLock}.
  *
  * <pre>{@code
  * FakeEvidenceStore evidence = new FakeEvidenceStore();
@@ -32,19 +37,24 @@ import java.util.TreeMap;
  * }</pre>
  *
  * <p>Operations for {@link #failNext}: {@code write, read, latest, appendJournal, journal, tryLock, unlock,
- * currentLock, breakLock}. {@link #calls()} logs {@code write(app/id)}, {@code appendJournal(app/id#3 MERGING)},
- * {@code tryLock(app, id)}, {@code unlock(app, id)}, {@code breakLock(app, id)}. Thread-safe.
+ * holdsLock, currentLock, breakLock}. {@link #calls()} logs {@code write(app/id)},
+ * {@code appendJournal(app/id#3 MERGING)}, {@code tryLock(app, id)}, {@code unlock(app, id)},
+ * {@code breakLock(app, id)} ({@code holdsLock}, the engine's fencing check, is not logged). Thread-safe.
  */
 public final class FakeEvidenceStore extends ScriptedFake implements EvidenceStore {
 
     private static final Set<String> OPERATIONS = Set.of("write", "read", "latest", "appendJournal", "journal",
-            "tryLock", "unlock", "currentLock", "breakLock");
+            "tryLock", "unlock", "holdsLock", "currentLock", "breakLock");
+    /** How long a lock the fake gives out is said to run between renewals (it is live until unlocked anyway). */
+    private static final Duration LOCK_TTL = Duration.ofSeconds(60);
     /** How long a seeded release lasted before it finished. */
     private static final Duration SEEDED_RELEASE_LENGTH = Duration.ofMinutes(15);
 
     private final Map<String, ReleaseRecord> records = new HashMap<>();
     private final Map<String, TreeMap<Integer, JournalEntry>> journals = new HashMap<>();
     private final Map<String, ReleaseLock> locks = new HashMap<>();
+    /** Owners whose process is alive: their locks are live whatever the time. */
+    private final Set<String> liveOwners = new java.util.HashSet<>();
 
     /** An empty store. */
     public FakeEvidenceStore() {
@@ -59,10 +69,58 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
         return this;
     }
 
-    /** Puts a lock in place as if another process held it; not logged: {@code seedLock(new ReleaseLock(...))}. */
+    /**
+     * Puts a lock in place as if another process held it; not logged. It is live while its {@code expiresAt} is
+     * after the {@code now} a caller passes to {@link #tryLock}, stale after: {@code seedLock(new ReleaseLock(app,
+     * "r-dead", "o-dead", "runner-3", since, since.plusSeconds(60)))}.
+     */
     public synchronized FakeEvidenceStore seedLock(ReleaseLock lock) {
         locks.put(lock.app(), lock);
         return this;
+    }
+
+    /**
+     * Puts in place a lock held by a live process elsewhere (a random owner that keeps renewing it), whatever the
+     * time; not logged. Returns the lock.
+     */
+    public synchronized ReleaseLock seedLiveLock(String app, String releaseId, String host, Instant since) {
+        LockOwner owner = LockOwner.random();
+        ReleaseLock lock = new ReleaseLock(app, releaseId, owner.id(), host, since, since.plus(LOCK_TTL));
+        locks.put(app, lock);
+        liveOwners.add(owner.id());
+        return lock;
+    }
+
+    /**
+     * Puts in place a lock whose holder's process died (stale whatever the time); not logged. Returns the lock.
+     */
+    public synchronized ReleaseLock seedStaleLock(String app, String releaseId, String host, Instant since) {
+        ReleaseLock lock = new ReleaseLock(app, releaseId, LockOwner.random().id(), host, since, since);
+        locks.put(app, lock);
+        return lock;
+    }
+
+    /**
+     * Every holder's process dies (a kill -9): their locks stay in place, now stale (expired at their start), and
+     * {@link #holdsLock} answers false for them.
+     */
+    public synchronized FakeEvidenceStore abandonLocks() {
+        liveOwners.clear();
+        locks.replaceAll((app, l) -> new ReleaseLock(l.app(), l.releaseId(), l.owner(), l.host(), l.since(),
+                l.since()));
+        return this;
+    }
+
+    /**
+     * Another live process breaks the app's lock and takes it for {@code releaseId} (what a forced resume
+     * elsewhere does): the holder finds it lost at its next {@link #holdsLock}. Returns the new lock.
+     */
+    public synchronized ReleaseLock takeOverLock(String app, String releaseId, String host, Instant now) {
+        ReleaseLock before = locks.get(app);
+        if (before != null) {
+            liveOwners.remove(before.owner());
+        }
+        return seedLiveLock(app, releaseId, host, now);
     }
 
     /**
@@ -184,24 +242,46 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     }
 
     @Override
-    public synchronized Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+    public synchronized Optional<ReleaseLock> tryLock(String app, String releaseId, LockOwner owner, String host,
+            Instant now) {
         call("tryLock", "tryLock(" + app + ", " + releaseId + ")");
         ReleaseLock holder = locks.get(app);
-        if (holder != null && !holder.releaseId().equals(releaseId)) {
-            return Optional.of(holder);
+        if (holder != null && !owner.holds(holder)) {
+            if (liveOwners.contains(holder.owner())) {
+                // A live holder keeps renewing: its claim runs a TTL past the caller's now.
+                return Optional.of(new ReleaseLock(holder.app(), holder.releaseId(), holder.owner(), holder.host(),
+                        holder.since(), now.plus(LOCK_TTL)));
+            }
+            if (!holder.isStale(now)) {
+                return Optional.of(holder);
+            }
+            if (!holder.releaseId().equals(releaseId)) {
+                return Optional.of(holder.staleAt(now));
+            }
+            holder = null;
         }
         if (holder == null) {
-            locks.put(app, new ReleaseLock(app, releaseId, host, now));
+            locks.put(app, new ReleaseLock(app, releaseId, owner.id(), host, now, now.plus(LOCK_TTL)));
+            liveOwners.add(owner.id());
         }
         applied("tryLock");
         return Optional.empty();
     }
 
     @Override
-    public synchronized void unlock(String app, String releaseId) {
-        call("unlock", "unlock(" + app + ", " + releaseId + ")");
-        locks.computeIfPresent(app, (a, lock) -> lock.releaseId().equals(releaseId) ? null : lock);
+    public synchronized void unlock(String app, LockOwner owner) {
+        call("unlock", "unlock(" + app + ", " + Optional.ofNullable(locks.get(app)).filter(owner::holds)
+                .map(ReleaseLock::releaseId).orElse(owner.id()) + ")");
+        locks.computeIfPresent(app, (a, lock) -> owner.holds(lock) ? null : lock);
+        liveOwners.remove(owner.id());
         applied("unlock");
+    }
+
+    @Override
+    public synchronized boolean holdsLock(String app, LockOwner owner) {
+        call("holdsLock");
+        ReleaseLock lock = locks.get(app);
+        return lock != null && owner.holds(lock) && liveOwners.contains(owner.id());
     }
 
     @Override
@@ -217,6 +297,7 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
         boolean broken = lock != null && lock.releaseId().equals(releaseId);
         if (broken) {
             locks.remove(app);
+            liveOwners.remove(lock.owner());
         }
         applied("breakLock");
         return broken;

@@ -12,6 +12,7 @@ import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.ReleasePipelineBuilder;
@@ -85,12 +86,12 @@ class CrashResumeScenarioTest {
             dieIfCrashed();
             boolean here = !crashed && entry.state().equals(state) && ++seen == occurrence;
             if (here && !afterJournaling) {
-                crashed = true;
+                die();
                 throw new Crash("before journaling " + state);
             }
             delegate.appendJournal(entry);
             if (here) {
-                crashed = true;
+                die();
                 throw new Crash("after journaling " + state);
             }
         }
@@ -106,11 +107,22 @@ class CrashResumeScenarioTest {
             return crashed;
         }
 
+        /** The process dies: its lock stays behind, stale. */
+        private void die() {
+            crashed = true;
+            delegate.abandonLocks();
+        }
+
         @Override
-        public void unlock(String app, String releaseId) {
+        public void unlock(String app, LockOwner owner) {
             if (!crashed) {
-                delegate.unlock(app, releaseId);
+                delegate.unlock(app, owner);
             }
+        }
+
+        @Override
+        public boolean holdsLock(String app, LockOwner owner) {
+            return !crashed && delegate.holdsLock(app, owner);
         }
 
         @Override
@@ -143,9 +155,10 @@ class CrashResumeScenarioTest {
         }
 
         @Override
-        public Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+        public Optional<ReleaseLock> tryLock(String app, String releaseId, LockOwner owner, String host,
+                Instant now) {
             dieIfCrashed();
-            return delegate.tryLock(app, releaseId, host, now);
+            return delegate.tryLock(app, releaseId, owner, host, now);
         }
 
         @Override
@@ -303,7 +316,7 @@ class CrashResumeScenarioTest {
     @Test
     void aStaleLockCanBeBrokenExplicitly() {
         Simulation sim = new Simulation();
-        sim.evidence.seedLock(new ReleaseLock(APP, "pr1-dead", "runner-3", sim.clock.now().minusSeconds(7200)));
+        sim.evidence.seedStaleLock(APP, "pr1-dead", "runner-3", sim.clock.now().minusSeconds(7200));
         ReleasePipeline pipeline = sim.pipeline();
         assertThat(pipeline.currentLock()).hasValueSatisfying(l -> assertThat(l.host()).isEqualTo("runner-3"));
         assertThat(pipeline.breakLock("pr2-other")).isFalse();

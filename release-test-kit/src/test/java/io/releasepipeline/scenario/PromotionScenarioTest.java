@@ -209,10 +209,11 @@ class PromotionScenarioTest {
 
     @Test
     void aSecondReleaseWhileOneHoldsTheLockIsRefusedBeforeAnySideEffect() {
-        sim.evidence.seedLock(new ReleaseLock(Simulation.APP, "pr99-20260105-080000", "runner-7",
-                sim.clock.now().minus(Duration.ofMinutes(3))));
+        ReleaseLock held = sim.evidence.seedLiveLock(Simulation.APP, "pr99-20260105-080000", "runner-7",
+                sim.clock.now().minus(Duration.ofMinutes(3)));
         assertThatThrownBy(this::promote).isInstanceOf(ReleaseInProgressException.class)
-                .hasMessageContaining("release pr99-20260105-080000 in progress since 2026-01-05T08:57:00Z on runner-7");
+                .hasMessageContaining("release pr99-20260105-080000 in progress since 2026-01-05T08:57:00Z on runner-7")
+                .hasMessageContaining("owner " + held.owner() + ", live");
         assertNothingChanged();
     }
 

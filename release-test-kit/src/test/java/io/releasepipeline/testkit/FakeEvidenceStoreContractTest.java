@@ -9,4 +9,9 @@ class FakeEvidenceStoreContractTest extends EvidenceStoreContract {
     protected EvidenceStore store() {
         return new FakeEvidenceStore();
     }
+
+    @Override
+    protected void lockHeldByDeadProcess(EvidenceStore store, String releaseId) {
+        ((FakeEvidenceStore) store).seedStaleLock(APP, releaseId, "dead-host", T0);
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import java.time.Duration;
@@ -34,9 +35,10 @@ class FakeEvidenceStoreTest {
 
     @Test
     void aSeededLockIsHeldByAnotherProcess() {
-        store.seedLock(new ReleaseLock("app", "r-dead", "host-x", NOW.minus(Duration.ofHours(5))));
-        assertThat(store.tryLock("app", "r-1", "host-a", NOW)).get().extracting(ReleaseLock::host)
-                .isEqualTo("host-x");
+        store.seedLock(new ReleaseLock("app", "r-dead", "o-dead", "host-x", NOW.minus(Duration.ofHours(5)),
+                NOW.plusSeconds(60)));
+        assertThat(store.tryLock("app", "r-1", LockOwner.random(), "host-a", NOW)).get()
+                .extracting(ReleaseLock::host).isEqualTo("host-x");
         assertThat(store.calls()).containsExactly("tryLock(app, r-1)");
     }
 

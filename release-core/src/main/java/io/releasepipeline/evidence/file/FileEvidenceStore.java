@@ -4,6 +4,7 @@ import io.releasepipeline.ProviderException;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.EvidenceStore;
@@ -11,11 +12,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +31,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -44,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *   2025-03-14-trade-nexus-backend-rel-418.svg    the timeline chart
  *   2025-03-14-trade-nexus-backend-rel-418.json   the record (EvidenceJson); written last, it commits the record
  *   .journal/&lt;app&gt;/&lt;releaseId&gt;/0000000001.json   one file per journal entry
- *   .locks/&lt;app&gt;.lock                              the release lock: releaseId, host, since (JSON)
+ *   .locks/&lt;app&gt;.lock                              the release lock (JSON): releaseId, owner, host,
+ *                                                    since, expiresAt
+ *   .locks/&lt;app&gt;.live                              OS-locked by the holder's process while it holds the lock
  *   .locks/&lt;app&gt;.guard                             an empty file, locked while the lock or a record changes
  * </pre>
  *
@@ -78,10 +87,23 @@ public final class FileEvidenceStore implements EvidenceStore {
     /** One monitor per guard file in this JVM, shared by every store instance on the same directory. */
     private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
-    private final Path root;
+    /**
+     * How long a release lock lives after its holder's last heartbeat unless renewed: 60 s (heartbeat every 15 s).
+     * A holder whose process died is found dead sooner, at once, on a file system that honours OS locks.
+     */
+    public static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(60);
 
-    private FileEvidenceStore(Path root) {
+    /** Release locks this JVM holds, by lock file: shared by every store instance on the same directory. */
+    private static final Map<Path, Held> HELD = new ConcurrentHashMap<>();
+
+    private final Path root;
+    private final Duration lockTtl;
+    /** Lock expiry is judged on this machine's real clock: locks are shared with other processes. */
+    private final Clock clock = Clock.systemUTC();
+
+    private FileEvidenceStore(Path root, Duration lockTtl) {
         this.root = root;
+        this.lockTtl = lockTtl;
     }
 
     /** A store under {@link #DEFAULT_ROOT} in the working directory. Creates nothing until the first write. */
@@ -95,7 +117,8 @@ public final class FileEvidenceStore implements EvidenceStore {
      * @throws NullPointerException if {@code root} is null
      */
     public static FileEvidenceStore of(Path root) {
-        return new FileEvidenceStore(Objects.requireNonNull(root, "root").toAbsolutePath().normalize());
+        return new FileEvidenceStore(Objects.requireNonNull(root, "root").toAbsolutePath().normalize(),
+                DEFAULT_LOCK_TTL);
     }
 
     /** The absolute root directory. */
@@ -291,39 +314,85 @@ public final class FileEvidenceStore implements EvidenceStore {
     }
 
     /**
-     * Takes the lock by creating {@code .locks/<app>.lock} atomically, or returns its holder. Re-entrant for the
-     * same release id (the original host and time are kept).
+     * Takes the lock by writing {@code .locks/<app>.lock} under the app's guard, or returns its holder (see
+     * {@link EvidenceStore#tryLock} for the rules). On success this JVM holds an OS lock on
+     * {@code .locks/<app>.live} for as long as it holds the release lock (so another process on a file system that
+     * honours locks sees at once when the holder's process dies), and a daemon thread named
+     * {@code file-lock-heartbeat-<app>} renews the lock file's {@code expiresAt} every quarter of the lock TTL (see
+     * {@link #withLockTtl}). A holder is stale when its {@code expiresAt} has passed on this machine's clock, or when
+     * no process holds its {@code .live} lock (its process died).
      *
      * @throws ProviderException on an invalid name, an unreadable lock file or an I/O failure
      */
     @Override
-    public Optional<ReleaseLock> tryLock(String app, String releaseId, String host, Instant now) {
+    public Optional<ReleaseLock> tryLock(String app, String releaseId, LockOwner owner, String host, Instant now) {
         String operation = "tryLock(app=" + app + ", release=" + releaseId + ")";
         requireNames(operation, app, releaseId);
-        ReleaseLock wanted = new ReleaseLock(app, releaseId, host, now);
+        Objects.requireNonNull(owner, "owner");
         return withGuard(app, operation, () -> {
             Optional<ReleaseLock> holder = readLock(app, operation);
             if (holder.isPresent()) {
-                return holder.get().releaseId().equals(releaseId) ? Optional.empty() : holder;
+                ReleaseLock h = holder.get();
+                if (owner.holds(h)) {
+                    return Optional.empty();
+                }
+                if (!isDead(app, h)) {
+                    return holder;
+                }
+                if (!h.releaseId().equals(releaseId)) {
+                    return Optional.of(h.staleAt(clock.instant()));
+                }
+                LOG.warn("taking over the stale release lock of {} held by {} (its process is gone)", app,
+                        h.describe());
+                forgetHeld(lockFile(app), h.owner());
             }
-            AtomicFiles.writeNew(lockFile(app), EvidenceJson.toBytes(wanted));
+            ReleaseLock mine = new ReleaseLock(app, releaseId, owner.id(), host, now, clock.instant().plus(lockTtl));
+            AtomicFiles.replace(lockFile(app), EvidenceJson.toBytes(mine));
+            hold(app, owner);
             return Optional.empty();
         });
     }
 
     /**
-     * Deletes the lock file if {@code releaseId} holds it.
+     * Deletes the lock file if {@code owner} holds it, then stops its heartbeat and gives back its {@code .live} OS
+     * lock.
      *
      * @throws ProviderException on an invalid name or an I/O failure
      */
     @Override
-    public void unlock(String app, String releaseId) {
-        String operation = "unlock(app=" + app + ", release=" + releaseId + ")";
-        removeLockIfHeldBy(app, releaseId, operation);
+    public void unlock(String app, LockOwner owner) {
+        String operation = "unlock(app=" + app + ", owner=" + owner.id() + ")";
+        requireNames(operation, app);
+        withGuard(app, operation, () -> {
+            if (readLock(app, operation).filter(owner::holds).isPresent()) {
+                AtomicFiles.delete(lockFile(app));
+            }
+            forgetHeld(lockFile(app), owner.id());
+            return null;
+        });
     }
 
     /**
-     * The lock's holder, read from {@code .locks/<app>.lock}.
+     * True if the lock file names {@code owner}, its {@code expiresAt} has not passed and its heartbeat did not find
+     * the lock lost.
+     *
+     * @throws ProviderException on an invalid name, an unreadable lock file or an I/O failure
+     */
+    @Override
+    public boolean holdsLock(String app, LockOwner owner) {
+        String operation = "holdsLock(app=" + app + ", owner=" + owner.id() + ")";
+        requireNames(operation, app);
+        Held held = HELD.get(lockFile(app));
+        if (held != null && held.owner.equals(owner.id()) && held.lost) {
+            return false;
+        }
+        return io(operation, () -> readLock(app, operation)
+                .filter(l -> owner.holds(l) && !l.isStale(clock.instant())).isPresent());
+    }
+
+    /**
+     * The lock's holder, read from {@code .locks/<app>.lock}; a stale holder (see {@link #tryLock}) comes back with
+     * its {@code expiresAt} at or before now.
      *
      * @throws ProviderException on an invalid name, an unreadable lock file or an I/O failure
      */
@@ -331,33 +400,185 @@ public final class FileEvidenceStore implements EvidenceStore {
     public Optional<ReleaseLock> currentLock(String app) {
         String operation = "currentLock(app=" + app + ")";
         requireNames(operation, app);
-        return io(operation, () -> readLock(app, operation));
+        return withGuard(app, operation, () -> {
+            Optional<ReleaseLock> holder = readLock(app, operation);
+            return holder.isPresent() && isDead(app, holder.get())
+                    ? Optional.of(holder.get().staleAt(clock.instant())) : holder;
+        });
     }
 
     /**
-     * Deletes the lock file if {@code releaseId} holds it, whatever host took it, and logs a warning. The file
-     * store keeps no per-process state, so this is {@link #unlock} with a warning; the difference is the intent.
+     * Deletes the lock file if {@code releaseId} holds it, whatever owner or host took it, and logs a warning. A
+     * holder in this JVM has its heartbeat stopped; a holder elsewhere finds the lock gone at its next heartbeat or
+     * {@link #holdsLock}.
      *
      * @throws ProviderException on an invalid name or an I/O failure
      */
     @Override
     public boolean breakLock(String app, String releaseId) {
         String operation = "breakLock(app=" + app + ", release=" + releaseId + ")";
-        Optional<ReleaseLock> broken = removeLockIfHeldBy(app, releaseId, operation);
-        broken.ifPresent(l -> LOG.warn("broke the release lock of {} held by release {} since {} on {}", app,
-                l.releaseId(), l.since(), l.host()));
-        return broken.isPresent();
-    }
-
-    private Optional<ReleaseLock> removeLockIfHeldBy(String app, String releaseId, String operation) {
         requireNames(operation, app, releaseId);
-        return withGuard(app, operation, () -> {
+        Optional<ReleaseLock> broken = withGuard(app, operation, () -> {
             Optional<ReleaseLock> holder = readLock(app, operation).filter(l -> l.releaseId().equals(releaseId));
             if (holder.isPresent()) {
                 AtomicFiles.delete(lockFile(app));
+                Held held = HELD.get(lockFile(app));
+                if (held != null && held.owner.equals(holder.get().owner())) {
+                    held.lost = true;
+                    forgetHeld(lockFile(app), held.owner);
+                }
             }
             return holder;
         });
+        broken.ifPresent(l -> LOG.warn("broke the release lock of {} held by {}", app, l.describe()));
+        return broken.isPresent();
+    }
+
+    /**
+     * A copy of this store whose locks expire {@code ttl} after their last heartbeat (heartbeat every quarter of
+     * it). A holder is also found dead at once, whatever the TTL, when its process is gone and the file system
+     * honours OS locks. Default: {@link #DEFAULT_LOCK_TTL}.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is shorter than 200 ms
+     */
+    public FileEvidenceStore withLockTtl(Duration ttl) {
+        if (ttl.compareTo(Duration.ofMillis(200)) < 0) {
+            throw new IllegalArgumentException("lock TTL must be at least 200 ms, got " + ttl);
+        }
+        return new FileEvidenceStore(root, ttl);
+    }
+
+    /** How long a lock lives after its last heartbeat. */
+    public Duration lockTtl() {
+        return lockTtl;
+    }
+
+    /**
+     * Whether holder {@code h} is dead, under the guard: not a holder in this JVM, and either its expiry has passed
+     * or no process holds its {@code .live} OS lock.
+     */
+    private boolean isDead(String app, ReleaseLock h) throws IOException {
+        Held here = HELD.get(lockFile(app));
+        if (here != null && here.owner.equals(h.owner()) && !here.lost) {
+            return false;
+        }
+        if (h.isStale(clock.instant())) {
+            return true;
+        }
+        Path live = liveFile(app);
+        // Closing any channel on a file drops every OS lock this process holds on it: never probe a .live file
+        // that this JVM holds.
+        if (here != null || !Files.exists(live)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(live, StandardOpenOption.WRITE)) {
+            FileLock probe = channel.tryLock();
+            if (probe == null) {
+                return false;
+            }
+            probe.release();
+            return true;
+        } catch (OverlappingFileLockException heldInThisJvm) {
+            // Another store in this JVM holds it (a lock it has since lost): only the expiry can tell.
+            return false;
+        }
+    }
+
+    /** Under the guard: records that {@code owner} holds the app's lock here, takes the .live lock, starts beating. */
+    private void hold(String app, LockOwner owner) throws IOException {
+        Path file = lockFile(app);
+        Held previous = HELD.get(file);
+        if (previous != null) {
+            forgetHeld(file, previous.owner);
+        }
+        FileChannel channel = FileChannel.open(liveFile(app), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock live;
+        try {
+            live = channel.tryLock();
+        } catch (OverlappingFileLockException | IOException e) {
+            live = null;
+        }
+        if (live == null) {
+            // The previous holder's process still holds it (it was found stale by its expiry): the heartbeat alone
+            // keeps this lock alive.
+            channel.close();
+            channel = null;
+        }
+        ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "file-lock-heartbeat-" + app);
+            t.setDaemon(true);
+            return t;
+        });
+        Held held = new Held(owner.id(), channel, live, beat);
+        HELD.put(file, held);
+        long period = Math.max(50, lockTtl.toMillis() / 4);
+        beat.scheduleAtFixedRate(() -> heartbeat(app, held), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** One heartbeat: renews the lock file's expiry if {@code held} still holds it; marks it lost otherwise. */
+    private void heartbeat(String app, Held held) {
+        String operation = "heartbeat(app=" + app + ", owner=" + held.owner + ")";
+        try {
+            withGuard(app, operation, () -> {
+                Optional<ReleaseLock> now = readLock(app, operation);
+                if (now.isEmpty() || !now.get().owner().equals(held.owner)) {
+                    held.lost = true;
+                    LOG.error("lost the release lock of {}: it is now {}; the release stops before its next side "
+                            + "effect", app, now.map(l -> "held by " + l.describe()).orElse("free"));
+                    forgetHeld(lockFile(app), held.owner);
+                    return null;
+                }
+                ReleaseLock l = now.get();
+                if (l.isStale(clock.instant())) {
+                    held.lost = true;
+                    LOG.error("the release lock of {} held by {} expired at {} before its heartbeat renewed it", app,
+                            l.describe(), l.expiresAt());
+                    return null;
+                }
+                AtomicFiles.replace(lockFile(app), EvidenceJson.toBytes(new ReleaseLock(l.app(), l.releaseId(),
+                        l.owner(), l.host(), l.since(), clock.instant().plus(lockTtl))));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not renew the release lock of {}: {}; retrying until it expires", app, e.getMessage());
+        }
+    }
+
+    /** Stops the heartbeat and gives back the .live lock of {@code owner}'s hold on {@code file}, if any. */
+    private static void forgetHeld(Path file, String owner) {
+        Held held = HELD.get(file);
+        if (held == null || !held.owner.equals(owner) || !HELD.remove(file, held)) {
+            return;
+        }
+        // shutdown, not shutdownNow: this may run on the heartbeat thread itself, which must not be interrupted
+        // while it holds a file channel (an interrupt closes the channel).
+        held.heartbeat.shutdown();
+        try {
+            if (held.live != null) {
+                held.live.release();
+            }
+            if (held.channel != null) {
+                held.channel.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("could not release {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** A release lock this JVM holds: its owner, its .live OS lock (null if it could not be had), its heartbeat. */
+    private static final class Held {
+        final String owner;
+        final FileChannel channel;
+        final FileLock live;
+        final ScheduledExecutorService heartbeat;
+        volatile boolean lost;
+
+        Held(String owner, FileChannel channel, FileLock live, ScheduledExecutorService heartbeat) {
+            this.owner = owner;
+            this.channel = channel;
+            this.live = live;
+            this.heartbeat = heartbeat;
+        }
     }
 
     @Override
@@ -383,6 +604,10 @@ public final class FileEvidenceStore implements EvidenceStore {
 
     private Path lockFile(String app) {
         return root.resolve(".locks").resolve(app + ".lock");
+    }
+
+    private Path liveFile(String app) {
+        return root.resolve(".locks").resolve(app + ".live");
     }
 
     private Path journalDir(String app, String releaseId) {

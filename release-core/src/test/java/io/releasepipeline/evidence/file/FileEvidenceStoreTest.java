@@ -9,6 +9,7 @@ import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.evidence.EvidenceFixtures;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import java.io.IOException;
@@ -207,7 +208,8 @@ class FileEvidenceStoreTest {
                         .isInstanceOf(ProviderException.class).hasMessageContaining("may contain only letters");
                 assertThatThrownBy(() -> store.appendJournal(new JournalEntry("app", bad, 1, T0, "S", Map.of())))
                         .isInstanceOf(ProviderException.class);
-                assertThatThrownBy(() -> store.tryLock(bad, "r1", "h", T0)).isInstanceOf(ProviderException.class);
+                assertThatThrownBy(() -> store.tryLock(bad, "r1", LockOwner.random(), "h", T0))
+                        .isInstanceOf(ProviderException.class);
                 assertThatThrownBy(() -> store.read("app", bad)).isInstanceOf(ProviderException.class);
             }
             assertThat(tree(dir)).isEmpty();
@@ -291,62 +293,91 @@ class FileEvidenceStoreTest {
     @DisplayName("the release lock")
     class Lock {
 
+        private final LockOwner a = LockOwner.random();
+        private final LockOwner b = LockOwner.random();
+
         @Test
-        @DisplayName("is exclusive: a second release learns who holds it, since when and where")
+        @DisplayName("is exclusive: a second release learns who holds it (release, owner, host, since), live")
         void exclusive() throws IOException {
-            assertThat(store().tryLock("app", "r1", "agent-7", T0)).isEmpty();
+            try {
+                assertThat(store().tryLock("app", "r1", a, "agent-7", T0)).isEmpty();
 
-            Optional<ReleaseLock> holder = store().tryLock("app", "r2", "agent-9", T0.plusSeconds(60));
+                Optional<ReleaseLock> holder = store().tryLock("app", "r2", b, "agent-9", T0.plusSeconds(60));
 
-            assertThat(holder).contains(new ReleaseLock("app", "r1", "agent-7", T0));
-            ReleaseLock l = holder.orElseThrow();
-            assertThat(new ReleaseInProgressException(l.app(), l.releaseId(), l.since(), l.host()).getMessage())
-                    .startsWith("release r1 in progress since 2025-03-14T09:20:00Z on agent-7");
-            assertThat(store().currentLock("app")).contains(l);
-            assertThat(EvidenceJson.fromBytes(Files.readAllBytes(evidence().resolve(".locks/app.lock")),
-                    ReleaseLock.class)).isEqualTo(l);
+                ReleaseLock l = holder.orElseThrow();
+                assertThat(l).extracting(ReleaseLock::releaseId, ReleaseLock::owner, ReleaseLock::host,
+                        ReleaseLock::since).containsExactly("r1", a.id(), "agent-7", T0);
+                assertThat(l.isStale(Instant.now())).isFalse();
+                assertThat(new ReleaseInProgressException(l, false).getMessage())
+                        .startsWith("release r1 in progress since 2025-03-14T09:20:00Z on agent-7 for app app (owner "
+                                + a.id() + ", live");
+                assertThat(store().currentLock("app")).contains(l);
+                String onDisk = Files.readString(evidence().resolve(".locks/app.lock"));
+                assertThat(EvidenceJson.fromBytes(onDisk.getBytes(StandardCharsets.UTF_8), ReleaseLock.class))
+                        .isEqualTo(l);
+                assertThat(onDisk).as("the private token is never written").doesNotContain(a.token());
+            } finally {
+                store().unlock("app", a);
+            }
         }
 
         @Test
-        @DisplayName("is re-entrant for the same release id, keeping the original host and time")
-        void reentrant() {
-            store().tryLock("app", "r1", "agent-7", T0);
+        @DisplayName("a live holder renews its lock past its TTL; unlock stops the heartbeat thread")
+        void heartbeat() {
+            FileEvidenceStore store = store().withLockTtl(Duration.ofMillis(400));
+            store.tryLock("app", "r1", a, "agent-7", T0);
+            Instant firstExpiry = store.currentLock("app").orElseThrow().expiresAt();
+            assertThat(heartbeatThreads()).containsExactly("file-lock-heartbeat-app");
 
-            assertThat(store().tryLock("app", "r1", "agent-8", T0.plusSeconds(600))).isEmpty();
-            assertThat(store().currentLock("app").orElseThrow().host()).isEqualTo("agent-7");
+            await(() -> Instant.now().isAfter(firstExpiry.plusMillis(400)), "two TTLs to pass");
+
+            assertThat(store.holdsLock("app", a)).as("renewed by its heartbeat").isTrue();
+            assertThat(store.currentLock("app").orElseThrow().expiresAt()).isAfter(firstExpiry);
+            assertThat(store.tryLock("app", "r1", b, "agent-8", T0)).as("still live").isPresent();
+            store.unlock("app", a);
+            await(() -> heartbeatThreads().isEmpty(), "the heartbeat thread to end");
+            assertThat(store.currentLock("app")).isEmpty();
         }
 
         @Test
-        @DisplayName("unlock by the holder frees it; unlock by another release does nothing")
-        void unlock() {
-            store().tryLock("app", "r1", "agent-7", T0);
+        @DisplayName("a holder whose lock another process took over finds it lost at its next heartbeat")
+        void lostToAnotherProcess() throws IOException {
+            FileEvidenceStore store = store().withLockTtl(Duration.ofMillis(400));
+            store.tryLock("app", "r1", a, "agent-7", T0);
+            ReleaseLock taken = new ReleaseLock("app", "r1", b.id(), "agent-8", T0, Instant.now().plusSeconds(600));
+            Files.write(evidence().resolve(".locks/app.lock"), EvidenceJson.toBytes(taken));
 
-            store().unlock("app", "r2");
-            assertThat(store().currentLock("app")).isPresent();
-            store().unlock("app", "r1");
+            await(() -> heartbeatThreads().isEmpty(), "the heartbeat to find the lock lost and stop");
 
-            assertThat(store().currentLock("app")).isEmpty();
-            assertThat(store().tryLock("app", "r2", "agent-9", T0)).isEmpty();
+            assertThat(store.holdsLock("app", a)).isFalse();
+            store.unlock("app", a);
+            assertThat(store.currentLock("app")).get().extracting(ReleaseLock::owner).isEqualTo(b.id());
         }
 
         @Test
-        @DisplayName("a stale lock can be broken explicitly, naming the release it belongs to")
-        void breakStale() {
-            store().tryLock("app", "r1", "dead-host", T0);
+        @DisplayName("a lock whose expiry passed with no live process is stale; a resume of its release takes it")
+        void expired() throws IOException {
+            Files.createDirectories(evidence().resolve(".locks"));
+            ReleaseLock dead = new ReleaseLock("app", "r1", "o-dead", "agent-7", T0, Instant.now().minusSeconds(1));
+            Files.write(evidence().resolve(".locks/app.lock"), EvidenceJson.toBytes(dead));
 
-            assertThat(store().breakLock("app", "r2")).isFalse();
-            assertThat(store().currentLock("app")).isPresent();
-            assertThat(store().breakLock("app", "r1")).isTrue();
-            assertThat(store().breakLock("app", "r1")).isFalse();
-            assertThat(store().tryLock("app", "r2", "agent-9", T0)).isEmpty();
+            assertThat(store().tryLock("app", "r2", a, "agent-8", T0)).contains(dead);
+            assertThat(store().tryLock("app", "r1", a, "agent-8", T0)).isEmpty();
+            assertThat(store().holdsLock("app", a)).isTrue();
+            store().unlock("app", a);
         }
 
         @Test
-        @DisplayName("locks are per app")
-        void perApp() {
-            store().tryLock("app-a", "r1", "h", T0);
+        @DisplayName("a lock file from a version without owners reads as stale, owner unknown")
+        void legacy() throws IOException {
+            Files.createDirectories(evidence().resolve(".locks"));
+            Files.writeString(evidence().resolve(".locks/app.lock"), "{\"app\":\"app\",\"releaseId\":\"r1\","
+                    + "\"host\":\"agent-7\",\"since\":\"2025-03-14T09:20:00Z\"}");
 
-            assertThat(store().tryLock("app-b", "r2", "h", T0)).isEmpty();
+            assertThat(store().currentLock("app")).get().satisfies(l -> {
+                assertThat(l.owner()).isEqualTo(ReleaseLock.UNKNOWN_OWNER);
+                assertThat(l.isStale(Instant.now())).isTrue();
+            });
         }
 
         @Test
@@ -355,14 +386,17 @@ class FileEvidenceStoreTest {
             int racers = 8;
             CountDownLatch start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(racers);
+            List<LockOwner> owners = new ArrayList<>();
             try {
                 List<Future<Optional<ReleaseLock>>> results = new ArrayList<>();
                 for (int i = 0; i < racers; i++) {
                     String id = "r" + i;
+                    LockOwner owner = LockOwner.random();
+                    owners.add(owner);
                     FileEvidenceStore own = store();
                     results.add(pool.submit((Callable<Optional<ReleaseLock>>) () -> {
                         start.await();
-                        return own.tryLock("app", id, "host-" + id, T0);
+                        return own.tryLock("app", id, owner, "host-" + id, T0);
                     }));
                 }
                 start.countDown();
@@ -377,19 +411,41 @@ class FileEvidenceStoreTest {
                         .allSatisfy(o -> assertThat(o.orElseThrow().releaseId()).isEqualTo(winner));
             } finally {
                 pool.shutdownNow();
+                owners.forEach(o -> store().unlock("app", o));
             }
         }
 
         @Test
-        @DisplayName("holds across processes: another JVM sees the holder, and takes the lock once it is freed")
+        @DisplayName("holds across processes: another JVM with the same release id is refused while this one lives")
         void acrossProcesses() throws Exception {
-            store().tryLock("app", "r1", "parent-host", T0);
+            store().tryLock("app", "r1", a, "parent-host", T0);
 
+            assertThat(runChild("r1")).isEqualTo("held-by r1 parent-host");
             assertThat(runChild("r-child")).isEqualTo("held-by r1 parent-host");
-            store().unlock("app", "r1");
+            store().unlock("app", a);
             assertThat(runChild("r-child")).isEqualTo("acquired");
-            assertThat(store().tryLock("app", "r1", "parent-host", T0))
-                    .contains(new ReleaseLock("app", "r-child", "child-host", Instant.parse("2025-03-14T10:00:00Z")));
+            // The child exited without unlocking: its process is gone, so its lock is stale at once.
+            assertThat(store().tryLock("app", "r1", a, "parent-host", T0)).get().satisfies(l -> {
+                assertThat(l.releaseId()).isEqualTo("r-child");
+                assertThat(l.isStale(Instant.now())).as("stale: " + l).isTrue();
+            });
+            assertThat(store().tryLock("app", "r-child", a, "parent-host", T0)).as("its resume takes it").isEmpty();
+            store().unlock("app", a);
+        }
+
+        private List<String> heartbeatThreads() {
+            return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("file-lock-heartbeat-")).toList();
+        }
+
+        private void await(java.util.function.BooleanSupplier condition, String what) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("waited 20 s for " + what);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
         }
 
         private String runChild(String releaseId) throws Exception {

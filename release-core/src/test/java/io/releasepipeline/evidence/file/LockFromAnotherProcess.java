@@ -1,5 +1,6 @@
 package io.releasepipeline.evidence.file;
 
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,7 +15,7 @@ public final class LockFromAnotherProcess {
     /** Arguments: root, app, release id. Prints {@code acquired} or {@code held-by <releaseId> <host>}. */
     public static void main(String[] args) {
         Optional<ReleaseLock> holder = FileEvidenceStore.of(Path.of(args[0]))
-                .tryLock(args[1], args[2], "child-host", Instant.parse("2025-03-14T10:00:00Z"));
+                .tryLock(args[1], args[2], LockOwner.random(), "child-host", Instant.parse("2025-03-14T10:00:00Z"));
         System.out.println(holder.map(l -> "held-by " + l.releaseId() + " " + l.host()).orElse("acquired"));
     }
 }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
         description = {"Finishes a release whose process died, from its journal: one that had not merged runs again "
                 + "from the gates; one that had merged goes on without repeating the merge or a traffic shift; a "
                 + "rollback that had started is finished.",
+            "Takes the release lock over only from a holder whose process is gone (a stale lock: missed heartbeats, an "
+                + "expired lease); a live holder exits 75 naming it, unless --force.",
             "Exit codes as promote; 0 with nothing to resume (no lock held, or --release names a release that never "
                 + "started)."})
 final class ResumeCommand extends CliCommand {
@@ -25,6 +27,11 @@ final class ResumeCommand extends CliCommand {
             + "is nothing to resume (exit 0) instead of a usage error. For a workflow's cancelled() step, which names "
             + "its release id whether or not the release got to start.")
     boolean ifStarted;
+
+    @Option(names = "--force", description = "Take the lock over even if its holder looks alive (its lock not yet "
+            + "stale): for a process you know is dead. Logged loudly; if that process was in fact running, it stops at "
+            + "its next step. Never breaks the lock of another release. Without it, a live holder exits 75 naming it.")
+    boolean force;
 
     @picocli.CommandLine.Mixin
     JsonFileOption jsonFileOption = new JsonFileOption();
@@ -60,9 +67,15 @@ final class ResumeCommand extends CliCommand {
                         + " has no journal (it never started).");
                 return ReleaseCli.OK;
             }
+            if (force) {
+                context.err().println("release resume: --force: taking over the release lock of " + id.get()
+                        + " even from a live holder");
+            }
             println("Resuming release " + id.get() + ".");
+            io.releasepipeline.LockTakeover takeover = force ? io.releasepipeline.LockTakeover.FORCE
+                    : io.releasepipeline.LockTakeover.IF_STALE;
             try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline)) {
-                ReleaseResult result = stop.run(() -> pipeline.resume(id.get()));
+                ReleaseResult result = stop.run(() -> pipeline.resume(id.get(), takeover));
                 progress.close();
                 int code = ReleaseCli.exitCode(result);
                 if (wantsDocument()) {

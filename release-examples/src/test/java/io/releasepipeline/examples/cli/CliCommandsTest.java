@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
+import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.local.RevisionServer;
 import java.nio.file.Files;
@@ -221,7 +223,7 @@ class CliCommandsTest {
         @DisplayName("exit 75 while another release holds the lock; unlock breaks it explicitly (0), then finds nothing (1)")
         void lockedThenUnlocked() {
             world.mergeablePullRequest(CliWorld.PR, "success");
-            world.evidence.tryLock(CliWorld.APP, "rel-dead", "ci-runner-7", Instant.now());
+            world.evidence.tryLock(CliWorld.APP, "rel-dead", LockOwner.random(), "ci-runner-7", Instant.now());
 
             CliWorld.Run locked = world.run("promote", "--config", config(), "--pr", "123");
             CliWorld.Run unlock = world.run("unlock", "--config", config(), "--release", "rel-dead");
@@ -418,7 +420,9 @@ class CliCommandsTest {
         void resumes() {
             world.mergeablePullRequest(CliWorld.PR, "success");
             Instant started = Instant.now();
-            world.evidence.tryLock(CliWorld.APP, "rel-crashed", "ci-runner-3", started);
+            // Its process died: the lock it left names it, and its expiry has passed.
+            writeLock(new ReleaseLock(CliWorld.APP, "rel-crashed", "o-crashed", "ci-runner-3", started,
+                    started.minusSeconds(1)));
             world.evidence.appendJournal(new JournalEntry(CliWorld.APP, "rel-crashed", 1, started, "STARTED",
                     Map.of("pullRequest", "123", "environment", "production")));
 
@@ -428,6 +432,40 @@ class CliCommandsTest {
             assertThat(run.out()).contains("Resuming release rel-crashed", "PROMOTED");
             assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
             assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a release whose process still runs is not taken over: exit 75 naming it; --force takes it over")
+        void liveHolder() {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+            Instant started = Instant.now();
+            LockOwner running = LockOwner.random();
+            world.evidence.tryLock(CliWorld.APP, "rel-running", running, "ci-runner-4", started);
+            world.evidence.appendJournal(new JournalEntry(CliWorld.APP, "rel-running", 1, started, "STARTED",
+                    Map.of("pullRequest", "123", "environment", "production")));
+
+            CliWorld.Run refused = world.run("resume", "--config", config());
+
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ReleaseCli.IN_PROGRESS);
+            assertThat(refused.err()).contains("rel-running", "ci-runner-4", running.id(), "live");
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+
+            CliWorld.Run forced = world.run("resume", "--config", config(), "--force");
+
+            assertThat(forced.exitCode()).as(forced.toString()).isZero();
+            assertThat(forced.err()).contains("--force");
+            assertThat(world.evidence.holdsLock(CliWorld.APP, running)).isFalse();
+            assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
+        }
+
+        private void writeLock(ReleaseLock lock) {
+            try {
+                java.nio.file.Path file = world.evidence.root().resolve(".locks").resolve(lock.app() + ".lock");
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.write(file, io.releasepipeline.evidence.EvidenceJson.toBytes(lock));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         @Test

@@ -113,7 +113,8 @@ class DemoCommandTest {
     void unlockTheDemo() throws Exception {
         Path evidence = dir.resolve("evidence");
         String dead = "pr123-20260105-090000";
-        assertThat(FileEvidenceStore.of(evidence).tryLock(LocalWorld.APP, dead, "localhost", Instant.now())).isEmpty();
+        assertThat(FileEvidenceStore.of(evidence).tryLock(LocalWorld.APP, dead,
+                io.releasepipeline.evidence.LockOwner.random(), "localhost", Instant.now())).isEmpty();
 
         Run blocked = cli("demo", "--evidence-dir", evidence.toString());
         Run unlock = cli("unlock", "--demo", "--release", dead, "--evidence-dir", evidence.toString());

@@ -93,7 +93,7 @@ class ReadmeSnippetsTest {
 
     private static final Logger log = LoggerFactory.getLogger(ReadmeSnippetsTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The release id the README's {@code resume} example names, and the moment it was started at. */
+    /** The release id (less its random tail) the README's {@code resume} example shows, and its start. */
     private static final String README_RELEASE_ID = "pr123-20261126-101500";
     private static final Instant README_RELEASE_START = Instant.parse("2026-11-26T10:15:00Z");
     private static final DateTimeFormatter RELEASE_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -103,7 +103,7 @@ class ReadmeSnippetsTest {
     @DisplayName("quickstart: promotes pull request 123, rolls it back on its own, and resumes the README's release id")
     void quickstart() {
         Simulation sim = new Simulation();
-        // The README resumes "pr123-20261126-101500": start the release at that moment so its journal exists.
+        // The README shows "pr123-20261126-101500-k3v7qa": start the release at that moment.
         sim.clock.advance(Duration.between(sim.clock.now(), README_RELEASE_START));
         VirtualClock clock = sim.clock;
         PlatformProvider platform = sim.platform;
@@ -142,11 +142,12 @@ class ReadmeSnippetsTest {
         pipeline.requestRollback("checkout is broken");
         // On its own, like the runbook's rollback.sh:
         RollbackResult rb = pipeline.rollback(RollbackRequest.toPrevious("smoke failing").forPullRequest(123));
-        // After the process running a release died (journal in the evidence store):
-        ReleaseResult resumed = pipeline.resume("pr123-20261126-101500");
+        // After the process running a release died (journal in the evidence store), by its id,
+        // e.g. "pr123-20261126-101500-k3v7qa" (pull request, start time, random tail):
+        ReleaseResult resumed = pipeline.resume(result.releaseId());
         // end::quickstart[]
 
-        assertThat(result.releaseId()).isEqualTo(README_RELEASE_ID);
+        assertThat(result.releaseId()).matches(README_RELEASE_ID + "-[a-z2-7]{6}");
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(result.record().newRevision()).contains(Simulation.NEW);
         assertThat(Gates.runbookDefaults()).as("the five checklist gates").hasSize(5);
@@ -156,7 +157,7 @@ class ReadmeSnippetsTest {
         assertThat(rb.trafficAfter()).contains(TrafficWeights.all(Simulation.STABLE));
         assertThat(rb.details().reason()).contains("smoke failing");
         assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(Simulation.STABLE));
-        assertThat(resumed.releaseId()).isEqualTo(README_RELEASE_ID);
+        assertThat(resumed.releaseId()).isEqualTo(result.releaseId());
         assertThat(resumed.outcome()).as("a finished release resumes to its record").isEqualTo(ReleaseOutcome.PROMOTED);
     }
 
@@ -320,7 +321,8 @@ class ReadmeSnippetsTest {
         ApprovalWorkflow workflow = ApprovalWorkflow.fromReadme(ReadmeJavaBlocksTest.readme());
         Simulation sim = new Simulation();
         VirtualClock clock = sim.clock;
-        String releaseId = "pr" + Simulation.PR + "-" + RELEASE_ID_TIME.format(clock.now());
+        // Generated ids end in a random tail: name this one, so that the stubbed workflow run can carry it.
+        String releaseId = "pr" + Simulation.PR + "-" + RELEASE_ID_TIME.format(clock.now()) + "-k3v7qa";
         WireMockServer gitHub = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
                 .jettyAcceptors(1).jettyStopTimeout(0L));
         gitHub.start();
@@ -344,7 +346,8 @@ class ReadmeSnippetsTest {
                 .build();
             // end::github-approvals[]
 
-            ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(Simulation.PR));
+            ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(Simulation.PR)
+                    .withReleaseId(releaseId));
 
             assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.PROMOTED);
             assertThat(result.record().approvals()).singleElement().satisfies(a -> {

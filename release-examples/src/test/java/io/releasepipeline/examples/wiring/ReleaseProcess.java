@@ -184,6 +184,21 @@ final class ReleaseProcess implements AutoCloseable {
         }
     }
 
+    /** Whether the process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; true if it has. */
+    boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** SIGKILL on Linux ({@link Process#destroyForcibly()}): no shutdown hook, no finally block runs. */
     Run kill() {
         process.destroyForcibly();

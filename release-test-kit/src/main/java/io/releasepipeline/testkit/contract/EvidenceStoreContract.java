@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.releasepipeline.ProviderException;
 import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.TrafficChange;
@@ -15,6 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -22,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link EvidenceStore} keeps, as JUnit 5 tests. A store's test extends this class and
- * implements {@link #store()}: an empty store (a fresh temporary directory, a fresh Azurite container).
+ * implements {@link #store()}: an empty store (a fresh temporary directory, a fresh Azurite container), and
+ * {@link #lockHeldByDeadProcess}.
  */
 public abstract class EvidenceStoreContract {
 
@@ -169,64 +177,168 @@ public abstract class EvidenceStoreContract {
         }
     }
 
-    /** The one-release-per-app lock. */
+    /**
+     * Puts in place, in {@code store}, a lock of {@code releaseId} for {@link #APP} whose holder's process is gone
+     * (it took the lock and died without releasing it), as the store would find it: a file store's lock left by a
+     * dead JVM, an expired Blob lease with its holder still recorded, a fake's abandoned lock.
+     */
+    protected abstract void lockHeldByDeadProcess(EvidenceStore store, String releaseId);
+
+    /** The one-release-per-app lock, held by owners. */
     @Nested
     @DisplayName("lock")
     class Lock {
 
+        private final LockOwner a = LockOwner.random();
+        private final LockOwner b = LockOwner.random();
+
         @Test
-        @DisplayName("a free lock is taken and reported by currentLock")
+        @DisplayName("a free lock is taken and reported by currentLock with its release, owner and host, live")
         void take() {
             assertThat(store.currentLock(APP)).isEmpty();
-            assertThat(store.tryLock(APP, "r-1", "host-a", T0)).isEmpty();
-            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::releaseId, ReleaseLock::host)
-                    .containsExactly("r-1", "host-a");
+            assertThat(store.tryLock(APP, "r-1", a, "host-a", T0)).isEmpty();
+            ReleaseLock held = store.currentLock(APP).orElseThrow();
+            assertThat(held).extracting(ReleaseLock::releaseId, ReleaseLock::owner, ReleaseLock::host)
+                    .containsExactly("r-1", a.id(), "host-a");
+            assertThat(store.holdsLock(APP, a)).isTrue();
         }
 
         @Test
-        @DisplayName("the lock is exclusive: another release gets the holder back")
+        @DisplayName("the lock is exclusive: another owner of another release gets the holder back")
         void exclusive() {
-            store.tryLock(APP, "r-1", "host-a", T0);
-            assertThat(store.tryLock(APP, "r-2", "host-b", T0.plusSeconds(5)))
-                    .get().extracting(ReleaseLock::releaseId).isEqualTo("r-1");
-            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::releaseId).isEqualTo("r-1");
+            store.tryLock(APP, "r-1", a, "host-a", T0);
+            assertThat(store.tryLock(APP, "r-2", b, "host-b", T0.plusSeconds(5)))
+                    .get().extracting(ReleaseLock::releaseId, ReleaseLock::owner).containsExactly("r-1", a.id());
+            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::owner).isEqualTo(a.id());
+            assertThat(store.holdsLock(APP, b)).isFalse();
+        }
+
+        @Test
+        @DisplayName("the same release id from another owner is refused while the holder lives (not re-entrant)")
+        void sameReleaseOtherOwner() {
+            store.tryLock(APP, "r-1", a, "host-a", T0);
+            assertThat(store.tryLock(APP, "r-1", b, "host-b", T0.plusSeconds(1)))
+                    .get().extracting(ReleaseLock::owner).isEqualTo(a.id());
+            assertThat(store.holdsLock(APP, a)).isTrue();
+            assertThat(store.holdsLock(APP, b)).isFalse();
+        }
+
+        @Test
+        @DisplayName("the lock is re-entrant for its own owner, keeping the original time and host")
+        void reentrant() {
+            store.tryLock(APP, "r-1", a, "host-a", T0);
+            assertThat(store.tryLock(APP, "r-1", a, "host-a", T0.plusSeconds(60))).isEmpty();
+            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::owner, ReleaseLock::since)
+                    .containsExactly(a.id(), T0);
         }
 
         @Test
         @DisplayName("the lock is per app")
         void perApp() {
-            store.tryLock(APP, "r-1", "host-a", T0);
-            assertThat(store.tryLock("other-app", "r-2", "host-b", T0)).isEmpty();
+            store.tryLock(APP, "r-1", a, "host-a", T0);
+            assertThat(store.tryLock("other-app", "r-2", b, "host-b", T0)).isEmpty();
+            store.unlock("other-app", b);
         }
 
         @Test
-        @DisplayName("the lock is re-entrant for the same release id (resume after a crash)")
-        void reentrant() {
-            store.tryLock(APP, "r-1", "host-a", T0);
-            assertThat(store.tryLock(APP, "r-1", "host-b", T0.plusSeconds(60))).isEmpty();
-            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::releaseId).isEqualTo("r-1");
-        }
-
-        @Test
-        @DisplayName("unlock by the holder frees the lock; unlock by another release does nothing")
+        @DisplayName("unlock by the owner frees the lock; unlock by another owner of the same release does nothing")
         void unlock() {
-            store.tryLock(APP, "r-1", "host-a", T0);
-            store.unlock(APP, "r-2");
+            store.tryLock(APP, "r-1", a, "host-a", T0);
+            store.unlock(APP, b);
             assertThat(store.currentLock(APP)).isPresent();
-            store.unlock(APP, "r-1");
+            assertThat(store.holdsLock(APP, a)).isTrue();
+            store.unlock(APP, a);
             assertThat(store.currentLock(APP)).isEmpty();
-            assertThat(store.tryLock(APP, "r-2", "host-b", T0)).isEmpty();
+            assertThat(store.holdsLock(APP, a)).isFalse();
+            assertThat(store.tryLock(APP, "r-2", b, "host-b", T0)).isEmpty();
+            store.unlock(APP, b);
         }
 
         @Test
-        @DisplayName("breakLock breaks only a lock held by the given release and says so")
+        @DisplayName("breakLock breaks only a lock held by the given release, and its owner no longer holds it")
         void breakLock() {
-            store.tryLock(APP, "r-1", "host-a", T0);
+            store.tryLock(APP, "r-1", a, "host-a", T0);
             assertThat(store.breakLock(APP, "r-2")).isFalse();
             assertThat(store.currentLock(APP)).isPresent();
             assertThat(store.breakLock(APP, "r-1")).isTrue();
             assertThat(store.currentLock(APP)).isEmpty();
+            assertThat(store.holdsLock(APP, a)).as("the broken owner learns it").isFalse();
             assertThat(store.breakLock(APP, "r-1")).isFalse();
+        }
+
+        @Test
+        @DisplayName("a lock taken over after a break is not the old owner's: holdsLock false, unlock leaves it")
+        void fencedAfterTakeover() {
+            store.tryLock(APP, "r-1", a, "host-a", T0);
+            store.breakLock(APP, "r-1");
+            assertThat(store.tryLock(APP, "r-1", b, "host-b", T0.plusSeconds(1))).isEmpty();
+            assertThat(store.holdsLock(APP, a)).isFalse();
+            store.unlock(APP, a);
+            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::owner).isEqualTo(b.id());
+            store.unlock(APP, b);
+        }
+
+        @Test
+        @DisplayName("a dead holder's lock of the same release is taken over (resume after a crash)")
+        void staleSameReleaseTakenOver() {
+            lockHeldByDeadProcess(store, "r-1");
+            assertThat(store.currentLock(APP)).get().satisfies(l -> {
+                assertThat(l.releaseId()).isEqualTo("r-1");
+                assertThat(l.isStale(Instant.now())).as("stale: " + l).isTrue();
+            });
+            assertThat(store.tryLock(APP, "r-1", a, "host-a", Instant.now())).isEmpty();
+            assertThat(store.currentLock(APP)).get().extracting(ReleaseLock::owner).isEqualTo(a.id());
+            assertThat(store.holdsLock(APP, a)).isTrue();
+            store.unlock(APP, a);
+        }
+
+        @Test
+        @DisplayName("a dead holder's lock of another release is reported stale and kept: resume it or break it")
+        void staleOtherReleaseRefused() {
+            lockHeldByDeadProcess(store, "r-1");
+            Instant now = Instant.now();
+            assertThat(store.tryLock(APP, "r-2", a, "host-a", now)).get().satisfies(l -> {
+                assertThat(l.releaseId()).isEqualTo("r-1");
+                assertThat(l.isStale(Instant.now())).as("stale: " + l).isTrue();
+            });
+            assertThat(store.holdsLock(APP, a)).isFalse();
+            assertThat(store.breakLock(APP, "r-1")).isTrue();
+            assertThat(store.tryLock(APP, "r-2", a, "host-a", now)).isEmpty();
+            store.unlock(APP, a);
+        }
+
+        @Test
+        @DisplayName("two threads racing for the lock with the same release id, 20 times: exactly one owner wins")
+        void raceOfTwoOwners() throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 20; round++) {
+                    LockOwner first = LockOwner.random();
+                    LockOwner second = LockOwner.random();
+                    CyclicBarrier start = new CyclicBarrier(2);
+                    Future<Optional<ReleaseLock>> one = pool.submit(() -> race(start, first));
+                    Future<Optional<ReleaseLock>> two = pool.submit(() -> race(start, second));
+                    Optional<ReleaseLock> r1 = one.get(60, TimeUnit.SECONDS);
+                    Optional<ReleaseLock> r2 = two.get(60, TimeUnit.SECONDS);
+
+                    assertThat(r1.isEmpty() ^ r2.isEmpty()).as("round %d: exactly one wins: %s / %s", round, r1, r2)
+                            .isTrue();
+                    LockOwner winner = r1.isEmpty() ? first : second;
+                    LockOwner loser = r1.isEmpty() ? second : first;
+                    assertThat(r1.or(() -> r2)).get().extracting(ReleaseLock::owner).isEqualTo(winner.id());
+                    assertThat(store.holdsLock(APP, winner)).isTrue();
+                    assertThat(store.holdsLock(APP, loser)).isFalse();
+                    store.unlock(APP, winner);
+                    assertThat(store.currentLock(APP)).as("round %d", round).isEmpty();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private Optional<ReleaseLock> race(CyclicBarrier start, LockOwner owner) throws Exception {
+            start.await(30, TimeUnit.SECONDS);
+            return store.tryLock(APP, "pr42-20261201-101500", owner, "host-" + owner.id(), T0);
         }
     }
 }

@@ -393,6 +393,8 @@ public final class FaultWorld {
             }
             if (f == Fault.KILLED) {
                 p.dead = true;
+                // A dead process's lock stays behind, stale: it renews nothing any more.
+                sim.evidence.abandonLocks();
                 throw new Killed("process " + p.id + " killed during " + here + ", after it took effect");
             }
             return value;
@@ -438,15 +440,11 @@ public final class FaultWorld {
 
     /** Someone else takes the release's lock: its lease expired and another process took over. */
     private void stealLock() {
-        String app = sim.platform.appName();
-        if (releaseId != null) {
-            sim.evidence.breakLock(app, releaseId);
-        }
-        sim.evidence.tryLock(app, THIEF_RELEASE, THIEF_HOST, sim.clock.now());
+        sim.evidence.takeOverLock(sim.platform.appName(), THIEF_RELEASE, THIEF_HOST, sim.clock.now());
     }
 
     private String lockHolder() {
-        return lock().map(l -> l.releaseId() + "@" + l.host()).orElse("nobody");
+        return lock().map(io.releasepipeline.evidence.ReleaseLock::describe).orElse("nobody");
     }
 
     private Phase phase(Process p) {

@@ -1,0 +1,45 @@
+package io.releasepipeline;
+
+import io.releasepipeline.evidence.ReleaseLock;
+import java.util.Optional;
+
+/**
+ * This process no longer holds the app's release lock: its lease expired or was broken, its heartbeat lapsed, or
+ * another process took the lock over. Thrown by the journal write that precedes every side effect, so the release
+ * stops before its next side effect (and rolls back if traffic moved; the rollback is the one action taken without
+ * the lock, since leaving traffic split is worse). The message names the app, the release and who holds the lock
+ * now.
+ */
+public class LockLostException extends ReleaseException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String app;
+    private final String releaseId;
+    private final transient Optional<ReleaseLock> holder;
+
+    /** Creates the exception for release {@code releaseId} of {@code app}; {@code holder} is who holds it now. */
+    public LockLostException(String app, String releaseId, Optional<ReleaseLock> holder) {
+        super("release " + releaseId + " of " + app + " lost the app's release lock; it is now "
+                + holder.map(h -> "held by " + h.describe()).orElse("free")
+                + "; stopped before the next side effect");
+        this.app = app;
+        this.releaseId = releaseId;
+        this.holder = holder;
+    }
+
+    /** The app. */
+    public String app() {
+        return app;
+    }
+
+    /** The release that lost the lock. */
+    public String releaseId() {
+        return releaseId;
+    }
+
+    /** Who holds the lock now, if anyone (as read when the loss was found). */
+    public Optional<ReleaseLock> holder() {
+        return holder == null ? Optional.empty() : holder;
+    }
+}
