@@ -1,6 +1,6 @@
 package io.releasepipeline.azure;
 
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.testkit.contract.EvidenceStoreContract;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.Approvals;
 
 /** At least N approvals and no outstanding request for changes. Immutable. */

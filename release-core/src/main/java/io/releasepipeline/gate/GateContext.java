@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * What a gate may look at. Every read goes through the engine's providers with their retry and circuit breaker
- * policy; a read that fails is thrown as {@link io.releasepipeline.ProviderException}, which the engine turns into
+ * policy; a read that fails is thrown as {@link io.releasepipeline.error.ProviderException}, which the engine turns into
  * an {@link GateStatus#ERROR} verdict for that gate alone. Reads are cached for the duration of one gate
  * evaluation round, so gates may call them freely. Not thread-safe; used by one evaluation at a time.
  */

@@ -1,5 +1,7 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

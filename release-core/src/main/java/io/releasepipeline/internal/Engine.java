@@ -1,8 +1,8 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ReleaseConfig;
-import io.releasepipeline.ReleaseException;
+import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
@@ -13,7 +13,7 @@ import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.PullRequest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,10 +1,10 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.GateContext;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.Approvals;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.Incident;

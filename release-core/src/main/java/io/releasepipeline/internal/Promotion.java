@@ -1,7 +1,8 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.format.Format;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackResult;
@@ -9,7 +10,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.health.SmokeTarget;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.DeployRun;

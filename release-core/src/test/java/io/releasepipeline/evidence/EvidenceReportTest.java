@@ -2,8 +2,6 @@ package io.releasepipeline.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.spi.TrafficWeights;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

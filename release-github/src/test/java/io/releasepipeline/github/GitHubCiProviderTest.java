@@ -13,10 +13,10 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.GateContext;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.Approvals;
 import io.releasepipeline.spi.CheckResult;

@@ -6,7 +6,7 @@ import static io.releasepipeline.testkit.Simulation.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.ApprovalTimeoutAction;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
@@ -15,7 +15,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.StepApproval;
 import io.releasepipeline.gate.Gate;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.Alert;
 import io.releasepipeline.spi.ApprovalRequest;
@@ -229,7 +229,7 @@ class ProgressiveDeliveryScenarioTest {
 
                 @Override
                 public Optional<io.releasepipeline.spi.ApprovalDecision> decision(ApprovalRequest request) {
-                    throw io.releasepipeline.ProviderException.permanent("broken-approvals", "decision",
+                    throw io.releasepipeline.error.ProviderException.permanent("broken-approvals", "decision",
                             "503 from the chat bot", null);
                 }
             };

@@ -1,4 +1,4 @@
-package io.releasepipeline.internal;
+package io.releasepipeline.format;
 
 import java.time.Duration;
 import java.util.Locale;

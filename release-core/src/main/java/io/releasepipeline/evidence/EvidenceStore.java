@@ -1,8 +1,6 @@
-package io.releasepipeline.spi;
+package io.releasepipeline.evidence;
 
-import io.releasepipeline.evidence.JournalEntry;
-import io.releasepipeline.evidence.ReleaseLock;
-import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.spi.Provider;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +11,7 @@ import java.util.Optional;
  * writes blobs.
  *
  * <p>Contract: implementations are thread-safe and safe across processes sharing the same storage; calls block
- * on I/O; failures are {@link io.releasepipeline.ProviderException}s. Writes are atomic: a reader sees the whole
+ * on I/O; failures are {@link io.releasepipeline.error.ProviderException}s. Writes are atomic: a reader sees the whole
  * record or none of it, never half.
  */
 public interface EvidenceStore extends Provider {
