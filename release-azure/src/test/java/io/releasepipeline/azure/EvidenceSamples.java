@@ -41,7 +41,7 @@ public final class EvidenceSamples {
                 .outcome(ReleaseOutcome.ROLLED_BACK).finishedAt(start.plusSeconds(400))
                 .pullRequest(42, "https://github.com/acme/trade-nexus/pull/42").headSha("abc123")
                 .mergeCommitSha("def456").previousRevision("backend--r1").newRevision("backend--r2")
-                .approvers(List.of("alice", "bob")).gates(List.of(GateResult.pass("approvals", "2 approvals")))
+                .approvers(List.of("alice", "bob")).gates(List.of(GateResult.pass("reviews", "2 approving reviews")))
                 .deployRun(new DeployRun("9001", "def456", DeployRun.Status.COMPLETED,
                         Optional.of(DeployRun.Conclusion.SUCCESS), "https://github.com/acme/runs/9001"))
                 .smoke(smoke)

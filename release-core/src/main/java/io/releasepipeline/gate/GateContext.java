@@ -1,7 +1,7 @@
 package io.releasepipeline.gate;
 
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PullRequest;
@@ -27,7 +27,7 @@ public interface GateContext {
     PullRequest pullRequest();
 
     /** The reviewers' latest verdicts; restricted to the head commit when {@code headOnly}. */
-    Approvals approvals(boolean headOnly);
+    Reviews reviews(boolean headOnly);
 
     /** The checks reported on the pull request's head commit. */
     List<CheckResult> checks();

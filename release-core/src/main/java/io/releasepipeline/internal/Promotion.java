@@ -519,7 +519,7 @@ final class Promotion {
         checklist.deploy().match().ifPresent(record::deployMatch);
         results.addAll(checklist.results());
         try {
-            record.approvers(checklist.round().approvals(false).approvedBy());
+            record.approvers(checklist.round().reviews(false).approvedBy());
         } catch (ProviderException e) {
             // The approvals gate already reports this failure.
         }

@@ -28,7 +28,7 @@ public interface CiProvider extends Provider {
      * The reviewers' latest verdicts. When {@code headSha} is present, only reviews on that commit count.
      * Read-only, idempotent.
      */
-    Approvals approvals(int number, Optional<String> headSha);
+    Reviews reviews(int number, Optional<String> headSha);
 
     /** Every check reported on a commit (check runs and legacy statuses), by name. Read-only, idempotent. */
     List<CheckResult> checks(String commitSha);

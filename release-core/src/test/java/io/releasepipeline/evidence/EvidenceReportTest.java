@@ -69,12 +69,12 @@ class EvidenceReportTest {
         ReleaseRecord gatesFailed = ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.PROMOTION,
                         EvidenceFixtures.T0)
                 .outcome(ReleaseOutcome.GATES_FAILED).finishedAt(EvidenceFixtures.T0.plusSeconds(3))
-                .gates(List.of(GateResult.fail("approvals", "0 approvals < 1 required"))).build();
+                .gates(List.of(GateResult.fail("reviews", "0 approving reviews < 1 required"))).build();
 
         String md = EvidenceReport.markdown(gatesFailed, "x.svg");
 
         assertThat(md).contains("> **Gates failed: nothing was changed**")
-                .contains("| approvals | **FAIL** | 0 approvals &lt; 1 required |")
+                .contains("| reviews | **FAIL** | 0 approving reviews &lt; 1 required |")
                 .contains("## Deploy run\n\nNone.").contains("## Smoke checks\n\nNone.")
                 .contains("## Rollback\n\nNo rollback.").contains("| Pull request | — |");
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CheckResult.Conclusion;
 import io.releasepipeline.spi.Incident;
@@ -26,7 +26,7 @@ class GatesTest {
     private final List<CheckResult> checks = new ArrayList<>();
     private final List<Incident> incidents = new ArrayList<>();
     private final List<ReleaseRecord> releases = new ArrayList<>();
-    private Approvals approvals = new Approvals(List.of("alice"), List.of());
+    private Reviews reviews = new Reviews(List.of("alice"), List.of());
     private boolean firstRelease;
 
     private final GateContext context = new GateContext() {
@@ -47,8 +47,8 @@ class GatesTest {
         }
 
         @Override
-        public Approvals approvals(boolean headOnly) {
-            return approvals;
+        public Reviews reviews(boolean headOnly) {
+            return reviews;
         }
 
         @Override
@@ -106,8 +106,8 @@ class GatesTest {
     @Test
     void approvalsCountAndChangesRequestedBlock() {
         assertThat(Gates.minimumApprovals(1).evaluate(context).passed()).isTrue();
-        assertThat(Gates.minimumApprovals(2).evaluate(context).reason()).contains("1 approval, 2 required");
-        approvals = new Approvals(List.of("alice"), List.of("bob"));
+        assertThat(Gates.minimumApprovals(2).evaluate(context).reason()).contains("1 approving review, 2 required");
+        reviews = new Reviews(List.of("alice"), List.of("bob"));
         assertThat(Gates.minimumApprovals(1).evaluate(context).reason()).contains("changes requested by bob");
     }
 
@@ -169,6 +169,6 @@ class GatesTest {
     @Test
     void runbookDefaultsAreTheFiveChecklistGates() {
         assertThat(Gates.runbookDefaults()).extracting(Gate::name).containsExactly("required-checks",
-                "no-open-incidents", "previous-release-stable", "approvals", "breaking-changes-documented");
+                "no-open-incidents", "previous-release-stable", "reviews", "breaking-changes-documented");
     }
 }

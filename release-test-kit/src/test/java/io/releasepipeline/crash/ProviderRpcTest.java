@@ -46,7 +46,7 @@ class ProviderRpcTest {
     void resultsArriveWithTheirGenericTypes() {
         ci.pr(7).approvedBy("alice");
         assertThat(remoteCi.pullRequest(7)).isEqualTo(ci.pullRequest(7));
-        assertThat(remoteCi.approvals(7, Optional.empty()).approvedBy()).containsExactly("alice");
+        assertThat(remoteCi.reviews(7, Optional.empty()).approvedBy()).containsExactly("alice");
         assertThat(remoteCi.findDeployRun("abc")).isEmpty();
         assertThat(remotePlatform.revision("v1")).isEqualTo(platform.revision("v1"));
         assertThat(remotePlatform.revision("v9")).isEmpty();

@@ -294,9 +294,9 @@ class ProgressiveDeliveryScenarioTest {
         ReleaseResult result = promote(pipeline);
 
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
-        assertThat(result.gates()).filteredOn(g -> g.gate().equals("approvals")).singleElement()
+        assertThat(result.gates()).filteredOn(g -> g.gate().equals("reviews")).singleElement()
                 .satisfies(g -> assertThat(g.reason()).isEqualTo("advisory, not enforced: would have failed: "
-                        + "1 approval, 2 required (approved by alice)"))
+                        + "1 approving review, 2 required (approved by alice)"))
                 .matches(GateResult::passed);
         assertThat(result.record().verdicts()).anySatisfy(v -> {
             assertThat(v.trigger()).isEqualTo("error-rate (advisory)");

@@ -103,7 +103,7 @@ class PromotionScenarioTest {
                 Arguments.of("previous-release-stable", (Consumer<Simulation>) s -> s.evidence.seed(
                         FakeEvidenceStore.rolledBackRecord(Simulation.APP, "pr122", "v0", STABLE,
                                 s.clock.now().minus(Duration.ofMinutes(20))))),
-                Arguments.of("approvals", (Consumer<Simulation>) s -> s.ci.pr(PR).changesRequestedBy("bob")),
+                Arguments.of("reviews", (Consumer<Simulation>) s -> s.ci.pr(PR).changesRequestedBy("bob")),
                 Arguments.of("breaking-changes-documented", (Consumer<Simulation>) s -> s.ci.pr(PR)
                         .body("## Summary\nno section")));
     }
@@ -130,7 +130,7 @@ class PromotionScenarioTest {
         ReleaseResult result = promote();
 
         assertThat(result.failedGates()).extracting(GateResult::gate).containsExactly("required-checks",
-                "no-open-incidents", "previous-release-stable", "approvals", "breaking-changes-documented");
+                "no-open-incidents", "previous-release-stable", "reviews", "breaking-changes-documented");
         assertNothingChanged();
         assertThat(sim.events(ReleaseEvent.GateEvaluated.class)).hasSize(8);
     }
