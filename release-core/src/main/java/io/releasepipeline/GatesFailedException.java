@@ -1,6 +1,7 @@
 package io.releasepipeline;
 
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.error.ReleaseException;
+import io.releasepipeline.evidence.GateResult;
 import java.util.List;
 
 /** One or more gates did not pass; nothing was changed. Lists every gate that did not pass, with its reason. */

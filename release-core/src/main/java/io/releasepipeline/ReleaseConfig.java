@@ -6,7 +6,7 @@ import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

@@ -1,5 +1,7 @@
 package io.releasepipeline;
 
+import io.releasepipeline.error.ReleaseException;
+
 /** A release was not promoted (aborted, or rolled back successfully). The result says what happened. */
 public class ReleaseFailedException extends ReleaseException {
 

@@ -1,5 +1,6 @@
 package io.releasepipeline;
 
+import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.evidence.ReleaseLock;
 import java.time.Instant;
 import java.util.Optional;

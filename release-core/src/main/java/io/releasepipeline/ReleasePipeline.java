@@ -1,6 +1,6 @@
 package io.releasepipeline;
 
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import java.time.Duration;
 import java.util.List;
 

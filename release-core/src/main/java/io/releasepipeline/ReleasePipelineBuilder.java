@@ -1,14 +1,14 @@
 package io.releasepipeline;
 
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
-import io.releasepipeline.internal.Engine;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
@@ -260,7 +260,16 @@ public final class ReleasePipelineBuilder {
                 deployPollInterval, revisionReadyTimeout, revisionPollInterval, providerPolicy, clock, listeners,
                 host != null ? host : localHost(), Optional.ofNullable(environmentUrl), Optional.ofNullable(approvals),
                 approvalTimeout, approvalTimeoutAction);
-        return new Engine(config);
+        return EngineHolder.PROVIDER.create(config);
+    }
+
+    /** The engine, looked up once; see {@link EngineProvider}. */
+    private static final class EngineHolder {
+        static final EngineProvider PROVIDER = java.util.ServiceLoader.load(EngineProvider.class,
+                EngineProvider.class.getClassLoader()).findFirst().orElseThrow(() -> new IllegalStateException(
+                        "release-core's engine was not found: META-INF/services/" + EngineProvider.class.getName()
+                        + " is missing from the class path. A shaded jar must merge service files (Maven Shade's "
+                        + "ServicesResourceTransformer)"));
     }
 
     private static void required(List<String> problems, String name, Object value, String what) {

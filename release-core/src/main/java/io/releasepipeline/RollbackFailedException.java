@@ -1,5 +1,7 @@
 package io.releasepipeline;
 
+import io.releasepipeline.error.ReleaseException;
+
 /** A rollback did not complete: traffic may not be on the previous revision. Page someone. */
 public class RollbackFailedException extends ReleaseException {
 

@@ -1,5 +1,6 @@
 package io.releasepipeline;
 
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.spi.AppTraffic;

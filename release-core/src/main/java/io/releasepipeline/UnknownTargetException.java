@@ -1,5 +1,6 @@
 package io.releasepipeline;
 
+import io.releasepipeline.error.ReleaseException;
 import java.util.List;
 import java.util.Objects;
 

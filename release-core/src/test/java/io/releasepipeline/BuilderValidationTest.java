@@ -1,5 +1,6 @@
 package io.releasepipeline;
 
+import io.releasepipeline.error.InvalidConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

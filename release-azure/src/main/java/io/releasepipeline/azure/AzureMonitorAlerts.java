@@ -15,7 +15,7 @@ import com.azure.core.util.Context;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.spi.Alert;

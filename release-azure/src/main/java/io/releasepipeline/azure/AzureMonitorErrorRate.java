@@ -10,7 +10,7 @@ import com.azure.monitor.query.models.MetricsQueryOptions;
 import com.azure.monitor.query.models.MetricsQueryResult;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import com.azure.monitor.query.models.TimeSeriesElement;
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.spi.ErrorRateReading;

@@ -1,6 +1,6 @@
 package io.releasepipeline.azure;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -3,7 +3,7 @@ package io.releasepipeline.azure;
 import static io.releasepipeline.azure.ArmStub.armError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;

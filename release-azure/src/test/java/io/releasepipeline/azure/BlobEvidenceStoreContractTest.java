@@ -8,7 +8,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.options.BlobBreakLeaseOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.releasepipeline.evidence.LockOwner;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.testkit.contract.EvidenceStoreContract;
 import java.io.IOException;
 import java.time.Duration;

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ReleaseInterruptedException;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.spi.TrafficWeights;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

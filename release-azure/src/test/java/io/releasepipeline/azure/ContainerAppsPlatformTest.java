@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;

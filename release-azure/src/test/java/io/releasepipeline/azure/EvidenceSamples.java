@@ -1,12 +1,12 @@
 package io.releasepipeline.azure;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TimelinePoint;
 import io.releasepipeline.evidence.TrafficChange;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.spi.DeployRun;
@@ -41,7 +41,7 @@ public final class EvidenceSamples {
                 .outcome(ReleaseOutcome.ROLLED_BACK).finishedAt(start.plusSeconds(400))
                 .pullRequest(42, "https://github.com/acme/trade-nexus/pull/42").headSha("abc123")
                 .mergeCommitSha("def456").previousRevision("backend--r1").newRevision("backend--r2")
-                .approvers(List.of("alice", "bob")).gates(List.of(GateResult.pass("approvals", "2 approvals")))
+                .approvers(List.of("alice", "bob")).gates(List.of(GateResult.pass("reviews", "2 approving reviews")))
                 .deployRun(new DeployRun("9001", "def456", DeployRun.Status.COMPLETED,
                         Optional.of(DeployRun.Conclusion.SUCCESS), "https://github.com/acme/runs/9001"))
                 .smoke(smoke)

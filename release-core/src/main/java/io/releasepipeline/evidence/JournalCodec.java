@@ -1,6 +1,5 @@
 package io.releasepipeline.evidence;
 
-import io.releasepipeline.ReleaseOutcome;
 import io.releasepipeline.evidence.JournalState.Approval;
 import io.releasepipeline.evidence.JournalState.AwaitingApproval;
 import io.releasepipeline.evidence.JournalState.CreatingDeployment;
@@ -20,8 +19,6 @@ import io.releasepipeline.evidence.JournalState.RollingBack;
 import io.releasepipeline.evidence.JournalState.Shifting;
 import io.releasepipeline.evidence.JournalState.Started;
 import io.releasepipeline.evidence.JournalState.StepPassed;
-import io.releasepipeline.gate.GateResult;
-import io.releasepipeline.gate.GateStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

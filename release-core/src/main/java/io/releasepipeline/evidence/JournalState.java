@@ -1,7 +1,5 @@
 package io.releasepipeline.evidence;
 
-import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.gate.GateResult;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import java.util.Objects;
  * Who holds an app's release lock, and until when its claim runs unless renewed. A live holder renews its claim
  * (the file store's heartbeat, the Blob store's lease renewal); a holder whose claim ran out, or whose process the
  * store knows is gone, is stale: its process died without releasing the lock. A stale lock is taken over only by a
- * resume of the same release, or broken explicitly; see {@link io.releasepipeline.spi.EvidenceStore}.
+ * resume of the same release, or broken explicitly; see {@link io.releasepipeline.evidence.EvidenceStore}.
  *
  * @param app the app
  * @param releaseId the release holding it

@@ -1,7 +1,5 @@
 package io.releasepipeline.evidence;
 
-import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.DeployRun;

@@ -1,5 +1,6 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

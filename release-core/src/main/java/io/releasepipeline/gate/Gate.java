@@ -1,8 +1,10 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
+
 /**
  * One item of the pre-promotion checklist. Gates only read; they never change anything. A gate may throw
- * {@link io.releasepipeline.ProviderException} when a read fails: the engine reports it as
+ * {@link io.releasepipeline.error.ProviderException} when a read fails: the engine reports it as
  * {@link GateStatus#ERROR} and still evaluates every other gate. Implementations must be thread-safe (one gate
  * instance serves every release of a pipeline).
  */

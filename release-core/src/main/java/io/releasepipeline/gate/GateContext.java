@@ -1,7 +1,7 @@
 package io.releasepipeline.gate;
 
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PullRequest;
@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * What a gate may look at. Every read goes through the engine's providers with their retry and circuit breaker
- * policy; a read that fails is thrown as {@link io.releasepipeline.ProviderException}, which the engine turns into
+ * policy; a read that fails is thrown as {@link io.releasepipeline.error.ProviderException}, which the engine turns into
  * an {@link GateStatus#ERROR} verdict for that gate alone. Reads are cached for the duration of one gate
  * evaluation round, so gates may call them freely. Not thread-safe; used by one evaluation at a time.
  */
@@ -27,7 +27,7 @@ public interface GateContext {
     PullRequest pullRequest();
 
     /** The reviewers' latest verdicts; restricted to the head commit when {@code headOnly}. */
-    Approvals approvals(boolean headOnly);
+    Reviews reviews(boolean headOnly);
 
     /** The checks reported on the pull request's head commit. */
     List<CheckResult> checks();

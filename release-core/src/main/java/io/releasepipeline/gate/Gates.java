@@ -1,5 +1,7 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -73,12 +75,12 @@ public final class Gates {
 
     /** At least {@code count} reviewers approve, and nobody's latest verdict requests changes. */
     public static Gate minimumApprovals(int count) {
-        return new ApprovalsGate(count, false);
+        return new ReviewsGate(count, false);
     }
 
     /** As {@link #minimumApprovals(int)}, counting only reviews on the head commit. */
     public static Gate minimumApprovalsOnHead(int count) {
-        return new ApprovalsGate(count, true);
+        return new ReviewsGate(count, true);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.Incident;
 import java.util.List;
 import java.util.Set;

@@ -1,8 +1,9 @@
 package io.releasepipeline.gate;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.internal.Format;
+import io.releasepipeline.format.Format;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

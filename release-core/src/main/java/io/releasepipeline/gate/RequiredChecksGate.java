@@ -1,5 +1,6 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.CheckResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

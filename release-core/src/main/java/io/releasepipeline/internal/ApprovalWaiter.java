@@ -1,8 +1,9 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.format.Format;
 import io.releasepipeline.ApprovalTimeoutAction;
-import io.releasepipeline.ReleaseException;
-import io.releasepipeline.ReleaseInterruptedException;
+import io.releasepipeline.error.ReleaseException;
+import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;

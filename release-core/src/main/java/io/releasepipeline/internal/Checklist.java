@@ -1,7 +1,7 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.ReleaseRequest;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.PullRequest;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.PullRequest;

@@ -1,8 +1,8 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ReleaseConfig;
-import io.releasepipeline.ReleaseException;
+import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.LockTakeover;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleasePipeline;
@@ -15,7 +15,7 @@ import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.PullRequest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,11 +1,11 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.DeploymentState;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +57,7 @@ final class Evidence {
     }
 
     /** The deployment status that matches how a release ended; empty when no deployment was recorded. */
-    static Optional<DeploymentState> finalState(io.releasepipeline.ReleaseOutcome outcome) {
+    static Optional<DeploymentState> finalState(io.releasepipeline.evidence.ReleaseOutcome outcome) {
         return switch (outcome) {
             case PROMOTED -> Optional.of(DeploymentState.SUCCESS);
             case ROLLED_BACK, ROLLBACK_FAILED, FROZEN -> Optional.of(DeploymentState.FAILURE);

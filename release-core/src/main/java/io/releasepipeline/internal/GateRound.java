@@ -1,11 +1,11 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.GateContext;
-import io.releasepipeline.gate.GateResult;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PullRequest;
@@ -71,9 +71,9 @@ final class GateRound implements GateContext {
     }
 
     @Override
-    public Approvals approvals(boolean headOnly) {
-        return cached("approvals:" + headOnly, () -> ops.ci("approvals(#" + pullRequest.number() + ")",
-                c -> c.approvals(pullRequest.number(),
+    public Reviews reviews(boolean headOnly) {
+        return cached("reviews:" + headOnly, () -> ops.ci("reviews(#" + pullRequest.number() + ")",
+                c -> c.reviews(pullRequest.number(),
                         headOnly ? Optional.of(pullRequest.headSha()) : Optional.empty())));
     }
 

@@ -24,7 +24,7 @@ final class Probes {
                 return result;
             }
             return failed(ops, target, "the smoke check returned no result");
-        } catch (io.releasepipeline.ReleaseInterruptedException e) {
+        } catch (io.releasepipeline.error.ReleaseInterruptedException e) {
             throw e;
         } catch (RuntimeException e) {
             log.warn("smoke check of {} threw", target.revision(), e);
@@ -36,7 +36,7 @@ final class Probes {
         try {
             HealthProbe.ProbeResult result = probe.probe(target);
             return result != null ? result : HealthProbe.ProbeResult.down("the probe returned no result");
-        } catch (io.releasepipeline.ReleaseInterruptedException e) {
+        } catch (io.releasepipeline.error.ReleaseInterruptedException e) {
             throw e;
         } catch (RuntimeException e) {
             return HealthProbe.ProbeResult.down("the probe threw " + e);

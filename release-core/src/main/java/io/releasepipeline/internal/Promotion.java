@@ -1,7 +1,8 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.format.Format;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackResult;
@@ -10,7 +11,7 @@ import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.internal.ApprovalWaiter.ApprovalOutcome;
 import io.releasepipeline.health.SmokeTarget;
 import io.releasepipeline.spi.AppTraffic;
@@ -484,9 +485,9 @@ final class Promotion {
         checklist.deploy().match().ifPresent(record::deployMatch);
         results.addAll(checklist.results());
         try {
-            record.approvers(checklist.round().approvals(false).approvedBy());
+            record.approvers(checklist.round().reviews(false).approvedBy());
         } catch (ProviderException e) {
-            // The approvals gate already reports this failure.
+            // The reviews gate already reports this failure.
         }
         for (GateResult r : results) {
             ops.emit(new ReleaseEvent.GateEvaluated(ops.releaseId, ops.now(), r));
@@ -718,7 +719,7 @@ final class Promotion {
      */
     private ReleaseResult recoverFromFailure(Throwable e) {
         ops.safetyFirst();
-        if (e instanceof io.releasepipeline.ReleaseInterruptedException interrupted) {
+        if (e instanceof io.releasepipeline.error.ReleaseInterruptedException interrupted) {
             ops.interruptedBy(interrupted);
         }
         String problem;

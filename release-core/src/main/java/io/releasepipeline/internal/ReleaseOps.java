@@ -1,7 +1,7 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.LockLostException;
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ReleaseConfig;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.JournalCodec;
@@ -11,7 +11,7 @@ import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.time.ReleaseClock;
@@ -284,7 +284,7 @@ final class ReleaseOps {
     }
 
     /** A journal entry that could not be written: the release must stop before its next side effect. */
-    static final class JournalWriteFailed extends io.releasepipeline.ReleaseException {
+    static final class JournalWriteFailed extends io.releasepipeline.error.ReleaseException {
         private static final long serialVersionUID = 1L;
         private final transient JournalState state;
 
@@ -307,14 +307,14 @@ final class ReleaseOps {
         if (stopRequested().isEmpty()) {
             try {
                 config.clock().sleepUntil(until);
-            } catch (io.releasepipeline.ReleaseInterruptedException e) {
+            } catch (io.releasepipeline.error.ReleaseInterruptedException e) {
                 interruptedBy(e);
             }
         }
     }
 
-    /** Takes a {@link io.releasepipeline.ReleaseInterruptedException} as the stop request it is. */
-    void interruptedBy(io.releasepipeline.ReleaseInterruptedException e) {
+    /** Takes a {@link io.releasepipeline.error.ReleaseInterruptedException} as the stop request it is. */
+    void interruptedBy(io.releasepipeline.error.ReleaseInterruptedException e) {
         log.warn("release {}: interrupted ({}); stopping safely", releaseId, e.getMessage());
         safetyFirst();
         Thread.interrupted();

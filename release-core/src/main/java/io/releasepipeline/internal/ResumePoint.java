@@ -5,7 +5,7 @@ import io.releasepipeline.evidence.JournalCodec;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;

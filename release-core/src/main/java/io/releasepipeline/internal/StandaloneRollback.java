@@ -1,7 +1,7 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.RollbackResult;

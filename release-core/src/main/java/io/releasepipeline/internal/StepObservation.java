@@ -1,6 +1,7 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.format.Format;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.TimelinePoint;

@@ -9,7 +9,7 @@ import java.util.List;
  * alerts pushed to them by a webhook ({@link io.releasepipeline.trigger.AlertInbox}).
  *
  * <p>Contract: thread-safe; may block on I/O; read-only and idempotent; failures are
- * {@link io.releasepipeline.ProviderException}s (a failed read is not "no alert": the engine records it).
+ * {@link io.releasepipeline.error.ProviderException}s (a failed read is not "no alert": the engine records it).
  */
 public interface AlertSource extends Provider {
 

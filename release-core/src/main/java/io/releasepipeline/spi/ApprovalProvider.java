@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * <p>Contract: thread-safe; calls block on I/O; {@code request} is idempotent for the same {@link ApprovalRequest}
  * (asking twice does not ask a person twice); {@code decision} is read-only. Failures are
- * {@link io.releasepipeline.ProviderException}s; a failed read is never taken as a decision.
+ * {@link io.releasepipeline.error.ProviderException}s; a failed read is never taken as a decision.
  */
 public interface ApprovalProvider extends Provider {
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * deploy run, the merge, the deploy run, comments and deployment records. One instance serves one repository.
  *
  * <p>Contract for every method: implementations are thread-safe; calls block on I/O; failures are thrown as
- * {@link io.releasepipeline.ProviderException} ({@code isTransient()} for timeouts, rate limits and server
+ * {@link io.releasepipeline.error.ProviderException} ({@code isTransient()} for timeouts, rate limits and server
  * errors). The engine polls (pull request mergeability, the deploy run) on its own clock; providers answer one
  * read per call.
  */
@@ -20,7 +20,7 @@ public interface CiProvider extends Provider {
     /**
      * The pull request. Read-only, idempotent.
      *
-     * @throws io.releasepipeline.ProviderException if it does not exist or the call fails
+     * @throws io.releasepipeline.error.ProviderException if it does not exist or the call fails
      */
     PullRequest pullRequest(int number);
 
@@ -28,7 +28,7 @@ public interface CiProvider extends Provider {
      * The reviewers' latest verdicts. When {@code headSha} is present, only reviews on that commit count.
      * Read-only, idempotent.
      */
-    Approvals approvals(int number, Optional<String> headSha);
+    Reviews reviews(int number, Optional<String> headSha);
 
     /** Every check reported on a commit (check runs and legacy statuses), by name. Read-only, idempotent. */
     List<CheckResult> checks(String commitSha);
@@ -46,7 +46,7 @@ public interface CiProvider extends Provider {
      * The files pull request {@code number} changes, open or merged. Read-only, idempotent. A CI system that lists
      * only part of a large change says so with {@link ChangedFiles#complete()} false.
      *
-     * @throws io.releasepipeline.ProviderException if the pull request does not exist or the call fails
+     * @throws io.releasepipeline.error.ProviderException if the pull request does not exist or the call fails
      */
     ChangedFiles changedFiles(int number);
 
@@ -60,7 +60,7 @@ public interface CiProvider extends Provider {
      * started by something the provider cannot judge, it answers {@link DeployMatch#deploys() deploys} and says why
      * in {@link DeployMatch#reason()}. A filter that selects no file of a complete list means nothing to deploy.
      *
-     * @throws io.releasepipeline.ProviderException if the filter cannot be read or understood (the workflow is
+     * @throws io.releasepipeline.error.ProviderException if the filter cannot be read or understood (the workflow is
      *     missing, not valid, or the call fails): the engine then reports its deploy-filter check as an error and
      *     changes nothing; it never guesses
      */
@@ -87,7 +87,7 @@ public interface CiProvider extends Provider {
      * record already exists there (a call whose answer was lost, a resumed release), returns its id and creates no
      * second one. The engine therefore repeats it after a transient failure.
      *
-     * @throws io.releasepipeline.ProviderException if no record could be created or found
+     * @throws io.releasepipeline.error.ProviderException if no record could be created or found
      */
     String createDeployment(String commitSha, String environment, String releaseId, String description);
 

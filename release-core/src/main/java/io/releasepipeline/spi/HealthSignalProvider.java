@@ -7,7 +7,7 @@ import java.time.Instant;
  * local router's counters, a fake).
  *
  * <p>Contract: thread-safe; blocks on I/O; read-only and idempotent; failures are
- * {@link io.releasepipeline.ProviderException}s. A window without requests is answered with
+ * {@link io.releasepipeline.error.ProviderException}s. A window without requests is answered with
  * {@link ErrorRateReading.NoData}, never with a zero rate.
  */
 public interface HealthSignalProvider extends Provider {

@@ -7,7 +7,7 @@ import java.util.Set;
  * Where open incidents are tracked (GitHub issues labelled {@code SEV-1}, a paging system, a fake).
  *
  * <p>Contract: thread-safe; blocks on I/O; read-only and idempotent; failures are
- * {@link io.releasepipeline.ProviderException}s. A failure to read incidents is never taken as "no incidents".
+ * {@link io.releasepipeline.error.ProviderException}s. A failure to read incidents is never taken as "no incidents".
  */
 public interface IncidentProvider extends Provider {
 

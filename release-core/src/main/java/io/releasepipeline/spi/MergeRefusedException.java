@@ -1,6 +1,6 @@
 package io.releasepipeline.spi;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 
 /**
  * The CI system refused to merge: the pull request is not mergeable, or its head moved since the gates judged it.

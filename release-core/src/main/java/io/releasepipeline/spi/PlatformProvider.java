@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * <p>Contract for every method: implementations are thread-safe; calls block on I/O and return when the platform
  * has answered (long-running operations are awaited to completion); failures are thrown as
- * {@link io.releasepipeline.ProviderException} with {@code isTransient()} set for timeouts, throttling and server
+ * {@link io.releasepipeline.error.ProviderException} with {@code isTransient()} set for timeouts, throttling and server
  * errors. Providers do not wait for revisions to become ready: the engine polls {@link #revision(String)} on its
  * injected clock, so waits stay in virtual time in tests.
  */
@@ -37,14 +37,14 @@ public interface PlatformProvider extends Provider {
     /**
      * Activates a revision so that it can receive traffic. Idempotent: activating an active revision succeeds.
      *
-     * @throws io.releasepipeline.ProviderException if the revision does not exist or the call fails
+     * @throws io.releasepipeline.error.ProviderException if the revision does not exist or the call fails
      */
     void activate(String revision);
 
     /**
      * Deactivates a revision. Idempotent. Callers never deactivate a revision that has traffic.
      *
-     * @throws io.releasepipeline.ProviderException if the revision does not exist or the call fails
+     * @throws io.releasepipeline.error.ProviderException if the revision does not exist or the call fails
      */
     void deactivate(String revision);
 
@@ -64,7 +64,7 @@ public interface PlatformProvider extends Provider {
      * place succeeds. Every named revision must be active. On return the platform has accepted the split; if the
      * call fails, the split in place is whatever {@link #traffic()} then reports (the engine reads it back).
      *
-     * @throws io.releasepipeline.ProviderException if the platform refuses (e.g. single revision mode) or fails
+     * @throws io.releasepipeline.error.ProviderException if the platform refuses (e.g. single revision mode) or fails
      */
     void setTraffic(TrafficWeights weights);
 }

@@ -12,7 +12,7 @@ public interface Provider {
      * True when this provider's own client already retries transient failures (the Azure SDK does, with its
      * {@code RetryOptions}). The engine then does not add a retry layer on top, so that retries happen in one
      * layer only; it still applies its circuit breaker. Default: false, the engine retries transient
-     * {@link io.releasepipeline.ProviderException}s.
+     * {@link io.releasepipeline.error.ProviderException}s.
      */
     default boolean retriesOwnCalls() {
         return false;

@@ -22,7 +22,7 @@ public interface ReleaseClock {
      * Waits for at most {@code duration}, possibly less. A virtual clock advances its time instead of waiting.
      *
      * @throws IllegalArgumentException if the duration is negative
-     * @throws io.releasepipeline.ReleaseInterruptedException if the calling thread is interrupted
+     * @throws io.releasepipeline.error.ReleaseInterruptedException if the calling thread is interrupted
      */
     void sleep(Duration duration);
 

@@ -1,6 +1,6 @@
 package io.releasepipeline.time;
 
-import io.releasepipeline.ReleaseInterruptedException;
+import io.releasepipeline.error.ReleaseInterruptedException;
 import java.time.Duration;
 import java.time.Instant;
 

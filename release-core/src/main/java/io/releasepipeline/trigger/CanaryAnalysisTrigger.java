@@ -1,6 +1,6 @@
 package io.releasepipeline.trigger;
 
-import io.releasepipeline.internal.Format;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.spi.ErrorRateReading;
 import java.time.Instant;
 import java.util.List;

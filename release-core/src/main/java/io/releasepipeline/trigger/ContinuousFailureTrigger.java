@@ -1,6 +1,6 @@
 package io.releasepipeline.trigger;
 
-import io.releasepipeline.internal.Format;
+import io.releasepipeline.format.Format;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;

@@ -1,7 +1,5 @@
 package io.releasepipeline.evidence;
 
-import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.spi.DeployRun;
@@ -55,7 +53,7 @@ public final class EvidenceFixtures {
                                 + "contract-governance, build)"),
                         GateResult.pass("no-open-incidents", "no open SEV-1 or SEV-2 incident"),
                         GateResult.pass("previous-release-stable", "previous release promoted 26h ago, >= 1h"),
-                        GateResult.pass("approvals", "2 approvals (alice, bob) >= 1 required"),
+                        GateResult.pass("reviews", "2 approving reviews (alice, bob) >= 1 required"),
                         GateResult.pass("breaking-changes", "PR declares \"Breaking changes: none\" <no API change>")))
                 .deployRun(new DeployRun("13524461234", "c0ffee12d0e4c1f8a2b3c4d5e6f708192a3b4c5e",
                         DeployRun.Status.COMPLETED, Optional.of(DeployRun.Conclusion.SUCCESS),

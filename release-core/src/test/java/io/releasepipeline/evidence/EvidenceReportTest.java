@@ -2,8 +2,6 @@ package io.releasepipeline.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.gate.GateResult;
 import io.releasepipeline.spi.TrafficWeights;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -71,12 +69,12 @@ class EvidenceReportTest {
         ReleaseRecord gatesFailed = ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.PROMOTION,
                         EvidenceFixtures.T0)
                 .outcome(ReleaseOutcome.GATES_FAILED).finishedAt(EvidenceFixtures.T0.plusSeconds(3))
-                .gates(List.of(GateResult.fail("approvals", "0 approvals < 1 required"))).build();
+                .gates(List.of(GateResult.fail("reviews", "0 approving reviews < 1 required"))).build();
 
         String md = EvidenceReport.markdown(gatesFailed, "x.svg");
 
         assertThat(md).contains("> **Gates failed: nothing was changed**")
-                .contains("| approvals | **FAIL** | 0 approvals &lt; 1 required |")
+                .contains("| reviews | **FAIL** | 0 approving reviews &lt; 1 required |")
                 .contains("## Deploy run\n\nNone.").contains("## Smoke checks\n\nNone.")
                 .contains("## Rollback\n\nNo rollback.").contains("| Pull request | — |");
     }

@@ -3,8 +3,6 @@ package io.releasepipeline.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ReleaseOutcome;
-import io.releasepipeline.gate.GateResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

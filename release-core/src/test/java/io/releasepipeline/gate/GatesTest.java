@@ -1,10 +1,12 @@
 package io.releasepipeline.gate;
 
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CheckResult.Conclusion;
 import io.releasepipeline.spi.Incident;
@@ -24,7 +26,7 @@ class GatesTest {
     private final List<CheckResult> checks = new ArrayList<>();
     private final List<Incident> incidents = new ArrayList<>();
     private final List<ReleaseRecord> releases = new ArrayList<>();
-    private Approvals approvals = new Approvals(List.of("alice"), List.of());
+    private Reviews reviews = new Reviews(List.of("alice"), List.of());
     private boolean firstRelease;
 
     private final GateContext context = new GateContext() {
@@ -45,8 +47,8 @@ class GatesTest {
         }
 
         @Override
-        public Approvals approvals(boolean headOnly) {
-            return approvals;
+        public Reviews reviews(boolean headOnly) {
+            return reviews;
         }
 
         @Override
@@ -104,8 +106,8 @@ class GatesTest {
     @Test
     void approvalsCountAndChangesRequestedBlock() {
         assertThat(Gates.minimumApprovals(1).evaluate(context).passed()).isTrue();
-        assertThat(Gates.minimumApprovals(2).evaluate(context).reason()).contains("1 approval, 2 required");
-        approvals = new Approvals(List.of("alice"), List.of("bob"));
+        assertThat(Gates.minimumApprovals(2).evaluate(context).reason()).contains("1 approving review, 2 required");
+        reviews = new Reviews(List.of("alice"), List.of("bob"));
         assertThat(Gates.minimumApprovals(1).evaluate(context).reason()).contains("changes requested by bob");
     }
 
@@ -167,6 +169,6 @@ class GatesTest {
     @Test
     void runbookDefaultsAreTheFiveChecklistGates() {
         assertThat(Gates.runbookDefaults()).extracting(Gate::name).containsExactly("required-checks",
-                "no-open-incidents", "previous-release-stable", "approvals", "breaking-changes-documented");
+                "no-open-incidents", "previous-release-stable", "reviews", "breaking-changes-documented");
     }
 }

@@ -3,7 +3,7 @@ package io.releasepipeline.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ProviderPolicy;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.Provider;

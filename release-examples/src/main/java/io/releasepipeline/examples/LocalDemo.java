@@ -1,6 +1,6 @@
 package io.releasepipeline.examples;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;

@@ -1,12 +1,12 @@
 package io.releasepipeline.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubRequest;
 import io.releasepipeline.github.internal.GitHubResponse;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CiProvider;
@@ -160,11 +160,11 @@ public final class GitHubCiProvider implements CiProvider {
      * <p>Reads every review (paginated) and keeps each reviewer's latest verdict: {@code APPROVED} or
      * {@code CHANGES_REQUESTED}; a {@code DISMISSED} review withdraws the verdict it carried; {@code COMMENTED} and
      * {@code PENDING} reviews are not verdicts. Reviewers are identified by user id and named by login. How many
-     * approvals pass is the approvals gate's setting, not the provider's.
+     * approvals pass is the reviews gate's setting, not the provider's.
      */
     @Override
-    public Approvals approvals(int number, Optional<String> headSha) {
-        List<JsonNode> reviews = client.getAll(GitHubRequest.get(PROVIDER_NAME, "approvals(#" + number + ")",
+    public Reviews reviews(int number, Optional<String> headSha) {
+        List<JsonNode> reviews = client.getAll(GitHubRequest.get(PROVIDER_NAME, "reviews(#" + number + ")",
                 repo + "/pulls/" + number + "/reviews?per_page=100"), null);
         Map<String, Verdict> latest = new LinkedHashMap<>();
         for (JsonNode review : reviews) {
@@ -194,7 +194,7 @@ public final class GitHubCiProvider implements CiProvider {
                 changesRequested.add(v.login);
             }
         }
-        return new Approvals(approved, changesRequested);
+        return new Reviews(approved, changesRequested);
     }
 
     /**

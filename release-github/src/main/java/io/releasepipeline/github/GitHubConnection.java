@@ -1,6 +1,6 @@
 package io.releasepipeline.github;
 
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubClientSettings;
 import io.releasepipeline.time.ReleaseClock;

@@ -1,8 +1,8 @@
 package io.releasepipeline.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubRequest;
 import io.releasepipeline.github.internal.GitHubResponse;

@@ -1,7 +1,7 @@
 package io.releasepipeline.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubRequest;
 import io.releasepipeline.spi.Incident;
@@ -29,7 +29,7 @@ import java.util.TreeSet;
  *
  * <p>One conditional request per severity (GitHub ANDs several labels in one query). An issue labelled with two of
  * the requested severities is reported once, under the first severity in alphabetical order ({@code SEV-1} before
- * {@code SEV-2}). Thread-safe; blocks on I/O; read-only; failures are {@link io.releasepipeline.ProviderException}s,
+ * {@code SEV-2}). Thread-safe; blocks on I/O; read-only; failures are {@link io.releasepipeline.error.ProviderException}s,
  * never "no incidents". The connection's client retries, so {@link #retriesOwnCalls()} is true.
  */
 public final class GitHubIncidentProvider implements IncidentProvider {

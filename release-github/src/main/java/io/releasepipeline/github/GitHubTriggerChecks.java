@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <p>Both are reads on the connection's client (conditional requests, rate limits and retries handled there); the
  * token needs metadata read (every {@code GITHUB_TOKEN} has it) and pull requests read. Thread-safe; blocks on I/O;
- * failures are {@link io.releasepipeline.ProviderException}s whose messages never carry the token.
+ * failures are {@link io.releasepipeline.error.ProviderException}s whose messages never carry the token.
  */
 public final class GitHubTriggerChecks {
 
@@ -50,7 +50,7 @@ public final class GitHubTriggerChecks {
      * permission {@code none}.
      *
      * @throws IllegalArgumentException if {@code login} is not a GitHub login (nothing is sent)
-     * @throws io.releasepipeline.ProviderException if GitHub cannot be asked
+     * @throws io.releasepipeline.error.ProviderException if GitHub cannot be asked
      */
     public Permission permissionOf(String login) {
         if (login == null || !login.matches("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\\[bot\\])?")) {
@@ -73,7 +73,7 @@ public final class GitHubTriggerChecks {
      * contain it. Empty when the commit came from no pull request (a direct push).
      *
      * @throws IllegalArgumentException if {@code commitSha} is not a hexadecimal sha (nothing is sent)
-     * @throws io.releasepipeline.ProviderException if GitHub cannot be asked (an unknown commit is 422 there)
+     * @throws io.releasepipeline.error.ProviderException if GitHub cannot be asked (an unknown commit is 422 there)
      */
     public List<CommitPullRequest> pullRequestsOf(String commitSha) {
         if (commitSha == null || !commitSha.matches("[0-9a-fA-F]{7,64}")) {

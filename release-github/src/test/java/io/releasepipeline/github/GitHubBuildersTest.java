@@ -3,7 +3,7 @@ package io.releasepipeline.github;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;

@@ -13,12 +13,12 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.GateContext;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.gate.Gates;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;
@@ -104,7 +104,7 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
     }
 
     @Nested
-    @DisplayName("approvals")
+    @DisplayName("reviews")
     class ApprovalsTests {
 
         static final String OLD = "0000000000000000000000000000000000000001";
@@ -134,7 +134,7 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         void latestVerdictPerReviewer() {
             givenReviews();
 
-            Approvals a = ci().approvals(42, Optional.empty());
+            Reviews a = ci().reviews(42, Optional.empty());
 
             assertThat(a.approvedBy()).containsExactly("alice", "dave");
             assertThat(a.changesRequestedBy()).containsExactly("carol");
@@ -145,7 +145,7 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         void headOnly() {
             givenReviews();
 
-            Approvals a = ci().approvals(42, Optional.of(HEAD_SHA));
+            Reviews a = ci().reviews(42, Optional.of(HEAD_SHA));
 
             assertThat(a.approvedBy()).containsExactly("dave");
             assertThat(a.changesRequestedBy()).containsExactly("carol");
@@ -563,8 +563,8 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         }
 
         @Override
-        public Approvals approvals(boolean headOnly) {
-            return Approvals.none();
+        public Reviews reviews(boolean headOnly) {
+            return Reviews.none();
         }
 
         @Override

@@ -7,8 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.PullRequest;

@@ -23,7 +23,7 @@ import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.releasepipeline.ApprovalTimeoutAction;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
 import io.releasepipeline.ReleaseRequest;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

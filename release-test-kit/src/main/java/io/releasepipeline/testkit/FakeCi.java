@@ -1,6 +1,6 @@
 package io.releasepipeline.testkit;
 
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CiProvider;
@@ -52,7 +52,7 @@ import java.util.function.Predicate;
  * conclusion at merge time plus the scripted duration (default {@link #DEFAULT_DEPLOY_RUN_DURATION}, success).
  * The script in place at merge time applies. States are computed from the clock when read.
  *
- * <p>Operations for {@link #failNext}: {@code pullRequest, approvals, checks, changedFiles, deployMatch, merge,
+ * <p>Operations for {@link #failNext}: {@code pullRequest, reviews, checks, changedFiles, deployMatch, merge,
  * findDeployRun, deployRun, comment, createDeployment, recordDeploymentStatus}. {@link #calls()} logs {@code merge(#123, abc1234)},
  * {@code comment(#123)}, {@code createDeployment(abc1234, production)},
  * {@code recordDeploymentStatus(deployment-1, SUCCESS)}. Thread-safe.
@@ -72,7 +72,7 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     /** How the deploy filter is described while none is scripted. */
     public static final String NO_DEPLOY_FILTER = "the deploy workflow's push trigger (no paths filter)";
 
-    private static final Set<String> OPERATIONS = Set.of("pullRequest", "approvals", "checks", "changedFiles",
+    private static final Set<String> OPERATIONS = Set.of("pullRequest", "reviews", "checks", "changedFiles",
             "deployMatch", "merge", "findDeployRun", "deployRun", "comment", "createDeployment",
             "recordDeploymentStatus");
 
@@ -268,9 +268,9 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     }
 
     @Override
-    public synchronized Approvals approvals(int number, Optional<String> headSha) {
-        call("approvals");
-        Pr pr = require("approvals", number);
+    public synchronized Reviews reviews(int number, Optional<String> headSha) {
+        call("reviews");
+        Pr pr = require("reviews", number);
         Map<String, Boolean> latest = new LinkedHashMap<>();
         for (Review r : pr.reviews) {
             if (headSha.isEmpty() || headSha.get().equals(r.commitSha())) {
@@ -281,7 +281,7 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         List<String> approved = new ArrayList<>();
         List<String> changes = new ArrayList<>();
         latest.forEach((who, approves) -> (approves ? approved : changes).add(who));
-        return new Approvals(approved, changes);
+        return new Reviews(approved, changes);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.releasepipeline.testkit;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static io.releasepipeline.crash.ReleaseChild.APP;
 import static io.releasepipeline.crash.ReleaseChild.PR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseRecord;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.spi.MergeRefusedException;
 import java.io.IOException;

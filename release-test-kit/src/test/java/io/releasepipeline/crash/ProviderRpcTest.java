@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.MergeRefusedException;
 import io.releasepipeline.spi.PlatformProvider;
@@ -46,7 +46,7 @@ class ProviderRpcTest {
     void resultsArriveWithTheirGenericTypes() {
         ci.pr(7).approvedBy("alice");
         assertThat(remoteCi.pullRequest(7)).isEqualTo(ci.pullRequest(7));
-        assertThat(remoteCi.approvals(7, Optional.empty()).approvedBy()).containsExactly("alice");
+        assertThat(remoteCi.reviews(7, Optional.empty()).approvedBy()).containsExactly("alice");
         assertThat(remoteCi.findDeployRun("abc")).isEmpty();
         assertThat(remotePlatform.revision("v1")).isEqualTo(platform.revision("v1"));
         assertThat(remotePlatform.revision("v9")).isEmpty();

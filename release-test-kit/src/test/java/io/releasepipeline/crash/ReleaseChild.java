@@ -7,7 +7,7 @@ import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.testkit.FakeHealthProbe;
 import io.releasepipeline.testkit.FakeIncidents;

@@ -3,7 +3,7 @@ package io.releasepipeline.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.spi.DeploymentState;

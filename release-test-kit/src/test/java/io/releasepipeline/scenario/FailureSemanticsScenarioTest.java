@@ -7,8 +7,8 @@ import static io.releasepipeline.testkit.Simulation.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ReleaseInterruptedException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.error.ReleaseInterruptedException;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.releasepipeline.LockLostException;
 import io.releasepipeline.LockTakeover;
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;

@@ -4,7 +4,7 @@ import static io.releasepipeline.testkit.Simulation.NEW;
 import static io.releasepipeline.testkit.Simulation.PR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.testkit.Simulation;

@@ -6,7 +6,7 @@ import static io.releasepipeline.testkit.Simulation.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.ApprovalTimeoutAction;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
@@ -15,7 +15,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.StepApproval;
 import io.releasepipeline.gate.Gate;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.Alert;
 import io.releasepipeline.spi.ApprovalRequest;
@@ -229,7 +229,7 @@ class ProgressiveDeliveryScenarioTest {
 
                 @Override
                 public Optional<io.releasepipeline.spi.ApprovalDecision> decision(ApprovalRequest request) {
-                    throw io.releasepipeline.ProviderException.permanent("broken-approvals", "decision",
+                    throw io.releasepipeline.error.ProviderException.permanent("broken-approvals", "decision",
                             "503 from the chat bot", null);
                 }
             };
@@ -294,9 +294,9 @@ class ProgressiveDeliveryScenarioTest {
         ReleaseResult result = promote(pipeline);
 
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
-        assertThat(result.gates()).filteredOn(g -> g.gate().equals("approvals")).singleElement()
+        assertThat(result.gates()).filteredOn(g -> g.gate().equals("reviews")).singleElement()
                 .satisfies(g -> assertThat(g.reason()).isEqualTo("advisory, not enforced: would have failed: "
-                        + "1 approval, 2 required (approved by alice)"))
+                        + "1 approving review, 2 required (approved by alice)"))
                 .matches(GateResult::passed);
         assertThat(result.record().verdicts()).anySatisfy(v -> {
             assertThat(v.trigger()).isEqualTo("error-rate (advisory)");

@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.gate.GateResult;
-import io.releasepipeline.gate.GateStatus;
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.Incident;
@@ -102,7 +102,7 @@ class PromotionScenarioTest {
                 Arguments.of("previous-release-stable", (Consumer<Simulation>) s -> s.evidence.seed(
                         FakeEvidenceStore.rolledBackRecord(Simulation.APP, "pr122", "v0", STABLE,
                                 s.clock.now().minus(Duration.ofMinutes(20))))),
-                Arguments.of("approvals", (Consumer<Simulation>) s -> s.ci.pr(PR).changesRequestedBy("bob")),
+                Arguments.of("reviews", (Consumer<Simulation>) s -> s.ci.pr(PR).changesRequestedBy("bob")),
                 Arguments.of("breaking-changes-documented", (Consumer<Simulation>) s -> s.ci.pr(PR)
                         .body("## Summary\nno section")));
     }
@@ -129,7 +129,7 @@ class PromotionScenarioTest {
         ReleaseResult result = promote();
 
         assertThat(result.failedGates()).extracting(GateResult::gate).containsExactly("required-checks",
-                "no-open-incidents", "previous-release-stable", "approvals", "breaking-changes-documented");
+                "no-open-incidents", "previous-release-stable", "reviews", "breaking-changes-documented");
         assertNothingChanged();
         assertThat(sim.events(ReleaseEvent.GateEvaluated.class)).hasSize(8);
     }

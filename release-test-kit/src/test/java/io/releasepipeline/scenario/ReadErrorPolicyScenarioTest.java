@@ -3,7 +3,7 @@ package io.releasepipeline.scenario;
 import static io.releasepipeline.testkit.Simulation.PR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;

@@ -6,7 +6,7 @@ import static io.releasepipeline.testkit.Simulation.PR;
 import static io.releasepipeline.testkit.Simulation.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
@@ -311,7 +311,7 @@ class RollbackScenarioTest {
             sim.platform.failAlways("traffic", false);
 
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> sim.pipeline().rollback(
-                    RollbackRequest.toPrevious("panic"))).isInstanceOf(io.releasepipeline.ProviderException.class);
+                    RollbackRequest.toPrevious("panic"))).isInstanceOf(io.releasepipeline.error.ProviderException.class);
             assertThat(sim.platform.calls()).isEmpty();
             assertThat(sim.evidence.latest(APP, 10)).hasSize(1);
             assertThat(sim.evidence.currentLock(APP)).isEmpty();

@@ -3,8 +3,8 @@ package io.releasepipeline.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.spi.Approvals;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
@@ -129,10 +129,10 @@ class FakeCiTest {
         ci.pr(9).approvedBy("alice", "bob").changesRequestedBy("carol").changesRequestedBy("bob");
         ci.pr(9).pushes(FakeCi.sha("new")).approvedBy("dave");
 
-        assertThat(ci.approvals(9, Optional.of(old)))
-                .isEqualTo(new Approvals(java.util.List.of("alice"), java.util.List.of("carol", "bob")));
-        assertThat(ci.approvals(9, Optional.of(ci.pr(9).head())).approvedBy()).containsExactly("dave");
-        assertThat(ci.approvals(9, Optional.empty()).approvedBy()).containsExactly("alice", "dave");
+        assertThat(ci.reviews(9, Optional.of(old)))
+                .isEqualTo(new Reviews(java.util.List.of("alice"), java.util.List.of("carol", "bob")));
+        assertThat(ci.reviews(9, Optional.of(ci.pr(9).head())).approvedBy()).containsExactly("dave");
+        assertThat(ci.reviews(9, Optional.empty()).approvedBy()).containsExactly("alice", "dave");
     }
 
     @Test

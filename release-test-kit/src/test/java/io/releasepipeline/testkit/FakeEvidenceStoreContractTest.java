@@ -1,6 +1,6 @@
 package io.releasepipeline.testkit;
 
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.testkit.contract.EvidenceStoreContract;
 
 class FakeEvidenceStoreContractTest extends EvidenceStoreContract {

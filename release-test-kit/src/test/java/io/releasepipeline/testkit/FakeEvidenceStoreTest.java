@@ -3,8 +3,8 @@ package io.releasepipeline.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;

@@ -4,7 +4,7 @@ import static java.time.Duration.ofMinutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.TrafficWeights;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.releasepipeline.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficWeights;

@@ -1,13 +1,13 @@
 package io.releasepipeline.evidence.file;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

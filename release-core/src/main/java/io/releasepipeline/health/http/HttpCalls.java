@@ -1,7 +1,7 @@
 package io.releasepipeline.health.http;
 
-import io.releasepipeline.ReleaseInterruptedException;
-import io.releasepipeline.internal.Format;
+import io.releasepipeline.error.ReleaseInterruptedException;
+import io.releasepipeline.format.Format;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.URI;

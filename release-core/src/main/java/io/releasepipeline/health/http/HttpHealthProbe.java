@@ -1,10 +1,10 @@
 package io.releasepipeline.health.http;
 
-import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ReleaseInterruptedException;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeTarget;
-import io.releasepipeline.internal.Format;
+import io.releasepipeline.format.Format;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package io.releasepipeline.evidence.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.EvidenceFixtures;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.JournalEntry;

@@ -3,7 +3,7 @@ package io.releasepipeline.health.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.health.HealthProbe.ProbeResult;
 import io.releasepipeline.health.SmokeTarget;
 import java.time.Duration;

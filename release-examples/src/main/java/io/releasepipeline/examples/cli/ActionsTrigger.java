@@ -79,7 +79,7 @@ final class ActionsTrigger {
      * @param checks the GitHub reads, made on first use
      * @throws IllegalArgumentException for an unreadable payload, another repository's event, or an event this
      *     command does not handle
-     * @throws io.releasepipeline.ProviderException if GitHub cannot be asked
+     * @throws io.releasepipeline.error.ProviderException if GitHub cannot be asked
      */
     static Outcome resolve(String eventName, Path payloadFile, CliConfig config,
             Supplier<GitHubTriggerChecks> checks) {

@@ -1,6 +1,6 @@
 package io.releasepipeline.examples.cli;
 
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.azure.AzureMonitorErrorRate;
 import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
@@ -13,7 +13,7 @@ import io.releasepipeline.github.GitHubIncidentProvider;
 import io.releasepipeline.github.MergeMethod;
 import io.releasepipeline.github.TokenSource;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

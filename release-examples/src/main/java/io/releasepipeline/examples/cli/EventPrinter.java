@@ -2,7 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.event.ReleaseListener;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.time.ReleaseClock;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -69,7 +69,7 @@ public final class EventPrinter implements ReleaseListener {
         } else if (event instanceof ReleaseEvent.TrafficShifted e) {
             return "traffic " + e.from() + "  ->  " + e.to() + "  (" + e.reason() + ")";
         } else if (event instanceof ReleaseEvent.ObservationStarted e) {
-            return "observing " + e.revision() + " at " + e.weight() + "% for " + io.releasepipeline.internal.Format
+            return "observing " + e.revision() + " at " + e.weight() + "% for " + io.releasepipeline.format.Format
                     .duration(e.window());
         } else if (event instanceof ReleaseEvent.SignalObserved e) {
             return e.ok() ? null : "  " + e.signal() + ": " + e.detail();

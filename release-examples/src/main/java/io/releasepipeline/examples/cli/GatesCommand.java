@@ -2,7 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.ReleaseRequest;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.DeployMatch;
 import java.util.List;
 import java.util.Optional;

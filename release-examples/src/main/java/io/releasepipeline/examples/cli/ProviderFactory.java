@@ -2,7 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
@@ -13,7 +13,7 @@ import io.releasepipeline.spi.PlatformProvider;
  * production wiring (Azure Container Apps, Azure Monitor, GitHub, files or Blob storage); tests pass their own.
  *
  * <p>One factory serves one CLI run: the CLI asks for each provider at most once and calls {@link #close()} when the
- * command ends. Methods throw {@link io.releasepipeline.InvalidConfigurationException} for a setting only they can
+ * command ends. Methods throw {@link io.releasepipeline.error.InvalidConfigurationException} for a setting only they can
  * check (an environment variable that is not set), naming the variable, never a value.
  */
 public interface ProviderFactory extends AutoCloseable {
@@ -32,13 +32,13 @@ public interface ProviderFactory extends AutoCloseable {
 
     /** Monitoring alerts about the app, when {@code rollback.alerts} is enabled. */
     default io.releasepipeline.spi.AlertSource alerts(CliConfig config) {
-        throw new io.releasepipeline.InvalidConfigurationException("release.yaml", java.util.List.of(
+        throw new io.releasepipeline.error.InvalidConfigurationException("release.yaml", java.util.List.of(
                 "rollback.alerts: this provider setup has no alert source; disable rollback.alerts"));
     }
 
     /** Where people approve traffic steps, when {@code traffic.approvalBefore} names any. */
     default io.releasepipeline.spi.ApprovalProvider approvals(CliConfig config) {
-        throw new io.releasepipeline.InvalidConfigurationException("release.yaml", java.util.List.of(
+        throw new io.releasepipeline.error.InvalidConfigurationException("release.yaml", java.util.List.of(
                 "traffic.approvalBefore: this provider setup has no approval provider; remove approvalBefore"));
     }
 
@@ -47,7 +47,7 @@ public interface ProviderFactory extends AutoCloseable {
      * a commit's pull request), for {@code release promote --event}. Default: this provider setup has none.
      */
     default io.releasepipeline.github.GitHubTriggerChecks triggerChecks(CliConfig config) {
-        throw new io.releasepipeline.InvalidConfigurationException("release.yaml", java.util.List.of(
+        throw new io.releasepipeline.error.InvalidConfigurationException("release.yaml", java.util.List.of(
                 "github: this provider setup cannot read GitHub events; give --pr instead of --event"));
     }
 

@@ -1,14 +1,14 @@
 package io.releasepipeline.examples.cli;
 
-import io.releasepipeline.InvalidConfigurationException;
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.ReleaseException;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.UnknownTargetException;
-import io.releasepipeline.gate.GateResult;
-import io.releasepipeline.gate.GateStatus;
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;

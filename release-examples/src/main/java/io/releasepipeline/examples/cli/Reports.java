@@ -6,7 +6,7 @@ import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.gate.GateResult;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;

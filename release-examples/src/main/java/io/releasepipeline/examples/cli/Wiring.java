@@ -8,7 +8,7 @@ import io.releasepipeline.examples.cli.config.HttpChecks;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

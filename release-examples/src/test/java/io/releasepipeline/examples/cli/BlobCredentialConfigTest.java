@@ -3,7 +3,7 @@ package io.releasepipeline.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
 import java.io.IOException;

@@ -467,7 +467,7 @@ class CliActionsTest {
             assertThat(world.served("PUT", ".*")).as("merges").isZero();
             assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
             assertThat(world.evidence.read(CliWorld.APP, "gh-8812346-1")).get()
-                    .satisfies(r -> assertThat(r.outcome()).isEqualTo(io.releasepipeline.ReleaseOutcome.ABORTED));
+                    .satisfies(r -> assertThat(r.outcome()).isEqualTo(io.releasepipeline.evidence.ReleaseOutcome.ABORTED));
             assertThat(world.evidence.currentLock(CliWorld.APP)).isEmpty();
         }
     }

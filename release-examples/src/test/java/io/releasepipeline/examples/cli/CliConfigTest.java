@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.releasepipeline.InvalidConfigurationException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
@@ -323,7 +323,7 @@ class CliConfigTest {
                   advisory: [alert]
                 """);
         assertThatThrownBy(() -> ConfigReader.read(file)).isInstanceOfSatisfying(
-                io.releasepipeline.InvalidConfigurationException.class, e -> assertThat(e.problems()).contains(
+                io.releasepipeline.error.InvalidConfigurationException.class, e -> assertThat(e.problems()).contains(
                         "traffic.approvalBefore: 50 is not a step of the plan [10, 100]",
                         "traffic.approvals.onTimeout: must be reject (roll back when nobody decides) or approve, "
                                 + "got 'maybe'",

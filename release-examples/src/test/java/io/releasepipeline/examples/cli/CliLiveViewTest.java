@@ -2,7 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.spi.TrafficWeights;
 import java.io.ByteArrayOutputStream;

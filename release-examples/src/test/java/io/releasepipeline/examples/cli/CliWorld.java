@@ -19,7 +19,7 @@ import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.examples.GitHubPayloads;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

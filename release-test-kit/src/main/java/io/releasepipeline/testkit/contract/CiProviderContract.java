@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CiProvider;
@@ -111,14 +111,14 @@ public abstract class CiProviderContract {
         @Test
         @DisplayName("approvals on the head count the approver, with or without the head given")
         void approvals() {
-            assertThat(ci.approvals(f.pullRequest(), Optional.of(f.headSha())).approvedBy()).contains(f.approver());
-            assertThat(ci.approvals(f.pullRequest(), Optional.empty()).approvedBy()).contains(f.approver());
+            assertThat(ci.reviews(f.pullRequest(), Optional.of(f.headSha())).approvedBy()).contains(f.approver());
+            assertThat(ci.reviews(f.pullRequest(), Optional.empty()).approvedBy()).contains(f.approver());
         }
 
         @Test
         @DisplayName("approvals pinned to another commit do not count reviews of the head")
         void approvalsOfOtherCommit() {
-            assertThat(ci.approvals(f.pullRequest(), Optional.of(UNKNOWN_SHA)).approvedBy())
+            assertThat(ci.reviews(f.pullRequest(), Optional.of(UNKNOWN_SHA)).approvedBy())
                     .doesNotContain(f.approver());
         }
 

@@ -3,7 +3,7 @@ package io.releasepipeline.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;

@@ -1,7 +1,7 @@
 package io.releasepipeline.testkit.faults;
 
-import io.releasepipeline.ProviderException;
-import io.releasepipeline.ReleaseInterruptedException;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
 import io.releasepipeline.ReleaseResult;
@@ -13,7 +13,7 @@ import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.spi.AlertSource;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

@@ -1,6 +1,6 @@
 package io.releasepipeline.testkit.faults;
 
-import io.releasepipeline.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.releasepipeline.testkit.local;
 
-import io.releasepipeline.ProviderException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;

@@ -7,7 +7,7 @@ import io.releasepipeline.health.http.Endpoint;
 import io.releasepipeline.health.http.HttpHealthProbe;
 import io.releasepipeline.health.http.HttpSmokeCheck;
 import io.releasepipeline.spi.DeployRun;
-import io.releasepipeline.spi.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.testkit.FakeCi;
 import io.releasepipeline.testkit.FakeEvidenceStore;
 import io.releasepipeline.testkit.FakeIncidents;

@@ -15,7 +15,7 @@ public final class HttpChecks {
     /**
      * The runbook's smoke check: every endpoint, its warm latency under the SLO.
      *
-     * @throws io.releasepipeline.InvalidConfigurationException listing every problem
+     * @throws io.releasepipeline.error.InvalidConfigurationException listing every problem
      */
     public static HttpSmokeCheck smokeCheck(CliConfig.Smoke smoke) {
         return smokeCheck(smoke, smoke.targetRevisionUrl());
@@ -25,7 +25,7 @@ public final class HttpChecks {
      * As {@link #smokeCheck(CliConfig.Smoke)}, aimed at the target revision's own URL or not regardless of
      * {@code smoke.targetRevisionUrl} (a check of one named revision must reach that revision alone).
      *
-     * @throws io.releasepipeline.InvalidConfigurationException listing every problem
+     * @throws io.releasepipeline.error.InvalidConfigurationException listing every problem
      */
     public static HttpSmokeCheck smokeCheck(CliConfig.Smoke smoke, boolean targetRevisionUrl) {
         HttpSmokeCheck.Builder b = HttpSmokeCheck.builder().targetRevisionUrl(targetRevisionUrl)
@@ -41,7 +41,7 @@ public final class HttpChecks {
     /**
      * The synthetic monitor of the health endpoint, aimed where the smoke check is aimed.
      *
-     * @throws io.releasepipeline.InvalidConfigurationException listing every problem
+     * @throws io.releasepipeline.error.InvalidConfigurationException listing every problem
      */
     public static HttpHealthProbe healthProbe(CliConfig.Smoke smoke, CliConfig.HealthTrigger health) {
         HttpHealthProbe.Builder b = HttpHealthProbe.builder().targetRevisionUrl(smoke.targetRevisionUrl())

@@ -9,16 +9,16 @@ import java.util.List;
  * @param approvedBy reviewers whose latest verdict approves
  * @param changesRequestedBy reviewers whose latest verdict requests changes
  */
-public record Approvals(List<String> approvedBy, List<String> changesRequestedBy) {
+public record Reviews(List<String> approvedBy, List<String> changesRequestedBy) {
 
     /** Copies. */
-    public Approvals {
+    public Reviews {
         approvedBy = approvedBy == null ? List.of() : List.copyOf(approvedBy);
         changesRequestedBy = changesRequestedBy == null ? List.of() : List.copyOf(changesRequestedBy);
     }
 
     /** No reviews at all. */
-    public static Approvals none() {
-        return new Approvals(List.of(), List.of());
+    public static Reviews none() {
+        return new Reviews(List.of(), List.of());
     }
 }

@@ -1,4 +1,4 @@
-package io.releasepipeline.gate;
+package io.releasepipeline.evidence;
 
 import java.util.Objects;
 

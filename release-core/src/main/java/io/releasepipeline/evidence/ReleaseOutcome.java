@@ -1,4 +1,4 @@
-package io.releasepipeline;
+package io.releasepipeline.evidence;
 
 /** How a release (or a standalone rollback) ended. */
 public enum ReleaseOutcome {

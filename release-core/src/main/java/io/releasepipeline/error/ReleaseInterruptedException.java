@@ -1,4 +1,4 @@
-package io.releasepipeline;
+package io.releasepipeline.error;
 
 /** Thrown when the thread running a release is interrupted while it waits. The interrupt flag stays set. */
 public class ReleaseInterruptedException extends ReleaseException {

@@ -1,4 +1,4 @@
-package io.releasepipeline.gate;
+package io.releasepipeline.evidence;
 
 /**
  * A gate's verdict. {@code ERROR} means the gate could not decide (a provider failed); like {@code FAIL}, it

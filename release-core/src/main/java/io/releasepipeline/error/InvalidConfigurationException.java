@@ -1,4 +1,4 @@
-package io.releasepipeline;
+package io.releasepipeline.error;
 
 import java.util.List;
 

@@ -1,9 +1,12 @@
-package io.releasepipeline.internal;
+package io.releasepipeline.format;
 
 import java.time.Duration;
 import java.util.Locale;
 
-/** Formatting for reasons and messages people read. Not public API. */
+/**
+ * How durations and rates are written in reasons, messages, reports and the CLI, so that every part of a release's
+ * record says {@code 2m15s} and {@code 5.0%} the same way. Stateless and thread-safe.
+ */
 public final class Format {
 
     private Format() {

@@ -1,9 +1,6 @@
-package io.releasepipeline.spi;
+package io.releasepipeline.evidence;
 
-import io.releasepipeline.evidence.JournalEntry;
-import io.releasepipeline.evidence.LockOwner;
-import io.releasepipeline.evidence.ReleaseLock;
-import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.spi.Provider;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +11,7 @@ import java.util.Optional;
  * writes blobs.
  *
  * <p>Contract: implementations are thread-safe and safe across processes sharing the same storage; calls block
- * on I/O; failures are {@link io.releasepipeline.ProviderException}s. Writes are atomic: a reader sees the whole
+ * on I/O; failures are {@link io.releasepipeline.error.ProviderException}s. Writes are atomic: a reader sees the whole
  * record or none of it, never half.
  */
 public interface EvidenceStore extends Provider {
@@ -89,7 +86,7 @@ public interface EvidenceStore extends Provider {
      * would expire. Reads the store (it never answers from memory alone, except to answer false for a lock it
      * knows it lost).
      *
-     * @throws io.releasepipeline.ProviderException if the store cannot be read (the caller cannot tell, and must
+     * @throws io.releasepipeline.error.ProviderException if the store cannot be read (the caller cannot tell, and must
      *     treat it as a failed journal write)
      */
     boolean holdsLock(String app, LockOwner owner);

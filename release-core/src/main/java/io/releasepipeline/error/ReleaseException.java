@@ -1,4 +1,4 @@
-package io.releasepipeline;
+package io.releasepipeline.error;
 
 /**
  * The root of every exception this library throws. Unchecked; subclasses carry the context a person on call
