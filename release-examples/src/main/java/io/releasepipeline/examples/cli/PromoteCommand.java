@@ -109,11 +109,15 @@ final class PromoteCommand extends CliCommand {
         }
         ReleaseRequest request = request(wiring);
         try (Progress progress = dryRun ? null : progress()) {
-            ReleasePipeline pipeline = wiring.pipeline(dryRun ? event -> { } : progress.listener());
+            SignalStop.EarlyStop early = new SignalStop.EarlyStop();
+            ReleasePipeline pipeline = wiring.pipeline(dryRun ? event -> { } : event -> {
+                early.onEvent(event);
+                progress.listener().onEvent(event);
+            });
             if (dryRun) {
                 return dryRun(wiring, pipeline, request);
             }
-            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline)) {
+            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline, early)) {
                 ReleaseResult result = stop.run(() -> pipeline.promote(request));
                 progress.close();
                 int code = ReleaseCli.exitCode(result);

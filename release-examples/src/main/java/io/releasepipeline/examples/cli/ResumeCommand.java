@@ -48,7 +48,11 @@ final class ResumeCommand extends CliCommand {
     @Override
     int run(Wiring wiring) {
         try (Progress progress = progress()) {
-            ReleasePipeline pipeline = wiring.pipeline(progress.listener());
+            SignalStop.EarlyStop early = new SignalStop.EarlyStop();
+            ReleasePipeline pipeline = wiring.pipeline(event -> {
+                early.onEvent(event);
+                progress.listener().onEvent(event);
+            });
             Optional<String> id = Optional.ofNullable(releaseId)
                     .or(() -> pipeline.currentLock().map(ReleaseLock::releaseId));
             if (id.isEmpty()) {
@@ -74,7 +78,7 @@ final class ResumeCommand extends CliCommand {
             println("Resuming release " + id.get() + ".");
             io.releasepipeline.LockTakeover takeover = force ? io.releasepipeline.LockTakeover.FORCE
                     : io.releasepipeline.LockTakeover.IF_STALE;
-            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline)) {
+            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline, early)) {
                 ReleaseResult result = stop.run(() -> pipeline.resume(id.get(), takeover));
                 progress.close();
                 int code = ReleaseCli.exitCode(result);

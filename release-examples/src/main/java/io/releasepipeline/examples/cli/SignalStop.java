@@ -2,6 +2,8 @@ package io.releasepipeline.examples.cli;
 
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.evidence.RollbackDetails;
@@ -41,25 +43,33 @@ final class SignalStop implements AutoCloseable {
     private final CliContext context;
     private final String command;
     private final Optional<ReleasePipeline> pipeline;
+    private final Optional<EarlyStop> early;
     private final AtomicReference<String> received = new AtomicReference<>();
     private final CountDownLatch workEnded = new CountDownLatch(1);
     private final CliContext.Registration registration;
 
-    private SignalStop(CliContext context, String command, Optional<ReleasePipeline> pipeline) {
+    private SignalStop(CliContext context, String command, Optional<ReleasePipeline> pipeline,
+            Optional<EarlyStop> early) {
         this.context = context;
         this.command = command;
         this.pipeline = pipeline;
+        this.early = early;
         this.registration = context.signals().handle(this::onSignal);
     }
 
-    /** Handles the signals of {@code command}, whose work is a release of {@code pipeline}: a signal stops it. */
-    static SignalStop stopping(CliContext context, String command, ReleasePipeline pipeline) {
-        return new SignalStop(context, command, Optional.of(pipeline));
+    /**
+     * Handles the signals of {@code command}, whose work is a release of {@code pipeline}: a signal stops it.
+     * {@code early} must be one of the pipeline's listeners: it applies a signal that came before the release held
+     * its lock.
+     */
+    static SignalStop stopping(CliContext context, String command, ReleasePipeline pipeline, EarlyStop early) {
+        early.arm(pipeline);
+        return new SignalStop(context, command, Optional.of(pipeline), Optional.of(early));
     }
 
     /** Handles the signals of {@code command}, whose work is a standalone rollback: it is finished, not stopped. */
     static SignalStop finishing(CliContext context, String command) {
-        return new SignalStop(context, command, Optional.empty());
+        return new SignalStop(context, command, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -147,6 +157,7 @@ final class SignalStop implements AutoCloseable {
         context.err().println("release " + command + ": " + signal + " received: stopping the release (a rollback "
                 + "if traffic moved, an abort before); exiting when it has ended");
         String reason = REASON + " (" + signal + ": a cancelled or timed-out workflow run, or a stop)";
+        early.ifPresent(e -> e.pending(reason));
         try {
             // Before the release holds its lock there is nothing to stop yet: ask again until it is, or has ended.
             while (!pipeline.get().requestRollback(reason) && !workEnded.await(50, TimeUnit.MILLISECONDS)) {
@@ -154,6 +165,35 @@ final class SignalStop implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Applies a signal that arrived before the release held its lock, on the release's own thread as it starts
+     * ({@link ReleaseEvent.ReleaseStarted} comes once the lock is held, before the first gate), so that nothing
+     * (no merge, no traffic) happens between the lock and the stop. Without it, the signal thread's retries of
+     * {@link ReleasePipeline#requestRollback} could land after a fast release had already merged. Register it as a
+     * listener of the pipeline it is then armed with. Thread-safe.
+     */
+    static final class EarlyStop implements ReleaseListener {
+        private final AtomicReference<String> pending = new AtomicReference<>();
+        private volatile ReleasePipeline pipeline;
+
+        void arm(ReleasePipeline target) {
+            this.pipeline = target;
+        }
+
+        void pending(String reason) {
+            pending.compareAndSet(null, reason);
+        }
+
+        @Override
+        public void onEvent(ReleaseEvent event) {
+            String reason = pending.get();
+            ReleasePipeline target = pipeline;
+            if (event instanceof ReleaseEvent.ReleaseStarted && reason != null && target != null) {
+                target.requestRollback(reason);
+            }
         }
     }
 

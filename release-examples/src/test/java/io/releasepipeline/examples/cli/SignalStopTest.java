@@ -51,7 +51,7 @@ class SignalStopTest {
     @Test
     @DisplayName("the first signal stops the release once; a second only says so; closing stops listening")
     void secondSignal() {
-        try (SignalStop stop = SignalStop.stopping(context, "promote", pipeline)) {
+        try (SignalStop stop = SignalStop.stopping(context, "promote", pipeline, new SignalStop.EarlyStop())) {
             String result = stop.run(() -> {
                 signal("INT");
                 signal("TERM");
@@ -85,7 +85,7 @@ class SignalStopTest {
     @Test
     @DisplayName("a release that throws after a signal: one line says it did not finish and to run `release resume`")
     void workThatThrows() {
-        try (SignalStop stop = SignalStop.stopping(context, "resume", pipeline)) {
+        try (SignalStop stop = SignalStop.stopping(context, "resume", pipeline, new SignalStop.EarlyStop())) {
             assertThatThrownBy(() -> stop.run(() -> {
                 signal("TERM");
                 throw new IllegalStateException("the evidence store is gone");
@@ -99,7 +99,7 @@ class SignalStopTest {
     @Test
     @DisplayName("without a signal nothing is printed and nothing is stopped")
     void noSignal() {
-        try (SignalStop stop = SignalStop.stopping(context, "promote", pipeline)) {
+        try (SignalStop stop = SignalStop.stopping(context, "promote", pipeline, new SignalStop.EarlyStop())) {
             assertThat(stop.run(() -> 7)).isEqualTo(7);
             assertThat(stop.received()).isEmpty();
         }
