@@ -1,5 +1,6 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.LockLostException;
 import io.releasepipeline.format.Format;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.ReleaseOutcome;
@@ -114,11 +115,16 @@ final class Promotion {
     /**
      * Runs {@code body} (the release) so that whatever it throws leaves production safe: a failure or an interrupt
      * stops it through {@link #recoverFromFailure} (a rollback once traffic moved), and an {@link Error} gets the
-     * same treatment, recorded, then propagates.
+     * same treatment, recorded, then propagates. A lost lock ({@link LockLostException}) is the exception: the
+     * release stops where it is, with no further side effect, and the exception propagates.
      */
     private ReleaseResult guarded(java.util.function.Supplier<ReleaseResult> body) {
         try {
             return body.get();
+        } catch (LockLostException e) {
+            // Fenced off: another owner holds the lock and finishes the release (a rollback included); a second
+            // process acting on the same app would fight it. No side effect, no record: only the caller is told.
+            throw e;
         } catch (RuntimeException e) {
             return recoverFromFailure(e);
         } catch (Error e) {

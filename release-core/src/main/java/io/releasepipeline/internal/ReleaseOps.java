@@ -205,13 +205,19 @@ final class ReleaseOps {
      * The one place a release moves from state to state: journals {@code state} (with the record as it stands, if
      * given) durably, before the caller acts on it.
      *
-     * @throws JournalWriteFailed if the entry could not be written, whatever the reason (the store failed, the lock
-     *     was lost): the caller must not take its next side effect
+     * @throws JournalWriteFailed if the entry could not be written (the store failed, or could not say whether this
+     *     release still holds the lock): the caller must not take its next side effect, though it may still make
+     *     production safe
+     * @throws LockLostException if another owner holds the app's lock (or nobody does) now: the caller must take no
+     *     side effect at all, not even a rollback; whoever holds the lock now (a resume of this release) finishes it.
+     *     Never wrapped, so that no "safety first" handler of a failed journal write goes on with a side effect
      */
     void transition(JournalState state, Optional<ReleaseRecord> snapshot) {
         JournalEntry entry = JournalCodec.encode(app(), releaseId, ++journalSequence, now(), state, snapshot);
         try {
             journal(entry);
+        } catch (LockLostException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new JournalWriteFailed(state, e);
         }

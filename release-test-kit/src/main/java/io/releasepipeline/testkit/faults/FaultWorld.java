@@ -77,7 +77,8 @@ public final class FaultWorld {
     private static final Set<String> METADATA = Set.of("providerName", "retriesOwnCalls", "appName", "repository",
             "canMoveTraffic");
     private static final Set<String> SIDE_EFFECTS = Set.of("ci.merge", "ci.comment", "ci.createDeployment",
-            "platform.activate", "platform.deactivate", "platform.setTraffic");
+            "ci.recordDeploymentStatus", "platform.activate", "platform.deactivate", "platform.setTraffic",
+            "approvals.request");
 
     private final Scenario scenario;
     private final Simulation sim;
@@ -290,6 +291,11 @@ public final class FaultWorld {
         return processes.get(id);
     }
 
+    /** The ids of the processes that ran, in order. */
+    List<Integer> processIds() {
+        return processes.keySet().stream().sorted().toList();
+    }
+
     // ------------------------------------------------------------------ the proxies
 
     @SuppressWarnings("unchecked")
@@ -369,7 +375,14 @@ public final class FaultWorld {
                 stealLock();
             }
         }
-        String holder = sideEffect ? lockHolder() : "";
+        Optional<io.releasepipeline.evidence.ReleaseLock> lockNow = lock();
+        String holder = sideEffect ? lockNow.map(io.releasepipeline.evidence.ReleaseLock::describe).orElse("nobody")
+                : "";
+        String holderOwner = lockNow.map(io.releasepipeline.evidence.ReleaseLock::owner).orElse("nobody");
+        if (key.equals("evidence.tryLock") && args != null && args.length > 2
+                && args[2] instanceof io.releasepipeline.evidence.LockOwner owner) {
+            p.owners.add(owner.id());
+        }
         String result = "ok";
         try {
             if (!listener && Thread.currentThread().isInterrupted()) {
@@ -403,7 +416,7 @@ public final class FaultWorld {
             throw e;
         } finally {
             trace.add(new ProviderCall(p.id, here, listener ? "" : describe(args), phase, sideEffect, holder,
-                    Optional.ofNullable(f), result));
+                    holderOwner, Optional.ofNullable(f), result));
         }
     }
 
@@ -441,10 +454,6 @@ public final class FaultWorld {
     /** Someone else takes the release's lock: its lease expired and another process took over. */
     private void stealLock() {
         sim.evidence.takeOverLock(sim.platform.appName(), THIEF_RELEASE, THIEF_HOST, sim.clock.now());
-    }
-
-    private String lockHolder() {
-        return lock().map(io.releasepipeline.evidence.ReleaseLock::describe).orElse("nobody");
     }
 
     private Phase phase(Process p) {
@@ -498,6 +507,8 @@ public final class FaultWorld {
         final String host;
         final Map<String, Integer> counts = new HashMap<>();
         final Set<String> sticky = new HashSet<>();
+        /** The lock owners this process's pipeline presented to {@code tryLock}: one per run (promote, resume). */
+        final Set<String> owners = new HashSet<>();
         boolean dead;
         boolean journalBroken;
         boolean rollingBack;
