@@ -95,6 +95,7 @@ public final class FaultWorld {
     private boolean injected;
     private ReleasePipeline first;
     private Phase phaseAtFault;
+    private Instant faultAt;
     private String releaseId;
 
     private FaultWorld(Scenario scenario) {
@@ -257,6 +258,11 @@ public final class FaultWorld {
         return fired.stream().anyMatch(s -> armed.get(s) == kind);
     }
 
+    /** When (virtual time) the case's own fault hit, if it did. */
+    Optional<Instant> faultAt() {
+        return Optional.ofNullable(faultAt);
+    }
+
     Optional<Phase> phaseAtFault() {
         return Optional.ofNullable(phaseAtFault);
     }
@@ -370,6 +376,7 @@ public final class FaultWorld {
             if (here.equals(site)) {
                 injected = true;
                 phaseAtFault = phase;
+                faultAt = sim.clock.now();
             }
             if (f == Fault.LOCK_LOST) {
                 stealLock();
@@ -442,6 +449,13 @@ public final class FaultWorld {
                         + "deadline of " + Fault.HANG_DEADLINE.toMinutes() + " minutes", null, null);
             }
             case INTERRUPT -> {
+                Thread release = p.thread;
+                if (release != null && release != Thread.currentThread()) {
+                    // A call the engine makes off the release's thread (an approval poll): the cancel interrupts
+                    // the release's thread, as shutdownNow() or the CLI's signal handling would, not the helper.
+                    release.interrupt();
+                    return;
+                }
                 Thread.currentThread().interrupt();
                 throw new ReleaseInterruptedException("interrupted during " + key, new InterruptedException());
             }
@@ -515,6 +529,8 @@ public final class FaultWorld {
         Optional<ReleaseResult> result = Optional.empty();
         Optional<Throwable> thrown = Optional.empty();
         boolean interruptedAfter;
+        /** The thread running the release (promote or resume); other calls come from the engine's helpers. */
+        volatile Thread thread;
 
         Process(int id) {
             this.id = id;
@@ -522,6 +538,7 @@ public final class FaultWorld {
         }
 
         void call(java.util.function.Supplier<ReleaseResult> body) {
+            thread = Thread.currentThread();
             try {
                 result = Optional.of(body.get());
             } catch (Throwable t) {

@@ -185,6 +185,14 @@ final class Invariants {
                 if (!c.sideEffect()) {
                     continue;
                 }
+                if (partOfDeploymentRecord(c)) {
+                    // Posted with the deployment record, under the same fencing check as its creation.
+                    if (sawLoss) {
+                        violated(Invariant.ONE_OWNER, "p" + id + " " + c.site() + " after its fencing check found "
+                                + "the lock held by another owner (" + c.lockHolder() + ")");
+                    }
+                    continue;
+                }
                 if (sawLoss) {
                     violated(Invariant.ONE_OWNER, "p" + id + " " + c.site() + " after its fencing check found the lock "
                             + "held by another owner (" + c.lockHolder() + "): it should have stopped");
@@ -352,6 +360,16 @@ final class Invariants {
         boolean blinded = world.fault().filter(f -> f == Fault.PERMANENT).isPresent() && world.injected()
                 && world.site().filter(s -> SIGNALS.contains(s.provider())).isPresent()
                 && world.phaseAtFault().filter(p -> p == Phase.TRAFFIC_SPLIT || p == Phase.AT_100).isPresent();
+        String provider = world.site().map(CallSite::provider).orElse("");
+        if (blinded && (provider.equals("probe") || provider.equals("smoke"))) {
+            // The engine counts a health probe or smoke check that throws as a failing check (DOWN, FAILED): the
+            // failure arms its trigger like a real outage and is on the record's timeline. Silent would be a
+            // promotion whose record shows no failing point of that signal from the fault on.
+            String signal = provider.equals("probe") ? "health" : "smoke";
+            java.time.Instant from = world.faultAt().orElse(java.time.Instant.MIN);
+            blinded = world.record().map(r -> r.timeline().stream().noneMatch(t -> t.signal().equals(signal)
+                    && !t.ok() && !t.at().isBefore(from))).orElse(true);
+        }
         if (blinded && outcome.filter(o -> o == ReleaseOutcome.PROMOTED).isPresent()) {
             violated(Invariant.NOT_SILENTLY_PROMOTED, world.site().orElseThrow().key() + " failed on every read "
                     + "while traffic was on the new revision, and the release was PROMOTED");
