@@ -436,6 +436,23 @@ public final class FaultWorld {
             case PERMANENT -> p.sticky.add(key);
             case ERROR -> throw new AssertionError("injected Error at " + key);
             case HANG -> {
+                Thread release = p.thread;
+                if (release != null && release != Thread.currentThread()) {
+                    // Off the release's thread (an approval poll): the call blocks while the release's own thread
+                    // drives the clock on, until its deadline has passed in virtual time. Advancing the clock from
+                    // here would move time for the release thread while it waits for this very answer.
+                    Instant deadline = sim.clock.now().plus(Fault.HANG_DEADLINE);
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (sim.clock.now().isBefore(deadline) && System.nanoTime() < giveUp) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new ReleaseInterruptedException("interrupted while " + key + " hung",
+                                    new InterruptedException());
+                        }
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                    }
+                    throw ProviderException.transientFailure(provider, method, "injected hang: no answer within "
+                            + "its deadline of " + Fault.HANG_DEADLINE.toMinutes() + " minutes", null, null);
+                }
                 // Time passes second by second while the call hangs, so that whatever else runs on the clock (another
                 // thread observing) goes on; an interrupt ends the hang at once.
                 for (long s = 0; s < Fault.HANG_DEADLINE.toSeconds(); s++) {
