@@ -245,8 +245,9 @@ final class StepObservation {
                             continue;
                         }
                     }
-                    String note = readError.get().trigger() + " not verified at " + weight + "%: its signal could "
-                            + "not be read ("
+                    String signal = readError.get().trigger().equals(io.releasepipeline.trigger.AlertTrigger.NAME)
+                            ? "alerts" : "error rate";
+                    String note = signal + " not verified at " + weight + "%: its signal could not be read ("
                             + policy + "): " + readError.get().reason();
                     notes.add(note);
                     ops.warn(note);
