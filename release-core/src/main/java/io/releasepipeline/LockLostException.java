@@ -6,10 +6,12 @@ import java.util.Optional;
 
 /**
  * This process no longer holds the app's release lock: its lease expired or was broken, its heartbeat lapsed, or
- * another process took the lock over. Thrown by the journal write that precedes every side effect, so the release
- * stops before its next side effect (and rolls back if traffic moved; the rollback is the one action taken without
- * the lock, since leaving traffic split is worse). The message names the app, the release and who holds the lock
- * now.
+ * another process took the lock over. Thrown by the journal write that precedes every side effect (fencing), so the
+ * release stops before its next side effect and takes none after it: no rollback, no evidence record, no deployment
+ * status, no comment. Whoever holds the lock now is in charge of the app; a {@code resume} of this release (the
+ * usual new holder) finishes it from the journal, rolling back if traffic was left split. Two processes acting on
+ * one app at once (one rolling back while the other shifts) would be worse than a split that the holder resolves.
+ * The message names the app, the release and who holds the lock now.
  */
 public class LockLostException extends ReleaseException {
 

@@ -44,7 +44,10 @@ public record ProviderPolicy(int maxAttempts, Duration initialBackoff, double ba
 
     /** Five seconds: the longest wait between two attempts of a rollback call, whatever a retry-after hint says. */
     public static final Duration ROLLBACK_MAX_RETRY_WAIT = Duration.ofSeconds(5);
-    /** Thirty seconds: after this long since a rollback call's first attempt, its failure is final. */
+    /**
+     * Thirty seconds: after this long since a rollback (or evidence) call's first attempt failed, its failure is
+     * final. Counted from the failure, so that an attempt that hung until its deadline is still retried.
+     */
     public static final Duration ROLLBACK_RETRY_BUDGET = Duration.ofSeconds(30);
 
     /** The defaults above. */

@@ -90,12 +90,19 @@ public final class Engine implements ReleasePipeline {
             return locked(ops, takeover, () -> {
                 if (!point.finished()) {
                     // It stopped between writing its record and journaling the end: the deployment's last status
-                    // may be missing (posting it twice only repeats it).
+                    // may be missing (posting it twice only repeats it). Journaled (and fenced) before it is posted;
+                    // a journal that fails does not stop a closing record.
                     ReleaseRecord r = written.get();
+                    ops.continueJournalAfter(point.lastSequence());
+                    try {
+                        ops.transition(new io.releasepipeline.evidence.JournalState.Resumed(point.lastState()),
+                                Optional.empty());
+                    } catch (ReleaseOps.JournalWriteFailed e) {
+                        ops.warn(e.getMessage() + "; recording the end anyway");
+                    }
                     Evidence.finalState(r.outcome()).ifPresent(state -> new Evidence(ops).deploymentStatus(
                             point.deploymentId(), state, "release " + releaseId + " " + r.outcome().name()
                                     .toLowerCase() + " (status recorded on resume)", Optional.empty()));
-                    ops.continueJournalAfter(point.lastSequence());
                     try {
                         ops.transition(new io.releasepipeline.evidence.JournalState.Finished(r.outcome()),
                                 Optional.empty());
@@ -227,8 +234,12 @@ public final class Engine implements ReleasePipeline {
             throw new ReleaseException("this pipeline is already running release " + inFlight.get().releaseId
                     + "; one release per app at a time");
         }
+        T result;
         try {
-            return body.get();
+            result = body.get();
+        } catch (RuntimeException | Error e) {
+            ops.deferredError().filter(d -> d != e).ifPresent(e::addSuppressed);
+            throw e;
         } finally {
             inFlight.compareAndSet(ops, null);
             // The lock is released with the interrupt still cleared (a Blob call fails on an interrupted thread);
@@ -237,6 +248,13 @@ public final class Engine implements ReleasePipeline {
             unlockQuietly(ops, app);
             ops.restoreInterrupt();
         }
+        // An Error that struck while the release made things safe or recorded its end: those went on, now it
+        // propagates, as every Error does.
+        Optional<Error> deferred = ops.deferredError();
+        if (deferred.isPresent()) {
+            throw deferred.get();
+        }
+        return result;
     }
 
     private Optional<ReleaseLock> tryLock(ReleaseOps ops, String app, LockOwner owner) {
@@ -250,11 +268,21 @@ public final class Engine implements ReleasePipeline {
             return;
         }
         try {
-            ops.evidence("unlock(" + app + ")", e -> {
-                e.unlock(app, owner.get());
-                return null;
-            });
-        } catch (ProviderException e) {
+            try {
+                ops.evidence("unlock(" + app + ")", e -> {
+                    e.unlock(app, owner.get());
+                    return null;
+                });
+            } catch (io.releasepipeline.error.ReleaseInterruptedException e) {
+                // Interrupted while letting go: the release is over, the interrupt goes back to the caller (restored
+                // after this), and the lock is released once more with the flag cleared.
+                ops.interruptedBy(e);
+                ops.evidence("unlock(" + app + ")", s -> {
+                    s.unlock(app, owner.get());
+                    return null;
+                });
+            }
+        } catch (ProviderException | io.releasepipeline.error.ReleaseInterruptedException e) {
             ops.warn("the release lock of " + app + " could not be released: " + e.getMessage()
                     + "; it goes stale once this process is gone; resume the release or break its lock then");
         }

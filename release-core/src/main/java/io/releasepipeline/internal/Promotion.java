@@ -1,5 +1,6 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.LockLostException;
 import io.releasepipeline.format.Format;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.ReleaseOutcome;
@@ -54,6 +55,8 @@ final class Promotion {
     private PullRequest pullRequest;
     private boolean resumed;
     private DeploymentState finalState;
+    /** Set once {@link #finish} began: the outcome is decided, and nothing that happens after re-decides it. */
+    private boolean finishing;
     private String finalDescription;
 
     Promotion(ReleaseOps ops, ReleaseRequest request, Instant startedAt) {
@@ -114,14 +117,25 @@ final class Promotion {
     /**
      * Runs {@code body} (the release) so that whatever it throws leaves production safe: a failure or an interrupt
      * stops it through {@link #recoverFromFailure} (a rollback once traffic moved), and an {@link Error} gets the
-     * same treatment, recorded, then propagates.
+     * same treatment, recorded, then propagates. A lost lock ({@link LockLostException}) is the exception: the
+     * release stops where it is, with no further side effect, and the exception propagates.
      */
     private ReleaseResult guarded(java.util.function.Supplier<ReleaseResult> body) {
         try {
             return body.get();
+        } catch (LockLostException e) {
+            // Fenced off: another owner holds the lock and finishes the release (a rollback included); a second
+            // process acting on the same app would fight it. No side effect, no record: only the caller is told.
+            throw e;
         } catch (RuntimeException e) {
+            if (finishing) {
+                throw e; // the outcome was decided and is being recorded: never decided a second time
+            }
             return recoverFromFailure(e);
         } catch (Error e) {
+            if (finishing) {
+                throw e;
+            }
             try {
                 recoverFromFailure(e);
             } catch (Throwable during) {
@@ -766,7 +780,8 @@ final class Promotion {
      */
     private ReleaseResult finish(ReleaseOutcome outcome, Optional<RollbackResult> rollback) {
         ops.safetyFirst();
-        enterSafely(new JournalState.Finishing(outcome));
+        finishing = true;
+        closing(() -> enterSafely(new JournalState.Finishing(outcome)));
         if (ops.wasInterrupted()) {
             record.note("cancelled: the release's thread was interrupted; "
                     + (outcome == ReleaseOutcome.ROLLED_BACK ? "traffic was put back on " + stable
@@ -775,19 +790,22 @@ final class Promotion {
         Instant at = ops.now();
         record.outcome(outcome).finishedAt(at);
         ReleaseRecord finalRecord = record.build();
-        Optional<String> location = evidence.write(finalRecord);
+        Optional<String> location = closingValue(() -> evidence.write(finalRecord)).flatMap(l -> l);
         if (finalState != null) {
-            evidence.deploymentStatus(deploymentId, finalState, finalDescription, Evidence.link(location));
+            closing(() -> evidence.deploymentStatus(deploymentId, finalState, finalDescription,
+                    Evidence.link(location)));
         }
-        try {
-            ops.transition(new JournalState.Finished(outcome), Optional.empty());
-        } catch (ReleaseOps.JournalWriteFailed e) {
-            ops.warn(e.getMessage() + "; the evidence record says how the release ended");
-        }
+        closing(() -> {
+            try {
+                ops.transition(new JournalState.Finished(outcome), Optional.empty());
+            } catch (ReleaseOps.JournalWriteFailed e) {
+                ops.warn(e.getMessage() + "; the evidence record says how the release ended");
+            }
+        });
         Optional<RollbackResult> rb = rollback.map(r -> new RollbackResult(r.releaseId(), r.details(),
                 r.trafficAfter(), location));
-        rb.ifPresent(r -> evidence.postIncidentNote(pullRequest != null ? Optional.of(pullRequest.number())
-                : Optional.empty(), r, location));
+        rb.ifPresent(r -> closing(() -> evidence.postIncidentNote(pullRequest != null
+                ? Optional.of(pullRequest.number()) : Optional.empty(), r, location)));
         String summary = summary(outcome, finalRecord);
         if (outcome == ReleaseOutcome.PROMOTED || outcome == ReleaseOutcome.NOTHING_TO_DEPLOY) {
             log.info("release {}: {}", ops.releaseId, summary);
@@ -796,6 +814,32 @@ final class Promotion {
         }
         ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, summary));
         return new ReleaseResult(ops.releaseId, outcome, finalRecord, rb, location);
+    }
+
+    /**
+     * One step of recording how the release ended, once the outcome is decided: an interrupt during it is a cancel
+     * (remembered, the flag cleared so the next step can still be taken, restored at the boundary), and an
+     * {@link Error} is kept and rethrown at the engine's boundary once every record is made. Neither re-decides the
+     * outcome: a promoted release is never rolled back because its deployment status could not be posted.
+     */
+    private void closing(Runnable step) {
+        closingValue(() -> {
+            step.run();
+            return null;
+        });
+    }
+
+    private <T> Optional<T> closingValue(java.util.function.Supplier<T> step) {
+        try {
+            return Optional.ofNullable(step.get());
+        } catch (io.releasepipeline.error.ReleaseInterruptedException e) {
+            ops.interruptedBy(e);
+        } catch (Error e) {
+            log.error("release {}: {} while recording how it ended; going on, then rethrowing it", ops.releaseId,
+                    e.toString());
+            ops.deferError(e);
+        }
+        return Optional.empty();
     }
 
     private String summary(ReleaseOutcome outcome, ReleaseRecord r) {

@@ -74,7 +74,10 @@ final class ProviderCalls {
      * provider retries on its own. When {@code mustTry} is set (rollback, evidence), an open breaker does not stop
      * the attempt, and throttling cannot stall it: each retry wait is capped at
      * {@link ProviderPolicy#ROLLBACK_MAX_RETRY_WAIT} and no retry starts after
-     * {@link ProviderPolicy#ROLLBACK_RETRY_BUDGET} since the first attempt.
+     * {@link ProviderPolicy#ROLLBACK_RETRY_BUDGET} since the first attempt failed. The budget counts from that
+     * failure, not from the start of the attempt: a first attempt that hung until its own deadline still gets its
+     * retries (the deadline already bounded the hang), so one hung call cannot cost a rollback, an evidence record
+     * or the release of the lock.
      */
     <T> T call(Provider provider, String operation, Idempotency idempotency, boolean mustTry, RetryListener listener,
             Supplier<T> action) {
@@ -83,7 +86,7 @@ final class ProviderCalls {
         boolean retryable = idempotency == Idempotency.IDEMPOTENT && !provider.retriesOwnCalls();
         Retry.AsyncContext<T> context = retryable
                 ? retries.computeIfAbsent(name, n -> Retry.of(n, retryConfig)).asyncContext() : null;
-        Instant started = clock.now();
+        Instant firstFailure = null;
         int attempt = 0;
         while (true) {
             attempt++;
@@ -112,7 +115,11 @@ final class ProviderCalls {
                 }
                 Duration wait = Duration.ofMillis(waitMillis);
                 if (mustTry) {
-                    Duration left = ProviderPolicy.ROLLBACK_RETRY_BUDGET.minus(Duration.between(started, clock.now()));
+                    if (firstFailure == null) {
+                        firstFailure = clock.now();
+                    }
+                    Duration left = ProviderPolicy.ROLLBACK_RETRY_BUDGET.minus(Duration.between(firstFailure,
+                            clock.now()));
                     if (left.isNegative() || left.isZero()) {
                         log.warn("{} {} failed (attempt {}) and the rollback retry budget of {} is spent; giving up",
                                 name, operation, attempt, Format.duration(ProviderPolicy.ROLLBACK_RETRY_BUDGET));

@@ -49,6 +49,8 @@ final class ReleaseOps {
     private final Thread owner = Thread.currentThread();
     private volatile boolean safety;
     private volatile boolean interrupted;
+    /** An Error that struck during the safety action or the records, rethrown at the engine's boundary. */
+    private Error deferred;
     /** Who holds the app's lock for this release; null until the engine takes it. */
     private volatile LockOwner lockOwner;
 
@@ -83,9 +85,28 @@ final class ReleaseOps {
             if (!safety) {
                 throw e;
             }
-            log.error("release {}: a listener threw {} on {} while the release was stopping safely; going on",
-                    releaseId, e, event.getClass().getSimpleName());
+            log.error("release {}: a listener threw {} on {} while the release was stopping safely; going on, "
+                    + "then rethrowing it", releaseId, e, event.getClass().getSimpleName());
+            deferError(e);
         }
+    }
+
+    /**
+     * Keeps an {@link Error} that struck while the release was making things safe or recording its end, so that the
+     * safety action and the records go on; the engine's boundary rethrows the first one kept once the lock is
+     * released ({@link #deferredError()}). Later ones are added to it as suppressed.
+     */
+    void deferError(Error e) {
+        if (deferred == null) {
+            deferred = e;
+        } else if (deferred != e) {
+            deferred.addSuppressed(e);
+        }
+    }
+
+    /** The first {@link Error} kept by {@link #deferError}, if any. */
+    Optional<Error> deferredError() {
+        return Optional.ofNullable(deferred);
     }
 
     void warn(String message) {
@@ -205,13 +226,24 @@ final class ReleaseOps {
      * The one place a release moves from state to state: journals {@code state} (with the record as it stands, if
      * given) durably, before the caller acts on it.
      *
-     * @throws JournalWriteFailed if the entry could not be written, whatever the reason (the store failed, the lock
-     *     was lost): the caller must not take its next side effect
+     * @throws JournalWriteFailed if the entry could not be written (the store failed, or could not say whether this
+     *     release still holds the lock): the caller must not take its next side effect, though it may still make
+     *     production safe
+     * @throws LockLostException if another owner holds the app's lock (or nobody does) now: the caller must take no
+     *     side effect at all, not even a rollback; whoever holds the lock now (a resume of this release) finishes it.
+     *     Never wrapped, so that no "safety first" handler of a failed journal write goes on with a side effect
      */
     void transition(JournalState state, Optional<ReleaseRecord> snapshot) {
         JournalEntry entry = JournalCodec.encode(app(), releaseId, ++journalSequence, now(), state, snapshot);
         try {
             journal(entry);
+        } catch (LockLostException e) {
+            throw e;
+        } catch (io.releasepipeline.error.ReleaseInterruptedException e) {
+            // A cancel during the write: the flag is cleared (and restored at the boundary) so that what follows,
+            // the safety action and the records, can still reach the providers.
+            interruptedBy(e);
+            throw new JournalWriteFailed(state, e);
         } catch (RuntimeException e) {
             throw new JournalWriteFailed(state, e);
         }

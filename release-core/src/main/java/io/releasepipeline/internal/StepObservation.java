@@ -104,6 +104,8 @@ final class StepObservation {
     private final Instant alertsSince;
     private final java.util.Set<String> advised = new java.util.HashSet<>();
     private boolean smokeVerified;
+    /** Why the latest read of the alert source failed; null once a read succeeds (or none failed). */
+    private String alertReadError;
     private Waiter waiter;
     private Boolean lastHealthUp;
     private Boolean lastSmokeOk;
@@ -217,18 +219,24 @@ final class StepObservation {
                             + "during the " + Format.duration(window) + " step: " + observations.smoke()
                                     .latestDetail(), now));
                 }
+                // A rollback signal that cannot be read is never a silent pass: the error rate's ERROR verdict, and
+                // an alert source whose latest read failed (a provider failure, not a quiet source), both go to the
+                // read error policy. A health probe or smoke check that throws already counts as failing.
                 Optional<TriggerVerdict> readError = verdicts.stream()
                         .filter(v -> v.state() == TriggerState.ERROR && READS_ERROR_RATE.contains(v.trigger()))
-                        .findFirst();
+                        .findFirst()
+                        .or(() -> Optional.ofNullable(alertReadError).map(why -> new TriggerVerdict(
+                                io.releasepipeline.trigger.AlertTrigger.NAME, TriggerState.ERROR,
+                                "the alert source could not be read: " + why, ops.now())));
                 if (readError.isPresent()) {
                     ReadErrorPolicy policy = triggers.onReadError();
                     if (policy == ReadErrorPolicy.HOLD_THEN_ROLLBACK) {
                         if (holdUntil == null) {
                             holdUntil = end.plus(errorRate.map(ErrorRateTrigger::holdLimit)
                                     .orElse(Triggers.DEFAULT_HOLD_LIMIT));
-                            ops.emit(new ReleaseEvent.Waiting(ops.releaseId, now, "a successful read of the error "
-                                    + "rate of " + target.revision() + " (" + readError.get().reason() + ")",
-                                    holdUntil));
+                            ops.emit(new ReleaseEvent.Waiting(ops.releaseId, now, "a successful read of the "
+                                    + readError.get().trigger() + " signal of " + target.revision() + " ("
+                                    + readError.get().reason() + ")", holdUntil));
                         }
                         if (now.isBefore(holdUntil)) {
                             plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, holdUntil,
@@ -237,7 +245,9 @@ final class StepObservation {
                             continue;
                         }
                     }
-                    String note = "error rate not verified at " + weight + "%: its signal could not be read ("
+                    String signal = readError.get().trigger().equals(io.releasepipeline.trigger.AlertTrigger.NAME)
+                            ? "alerts" : "error rate";
+                    String note = signal + " not verified at " + weight + "%: its signal could not be read ("
                             + policy + "): " + readError.get().reason();
                     notes.add(note);
                     ops.warn(note);
@@ -396,6 +406,7 @@ final class StepObservation {
     private void sampleAlerts(io.releasepipeline.spi.AlertSource source, Instant since) {
         try {
             List<io.releasepipeline.spi.Alert> firing = ops.alerts(source, since);
+            alertReadError = null;
             boolean before = !observations.alerts().isEmpty();
             observations.recordAlerts(firing);
             if (!firing.isEmpty() != before) {
@@ -406,6 +417,7 @@ final class StepObservation {
                 ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, at, "alert", firing.isEmpty(), detail));
             }
         } catch (ProviderException e) {
+            alertReadError = e.getMessage();
             ops.warn("could not read alerts from " + source.providerName() + ": " + e.getMessage());
         }
     }

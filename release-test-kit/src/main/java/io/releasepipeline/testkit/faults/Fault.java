@@ -27,7 +27,8 @@ public enum Fault {
      * The release thread is interrupted during this call (a cancel, {@code shutdownNow()}): the call fails with a
      * {@code ReleaseInterruptedException} and the thread's interrupt flag is set. From then on, like a real provider
      * (every Azure SDK call goes through {@code Mono.block()}), any call on an interrupted thread fails at once, and
-     * so does a sleep on the clock.
+     * so does a sleep on the clock. A call the engine makes off the release's thread (an approval poll) is not
+     * interrupted itself: the release's thread is, while the call goes on.
      */
     INTERRUPT("interrupt"),
     /** This call succeeds; from then on every journal append of the process fails (permanently). */

@@ -77,7 +77,8 @@ public final class FaultWorld {
     private static final Set<String> METADATA = Set.of("providerName", "retriesOwnCalls", "appName", "repository",
             "canMoveTraffic");
     private static final Set<String> SIDE_EFFECTS = Set.of("ci.merge", "ci.comment", "ci.createDeployment",
-            "platform.activate", "platform.deactivate", "platform.setTraffic");
+            "ci.recordDeploymentStatus", "platform.activate", "platform.deactivate", "platform.setTraffic",
+            "approvals.request");
 
     private final Scenario scenario;
     private final Simulation sim;
@@ -94,6 +95,7 @@ public final class FaultWorld {
     private boolean injected;
     private ReleasePipeline first;
     private Phase phaseAtFault;
+    private Instant faultAt;
     private String releaseId;
 
     private FaultWorld(Scenario scenario) {
@@ -256,6 +258,11 @@ public final class FaultWorld {
         return fired.stream().anyMatch(s -> armed.get(s) == kind);
     }
 
+    /** When (virtual time) the case's own fault hit, if it did. */
+    Optional<Instant> faultAt() {
+        return Optional.ofNullable(faultAt);
+    }
+
     Optional<Phase> phaseAtFault() {
         return Optional.ofNullable(phaseAtFault);
     }
@@ -288,6 +295,11 @@ public final class FaultWorld {
 
     Process process(int id) {
         return processes.get(id);
+    }
+
+    /** The ids of the processes that ran, in order. */
+    List<Integer> processIds() {
+        return processes.keySet().stream().sorted().toList();
     }
 
     // ------------------------------------------------------------------ the proxies
@@ -364,12 +376,20 @@ public final class FaultWorld {
             if (here.equals(site)) {
                 injected = true;
                 phaseAtFault = phase;
+                faultAt = sim.clock.now();
             }
             if (f == Fault.LOCK_LOST) {
                 stealLock();
             }
         }
-        String holder = sideEffect ? lockHolder() : "";
+        Optional<io.releasepipeline.evidence.ReleaseLock> lockNow = lock();
+        String holder = sideEffect ? lockNow.map(io.releasepipeline.evidence.ReleaseLock::describe).orElse("nobody")
+                : "";
+        String holderOwner = lockNow.map(io.releasepipeline.evidence.ReleaseLock::owner).orElse("nobody");
+        if (key.equals("evidence.tryLock") && args != null && args.length > 2
+                && args[2] instanceof io.releasepipeline.evidence.LockOwner owner) {
+            p.owners.add(owner.id());
+        }
         String result = "ok";
         try {
             if (!listener && Thread.currentThread().isInterrupted()) {
@@ -403,7 +423,7 @@ public final class FaultWorld {
             throw e;
         } finally {
             trace.add(new ProviderCall(p.id, here, listener ? "" : describe(args), phase, sideEffect, holder,
-                    Optional.ofNullable(f), result));
+                    holderOwner, Optional.ofNullable(f), result));
         }
     }
 
@@ -416,6 +436,23 @@ public final class FaultWorld {
             case PERMANENT -> p.sticky.add(key);
             case ERROR -> throw new AssertionError("injected Error at " + key);
             case HANG -> {
+                Thread release = p.thread;
+                if (release != null && release != Thread.currentThread()) {
+                    // Off the release's thread (an approval poll): the call blocks while the release's own thread
+                    // drives the clock on, until its deadline has passed in virtual time. Advancing the clock from
+                    // here would move time for the release thread while it waits for this very answer.
+                    Instant deadline = sim.clock.now().plus(Fault.HANG_DEADLINE);
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (sim.clock.now().isBefore(deadline) && System.nanoTime() < giveUp) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new ReleaseInterruptedException("interrupted while " + key + " hung",
+                                    new InterruptedException());
+                        }
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                    }
+                    throw ProviderException.transientFailure(provider, method, "injected hang: no answer within "
+                            + "its deadline of " + Fault.HANG_DEADLINE.toMinutes() + " minutes", null, null);
+                }
                 // Time passes second by second while the call hangs, so that whatever else runs on the clock (another
                 // thread observing) goes on; an interrupt ends the hang at once.
                 for (long s = 0; s < Fault.HANG_DEADLINE.toSeconds(); s++) {
@@ -429,6 +466,13 @@ public final class FaultWorld {
                         + "deadline of " + Fault.HANG_DEADLINE.toMinutes() + " minutes", null, null);
             }
             case INTERRUPT -> {
+                Thread release = p.thread;
+                if (release != null && release != Thread.currentThread()) {
+                    // A call the engine makes off the release's thread (an approval poll): the cancel interrupts
+                    // the release's thread, as shutdownNow() or the CLI's signal handling would, not the helper.
+                    release.interrupt();
+                    return;
+                }
                 Thread.currentThread().interrupt();
                 throw new ReleaseInterruptedException("interrupted during " + key, new InterruptedException());
             }
@@ -441,10 +485,6 @@ public final class FaultWorld {
     /** Someone else takes the release's lock: its lease expired and another process took over. */
     private void stealLock() {
         sim.evidence.takeOverLock(sim.platform.appName(), THIEF_RELEASE, THIEF_HOST, sim.clock.now());
-    }
-
-    private String lockHolder() {
-        return lock().map(io.releasepipeline.evidence.ReleaseLock::describe).orElse("nobody");
     }
 
     private Phase phase(Process p) {
@@ -498,12 +538,16 @@ public final class FaultWorld {
         final String host;
         final Map<String, Integer> counts = new HashMap<>();
         final Set<String> sticky = new HashSet<>();
+        /** The lock owners this process's pipeline presented to {@code tryLock}: one per run (promote, resume). */
+        final Set<String> owners = new HashSet<>();
         boolean dead;
         boolean journalBroken;
         boolean rollingBack;
         Optional<ReleaseResult> result = Optional.empty();
         Optional<Throwable> thrown = Optional.empty();
         boolean interruptedAfter;
+        /** The thread running the release (promote or resume); other calls come from the engine's helpers. */
+        volatile Thread thread;
 
         Process(int id) {
             this.id = id;
@@ -511,6 +555,7 @@ public final class FaultWorld {
         }
 
         void call(java.util.function.Supplier<ReleaseResult> body) {
+            thread = Thread.currentThread();
             try {
                 result = Optional.of(body.get());
             } catch (Throwable t) {

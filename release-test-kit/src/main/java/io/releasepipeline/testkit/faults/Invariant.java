@@ -8,9 +8,18 @@ public enum Invariant {
      * its rollback failed because the platform itself stayed broken).
      */
     TRAFFIC_SAFE,
-    /** No side effect without a journal append since the previous side effect (write-ahead). */
+    /**
+     * Write-ahead (README "Failure semantics"): a forward side effect (merge, deployment record, activating the new
+     * revision, a shift giving it traffic, an approval request) needs a successful journal append since the previous
+     * side effect; a safety or closing one (traffic back on stable, activating stable, the final deployment status, a
+     * comment) needs an attempted journal write, whose failure the evidence records.
+     */
     WRITE_AHEAD,
-    /** Every side effect is made by the process holding the app's lock; a finished release leaves no lock behind. */
+    /**
+     * Every side effect is made by a process whose own lock owner holds the app's lock, after a fencing check since
+     * its previous side effect; none follows a fencing check that could have seen another owner (not even a
+     * rollback); a finished release leaves no lock behind.
+     */
     ONE_OWNER,
     /** A release that journaled anything ends with a final record that parses, consistent with the traffic. */
     EVIDENCE_VALID,
@@ -20,7 +29,11 @@ public enum Invariant {
      * is restored.
      */
     OUTCOME_AND_EXIT_CODE,
-    /** A release whose rollback signal could not be read while traffic was on the new revision is never PROMOTED. */
+    /**
+     * A release whose rollback signal could not be read while traffic was on the new revision is never PROMOTED
+     * silently: an alert source or error rate that stays unreadable goes to the read error policy; a health probe or
+     * smoke check that throws counts as failing and shows on the record's timeline.
+     */
     NOT_SILENTLY_PROMOTED,
     /** After the process died (or lost its lock), {@code resume} by a fresh pipeline reaches a terminal state. */
     RESUME_TERMINATES,

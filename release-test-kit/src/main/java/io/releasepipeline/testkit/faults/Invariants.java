@@ -93,53 +93,122 @@ final class Invariants {
         }
     }
 
+    /**
+     * Write-ahead, as README "Failure semantics" promises it. A <em>forward</em> side effect (merge, deployment
+     * record, activating the new revision, a shift that gives the new revision traffic, an approval request) needs a
+     * <em>successful</em> journal append since the process's previous side effect: a journal that cannot be written
+     * stops the release before it. A <em>safety or closing</em> side effect (traffic all back on the stable
+     * revision, activating the stable revision, deactivating the new one, the final deployment status, a comment on
+     * the pull request) needs an <em>attempted</em> journal write since the previous side effect (an append, or the
+     * fencing check that precedes it, whatever their result): the engine goes on with it when its own entry cannot be
+     * written, because leaving production safe comes first, and records the failure in the evidence. The same call
+     * repeated with no journal write in between is a retry of one side effect; the in-progress deployment status
+     * posted with the deployment record is part of creating it.
+     */
     private void writeAhead() {
-        for (int id = 0; id <= 1; id++) {
+        for (int id : world.processIds()) {
             FaultWorld.Process p = world.process(id);
-            if (p == null) {
-                continue;
-            }
             boolean journaledSince = false;
+            boolean attemptedSince = false;
             String lastEffect = null;
             for (ProviderCall c : p.calls()) {
                 if (c.journaled()) {
                     journaledSince = true;
                 }
-                if (!c.sideEffect()) {
+                if (c.site().key().equals("evidence.appendJournal") || c.site().key().equals("evidence.holdsLock")) {
+                    attemptedSince = true;
+                }
+                if (!c.sideEffect() || partOfDeploymentRecord(c)) {
                     continue;
                 }
                 String effect = c.site().key() + "(" + c.arguments() + ")";
-                if (effect.equals(lastEffect) && !journaledSince) {
+                if (effect.equals(lastEffect) && !attemptedSince) {
                     continue; // the same call again: a retry of the same side effect
                 }
-                if (!journaledSince) {
+                boolean forward = forward(c);
+                if (forward && !journaledSince) {
+                    violated(Invariant.WRITE_AHEAD, "p" + id + " " + c.site() + "(" + c.arguments() + "), a forward "
+                            + "side effect, with no successful journal append since "
+                            + (lastEffect == null ? "the process started" : lastEffect));
+                } else if (!forward && !attemptedSince) {
                     violated(Invariant.WRITE_AHEAD, "p" + id + " " + c.site() + "(" + c.arguments() + ") with no "
-                            + "journal append since " + (lastEffect == null ? "the process started" : lastEffect));
+                            + "journal write even attempted since "
+                            + (lastEffect == null ? "the process started" : lastEffect));
                 }
                 journaledSince = false;
+                attemptedSince = false;
                 lastEffect = effect;
             }
         }
     }
 
+    /** Whether a side effect moves the release forward (rather than making production safe or recording the end). */
+    private static boolean forward(ProviderCall c) {
+        String args = c.arguments();
+        return switch (c.site().key()) {
+            case "platform.setTraffic" -> java.util.regex.Pattern.compile("\\b" + Simulation.NEW + "=[1-9]")
+                    .matcher(args).find();
+            case "platform.activate" -> !args.equals(Simulation.STABLE);
+            case "platform.deactivate" -> args.equals(Simulation.STABLE);
+            case "ci.comment", "ci.recordDeploymentStatus" -> false;
+            default -> true; // ci.merge, ci.createDeployment, approvals.request
+        };
+    }
+
+    /** The in-progress status posted with a new deployment record: journaled with it (creating the deployment). */
+    private static boolean partOfDeploymentRecord(ProviderCall c) {
+        return c.site().key().equals("ci.recordDeploymentStatus") && c.arguments().contains("IN_PROGRESS");
+    }
+
+    /**
+     * Every side effect is made by a process whose own lock owner holds the app's lock, with a fencing check
+     * ({@code holdsLock}) since its previous side effect; once a process's fencing check could have seen the lock gone
+     * (a check made while another owner held it), it makes no side effect at all, not even a rollback: the new holder
+     * finishes the release. The one side effect tolerated under another owner is one whose lock was taken after the
+     * process's last fencing check (between the check at the journal write and the call itself): a check made by the
+     * client cannot see a loss that happens after it, so that window is the limit of any fencing the platform and
+     * GitHub do not enforce themselves, and the next check stops the process. A release that ended leaves no lock of
+     * its own behind.
+     */
     private void oneOwner() {
         String releaseId = world.releaseId().orElse("?");
-        for (ProviderCall c : world.trace()) {
-            if (!c.sideEffect()) {
-                continue;
-            }
-            String host = "matrix-host-" + c.process();
-            boolean ours = c.process() <= 1 ? c.lockHolder().equals(releaseId + "@" + host)
-                    : c.lockHolder().endsWith("@" + host);
-            if (!ours) {
-                violated(Invariant.ONE_OWNER, "p" + c.process() + " " + c.site() + " while the lock was held by "
-                        + c.lockHolder() + " (not " + (c.process() <= 1 ? releaseId + "@" : "") + host + ")");
+        for (int id : world.processIds()) {
+            FaultWorld.Process p = world.process(id);
+            boolean fencedSince = false;
+            boolean sawLoss = false;
+            for (ProviderCall c : p.calls()) {
+                boolean ours = p.owners.contains(c.lockOwner());
+                if (c.site().key().equals("evidence.holdsLock")) {
+                    fencedSince = true;
+                    sawLoss |= !ours && !p.owners.isEmpty();
+                }
+                if (!c.sideEffect()) {
+                    continue;
+                }
+                if (partOfDeploymentRecord(c)) {
+                    // Posted with the deployment record, under the same fencing check as its creation.
+                    if (sawLoss) {
+                        violated(Invariant.ONE_OWNER, "p" + id + " " + c.site() + " after its fencing check found "
+                                + "the lock held by another owner (" + c.lockHolder() + ")");
+                    }
+                    continue;
+                }
+                if (sawLoss) {
+                    violated(Invariant.ONE_OWNER, "p" + id + " " + c.site() + " after its fencing check found the lock "
+                            + "held by another owner (" + c.lockHolder() + "): it should have stopped");
+                } else if (!ours && !fencedSince) {
+                    violated(Invariant.ONE_OWNER, "p" + id + " " + c.site() + " while the lock was held by "
+                            + c.lockHolder() + ", with no fencing check since its previous side effect");
+                } else if (!ours && p.owners.isEmpty()) {
+                    violated(Invariant.ONE_OWNER, "p" + id + " " + c.site() + " without ever taking the lock");
+                }
+                fencedSince = false;
             }
         }
         if (!last.killed() && !storeStayedBroken("unlock")
                 && world.lock().filter(l -> l.releaseId().equals(releaseId)).isPresent()) {
             violated(Invariant.ONE_OWNER, "the release ended (" + last.ending() + ") and left its lock held: "
-                    + world.lock().get());
+                    + world.lock().get().describe());
         }
     }
 
@@ -291,6 +360,16 @@ final class Invariants {
         boolean blinded = world.fault().filter(f -> f == Fault.PERMANENT).isPresent() && world.injected()
                 && world.site().filter(s -> SIGNALS.contains(s.provider())).isPresent()
                 && world.phaseAtFault().filter(p -> p == Phase.TRAFFIC_SPLIT || p == Phase.AT_100).isPresent();
+        String provider = world.site().map(CallSite::provider).orElse("");
+        if (blinded && (provider.equals("probe") || provider.equals("smoke"))) {
+            // The engine counts a health probe or smoke check that throws as a failing check (DOWN, FAILED): the
+            // failure arms its trigger like a real outage and is on the record's timeline. Silent would be a
+            // promotion whose record shows no failing point of that signal from the fault on.
+            String signal = provider.equals("probe") ? "health" : "smoke";
+            java.time.Instant from = world.faultAt().orElse(java.time.Instant.MIN);
+            blinded = world.record().map(r -> r.timeline().stream().noneMatch(t -> t.signal().equals(signal)
+                    && !t.ok() && !t.at().isBefore(from))).orElse(true);
+        }
         if (blinded && outcome.filter(o -> o == ReleaseOutcome.PROMOTED).isPresent()) {
             violated(Invariant.NOT_SILENTLY_PROMOTED, world.site().orElseThrow().key() + " failed on every read "
                     + "while traffic was on the new revision, and the release was PROMOTED");

@@ -12,13 +12,16 @@ import java.util.Optional;
  * @param arguments the arguments, shortened
  * @param phase where the release stood when the call was made
  * @param sideEffect whether the call changes the world (merge, activate, deactivate, setTraffic, createDeployment,
- *     comment)
- * @param lockHolder for side effects: who held the app's lock at the call ({@code releaseId@host}), or "nobody"
+ *     recordDeploymentStatus, comment, an approval request)
+ * @param lockHolder for side effects: who held the app's lock at the call ({@link
+ *     io.releasepipeline.evidence.ReleaseLock#describe()}), or "nobody"; empty for other calls
+ * @param lockOwner the public owner id ({@link io.releasepipeline.evidence.LockOwner#id()}) of whoever held the app's
+ *     lock when the call was made (after a {@link Fault#LOCK_LOST} took it), or "nobody"
  * @param fault the fault injected at this call, if any
  * @param result how the call ended: "ok", or the throwable's type and message
  */
 public record ProviderCall(int process, CallSite site, String arguments, Phase phase, boolean sideEffect,
-        String lockHolder, Optional<Fault> fault, String result) {
+        String lockHolder, String lockOwner, Optional<Fault> fault, String result) {
 
     /** Whether this call appended to the journal and succeeded. */
     public boolean journaled() {
