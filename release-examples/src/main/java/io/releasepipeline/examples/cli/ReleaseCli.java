@@ -172,6 +172,15 @@ public final class ReleaseCli implements Callable<Integer> {
             code = USAGE;
         } else if (e instanceof ReleaseInProgressException) {
             code = IN_PROGRESS;
+        } else if (e instanceof io.releasepipeline.LockLostException lost) {
+            // Another process holds the app now (a resume, or a forced one); this one stopped before acting again.
+            code = IN_PROGRESS;
+            context.err().println("release: " + e.getMessage() + "; its new holder finishes it. If no process holds "
+                    + "it (the lock went stale), run `release resume --release " + lost.releaseId() + "`");
+            if (command instanceof CliCommand c && c.wantsDocument()) {
+                c.emit(c.document(code).put("error", e.getMessage()).set("problems", c.tree(problems)));
+            }
+            return code;
         } else if (e instanceof ProviderException || e instanceof ReleaseException) {
             code = UNAVAILABLE;
         } else if (e instanceof IllegalArgumentException) {

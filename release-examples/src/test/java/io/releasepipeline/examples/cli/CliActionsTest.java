@@ -472,6 +472,30 @@ class CliActionsTest {
         }
     }
 
+    /** Another process took the lock over while this one ran: it stops before acting again and says what to do. */
+    @Test
+    @DisplayName("a lock lost mid-release: stopped before its next side effect, exit 75, told how it is finished")
+    void lockLostMidRelease() throws Exception {
+        world.mergeablePullRequest(CliWorld.PR, "success");
+        // The moment the merge is answered, the lock is broken (what `release resume --force` elsewhere does).
+        world.github.addMockServiceRequestListener((request, response) -> {
+            if (request.getUrl().endsWith("/merge") && response.getStatus() == 200) {
+                world.evidence.breakLock(CliWorld.APP, "gh-8812347-1");
+            }
+        });
+
+        CliWorld.Run run = world.run("promote", "--config", world.config().toString(), "--pr", "123",
+                "--release-id", "gh-8812347-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.IN_PROGRESS);
+        assertThat(run.err()).contains("lost the app's release lock", "its new holder finishes it",
+                "release resume --release gh-8812347-1");
+        assertThat(world.platform.traffic().weights()).as("no traffic moved after the lock was lost")
+                .isEqualTo(TrafficWeights.all("v1"));
+        assertThat(world.evidence.journal(CliWorld.APP, "gh-8812347-1")).extracting(e -> e.state())
+                .as("nothing journaled after the merge").last().isEqualTo("MERGING");
+    }
+
     /** Every recorded payload parses and names the test repository: the fixtures stay realistic and in step. */
     @Test
     void fixturesAreFromTheTestRepository() throws IOException {
