@@ -1,12 +1,12 @@
 package io.releasepipeline;
 
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

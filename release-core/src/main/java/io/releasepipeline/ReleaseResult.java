@@ -1,8 +1,8 @@
 package io.releasepipeline;
 
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.evidence.GateResult;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

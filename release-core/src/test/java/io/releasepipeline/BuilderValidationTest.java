@@ -1,9 +1,9 @@
 package io.releasepipeline;
 
-import io.releasepipeline.error.InvalidConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.testkit.FakeCi;

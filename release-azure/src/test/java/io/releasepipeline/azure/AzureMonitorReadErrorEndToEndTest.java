@@ -3,10 +3,10 @@ package io.releasepipeline.azure;
 import static io.releasepipeline.azure.ArmStub.armError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.testkit.FakeCi;

@@ -8,8 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
+import io.releasepipeline.error.InvalidConfigurationException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

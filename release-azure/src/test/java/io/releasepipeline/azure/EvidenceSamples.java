@@ -1,12 +1,12 @@
 package io.releasepipeline.azure;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TimelinePoint;
 import io.releasepipeline.evidence.TrafficChange;
-import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.spi.DeployRun;

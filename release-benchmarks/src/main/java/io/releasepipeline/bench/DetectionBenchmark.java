@@ -1,10 +1,10 @@
 package io.releasepipeline.bench;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.testkit.local.LocalWorld;
 import io.releasepipeline.testkit.local.RevisionServer;
 import io.releasepipeline.trigger.Triggers;

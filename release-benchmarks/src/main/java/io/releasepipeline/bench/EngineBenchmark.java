@@ -1,9 +1,9 @@
 package io.releasepipeline.bench;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.testkit.Simulation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,7 +1,7 @@
 package io.releasepipeline.event;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.TrafficWeights;

@@ -1,8 +1,8 @@
 package io.releasepipeline.evidence;
 
+import io.releasepipeline.format.Format;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
-import io.releasepipeline.format.Format;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.trigger.TriggerVerdict;
 import java.time.Duration;

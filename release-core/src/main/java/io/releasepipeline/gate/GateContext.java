@@ -1,10 +1,10 @@
 package io.releasepipeline.gate;
 
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.spi.Reviews;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,5 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.format.Format;
 import io.releasepipeline.ApprovalTimeoutAction;
 import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.error.ReleaseInterruptedException;
@@ -8,6 +7,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.StepApproval;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.spi.ApprovalDecision;
 import io.releasepipeline.spi.ApprovalRequest;
 import io.releasepipeline.time.ReleaseClock;

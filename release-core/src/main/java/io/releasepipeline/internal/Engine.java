@@ -1,9 +1,7 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.error.ProviderException;
-import io.releasepipeline.ReleaseConfig;
-import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.LockTakeover;
+import io.releasepipeline.ReleaseConfig;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
@@ -11,11 +9,13 @@ import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.UnknownTargetException;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.error.ReleaseException;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.PullRequest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

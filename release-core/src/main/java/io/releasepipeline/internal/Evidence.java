@@ -1,11 +1,11 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
-import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.DeploymentState;
 import java.util.List;
 import java.util.Optional;

@@ -1,14 +1,14 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.GateContext;
-import io.releasepipeline.evidence.GateResult;
-import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.spi.Reviews;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.error.ProviderException;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.gate.GateContext;
-import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PullRequest;
 import io.releasepipeline.spi.RevisionMode;

@@ -1,20 +1,20 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.LockLostException;
-import io.releasepipeline.format.Format;
-import io.releasepipeline.error.ProviderException;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.JournalState;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
-import io.releasepipeline.evidence.GateResult;
-import io.releasepipeline.internal.ApprovalWaiter.ApprovalOutcome;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.health.SmokeTarget;
+import io.releasepipeline.internal.ApprovalWaiter.ApprovalOutcome;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;

@@ -1,9 +1,10 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.LockLostException;
-import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ReleaseConfig;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.JournalCodec;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.JournalState;
@@ -11,7 +12,6 @@ import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.time.ReleaseClock;

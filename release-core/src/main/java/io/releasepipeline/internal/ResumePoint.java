@@ -1,11 +1,11 @@
 package io.releasepipeline.internal;
 
 import io.releasepipeline.ReleaseRequest;
+import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.JournalCodec;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.evidence.GateResult;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;

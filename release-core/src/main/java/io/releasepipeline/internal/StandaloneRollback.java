@@ -1,12 +1,13 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.error.ProviderException;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.RollbackRequest;
-import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.UnknownTargetException;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.JournalState;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.spi.AppTraffic;
@@ -15,7 +16,6 @@ import io.releasepipeline.spi.TrafficWeights;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import io.releasepipeline.evidence.JournalState;
 import java.util.Optional;
 
 /**

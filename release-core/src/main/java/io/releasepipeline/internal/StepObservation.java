@@ -1,10 +1,10 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.format.Format;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.TimelinePoint;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.health.SmokeTarget;

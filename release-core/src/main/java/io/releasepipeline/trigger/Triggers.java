@@ -1,12 +1,12 @@
 package io.releasepipeline.trigger;
 
+import io.releasepipeline.spi.AlertSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import io.releasepipeline.spi.AlertSource;
 
 /**
  * The rollback triggers watched during observation, and how often their signals are sampled. Immutable; the

@@ -1,9 +1,9 @@
 package io.releasepipeline.gate;
 
-import io.releasepipeline.evidence.GateResult;
-import io.releasepipeline.evidence.GateStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,16 +1,16 @@
 package io.releasepipeline.gate;
 
-import io.releasepipeline.evidence.GateResult;
-import io.releasepipeline.evidence.GateStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.GateStatus;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.spi.Reviews;
-import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CheckResult.Conclusion;
+import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.spi.Reviews;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.releasepipeline.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ProviderPolicy;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.Provider;
 import java.time.Duration;

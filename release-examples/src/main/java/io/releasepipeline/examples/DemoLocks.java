@@ -1,11 +1,11 @@
 package io.releasepipeline.examples;
 
 import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
-import io.releasepipeline.evidence.EvidenceStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,14 +1,14 @@
 package io.releasepipeline.examples;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
-import io.releasepipeline.testkit.local.LocalWorld;
 import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.testkit.local.LocalWorld;
 import io.releasepipeline.testkit.local.RevisionServer;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.releasepipeline.examples;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.examples.cli.EventPrinter;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.testkit.Simulation;

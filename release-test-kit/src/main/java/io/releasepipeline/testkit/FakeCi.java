@@ -1,6 +1,5 @@
 package io.releasepipeline.testkit;
 
-import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.CheckResult;
 import io.releasepipeline.spi.CiProvider;
@@ -9,6 +8,7 @@ import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
 import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.spi.Reviews;
 import io.releasepipeline.time.ReleaseClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

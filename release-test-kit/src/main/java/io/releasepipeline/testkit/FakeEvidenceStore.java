@@ -1,12 +1,12 @@
 package io.releasepipeline.testkit;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
-import io.releasepipeline.evidence.EvidenceStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

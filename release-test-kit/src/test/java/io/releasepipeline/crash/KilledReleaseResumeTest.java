@@ -4,9 +4,9 @@ import static io.releasepipeline.crash.ReleaseChild.APP;
 import static io.releasepipeline.crash.ReleaseChild.PR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.file.FileEvidenceStore;

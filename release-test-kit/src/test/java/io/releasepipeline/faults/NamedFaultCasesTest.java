@@ -3,9 +3,9 @@ package io.releasepipeline.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.Simulation;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.releasepipeline.ApprovalTimeoutAction;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.spi.ApprovalDecision;
 import io.releasepipeline.spi.ApprovalProvider;

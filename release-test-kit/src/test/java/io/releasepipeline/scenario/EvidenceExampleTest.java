@@ -2,9 +2,9 @@ package io.releasepipeline.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.testkit.FakeEvidenceStore;
 import io.releasepipeline.testkit.Simulation;

@@ -7,13 +7,13 @@ import static io.releasepipeline.testkit.Simulation.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.error.ReleaseInterruptedException;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.PlatformProvider;

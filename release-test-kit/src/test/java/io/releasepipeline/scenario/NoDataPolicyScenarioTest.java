@@ -4,9 +4,9 @@ import static io.releasepipeline.testkit.Simulation.NEW;
 import static io.releasepipeline.testkit.Simulation.PR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.trigger.NoDataPolicy;
 import io.releasepipeline.trigger.Triggers;

@@ -7,15 +7,15 @@ import static io.releasepipeline.testkit.Simulation.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.EvidenceReport;
-import io.releasepipeline.evidence.JournalEntry;
-import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.GateStatus;
+import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.RevisionMode;

@@ -6,16 +6,16 @@ import static io.releasepipeline.testkit.Simulation.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.ApprovalTimeoutAction;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.approval.ApiApprovals;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.GateResult;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.StepApproval;
 import io.releasepipeline.gate.Gate;
-import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.Alert;
 import io.releasepipeline.spi.ApprovalRequest;

@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
-import io.releasepipeline.evidence.ReleaseLock;
-import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.GateStatus;
+import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.Incident;

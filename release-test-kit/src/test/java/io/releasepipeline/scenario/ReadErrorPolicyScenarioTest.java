@@ -3,11 +3,11 @@ package io.releasepipeline.scenario;
 import static io.releasepipeline.testkit.Simulation.PR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.EvidenceReport;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.trigger.ReadErrorPolicy;
 import io.releasepipeline.trigger.TriggerState;

@@ -2,8 +2,8 @@ package io.releasepipeline.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.evidence.EvidenceStore;
+import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.testkit.contract.EvidenceStoreContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package io.releasepipeline.health.http;
 
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ReleaseInterruptedException;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeTarget;
-import io.releasepipeline.format.Format;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;

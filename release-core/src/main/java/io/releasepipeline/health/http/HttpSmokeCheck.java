@@ -2,11 +2,11 @@ package io.releasepipeline.health.http;
 
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ReleaseInterruptedException;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.health.SmokeTarget;
-import io.releasepipeline.format.Format;
 import io.releasepipeline.time.ReleaseClock;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -3,14 +3,14 @@ package io.releasepipeline.evidence.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.EvidenceFixtures;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -11,9 +11,9 @@ import io.releasepipeline.examples.cli.config.ConfigReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What every command that works on a {@code release.yaml} shares: {@code --config}, {@code --output}, reading the

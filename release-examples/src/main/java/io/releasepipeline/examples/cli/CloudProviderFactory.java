@@ -1,9 +1,10 @@
 package io.releasepipeline.examples.cli;
 
-import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.azure.AzureMonitorErrorRate;
 import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
@@ -13,7 +14,6 @@ import io.releasepipeline.github.GitHubIncidentProvider;
 import io.releasepipeline.github.MergeMethod;
 import io.releasepipeline.github.TokenSource;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

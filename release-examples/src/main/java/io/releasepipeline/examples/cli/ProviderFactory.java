@@ -1,8 +1,8 @@
 package io.releasepipeline.examples.cli;
 
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

@@ -1,20 +1,20 @@
 package io.releasepipeline.examples.cli;
 
+import io.releasepipeline.ReleaseInProgressException;
+import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.error.ReleaseException;
-import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.evidence.ReleaseOutcome;
-import io.releasepipeline.ReleaseResult;
-import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.GateStatus;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code release} command line: the runbook's promotion, rollback, smoke check and checklist against a

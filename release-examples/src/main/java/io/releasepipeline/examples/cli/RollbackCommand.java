@@ -2,8 +2,8 @@ package io.releasepipeline.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.RollbackRequest;
-import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PlatformProvider;

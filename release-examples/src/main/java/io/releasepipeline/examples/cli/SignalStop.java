@@ -1,11 +1,11 @@
 package io.releasepipeline.examples.cli;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleasePipeline;
-import io.releasepipeline.event.ReleaseEvent;
-import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
 import java.util.Optional;

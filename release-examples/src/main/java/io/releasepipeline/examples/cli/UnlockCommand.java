@@ -1,8 +1,8 @@
 package io.releasepipeline.examples.cli;
 
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
-import io.releasepipeline.evidence.EvidenceStore;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;

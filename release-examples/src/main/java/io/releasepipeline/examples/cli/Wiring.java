@@ -1,18 +1,18 @@
 package io.releasepipeline.examples.cli;
 
+import io.releasepipeline.ApprovalTimeoutAction;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.HttpChecks;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
-import io.releasepipeline.ApprovalTimeoutAction;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.NoDataPolicy;
 import io.releasepipeline.trigger.Triggers;

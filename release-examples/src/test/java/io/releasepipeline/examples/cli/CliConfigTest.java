@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
 import io.releasepipeline.examples.cli.config.Durations;

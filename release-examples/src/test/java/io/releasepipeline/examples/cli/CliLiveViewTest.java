@@ -2,8 +2,8 @@ package io.releasepipeline.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.spi.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

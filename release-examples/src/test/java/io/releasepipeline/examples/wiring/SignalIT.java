@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.JournalEntry;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.examples.cli.ReleaseCli;

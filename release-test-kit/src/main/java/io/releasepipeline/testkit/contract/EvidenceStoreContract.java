@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.releasepipeline.error.ProviderException;
-import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.TrafficChange;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.TrafficWeights;
 import java.time.Duration;
 import java.time.Instant;

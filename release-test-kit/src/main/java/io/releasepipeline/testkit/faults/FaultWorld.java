@@ -1,19 +1,19 @@
 package io.releasepipeline.testkit.faults;
 
-import io.releasepipeline.error.ProviderException;
-import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.approval.ApiApprovals;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.spi.AlertSource;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;

@@ -1,14 +1,14 @@
 package io.releasepipeline.testkit.faults;
 
-import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.ReleaseInProgressException;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.UnknownTargetException;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.evidence.EvidenceJson;
-import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.GateStatus;
+import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.Simulation;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package io.releasepipeline.testkit.local;
 
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
+import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.health.http.Endpoint;
 import io.releasepipeline.health.http.HttpHealthProbe;
 import io.releasepipeline.health.http.HttpSmokeCheck;
 import io.releasepipeline.spi.DeployRun;
-import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.testkit.FakeCi;
 import io.releasepipeline.testkit.FakeEvidenceStore;
 import io.releasepipeline.testkit.FakeIncidents;
