@@ -65,8 +65,18 @@ public final class VirtualClock implements ReleaseClock {
         return sleeps;
     }
 
+    /**
+     * Moves virtual time on by {@code duration}. Keeps the {@link ReleaseClock} contract as a real clock does: on an
+     * interrupted thread it throws at once (the flag stays set), so a simulation meets interrupts as production does.
+     *
+     * @throws io.releasepipeline.error.ReleaseInterruptedException if the calling thread is interrupted
+     */
     @Override
     public void sleep(Duration duration) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new io.releasepipeline.error.ReleaseInterruptedException("interrupted while waiting on the virtual "
+                    + "clock", new InterruptedException());
+        }
         if (duration.isNegative()) {
             throw new IllegalArgumentException("cannot sleep for a negative duration: " + duration);
         }

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
-import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseOutcome;
@@ -19,8 +18,6 @@ import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.Simulation;
-import io.releasepipeline.testkit.VirtualClock;
-import io.releasepipeline.time.ReleaseClock;
 import io.releasepipeline.traffic.TrafficPlan;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -55,7 +52,7 @@ class FailureSemanticsScenarioTest {
             Simulation sim = new Simulation();
             CountDownLatch atCanary = new CountDownLatch(1);
             ReleasePipeline pipeline = sim.builder().platform(failsWhenInterrupted(sim.platform))
-                    .clock(new InterruptibleClock(sim.clock)).trafficPlan(TrafficPlan.canary(10, 50, 100))
+                    .clock(sim.clock).trafficPlan(TrafficPlan.canary(10, 50, 100))
                     .listener(e -> {
                         if (e instanceof ReleaseEvent.ObservationStarted o && o.weight() == 10) {
                             atCanary.countDown();
@@ -321,32 +318,5 @@ class FailureSemanticsScenarioTest {
                         throw e.getCause();
                     }
                 });
-    }
-
-    /** The virtual clock, keeping the {@link ReleaseClock} contract: a sleep on an interrupted thread throws. */
-    private static final class InterruptibleClock implements ReleaseClock {
-        private final VirtualClock clock;
-
-        InterruptibleClock(VirtualClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public Instant now() {
-            return clock.now();
-        }
-
-        @Override
-        public void sleep(Duration duration) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new ReleaseInterruptedException("interrupted while waiting", new InterruptedException());
-            }
-            clock.sleep(duration);
-        }
-
-        @Override
-        public void wakeUp() {
-            clock.wakeUp();
-        }
     }
 }

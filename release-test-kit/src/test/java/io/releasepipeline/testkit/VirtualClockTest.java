@@ -1,6 +1,7 @@
 package io.releasepipeline.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,19 @@ class VirtualClockTest {
         clock.sleep(Duration.ofMinutes(90));
         assertThat(clock.elapsed()).isEqualTo(Duration.ofMinutes(90));
         assertThat(clock.sleeps()).isEqualTo(1);
+    }
+
+    @Test
+    void sleepOnAnInterruptedThreadThrowsAtOnceAndKeepsTheFlag() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> clock.sleep(Duration.ofMinutes(1)))
+                    .isInstanceOf(io.releasepipeline.error.ReleaseInterruptedException.class);
+            assertThat(Thread.currentThread().isInterrupted()).as("the flag stays set").isTrue();
+            assertThat(clock.elapsed()).as("no time passed").isZero();
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

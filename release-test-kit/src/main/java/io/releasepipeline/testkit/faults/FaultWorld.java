@@ -22,8 +22,6 @@ import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.FakeCi;
 import io.releasepipeline.testkit.FakePlatform;
 import io.releasepipeline.testkit.Simulation;
-import io.releasepipeline.testkit.VirtualClock;
-import io.releasepipeline.time.ReleaseClock;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.AlertInbox;
 import io.releasepipeline.trigger.Triggers;
@@ -198,7 +196,7 @@ public final class FaultWorld {
                 .approvals(wrap(ApprovalProvider.class, approvals, "approvals", p))
                 .rollbackTriggers(triggers)
                 .trafficPlan(TrafficPlan.canary(10, 100).withApprovalBefore(100))
-                .clock(new InterruptibleClock(sim.clock))
+                .clock(sim.clock)
                 .host(p.host)
                 .listener(event -> onEvent(p, event));
         return scenario.configure().apply(b).build();
@@ -576,33 +574,6 @@ public final class FaultWorld {
             return result.map(r -> r.outcome().name())
                     .orElseGet(() -> thrown.map(t -> "threw " + t.getClass().getSimpleName() + ": "
                             + shorten(String.valueOf(t.getMessage()))).orElse("did not run"));
-        }
-    }
-
-    /** The virtual clock as a real one behaves on an interrupted thread: a sleep fails at once. */
-    private static final class InterruptibleClock implements ReleaseClock {
-        private final VirtualClock clock;
-
-        InterruptibleClock(VirtualClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public Instant now() {
-            return clock.now();
-        }
-
-        @Override
-        public void sleep(Duration duration) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new ReleaseInterruptedException("interrupted while waiting", new InterruptedException());
-            }
-            clock.sleep(duration);
-        }
-
-        @Override
-        public void wakeUp() {
-            clock.wakeUp();
         }
     }
 }
