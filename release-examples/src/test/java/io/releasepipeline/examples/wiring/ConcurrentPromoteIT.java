@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,14 +26,14 @@ class ConcurrentPromoteIT extends ProductionWiring {
 
     private static final int ROUNDS = 20;
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Pattern STARTED = Pattern.compile("release (pr" + PR + "-\\d{8}-\\d{6}-[a-z2-7]{6}): "
-            + "promoting pull request #" + PR);
+    private static final Pattern STARTED_WITH_UNIQUE_ID = Pattern.compile("release (pr" + PR
+            + "-\\d{8}-\\d{6}-[a-z2-7]{6}): promoting pull request #" + PR);
 
     @Test
     @DisplayName("two promotes at the same instant, 20 times: exactly one proceeds, the other exits 75 naming it")
     void onlyOneProceeds() throws IOException {
         world.stableApp(40);
-        world.github.pullRequest(PR, List.of("lint", "typecheck", "tests", "contract-governance"), "success");
+        world.github.pullRequest(PR, CHECKS, "success");
         world.github.server.stubFor(get(urlPathEqualTo(GitHubStandIn.API + "/pulls/" + PR)).atPriority(1)
                 .willReturn(aResponse().withStatus(503).withFixedDelay((int) WAIT.toMillis() * 2)));
         Instant start = Instant.now();
@@ -50,7 +48,7 @@ class ConcurrentPromoteIT extends ProductionWiring {
             assertThat(loser).as("round %d: one of them exits while the other holds the lock", round).isNotNull();
             assertThat(loser.exitCode()).as("round %d: %s", round, loser).isEqualTo(75);
             assertThat(winner.isAlive()).as("round %d: the winner still runs", round).isTrue();
-            String winnerId = releaseId(winner.awaitLine(STARTED.asPredicate(), WAIT));
+            String winnerId = releaseId(winner.awaitLine(STARTED_WITH_UNIQUE_ID.asPredicate(), WAIT));
             assertThat(loser.out()).as("round %d: the loser never started", round).doesNotContain("promoting pull");
             assertThat(loser.err()).as("round %d: names the holder", round)
                     .contains("release " + winnerId + " in progress", "owner o-", "live");
@@ -74,11 +72,5 @@ class ConcurrentPromoteIT extends ProductionWiring {
             one.awaitExit(Duration.ofMillis(50));
         }
         return null;
-    }
-
-    private static String releaseId(String line) {
-        Matcher m = STARTED.matcher(line);
-        assertThat(m.find()).as(line).isTrue();
-        return m.group(1);
     }
 }

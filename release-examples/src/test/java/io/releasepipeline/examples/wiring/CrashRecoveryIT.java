@@ -8,10 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.testkit.local.RevisionServer.Behaviour;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,13 +21,12 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryIT extends ProductionWiring {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Pattern STARTED = Pattern.compile("release (\\S+): promoting pull request #" + PR);
     private static final String MERGE = "PUT /repos/octo-org/trade-nexus/pulls/123/merge";
 
     @BeforeEach
     void app() {
         world.stableApp(40);
-        world.github.pullRequest(PR, List.of("lint", "typecheck", "tests", "contract-governance"), "success");
+        world.github.pullRequest(PR, CHECKS, "success");
         world.mergeDeploys(Behaviour.HEALTHY).section("traffic", """
                 traffic:
                   steps: [50, 100]
@@ -81,11 +77,5 @@ class CrashRecoveryIT extends ProductionWiring {
         assertThat(status.out()).contains("lock: free");
         assertThat(world.github.writes()).filteredOn(MERGE::equals).hasSize(1);
         assertThat(world.patchedTraffic()).containsExactly(split(STABLE, 50, NEW, 50));
-    }
-
-    private static String releaseId(String line) {
-        Matcher m = STARTED.matcher(line);
-        assertThat(m.find()).as(line).isTrue();
-        return m.group(1);
     }
 }

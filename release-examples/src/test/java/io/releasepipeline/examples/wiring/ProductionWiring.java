@@ -1,6 +1,12 @@
 package io.releasepipeline.examples.wiring;
 
+import static io.releasepipeline.examples.wiring.ProductionWorld.PR;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * after the class, whether or not the test passed.
  */
 abstract class ProductionWiring {
+
+    /** The checks the test config requires of the pull request. */
+    static final List<String> CHECKS = List.of("lint", "typecheck", "tests", "contract-governance");
+    /** The line the CLI logs as a promotion starts; group 1 is the release id. */
+    static final Pattern STARTED = Pattern.compile("release (\\S+): promoting pull request #" + PR);
 
     static ProductionWorld world;
 
@@ -40,5 +51,12 @@ abstract class ProductionWiring {
     @AfterEach
     void endTest() {
         world.end();
+    }
+
+    /** The release id in a line matched by {@link #STARTED}. */
+    static String releaseId(String line) {
+        Matcher m = STARTED.matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return m.group(1);
     }
 }

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class PromoteIT extends ProductionWiring {
 
-    private static final List<String> CHECKS = List.of("lint", "typecheck", "tests", "contract-governance");
 
     @BeforeEach
     void app() {

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReadOnlyCommandsIT extends ProductionWiring {
 
-    private static final List<String> CHECKS = List.of("lint", "typecheck", "tests", "contract-governance");
 
     @Test
     @DisplayName("status: exit 0, the revisions and the split as Resource Manager reports them, with GETs only")

@@ -49,14 +49,13 @@ class SignalIT extends ProductionWiring {
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** What the issue asks: traffic back on the stable revision within 5 s of the signal. */
     private static final Duration BACK_TO_STABLE = Duration.ofSeconds(5);
-    private static final Pattern STARTED = Pattern.compile("release (\\S+): promoting pull request #" + PR);
     private static final String STATUSES = GitHubStandIn.API + "/deployments/1/statuses";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeEach
     void app() {
         world.stableApp(40);
-        world.github.pullRequest(PR, List.of("lint", "typecheck", "tests", "contract-governance"), "success");
+        world.github.pullRequest(PR, CHECKS, "success");
         world.mergeDeploys(Behaviour.HEALTHY).section("traffic", """
                 traffic:
                   steps: [10, 100]
@@ -270,11 +269,5 @@ class SignalIT extends ProductionWiring {
         } catch (IOException e) {
             throw new AssertionError(body, e);
         }
-    }
-
-    private static String releaseId(String line) {
-        Matcher m = STARTED.matcher(line);
-        assertThat(m.find()).as(line).isTrue();
-        return m.group(1);
     }
 }
