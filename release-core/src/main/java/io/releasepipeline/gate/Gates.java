@@ -73,12 +73,22 @@ public final class Gates {
         return new PreviousReleaseStableGate(stableFor);
     }
 
-    /** At least {@code count} reviewers approve, and nobody's latest verdict requests changes. */
+    /**
+     * At least {@code count} reviewers with write access approve, and no reviewer with write access requests changes
+     * (each reviewer's latest verdict; a reviewer without write access is named in the reason and not counted, as on
+     * GitHub).
+     *
+     * @throws IllegalArgumentException if {@code count} is less than 1
+     */
     public static Gate minimumApprovals(int count) {
         return new ReviewsGate(count, false);
     }
 
-    /** As {@link #minimumApprovals(int)}, counting only reviews on the head commit. */
+    /**
+     * As {@link #minimumApprovals(int)}, counting only reviews on the head commit.
+     *
+     * @throws IllegalArgumentException if {@code count} is less than 1
+     */
     public static Gate minimumApprovalsOnHead(int count) {
         return new ReviewsGate(count, true);
     }

@@ -2,10 +2,14 @@ package io.releasepipeline.gate;
 
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.Reviews;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The pull request's reviews: at least N approving reviews and no outstanding request for changes. Named
- * {@code reviews}, apart from the step approvals a person gives during a rollout. Immutable.
+ * The pull request's reviews: at least N approving reviews and no outstanding request for changes, counting only
+ * reviewers with write access (the provider decides who may write; see {@link Reviews}). Named {@code reviews}, apart
+ * from the step approvals a person gives during a rollout. The reason names whose approval counted, with their role,
+ * and whose verdict did not count and why. Immutable.
  */
 final class ReviewsGate implements Gate {
 
@@ -27,18 +31,30 @@ final class ReviewsGate implements Gate {
 
     @Override
     public GateResult evaluate(GateContext context) {
-        Reviews a = context.reviews(headOnly);
-        String scope = headOnly ? " on the head commit" : "";
-        if (!a.changesRequestedBy().isEmpty()) {
-            return GateResult.fail(name(), "changes requested by " + String.join(", ", a.changesRequestedBy())
-                    + scope + "; address them and get a new review");
+        Reviews r = context.reviews(headOnly);
+        String notCounted = notCounted(r);
+        if (!r.changesRequestedBy().isEmpty()) {
+            return GateResult.fail(name(), "changes requested by " + named(r, r.changesRequestedBy())
+                    + "; address them and get a new review" + notCounted);
         }
-        if (a.approvedBy().size() < minimum) {
-            return GateResult.fail(name(), a.approvedBy().size() + " approving review" + (a.approvedBy().size() == 1 ? "" : "s")
-                    + scope + ", " + minimum + " required" + (a.approvedBy().isEmpty() ? ""
-                            : " (approved by " + String.join(", ", a.approvedBy()) + ")"));
-        }
-        return GateResult.pass(name(), a.approvedBy().size() + " approving review" + (a.approvedBy().size() == 1 ? "" : "s")
-                + scope + " (" + String.join(", ", a.approvedBy()) + "), " + minimum + " required");
+        int approvals = r.approvedBy().size();
+        String counted = approvals + " approving review" + (approvals == 1 ? "" : "s")
+                + (headOnly ? " on the head commit" : "") + ", " + minimum + " required"
+                + (approvals == 0 ? "" : ": approved by " + named(r, r.approvedBy()));
+        return approvals < minimum ? GateResult.fail(name(), counted + notCounted)
+                : GateResult.pass(name(), counted + notCounted);
+    }
+
+    /** {@code alice (write), bob (maintain)}; a reviewer whose role the provider did not say is named alone. */
+    private static String named(Reviews r, List<String> reviewers) {
+        return reviewers.stream().map(who -> who + r.roleOf(who).map(role -> " (" + role + ")").orElse(""))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** {@code ; bob's approval not counted: read permission}, for each verdict that did not count. */
+    private static String notCounted(Reviews r) {
+        return r.notCounted().stream().map(n -> "; " + n.reviewer() + "'s "
+                + (n.verdict() == Reviews.Verdict.APPROVED ? "approval" : "request for changes") + " not counted: "
+                + n.reason()).collect(Collectors.joining());
     }
 }

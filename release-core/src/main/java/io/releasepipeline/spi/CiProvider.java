@@ -25,8 +25,12 @@ public interface CiProvider extends Provider {
     PullRequest pullRequest(int number);
 
     /**
-     * The reviewers' latest verdicts. When {@code headSha} is present, only reviews on that commit count.
-     * Read-only, idempotent.
+     * The reviewers' latest verdicts (see {@link Reviews}). Only reviewers who may write to the repository count; the
+     * others are reported in {@link Reviews#notCounted()} with the reason (e.g. {@code read permission}). When
+     * {@code headSha} is present, only reviews on that commit count. Read-only, idempotent.
+     *
+     * @throws io.releasepipeline.error.ProviderException if the reviews, or a reviewer's permission, cannot be read:
+     *     the provider never guesses who may write
      */
     Reviews reviews(int number, Optional<String> headSha);
 

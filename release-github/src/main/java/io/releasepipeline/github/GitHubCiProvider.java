@@ -157,44 +157,43 @@ public final class GitHubCiProvider implements CiProvider {
     /**
      * {@inheritDoc}
      *
-     * <p>Reads every review (paginated) and keeps each reviewer's latest verdict: {@code APPROVED} or
-     * {@code CHANGES_REQUESTED}; a {@code DISMISSED} review withdraws the verdict it carried; {@code COMMENTED} and
-     * {@code PENDING} reviews are not verdicts. Reviewers are identified by user id and named by login. How many
-     * approvals pass is the reviews gate's setting, not the provider's.
+     * <p>Reads every review (paginated, {@code GET .../pulls/{n}/reviews}) and tallies each reviewer's latest verdict
+     * with {@link Reviews#fromHistory}: {@code APPROVED} or {@code CHANGES_REQUESTED}; a {@code DISMISSED} review
+     * withdraws the verdict it carried; {@code COMMENTED} and {@code PENDING} reviews are not verdicts. Reviewers
+     * are identified by user id and named by login.
+     *
+     * <p>Who may write is asked of GitHub for each reviewer whose verdict would count, once per reviewer per call:
+     * {@code GET .../collaborators/{login}/permission}, whose {@code permission} is the highest base role across the
+     * repository, its teams, the organization and the enterprise ({@code maintain} and custom roles built on write
+     * answer {@code write}). {@code admin} and {@code write} count, with the assigned {@code role_name} in the
+     * reason; {@code read} (which includes triage) and {@code none} (also a 404) do not, as in GitHub's branch
+     * protection, for approvals and requests for changes alike. The review's {@code author_association} is not used:
+     * {@code MEMBER} says nothing about this repository, and an organization member whose membership is private
+     * shows as {@code CONTRIBUTOR} to many tokens. A permission that cannot be read fails the call (the reviews gate
+     * reports an error); it is never guessed. How many approvals pass is the reviews gate's setting, not the
+     * provider's. Token: metadata read, which every token has.
      */
     @Override
     public Reviews reviews(int number, Optional<String> headSha) {
-        List<JsonNode> reviews = client.getAll(GitHubRequest.get(PROVIDER_NAME, "reviews(#" + number + ")",
-                repo + "/pulls/" + number + "/reviews?per_page=100"), null);
-        Map<String, Verdict> latest = new LinkedHashMap<>();
-        for (JsonNode review : reviews) {
-            String state = review.path("state").asText("");
+        String op = "reviews(#" + number + ")";
+        List<Reviews.Submitted> history = new ArrayList<>();
+        for (JsonNode review : client.getAll(GitHubRequest.get(PROVIDER_NAME, op,
+                repo + "/pulls/" + number + "/reviews?per_page=100"), null)) {
             JsonNode user = review.path("user");
-            if (user.isMissingNode() || user.isNull()
-                    || headSha.isPresent() && !headSha.get().equals(review.path("commit_id").asText())) {
+            Optional<Reviews.State> state = enumValue(Reviews.State.class, review.path("state").asText(""));
+            String login = user.path("login").asText("");
+            // A deleted account's review has no user: nobody's verdict, so nothing to count.
+            if (login.isEmpty() || state.isEmpty()) {
                 continue;
             }
-            String reviewer = user.path("id").asText(user.path("login").asText());
-            switch (state) {
-                case "APPROVED", "CHANGES_REQUESTED", "DISMISSED" -> {
-                    latest.remove(reviewer);
-                    latest.put(reviewer, new Verdict(user.path("login").asText(reviewer), state));
-                }
-                default -> {
-                    // COMMENTED and PENDING carry no verdict.
-                }
-            }
+            history.add(new Reviews.Submitted(user.path("id").asText(login), login, state.get(),
+                    review.path("commit_id").asText("")));
         }
-        List<String> approved = new ArrayList<>();
-        List<String> changesRequested = new ArrayList<>();
-        for (Verdict v : latest.values()) {
-            if (v.state.equals("APPROVED")) {
-                approved.add(v.login);
-            } else if (v.state.equals("CHANGES_REQUESTED")) {
-                changesRequested.add(v.login);
-            }
-        }
-        return new Reviews(approved, changesRequested);
+        return Reviews.fromHistory(history, headSha, login -> {
+            GitHubTriggerChecks.Permission p = GitHubTriggerChecks.read(client, repo, PROVIDER_NAME,
+                    op + " permissionOf(" + login + ")", login);
+            return p.mayWrite() ? Reviews.Access.writer(p.roleName()) : Reviews.Access.denied(p.lacking());
+        });
     }
 
     /**
@@ -620,9 +619,6 @@ public final class GitHubCiProvider implements CiProvider {
 
     private static String shortSha(String sha) {
         return sha.length() > 7 ? sha.substring(0, 7) : sha;
-    }
-
-    private record Verdict(String login, String state) {
     }
 
     /**

@@ -34,6 +34,8 @@ public final class GitHubTriggerChecks {
      * on write) to {@code write}, and triage to {@code read}.
      */
     public static final Set<String> RELEASING_PERMISSIONS = Set.of("admin", "write");
+    /** The legacy base permissions GitHub answers with. */
+    private static final Set<String> KNOWN_PERMISSIONS = Set.of("admin", "write", "read", "none");
 
     private final GitHubConnection connection;
     private final GitHubClient client;
@@ -53,18 +55,32 @@ public final class GitHubTriggerChecks {
      * @throws io.releasepipeline.error.ProviderException if GitHub cannot be asked
      */
     public Permission permissionOf(String login) {
-        if (login == null || !login.matches("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\\[bot\\])?")) {
+        return read(client, connection.repositoryPath(), PROVIDER_NAME, "permissionOf(" + login + ")", login);
+    }
+
+    /**
+     * {@code login}'s permission on {@code repositoryPath}, read with {@code client} (shared with the reviews of
+     * {@link GitHubCiProvider}). A 404 (GitHub knows no such collaborator) is {@code none}; a missing or unknown
+     * {@code permission} field is {@code none} too, never a guess upwards.
+     */
+    static Permission read(GitHubClient client, String repositoryPath, String provider, String operation,
+            String login) {
+        // GitHub logins: letters, digits and hyphens; managed users (EMU) add "_shortcode"; apps end in "[bot]".
+        if (login == null || !login.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,99}(?:\\[bot\\])?")) {
             throw new IllegalArgumentException("not a GitHub login: \"" + login + "\"");
         }
-        GitHubResponse response = client.send(GitHubRequest.get(PROVIDER_NAME, "permissionOf(" + login + ")",
-                connection.repositoryPath() + "/collaborators/" + GitHubClient.encode(login) + "/permission")
-                .handling(404));
+        GitHubResponse response = client.send(GitHubRequest.get(provider, operation,
+                repositoryPath + "/collaborators/" + GitHubClient.encode(login) + "/permission").handling(404));
         if (response.status() == 404) {
             return new Permission(login, "none", "none");
         }
         JsonNode body = response.body();
         String permission = body.path("permission").asText("none").toLowerCase(Locale.ROOT);
-        return new Permission(login, permission, body.path("role_name").asText(permission));
+        if (!KNOWN_PERMISSIONS.contains(permission)) {
+            permission = "none";
+        }
+        String role = body.path("role_name").asText("");
+        return new Permission(login, permission, role.isBlank() ? permission : role);
     }
 
     /**
@@ -114,7 +130,23 @@ public final class GitHubTriggerChecks {
 
         /** True for admin, maintain and write (and custom roles built on write). */
         public boolean mayRelease() {
+            return mayWrite();
+        }
+
+        /**
+         * True for admin, maintain and write (and custom roles built on write): who may push, merge, and whose
+         * reviews GitHub's branch protection counts.
+         */
+        public boolean mayWrite() {
             return RELEASING_PERMISSIONS.contains(permission);
+        }
+
+        /**
+         * Why this permission is not enough to write, for people: {@code read permission}, {@code triage
+         * permission}, or {@code no access to the repository} for {@code none}.
+         */
+        public String lacking() {
+            return permission.equals("none") ? "no access to the repository" : roleName + " permission";
         }
     }
 

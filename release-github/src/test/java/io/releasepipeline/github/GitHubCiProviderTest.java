@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.GateResult;
@@ -127,6 +128,9 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
                             review(5, "frank", 6, "APPROVED", HEAD_SHA),
                             review(6, "bob", 2, "COMMENTED", HEAD_SHA)))
                             .withHeader("Link", nextPage(page2))));
+            for (String writer : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
+                stubs.givenCollaborator(writer, 1, "write", "write");
+            }
         }
 
         @Test
@@ -138,6 +142,60 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
 
             assertThat(a.approvedBy()).containsExactly("alice", "dave");
             assertThat(a.changesRequestedBy()).containsExactly("carol");
+        }
+
+        @Test
+        @DisplayName("only reviewers with write permission count, asked of the collaborator permission API once per "
+                + "reviewer; author_association is not trusted; the gate's reason names who counted and who did not")
+        void onlyWritersCount() {
+            github.stubFor(getPath(API + "/pulls/42/reviews").willReturn(json(200, array(
+                    review(1, "alice", 1, "APPROVED", HEAD_SHA, "COLLABORATOR"),
+                    review(2, "bob", 2, "APPROVED", HEAD_SHA, "MEMBER"),
+                    review(3, "carol", 3, "APPROVED", HEAD_SHA, "NONE"),
+                    review(4, "dave", 4, "CHANGES_REQUESTED", HEAD_SHA, "MEMBER"),
+                    review(5, "erin", 5, "APPROVED", HEAD_SHA, "OWNER"),
+                    review(6, "alice", 1, "APPROVED", HEAD_SHA, "COLLABORATOR")))));
+            stubs.givenCollaborator("alice", 1, "write", "maintain");
+            stubs.givenCollaborator("bob", 2, "read", "read");
+            github.stubFor(getPath(API + "/collaborators/carol/permission").willReturn(json(404,
+                    "{\"message\": \"Not Found\", \"documentation_url\": \"https://docs.github.com/rest\", "
+                            + "\"status\": \"404\"}")));
+            stubs.givenCollaborator("dave", 4, "read", "triage");
+            stubs.givenCollaborator("erin", 5, "admin", "admin");
+
+            Reviews r = ci().reviews(42, Optional.empty());
+            GateResult gate = Gates.minimumApprovals(1).evaluate(new ReviewsOnly(r));
+
+            assertThat(r.approvedBy()).containsExactly("erin", "alice");
+            assertThat(r.changesRequestedBy()).isEmpty();
+            assertThat(r.roles()).containsOnly(entry("alice", "maintain"), entry("erin", "admin"));
+            assertThat(r.notCounted()).extracting(n -> n.reviewer() + " " + n.verdict() + ": " + n.reason())
+                    .containsExactly("bob APPROVED: read permission", "carol APPROVED: no access to the repository",
+                            "dave CHANGES_REQUESTED: triage permission");
+            for (String login : List.of("alice", "bob", "carol", "dave", "erin")) {
+                github.verify(1, getRequestedFor(urlPathEqualTo(API + "/collaborators/" + login + "/permission")));
+            }
+            assertThat(gate.passed()).isTrue();
+            assertThat(gate.reason()).isEqualTo("2 approving reviews, 1 required: approved by erin (admin), "
+                    + "alice (maintain); bob's approval not counted: read permission; carol's approval not counted: "
+                    + "no access to the repository; dave's request for changes not counted: triage permission");
+        }
+
+        @Test
+        @DisplayName("a permission GitHub will not say (403) fails the read with the call named and no token: never "
+                + "a guess")
+        void permissionUnreadable() {
+            github.stubFor(getPath(API + "/pulls/42/reviews").willReturn(json(200, array(
+                    review(1, "alice", 1, "APPROVED", HEAD_SHA)))));
+            github.stubFor(getPath(API + "/collaborators/alice/permission").willReturn(json(403,
+                    "{\"message\": \"Resource not accessible by integration\", \"status\": \"403\"}")));
+
+            ProviderException e = catchThrowableOfType(ProviderException.class,
+                    () -> ci().reviews(42, Optional.empty()));
+
+            assertThat(e.isTransient()).isFalse();
+            assertThat(e.getMessage()).contains("reviews(#42)", "collaborators/alice/permission", "403",
+                    "Resource not accessible by integration").doesNotContain(TOKEN);
         }
 
         @Test
@@ -538,8 +596,23 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         }
     }
 
+    /** A gate context that only knows the reviews, for judging them with the core's gate. */
+    private static final class ReviewsOnly extends ChecksOnly {
+        private final Reviews reviews;
+
+        ReviewsOnly(Reviews reviews) {
+            super(List.of());
+            this.reviews = reviews;
+        }
+
+        @Override
+        public Reviews reviews(boolean headOnly) {
+            return reviews;
+        }
+    }
+
     /** A gate context that only knows the checks, for judging them with the core's gate. */
-    private static final class ChecksOnly implements GateContext {
+    private static class ChecksOnly implements GateContext {
         private final List<CheckResult> checks;
 
         ChecksOnly(List<CheckResult> checks) {

@@ -114,7 +114,7 @@ class GitHubPipelineEndToEndTest {
     /**
      * What GitHub sees up to the deploy run's success, in order: the gate reads (the pull request, its changed files
      * and the deploy workflow's filter, then the gates in the runbook's order: checks and statuses, incidents per
-     * label, reviews), the pinned merge, the look-up of the release's deployment record (none yet), the deployment
+     * label, reviews and the approver's permission), the pinned merge, the look-up of the release's deployment record (none yet), the deployment
      * and its in-progress status (writes one virtual second apart), then the deploy run polled every 15 s: the run list
      * until the run appears at t+30s, then the run itself, answered 304 while it has not changed.
      */
@@ -127,6 +127,7 @@ class GitHubPipelineEndToEndTest {
                     "GET /issues?state=open&labels=SEV-1&per_page=100 200",
                     "GET /issues?state=open&labels=SEV-2&per_page=100 200",
                     "GET /pulls/123/reviews?per_page=100 200",
+                    "GET /collaborators/alice/permission 200",
                     "PUT /pulls/123/merge 200",
                     "GET /deployments?sha=" + MERGE_SHA + "&environment=production&per_page=100 200",
                     "POST /deployments 201",
@@ -147,7 +148,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(NEW));
-        assertThat(requests()).hasSize(30)
+        assertThat(requests()).hasSize(31)
                 .containsExactlyElementsOf(concat(UNTIL_DEPLOYED, List.of("POST /deployments/1/statuses 201")));
         assertMergedAndDeployed();
         assertThat(events).filteredOn(ReleaseEvent.DeployRunUpdated.class::isInstance)
@@ -167,8 +168,8 @@ class GitHubPipelineEndToEndTest {
         ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.NOTHING_TO_DEPLOY);
-        assertThat(requests()).containsExactlyElementsOf(concat(UNTIL_DEPLOYED.subList(0, 9)));
-        assertThat(requests().get(8)).isEqualTo("PUT /pulls/123/merge 200");
+        assertThat(requests()).containsExactlyElementsOf(concat(UNTIL_DEPLOYED.subList(0, 10)));
+        assertThat(requests().get(9)).isEqualTo("PUT /pulls/123/merge 200");
         assertThat(platform.trafficHistory()).isEmpty();
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
         assertThat(result.record().deployMatch()).hasValueSatisfying(m -> {
@@ -183,6 +184,25 @@ class GitHubPipelineEndToEndTest {
     }
 
     @Test
+    @DisplayName("an approver's permission GitHub will not say (403): the reviews gate is an ERROR, nothing is merged")
+    void approverPermissionUnreadable() {
+        github.stubFor(get(urlPathEqualTo(API + "/collaborators/alice/permission")).atPriority(0)
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody("{\"message\": \"Resource not accessible by integration\", \"status\": \"403\"}")));
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.GATES_FAILED);
+        assertThat(result.gates()).filteredOn(g -> g.gate().equals("reviews")).singleElement().satisfies(g -> {
+            assertThat(g.status()).isEqualTo(io.releasepipeline.evidence.GateStatus.ERROR);
+            assertThat(g.reason()).contains("could not decide", "collaborators/alice/permission", "403");
+        });
+        assertThat(requests()).noneMatch(r -> r.startsWith("PUT ")).contains("GET /collaborators/alice/permission 403");
+        assertThat(platform.trafficHistory()).isEmpty();
+        assertThat(logs.toString(StandardCharsets.UTF_8) + events + result).doesNotContain(TOKEN);
+    }
+
+    @Test
     @DisplayName("when the new revision's smoke check fails, the rollback records the deployment as failure and "
             + "posts an incident note on #123 naming the trigger, the revision now serving and the evidence")
     void rollsBack() {
@@ -192,7 +212,7 @@ class GitHubPipelineEndToEndTest {
 
         assertThat(result.outcome()).as("%s", result.record().notes()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
         assertThat(platform.currentWeights()).contains(TrafficWeights.all(STABLE));
-        assertThat(requests()).hasSize(31).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
+        assertThat(requests()).hasSize(32).containsExactlyElementsOf(concat(UNTIL_DEPLOYED,
                 List.of("POST /deployments/1/statuses 201", "POST /issues/123/comments 201")));
         assertMergedAndDeployed();
         assertThat(deploymentStates()).containsExactly("in_progress", "failure");

@@ -149,7 +149,7 @@ final class GitHubStubs {
 
     /**
      * Pull request {@code number} open and mergeable at {@link GitHubWireMockSupport#HEAD_SHA}, approved there by
-     * {@code alice} (and commented on by {@code bob}), with {@code passingChecks} completed with success and no legacy
+     * {@code alice}, who has write permission (and commented on by {@code bob}), with {@code passingChecks} completed with success and no legacy
      * statuses. Merging it is a compare-and-swap, statefully: pinned to the head it answers 200 with
      * {@link GitHubWireMockSupport#MERGE_SHA} and the pull request reads merged from then on (closed, with that merge
      * commit); pinned to another sha it answers 409 and merges nothing; once merged, a merge answers 405, as GitHub
@@ -171,6 +171,7 @@ final class GitHubStubs {
                 .willReturn(error(405, "Pull Request is not mergeable")));
         publish(pr + "/reviews", array(review(80, "alice", 1, "APPROVED", HEAD_SHA),
                 review(81, "bob", 2, "COMMENTED", HEAD_SHA)));
+        givenCollaborator("alice", 1, "write", "write");
         List<String> runs = new ArrayList<>();
         for (int i = 0; i < passingChecks.length; i++) {
             runs.add(checkRun(4 + i, passingChecks[i], "completed", "success"));
@@ -178,6 +179,27 @@ final class GitHubStubs {
         publish(API + "/commits/" + HEAD_SHA + "/check-runs", "{\"total_count\": " + runs.size()
                 + ", \"check_runs\": " + array(runs.toArray(String[]::new)) + "}");
         publish(API + "/commits/" + HEAD_SHA + "/status", combinedStatus("pending"));
+    }
+
+    /**
+     * {@code login}'s permission on the repository ({@code GET .../collaborators/{login}/permission}), as GitHub
+     * answers it: the legacy {@code permission} (admin, write, read, none) and the assigned {@code roleName}.
+     */
+    void givenCollaborator(String login, long userId, String permission, String roleName) {
+        publish(API + "/collaborators/" + login + "/permission",
+                GitHubWireMockSupport.collaboratorPermission(login, userId, permission, roleName));
+    }
+
+    /**
+     * Pull request {@code number} as {@link #givenMergeablePullRequest} leaves it, and also approved at the head by
+     * {@code login}, an organization member (author_association MEMBER) with the triage role: GitHub answers
+     * permission {@code read} for it.
+     */
+    void givenReadOnlyApprover(int number, String login) {
+        publish(API + "/pulls/" + number + "/reviews", array(review(80, "alice", 1, "APPROVED", HEAD_SHA),
+                review(81, "bob", 2, "COMMENTED", HEAD_SHA),
+                review(82, login, 3, "APPROVED", HEAD_SHA, "MEMBER")));
+        givenCollaborator(login, 3, "read", "triage");
     }
 
     /**

@@ -106,12 +106,42 @@ abstract class GitHubWireMockSupport {
     }
 
     static String review(long id, String login, long userId, String state, String commit) {
+        return review(id, login, userId, state, commit, "COLLABORATOR");
+    }
+
+    /**
+     * A review as {@code GET .../pulls/{n}/reviews} lists it (GitHub's example), with the reviewer's
+     * {@code author_association} (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE...).
+     */
+    static String review(long id, String login, long userId, String state, String commit, String association) {
         return """
-                {"id": %d, "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=", "user": {"login": "%s", "id": %d, "type": "User"},
+                {"id": %d, "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=",
+                 "user": {"login": "%s", "id": %d, "node_id": "MDQ6VXNlcjE=", "type": "User", "site_admin": false},
                  "body": "Here is the body for the review.", "state": "%s",
                  "html_url": "https://github.com/%s/pull/42#pullrequestreview-%d",
-                 "submitted_at": "2026-01-05T08:%02d:00Z", "commit_id": "%s", "author_association": "COLLABORATOR"}
-                """.formatted(id, login, userId, state, REPO, id, id % 60, commit);
+                 "_links": {"html": {"href": "https://github.com/%5$s/pull/42#pullrequestreview-%6$d"},
+                            "pull_request": {"href": "https://api.github.com/repos/%5$s/pulls/42"}},
+                 "submitted_at": "2026-01-05T08:%02d:00Z", "commit_id": "%s", "author_association": "%s"}
+                """.formatted(id, login, userId, state, REPO, id, id % 60, commit, association);
+    }
+
+    /**
+     * {@code GET .../collaborators/{login}/permission} as GitHub answers it (its example): the legacy base
+     * {@code permission} (admin, write, read, none; maintain answers write, triage answers read) and the assigned
+     * {@code role_name}.
+     */
+    static String collaboratorPermission(String login, long userId, String permission, String roleName) {
+        boolean admin = roleName.equals("admin");
+        boolean maintain = admin || roleName.equals("maintain");
+        boolean push = maintain || permission.equals("write");
+        boolean triage = push || roleName.equals("triage");
+        boolean pull = triage || permission.equals("read");
+        return """
+                {"permission": "%s", "role_name": "%s",
+                 "user": {"login": "%s", "id": %d, "node_id": "MDQ6VXNlcjE=", "type": "User", "site_admin": false,
+                   "html_url": "https://github.com/%3$s", "role_name": "%2$s",
+                   "permissions": {"admin": %b, "maintain": %b, "push": %b, "triage": %b, "pull": %b}}}
+                """.formatted(permission, roleName, login, userId, admin, maintain, push, triage, pull);
     }
 
     static String checkRun(long id, String name, String status, String conclusion) {

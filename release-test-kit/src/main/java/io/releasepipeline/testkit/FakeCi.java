@@ -52,7 +52,11 @@ import java.util.function.Predicate;
  * conclusion at merge time plus the scripted duration (default {@link #DEFAULT_DEPLOY_RUN_DURATION}, success).
  * The script in place at merge time applies. States are computed from the clock when read.
  *
- * <p>Operations for {@link #failNext}: {@code pullRequest, reviews, checks, changedFiles, deployMatch, merge,
+ * <p>Reviews count as on GitHub ({@link Reviews#fromHistory}): only reviewers who may write count, and every reviewer
+ * may write unless scripted otherwise with {@link #collaborator}: {@code ci.collaborator("mallory", "read")}.
+ *
+ * <p>Operations for {@link #failNext}: {@code pullRequest, reviews, permission} (a reviewer's permission, read by
+ * {@code reviews}){@code , checks, changedFiles, deployMatch, merge,
  * findDeployRun, deployRun, comment, createDeployment, recordDeploymentStatus}. {@link #calls()} logs {@code merge(#123, abc1234)},
  * {@code comment(#123)}, {@code createDeployment(abc1234, production)},
  * {@code recordDeploymentStatus(deployment-1, SUCCESS)}. Thread-safe.
@@ -67,12 +71,18 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     public static final Duration DEFAULT_DEPLOY_RUN_QUEUED_FOR = Duration.ofSeconds(5);
     /** How long a deploy run takes from the merge to its completion: 4 min (the runbook expects 3-5). */
     public static final Duration DEFAULT_DEPLOY_RUN_DURATION = Duration.ofMinutes(4);
+    /** The role of a reviewer whose permission was not scripted with {@link #collaborator}. */
+    public static final String DEFAULT_REVIEWER_ROLE = "write";
+    /** The roles that may write to the repository, as GitHub's base roles and their named refinements. */
+    public static final Set<String> WRITING_ROLES = Set.of("admin", "maintain", "write");
+
     /** The file a pull request changes unless scripted otherwise: a backend change, as in the runbook. */
     public static final String DEFAULT_CHANGED_FILE = "backend/app/main.py";
     /** How the deploy filter is described while none is scripted. */
     public static final String NO_DEPLOY_FILTER = "the deploy workflow's push trigger (no paths filter)";
 
-    private static final Set<String> OPERATIONS = Set.of("pullRequest", "reviews", "checks", "changedFiles",
+    private static final Set<String> OPERATIONS = Set.of("pullRequest", "reviews", "permission", "checks",
+            "changedFiles",
             "deployMatch", "merge", "findDeployRun", "deployRun", "comment", "createDeployment",
             "recordDeploymentStatus");
 
@@ -102,7 +112,7 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     public record DeploymentStatus(String deploymentId, DeploymentState state, String description,
             Optional<String> environmentUrl, Optional<String> logUrl, Instant at) { }
 
-    private record Review(String reviewer, boolean approves, String commitSha) { }
+    private record Review(String reviewer, Reviews.State state, String commitSha) { }
 
     private record Run(String id, String commitSha, Instant appearsAt, Instant startsAt, Instant completesAt,
             DeployRun.Conclusion conclusion, String url) { }
@@ -110,6 +120,7 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     private final String repository;
     private final ReleaseClock clock;
     private final Map<Integer, Pr> pullRequests = new LinkedHashMap<>();
+    private final Map<String, String> roles = new HashMap<>();
     private final Map<String, Map<String, CheckResult>> checksBySha = new HashMap<>();
     private final Map<String, Run> runsBySha = new HashMap<>();
     private final Map<String, Run> runsById = new HashMap<>();
@@ -149,6 +160,18 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
     }
 
     // ---------------------------------------------------------------- scripting
+
+    /**
+     * {@code login}'s role on the repository, as GitHub's collaborator permission API names it: {@code admin},
+     * {@code maintain} or {@code write} may write, so their reviews count; {@code triage}, {@code read} and
+     * {@code none} (not a collaborator) may not. Unscripted reviewers have {@link #DEFAULT_REVIEWER_ROLE}.
+     *
+     * @return this fake, for chaining
+     */
+    public synchronized FakeCi collaborator(String login, String role) {
+        roles.put(Objects.requireNonNull(login, "login"), Objects.requireNonNull(role, "role"));
+        return this;
+    }
 
     /**
      * Scripts pull request {@code number}, creating it if new as an open, mergeable pull request into {@code main}
@@ -267,21 +290,27 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
                 "https://github.com/" + repository + "/pull/" + number);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Tallied by {@link Reviews#fromHistory}, with each reviewer's role from {@link #collaborator} (default
+     * {@link #DEFAULT_REVIEWER_ROLE}); each permission read is the operation {@code permission}, which
+     * {@link #failNext} can fail.
+     */
     @Override
     public synchronized Reviews reviews(int number, Optional<String> headSha) {
         call("reviews");
         Pr pr = require("reviews", number);
-        Map<String, Boolean> latest = new LinkedHashMap<>();
+        List<Reviews.Submitted> history = new ArrayList<>();
         for (Review r : pr.reviews) {
-            if (headSha.isEmpty() || headSha.get().equals(r.commitSha())) {
-                latest.remove(r.reviewer());
-                latest.put(r.reviewer(), r.approves());
-            }
+            history.add(new Reviews.Submitted(r.reviewer(), r.reviewer(), r.state(), r.commitSha()));
         }
-        List<String> approved = new ArrayList<>();
-        List<String> changes = new ArrayList<>();
-        latest.forEach((who, approves) -> (approves ? approved : changes).add(who));
-        return new Reviews(approved, changes);
+        return Reviews.fromHistory(history, headSha, reviewer -> {
+            call("permission");
+            String role = roles.getOrDefault(reviewer, DEFAULT_REVIEWER_ROLE);
+            return WRITING_ROLES.contains(role) ? Reviews.Access.writer(role)
+                    : Reviews.Access.denied(role.equals("none") ? "no access to the repository" : role + " permission");
+        });
     }
 
     @Override
@@ -630,18 +659,31 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
 
         /** Each reviewer approves the current head: {@code .approvedBy("alice", "bob")}. */
         public PullRequestScript approvedBy(String... reviewers) {
-            return edit(pr -> {
-                for (String r : reviewers) {
-                    pr.reviews.add(new Review(r, true, pr.headSha));
-                }
-            });
+            return reviewed(Reviews.State.APPROVED, reviewers);
         }
 
         /** Each reviewer requests changes on the current head: {@code .changesRequestedBy("carol")}. */
         public PullRequestScript changesRequestedBy(String... reviewers) {
+            return reviewed(Reviews.State.CHANGES_REQUESTED, reviewers);
+        }
+
+        /**
+         * Each reviewer's review is dismissed (by a maintainer, or by the branch rule that dismisses stale approvals
+         * on a push), withdrawing their verdict: {@code .dismissed("alice")}.
+         */
+        public PullRequestScript dismissed(String... reviewers) {
+            return reviewed(Reviews.State.DISMISSED, reviewers);
+        }
+
+        /** Each reviewer comments on the current head, which is no verdict: {@code .commentedBy("bob")}. */
+        public PullRequestScript commentedBy(String... reviewers) {
+            return reviewed(Reviews.State.COMMENTED, reviewers);
+        }
+
+        private PullRequestScript reviewed(Reviews.State state, String... reviewers) {
             return edit(pr -> {
                 for (String r : reviewers) {
-                    pr.reviews.add(new Review(r, false, pr.headSha));
+                    pr.reviews.add(new Review(r, state, pr.headSha));
                 }
             });
         }

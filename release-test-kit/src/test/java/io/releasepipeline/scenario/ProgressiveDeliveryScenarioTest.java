@@ -296,7 +296,7 @@ class ProgressiveDeliveryScenarioTest {
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(result.gates()).filteredOn(g -> g.gate().equals("reviews")).singleElement()
                 .satisfies(g -> assertThat(g.reason()).isEqualTo("advisory, not enforced: would have failed: "
-                        + "1 approving review, 2 required (approved by alice)"))
+                        + "1 approving review, 2 required: approved by alice (write)"))
                 .matches(GateResult::passed);
         assertThat(result.record().verdicts()).anySatisfy(v -> {
             assertThat(v.trigger()).isEqualTo("error-rate (advisory)");

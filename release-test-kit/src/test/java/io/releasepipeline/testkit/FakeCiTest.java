@@ -129,10 +129,33 @@ class FakeCiTest {
         ci.pr(9).approvedBy("alice", "bob").changesRequestedBy("carol").changesRequestedBy("bob");
         ci.pr(9).pushes(FakeCi.sha("new")).approvedBy("dave");
 
-        assertThat(ci.reviews(9, Optional.of(old)))
-                .isEqualTo(new Reviews(java.util.List.of("alice"), java.util.List.of("carol", "bob")));
+        Reviews onOld = ci.reviews(9, Optional.of(old));
+        assertThat(onOld.approvedBy()).containsExactly("alice");
+        assertThat(onOld.changesRequestedBy()).containsExactly("carol", "bob");
         assertThat(ci.reviews(9, Optional.of(ci.pr(9).head())).approvedBy()).containsExactly("dave");
         assertThat(ci.reviews(9, Optional.empty()).approvedBy()).containsExactly("alice", "dave");
+    }
+
+    @Test
+    void onlyReviewersWhoMayWriteCountAndEachPermissionReadCanFail() {
+        ci.collaborator("bob", "read").collaborator("carol", "triage").collaborator("erin", "maintain")
+                .collaborator("mallory", "none");
+        ci.pr(9).approvedBy("alice", "bob", "erin", "mallory").changesRequestedBy("carol");
+
+        Reviews reviews = ci.reviews(9, Optional.empty());
+
+        assertThat(reviews.approvedBy()).containsExactly("alice", "erin");
+        assertThat(reviews.changesRequestedBy()).isEmpty();
+        assertThat(reviews.roles()).containsOnly(org.assertj.core.api.Assertions.entry("alice", "write"),
+                org.assertj.core.api.Assertions.entry("erin", "maintain"));
+        assertThat(reviews.notCounted()).extracting(n -> n.reviewer() + " " + n.verdict() + ": " + n.reason())
+                .containsExactly("bob APPROVED: read permission", "mallory APPROVED: no access to the repository",
+                        "carol CHANGES_REQUESTED: triage permission");
+        assertThat(ci.count("permission")).isEqualTo(5);
+
+        ci.failNext("permission", 1, true);
+        assertThatThrownBy(() -> ci.reviews(9, Optional.empty())).isInstanceOfSatisfying(ProviderException.class,
+                e -> assertThat(e.operation()).isEqualTo("permission"));
     }
 
     @Test

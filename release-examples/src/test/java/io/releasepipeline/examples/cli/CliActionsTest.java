@@ -158,7 +158,8 @@ class CliActionsTest {
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(parse(run).path("trigger").asText()).isEqualTo("/release on #123 by @alice (maintain)");
-            assertThat(world.served("GET", ".*/collaborators/alice/permission")).isEqualTo(1);
+            assertThat(world.served("GET", ".*/collaborators/alice/permission")).as("the trigger's check, then the "
+                    + "reviews gate's (alice also approved)").isEqualTo(2);
             assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
         }
 

@@ -287,7 +287,8 @@ final class CliWorld implements AutoCloseable {
     // ---- GitHub ------------------------------------------------------------------------------------------------
 
     /**
-     * Pull request {@code number}: open and mergeable at {@link #HEAD_SHA}, approved by alice, the runbook's four
+     * Pull request {@code number}: open and mergeable at {@link #HEAD_SHA}, approved by alice (write permission; a
+     * later {@link #collaborator} call for alice replaces it), the runbook's four
      * checks passed, breaking changes documented; merging it pinned to the head answers 200 and reads merged
      * afterwards; the deploy workflow's run for the merge commit completes with {@code deployConclusion}.
      */
@@ -310,6 +311,7 @@ final class CliWorld implements AutoCloseable {
         github.stubFor(get(urlPathEqualTo(pr + "/reviews")).willReturn(json(200, List.of(Map.of("id", 80,
                 "user", Map.of("login", "alice", "id", 1), "state", review, "commit_id", HEAD_SHA,
                 "submitted_at", "2026-01-05T08:00:00Z")))));
+        collaborator("alice", "write", "write");
         List<Map<String, Object>> runs = passingChecks.stream().<Map<String, Object>>map(name -> Map.of("id",
                 name.hashCode(), "name", name, "head_sha", HEAD_SHA, "status", "completed", "conclusion", "success"))
                 .toList();

@@ -86,9 +86,10 @@ final class GitHubStandIn implements AutoCloseable {
     }
 
     /**
-     * Pull request {@code number}: open and mergeable at {@link #HEAD_SHA}, approved by alice, the {@code checks}
-     * passed, breaking changes documented; merging it pinned to the head answers 200 and reads merged afterwards;
-     * once merged, the deploy workflow's run for the merge commit is listed, completed with {@code conclusion}.
+     * Pull request {@code number}: open and mergeable at {@link #HEAD_SHA}, approved by alice (write permission), the
+     * {@code checks} passed, breaking changes documented; merging it pinned to the head answers 200 and reads merged
+     * afterwards; once merged, the deploy workflow's run for the merge commit is listed, completed with
+     * {@code conclusion}.
      */
     GitHubStandIn pullRequest(int number, List<String> checks, String conclusion) {
         String scenario = "pr" + number;
@@ -110,6 +111,9 @@ final class GitHubStandIn implements AutoCloseable {
         server.stubFor(get(urlPathEqualTo(pr + "/reviews")).willReturn(json(200, List.of(Map.of("id", 80,
                 "user", Map.of("login", "alice", "id", 1), "state", "APPROVED", "commit_id", HEAD_SHA,
                 "submitted_at", "2026-01-05T08:00:00Z")))));
+        // Only reviewers with write permission count: GitHub says alice has it.
+        server.stubFor(get(urlPathEqualTo(API + "/collaborators/alice/permission")).willReturn(json(200,
+                Map.of("permission", "write", "role_name", "write", "user", Map.of("login", "alice", "id", 1)))));
         List<Map<String, Object>> runs = checks.stream().<Map<String, Object>>map(name -> Map.of("id",
                 Math.abs(name.hashCode()), "name", name, "head_sha", HEAD_SHA, "status", "completed",
                 "conclusion", "success")).toList();

@@ -3,6 +3,7 @@ package io.releasepipeline.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.spi.ChangedFiles;
@@ -12,6 +13,7 @@ import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
 import io.releasepipeline.spi.PullRequest;
+import io.releasepipeline.spi.Reviews;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,9 +51,11 @@ public abstract class CiProviderContract {
      * @param passingCheck the name of a check completed with success on that head
      * @param deployedFile a file the pull request changes that the deploy workflow's filter selects
      * @param undeployedFile a path the deploy workflow's filter does not select
+     * @param readOnlyApprover a reviewer whose latest review approves that head but who may not write to the
+     *     repository (read or triage permission, or none); empty to skip the tests that need one
      */
     public record CiFixture(CiProvider provider, int pullRequest, String headSha, String approver,
-            String passingCheck, String deployedFile, String undeployedFile) {
+            String passingCheck, String deployedFile, String undeployedFile, Optional<String> readOnlyApprover) {
 
         /** Validates. */
         public CiFixture {
@@ -61,6 +65,14 @@ public abstract class CiProviderContract {
             Objects.requireNonNull(passingCheck, "passingCheck");
             Objects.requireNonNull(deployedFile, "deployedFile");
             Objects.requireNonNull(undeployedFile, "undeployedFile");
+            readOnlyApprover = readOnlyApprover == null ? Optional.empty() : readOnlyApprover;
+        }
+
+        /** A fixture without a read-only approver: the tests that need one are skipped. */
+        public CiFixture(CiProvider provider, int pullRequest, String headSha, String approver, String passingCheck,
+                String deployedFile, String undeployedFile) {
+            this(provider, pullRequest, headSha, approver, passingCheck, deployedFile, undeployedFile,
+                    Optional.empty());
         }
     }
 
@@ -120,6 +132,31 @@ public abstract class CiProviderContract {
         void approvalsOfOtherCommit() {
             assertThat(ci.reviews(f.pullRequest(), Optional.of(UNKNOWN_SHA)).approvedBy())
                     .doesNotContain(f.approver());
+        }
+
+        @Test
+        @DisplayName("a counted approver's role is reported, for the gate's reason")
+        void approverRole() {
+            Reviews reviews = ci.reviews(f.pullRequest(), Optional.of(f.headSha()));
+            assertThat(reviews.roleOf(f.approver())).hasValueSatisfying(role -> assertThat(role).isNotBlank());
+        }
+
+        @Test
+        @DisplayName("an approval by a reviewer who may not write to the repository does not count, and the reason "
+                + "says so")
+        void readOnlyApproverDoesNotCount() {
+            assumeTrue(f.readOnlyApprover().isPresent(), "the fixture names no read-only approver");
+            String reader = f.readOnlyApprover().get();
+            for (Optional<String> head : List.of(Optional.of(f.headSha()), Optional.<String>empty())) {
+                Reviews reviews = ci.reviews(f.pullRequest(), head);
+                assertThat(reviews.approvedBy()).as("asked for %s", head).contains(f.approver())
+                        .doesNotContain(reader);
+                assertThat(reviews.notCounted()).filteredOn(n -> n.reviewer().equals(reader)).singleElement()
+                        .satisfies(n -> {
+                            assertThat(n.verdict()).isEqualTo(Reviews.Verdict.APPROVED);
+                            assertThat(n.reason()).isNotBlank();
+                        });
+            }
         }
 
         @Test
