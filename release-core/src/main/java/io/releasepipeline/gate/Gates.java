@@ -76,7 +76,9 @@ public final class Gates {
     /**
      * At least {@code count} reviewers with write access approve, and no reviewer with write access requests changes
      * (each reviewer's latest verdict; a reviewer without write access is named in the reason and not counted, as on
-     * GitHub).
+     * GitHub). An approval of an older commit counts unless it was dismissed (GitHub's branch rule "dismiss stale
+     * pull request approvals when new commits are pushed" does that); use {@link #minimumApprovalsOnHead} to count
+     * only approvals of the head commit.
      *
      * @throws IllegalArgumentException if {@code count} is less than 1
      */
@@ -85,7 +87,9 @@ public final class Gates {
     }
 
     /**
-     * As {@link #minimumApprovals(int)}, counting only reviews on the head commit.
+     * As {@link #minimumApprovals(int)}, counting only approvals of the head commit: an approval of an older commit
+     * is named in the reason and not counted. A request for changes blocks whichever commit it was given on, until
+     * that reviewer approves or the review is dismissed.
      *
      * @throws IllegalArgumentException if {@code count} is less than 1
      */

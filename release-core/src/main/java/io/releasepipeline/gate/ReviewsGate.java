@@ -10,6 +10,19 @@ import java.util.stream.Collectors;
  * reviewers with write access (the provider decides who may write; see {@link Reviews}). Named {@code reviews}, apart
  * from the step approvals a person gives during a rollout. The reason names whose approval counted, with their role,
  * and whose verdict did not count and why. Immutable.
+ *
+ * <p>What an approval of an older commit is worth ({@code headOnly}, {@code gates.approvalsOnHead}):
+ * <table>
+ * <caption>Each reviewer's latest verdict</caption>
+ * <tr><th>latest verdict</th><th>given on</th><th>headOnly false (default)</th><th>headOnly true</th></tr>
+ * <tr><td>approve</td><td>the head</td><td>counts</td><td>counts</td></tr>
+ * <tr><td>approve</td><td>an older commit</td><td>counts</td><td>does not count (named in the reason)</td></tr>
+ * <tr><td>request changes</td><td>any commit</td><td>blocks</td><td>blocks</td></tr>
+ * <tr><td>dismissed</td><td>any commit</td><td>nothing</td><td>nothing</td></tr>
+ * </table>
+ * A request for changes does not go stale with a push: it blocks until that reviewer approves or the review is
+ * dismissed, as on GitHub. An approval of an older commit that GitHub dismissed (the branch rule "dismiss stale pull
+ * request approvals when new commits are pushed") is no verdict at all.
  */
 final class ReviewsGate implements Gate {
 

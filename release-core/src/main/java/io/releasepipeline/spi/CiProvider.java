@@ -27,7 +27,8 @@ public interface CiProvider extends Provider {
     /**
      * The reviewers' latest verdicts (see {@link Reviews}). Only reviewers who may write to the repository count; the
      * others are reported in {@link Reviews#notCounted()} with the reason (e.g. {@code read permission}). When
-     * {@code headSha} is present, only reviews on that commit count. Read-only, idempotent.
+     * {@code headSha} is present, an approval counts only if it was given on that commit (an older one is reported
+     * as not counted); a request for changes counts whichever commit it was given on. Read-only, idempotent.
      *
      * @throws io.releasepipeline.error.ProviderException if the reviews, or a reviewer's permission, cannot be read:
      *     the provider never guesses who may write

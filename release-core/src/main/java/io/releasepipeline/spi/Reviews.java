@@ -55,14 +55,16 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
      * <ul>
      * <li>{@link State#COMMENTED} and {@link State#PENDING} reviews are no verdict; a {@link State#DISMISSED} review
      * withdraws the reviewer's verdict.</li>
-     * <li>When {@code headSha} is present, only reviews given on that commit are read.</li>
+     * <li>When {@code headSha} is present, a latest approval given on another commit does not count (it is in
+     * {@link #notCounted()}, with the commit); a latest request for changes counts on any commit: it does not go
+     * stale with a push, only with that reviewer's approval or a dismissal.</li>
      * <li>A verdict counts only if {@code access} says the reviewer may write; otherwise it is in
      * {@link #notCounted()} with {@code access}'s reason. {@code access} is asked at most once per reviewer, and only
      * for verdicts that would otherwise count.</li>
      * </ul>
      *
      * @param history the reviews as submitted, oldest first
-     * @param headSha the head commit, when only reviews of it count
+     * @param headSha the head commit, when only approvals of it count
      * @param access who may write; may block on I/O
      * @return the tally
      * @throws RuntimeException whatever {@code access} throws (e.g. a
@@ -74,9 +76,6 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
         Objects.requireNonNull(access, "access");
         Map<String, Submitted> latest = new LinkedHashMap<>();
         for (Submitted review : history) {
-            if (headSha.isPresent() && !headSha.get().equals(review.commitSha())) {
-                continue;
-            }
             switch (review.state()) {
                 case APPROVED, CHANGES_REQUESTED, DISMISSED -> {
                     // Re-inserted so that the order is that of each reviewer's latest verdict.
@@ -98,6 +97,11 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
                 continue;
             }
             Verdict verdict = review.state() == State.APPROVED ? Verdict.APPROVED : Verdict.CHANGES_REQUESTED;
+            if (verdict == Verdict.APPROVED && headSha.isPresent() && !headSha.get().equals(review.commitSha())) {
+                notCounted.add(new NotCounted(review.reviewer(), verdict, "given on " + shortSha(review.commitSha())
+                        + ", not on the head " + shortSha(headSha.get())));
+                continue;
+            }
             Access a = accessByReviewer.get(review.reviewerId());
             if (a == null) {
                 a = Objects.requireNonNull(access.of(review.reviewer()), "access lookup returned null");
@@ -111,6 +115,10 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
             roles.put(review.reviewer(), a.role());
         }
         return new Reviews(approved, changesRequested, roles, notCounted);
+    }
+
+    private static String shortSha(String sha) {
+        return sha.isEmpty() ? "an unknown commit" : sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 
     /** The role by which {@code reviewer}'s verdict counts, if the provider said. */

@@ -22,9 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The reviews gate over {@link Reviews#fromHistory}, the tally every provider shares: a review history as GitHub
@@ -159,6 +163,94 @@ class ReviewsGateTest {
                     () -> new Reviews(List.of("alice"), List.of()), false));
 
             assertThat(result.reason()).isEqualTo("1 approving review, 1 required: approved by alice");
+        }
+    }
+
+    /**
+     * The decision table of {@code approvalsOnHead} (the javadoc of {@link ReviewsGate} and the README's "What an
+     * approval of an older commit is worth"): each row a review history of one writer, alice, and the gate's verdict
+     * with the setting off and on.
+     */
+    @Nested
+    @DisplayName("approvalsOnHead: what an approval of an older commit is worth")
+    class ApprovalsOnHead {
+
+        static Stream<Arguments> rows() {
+            return Stream.of(
+                    story("approved the head", List.of(APPROVED + "@" + HEAD),
+                            "PASS 1 approving review, 1 required: approved by alice (write)",
+                            "PASS 1 approving review on the head commit, 1 required: approved by alice (write)"),
+                    story("approved an older commit", List.of(APPROVED + "@" + OLD),
+                            "PASS 1 approving review, 1 required: approved by alice (write)",
+                            "FAIL 0 approving reviews on the head commit, 1 required; alice's approval not counted: "
+                                    + "given on 0000000, not on the head 6dcb09b"),
+                    story("requested changes on an older commit: a push does not make it stale",
+                            List.of(CHANGES_REQUESTED + "@" + OLD),
+                            "FAIL changes requested by alice (write); address them and get a new review",
+                            "FAIL changes requested by alice (write); address them and get a new review"),
+                    story("requested changes on an older commit, then approved the head",
+                            List.of(CHANGES_REQUESTED + "@" + OLD, APPROVED + "@" + HEAD),
+                            "PASS 1 approving review, 1 required: approved by alice (write)",
+                            "PASS 1 approving review on the head commit, 1 required: approved by alice (write)"),
+                    story("approved the head, then requested changes on it",
+                            List.of(APPROVED + "@" + HEAD, CHANGES_REQUESTED + "@" + HEAD),
+                            "FAIL changes requested by alice (write); address them and get a new review",
+                            "FAIL changes requested by alice (write); address them and get a new review"),
+                    story("approved an older commit, dismissed by the branch rule on the next push",
+                            List.of(APPROVED + "@" + OLD, DISMISSED + "@" + OLD),
+                            "FAIL 0 approving reviews, 1 required",
+                            "FAIL 0 approving reviews on the head commit, 1 required"),
+                    story("requested changes, then the review was dismissed",
+                            List.of(CHANGES_REQUESTED + "@" + HEAD, DISMISSED + "@" + HEAD),
+                            "FAIL 0 approving reviews, 1 required",
+                            "FAIL 0 approving reviews on the head commit, 1 required"),
+                    story("approved an older commit, then only commented on the head",
+                            List.of(APPROVED + "@" + OLD, COMMENTED + "@" + HEAD),
+                            "PASS 1 approving review, 1 required: approved by alice (write)",
+                            "FAIL 0 approving reviews on the head commit, 1 required; alice's approval not counted: "
+                                    + "given on 0000000, not on the head 6dcb09b"));
+        }
+
+        static Arguments story(String story, List<String> reviews, String anyCommit, String headOnly) {
+            return Arguments.of(story, reviews, anyCommit, headOnly);
+        }
+
+        @ParameterizedTest(name = "alice {0}")
+        @MethodSource("rows")
+        void eachRow(String story, List<String> reviews, String anyCommit, String headOnly) {
+            roles.put("alice", "write");
+            for (String r : reviews) {
+                String[] stateAtCommit = r.split("@");
+                review("alice", Reviews.State.valueOf(stateAtCommit[0]), stateAtCommit[1]);
+            }
+
+            GateResult off = gate(1, false);
+            GateResult on = gate(1, true);
+
+            assertThat(off.status() + " " + off.reason()).as("approvalsOnHead false").isEqualTo(anyCommit);
+            assertThat(on.status() + " " + on.reason()).as("approvalsOnHead true").isEqualTo(headOnly);
+        }
+
+        @Test
+        @DisplayName("a reader's request for changes on an older commit blocks nothing, with or without the setting")
+        void readersStaleRequestForChanges() {
+            roles.putAll(Map.of("alice", "write", "bob", "read"));
+            review("bob", CHANGES_REQUESTED, OLD);
+            review("alice", APPROVED, HEAD);
+
+            assertThat(gate(1, true).reason()).isEqualTo("1 approving review on the head commit, 1 required: "
+                    + "approved by alice (write); bob's request for changes not counted: read permission");
+            assertThat(asked).as("bob's permission was asked: his verdict would otherwise count").contains("bob");
+        }
+
+        @Test
+        @DisplayName("a stale approval does not cost a permission read")
+        void staleApprovalAsksNothing() {
+            review("alice", APPROVED, OLD);
+
+            gate(1, true);
+
+            assertThat(asked).isEmpty();
         }
     }
 

@@ -199,7 +199,7 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         }
 
         @Test
-        @DisplayName("restricted to the head commit, reviews on older commits do not count")
+        @DisplayName("restricted to the head commit, approvals of older commits do not count and are named")
         void headOnly() {
             givenReviews();
 
@@ -207,6 +207,50 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
 
             assertThat(a.approvedBy()).containsExactly("dave");
             assertThat(a.changesRequestedBy()).containsExactly("carol");
+            assertThat(a.notCounted()).extracting(n -> n.reviewer() + ": " + n.reason())
+                    .containsExactly("alice: given on 0000000, not on the head 6dcb09b");
+        }
+
+        /**
+         * The approvalsOnHead decision table against GitHub's shapes: a dismissed review is listed with state
+         * DISMISSED (GitHub changes the review's state; the branch rule "dismiss stale pull request approvals when new
+         * commits are pushed" does it on a push), a later review is a new entry.
+         */
+        @Test
+        @DisplayName("approvalsOnHead decision table: older approvals count only without it; requests for changes "
+                + "block on any commit; dismissed reviews are no verdict")
+        void approvalsOnHeadTable() {
+            github.stubFor(getPath(API + "/pulls/42/reviews").willReturn(json(200, array(
+                    review(1, "alice", 1, "APPROVED", HEAD_SHA),
+                    review(2, "bob", 2, "APPROVED", OLD),
+                    review(3, "carol", 3, "CHANGES_REQUESTED", OLD),
+                    review(4, "dave", 4, "CHANGES_REQUESTED", OLD),
+                    review(5, "erin", 5, "DISMISSED", OLD),
+                    review(6, "grace", 7, "APPROVED", OLD),
+                    review(7, "dave", 4, "APPROVED", HEAD_SHA),
+                    review(8, "frank", 6, "APPROVED", HEAD_SHA),
+                    review(9, "frank", 6, "CHANGES_REQUESTED", HEAD_SHA),
+                    review(10, "grace", 7, "COMMENTED", HEAD_SHA)))));
+            for (String writer : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace")) {
+                stubs.givenCollaborator(writer, 1, "write", "write");
+            }
+
+            Reviews anyCommit = ci().reviews(42, Optional.empty());
+            github.resetRequests();
+            Reviews onHead = ci().reviews(42, Optional.of(HEAD_SHA));
+
+            assertThat(anyCommit.approvedBy()).containsExactly("alice", "bob", "grace", "dave");
+            assertThat(anyCommit.changesRequestedBy()).containsExactly("carol", "frank");
+            assertThat(anyCommit.notCounted()).isEmpty();
+            assertThat(onHead.approvedBy()).containsExactly("alice", "dave");
+            assertThat(onHead.changesRequestedBy()).as("carol's request on an older commit still blocks")
+                    .containsExactly("carol", "frank");
+            assertThat(onHead.notCounted()).extracting(n -> n.reviewer() + " " + n.verdict() + ": " + n.reason())
+                    .containsExactly("bob APPROVED: given on 0000000, not on the head 6dcb09b",
+                            "grace APPROVED: given on 0000000, not on the head 6dcb09b");
+            for (String stale : List.of("bob", "grace", "erin")) {
+                github.verify(0, getRequestedFor(urlPathEqualTo(API + "/collaborators/" + stale + "/permission")));
+            }
         }
     }
 

@@ -128,10 +128,15 @@ public abstract class CiProviderContract {
         }
 
         @Test
-        @DisplayName("approvals pinned to another commit do not count reviews of the head")
+        @DisplayName("approvals pinned to another commit do not count approvals of the head, and say so")
         void approvalsOfOtherCommit() {
-            assertThat(ci.reviews(f.pullRequest(), Optional.of(UNKNOWN_SHA)).approvedBy())
-                    .doesNotContain(f.approver());
+            Reviews reviews = ci.reviews(f.pullRequest(), Optional.of(UNKNOWN_SHA));
+            assertThat(reviews.approvedBy()).doesNotContain(f.approver());
+            assertThat(reviews.notCounted()).filteredOn(n -> n.reviewer().equals(f.approver())).singleElement()
+                    .satisfies(n -> {
+                        assertThat(n.verdict()).isEqualTo(Reviews.Verdict.APPROVED);
+                        assertThat(n.reason()).contains(f.headSha().substring(0, 7), "not on the head");
+                    });
         }
 
         @Test

@@ -65,8 +65,9 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
 
     /**
      * @param requiredChecks checks that must pass on the head commit
-     * @param minimumApprovals approvals needed
-     * @param approvalsOnHead whether only reviews of the head commit count
+     * @param minimumApprovals approvals needed, from reviewers with write access
+     * @param approvalsOnHead whether only approvals of the head commit count (default false: an approval of an older
+     *     commit counts unless GitHub dismissed it); a request for changes blocks on any commit either way
      * @param incidentLabels incident severities (issue labels) that block a release
      * @param stableFor how long the previous release must have been stable
      * @param breakingChangesDocumented whether the "Breaking changes" section is required
