@@ -2,6 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.github.GitHubTriggerChecks;
 import java.io.IOException;
@@ -20,8 +21,10 @@ import java.util.function.Supplier;
  *
  * <ul>
  * <li>{@code workflow_dispatch}: the input {@code pr}.</li>
- * <li>{@code issue_comment}: a new comment {@code /release} on a pull request, from someone with write, maintain or
- * admin permission (asked of GitHub, since anyone may comment on a public repository); anyone else is refused.</li>
+ * <li>{@code issue_comment}: a new comment {@code /release} on a pull request, from a person with write, maintain or
+ * admin permission (asked of GitHub, since anyone may comment on a public repository); anyone else is refused, and a
+ * permission GitHub will not say is a {@link ProviderException} (nothing is done). An edited or deleted comment, a
+ * comment on an issue, and a comment by a bot ask for nothing.</li>
  * <li>{@code workflow_run}: a run of the configured deploy workflow for a push to the default branch, requested, in
  * progress or completed successfully; its {@code head_sha} is mapped to the merged pull request by GitHub's
  * commit-to-pull-request API. (The payload's {@code pull_requests} lists pull requests whose head is the run's
@@ -142,8 +145,23 @@ final class ActionsTrigger {
         if (!body.equals(COMMAND)) {
             return new Nothing("the comment on #" + number + " is not " + COMMAND);
         }
-        String login = event.path("comment").path("user").path("login").asText("");
-        GitHubTriggerChecks.Permission permission = checks.get().permissionOf(login);
+        JsonNode user = event.path("comment").path("user");
+        String login = user.path("login").asText("");
+        if (user.path("type").asText("").equals("Bot") || login.endsWith("[bot]")) {
+            // A bot may echo a person's words (a quote, a template); only a person asks for a release.
+            return new Nothing("the " + COMMAND + " comment on #" + number + " is by a bot (" + login
+                    + "); only a person asks for a release");
+        }
+        GitHubTriggerChecks.Permission permission;
+        try {
+            permission = checks.get().permissionOf(login);
+        } catch (ProviderException e) {
+            throw new ProviderException(e.provider(), e.operation(), "could not check whether @" + login
+                    + " may ask for a release of #" + number + ", so nothing was done (" + e.getMessage()
+                    .replace(e.provider() + " " + e.operation() + " failed: ", "") + "); "
+                    + COMMAND + " needs write, maintain or admin: comment again once GitHub answers, or start the "
+                    + "release with Run workflow", e.isTransient(), e.retryAfter().orElse(null), e.statusCode(), e);
+        }
         if (!permission.mayRelease()) {
             return new Refused("@" + login + " asked for a release of #" + number + " but has '"
                     + permission.roleName() + "' permission on the repository; " + COMMAND

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code release promote --event}: a recorded payload of each GitHub Actions trigger (as GitHub documents it,
@@ -186,6 +188,90 @@ class CliActionsTest {
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.NOT_PERMITTED);
             assertThat(run.err()).contains("@mallory", "has 'none' permission");
+            assertNoSideEffect();
+        }
+
+        @ParameterizedTest(name = "permission {0}, role {1}")
+        @CsvSource({"write, write", "write, maintain", "admin, admin", "write, release-manager"})
+        @DisplayName("/release from a person with write, maintain or admin (or a custom role built on write): accepted, "
+                + "the commenter is asked of GitHub, promoted (exit 0)")
+        void commentAccepted(String permission, String role) throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success").collaborator("mallory", permission, role);
+
+            CliWorld.Run run = promote("issue_comment", payload("issue_comment-outsider.json"));
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(parse(run).path("trigger").asText()).isEqualTo("/release on #123 by @mallory (" + role + ")");
+            assertThat(world.served("GET", ".*/collaborators/mallory/permission")).isEqualTo(1);
+            assertThat(world.served("PUT", ".*/pulls/123/merge")).isEqualTo(1);
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
+        }
+
+        @ParameterizedTest(name = "permission {0}, role {1}")
+        @CsvSource({"read, read", "read, triage", "none, none"})
+        @DisplayName("/release from someone with read, triage or no permission: refused, exit 77, no merge, no "
+                + "deployment, no comment")
+        void commentRefused(String permission, String role) throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success").collaborator("mallory", permission, role);
+
+            CliWorld.Run run = promote("issue_comment", payload("issue_comment-outsider.json"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.NOT_PERMITTED);
+            assertThat(run.err()).contains("refused: @mallory asked for a release of #123 but has '" + role
+                    + "' permission on the repository; /release needs write, maintain or admin. Nothing was done");
+            assertThat(parse(run).path("refused").asText()).contains("@mallory", "'" + role + "'");
+            assertNoSideEffect();
+        }
+
+        @Test
+        @DisplayName("/release when GitHub will not say the commenter's permission (403): exit 69, a message naming "
+                + "the person and the call, nothing done")
+        void commentPermissionUnreadable() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success");
+            world.github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(CliWorld.API
+                            + "/collaborators/mallory/permission")).willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(403)
+                            .withHeader("Content-Type", "application/json; charset=utf-8")
+                            .withBody("{\"message\": \"Resource not accessible by integration\", "
+                                    + "\"documentation_url\": \"https://docs.github.com/rest\", \"status\": \"403\"}")));
+
+            CliWorld.Run run = promote("issue_comment", payload("issue_comment-outsider.json"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.UNAVAILABLE);
+            assertThat(run.err()).contains("could not check whether @mallory may ask for a release of #123, so nothing "
+                    + "was done", "collaborators/mallory/permission", "403", "Resource not accessible by integration",
+                    "/release needs write, maintain or admin").doesNotContain(CliWorld.TOKEN);
+            assertThat(parse(run).path("error").asText()).contains("@mallory");
+            assertNoSideEffect();
+        }
+
+        @Test
+        @DisplayName("a deleted /release comment, one on an issue, or one by a bot asks for nothing (exit 0), without "
+                + "asking GitHub")
+        void notTriggers() throws Exception {
+            world.mergeablePullRequest(CliWorld.PR, "success").collaborator("alice", "admin", "admin");
+
+            CliWorld.Run deleted = promote("issue_comment", payload("issue_comment.json",
+                    e -> e.put("action", "deleted")));
+            CliWorld.Run onIssue = promote("issue_comment", payload("issue_comment.json",
+                    e -> ((ObjectNode) e.path("issue")).remove("pull_request")));
+            CliWorld.Run byBot = promote("issue_comment", payload("issue_comment.json", e -> {
+                ObjectNode user = (ObjectNode) e.path("comment").path("user");
+                user.put("login", "release-helper[bot]").put("type", "Bot");
+                ((ObjectNode) e.path("sender")).put("login", "release-helper[bot]").put("type", "Bot");
+            }));
+
+            for (CliWorld.Run run : List.of(deleted, onIssue, byBot)) {
+                assertThat(run.exitCode()).as(run.toString()).isZero();
+                assertThat(parse(run).path("released").asBoolean(true)).isFalse();
+            }
+            assertThat(parse(deleted).path("reason").asText()).isEqualTo("the comment on #123 was deleted; only a new "
+                    + "/release comment asks for a release");
+            assertThat(parse(onIssue).path("reason").asText()).isEqualTo("#123 is an issue, not a pull request");
+            assertThat(parse(byBot).path("reason").asText()).isEqualTo("the /release comment on #123 is by a bot "
+                    + "(release-helper[bot]); only a person asks for a release");
+            assertThat(world.served("GET", ".*/collaborators/.*")).isZero();
             assertNoSideEffect();
         }
 
