@@ -52,6 +52,15 @@ import org.slf4j.LoggerFactory;
  * the run waits on that environment. The review history has no timestamp, so a decision is dated when this provider
  * first sees it, on the connection's clock (at most one poll late).
  *
+ * <p>Who may approve is enforced by GitHub, not by this provider: only the environment's required reviewers can
+ * review its pending deployment (GitHub refuses anyone else, and "Prevent self-review" also refuses the person who
+ * started the run), and a run's review history ({@code GET .../actions/runs/{id}/approvals}) holds only their reviews.
+ * The decision is read from that history alone, for the configured environment alone: no pull request or issue
+ * comment, no workflow input, not the run's conclusion (a run of an environment without required reviewers
+ * completes unreviewed, which is an error, never an approval), not the pending deployment's
+ * {@code current_user_can_approve}. So configure the environment with required reviewers, and leave "Allow
+ * administrators to bypass configured protection rules" off unless admins may approve.
+ *
  * <p>Token permissions: {@code actions: write} to dispatch, {@code actions: read} for runs, reviews and pending
  * deployments, and {@code contents: read} (metadata) for the default branch when no {@link Builder#ref} is set.
  *

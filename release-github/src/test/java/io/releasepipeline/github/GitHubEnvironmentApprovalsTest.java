@@ -210,6 +210,38 @@ class GitHubEnvironmentApprovalsTest extends GitHubWireMockSupport {
             });
         }
 
+        /**
+         * Who may approve is enforced by GitHub: only the environment's required reviewers can review its pending
+         * deployment ({@code POST .../pending_deployments} refuses anyone else), and the run's review history holds
+         * only their reviews. The provider reads nothing anyone else can write: no pull request or issue comment, no
+         * workflow input, not the run's conclusion, not who the pending deployment says could approve.
+         */
+        @Test
+        @DisplayName("who may approve is GitHub's to enforce: the decision comes only from the run's review history "
+                + "for the configured environment; nothing else a person can write is read as one")
+        void onlyTheEnvironmentsReviewHistoryDecides() {
+            publish(RUN + "/pending_deployments", array(pendingDeployment(ENVIRONMENT)
+                    .replace("\"current_user_can_approve\": false", "\"current_user_can_approve\": true")));
+            GitHubEnvironmentApprovals provider = approvals();
+
+            assertThat(provider.decision(TO_100)).as("the token's user could approve: that is no approval").isEmpty();
+            publish(RUN + "/approvals", array(
+                    environmentApproval("approved", "mallory", "mallory-sandbox", "ship it"),
+                    environmentApproval("approved", "carol", ENVIRONMENT, "numbers look fine")));
+            publish(RUN, approvalRun(RUN_ID, RELEASE, 100, "in_progress", null));
+
+            assertThat(provider.decision(TO_100)).hasValueSatisfying(d -> {
+                assertThat(d.approved()).isTrue();
+                assertThat(d.by()).as("the reviewer of " + ENVIRONMENT + ", not of another environment")
+                        .isEqualTo("carol");
+            });
+            assertThat(served()).allSatisfy(e -> {
+                assertThat(e.getRequest().getMethod()).isEqualTo(RequestMethod.GET);
+                assertThat(e.getRequest().getUrl().replaceAll("\\?.*", "")).isIn(RUNS, RUN, RUN + "/approvals",
+                        RUN + "/pending_deployments");
+            });
+        }
+
         @Test
         @DisplayName("a review for another environment, or a comment without a verdict, is not a decision")
         void otherEnvironmentIgnored() {
