@@ -77,6 +77,19 @@ final class GateRound implements GateContext {
                         headOnly ? Optional.of(pullRequest.headSha()) : Optional.empty())));
     }
 
+    /**
+     * The reviewers whose approval counted, for the record: as the reviews gate read them (only on the head, when it
+     * read only those), so the record agrees with the gate and the reviews are not read twice; every commit's when no
+     * gate read them.
+     *
+     * @throws ProviderException if the reviews must be read and cannot be
+     */
+    List<String> approvers() {
+        Object onHead = cache.get("reviews:true");
+        return onHead != null && !cache.containsKey("reviews:false") ? ((Reviews) onHead).approvedBy()
+                : reviews(false).approvedBy();
+    }
+
     @Override
     public List<CheckResult> checks() {
         return cached("checks", () -> ops.ci("checks(" + pullRequest.headSha() + ")",

@@ -499,7 +499,7 @@ final class Promotion {
         checklist.deploy().match().ifPresent(record::deployMatch);
         results.addAll(checklist.results());
         try {
-            record.approvers(checklist.round().reviews(false).approvedBy());
+            record.approvers(checklist.round().approvers());
         } catch (ProviderException e) {
             // The reviews gate already reports this failure.
         }

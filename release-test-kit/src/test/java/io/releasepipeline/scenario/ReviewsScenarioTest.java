@@ -74,4 +74,22 @@ class ReviewsScenarioTest {
                 + "(" + FakeCi.DEFAULT_REVIEWER_ROLE + "), erin (write); bob's approval not counted: triage permission");
         assertThat(result.record().approvers()).containsExactly("alice", "erin");
     }
+
+    @Test
+    @DisplayName("with approvalsOnHead, the record's approvers are the head's, and each reviewer's permission is read "
+            + "once per gate round")
+    void approvalsOnHeadRecordAndOneReadPerReviewer() {
+        String old = sim.ci.pr(PR).head();
+        sim.ci.pr(PR).pushes(FakeCi.sha("fixup")).approvedBy("erin").checkPasses("lint").checkPasses("typecheck")
+                .checkPasses("tests").checkPasses("contract-governance");
+
+        ReleaseResult result = promote(Gates.minimumApprovalsOnHead(1));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(reviewsGate(result).reason()).isEqualTo("1 approving review on the head commit, 1 required: "
+                + "approved by erin (write); alice's approval not counted: given on " + old.substring(0, 7)
+                + ", not on the head " + sim.ci.pr(PR).head().substring(0, 7));
+        assertThat(result.record().approvers()).containsExactly("erin");
+        assertThat(sim.ci.count("permission")).as("erin's, once; alice's stale approval needs none").isEqualTo(1);
+    }
 }
