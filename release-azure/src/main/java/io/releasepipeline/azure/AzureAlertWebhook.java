@@ -62,23 +62,27 @@ public final class AzureAlertWebhook {
     private final AlertInbox inbox;
     private final Predicate<String> targetFilter;
     private final byte[] secretDigest;
+    private final boolean insecureNoAuth;
     private final int maxBodyBytes;
 
     /**
-     * A receiver that accepts alerts whose {@code alertTargetIDs} contain an id {@code targetFilter} accepts.
+     * A receiver that accepts alerts whose {@code alertTargetIDs} contain an id {@code targetFilter} accepts. It
+     * serves nothing until it is given a way to authenticate callers: {@link #withSharedSecret(String)}, or
+     * {@link #insecureNoAuth()} to opt out explicitly.
      *
      * @param inbox where fired and resolved alerts go
      * @param targetFilter which alert target ids are the app's, e.g. {@link #forResource(String)}
      */
     public AzureAlertWebhook(AlertInbox inbox, Predicate<String> targetFilter) {
-        this(inbox, targetFilter, null, DEFAULT_MAX_BODY_BYTES);
+        this(inbox, targetFilter, null, false, DEFAULT_MAX_BODY_BYTES);
     }
 
     private AzureAlertWebhook(AlertInbox inbox, Predicate<String> targetFilter, byte[] secretDigest,
-            int maxBodyBytes) {
+            boolean insecureNoAuth, int maxBodyBytes) {
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.targetFilter = Objects.requireNonNull(targetFilter, "targetFilter");
         this.secretDigest = secretDigest;
+        this.insecureNoAuth = insecureNoAuth;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -105,7 +109,20 @@ public final class AzureAlertWebhook {
         if (secret == null || secret.isBlank() || secret.length() < 16) {
             throw new IllegalArgumentException("the shared secret must be at least 16 characters");
         }
-        return new AzureAlertWebhook(inbox, targetFilter, sha256(secret), maxBodyBytes);
+        return new AzureAlertWebhook(inbox, targetFilter, sha256(secret), insecureNoAuth, maxBodyBytes);
+    }
+
+    /**
+     * The same receiver, accepting every caller without authentication: anyone who can reach it can fire alerts
+     * (rolling the observed release back) and resolve them. Only for a receiver behind something that authenticates
+     * every caller itself (an API gateway, a servlet filter), or a test. Logs a warning once, here.
+     *
+     * @return a receiver that authenticates nobody
+     */
+    public AzureAlertWebhook insecureNoAuth() {
+        LOG.warn("AzureAlertWebhook.insecureNoAuth(): this alert webhook accepts calls without authentication; "
+                + "anyone who can reach it can fire alerts (rolling releases back) or resolve them");
+        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, true, maxBodyBytes);
     }
 
     /**
@@ -117,7 +134,7 @@ public final class AzureAlertWebhook {
         if (bytes < 1) {
             throw new IllegalArgumentException("the body limit must be positive, got " + bytes);
         }
-        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, bytes);
+        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, insecureNoAuth, bytes);
     }
 
     /**
@@ -135,22 +152,16 @@ public final class AzureAlertWebhook {
     }
 
     /**
-     * Handles one webhook body, without a token check (for an embedder that authenticates the caller itself).
-     *
-     * @return the HTTP status to answer: 202, 200 or 400 (see the class description)
-     */
-    public int handle(String body) {
-        return accept(body).status();
-    }
-
-    /**
      * Handles one webhook body, checking the shared secret first when one is configured.
      *
      * @param body the request body
      * @param token the {@code token} query parameter, if the request had one
      * @return the status and message to answer
+     * @throws IllegalStateException if the receiver has no authentication and was not built with
+     *     {@link #insecureNoAuth()}
      */
     public Reply receive(String body, Optional<String> token) {
+        requireAuthentication();
         if (!authorized(token)) {
             LOG.warn("Refused an Azure Monitor alert webhook call without the right token");
             return new Reply(401, "missing or wrong token");
@@ -229,9 +240,26 @@ public final class AzureAlertWebhook {
      * This receiver as a handler for the JDK's {@code com.sun.net.httpserver.HttpServer}: POST only (405 with
      * {@code Allow: POST} otherwise), the body limit enforced while reading (413), the token checked when one is
      * configured (401), then {@link #receive(String, Optional)}; the reply's message goes back as plain text.
+     *
+     * @throws IllegalStateException if the receiver has no authentication and was not built with
+     *     {@link #insecureNoAuth()}: it fails here, before it serves anything
      */
     public HttpHandler asHttpHandler() {
+        requireAuthentication();
         return this::serve;
+    }
+
+    private void requireAuthentication() {
+        if (secretDigest == null && !insecureNoAuth) {
+            throw new IllegalStateException("AzureAlertWebhook has no authentication: anyone who can reach it could "
+                    + "fire alerts (rolling releases back) or resolve them. Call withSharedSecret(secret) and put the "
+                    + "secret in the action group's webhook URI, or call insecureNoAuth() if something in front of "
+                    + "this receiver authenticates every caller");
+        }
+        if (secretDigest != null && insecureNoAuth) {
+            throw new IllegalStateException("AzureAlertWebhook was given both withSharedSecret(...) and "
+                    + "insecureNoAuth(): drop insecureNoAuth() to require the secret");
+        }
     }
 
     private void serve(HttpExchange exchange) throws IOException {
@@ -338,10 +366,10 @@ public final class AzureAlertWebhook {
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
-    /** The limit and whether a token is required; never the token. */
+    /** The limit and how callers are authenticated; never the secret. */
     @Override
     public String toString() {
-        return "AzureAlertWebhook[maxBodyBytes=" + maxBodyBytes + ", token " + (secretDigest == null ? "not required"
-                : "required") + "]";
+        return "AzureAlertWebhook[maxBodyBytes=" + maxBodyBytes + ", auth=" + (secretDigest != null ? "shared secret"
+                : insecureNoAuth ? "NONE (insecureNoAuth)" : "not configured") + "]";
     }
 }

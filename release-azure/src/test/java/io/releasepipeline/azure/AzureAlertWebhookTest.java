@@ -31,6 +31,8 @@ class AzureAlertWebhookTest {
     private VirtualClock clock;
     private AlertInbox inbox;
     private AzureAlertWebhook webhook;
+    /** The same receiver with authentication turned off, for the tests about what it does with a body. */
+    private AzureAlertWebhook open;
     private Instant fired;
 
     @BeforeEach
@@ -38,13 +40,51 @@ class AzureAlertWebhookTest {
         clock = new VirtualClock();
         inbox = new AlertInbox(clock);
         webhook = new AzureAlertWebhook(inbox, AzureAlertWebhook.forResource(ArmStub.APP_PATH));
+        open = webhook.insecureNoAuth();
         fired = clock.now().plusSeconds(120);
+    }
+
+    private int handle(String body) {
+        return open.receive(body, Optional.empty()).status();
+    }
+
+    @Test
+    @DisplayName("without authentication or an explicit insecureNoAuth() it refuses to serve, and says what to call")
+    void authenticationRequired() {
+        String body = AlertPayloads.metricAlert("Fired", fired, TARGET);
+
+        assertThatThrownBy(webhook::asHttpHandler).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no authentication").hasMessageContaining("withSharedSecret(")
+                .hasMessageContaining("insecureNoAuth()");
+        assertThatThrownBy(() -> webhook.receive(body, Optional.empty())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("withSharedSecret(");
+        assertThatThrownBy(() -> webhook.withSharedSecret(SECRET).insecureNoAuth().asHttpHandler())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("both");
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+        assertThat(webhook.toString()).contains("auth=not configured");
+    }
+
+    @Test
+    @DisplayName("insecureNoAuth() warns once, when it is built, and then serves without a credential")
+    void insecureNoAuthWarnsOnce() {
+        AzureAlertWebhook insecure;
+        try (CapturedLog log = CapturedLog.start()) {
+            insecure = webhook.insecureNoAuth();
+            insecure.asHttpHandler();
+            assertThat(insecure.receive(AlertPayloads.metricAlert("Fired", fired, TARGET), Optional.empty()).status())
+                    .isEqualTo(202);
+            insecure.receive(AlertPayloads.metricAlert("Resolved", fired, TARGET), Optional.empty());
+
+            assertThat(log.lines()).filteredOn(l -> l.contains("without authentication")).singleElement()
+                    .satisfies(l -> assertThat(l).contains("WARN", "insecureNoAuth()"));
+        }
+        assertThat(insecure.toString()).contains("auth=NONE");
     }
 
     @Test
     @DisplayName("a fired metric alert on the app is accepted (202) and in the inbox with its rule, severity, time")
     void metricAlertFired() {
-        assertThat(webhook.handle(AlertPayloads.metricAlert("Fired", fired, TARGET))).isEqualTo(202);
+        assertThat(handle(AlertPayloads.metricAlert("Fired", fired, TARGET))).isEqualTo(202);
 
         assertThat(inbox.firing(clock.now())).singleElement().satisfies(a -> {
             assertThat(a.id()).isEqualTo(METRIC_ALERT_ID);
@@ -58,9 +98,9 @@ class AzureAlertWebhookTest {
     @Test
     @DisplayName("a resolved alert clears the fired one from the inbox (202)")
     void metricAlertResolved() {
-        webhook.handle(AlertPayloads.metricAlert("Fired", fired, TARGET));
+        handle(AlertPayloads.metricAlert("Fired", fired, TARGET));
 
-        assertThat(webhook.handle(AlertPayloads.metricAlert("Resolved", fired, TARGET))).isEqualTo(202);
+        assertThat(handle(AlertPayloads.metricAlert("Resolved", fired, TARGET))).isEqualTo(202);
 
         assertThat(inbox.firing(clock.now())).isEmpty();
     }
@@ -68,7 +108,7 @@ class AzureAlertWebhookTest {
     @Test
     @DisplayName("a log search alert is accepted like a metric alert")
     void logAlert() {
-        assertThat(webhook.handle(AlertPayloads.logAlert(fired))).isEqualTo(202);
+        assertThat(handle(AlertPayloads.logAlert(fired))).isEqualTo(202);
 
         assertThat(inbox.firing(clock.now())).extracting(Alert::id, Alert::name, Alert::severity)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(LOG_ALERT_ID, "backend-unhandled-exceptions",
@@ -78,16 +118,16 @@ class AzureAlertWebhookTest {
     @Test
     @DisplayName("a body that is not the common schema is a 400 that says how to fix the action group")
     void notCommonSchema() {
-        AzureAlertWebhook.Reply reply = webhook.receive(AlertPayloads.legacyMetricAlert(), Optional.empty());
+        AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.legacyMetricAlert(), Optional.empty());
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.message()).contains("AzureMonitorMetricAlert", "azureMonitorCommonAlertSchema",
                 "common alert schema");
-        assertThat(webhook.handle("not json")).isEqualTo(400);
-        assertThat(webhook.handle("[]")).isEqualTo(400);
-        assertThat(webhook.handle("")).isEqualTo(400);
-        assertThat(webhook.handle(AlertPayloads.metricAlert("Acknowledged", fired, TARGET))).isEqualTo(400);
-        assertThat(webhook.handle(AlertPayloads.metricAlert("Fired", fired, TARGET)
+        assertThat(handle("not json")).isEqualTo(400);
+        assertThat(handle("[]")).isEqualTo(400);
+        assertThat(handle("")).isEqualTo(400);
+        assertThat(handle(AlertPayloads.metricAlert("Acknowledged", fired, TARGET))).isEqualTo(400);
+        assertThat(handle(AlertPayloads.metricAlert("Fired", fired, TARGET)
                 .replace("\"firedDateTime\": \"" + fired + "\"", "\"firedDateTime\": \"yesterday\""))).isEqualTo(400);
         assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
     }
@@ -95,7 +135,7 @@ class AzureAlertWebhookTest {
     @Test
     @DisplayName("an alert on another resource is ignored (200) and never reaches the inbox")
     void anotherTarget() {
-        AzureAlertWebhook.Reply reply = webhook.receive(AlertPayloads.metricAlert("Fired", fired, OTHER_TARGET),
+        AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.metricAlert("Fired", fired, OTHER_TARGET),
                 Optional.empty());
 
         assertThat(reply.status()).isEqualTo(200);
