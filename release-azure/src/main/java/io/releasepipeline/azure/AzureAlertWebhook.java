@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,20 +31,28 @@ import org.slf4j.LoggerFactory;
  * {@code azureMonitorCommonAlertSchema}) and feeds an {@link AlertInbox}: a {@code Fired} alert on the app wakes the
  * observing release at once (the {@code alert} rollback trigger, armed with
  * {@code Triggers.builder().onAlerts(inbox)}), a {@code Resolved} one clears it. An embedding service mounts
- * {@link #asHttpHandler()} on the JDK's HTTP server, or calls {@link #receive(String, Optional)} from a servlet.
+ * {@link #asHttpHandler()} on the JDK's HTTP server, or calls {@link #receive(String, Optional, Optional)} from a
+ * servlet.
  *
  * <pre>{@code
  * AlertInbox inbox = new AlertInbox(clock);
  * AzureAlertWebhook webhook = new AzureAlertWebhook(inbox, AzureAlertWebhook.forResource(appResourceId))
- *         .withSharedSecret(System.getenv("ALERT_WEBHOOK_TOKEN"));
+ *         .withSharedSecret(System.getenv("ALERT_WEBHOOK_SECRET"));
  * server.createContext("/alerts/azure", webhook.asHttpHandler());
- * // action group webhook URI: https://releases.example.com/alerts/azure?token=..., common alert schema on
+ * // action group webhook URI: https://alerts:<secret>@releases.example.com/alerts/azure, common alert schema on
  * }</pre>
  *
+ * <p><b>Authentication is required.</b> A receiver serves nothing until it is given {@link #withSharedSecret(String)}
+ * or told {@link #insecureNoAuth()}: {@link #asHttpHandler()} and {@link #receive(String, Optional, Optional)} throw
+ * {@link IllegalStateException} otherwise. The shared secret is accepted as the password of HTTP Basic authentication
+ * (what Azure sends for a webhook URI with {@code user:secret@} in it), as {@code Authorization: Bearer <secret>}, or
+ * as the {@value #TOKEN_PARAMETER} query parameter (kept for compatibility: a secret in the query string ends up in
+ * the access logs of every proxy on the way). It is compared in constant time and never logged, nor is the request
+ * URL.
+ *
  * <p>Answers: 202 accepted (fired or resolved), 200 ignored (an alert on another resource), 400 with a message for a
- * body that is not the common schema (Azure does not retry a 4xx), 401 for a missing or wrong token, 405 for a
- * method other than POST, 413 for a body over the limit. The token is compared in constant time and never logged,
- * nor is the request URL that carries it.
+ * body that is not the common schema (Azure does not retry a 4xx), 401 for missing or wrong credentials, 405 for a
+ * method other than POST, 413 for a body over the limit.
  *
  * <p>Immutable and thread-safe: Azure may deliver several alerts at once.
  */
@@ -53,7 +62,7 @@ public final class AzureAlertWebhook {
     public static final String COMMON_SCHEMA_ID = "azureMonitorCommonAlertSchema";
     /** The largest body accepted by default: common-schema payloads are a few kilobytes; log alerts with results more. */
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
-    /** The query parameter that carries the shared secret. */
+    /** The query parameter that may carry the shared secret (prefer Basic authentication: see the class description). */
     public static final String TOKEN_PARAMETER = "token";
 
     private static final Logger LOG = LoggerFactory.getLogger(AzureAlertWebhook.class);
@@ -99,15 +108,24 @@ public final class AzureAlertWebhook {
     }
 
     /**
-     * The same receiver, requiring {@code ?token=<secret>} on every request the {@link #asHttpHandler() handler}
-     * serves (and on {@link #receive(String, Optional)}). Put the token in the action group's webhook URI; the
-     * receiver keeps only its SHA-256 digest.
+     * The same receiver, requiring the shared secret on every request: as the password of HTTP Basic authentication
+     * (any user name), as {@code Authorization: Bearer <secret>}, or as {@code ?token=<secret>}. For an action group's
+     * <em>Webhook</em> action, put it in the URI as {@code https://alerts:<secret>@host/path}: Azure sends the user
+     * info as Basic authentication, so the secret stays out of the request line and the access logs. The receiver
+     * keeps only the secret's SHA-256 digest.
      *
-     * @throws IllegalArgumentException if the secret is blank or shorter than 16 characters
+     * @param secret at least 16 characters, all of them allowed unescaped in a URI's user info: letters, digits and
+     *     {@code - . _ ~} (e.g. {@code openssl rand -hex 32})
+     * @throws IllegalArgumentException if the secret is missing, shorter than 16 characters or has other characters
      */
     public AzureAlertWebhook withSharedSecret(String secret) {
-        if (secret == null || secret.isBlank() || secret.length() < 16) {
-            throw new IllegalArgumentException("the shared secret must be at least 16 characters");
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalArgumentException("the shared secret must be at least 16 characters (e.g. the output of "
+                    + "`openssl rand -hex 32`)");
+        }
+        if (!secret.chars().allMatch(AzureAlertWebhook::isUnreserved)) {
+            throw new IllegalArgumentException("the shared secret may hold only letters, digits and - . _ ~ so that "
+                    + "it goes into a webhook URI unescaped (e.g. the output of `openssl rand -hex 32`)");
         }
         return new AzureAlertWebhook(inbox, targetFilter, sha256(secret), insecureNoAuth, maxBodyBytes);
     }
@@ -152,19 +170,22 @@ public final class AzureAlertWebhook {
     }
 
     /**
-     * Handles one webhook body, checking the shared secret first when one is configured.
+     * Handles one webhook request: authenticates it, then reads the body. For a servlet:
+     * {@code receive(body, Optional.ofNullable(request.getHeader("Authorization")),
+     * Optional.ofNullable(request.getParameter("token")))}.
      *
      * @param body the request body
-     * @param token the {@code token} query parameter, if the request had one
-     * @return the status and message to answer
+     * @param authorization the {@code Authorization} header, if the request had one
+     * @param token the {@value #TOKEN_PARAMETER} query parameter, if the request had one
+     * @return the status and message to answer; the message never holds a credential
      * @throws IllegalStateException if the receiver has no authentication and was not built with
      *     {@link #insecureNoAuth()}
      */
-    public Reply receive(String body, Optional<String> token) {
+    public Reply receive(String body, Optional<String> authorization, Optional<String> token) {
         requireAuthentication();
-        if (!authorized(token)) {
-            LOG.warn("Refused an Azure Monitor alert webhook call without the right token");
-            return new Reply(401, "missing or wrong token");
+        Optional<Reply> refused = authenticate(authorization, token);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         return accept(body);
     }
@@ -238,8 +259,9 @@ public final class AzureAlertWebhook {
 
     /**
      * This receiver as a handler for the JDK's {@code com.sun.net.httpserver.HttpServer}: POST only (405 with
-     * {@code Allow: POST} otherwise), the body limit enforced while reading (413), the token checked when one is
-     * configured (401), then {@link #receive(String, Optional)}; the reply's message goes back as plain text.
+     * {@code Allow: POST} otherwise), the caller authenticated before the body is read (401), the body limit
+     * enforced while reading (413), then the body handled as by {@link #receive(String, Optional, Optional)}; the
+     * reply's message goes back as plain text.
      *
      * @throws IllegalStateException if the receiver has no authentication and was not built with
      *     {@link #insecureNoAuth()}: it fails here, before it serves anything
@@ -270,10 +292,14 @@ public final class AzureAlertWebhook {
                 respond(exchange, new Reply(405, "only POST is accepted"));
                 return;
             }
-            Optional<String> token = queryParameter(exchange.getRequestURI().getRawQuery(), TOKEN_PARAMETER);
-            if (!authorized(token)) {
-                LOG.warn("Refused an Azure Monitor alert webhook call without the right token");
-                respond(exchange, new Reply(401, "missing or wrong token"));
+            Optional<Reply> refused = authenticate(
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")),
+                    queryParameter(exchange.getRequestURI().getRawQuery(), TOKEN_PARAMETER));
+            if (refused.isPresent()) {
+                if (secretDigest != null) {
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"azure-alert-webhook\"");
+                }
+                respond(exchange, refused.get());
                 return;
             }
             String length = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -323,12 +349,56 @@ public final class AzureAlertWebhook {
         }
     }
 
-    private boolean authorized(Optional<String> token) {
-        if (secretDigest == null) {
-            return true;
+    /** Empty if the caller may go on; otherwise the refusal to answer, logged without any credential. */
+    private Optional<Reply> authenticate(Optional<String> authorization, Optional<String> token) {
+        if (insecureNoAuth) {
+            return Optional.empty();
         }
+        Optional<String> bearer = credentials(authorization, "Bearer");
+        Optional<String> basicPassword = credentials(authorization, "Basic").flatMap(AzureAlertWebhook::basicPassword);
+        if (matchesSecret(bearer) || matchesSecret(basicPassword) || matchesSecret(token)) {
+            return Optional.empty();
+        }
+        String reason = authorization.isEmpty() && token.isEmpty()
+                ? "no credentials: send the shared secret as Basic authentication (a webhook URI with "
+                        + "user:secret@host), as a Bearer token, or as ?" + TOKEN_PARAMETER + "="
+                : "the credentials presented are not the shared secret";
+        LOG.warn("Refused an Azure Monitor alert webhook call: {}", reason);
+        return Optional.of(new Reply(401, reason));
+    }
+
+    private boolean matchesSecret(Optional<String> presented) {
         // Comparing digests keeps the comparison constant-time whatever the length of what was presented.
-        return token.isPresent() && MessageDigest.isEqual(secretDigest, sha256(token.get()));
+        return secretDigest != null && presented.isPresent()
+                && MessageDigest.isEqual(secretDigest, sha256(presented.get()));
+    }
+
+    /** The credentials of an {@code Authorization} header of the given scheme (compared ignoring case). */
+    private static Optional<String> credentials(Optional<String> authorization, String scheme) {
+        if (authorization.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = authorization.get().trim();
+        if (value.length() <= scheme.length() || !value.regionMatches(true, 0, scheme, 0, scheme.length())
+                || value.charAt(scheme.length()) != ' ') {
+            return Optional.empty();
+        }
+        return Optional.of(value.substring(scheme.length() + 1).trim());
+    }
+
+    /** The password of Basic credentials ({@code base64(user:password)}), if they decode. */
+    private static Optional<String> basicPassword(String credentials) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? Optional.empty() : Optional.of(decoded.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isUnreserved(int c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~');
     }
 
     private static Optional<String> queryParameter(String rawQuery, String name) {

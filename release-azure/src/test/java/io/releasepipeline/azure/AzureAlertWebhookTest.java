@@ -17,7 +17,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -45,7 +48,7 @@ class AzureAlertWebhookTest {
     }
 
     private int handle(String body) {
-        return open.receive(body, Optional.empty()).status();
+        return open.receive(body, Optional.empty(), Optional.empty()).status();
     }
 
     @Test
@@ -56,7 +59,7 @@ class AzureAlertWebhookTest {
         assertThatThrownBy(webhook::asHttpHandler).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no authentication").hasMessageContaining("withSharedSecret(")
                 .hasMessageContaining("insecureNoAuth()");
-        assertThatThrownBy(() -> webhook.receive(body, Optional.empty())).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> webhook.receive(body, Optional.empty(), Optional.empty())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("withSharedSecret(");
         assertThatThrownBy(() -> webhook.withSharedSecret(SECRET).insecureNoAuth().asHttpHandler())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("both");
@@ -71,9 +74,9 @@ class AzureAlertWebhookTest {
         try (CapturedLog log = CapturedLog.start()) {
             insecure = webhook.insecureNoAuth();
             insecure.asHttpHandler();
-            assertThat(insecure.receive(AlertPayloads.metricAlert("Fired", fired, TARGET), Optional.empty()).status())
-                    .isEqualTo(202);
-            insecure.receive(AlertPayloads.metricAlert("Resolved", fired, TARGET), Optional.empty());
+            assertThat(insecure.receive(AlertPayloads.metricAlert("Fired", fired, TARGET), Optional.empty(),
+                    Optional.empty()).status()).isEqualTo(202);
+            insecure.receive(AlertPayloads.metricAlert("Resolved", fired, TARGET), Optional.empty(), Optional.empty());
 
             assertThat(log.lines()).filteredOn(l -> l.contains("without authentication")).singleElement()
                     .satisfies(l -> assertThat(l).contains("WARN", "insecureNoAuth()"));
@@ -118,7 +121,7 @@ class AzureAlertWebhookTest {
     @Test
     @DisplayName("a body that is not the common schema is a 400 that says how to fix the action group")
     void notCommonSchema() {
-        AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.legacyMetricAlert(), Optional.empty());
+        AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.legacyMetricAlert(), Optional.empty(), Optional.empty());
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.message()).contains("AzureMonitorMetricAlert", "azureMonitorCommonAlertSchema",
@@ -136,7 +139,7 @@ class AzureAlertWebhookTest {
     @DisplayName("an alert on another resource is ignored (200) and never reaches the inbox")
     void anotherTarget() {
         AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.metricAlert("Fired", fired, OTHER_TARGET),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.message()).contains("ignored");
@@ -159,16 +162,70 @@ class AzureAlertWebhookTest {
         AzureAlertWebhook guarded = webhook.withSharedSecret(SECRET);
         String body = AlertPayloads.metricAlert("Fired", fired, TARGET);
 
-        assertThat(guarded.receive(body, Optional.empty()).status()).isEqualTo(401);
-        assertThat(guarded.receive(body, Optional.of(SECRET + "x")).status()).isEqualTo(401);
+        assertThat(guarded.receive(body, Optional.empty(), Optional.empty()).status()).isEqualTo(401);
+        assertThat(guarded.receive(body, Optional.empty(), Optional.of(SECRET + "x")).status()).isEqualTo(401);
         assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
-        assertThat(guarded.receive(body, Optional.of(SECRET)).status()).isEqualTo(202);
-        assertThat(guarded.toString()).doesNotContain(SECRET);
-        assertThatThrownBy(() -> webhook.withSharedSecret("short")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(guarded.receive(body, Optional.empty(), Optional.of(SECRET)).status()).isEqualTo(202);
+        assertThat(guarded.toString()).doesNotContain(SECRET).contains("auth=shared secret");
+        assertThatThrownBy(() -> webhook.withSharedSecret("short")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("16 characters");
+        assertThatThrownBy(() -> webhook.withSharedSecret(null)).isInstanceOf(IllegalArgumentException.class);
+        for (String awkward : List.of("0123456789abcdef/", "0123456789abcdef%2F", "0123456789abcdef@x",
+                "0123456789abcdef:x", "0123456789 abcdef", "0123456789abcdéf")) {
+            assertThatThrownBy(() -> webhook.withSharedSecret(awkward)).as(awkward)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("letters, digits and - . _ ~")
+                    .hasMessageNotContaining(awkward);
+        }
     }
 
     @Test
-    @DisplayName("mounted on the JDK's HTTP server: POST with the token fires, other methods 405, big bodies 413")
+    @DisplayName("the shared secret is accepted out of the URL: as the Basic password (any user) or a Bearer token")
+    void sharedSecretInTheAuthorizationHeader() {
+        AzureAlertWebhook guarded = webhook.withSharedSecret(SECRET);
+        String body = AlertPayloads.metricAlert("Fired", fired, TARGET);
+
+        try (CapturedLog log = CapturedLog.start()) {
+            List<AzureAlertWebhook.Reply> refused = List.of(
+                    guarded.receive(body, Optional.of(basic("alerts", SECRET + "x")), Optional.empty()),
+                    guarded.receive(body, Optional.of(basic(SECRET, "")), Optional.empty()),
+                    guarded.receive(body, Optional.of("Basic " + SECRET), Optional.empty()),
+                    guarded.receive(body, Optional.of("Basic not base64!"), Optional.empty()),
+                    guarded.receive(body, Optional.of("Bearer " + SECRET.substring(1)), Optional.empty()),
+                    guarded.receive(body, Optional.of(SECRET), Optional.empty()),
+                    guarded.receive(body, Optional.of("Digest " + SECRET), Optional.empty()));
+            assertThat(refused).extracting(AzureAlertWebhook.Reply::status).containsOnly(401);
+            assertThat(refused).extracting(AzureAlertWebhook.Reply::message)
+                    .allSatisfy(m -> assertThat(m).doesNotContain(SECRET.substring(1)));
+            assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+
+            assertThat(guarded.receive(body, Optional.of(basic("alerts", SECRET)), Optional.empty()).status())
+                    .isEqualTo(202);
+            assertThat(guarded.receive(body, Optional.of(basic("", SECRET)), Optional.empty()).status())
+                    .isEqualTo(202);
+            assertThat(guarded.receive(body, Optional.of("basic " + base64("azure:" + SECRET)), Optional.empty())
+                    .status()).as("the scheme ignores case").isEqualTo(202);
+            assertThat(guarded.receive(body, Optional.of("Bearer " + SECRET), Optional.empty()).status())
+                    .isEqualTo(202);
+            assertThat(guarded.receive(body, Optional.of("Bearer wrong-wrong-wrong-wrong"), Optional.of(SECRET))
+                    .status()).as("the query parameter still counts").isEqualTo(202);
+            assertThat(inbox.firing(Instant.EPOCH)).extracting(Alert::id).containsExactly(METRIC_ALERT_ID);
+
+            assertThat(log.text()).contains("Refused an Azure Monitor alert webhook call")
+                    .doesNotContain(SECRET.substring(1)).doesNotContain(base64("alerts:" + SECRET))
+                    .doesNotContain(base64(SECRET));
+        }
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + base64(user + ":" + password);
+    }
+
+    static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("mounted on the JDK's HTTP server: POST with the secret fires, other methods 405, big bodies 413")
     void overHttp() throws IOException, InterruptedException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/alerts/azure", webhook.withSharedSecret(SECRET).withMaxBodyBytes(16 * 1024)
@@ -179,8 +236,9 @@ class AzureAlertWebhookTest {
             String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts/azure";
             String body = AlertPayloads.metricAlert("Fired", fired, TARGET);
 
-            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+            String authorization = basic("alerts", SECRET);
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base))
+                    .header("Authorization", authorization).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(202);
             assertThat(ok.body()).contains("backend-5xx-above-5pct");
@@ -189,19 +247,25 @@ class AzureAlertWebhookTest {
             HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(base))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(noToken.statusCode()).isEqualTo(401);
+            assertThat(noToken.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
+                    .startsWith("Basic"));
 
-            HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET)).GET()
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> queryToken = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(queryToken.statusCode()).as("?token= still works").isEqualTo(202);
+
+            HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base))
+                    .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(get.statusCode()).isEqualTo(405);
             assertThat(get.headers().firstValue("Allow")).contains("POST");
 
-            HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET))
-                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(20 * 1024))).build(),
+            HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(base))
+                    .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString("x".repeat(20 * 1024))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(big.statusCode()).isEqualTo(413);
 
-            HttpResponse<String> legacy = http.send(HttpRequest.newBuilder(URI.create(base + "?token=" + SECRET))
-                    .POST(HttpRequest.BodyPublishers.ofString(AlertPayloads.legacyMetricAlert())).build(),
+            HttpResponse<String> legacy = http.send(HttpRequest.newBuilder(URI.create(base))
+                    .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(AlertPayloads.legacyMetricAlert())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(legacy.statusCode()).isEqualTo(400);
             assertThat(legacy.body()).contains("azureMonitorCommonAlertSchema");

@@ -141,7 +141,7 @@ class AzureCanaryEndToEndTest {
         clock.scheduleAt(ALERT_AT, () -> {
             trafficWhenAlerted.set(STAND_IN.trafficJson());
             webhookStatus.set(webhook.receive(AlertPayloads.metricAlert("Fired", clock.now(),
-                    AlertPayloads.TARGET), Optional.of(WEBHOOK_SECRET)).status());
+                    AlertPayloads.TARGET), Optional.of("Bearer " + WEBHOOK_SECRET), Optional.empty()).status());
         });
 
         ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
