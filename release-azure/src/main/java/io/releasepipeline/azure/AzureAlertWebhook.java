@@ -18,7 +18,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Authentication is required.</b> A receiver serves nothing until it is given {@link #withSharedSecret(String)}
- * or told {@link #insecureNoAuth()}: {@link #asHttpHandler()} and {@link #receive(String, Optional, Optional)} throw
- * {@link IllegalStateException} otherwise. The shared secret is accepted as the password of HTTP Basic authentication
+ * (an action group's <em>Webhook</em> action) or {@link #withEntraId(EntraIdAuthentication)} (a <em>Secure
+ * webhook</em> action, which sends an Entra ID access token), or is told {@link #insecureNoAuth()}:
+ * {@link #asHttpHandler()} and {@link #receive(String, Optional, Optional)} throw {@link IllegalStateException}
+ * otherwise. The shared secret is accepted as the password of HTTP Basic authentication
  * (what Azure sends for a webhook URI with {@code user:secret@} in it), as {@code Authorization: Bearer <secret>}, or
  * as the {@value #TOKEN_PARAMETER} query parameter (kept for compatibility: a secret in the query string ends up in
  * the access logs of every proxy on the way). It is compared in constant time and never logged, nor is the request
@@ -52,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers: 202 accepted (fired or resolved), 200 ignored (an alert on another resource), 400 with a message for a
  * body that is not the common schema (Azure does not retry a 4xx), 401 for missing or wrong credentials, 405 for a
- * method other than POST, 413 for a body over the limit.
+ * method other than POST, 413 for a body over the limit, 503 when an Entra ID token cannot be checked because the
+ * tenant's signing keys cannot be fetched (Azure retries a 503).
  *
  * <p>Immutable and thread-safe: Azure may deliver several alerts at once.
  */
@@ -71,26 +76,28 @@ public final class AzureAlertWebhook {
     private final AlertInbox inbox;
     private final Predicate<String> targetFilter;
     private final byte[] secretDigest;
+    private final EntraIdAuthentication entraId;
     private final boolean insecureNoAuth;
     private final int maxBodyBytes;
 
     /**
      * A receiver that accepts alerts whose {@code alertTargetIDs} contain an id {@code targetFilter} accepts. It
-     * serves nothing until it is given a way to authenticate callers: {@link #withSharedSecret(String)}, or
-     * {@link #insecureNoAuth()} to opt out explicitly.
+     * serves nothing until it is given a way to authenticate callers: {@link #withSharedSecret(String)},
+     * {@link #withEntraId(EntraIdAuthentication)}, or {@link #insecureNoAuth()} to opt out explicitly.
      *
      * @param inbox where fired and resolved alerts go
      * @param targetFilter which alert target ids are the app's, e.g. {@link #forResource(String)}
      */
     public AzureAlertWebhook(AlertInbox inbox, Predicate<String> targetFilter) {
-        this(inbox, targetFilter, null, false, DEFAULT_MAX_BODY_BYTES);
+        this(inbox, targetFilter, null, null, false, DEFAULT_MAX_BODY_BYTES);
     }
 
     private AzureAlertWebhook(AlertInbox inbox, Predicate<String> targetFilter, byte[] secretDigest,
-            boolean insecureNoAuth, int maxBodyBytes) {
+            EntraIdAuthentication entraId, boolean insecureNoAuth, int maxBodyBytes) {
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.targetFilter = Objects.requireNonNull(targetFilter, "targetFilter");
         this.secretDigest = secretDigest;
+        this.entraId = entraId;
         this.insecureNoAuth = insecureNoAuth;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -127,7 +134,20 @@ public final class AzureAlertWebhook {
             throw new IllegalArgumentException("the shared secret may hold only letters, digits and - . _ ~ so that "
                     + "it goes into a webhook URI unescaped (e.g. the output of `openssl rand -hex 32`)");
         }
-        return new AzureAlertWebhook(inbox, targetFilter, sha256(secret), insecureNoAuth, maxBodyBytes);
+        return new AzureAlertWebhook(inbox, targetFilter, sha256(secret), entraId, insecureNoAuth, maxBodyBytes);
+    }
+
+    /**
+     * The same receiver, accepting an action group's <em>Secure webhook</em> action: a request whose
+     * {@code Authorization: Bearer} token is an Entra ID access token that {@code entraId} accepts (signature, issuer,
+     * tenant, audience, lifetime, role and caller: see {@link EntraIdAuthentication}). With a shared secret as well,
+     * either credential is enough.
+     *
+     * @param entraId the tenant, audiences and role to check tokens against
+     */
+    public AzureAlertWebhook withEntraId(EntraIdAuthentication entraId) {
+        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, Objects.requireNonNull(entraId, "entraId"),
+                insecureNoAuth, maxBodyBytes);
     }
 
     /**
@@ -140,7 +160,7 @@ public final class AzureAlertWebhook {
     public AzureAlertWebhook insecureNoAuth() {
         LOG.warn("AzureAlertWebhook.insecureNoAuth(): this alert webhook accepts calls without authentication; "
                 + "anyone who can reach it can fire alerts (rolling releases back) or resolve them");
-        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, true, maxBodyBytes);
+        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, entraId, true, maxBodyBytes);
     }
 
     /**
@@ -152,7 +172,7 @@ public final class AzureAlertWebhook {
         if (bytes < 1) {
             throw new IllegalArgumentException("the body limit must be positive, got " + bytes);
         }
-        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, insecureNoAuth, bytes);
+        return new AzureAlertWebhook(inbox, targetFilter, secretDigest, entraId, insecureNoAuth, bytes);
     }
 
     /**
@@ -272,15 +292,18 @@ public final class AzureAlertWebhook {
     }
 
     private void requireAuthentication() {
-        if (secretDigest == null && !insecureNoAuth) {
+        boolean authenticates = secretDigest != null || entraId != null;
+        if (!authenticates && !insecureNoAuth) {
             throw new IllegalStateException("AzureAlertWebhook has no authentication: anyone who can reach it could "
-                    + "fire alerts (rolling releases back) or resolve them. Call withSharedSecret(secret) and put the "
-                    + "secret in the action group's webhook URI, or call insecureNoAuth() if something in front of "
-                    + "this receiver authenticates every caller");
+                    + "fire alerts (rolling releases back) or resolve them. Call withSharedSecret(secret) for an "
+                    + "action group's Webhook action (secret in the URI as https://alerts:<secret>@host/...), "
+                    + "withEntraId(EntraIdAuthentication.builder()...build()) for a Secure webhook action, or "
+                    + "insecureNoAuth() if something in front of this receiver authenticates every caller");
         }
-        if (secretDigest != null && insecureNoAuth) {
-            throw new IllegalStateException("AzureAlertWebhook was given both withSharedSecret(...) and "
-                    + "insecureNoAuth(): drop insecureNoAuth() to require the secret");
+        if (authenticates && insecureNoAuth) {
+            throw new IllegalStateException("AzureAlertWebhook was given both insecureNoAuth() and "
+                    + (secretDigest != null ? "withSharedSecret(...)" : "withEntraId(...)")
+                    + ": drop insecureNoAuth() to require the credential");
         }
     }
 
@@ -298,6 +321,9 @@ public final class AzureAlertWebhook {
             if (refused.isPresent()) {
                 if (secretDigest != null) {
                     exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"azure-alert-webhook\"");
+                }
+                if (entraId != null) {
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"azure-alert-webhook\"");
                 }
                 respond(exchange, refused.get());
                 return;
@@ -359,12 +385,35 @@ public final class AzureAlertWebhook {
         if (matchesSecret(bearer) || matchesSecret(basicPassword) || matchesSecret(token)) {
             return Optional.empty();
         }
-        String reason = authorization.isEmpty() && token.isEmpty()
-                ? "no credentials: send the shared secret as Basic authentication (a webhook URI with "
-                        + "user:secret@host), as a Bearer token, or as ?" + TOKEN_PARAMETER + "="
-                : "the credentials presented are not the shared secret";
-        LOG.warn("Refused an Azure Monitor alert webhook call: {}", reason);
-        return Optional.of(new Reply(401, reason));
+        String reason;
+        int status = 401;
+        if (entraId != null && bearer.isPresent()) {
+            EntraIdAuthentication.Verdict verdict = entraId.verify(bearer.get());
+            if (verdict.accepted()) {
+                return Optional.empty();
+            }
+            reason = verdict.reason();
+            status = verdict.keysUnavailable() ? 503 : 401;
+        } else if (authorization.isEmpty() && token.isEmpty()) {
+            reason = "no credentials: send " + String.join(" or ", accepted());
+        } else {
+            reason = "the credentials presented are not accepted: send " + String.join(" or ", accepted());
+        }
+        LOG.warn("Refused an Azure Monitor alert webhook call ({}): {}", status, reason);
+        return Optional.of(new Reply(status, reason));
+    }
+
+    /** The credentials this receiver accepts, for a 401's message. */
+    private List<String> accepted() {
+        List<String> kinds = new ArrayList<>();
+        if (secretDigest != null) {
+            kinds.add("the shared secret as Basic authentication (a webhook URI with user:secret@host), as a Bearer "
+                    + "token or as ?" + TOKEN_PARAMETER + "=");
+        }
+        if (entraId != null) {
+            kinds.add("an Entra ID access token as a Bearer token (a Secure webhook action)");
+        }
+        return kinds;
     }
 
     private boolean matchesSecret(Optional<String> presented) {
@@ -439,7 +488,17 @@ public final class AzureAlertWebhook {
     /** The limit and how callers are authenticated; never the secret. */
     @Override
     public String toString() {
-        return "AzureAlertWebhook[maxBodyBytes=" + maxBodyBytes + ", auth=" + (secretDigest != null ? "shared secret"
-                : insecureNoAuth ? "NONE (insecureNoAuth)" : "not configured") + "]";
+        List<String> auth = new ArrayList<>();
+        if (secretDigest != null) {
+            auth.add("shared secret");
+        }
+        if (entraId != null) {
+            auth.add(entraId.toString());
+        }
+        if (insecureNoAuth) {
+            auth.add("NONE (insecureNoAuth)");
+        }
+        return "AzureAlertWebhook[maxBodyBytes=" + maxBodyBytes + ", auth=" + (auth.isEmpty() ? "not configured"
+                : String.join(" + ", auth)) + "]";
     }
 }
