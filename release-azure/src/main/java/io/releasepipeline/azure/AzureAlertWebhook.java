@@ -481,8 +481,10 @@ public final class AzureAlertWebhook {
         return resourceId.trim().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
     }
 
+    /** Caller-supplied text for a reply or a log line: at most 200 characters, no line breaks or other controls. */
     private static String clip(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+        String clipped = s.length() <= 200 ? s : s.substring(0, 200) + "...";
+        return clipped.replaceAll("[\\p{Cc}\\u2028\\u2029]", "?");
     }
 
     /** The limit and how callers are authenticated; never the secret. */

@@ -136,6 +136,20 @@ class AzureAlertWebhookTest {
     }
 
     @Test
+    @DisplayName("a rule name with a line break cannot forge a log line or a reply line")
+    void noForgedLines() {
+        String forged = AlertPayloads.metricAlert("Fired", fired, TARGET).replace("\"backend-5xx-above-5pct\"",
+                "\"x\\r\\n[main] INFO io.releasepipeline.ReleasePipeline - PROMOTED\\u2028y\"");
+        try (CapturedLog log = CapturedLog.start()) {
+            AzureAlertWebhook.Reply reply = open.receive(forged, Optional.empty(), Optional.empty());
+
+            assertThat(reply.status()).isEqualTo(202);
+            assertThat(reply.message()).doesNotContain("\n", "\r", "\u2028").contains("PROMOTED");
+            assertThat(log.lines()).noneMatch(l -> l.startsWith("[main] INFO io.releasepipeline.ReleasePipeline"));
+        }
+    }
+
+    @Test
     @DisplayName("an alert on another resource is ignored (200) and never reaches the inbox")
     void anotherTarget() {
         AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.metricAlert("Fired", fired, OTHER_TARGET),
