@@ -54,9 +54,11 @@ import org.slf4j.LoggerFactory;
  * the access logs of every proxy on the way). It is compared in constant time and never logged, nor is the request
  * URL.
  *
- * <p>Answers: 202 accepted (fired or resolved), 200 ignored (an alert on another resource), 400 with a message for a
- * body that is not the common schema (Azure does not retry a 4xx), 401 for missing or wrong credentials, 405 for a
- * method other than POST, 413 for a body over the limit, 503 when an Entra ID token cannot be checked because the
+ * <p>Answers: 202 accepted (fired or resolved), 200 ignored (an alert on another resource; a {@code Fired} delivered
+ * after its alert resolved; a resolve of an alert that is not firing), 400 with a message for a body that is not the
+ * common schema or whose {@code firedDateTime}/{@code resolvedDateTime} is out of the inbox's bounds (more than 5
+ * minutes ahead or 24 hours old by default: see {@link AlertInbox}; Azure does not retry a 4xx), 401 for missing or
+ * wrong credentials, 405 for a method other than POST, 413 for a body over the limit, 503 when an Entra ID token cannot be checked because the
  * tenant's signing keys cannot be fetched (Azure retries a 503).
  *
  * <p>Immutable and thread-safe: Azure may deliver several alerts at once.
@@ -65,9 +67,9 @@ public final class AzureAlertWebhook {
 
     /** The common alert schema's id. */
     public static final String COMMON_SCHEMA_ID = "azureMonitorCommonAlertSchema";
-    /** The largest body accepted by default: common-schema payloads are a few kilobytes; log alerts with results more. */
+    /** The largest body accepted by default: common-schema payloads are a few kilobytes, log alerts' up to 256 KB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
-    /** The query parameter that may carry the shared secret (prefer Basic authentication: see the class description). */
+    /** The query parameter that may carry the shared secret (prefer Basic authentication: see the class doc). */
     public static final String TOKEN_PARAMETER = "token";
 
     private static final Logger LOG = LoggerFactory.getLogger(AzureAlertWebhook.class);
@@ -257,24 +259,47 @@ public final class AzureAlertWebhook {
         if (!ours) {
             return new Reply(200, "ignored alert \"" + clip(rule) + "\": none of its alertTargetIDs is this app");
         }
+        String named = "alert \"" + clip(rule) + "\"";
         if (condition.equalsIgnoreCase("Resolved")) {
-            inbox.resolved(alertId);
-            return new Reply(202, "resolved alert \"" + clip(rule) + "\" (" + clip(alertId) + ")");
+            // Azure sends resolvedDateTime for metric alerts only; without it the alert resolves as of now.
+            String resolvedText = text(essentials, "resolvedDateTime");
+            Optional<Instant> resolvedAt = resolvedText.isEmpty() ? Optional.empty() : parseTime(resolvedText);
+            if (!resolvedText.isEmpty() && resolvedAt.isEmpty()) {
+                return new Reply(400, "data.essentials.resolvedDateTime is not an ISO-8601 date-time");
+            }
+            AlertInbox.Receipt receipt = resolvedAt.isPresent() ? inbox.resolved(alertId, resolvedAt.get())
+                    : inbox.resolved(alertId);
+            return switch (receipt.outcome()) {
+                case REJECTED -> new Reply(400, "data.essentials.resolvedDateTime: " + named + " " + receipt.message());
+                case IGNORED -> new Reply(200, "ignored the resolve of " + named + ": " + receipt.message());
+                default -> new Reply(202, "resolved " + named + " (" + clip(alertId) + ")");
+            };
         }
         if (!condition.equalsIgnoreCase("Fired")) {
             return new Reply(400, "data.essentials.monitorCondition must be Fired or Resolved, got \""
                     + clip(condition) + "\"");
         }
-        Instant firedAt;
-        try {
-            firedAt = OffsetDateTime.parse(text(essentials, "firedDateTime")).toInstant();
-        } catch (DateTimeParseException e) {
+        Optional<Instant> firedAt = parseTime(text(essentials, "firedDateTime"));
+        if (firedAt.isEmpty()) {
             return new Reply(400, "data.essentials.firedDateTime is missing or not an ISO-8601 date-time");
         }
         String severity = text(essentials, "severity");
-        inbox.fired(new Alert(alertId, rule, severity, firedAt, text(essentials, "description"), Optional.empty()));
-        return new Reply(202, "fired alert \"" + clip(rule) + "\"" + (severity.isEmpty() ? "" : " (" + severity + ")")
-                + " at " + firedAt);
+        AlertInbox.Receipt receipt = inbox.fired(new Alert(alertId, rule, severity, firedAt.get(),
+                text(essentials, "description"), Optional.empty()));
+        return switch (receipt.outcome()) {
+            case REJECTED -> new Reply(400, "data.essentials.firedDateTime: " + named + " " + receipt.message());
+            case IGNORED -> new Reply(200, "ignored " + named + ": " + receipt.message());
+            default -> new Reply(202, "fired " + named + (severity.isEmpty() ? "" : " (" + clip(severity) + ")")
+                    + " at " + firedAt.get());
+        };
+    }
+
+    private static Optional<Instant> parseTime(String text) {
+        try {
+            return Optional.of(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * authority's host), kept for {@link #KEY_MAX_AGE}, and fetched again when a token names a key id not in the cache,
  * at most once per {@link #KEY_REFRESH_INTERVAL} so that made-up key ids cannot flood Entra; after a failed fetch
  * none is tried for {@link #KEY_RETRY_AFTER_FAILURE}, and the receiver answers 503 (which Azure retries) while it
- * has no key to check a token with. The client follows no redirects. No token, and no part of one, is ever logged or put in a message.
+ * has no key to check a token with. The client follows no redirects. No token, and no part of one, is ever logged
+ * or put in a message.
  *
  * <p>Immutable configuration; thread-safe (the key cache is guarded).
  */
@@ -466,7 +467,7 @@ public final class EntraIdAuthentication {
             return this;
         }
 
-        /** The app role a token must carry in {@code roles}. Default: {@value EntraIdAuthentication#ACTION_GROUPS_ROLE}. */
+        /** The app role a token must carry in {@code roles}. Default: {@link #ACTION_GROUPS_ROLE}. */
         public Builder requiredRole(String role) {
             this.requiredRole = role;
             return this;

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -44,7 +45,8 @@ class AzureAlertWebhookTest {
         inbox = new AlertInbox(clock);
         webhook = new AzureAlertWebhook(inbox, AzureAlertWebhook.forResource(ArmStub.APP_PATH));
         open = webhook.insecureNoAuth();
-        fired = clock.now().plusSeconds(120);
+        // Ten minutes ago: a Resolved payload says it resolved five minutes after it fired, still in the past.
+        fired = clock.now().minusSeconds(600);
     }
 
     private int handle(String body) {
@@ -59,7 +61,8 @@ class AzureAlertWebhookTest {
         assertThatThrownBy(webhook::asHttpHandler).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no authentication").hasMessageContaining("withSharedSecret(")
                 .hasMessageContaining("insecureNoAuth()");
-        assertThatThrownBy(() -> webhook.receive(body, Optional.empty(), Optional.empty())).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> webhook.receive(body, Optional.empty(), Optional.empty()))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("withSharedSecret(");
         assertThatThrownBy(() -> webhook.withSharedSecret(SECRET).insecureNoAuth().asHttpHandler())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("both");
@@ -89,7 +92,7 @@ class AzureAlertWebhookTest {
     void metricAlertFired() {
         assertThat(handle(AlertPayloads.metricAlert("Fired", fired, TARGET))).isEqualTo(202);
 
-        assertThat(inbox.firing(clock.now())).singleElement().satisfies(a -> {
+        assertThat(inbox.firing(fired)).singleElement().satisfies(a -> {
             assertThat(a.id()).isEqualTo(METRIC_ALERT_ID);
             assertThat(a.name()).isEqualTo("backend-5xx-above-5pct");
             assertThat(a.severity()).isEqualTo("Sev1");
@@ -105,7 +108,7 @@ class AzureAlertWebhookTest {
 
         assertThat(handle(AlertPayloads.metricAlert("Resolved", fired, TARGET))).isEqualTo(202);
 
-        assertThat(inbox.firing(clock.now())).isEmpty();
+        assertThat(inbox.firing(fired)).isEmpty();
     }
 
     @Test
@@ -113,7 +116,7 @@ class AzureAlertWebhookTest {
     void logAlert() {
         assertThat(handle(AlertPayloads.logAlert(fired))).isEqualTo(202);
 
-        assertThat(inbox.firing(clock.now())).extracting(Alert::id, Alert::name, Alert::severity)
+        assertThat(inbox.firing(fired)).extracting(Alert::id, Alert::name, Alert::severity)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(LOG_ALERT_ID, "backend-unhandled-exceptions",
                         "Sev2"));
     }
@@ -121,7 +124,8 @@ class AzureAlertWebhookTest {
     @Test
     @DisplayName("a body that is not the common schema is a 400 that says how to fix the action group")
     void notCommonSchema() {
-        AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.legacyMetricAlert(), Optional.empty(), Optional.empty());
+        AzureAlertWebhook.Reply reply = open.receive(AlertPayloads.legacyMetricAlert(), Optional.empty(),
+                Optional.empty());
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.message()).contains("AzureMonitorMetricAlert", "azureMonitorCommonAlertSchema",
@@ -147,6 +151,64 @@ class AzureAlertWebhookTest {
             assertThat(reply.message()).doesNotContain("\n", "\r", "\u2028").contains("PROMOTED");
             assertThat(log.lines()).noneMatch(l -> l.startsWith("[main] INFO io.releasepipeline.ReleasePipeline"));
         }
+    }
+
+    @Test
+    @DisplayName("an alert fired in 2099, or resolving in 2099, is a 400 that says why; it blocks no release")
+    void timesOutOfBounds() {
+        Instant future = Instant.parse("2099-01-01T00:00:00Z");
+
+        AzureAlertWebhook.Reply fromTheFuture = open.receive(AlertPayloads.metricAlert("Fired", future, TARGET),
+                Optional.empty(), Optional.empty());
+        assertThat(fromTheFuture.status()).isEqualTo(400);
+        assertThat(fromTheFuture.message()).contains("firedDateTime", "2099-01-01T00:00:00Z", "after now", "future");
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+
+        assertThat(handle(AlertPayloads.metricAlert("Fired", clock.now().minus(Duration.ofHours(25)), TARGET)))
+                .as("a day old").isEqualTo(400);
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+
+        assertThat(handle(AlertPayloads.metricAlert("Fired", fired, TARGET))).isEqualTo(202);
+        AzureAlertWebhook.Reply resolvesLater = open.receive(AlertPayloads.metricAlert("Resolved", fired, TARGET)
+                .replace("\"resolvedDateTime\": \"" + fired.plusSeconds(300), "\"resolvedDateTime\": \"" + future),
+                Optional.empty(), Optional.empty());
+        assertThat(resolvesLater.status()).isEqualTo(400);
+        assertThat(resolvesLater.message()).contains("resolvedDateTime", "2099");
+        assertThat(inbox.firing(Instant.EPOCH)).as("still firing").hasSize(1);
+        assertThat(handle(AlertPayloads.metricAlert("Resolved", fired, TARGET)
+                .replace("\"resolvedDateTime\": \"" + fired.plusSeconds(300), "\"resolvedDateTime\": \"soon")))
+                .isEqualTo(400);
+    }
+
+    @Test
+    @DisplayName("a Fired delivered again after its Resolved, or overtaken by it, is ignored (200), not fired again")
+    void outOfOrderDelivery() {
+        String firedBody = AlertPayloads.metricAlert("Fired", fired, TARGET);
+        String resolvedBody = AlertPayloads.metricAlert("Resolved", fired, TARGET);
+
+        assertThat(handle(firedBody)).isEqualTo(202);
+        assertThat(handle(resolvedBody)).isEqualTo(202);
+        AzureAlertWebhook.Reply late = open.receive(firedBody, Optional.empty(), Optional.empty());
+        assertThat(late.status()).isEqualTo(200);
+        assertThat(late.message()).contains("ignored", "already resolved");
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
+
+        AlertInbox other = new AlertInbox(clock);
+        AzureAlertWebhook second = new AzureAlertWebhook(other, AzureAlertWebhook.forResource(ArmStub.APP_PATH))
+                .insecureNoAuth();
+        assertThat(second.receive(resolvedBody, Optional.empty(), Optional.empty()).status())
+                .as("a resolve of an alert not firing here").isEqualTo(200);
+        assertThat(second.receive(firedBody, Optional.empty(), Optional.empty()).status()).isEqualTo(200);
+        assertThat(other.firing(Instant.EPOCH)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a log alert's Resolved without resolvedDateTime resolves as of now")
+    void resolvedWithoutTime() {
+        assertThat(handle(AlertPayloads.logAlert(fired))).isEqualTo(202);
+
+        assertThat(handle(AlertPayloads.logAlert(fired).replace("\"Fired\"", "\"Resolved\""))).isEqualTo(202);
+        assertThat(inbox.firing(Instant.EPOCH)).isEmpty();
     }
 
     @Test
@@ -252,11 +314,12 @@ class AzureAlertWebhookTest {
 
             String authorization = basic("alerts", SECRET);
             HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base))
-                    .header("Authorization", authorization).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .header("Authorization", authorization).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(202);
             assertThat(ok.body()).contains("backend-5xx-above-5pct");
-            assertThat(inbox.firing(clock.now())).extracting(Alert::id).containsExactly(METRIC_ALERT_ID);
+            assertThat(inbox.firing(fired)).extracting(Alert::id).containsExactly(METRIC_ALERT_ID);
 
             HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(base))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -274,12 +337,14 @@ class AzureAlertWebhookTest {
             assertThat(get.headers().firstValue("Allow")).contains("POST");
 
             HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(base))
-                    .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString("x".repeat(20 * 1024))).build(),
+                    .header("Authorization", authorization)
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(20 * 1024))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(big.statusCode()).isEqualTo(413);
 
             HttpResponse<String> legacy = http.send(HttpRequest.newBuilder(URI.create(base))
-                    .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(AlertPayloads.legacyMetricAlert())).build(),
+                    .header("Authorization", authorization)
+                    .POST(HttpRequest.BodyPublishers.ofString(AlertPayloads.legacyMetricAlert())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(legacy.statusCode()).isEqualTo(400);
             assertThat(legacy.body()).contains("azureMonitorCommonAlertSchema");

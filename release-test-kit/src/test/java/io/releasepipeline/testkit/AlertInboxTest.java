@@ -110,7 +110,7 @@ class AlertInboxTest {
     }
 
     @Test
-    @DisplayName("a flood of 20,000 distinct ids leaves at most the cap (1,000), logs one warning, and keeps the newest")
+    @DisplayName("a flood of 20,000 distinct ids leaves the cap (1,000), logs one warning, keeps the newest")
     void capUnderFlood() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
