@@ -62,7 +62,11 @@ public final class AlertInbox implements AlertSource {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private long evictions;
 
-    /** An empty inbox with the defaults that wakes {@code clock} when an alert arrives. */
+    /**
+     * An empty inbox with the defaults that wakes {@code clock} when an alert arrives.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     */
     public AlertInbox(ReleaseClock clock) {
         this(builder(clock));
     }
