@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * after its alert resolved; a resolve of an alert that is not firing), 400 with a message for a body that is not the
  * common schema or whose {@code firedDateTime}/{@code resolvedDateTime} is out of the inbox's bounds (more than 5
  * minutes ahead or 24 hours old by default: see {@link AlertInbox}; Azure does not retry a 4xx), 401 for missing or
- * wrong credentials, 405 for a method other than POST, 413 for a body over the limit, 503 when an Entra ID token cannot be checked because the
- * tenant's signing keys cannot be fetched (Azure retries a 503).
+ * wrong credentials, 405 for a method other than POST, 413 for a body over the limit, 503 when an Entra ID token
+ * cannot be checked because the tenant's signing keys cannot be fetched (Azure retries a 503).
  *
  * <p>Immutable and thread-safe: Azure may deliver several alerts at once.
  */
