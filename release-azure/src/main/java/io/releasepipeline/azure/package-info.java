@@ -3,7 +3,9 @@
  * traffic of an Azure Container App through Resource Manager), {@link io.releasepipeline.azure.AzureMonitorErrorRate}
  * (a revision's 5xx rate from Azure Monitor's {@code Requests} metric), {@link io.releasepipeline.azure.AzureMonitorAlerts}
  * (Azure Monitor alerts fired on the app, polled) and {@link io.releasepipeline.azure.AzureAlertWebhook} (the same
- * alerts pushed by an action group's webhook into an {@link io.releasepipeline.trigger.AlertInbox}), and
+ * alerts pushed by an action group's webhook into an {@link io.releasepipeline.trigger.AlertInbox}, the caller
+ * authenticated by a shared secret or by an Entra ID token checked by
+ * {@link io.releasepipeline.azure.EntraIdAuthentication}), and
  * {@link io.releasepipeline.azure.BlobEvidenceStore} (evidence, journal and the release lock in Azure Blob Storage).
  *
  * <h2>Canaries and revision modes</h2>

@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,7 @@ class AzureCanaryEndToEndTest {
     private static final ArmStandIn STAND_IN = new ArmStandIn();
     /** Halfway through the 50% step: deploy 4 min, 10% observed 5 min, 50% from about t+9m to t+14m. */
     private static final Duration ALERT_AT = Duration.ofMinutes(11);
+    private static final String WEBHOOK_SECRET = "e2e-alert-webhook-secret";
 
     @RegisterExtension
     static final ArmStub arm = STAND_IN.serve();
@@ -84,7 +86,8 @@ class AzureCanaryEndToEndTest {
         ci.onSuccessfulDeploy((sha, completesAt) -> clock.schedule(Duration.between(clock.now(), completesAt),
                 () -> STAND_IN.deploy(CANARY, completesAt, "acr.example.io/backend:" + sha)));
         inbox = new AlertInbox(clock);
-        webhook = new AzureAlertWebhook(inbox, AzureAlertWebhook.forResource(ArmStub.APP_PATH));
+        webhook = new AzureAlertWebhook(inbox, AzureAlertWebhook.forResource(ArmStub.APP_PATH))
+                .withSharedSecret(WEBHOOK_SECRET);
     }
 
     private ReleasePipeline pipeline() {
@@ -137,8 +140,8 @@ class AzureCanaryEndToEndTest {
         AtomicInteger webhookStatus = new AtomicInteger();
         clock.scheduleAt(ALERT_AT, () -> {
             trafficWhenAlerted.set(STAND_IN.trafficJson());
-            webhookStatus.set(webhook.handle(AlertPayloads.metricAlert("Fired", clock.now(),
-                    AlertPayloads.TARGET)));
+            webhookStatus.set(webhook.receive(AlertPayloads.metricAlert("Fired", clock.now(),
+                    AlertPayloads.TARGET), Optional.of("Bearer " + WEBHOOK_SECRET), Optional.empty()).status());
         });
 
         ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));

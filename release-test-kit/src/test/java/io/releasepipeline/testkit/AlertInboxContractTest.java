@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * {@link AlertInbox} keeps the alert source contract: a webhook's fired alert is pushed to it with the rule's name
- * as its id, and resolving clears that id.
+ * as its id, and resolving clears that id. Its own bounds (time, cap, expiry, out-of-order) are in
+ * {@link AlertInboxTest}.
  */
 class AlertInboxContractTest extends AlertSourceContract {
 

@@ -61,12 +61,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -279,8 +281,8 @@ class ReadmeSnippetsTest {
             // Pushed: an action group's webhook (common alert schema on) wakes the release the moment it arrives.
             AlertInbox inbox = new AlertInbox(clock);
             AzureAlertWebhook webhook = new AzureAlertWebhook(inbox, AzureAlertWebhook.forResource(appResourceId))
-                .withSharedSecret(System.getenv("ALERT_WEBHOOK_TOKEN"));          // ?token=... in the webhook URI
-            httpServer.createContext("/alerts/azure", webhook.asHttpHandler());   // or webhook.receive(body, token) in a servlet
+                .withSharedSecret(System.getenv("ALERT_WEBHOOK_TOKEN"));   // webhook URI: https://alerts:<secret>@host/...
+            httpServer.createContext("/alerts/azure", webhook.asHttpHandler());   // or webhook.receive(...) in a servlet
             Triggers pushedAlerts = Triggers.builder().onAlerts(inbox).build();
             // end::alerts[]
 
@@ -290,13 +292,15 @@ class ReadmeSnippetsTest {
 
             String webhookUri = "http://127.0.0.1:" + httpServer.getAddress().getPort() + "/alerts/azure";
             assertThat(postAlert(webhookUri, metricAlert(appResourceId, clock.now())))
-                    .as("no token, no alert").isEqualTo(401);
+                    .as("no secret, no alert").isEqualTo(401);
+            assertThat(postAlert(webhookUri.replace("://", "://alerts:not-the-secret-at-all@"),
+                    metricAlert(appResourceId, clock.now()))).as("a wrong secret, no alert").isEqualTo(401);
             assertThat(inbox.firing(clock.start())).isEmpty();
 
             // Six minutes in, the canary has served 10% for two minutes: Azure Monitor calls the webhook.
             List<Integer> answers = new ArrayList<>();
-            clock.scheduleAt(Duration.ofMinutes(6), () -> answers.add(postAlert(webhookUri + "?token=" + secret,
-                    metricAlert(appResourceId, clock.now()))));
+            clock.scheduleAt(Duration.ofMinutes(6), () -> answers.add(postAlert(
+                    webhookUri.replace("://", "://alerts:" + secret + "@"), metricAlert(appResourceId, clock.now()))));
             ReleaseResult result = sim.builder().trafficPlan(TrafficPlan.canary(10, 50, 100))
                     .rollbackTriggers(pushedAlerts).build().promote(ReleaseRequest.ofPullRequest(Simulation.PR));
 
@@ -413,11 +417,19 @@ class ReadmeSnippetsTest {
                 """.formatted(appResourceId.toLowerCase(Locale.ROOT), fired);
     }
 
+    /** Posts like an action group: user info in the webhook URI goes out as Basic authentication, not in the URL. */
     private static int postAlert(String uri, String body) {
+        URI webhookUri = URI.create(uri);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.replace(
+                webhookUri.getRawUserInfo() == null ? "" : webhookUri.getRawUserInfo() + "@", "")));
+        if (webhookUri.getUserInfo() != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    webhookUri.getUserInfo().getBytes(StandardCharsets.UTF_8)));
+        }
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient().send(request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

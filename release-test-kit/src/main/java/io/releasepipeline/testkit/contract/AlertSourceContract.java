@@ -143,6 +143,28 @@ public abstract class AlertSourceContract {
         }
 
         @Test
+        @DisplayName("resolving an alert that is not firing changes nothing that fires")
+        void resolvingWhatDoesNotFire() {
+            f.alerting().fire("backend-5xx-above-5pct", FIRED_AT);
+            f.alerting().resolve("backend-latency-p99");
+
+            assertThat(source.firing(SINCE)).extracting(Alert::name).containsExactly("backend-5xx-above-5pct");
+        }
+
+        @Test
+        @DisplayName("an alert that fires again after it resolved is listed again")
+        void firesAgain() {
+            f.alerting().fire("backend-5xx-above-5pct", FIRED_AT);
+            f.alerting().resolve("backend-5xx-above-5pct");
+            f.alerting().fire("backend-5xx-above-5pct", FIRED_AT.plusSeconds(60));
+
+            assertThat(source.firing(SINCE)).singleElement().satisfies(a -> {
+                assertThat(a.name()).isEqualTo("backend-5xx-above-5pct");
+                assertThat(a.firedAt()).isEqualTo(FIRED_AT.plusSeconds(60));
+            });
+        }
+
+        @Test
         @DisplayName("reads are idempotent: reading twice lists the same alerts")
         void idempotent() {
             f.alerting().fire("backend-5xx-above-5pct", FIRED_AT);
