@@ -7,12 +7,14 @@ import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.releasepipeline.format.Urls;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -117,9 +119,8 @@ public final class ArmSettings {
                 }
             }
         }
-        if (managementEndpoint != null && !"https".equalsIgnoreCase(managementEndpoint.getScheme())) {
-            problems.add("managementEndpoint: must be an https URL (bearer tokens are only sent over https), got "
-                    + managementEndpoint);
+        if (managementEndpoint != null) {
+            httpsEndpointProblem(managementEndpoint).ifPresent(p -> problems.add("managementEndpoint: " + p));
         }
         if (maxRetries < 0) {
             problems.add("retry: maxRetries must be >= 0, got " + maxRetries);
@@ -130,6 +131,29 @@ public final class ArmSettings {
         if (retryMaxDelay == null || retryBaseDelay != null && retryMaxDelay.compareTo(retryBaseDelay) < 0) {
             problems.add("retry: maxDelay must be >= baseDelay, got " + retryMaxDelay);
         }
+    }
+
+    /**
+     * Why {@code endpoint} cannot receive an Azure bearer token, or empty: it must pass {@link Urls}' transport rule
+     * (no user info; plain http only to loopback), and more strictly be https, since the Azure SDK sends bearer
+     * tokens over https only, and have no query or fragment (a SAS belongs in a connection string). The text never
+     * shows user info or a query.
+     */
+    public static Optional<String> httpsEndpointProblem(URI endpoint) {
+        Optional<String> transport = Urls.transportProblem(endpoint, false);
+        if (transport.isPresent()) {
+            return transport;
+        }
+        if (!"https".equalsIgnoreCase(endpoint.getScheme())) {
+            return Optional.of("must be an https URL (the Azure SDK sends bearer tokens over https only, even to a "
+                    + "loopback stand-in), got " + Urls.redacted(endpoint) + "; serve the stand-in over TLS and "
+                    + "trust its certificate (-Djavax.net.ssl.trustStore)");
+        }
+        if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+            return Optional.of("must not have a query or fragment, got " + Urls.redacted(endpoint) + "; give the "
+                    + "endpoint alone (a shared access signature belongs in a connection string)");
+        }
+        return Optional.empty();
     }
 
     /** Adds {@code path: must be positive} to {@code problems} unless {@code value} is a positive duration. */

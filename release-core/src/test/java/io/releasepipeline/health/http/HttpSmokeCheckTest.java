@@ -233,6 +233,9 @@ class HttpSmokeCheckTest {
 
             assertThat(result.passed()).isFalse();
             assertThat(endpoint(result, "/health").error().orElseThrow()).contains("plain http");
+            SmokeResult lookalike = HttpSmokeCheck.builder().targetRevisionUrl(true).endpoint(Endpoint.get("/health"))
+                    .build().run(new SmokeTarget("r", Optional.of("http://127.0.0.1.nip.io")), CLOCK);
+            assertThat(endpoint(lookalike, "/health").error().orElseThrow()).contains("plain http");
         }
     }
 
@@ -355,9 +358,20 @@ class HttpSmokeCheckTest {
         @Test
         @DisplayName("allows plain http only to loopback unless explicitly allowed")
         void insecureHttp() {
-            for (String loopback : new String[] {"http://127.0.0.1:8080", "http://localhost", "http://[::1]:9"}) {
+            for (String loopback : new String[] {"http://127.0.0.1:8080", "http://localhost", "http://[::1]:9",
+                "http://127.0.0.2:8080", "http://LOCALHOST/"}) {
                 assertThat(HttpSmokeCheck.builder().baseUrl(loopback).endpoint(Endpoint.get("/h")).build())
                         .isNotNull();
+            }
+            for (String lookalike : new String[] {"http://127.evil.example", "http://127.0.0.1.nip.io",
+                "http://0x7f000001", "http://2130706433", "http://[::ffff:10.0.0.1]", "http://localhost.evil.example"}) {
+                assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl(lookalike).endpoint(Endpoint.get("/h"))
+                        .build()).as(lookalike).isInstanceOf(InvalidConfigurationException.class)
+                        .hasMessageContaining("plain http is allowed only to a loopback host")
+                        .hasMessageContaining("use https://");
+                assertThatThrownBy(() -> HttpHealthProbe.builder().baseUrl(lookalike).build()).as(lookalike)
+                        .isInstanceOf(InvalidConfigurationException.class)
+                        .hasMessageContaining("plain http is allowed only to a loopback host");
             }
             assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl("http://backend.example.com")
                     .endpoint(Endpoint.get("/h")).build())

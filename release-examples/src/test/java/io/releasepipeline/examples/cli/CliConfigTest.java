@@ -163,8 +163,10 @@ class CliConfigTest {
                                 + "got 'trade nexus'",
                         "app.subscripton: unknown key; did you mean 'subscription'?",
                         "github.repository: must be owner/name, e.g. octo-org/trade-nexus, got 'trade-nexus'",
-                        "github.apiUrl: must be https (plain http only to a loopback host), got "
-                                + "'http://github.example.com/api/v3'",
+                        "github.apiUrl: plain http is allowed only to a loopback host (localhost, a 127.x.x.x "
+                                + "address or [::1], written as such; names are not resolved), got host "
+                                + "github.example.com; use https://github.example.com (requests and their "
+                                + "credentials would cross the network in clear)",
                         "github.mergeMethod: must be one of merge, squash, rebase, got 'fast-forward'",
                         "smoke.latencySlo: must be a duration such as 500ms, 30s, 2m, 1h or 1h30m, got 500",
                         "smoke.endpoints[0]: path must start with '/', got 'health'",

@@ -10,6 +10,7 @@ import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
+import io.releasepipeline.format.Urls;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.github.GitHubCiProvider;
 import io.releasepipeline.github.GitHubConnection;
@@ -136,7 +137,7 @@ public final class ConfigReader {
     }
 
     private static CliConfig.Azure azure(Section s) {
-        Optional<URI> endpoint = s.text("endpoint").flatMap(e -> httpUrl(s, "endpoint", e, false));
+        Optional<URI> endpoint = s.text("endpoint").flatMap(e -> azureEndpoint(s, "endpoint", e));
         Section credential = s.section("credential");
         String type = credential.text("type", "default").toLowerCase(Locale.ROOT);
         Optional<String> variable = credential.text("tokenVariable");
@@ -381,7 +382,7 @@ public final class ConfigReader {
         Optional<CliConfig.Blob> blob = Optional.empty();
         if (s.has("blob")) {
             Section b = s.section("blob");
-            Optional<URI> endpoint = b.text("endpoint").flatMap(u -> httpUrl(b, "endpoint", u, false));
+            Optional<URI> endpoint = b.text("endpoint").flatMap(u -> azureEndpoint(b, "endpoint", u));
             Optional<String> variable = b.text("connectionStringVariable");
             variable.ifPresent(v -> variableName(b, "connectionStringVariable", v));
             if (endpoint.isPresent() == variable.isPresent()) {
@@ -423,27 +424,43 @@ public final class ConfigReader {
         }
     }
 
-    /** An absolute http(s) URL; plain http only to loopback (a token must not cross a network in clear). */
+    /**
+     * An absolute http(s) URL by the library's one rule ({@link Urls#transportProblem}): no user info, and plain
+     * http only to a loopback host unless {@code httpAnywhere} (a URL that is only shown, never sent a credential).
+     * A problem never quotes the URL's user info or query.
+     */
     private static Optional<URI> httpUrl(Section s, String key, String text, boolean httpAnywhere) {
+        URI uri;
         try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-                s.problem(key, "must be an absolute https URL, got '" + text + "'");
-                return Optional.empty();
-            }
-            if (scheme.equals("http") && !httpAnywhere && !isLoopback(uri.getHost())) {
-                s.problem(key, "must be https (plain http only to a loopback host), got '" + text + "'");
-                return Optional.empty();
-            }
-            return Optional.of(uri);
+            uri = new URI(text);
         } catch (URISyntaxException e) {
-            s.problem(key, "not a valid URL (" + e.getReason() + ")");
+            s.problem(key, "not a valid URL (" + e.getReason() + "), got '" + Urls.redacted(text) + "'");
             return Optional.empty();
         }
+        Optional<String> problem = Urls.transportProblem(uri, httpAnywhere);
+        if (problem.isPresent()) {
+            s.problem(key, problem.get());
+            return Optional.empty();
+        }
+        return Optional.of(uri);
     }
 
-    private static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    /**
+     * As {@link #httpUrl}, and https only with no query, as the Azure builders require: an endpoint that receives
+     * an Azure bearer token (the SDK sends those over https only; a SAS belongs in a connection string).
+     */
+    private static Optional<URI> azureEndpoint(Section s, String key, String text) {
+        Optional<URI> uri = httpUrl(s, key, text, false);
+        if (uri.isPresent() && !uri.get().getScheme().equalsIgnoreCase("https")) {
+            s.problem(key, "must be an https URL (Azure bearer tokens are sent over https only, even to a loopback "
+                    + "stand-in), got " + Urls.redacted(uri.get()));
+            return Optional.empty();
+        }
+        if (uri.isPresent() && (uri.get().getRawQuery() != null || uri.get().getRawFragment() != null)) {
+            s.problem(key, "must not have a query or fragment, got " + Urls.redacted(uri.get()) + "; give the "
+                    + "endpoint alone (a shared access signature belongs in a connection string variable)");
+            return Optional.empty();
+        }
+        return uri;
     }
 }

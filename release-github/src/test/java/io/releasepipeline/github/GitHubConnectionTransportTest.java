@@ -1,0 +1,40 @@
+package io.releasepipeline.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.releasepipeline.error.InvalidConfigurationException;
+import java.net.URI;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Where the connection may send the token: https, or plain http to a loopback literal; nothing else. */
+class GitHubConnectionTransportTest {
+
+    private static GitHubConnection.Builder connection(String apiUrl) {
+        return GitHubConnection.builder().apiUrl(URI.create(apiUrl)).repository("octo-org/trade-nexus")
+                .token(TokenSource.ofToken("ghp_test"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.2:8080", "http://[::1]:9", "http://LOCALHOST/", "http://localhost.:80",
+        "https://github.example.com/api/v3"})
+    @DisplayName("accepts https, and plain http to localhost or a loopback IP literal (a local stand-in)")
+    void loopbackAccepted(String url) {
+        assertThat(connection(url).build().apiUrl().getHost()).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.evil.example", "http://127.0.0.1.nip.io", "http://0x7f000001",
+        "http://2130706433", "http://[::ffff:10.0.0.1]", "http://localhost.evil.example", "http://github.example.com"})
+    @DisplayName("refuses plain http to any other host, decided by parsing the host (no prefix test, no DNS)")
+    void plainHttpRefused(String url) {
+        InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> connection(url).build());
+
+        assertThat(e).as(url).isNotNull();
+        assertThat(e.problems()).singleElement().asString().startsWith("github.apiUrl: plain http is allowed only "
+                + "to a loopback host").contains("use https://");
+    }
+}
