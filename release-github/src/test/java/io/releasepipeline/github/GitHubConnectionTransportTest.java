@@ -37,4 +37,19 @@ class GitHubConnectionTransportTest {
         assertThat(e.problems()).singleElement().asString().startsWith("github.apiUrl: plain http is allowed only "
                 + "to a loopback host").contains("use https://");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://octocat:ghp_UserInfoToken0123456789@api.github.com",
+        "http://ghp_UserInfoToken0123456789@127.0.0.1:8080", "https://x-access-token:ghp_UserInfoToken0123456789@"
+        + "github.example.com/api/v3"})
+    @DisplayName("refuses user info in the API URL, and the message never shows it")
+    void userInfoRefused(String url) {
+        InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> connection(url).build());
+
+        assertThat(e).as(url).isNotNull();
+        assertThat(e.problems()).singleElement().asString().startsWith("github.apiUrl: must not contain user info")
+                .contains("://***@");
+        assertThat(e.getMessage()).doesNotContain("ghp_UserInfoToken0123456789", "octocat", "x-access-token");
+    }
 }

@@ -2,6 +2,7 @@ package io.releasepipeline.health.http;
 
 import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.format.Format;
+import io.releasepipeline.format.Urls;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -104,9 +105,8 @@ final class HttpCalls {
         String text = "status " + status + ", expected " + expected;
         Optional<String> location = response.headers().firstValue("location");
         if (status >= 300 && status < 400 && location.isPresent()) {
-            // The query of a redirect target can carry a token (a login redirect), so it is left out.
-            String target = location.get().replaceFirst("[?#].*", "");
-            return text + ": redirect to " + target + " not followed (followRedirects is off)";
+            // A redirect target's query or user info can carry a token (a login redirect): neither is shown.
+            return text + ": redirect to " + Urls.redacted(location.get()) + " not followed (followRedirects is off)";
         }
         return text;
     }

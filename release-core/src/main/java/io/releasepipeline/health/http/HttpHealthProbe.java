@@ -138,7 +138,7 @@ public final class HttpHealthProbe implements HealthProbe {
             List<String> problems = new ArrayList<>();
             BaseUrl base = connection.baseUrl();
             base.validate(problems);
-            problems.addAll(endpoint.problems("endpoint " + endpoint.path()));
+            problems.addAll(endpoint.problems("endpoint " + endpoint.shownPath()));
             HttpCalls.requirePositive(problems, "timeout", timeout);
             if (!problems.isEmpty()) {
                 throw new InvalidConfigurationException("HttpHealthProbe", problems);

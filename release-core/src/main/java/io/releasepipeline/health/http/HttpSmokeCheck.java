@@ -331,7 +331,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
                 problems.add("endpoints: at least one is required, e.g. Endpoint.get(\"/health\")");
             }
             for (int i = 0; i < endpoints.size(); i++) {
-                problems.addAll(endpoints.get(i).problems("endpoints[" + i + "] " + endpoints.get(i).path()));
+                problems.addAll(endpoints.get(i).problems("endpoints[" + i + "] " + endpoints.get(i).shownPath()));
             }
             headers.forEach((name, value) -> HttpCalls.headerProblem(name, value)
                     .ifPresent(p -> problems.add("header '" + name + "' " + p)));

@@ -126,9 +126,21 @@ class HttpSmokeCheckTest {
             EndpointResult old = endpoint(result, "/old-health");
             assertThat(old.passed()).isFalse();
             assertThat(old.status()).contains(302);
-            assertThat(old.error().orElseThrow()).contains("redirect to /health not followed")
+            assertThat(old.error().orElseThrow()).contains("redirect to /health?*** not followed")
                     .doesNotContain("s3cr3t");
             assertThat(server.requests("/health")).isZero();
+        }
+
+        @Test
+        @DisplayName("never shows the user info of a redirect target (a login redirect can carry a token there)")
+        void redirectUserInfoNotShown() {
+            server.redirect("/sso", "https://ops:s3cr3t@login.example/sso");
+
+            SmokeResult result = check().endpoint(Endpoint.get("/sso")).build().run(TARGET, CLOCK);
+
+            assertThat(endpoint(result, "/sso").error().orElseThrow())
+                    .contains("redirect to https://***@login.example/sso not followed").doesNotContain("s3cr3t");
+            assertThat(result.toString() + result.summary()).doesNotContain("s3cr3t");
         }
 
         @Test
@@ -382,13 +394,23 @@ class HttpSmokeCheckTest {
         }
 
         @Test
-        @DisplayName("rejects credentials in the base URL without echoing them")
+        @DisplayName("rejects credentials in the base URL or an endpoint path without echoing them")
         void userInfoInUrl() {
             assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl("https://ops:s3cr3t@backend.example.com")
                     .endpoint(Endpoint.get("/h")).build())
                     .isInstanceOf(InvalidConfigurationException.class)
                     .hasMessageContaining("must not contain user info")
                     .hasMessageNotContaining("s3cr3t");
+            Endpoint hostPath = Endpoint.get("//ops:s3cr3t@evil.example/health");
+            assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl("https://backend.example.com")
+                    .endpoint(hostPath).build())
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("endpoints[0] //***@evil.example/health: path must not start with '//'")
+                    .hasMessageNotContaining("s3cr3t");
+            assertThatThrownBy(() -> HttpHealthProbe.builder().baseUrl("https://backend.example.com")
+                    .endpoint(hostPath).build())
+                    .hasMessageContaining("must not start with '//'").hasMessageNotContaining("s3cr3t");
+            assertThat(hostPath.toString()).doesNotContain("s3cr3t");
         }
     }
 }

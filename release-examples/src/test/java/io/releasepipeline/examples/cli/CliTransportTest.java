@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,5 +82,64 @@ class CliTransportTest {
 
         assertThat(read.github().apiUrl()).isEqualTo(URI.create(url));
         assertThat(read.smoke().baseUrl()).contains(url);
+    }
+
+    /** Runs {@code run} with System.out and System.err captured too (log lines go there); returns all it printed. */
+    private static String everythingPrinted(CliWorld.Run[] holder, Supplier<CliWorld.Run> run) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(logs, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            holder[0] = run.get();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        return holder[0].out() + holder[0].err() + logs.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("a URL with user info is refused in every URL key (exit 64, all listed, nothing sent), and the "
+            + "token in it appears on no output, error or log line")
+    void userInfoRefusedNeverEchoed() {
+        String token = "ghp_UserInfoTokenNeverPrinted01234567";
+        String yaml = world.yaml()
+                .replace("apiUrl: " + world.github.baseUrl(), "apiUrl: https://octocat:" + token
+                        + "@github.example.com/api/v3")
+                .replace("baseUrl: " + world.platform.url(), "baseUrl: http://ops:" + token + "@127.0.0.1:9")
+                .replace("  name: " + CliWorld.APP + "\n", "  name: " + CliWorld.APP + "\n  url: https://" + token
+                        + "@app.example.com/\n")
+                + "azure:\n  endpoint: https://user:" + token + "@management.example.com\n";
+        CliWorld.Run[] run = new CliWorld.Run[1];
+
+        String printed = everythingPrinted(run, () -> promote(yaml));
+
+        assertNothingSent(run[0]);
+        assertThat(run[0].err()).contains("is invalid (4 problems)",
+                "github.apiUrl: must not contain user info", "https://***@github.example.com/api/v3",
+                "smoke.baseUrl: must not contain user info", "app.url: must not contain user info",
+                "azure.endpoint: must not contain user info");
+        assertThat(printed).doesNotContain(token, "octocat", "ops:");
+    }
+
+    @Test
+    @DisplayName("a Blob endpoint with user info or a SAS query is refused without showing either")
+    void blobEndpointSecretsNeverEchoed() {
+        String sig = "sig=SasSignatureNeverPrinted0123456789";
+        for (String endpoint : new String[] {"https://acct:" + sig + "@acct.blob.core.windows.net",
+            "https://acct.blob.core.windows.net/?sv=2022-11-02&" + sig}) {
+            String yaml = world.yaml().replaceFirst("(?m)^  directory: .*$", "  blob: {endpoint: \"" + endpoint
+                    + "\"}");
+            CliWorld.Run[] run = new CliWorld.Run[1];
+
+            String printed = everythingPrinted(run, () -> promote(yaml));
+
+            assertNothingSent(run[0]);
+            assertThat(run[0].err()).contains("evidence.blob.endpoint: must not");
+            assertThat(printed).doesNotContain(sig, "SasSignatureNeverPrinted");
+        }
     }
 }
