@@ -155,7 +155,9 @@ public final class GitHubConnection {
 
         /**
          * The HTTP client, e.g. one with a proxy or a custom trust store for GitHub Enterprise. Default: a new client
-         * with {@link #connectTimeout}; when given, its own connect timeout applies.
+         * with {@link #connectTimeout}; when given, its own connect timeout applies. It must not follow redirects
+         * ({@code HttpClient.Redirect.NEVER}, the JDK's default): the JDK's client would resend the token to another
+         * host; {@link #build()} refuses one that does.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
@@ -262,6 +264,12 @@ public final class GitHubConnection {
             }
             if (clock == null) {
                 problems.add("github.clock: must not be null (default ReleaseClock.system())");
+            }
+            if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+                problems.add("github.httpClient: follows redirects (Redirect." + httpClient.followRedirects()
+                        + "), and would send the token to wherever a redirect points; build it with "
+                        + "followRedirects(HttpClient.Redirect.NEVER) (the default): a redirect then fails the call "
+                        + "naming where it pointed");
             }
             positive(problems, "github.connectTimeout", connectTimeout);
             positive(problems, "github.requestTimeout", requestTimeout);

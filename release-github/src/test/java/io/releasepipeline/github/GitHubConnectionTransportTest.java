@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.releasepipeline.error.InvalidConfigurationException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,5 +52,20 @@ class GitHubConnectionTransportTest {
         assertThat(e.problems()).singleElement().asString().startsWith("github.apiUrl: must not contain user info")
                 .contains("://***@");
         assertThat(e.getMessage()).doesNotContain("ghp_UserInfoToken0123456789", "octocat", "x-access-token");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = HttpClient.Redirect.class, names = {"NORMAL", "ALWAYS"})
+    @DisplayName("refuses a caller's HttpClient that follows redirects (it would carry the token to another host)")
+    void redirectFollowingClientRefused(HttpClient.Redirect redirect) {
+        HttpClient client = HttpClient.newBuilder().followRedirects(redirect).build();
+
+        InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> connection("https://api.github.com").httpClient(client).build());
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().asString().startsWith("github.httpClient: follows redirects "
+                + "(Redirect." + redirect + ")").contains("followRedirects(HttpClient.Redirect.NEVER)");
+        assertThat(connection("https://api.github.com").httpClient(HttpClient.newHttpClient()).build()).isNotNull();
     }
 }

@@ -256,6 +256,25 @@ class HttpSmokeCheckTest {
     class Tls {
 
         @Test
+        @DisplayName("never follows a redirect from https down to plain http, even to loopback")
+        void noDowngrade(@TempDir Path dir) throws Exception {
+            TestCertificates.SelfSigned cert = TestCertificates.selfSigned(dir);
+            try (TestHttpServer tls = TestHttpServer.https(cert.server());
+                    TestHttpServer plain = TestHttpServer.http()) {
+                plain.healthy("/health");
+                tls.redirect("/health", plain.baseUrl() + "/health");
+
+                SmokeResult result = HttpSmokeCheck.builder().baseUrl(tls.baseUrl()).sslContext(cert.trustingClient())
+                        .followRedirects(true).endpoint(Endpoint.get("/health").header("Authorization", "Bearer t"))
+                        .build().run(TARGET, CLOCK);
+
+                assertThat(endpoint(result, "/health").error().orElseThrow())
+                        .contains("never goes from https to plain http");
+                assertThat(plain.requests("/health")).isZero();
+            }
+        }
+
+        @Test
         @DisplayName("refuses the certificate unless it is trusted, and passes once it is")
         void selfSigned(@TempDir Path dir) throws Exception {
             TestCertificates.SelfSigned cert = TestCertificates.selfSigned(dir);
