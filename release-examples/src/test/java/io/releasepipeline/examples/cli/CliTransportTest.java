@@ -142,4 +142,43 @@ class CliTransportTest {
             assertThat(printed).doesNotContain(sig, "SasSignatureNeverPrinted");
         }
     }
+
+    /** The 1-based line of the {@code n}th line (1-based) of {@code yaml} that starts with {@code prefix}. */
+    private static int line(String yaml, String prefix, int n) {
+        String[] lines = yaml.split("\n", -1);
+        for (int i = 0, seen = 0; i < lines.length; i++) {
+            if (lines[i].startsWith(prefix) && ++seen == n) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(prefix + " #" + n + " not in\n" + yaml);
+    }
+
+    @Test
+    @DisplayName("a duplicated key at any level (a second rollback: block, a key twice in a section or a list item) "
+            + "is a problem listed with the others, with both lines: exit 64, no request sent")
+    void duplicateKeysAreProblems() {
+        String yaml = world.yaml().replace("  samples: 1\n", "  samples: 1\n  samples: 3\n")
+                .replace("  endpoints: [/health, /v1/quotes]\n", "  endpoints: [/health, {path: /v1/quotes, "
+                        + "status: 200, status: 204}]\n")
+                + """
+                rollback:
+                  smoke:
+                    enabled: false
+                traffic:
+                  steps: [50]
+                """;
+
+        CliWorld.Run run = promote(yaml);
+
+        assertNothingSent(run);
+        assertThat(run.err()).contains("is invalid (4 problems)",
+                "rollback: appears twice in one mapping (lines " + line(yaml, "rollback:", 1) + " and "
+                        + line(yaml, "rollback:", 2) + "); YAML would silently keep only the last: merge them into one",
+                "smoke.samples: appears twice in one mapping (lines " + line(yaml, "  samples:", 1) + " and "
+                        + line(yaml, "  samples:", 2) + ")",
+                "smoke.endpoints[1].status: appears twice in one mapping (lines " + line(yaml, "  endpoints:", 1)
+                        + " and " + line(yaml, "  endpoints:", 1) + ")",
+                "traffic: the last step must be 100, got 50");
+    }
 }

@@ -1,6 +1,8 @@
 package io.releasepipeline.examples.cli.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -26,9 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -51,6 +57,7 @@ public final class ConfigReader {
             + "Export a storage token (az account get-access-token --resource https://storage.azure.com/) in a "
             + "variable and name it here, or give evidence.blob.connectionStringVariable instead of the endpoint";
 
+    private static final YAMLFactory YAML = new YAMLFactory();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /**
@@ -85,18 +92,89 @@ public final class ConfigReader {
         }
         JsonNode tree;
         try {
-            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            tree = new ObjectMapper(YAML).readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
             throw invalid(file, List.of(file + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
         }
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(duplicateKeys(yaml));
         CliConfig config = read(Section.root(tree, problems), problems);
         if (!problems.isEmpty()) {
             throw invalid(file, problems);
         }
         return config;
+    }
+
+    /**
+     * Every key that appears twice in one mapping, at any depth, with the lines of both. YAML parsers keep the last
+     * silently (a second {@code rollback:} block would replace the first), so each is a problem of its own, listed
+     * with the others rather than stopping at the first as Jackson's strict duplicate detection does.
+     */
+    static List<String> duplicateKeys(String yaml) {
+        List<String> problems = new ArrayList<>();
+        Deque<Level> levels = new ArrayDeque<>();
+        try (JsonParser parser = YAML.createParser(yaml)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                Level current = levels.peek();
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> levels.push(new Level(current == null ? ""
+                            : current.childPath(), token == JsonToken.START_ARRAY));
+                    case END_OBJECT, END_ARRAY -> {
+                        levels.pop();
+                        if (levels.peek() != null) {
+                            levels.peek().valueDone();
+                        }
+                    }
+                    case FIELD_NAME -> {
+                        String key = parser.currentName();
+                        int line = parser.currentTokenLocation().getLineNr();
+                        Integer first = current.lines.putIfAbsent(key, line);
+                        current.key = key;
+                        if (first != null) {
+                            String path = current.path.isEmpty() ? key : current.path + "." + key;
+                            problems.add(path + ": appears twice in one mapping (lines " + first + " and " + line
+                                    + "); YAML would silently keep only the last: merge them into one");
+                        }
+                    }
+                    default -> {
+                        if (current != null) {
+                            current.valueDone();
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // readTree already accepted the document; a parse problem here adds nothing the user can act on.
+        }
+        return problems;
+    }
+
+    /** One open mapping or list while {@link #duplicateKeys} walks the document. */
+    private static final class Level {
+        final String path;
+        final boolean list;
+        final Map<String, Integer> lines = new HashMap<>();
+        String key;
+        int index;
+
+        Level(String path, boolean list) {
+            this.path = path;
+            this.list = list;
+        }
+
+        String childPath() {
+            if (list) {
+                return path + "[" + index + "]";
+            }
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        void valueDone() {
+            if (list) {
+                index++;
+            }
+        }
     }
 
     private static InvalidConfigurationException invalid(Path file, List<String> problems) {
