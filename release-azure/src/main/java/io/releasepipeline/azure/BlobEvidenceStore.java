@@ -32,6 +32,7 @@ import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.format.Urls;
+import io.releasepipeline.format.VariableNames;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -841,16 +842,19 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                         + "bearerTokenFromEnvironment(...)");
             }
             if (credential != null && tokenVariable != null) {
-                problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\"" + tokenVariable
-                        + "\") were given; choose one");
+                problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
+                        + VariableNames.shown(tokenVariable) + "\") were given; choose one");
             }
             if (tokenVariable != null) {
                 if (endpoint == null) {
                     problems.add("bearerTokenFromEnvironment: only with endpoint(...) (a connection string carries "
                             + "its own key)");
                 }
-                String token = tokenVariable.isBlank() ? null : environment.apply(tokenVariable);
-                if (token == null || token.isBlank()) {
+                Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
+                String token = notAName.isPresent() ? null : environment.apply(tokenVariable);
+                if (notAName.isPresent()) {
+                    problems.add("bearerTokenFromEnvironment: " + notAName.get());
+                } else if (token == null || token.isBlank()) {
                     problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable + " is not set "
                             + "or empty; export a storage access token in it or use credential(...)");
                 }

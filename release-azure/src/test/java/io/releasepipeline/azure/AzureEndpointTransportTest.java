@@ -93,4 +93,23 @@ class AzureEndpointTransportTest {
                     .doesNotContain(key, "c2VjcmV0");
         }
     }
+
+    @Test
+    @DisplayName("bearerTokenFromEnvironment refuses a token given in place of the variable's name, never quoting it")
+    void tokenInPlaceOfVariableName() {
+        String jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwcyJ9.c2lnbmF0dXJl";
+        List<String> arm = problems(() -> ContainerAppsPlatform.builder().subscriptionId("sub").resourceGroup("rg")
+                .appName("app").bearerTokenFromEnvironment(jwt).environment(name -> "x").build());
+        List<String> blob = problems(() -> BlobEvidenceStore.builder().endpoint(URI.create(
+                "https://acct.blob.core.windows.net")).bearerTokenFromEnvironment(jwt).environment(name -> "x")
+                .build());
+
+        assertThat(arm).singleElement().asString().startsWith("bearerTokenFromEnvironment: the value of "
+                + "bearerTokenFromEnvironment(name) looks like a secret, not a variable name").doesNotContain(jwt);
+        assertThat(blob).singleElement().asString().startsWith("bearerTokenFromEnvironment: the value of")
+                .doesNotContain(jwt);
+        assertThat(problems(() -> ContainerAppsPlatform.builder().subscriptionId("sub").resourceGroup("rg")
+                .appName("app").credential(CREDENTIAL).bearerTokenFromEnvironment(jwt).build()))
+                .allSatisfy(p -> assertThat(p).doesNotContain(jwt, "c2lnbmF0dXJl"));
+    }
 }

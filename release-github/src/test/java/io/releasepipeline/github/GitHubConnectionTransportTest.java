@@ -68,4 +68,18 @@ class GitHubConnectionTransportTest {
                 + "(Redirect." + redirect + ")").contains("followRedirects(HttpClient.Redirect.NEVER)");
         assertThat(connection("https://api.github.com").httpClient(HttpClient.newHttpClient()).build()).isNotNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ghp_16C7e42F292c6912E7710c838347Ae178B4a", "a8F3kL0pQz7XvB2nR5tY9wE1uI4oP6sD", "MY-TOKEN"})
+    @DisplayName("TokenSource.fromEnvironment refuses a token given in place of the variable's name, never quoting it")
+    void tokenInPlaceOfVariableName(String value) {
+        IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class,
+                () -> TokenSource.fromEnvironment(value));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).startsWith("the value of TokenSource.fromEnvironment(name) looks like a secret, "
+                + "not a variable name").doesNotContain(value);
+        assertThat(TokenSource.fromEnvironment("GITHUB_TOKEN").description())
+                .isEqualTo("environment variable GITHUB_TOKEN");
+    }
 }

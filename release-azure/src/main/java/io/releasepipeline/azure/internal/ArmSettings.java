@@ -8,6 +8,7 @@ import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import io.releasepipeline.format.Urls;
+import io.releasepipeline.format.VariableNames;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -105,12 +106,13 @@ public final class ArmSettings {
         requireName(problems, "resourceGroup", resourceGroup);
         requireName(problems, "appName", appName);
         if (credential != null && tokenVariable != null) {
-            problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\"" + tokenVariable
-                    + "\") were given; choose one");
+            problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
+                    + VariableNames.shown(tokenVariable) + "\") were given; choose one");
         }
         if (tokenVariable != null) {
-            if (tokenVariable.isBlank()) {
-                problems.add("bearerTokenFromEnvironment: the variable name is blank");
+            Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
+            if (notAName.isPresent()) {
+                problems.add("bearerTokenFromEnvironment: " + notAName.get());
             } else {
                 String token = environment.apply(tokenVariable);
                 if (token == null || token.isBlank()) {
@@ -205,7 +207,8 @@ public final class ArmSettings {
         if (credential != null) {
             return credential.getClass().getSimpleName();
         }
-        return tokenVariable != null ? "bearer token from $" + tokenVariable : "DefaultAzureCredential";
+        return tokenVariable != null ? "bearer token from $" + VariableNames.shown(tokenVariable)
+                : "DefaultAzureCredential";
     }
 
     /** The management endpoint, without a trailing slash. */

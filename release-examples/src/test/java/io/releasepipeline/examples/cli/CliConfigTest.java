@@ -269,8 +269,8 @@ class CliConfigTest {
         assertThat(text).isEqualTo(ReleaseCli.USAGE);
         assertThat(json).isEqualTo(ReleaseCli.USAGE);
         String said = err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8);
-        assertThat(said).contains(key + ": looks like a token", "it must name a variable")
-                .doesNotContain(secret);
+        assertThat(said).contains(key + ": the value of " + key + " looks like a secret, not a variable name; put "
+                + "the secret in an environment variable and give its name").doesNotContain(secret);
         for (String part : secret.split("[;.=_]")) {
             if (part.length() >= 12) {
                 assertThat(said).as("no part of the secret is shown").doesNotContain(part);

@@ -181,4 +181,31 @@ class CliTransportTest {
                         + " and " + line(yaml, "  endpoints:", 1) + ")",
                 "traffic: the last step must be 100, got 50");
     }
+
+    @Test
+    @DisplayName("a secret pasted where a variable name belongs, or into any key, is named by its key and never "
+            + "printed: exit 64, no request sent")
+    void pastedSecretsNeverEchoed() {
+        String randomLooking = "a8F3kL0pQz7XvB2nR5tY9wE1uI4oP6sD";
+        String pat = "ghp_PastedIntoTokenEnv0123456789abcdef";
+        String clientSecret = "Q7x8Q~pastedClientSecret.0123456789-abcdEFGH";
+        String key = "xoxb-2401234567890-ABCDEFghijkl";
+        String yaml = world.yaml().replace("tokenVariable: CLI_TEST_GITHUB_TOKEN", "tokenVariable: " + randomLooking
+                        + "\n  tokenEnv: " + pat + "\n  mergeMethod: " + key)
+                + "azure:\n  credential:\n    clientSecret: \"" + clientSecret + "\"\n";
+        CliWorld.Run[] run = new CliWorld.Run[1];
+
+        String printed = everythingPrinted(run, () -> promote(yaml));
+
+        assertNothingSent(run[0]);
+        assertThat(run[0].err()).contains(
+                "github.tokenVariable: the value of github.tokenVariable looks like a secret, not a variable name; "
+                        + "put the secret in an environment variable and give its name",
+                "github.tokenEnv: unknown key",
+                "github.tokenEnv: the value of github.tokenEnv looks like a secret, not a variable name",
+                "github.mergeMethod: must be one of merge, squash, rebase, got a value that looks like a secret "
+                        + "(not shown)",
+                "azure.credential.clientSecret: unknown key");
+        assertThat(printed).doesNotContain(randomLooking, pat, clientSecret, key, "pastedClientSecret");
+    }
 }

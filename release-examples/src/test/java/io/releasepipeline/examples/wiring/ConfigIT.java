@@ -35,4 +35,22 @@ class ConfigIT extends ProductionWiring {
         assertThat(run.err()).containsPattern("rollback: appears twice in one mapping \\(lines \\d+ and \\d+\\); "
                 + "YAML would silently keep only the last: merge them into one");
     }
+
+    @Test
+    @DisplayName("a random-looking token pasted as github.tokenVariable is refused naming the key, never printed")
+    void pastedTokenNeverPrinted() {
+        String token = "a8F3kL0pQz7XvB2nR5tY9wE1uI4oP6sD";
+        world.env("UNRELATED_VARIABLE", token, true).section("github", """
+                github:
+                  repository: %s
+                  apiUrl: %s
+                  tokenVariable: %s
+                """.formatted(GitHubStandIn.REPO, world.github.baseUrl(), token));
+
+        ReleaseProcess.Run run = world.run("promote", "--pr", String.valueOf(PR));
+
+        assertRefusedBeforeAnyRequest(run);
+        assertThat(run.err()).contains("github.tokenVariable: the value of github.tokenVariable looks like a secret, "
+                + "not a variable name; put the secret in an environment variable and give its name");
+    }
 }

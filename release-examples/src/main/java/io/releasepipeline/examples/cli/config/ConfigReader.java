@@ -13,6 +13,7 @@ import io.releasepipeline.azure.ContainerAppsPlatform;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.format.Urls;
+import io.releasepipeline.format.VariableNames;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.github.GitHubCiProvider;
 import io.releasepipeline.github.GitHubConnection;
@@ -59,14 +60,6 @@ public final class ConfigReader {
 
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /**
-     * Values that are credentials, not variable names: GitHub tokens by their documented prefixes (personal, OAuth,
-     * user-to-server, server-to-server, refresh, fine-grained), a classic 40-hex token, a JWT (an Azure access
-     * token), a storage connection string or account key.
-     */
-    private static final Pattern TOKEN = Pattern.compile("(?s)\\s*(?:(?:ghp|gho|ghu|ghs|ghr)_|github_pat_"
-            + "|[0-9a-fA-F]{40}\\s*$|eyJ[A-Za-z0-9_-]*\\.|.*(?:AccountKey|SharedAccessSignature|AccountName)=).*");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
     private static final List<String> MERGE_METHODS = List.of("merge", "squash", "rebase");
     private static final List<String> NO_DATA = List.of("hold", "fail", "ignore");
@@ -205,8 +198,8 @@ public final class ConfigReader {
         String group = s.required("resourceGroup", "trade-nexus");
         String name = s.required("name", "trade-nexus-backend");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-            s.problem("name", "must be letters, digits, '.', '_' or '-' (it names evidence files and locks), got '"
-                    + name + "'");
+            s.problem("name", "must be letters, digits, '.', '_' or '-' (it names evidence files and locks), got "
+                    + Section.shown(name));
         }
         Optional<String> url = s.text("url");
         url.ifPresent(u -> httpUrl(s, "url", u, true));
@@ -234,7 +227,7 @@ public final class ConfigReader {
             }
             default -> credential.problem("type", "must be default (the default credential chain: workload "
                     + "identity, managed identity, Azure CLI...) or environment (a bearer token from an environment "
-                    + "variable), got '" + type + "'");
+                    + "variable), got " + Section.shown(type));
         }
         credential.rejectUnknownKeys();
         Duration poll = s.duration("pollInterval", ContainerAppsPlatform.DEFAULT_POLL_INTERVAL);
@@ -248,7 +241,8 @@ public final class ConfigReader {
     private static CliConfig.GitHub github(Section s) {
         String repository = s.required("repository", "octo-org/trade-nexus");
         if (!repository.isEmpty() && !REPOSITORY.matcher(repository).matches()) {
-            s.problem("repository", "must be owner/name, e.g. octo-org/trade-nexus, got '" + repository + "'");
+            s.problem("repository", "must be owner/name, e.g. octo-org/trade-nexus, got "
+                    + Section.shown(repository));
         }
         URI api = s.text("apiUrl").flatMap(u -> httpUrl(s, "apiUrl", u, false))
                 .orElse(GitHubConnection.DEFAULT_API_URL);
@@ -259,7 +253,8 @@ public final class ConfigReader {
         String merge = s.text("mergeMethod", GitHubCiProvider.DEFAULT_MERGE_METHOD.apiValue())
                 .toLowerCase(Locale.ROOT);
         if (!MERGE_METHODS.contains(merge)) {
-            s.problem("mergeMethod", "must be one of " + String.join(", ", MERGE_METHODS) + ", got '" + merge + "'");
+            s.problem("mergeMethod", "must be one of " + String.join(", ", MERGE_METHODS) + ", got "
+                    + Section.shown(merge));
         }
         String variable = s.text("tokenVariable", "GITHUB_TOKEN");
         variableName(s, "tokenVariable", variable);
@@ -369,14 +364,16 @@ public final class ConfigReader {
         String noData = e.text("noData", Triggers.DEFAULT_NO_DATA_POLICY.name()).toLowerCase(Locale.ROOT);
         if (!NO_DATA.contains(noData)) {
             e.problem("noData", "must be one of hold (observe up to holdLimit longer, then promote noting the "
-                    + "error rate was not verified), fail (roll back) or ignore, got '" + noData + "'");
+                    + "error rate was not verified), fail (roll back) or ignore, got "
+                    + Section.shown(noData));
         }
         Duration hold = e.durationOrZero("holdLimit", window);
         String onReadError = e.text("onReadError", Triggers.DEFAULT_READ_ERROR_POLICY.name().replace('_', '-'))
                 .toLowerCase(Locale.ROOT);
         if (!ON_READ_ERROR.contains(onReadError)) {
             e.problem("onReadError", "must be one of hold-then-rollback (observe up to holdLimit longer for a read "
-                    + "that succeeds, then roll back), rollback or promote-with-note, got '" + onReadError + "'");
+                    + "that succeeds, then roll back), rollback or promote-with-note, got "
+                    + Section.shown(onReadError));
         }
         e.rejectUnknownKeys();
         Section c = s.section("canaryAnalysis");
@@ -427,8 +424,8 @@ public final class ConfigReader {
         Duration timeout = a.duration("timeout", ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT);
         String onTimeout = a.text("onTimeout", "reject").toLowerCase(Locale.ROOT);
         if (!List.of("reject", "approve").contains(onTimeout)) {
-            a.problem("onTimeout", "must be reject (roll back when nobody decides) or approve, got '" + onTimeout
-                    + "'");
+            a.problem("onTimeout", "must be reject (roll back when nobody decides) or approve, got "
+                    + Section.shown(onTimeout));
         }
         Section g = a.section("github");
         String workflow = g.text("workflow", io.releasepipeline.github.GitHubEnvironmentApprovals.DEFAULT_WORKFLOW);
@@ -477,7 +474,8 @@ public final class ConfigReader {
             }
             String container = b.text("container", BlobEvidenceStore.DEFAULT_CONTAINER);
             if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
-                b.problem("container", "3-63 lowercase letters, digits and single hyphens, got '" + container + "'");
+                b.problem("container", "3-63 lowercase letters, digits and single hyphens, got "
+                    + Section.shown(container));
             }
             b.rejectUnknownKeys();
             blob = Optional.of(new CliConfig.Blob(endpoint, variable, container, token));
@@ -490,16 +488,12 @@ public final class ConfigReader {
                 : Optional.of(directory.orElse(FileEvidenceStore.DEFAULT_ROOT)), blob);
     }
 
-    /** Refuses anything but a variable name; a value that looks like a credential is said so, never shown. */
+    /**
+     * Refuses anything but a variable name: a value that is not one, or looks like a credential, is said to look
+     * like a secret ({@link VariableNames#problem}), never shown.
+     */
     private static void variableName(Section s, String key, String name) {
-        if (TOKEN.matcher(name).matches()) {
-            s.problem(key, "looks like a token or a connection string, not the name of an environment variable "
-                    + "(its value is not shown); it must name a variable: put the secret in an environment variable "
-                    + "(e.g. export MY_SECRET=...) and write that variable's name (MY_SECRET) here; if it was a real token, "
-                    + "revoke it, since this file may have been shared");
-        } else if (!VARIABLE.matcher(name).matches()) {
-            s.problem(key, "must be the name of an environment variable (letters, digits, '_'), not its value");
-        }
+        VariableNames.problem(s.pathOf(key), name).ifPresent(p -> s.problem(key, p));
     }
 
     /**
@@ -512,7 +506,7 @@ public final class ConfigReader {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            s.problem(key, "not a valid URL (" + e.getReason() + "), got '" + Urls.redacted(text) + "'");
+            s.problem(key, "not a valid URL (" + e.getReason() + "), got " + Section.shown(text));
             return Optional.empty();
         }
         Optional<String> problem = Urls.transportProblem(uri, httpAnywhere);
