@@ -77,7 +77,8 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
     }
 
     /**
-     * The Resource Manager endpoint, for sovereign clouds and tests (must be https). Tokens are requested for
+     * The Resource Manager endpoint, for sovereign clouds and tests (must be https, without user info, query or
+     * fragment; checked at {@code build()}, never echoing user info or a query). Tokens are requested for
      * {@code <endpoint>/.default}. Default: the public cloud, {@code https://management.azure.com}.
      */
     public B managementEndpoint(URI endpoint) {

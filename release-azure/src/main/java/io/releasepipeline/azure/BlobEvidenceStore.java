@@ -20,6 +20,7 @@ import com.azure.storage.blob.options.BlobBreakLeaseOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
 import io.releasepipeline.error.InvalidConfigurationException;
@@ -30,6 +31,8 @@ import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.format.Urls;
+import io.releasepipeline.format.VariableNames;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -680,6 +683,46 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
     }
 
     /**
+     * Why the endpoint a connection string names cannot be used, or empty: an explicit {@code BlobEndpoint} must pass
+     * {@link Urls}' transport rule (plain http only to loopback, as Azurite's; no user info; no query), and
+     * {@code DefaultEndpointsProtocol=http} without one would send requests, a SAS among them, to the public
+     * service in clear. The text shows neither the connection string nor the endpoint's user info or query.
+     */
+    static Optional<String> connectionStringProblem(String connectionString) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (String part : connectionString.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                settings.put(part.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT),
+                        part.substring(eq + 1).strip());
+            }
+        }
+        String endpoint = settings.get("blobendpoint");
+        if (endpoint != null) {
+            URI uri;
+            try {
+                uri = new URI(endpoint);
+            } catch (java.net.URISyntaxException e) {
+                return Optional.of("its BlobEndpoint is not a valid URL (" + e.getReason() + ")");
+            }
+            Optional<String> transport = Urls.transportProblem(uri, false);
+            if (transport.isPresent()) {
+                return Optional.of("its BlobEndpoint " + transport.get());
+            }
+            if (uri.getRawQuery() != null) {
+                return Optional.of("its BlobEndpoint must not have a query (give a SAS as SharedAccessSignature=...)");
+            }
+            return Optional.empty();
+        }
+        if ("http".equalsIgnoreCase(settings.get("defaultendpointsprotocol"))
+                && !"true".equalsIgnoreCase(settings.get("usedevelopmentstorage"))) {
+            return Optional.of("DefaultEndpointsProtocol=http would reach the storage account in clear; use "
+                    + "DefaultEndpointsProtocol=https (plain http only with a loopback BlobEndpoint, e.g. Azurite's)");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Builds a {@link BlobEvidenceStore}: either a connection string, or an endpoint with a credential (or a storage
      * access token from an environment variable). Setter order does not matter; {@link #build()} validates everything
      * at once. Not thread-safe.
@@ -701,7 +744,11 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         private Builder() {
         }
 
-        /** A storage connection string (account key or SAS). Never logged. Exclusive with {@link #endpoint}. */
+        /**
+         * A storage connection string (account key or SAS). Never logged. Exclusive with {@link #endpoint}. Its
+         * {@code BlobEndpoint}, if any, must be https, or plain http to a loopback host (Azurite); checked at
+         * {@link #build()} without quoting the string.
+         */
         public Builder connectionString(String connectionString) {
             this.connectionString = connectionString;
             return this;
@@ -709,7 +756,8 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
 
         /**
          * The Blob service endpoint, e.g. {@code https://<account>.blob.core.windows.net}, used with
-         * {@link #credential(TokenCredential)} (the identity needs Storage Blob Data Contributor).
+         * {@link #credential(TokenCredential)} (the identity needs Storage Blob Data Contributor). Must be https
+         * (bearer tokens go over https only), without user info or a query; checked at {@link #build()}.
          */
         public Builder endpoint(URI endpoint) {
             this.endpoint = endpoint;
@@ -783,21 +831,30 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             if (byString == (endpoint != null)) {
                 problems.add("connection: give either connectionString(...) or endpoint(...) with credential(...)");
             }
+            if (endpoint != null) {
+                ArmSettings.httpsEndpointProblem(endpoint).ifPresent(p -> problems.add("endpoint: " + p));
+            }
+            if (byString) {
+                connectionStringProblem(connectionString).ifPresent(p -> problems.add("connectionString: " + p));
+            }
             if (endpoint != null && credential == null && tokenVariable == null) {
                 problems.add("credential: required with endpoint(...): give credential(...) or "
                         + "bearerTokenFromEnvironment(...)");
             }
             if (credential != null && tokenVariable != null) {
-                problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\"" + tokenVariable
-                        + "\") were given; choose one");
+                problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
+                        + VariableNames.shown(tokenVariable) + "\") were given; choose one");
             }
             if (tokenVariable != null) {
                 if (endpoint == null) {
                     problems.add("bearerTokenFromEnvironment: only with endpoint(...) (a connection string carries "
                             + "its own key)");
                 }
-                String token = tokenVariable.isBlank() ? null : environment.apply(tokenVariable);
-                if (token == null || token.isBlank()) {
+                Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
+                String token = notAName.isPresent() ? null : environment.apply(tokenVariable);
+                if (notAName.isPresent()) {
+                    problems.add("bearerTokenFromEnvironment: " + notAName.get());
+                } else if (token == null || token.isBlank()) {
                     problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable + " is not set "
                             + "or empty; export a storage access token in it or use credential(...)");
                 }

@@ -1,6 +1,7 @@
 package io.releasepipeline.github;
 
 import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.format.Urls;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubClientSettings;
 import io.releasepipeline.time.ReleaseClock;
@@ -125,7 +126,10 @@ public final class GitHubConnection {
         private Builder() {
         }
 
-        /** The REST API root. Default {@link #DEFAULT_API_URL}; Enterprise: {@code https://HOST/api/v3}. */
+        /**
+         * The REST API root. Default {@link #DEFAULT_API_URL}; Enterprise: {@code https://HOST/api/v3}. Must be
+         * https; plain http only to a loopback host (a local stand-in), by {@link Urls}' rule; never with user info.
+         */
         public Builder apiUrl(URI apiUrl) {
             this.apiUrl = apiUrl;
             return this;
@@ -151,7 +155,9 @@ public final class GitHubConnection {
 
         /**
          * The HTTP client, e.g. one with a proxy or a custom trust store for GitHub Enterprise. Default: a new client
-         * with {@link #connectTimeout}; when given, its own connect timeout applies.
+         * with {@link #connectTimeout}; when given, its own connect timeout applies. It must not follow redirects
+         * ({@code HttpClient.Redirect.NEVER}, the JDK's default): the JDK's client would resend the token to another
+         * host; {@link #build()} refuses one that does.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
@@ -241,12 +247,13 @@ public final class GitHubConnection {
          */
         public GitHubConnection build() {
             List<String> problems = new ArrayList<>();
-            if (apiUrl == null || apiUrl.getScheme() == null || apiUrl.getHost() == null
-                    || !List.of("http", "https").contains(apiUrl.getScheme().toLowerCase(java.util.Locale.ROOT))) {
-                problems.add("github.apiUrl: must be an absolute http(s) URL such as " + DEFAULT_API_URL
-                        + " or https://HOST/api/v3, got " + apiUrl);
+            Optional<String> transport = Urls.transportProblem(apiUrl, false);
+            if (transport.isPresent()) {
+                problems.add("github.apiUrl: " + transport.get() + " (github.com: " + DEFAULT_API_URL
+                        + ", GitHub Enterprise Server: https://HOST/api/v3)");
             } else if (apiUrl.getRawQuery() != null || apiUrl.getRawFragment() != null) {
-                problems.add("github.apiUrl: must not have a query or fragment, got " + apiUrl);
+                problems.add("github.apiUrl: must not have a query or fragment, got " + Urls.redacted(apiUrl)
+                        + "; give the API root alone, e.g. https://HOST/api/v3");
             }
             if (repository == null || !REPOSITORY.matcher(repository).matches()) {
                 problems.add("github.repository: must be owner/name, e.g. org/trade-nexus, got "
@@ -257,6 +264,12 @@ public final class GitHubConnection {
             }
             if (clock == null) {
                 problems.add("github.clock: must not be null (default ReleaseClock.system())");
+            }
+            if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+                problems.add("github.httpClient: follows redirects (Redirect." + httpClient.followRedirects()
+                        + "), and would send the token to wherever a redirect points; build it with "
+                        + "followRedirects(HttpClient.Redirect.NEVER) (the default): a redirect then fails the call "
+                        + "naming where it pointed");
             }
             positive(problems, "github.connectTimeout", connectTimeout);
             positive(problems, "github.requestTimeout", requestTimeout);

@@ -1,5 +1,6 @@
 package io.releasepipeline.github;
 
+import io.releasepipeline.format.VariableNames;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,9 +32,14 @@ public interface TokenSource {
      * is seen). An unset or blank variable yields no token, and requests fail with an error naming the variable.
      *
      * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is not a variable name or looks like a token pasted in its
+     *         place; the message does not quote it
      */
     static TokenSource fromEnvironment(String name) {
         Objects.requireNonNull(name, "name");
+        VariableNames.problem("TokenSource.fromEnvironment(name)", name).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
         return new DescribedTokenSource("environment variable " + name, () -> System.getenv(name));
     }
 

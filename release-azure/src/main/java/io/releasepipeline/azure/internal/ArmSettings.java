@@ -7,12 +7,15 @@ import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.releasepipeline.format.Urls;
+import io.releasepipeline.format.VariableNames;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -103,12 +106,13 @@ public final class ArmSettings {
         requireName(problems, "resourceGroup", resourceGroup);
         requireName(problems, "appName", appName);
         if (credential != null && tokenVariable != null) {
-            problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\"" + tokenVariable
-                    + "\") were given; choose one");
+            problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
+                    + VariableNames.shown(tokenVariable) + "\") were given; choose one");
         }
         if (tokenVariable != null) {
-            if (tokenVariable.isBlank()) {
-                problems.add("bearerTokenFromEnvironment: the variable name is blank");
+            Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
+            if (notAName.isPresent()) {
+                problems.add("bearerTokenFromEnvironment: " + notAName.get());
             } else {
                 String token = environment.apply(tokenVariable);
                 if (token == null || token.isBlank()) {
@@ -117,9 +121,8 @@ public final class ArmSettings {
                 }
             }
         }
-        if (managementEndpoint != null && !"https".equalsIgnoreCase(managementEndpoint.getScheme())) {
-            problems.add("managementEndpoint: must be an https URL (bearer tokens are only sent over https), got "
-                    + managementEndpoint);
+        if (managementEndpoint != null) {
+            httpsEndpointProblem(managementEndpoint).ifPresent(p -> problems.add("managementEndpoint: " + p));
         }
         if (maxRetries < 0) {
             problems.add("retry: maxRetries must be >= 0, got " + maxRetries);
@@ -130,6 +133,29 @@ public final class ArmSettings {
         if (retryMaxDelay == null || retryBaseDelay != null && retryMaxDelay.compareTo(retryBaseDelay) < 0) {
             problems.add("retry: maxDelay must be >= baseDelay, got " + retryMaxDelay);
         }
+    }
+
+    /**
+     * Why {@code endpoint} cannot receive an Azure bearer token, or empty: it must pass {@link Urls}' transport rule
+     * (no user info; plain http only to loopback), and more strictly be https, since the Azure SDK sends bearer
+     * tokens over https only, and have no query or fragment (a SAS belongs in a connection string). The text never
+     * shows user info or a query.
+     */
+    public static Optional<String> httpsEndpointProblem(URI endpoint) {
+        Optional<String> transport = Urls.transportProblem(endpoint, false);
+        if (transport.isPresent()) {
+            return transport;
+        }
+        if (!"https".equalsIgnoreCase(endpoint.getScheme())) {
+            return Optional.of("must be an https URL (the Azure SDK sends bearer tokens over https only, even to a "
+                    + "loopback stand-in), got " + Urls.redacted(endpoint) + "; serve the stand-in over TLS and "
+                    + "trust its certificate (-Djavax.net.ssl.trustStore)");
+        }
+        if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+            return Optional.of("must not have a query or fragment, got " + Urls.redacted(endpoint) + "; give the "
+                    + "endpoint alone (a shared access signature belongs in a connection string)");
+        }
+        return Optional.empty();
     }
 
     /** Adds {@code path: must be positive} to {@code problems} unless {@code value} is a positive duration. */
@@ -181,7 +207,8 @@ public final class ArmSettings {
         if (credential != null) {
             return credential.getClass().getSimpleName();
         }
-        return tokenVariable != null ? "bearer token from $" + tokenVariable : "DefaultAzureCredential";
+        return tokenVariable != null ? "bearer token from $" + VariableNames.shown(tokenVariable)
+                : "DefaultAzureCredential";
     }
 
     /** The management endpoint, without a trailing slash. */

@@ -1,20 +1,17 @@
 package io.releasepipeline.health.http;
 
+import io.releasepipeline.format.Urls;
 import io.releasepipeline.health.SmokeTarget;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Where requests go: a configured base URL, or the target revision's own URL. Enforces "https, or plain http to
- * a loopback host only unless explicitly allowed". Immutable.
+ * Where requests go: a configured base URL, or the target revision's own URL. Enforces {@link Urls}' rule ("https,
+ * or plain http to a loopback host only, unless explicitly allowed"; no user info) on both. Immutable.
  */
 final class BaseUrl {
-
-    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
     private final Optional<String> configured;
     private final boolean useRevisionUrl;
@@ -62,37 +59,25 @@ final class BaseUrl {
         return configured.map(BaseUrl::shown).orElse("") + (useRevisionUrl ? " (or the revision's URL)" : "");
     }
 
-    /** Why {@code url} cannot be a base URL; the message shows scheme and host only, never user info or query. */
+    /** Why {@code url} cannot be a base URL; the message never shows user info or a query. */
     private Optional<String> problem(String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return Optional.of("not a valid URL (" + e.getReason() + ")");
+            return Optional.of("not a valid URL (" + e.getReason() + "), got " + Urls.redacted(url));
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            return Optional.of("must be an absolute http(s) URL, got scheme '" + scheme + "'");
-        }
-        if (uri.getHost() == null) {
-            return Optional.of("has no host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            return Optional.of("must not contain user info (user:password@); send credentials in a header");
+        Optional<String> transport = Urls.transportProblem(uri, allowInsecureHttp);
+        if (transport.isPresent()) {
+            String problem = transport.get();
+            return Optional.of(problem.startsWith("plain http")
+                    ? problem + ", or allowInsecureHttp(true) if you really mean it" : problem);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            return Optional.of("must not have a query or fragment; put them in the endpoint paths");
-        }
-        if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(uri.getHost())) {
-            return Optional.of("plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost), got host "
-                    + uri.getHost() + "; use https, or allowInsecureHttp(true) if you really mean it");
+            return Optional.of("must not have a query or fragment, got " + Urls.redacted(uri)
+                    + "; put them in the endpoint paths");
         }
         return Optional.empty();
-    }
-
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("[::1]") || h.equals("::1") || IPV4_LOOPBACK.matcher(h).matches();
     }
 
     private static String trimSlash(String url) {
@@ -105,7 +90,7 @@ final class BaseUrl {
             return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                     + (uri.getRawPath() == null ? "" : uri.getRawPath());
         } catch (URISyntaxException e) {
-            return "<invalid URL>";
+            return Urls.redacted(url);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.releasepipeline.health.http;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +22,12 @@ final class ConnectionSettings {
         return new BaseUrl(baseUrl, targetRevisionUrl, allowInsecureHttp);
     }
 
-    /** A client with these TLS and redirect settings, connecting within {@code connectTimeout}. */
-    HttpClient client(Duration connectTimeout) {
-        return HttpCalls.client(sslContext, followRedirects, connectTimeout);
+    /**
+     * How requests go out: a client with these TLS settings, connecting within {@code connectTimeout}, that never
+     * follows redirects itself; {@link HttpCalls#call} follows them when asked, keeping headers to the origin.
+     */
+    HttpCalls.Transport transport(Duration connectTimeout) {
+        return new HttpCalls.Transport(HttpCalls.client(sslContext, connectTimeout), followRedirects,
+                allowInsecureHttp);
     }
 }

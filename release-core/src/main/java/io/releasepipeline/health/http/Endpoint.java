@@ -1,5 +1,6 @@
 package io.releasepipeline.health.http;
 
+import io.releasepipeline.format.Urls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -119,7 +120,8 @@ public final class Endpoint {
         if (!path.startsWith("/")) {
             problems.add(where + ": path must start with '/', got '" + path + "'");
         } else if (path.startsWith("//")) {
-            problems.add(where + ": path must not start with '//' (that names another host), got '" + path + "'");
+            problems.add(where + ": path must not start with '//' (that names another host), got '" + shownPath()
+                    + "'");
         } else {
             try {
                 new URI("https://localhost" + path);
@@ -139,6 +141,14 @@ public final class Endpoint {
         return problems;
     }
 
+    /**
+     * The path as messages may show it: as given, except that a path starting with {@code //} (which names a host)
+     * has its user info and query redacted, since it may carry a credential ({@code //user:token@host/}).
+     */
+    String shownPath() {
+        return path.startsWith("//") ? Urls.redacted("x:" + path).substring(2) : path;
+    }
+
     /** E.g. {@code GET /health (expect 204, body contains "ok", headers [Authorization])}; never header values. */
     @Override
     public String toString() {
@@ -150,6 +160,6 @@ public final class Endpoint {
         if (!headers.isEmpty()) {
             details.add("headers " + headers.keySet());
         }
-        return "GET " + path + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")");
+        return "GET " + shownPath() + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")");
     }
 }

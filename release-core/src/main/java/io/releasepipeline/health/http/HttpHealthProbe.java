@@ -5,7 +5,6 @@ import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.format.Format;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeTarget;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +34,13 @@ public final class HttpHealthProbe implements HealthProbe {
     private final BaseUrl baseUrl;
     private final Endpoint endpoint;
     private final Duration timeout;
-    private final HttpClient client;
+    private final HttpCalls.Transport transport;
 
     private HttpHealthProbe(Builder b, BaseUrl baseUrl) {
         this.baseUrl = baseUrl;
         this.endpoint = b.endpoint;
         this.timeout = b.timeout;
-        this.client = b.connection.client(b.timeout);
+        this.transport = b.connection.transport(b.timeout);
     }
 
     /** A builder with the defaults; set a base URL or turn on the revision URL. */
@@ -61,7 +60,7 @@ public final class HttpHealthProbe implements HealthProbe {
         if (base.url().isEmpty()) {
             return ProbeResult.down(base.problem());
         }
-        HttpCalls.Outcome outcome = HttpCalls.call(client, base.url().get(), endpoint, timeout);
+        HttpCalls.Outcome outcome = HttpCalls.call(transport, base.url().get(), endpoint, timeout);
         return outcome.ok()
                 ? ProbeResult.up("GET " + endpoint.path() + " " + outcome.status().orElseThrow() + " in "
                         + Format.duration(outcome.latency()))
@@ -111,7 +110,12 @@ public final class HttpHealthProbe implements HealthProbe {
             return this;
         }
 
-        /** Whether to follow redirects (never from https to http). Default off. */
+        /**
+         * Whether to follow redirects: at most 5, within the request timeout, never
+         * from https to http nor to a URL the plain-http rule refuses. Every header the endpoint sends (they may be
+         * credentials) goes only to the first request's origin (scheme, host and port): a hop to another origin,
+         * and every hop after it, carries none. Default off: a redirect is "down", naming where it pointed.
+         */
         public Builder followRedirects(boolean follow) {
             connection.followRedirects = follow;
             return this;
@@ -138,7 +142,7 @@ public final class HttpHealthProbe implements HealthProbe {
             List<String> problems = new ArrayList<>();
             BaseUrl base = connection.baseUrl();
             base.validate(problems);
-            problems.addAll(endpoint.problems("endpoint " + endpoint.path()));
+            problems.addAll(endpoint.problems("endpoint " + endpoint.shownPath()));
             HttpCalls.requirePositive(problems, "timeout", timeout);
             if (!problems.isEmpty()) {
                 throw new InvalidConfigurationException("HttpHealthProbe", problems);

@@ -8,7 +8,6 @@ import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.health.SmokeTarget;
 import io.releasepipeline.time.ReleaseClock;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,7 +77,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
     private final Duration latencySlo;
     private final Duration requestTimeout;
     private final int concurrency;
-    private final HttpClient client;
+    private final HttpCalls.Transport transport;
 
     private HttpSmokeCheck(Builder b, BaseUrl baseUrl) {
         this.baseUrl = baseUrl;
@@ -87,7 +86,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
         this.latencySlo = b.latencySlo;
         this.requestTimeout = b.requestTimeout;
         this.concurrency = b.concurrency;
-        this.client = b.connection.client(b.requestTimeout);
+        this.transport = b.connection.transport(b.requestTimeout);
     }
 
     /** A builder with the runbook's defaults; set a base URL (or the revision URL) and at least one endpoint. */
@@ -152,14 +151,14 @@ public final class HttpSmokeCheck implements SmokeCheck {
     }
 
     private EndpointResult check(String base, Endpoint endpoint) {
-        HttpCalls.Outcome warmUp = HttpCalls.call(client, base, endpoint, requestTimeout);
+        HttpCalls.Outcome warmUp = HttpCalls.call(transport, base, endpoint, requestTimeout);
         if (!warmUp.ok()) {
             return EndpointResult.failed(endpoint.path(), warmUp.status(), "warm-up request: " + warmUp.error().get());
         }
         long[] nanos = new long[samples];
         Optional<Integer> status = warmUp.status();
         for (int i = 0; i < samples; i++) {
-            HttpCalls.Outcome sample = HttpCalls.call(client, base, endpoint, requestTimeout);
+            HttpCalls.Outcome sample = HttpCalls.call(transport, base, endpoint, requestTimeout);
             if (!sample.ok()) {
                 return EndpointResult.failed(endpoint.path(), sample.status(),
                         "sample " + (i + 1) + " of " + samples + ": " + sample.error().get());
@@ -293,8 +292,11 @@ public final class HttpSmokeCheck implements SmokeCheck {
         }
 
         /**
-         * Whether to follow redirects (never from https to http). Default off: a redirect is a FAIL that names
-         * where it pointed, since a health endpoint that redirects is usually a login page.
+         * Whether to follow redirects: at most 5, within the request timeout, never
+         * from https to http nor to a URL the plain-http rule refuses. Every header the endpoints send (they may be
+         * credentials) goes only to the first request's origin (scheme, host and port): a hop to another origin,
+         * and every hop after it, carries none. Default off: a redirect is a FAIL that names where it pointed,
+         * since a health endpoint that redirects is usually a login page.
          */
         public Builder followRedirects(boolean follow) {
             connection.followRedirects = follow;
@@ -331,7 +333,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
                 problems.add("endpoints: at least one is required, e.g. Endpoint.get(\"/health\")");
             }
             for (int i = 0; i < endpoints.size(); i++) {
-                problems.addAll(endpoints.get(i).problems("endpoints[" + i + "] " + endpoints.get(i).path()));
+                problems.addAll(endpoints.get(i).problems("endpoints[" + i + "] " + endpoints.get(i).shownPath()));
             }
             headers.forEach((name, value) -> HttpCalls.headerProblem(name, value)
                     .ifPresent(p -> problems.add("header '" + name + "' " + p)));

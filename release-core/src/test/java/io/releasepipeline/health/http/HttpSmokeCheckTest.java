@@ -126,9 +126,21 @@ class HttpSmokeCheckTest {
             EndpointResult old = endpoint(result, "/old-health");
             assertThat(old.passed()).isFalse();
             assertThat(old.status()).contains(302);
-            assertThat(old.error().orElseThrow()).contains("redirect to /health not followed")
+            assertThat(old.error().orElseThrow()).contains("redirect to /health?*** not followed")
                     .doesNotContain("s3cr3t");
             assertThat(server.requests("/health")).isZero();
+        }
+
+        @Test
+        @DisplayName("never shows the user info of a redirect target (a login redirect can carry a token there)")
+        void redirectUserInfoNotShown() {
+            server.redirect("/sso", "https://ops:s3cr3t@login.example/sso");
+
+            SmokeResult result = check().endpoint(Endpoint.get("/sso")).build().run(TARGET, CLOCK);
+
+            assertThat(endpoint(result, "/sso").error().orElseThrow())
+                    .contains("redirect to https://***@login.example/sso not followed").doesNotContain("s3cr3t");
+            assertThat(result.toString() + result.summary()).doesNotContain("s3cr3t");
         }
 
         @Test
@@ -233,12 +245,34 @@ class HttpSmokeCheckTest {
 
             assertThat(result.passed()).isFalse();
             assertThat(endpoint(result, "/health").error().orElseThrow()).contains("plain http");
+            SmokeResult lookalike = HttpSmokeCheck.builder().targetRevisionUrl(true).endpoint(Endpoint.get("/health"))
+                    .build().run(new SmokeTarget("r", Optional.of("http://127.0.0.1.nip.io")), CLOCK);
+            assertThat(endpoint(lookalike, "/health").error().orElseThrow()).contains("plain http");
         }
     }
 
     @Nested
     @DisplayName("over TLS with a self-signed certificate")
     class Tls {
+
+        @Test
+        @DisplayName("never follows a redirect from https down to plain http, even to loopback")
+        void noDowngrade(@TempDir Path dir) throws Exception {
+            TestCertificates.SelfSigned cert = TestCertificates.selfSigned(dir);
+            try (TestHttpServer tls = TestHttpServer.https(cert.server());
+                    TestHttpServer plain = TestHttpServer.http()) {
+                plain.healthy("/health");
+                tls.redirect("/health", plain.baseUrl() + "/health");
+
+                SmokeResult result = HttpSmokeCheck.builder().baseUrl(tls.baseUrl()).sslContext(cert.trustingClient())
+                        .followRedirects(true).endpoint(Endpoint.get("/health").header("Authorization", "Bearer t"))
+                        .build().run(TARGET, CLOCK);
+
+                assertThat(endpoint(result, "/health").error().orElseThrow())
+                        .contains("never goes from https to plain http");
+                assertThat(plain.requests("/health")).isZero();
+            }
+        }
 
         @Test
         @DisplayName("refuses the certificate unless it is trusted, and passes once it is")
@@ -355,9 +389,20 @@ class HttpSmokeCheckTest {
         @Test
         @DisplayName("allows plain http only to loopback unless explicitly allowed")
         void insecureHttp() {
-            for (String loopback : new String[] {"http://127.0.0.1:8080", "http://localhost", "http://[::1]:9"}) {
+            for (String loopback : new String[] {"http://127.0.0.1:8080", "http://localhost", "http://[::1]:9",
+                "http://127.0.0.2:8080", "http://LOCALHOST/"}) {
                 assertThat(HttpSmokeCheck.builder().baseUrl(loopback).endpoint(Endpoint.get("/h")).build())
                         .isNotNull();
+            }
+            for (String lookalike : new String[] {"http://127.evil.example", "http://127.0.0.1.nip.io",
+                "http://0x7f000001", "http://2130706433", "http://[::ffff:10.0.0.1]", "http://localhost.evil.example"}) {
+                assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl(lookalike).endpoint(Endpoint.get("/h"))
+                        .build()).as(lookalike).isInstanceOf(InvalidConfigurationException.class)
+                        .hasMessageContaining("plain http is allowed only to a loopback host")
+                        .hasMessageContaining("use https://");
+                assertThatThrownBy(() -> HttpHealthProbe.builder().baseUrl(lookalike).build()).as(lookalike)
+                        .isInstanceOf(InvalidConfigurationException.class)
+                        .hasMessageContaining("plain http is allowed only to a loopback host");
             }
             assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl("http://backend.example.com")
                     .endpoint(Endpoint.get("/h")).build())
@@ -368,13 +413,23 @@ class HttpSmokeCheckTest {
         }
 
         @Test
-        @DisplayName("rejects credentials in the base URL without echoing them")
+        @DisplayName("rejects credentials in the base URL or an endpoint path without echoing them")
         void userInfoInUrl() {
             assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl("https://ops:s3cr3t@backend.example.com")
                     .endpoint(Endpoint.get("/h")).build())
                     .isInstanceOf(InvalidConfigurationException.class)
                     .hasMessageContaining("must not contain user info")
                     .hasMessageNotContaining("s3cr3t");
+            Endpoint hostPath = Endpoint.get("//ops:s3cr3t@evil.example/health");
+            assertThatThrownBy(() -> HttpSmokeCheck.builder().baseUrl("https://backend.example.com")
+                    .endpoint(hostPath).build())
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("endpoints[0] //***@evil.example/health: path must not start with '//'")
+                    .hasMessageNotContaining("s3cr3t");
+            assertThatThrownBy(() -> HttpHealthProbe.builder().baseUrl("https://backend.example.com")
+                    .endpoint(hostPath).build())
+                    .hasMessageContaining("must not start with '//'").hasMessageNotContaining("s3cr3t");
+            assertThat(hostPath.toString()).doesNotContain("s3cr3t");
         }
     }
 }

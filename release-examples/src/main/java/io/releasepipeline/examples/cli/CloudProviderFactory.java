@@ -8,6 +8,7 @@ import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
+import io.releasepipeline.format.VariableNames;
 import io.releasepipeline.github.GitHubCiProvider;
 import io.releasepipeline.github.GitHubConnection;
 import io.releasepipeline.github.GitHubIncidentProvider;
@@ -158,7 +159,7 @@ public final class CloudProviderFactory implements ProviderFactory {
 
                         @Override
                         public String description() {
-                            return "environment variable " + variable;
+                            return "environment variable " + VariableNames.shown(variable);
                         }
                     })
                     .requestTimeout(config.github().requestTimeout())
@@ -172,7 +173,8 @@ public final class CloudProviderFactory implements ProviderFactory {
         String value = environment.apply(variable);
         if (value == null || value.isBlank()) {
             throw new InvalidConfigurationException("release configuration", List.of(path
-                    + ": environment variable " + variable + " is not set or empty; export " + what + " in it"));
+                    + ": environment variable " + VariableNames.shown(variable) + " is not set or empty; export "
+                    + what + " in it"));
         }
         return value;
     }

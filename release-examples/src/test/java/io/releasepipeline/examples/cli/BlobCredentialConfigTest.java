@@ -81,7 +81,8 @@ class BlobCredentialConfigTest {
                 evidence:
                   blob: {connectionStringVariable: EVIDENCE_CONNECTION, tokenVariable: "eyJ0eXAiOiJKV1Qi.x.y"}
                 """)).isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
-                        .anySatisfy(p -> assertThat(p).startsWith("evidence.blob.tokenVariable: looks like a token"))
+                        .anySatisfy(p -> assertThat(p).startsWith("evidence.blob.tokenVariable: the value of "
+                                + "evidence.blob.tokenVariable looks like a secret, not a variable name"))
                         .anySatisfy(p -> assertThat(p).startsWith("evidence.blob.tokenVariable: only with endpoint"))
                         .allSatisfy(p -> assertThat(p).doesNotContain("eyJ0eXAiOiJKV1Qi")));
     }

@@ -163,8 +163,10 @@ class CliConfigTest {
                                 + "got 'trade nexus'",
                         "app.subscripton: unknown key; did you mean 'subscription'?",
                         "github.repository: must be owner/name, e.g. octo-org/trade-nexus, got 'trade-nexus'",
-                        "github.apiUrl: must be https (plain http only to a loopback host), got "
-                                + "'http://github.example.com/api/v3'",
+                        "github.apiUrl: plain http is allowed only to a loopback host (localhost, a 127.x.x.x "
+                                + "address or [::1], written as such; names are not resolved), got host "
+                                + "github.example.com; use https://github.example.com (requests and their "
+                                + "credentials would cross the network in clear)",
                         "github.mergeMethod: must be one of merge, squash, rebase, got 'fast-forward'",
                         "smoke.latencySlo: must be a duration such as 500ms, 30s, 2m, 1h or 1h30m, got 500",
                         "smoke.endpoints[0]: path must start with '/', got 'health'",
@@ -267,8 +269,8 @@ class CliConfigTest {
         assertThat(text).isEqualTo(ReleaseCli.USAGE);
         assertThat(json).isEqualTo(ReleaseCli.USAGE);
         String said = err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8);
-        assertThat(said).contains(key + ": looks like a token", "it must name a variable")
-                .doesNotContain(secret);
+        assertThat(said).contains(key + ": the value of " + key + " looks like a secret, not a variable name; put "
+                + "the secret in an environment variable and give its name").doesNotContain(secret);
         for (String part : secret.split("[;.=_]")) {
             if (part.length() >= 12) {
                 assertThat(said).as("no part of the secret is shown").doesNotContain(part);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.error.ReleaseInterruptedException;
+import io.releasepipeline.format.Urls;
 import io.releasepipeline.time.ReleaseClock;
 import java.io.IOException;
 import java.net.URI;
@@ -336,9 +337,10 @@ public final class GitHubClient {
             case 404 -> call + " answered 404" + said + ": it does not exist, or the token from "
                     + settings.token().description() + " cannot see it";
             case 422 -> call + " was rejected as invalid (422" + said + ")";
-            case 301, 302, 307, 308 -> call + " was redirected (" + status + ") to "
-                    + headers.firstValue("location").map(l -> path(URI.create(l))).orElse("another place")
-                    + "; the repository was probably renamed or transferred: configure its new owner/name";
+            case 301, 302, 303, 307, 308 -> call + " was redirected (" + status + ") to "
+                    + headers.firstValue("location").map(this::redirectTarget).orElse("another place")
+                    + " and not followed (the token goes to the API host alone); the repository was probably "
+                    + "renamed or transferred: configure its new owner/name";
             default -> call + " answered " + status + said
                     + (status >= 500 ? " after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
                             + "; GitHub may be degraded (https://www.githubstatus.com)" : "");
@@ -441,6 +443,19 @@ public final class GitHubClient {
             }
         }
         return Optional.empty();
+    }
+
+    /** Where a redirect pointed: a path on the API host, or another URL without its user info and query. */
+    private String redirectTarget(String location) {
+        try {
+            URI uri = settings.apiUrl().resolve(location.strip());
+            URI api = settings.apiUrl();
+            boolean apiHost = uri.getHost() != null && uri.getHost().equalsIgnoreCase(api.getHost())
+                    && uri.getPort() == api.getPort() && api.getScheme().equalsIgnoreCase(uri.getScheme());
+            return apiHost ? path(uri) : Urls.redacted(uri);
+        } catch (IllegalArgumentException e) {
+            return "a URL that is not valid";
+        }
     }
 
     private String path(URI uri) {

@@ -1,6 +1,8 @@
 package io.releasepipeline.examples.cli.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -10,6 +12,8 @@ import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
+import io.releasepipeline.format.Urls;
+import io.releasepipeline.format.VariableNames;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.github.GitHubCiProvider;
 import io.releasepipeline.github.GitHubConnection;
@@ -25,9 +29,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -50,15 +58,8 @@ public final class ConfigReader {
             + "Export a storage token (az account get-access-token --resource https://storage.azure.com/) in a "
             + "variable and name it here, or give evidence.blob.connectionStringVariable instead of the endpoint";
 
+    private static final YAMLFactory YAML = new YAMLFactory();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /**
-     * Values that are credentials, not variable names: GitHub tokens by their documented prefixes (personal, OAuth,
-     * user-to-server, server-to-server, refresh, fine-grained), a classic 40-hex token, a JWT (an Azure access
-     * token), a storage connection string or account key.
-     */
-    private static final Pattern TOKEN = Pattern.compile("(?s)\\s*(?:(?:ghp|gho|ghu|ghs|ghr)_|github_pat_"
-            + "|[0-9a-fA-F]{40}\\s*$|eyJ[A-Za-z0-9_-]*\\.|.*(?:AccountKey|SharedAccessSignature|AccountName)=).*");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
     private static final List<String> MERGE_METHODS = List.of("merge", "squash", "rebase");
     private static final List<String> NO_DATA = List.of("hold", "fail", "ignore");
@@ -84,18 +85,89 @@ public final class ConfigReader {
         }
         JsonNode tree;
         try {
-            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            tree = new ObjectMapper(YAML).readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
             throw invalid(file, List.of(file + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
         }
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(duplicateKeys(yaml));
         CliConfig config = read(Section.root(tree, problems), problems);
         if (!problems.isEmpty()) {
             throw invalid(file, problems);
         }
         return config;
+    }
+
+    /**
+     * Every key that appears twice in one mapping, at any depth, with the lines of both. YAML parsers keep the last
+     * silently (a second {@code rollback:} block would replace the first), so each is a problem of its own, listed
+     * with the others rather than stopping at the first as Jackson's strict duplicate detection does.
+     */
+    static List<String> duplicateKeys(String yaml) {
+        List<String> problems = new ArrayList<>();
+        Deque<Level> levels = new ArrayDeque<>();
+        try (JsonParser parser = YAML.createParser(yaml)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                Level current = levels.peek();
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> levels.push(new Level(current == null ? ""
+                            : current.childPath(), token == JsonToken.START_ARRAY));
+                    case END_OBJECT, END_ARRAY -> {
+                        levels.pop();
+                        if (levels.peek() != null) {
+                            levels.peek().valueDone();
+                        }
+                    }
+                    case FIELD_NAME -> {
+                        String key = parser.currentName();
+                        int line = parser.currentTokenLocation().getLineNr();
+                        Integer first = current.lines.putIfAbsent(key, line);
+                        current.key = key;
+                        if (first != null) {
+                            String path = current.path.isEmpty() ? key : current.path + "." + key;
+                            problems.add(path + ": appears twice in one mapping (lines " + first + " and " + line
+                                    + "); YAML would silently keep only the last: merge them into one");
+                        }
+                    }
+                    default -> {
+                        if (current != null) {
+                            current.valueDone();
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // readTree already accepted the document; a parse problem here adds nothing the user can act on.
+        }
+        return problems;
+    }
+
+    /** One open mapping or list while {@link #duplicateKeys} walks the document. */
+    private static final class Level {
+        final String path;
+        final boolean list;
+        final Map<String, Integer> lines = new HashMap<>();
+        String key;
+        int index;
+
+        Level(String path, boolean list) {
+            this.path = path;
+            this.list = list;
+        }
+
+        String childPath() {
+            if (list) {
+                return path + "[" + index + "]";
+            }
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        void valueDone() {
+            if (list) {
+                index++;
+            }
+        }
     }
 
     private static InvalidConfigurationException invalid(Path file, List<String> problems) {
@@ -126,8 +198,8 @@ public final class ConfigReader {
         String group = s.required("resourceGroup", "trade-nexus");
         String name = s.required("name", "trade-nexus-backend");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-            s.problem("name", "must be letters, digits, '.', '_' or '-' (it names evidence files and locks), got '"
-                    + name + "'");
+            s.problem("name", "must be letters, digits, '.', '_' or '-' (it names evidence files and locks), got "
+                    + Section.shown(name));
         }
         Optional<String> url = s.text("url");
         url.ifPresent(u -> httpUrl(s, "url", u, true));
@@ -136,7 +208,7 @@ public final class ConfigReader {
     }
 
     private static CliConfig.Azure azure(Section s) {
-        Optional<URI> endpoint = s.text("endpoint").flatMap(e -> httpUrl(s, "endpoint", e, false));
+        Optional<URI> endpoint = s.text("endpoint").flatMap(e -> azureEndpoint(s, "endpoint", e));
         Section credential = s.section("credential");
         String type = credential.text("type", "default").toLowerCase(Locale.ROOT);
         Optional<String> variable = credential.text("tokenVariable");
@@ -155,7 +227,7 @@ public final class ConfigReader {
             }
             default -> credential.problem("type", "must be default (the default credential chain: workload "
                     + "identity, managed identity, Azure CLI...) or environment (a bearer token from an environment "
-                    + "variable), got '" + type + "'");
+                    + "variable), got " + Section.shown(type));
         }
         credential.rejectUnknownKeys();
         Duration poll = s.duration("pollInterval", ContainerAppsPlatform.DEFAULT_POLL_INTERVAL);
@@ -169,7 +241,8 @@ public final class ConfigReader {
     private static CliConfig.GitHub github(Section s) {
         String repository = s.required("repository", "octo-org/trade-nexus");
         if (!repository.isEmpty() && !REPOSITORY.matcher(repository).matches()) {
-            s.problem("repository", "must be owner/name, e.g. octo-org/trade-nexus, got '" + repository + "'");
+            s.problem("repository", "must be owner/name, e.g. octo-org/trade-nexus, got "
+                    + Section.shown(repository));
         }
         URI api = s.text("apiUrl").flatMap(u -> httpUrl(s, "apiUrl", u, false))
                 .orElse(GitHubConnection.DEFAULT_API_URL);
@@ -180,7 +253,8 @@ public final class ConfigReader {
         String merge = s.text("mergeMethod", GitHubCiProvider.DEFAULT_MERGE_METHOD.apiValue())
                 .toLowerCase(Locale.ROOT);
         if (!MERGE_METHODS.contains(merge)) {
-            s.problem("mergeMethod", "must be one of " + String.join(", ", MERGE_METHODS) + ", got '" + merge + "'");
+            s.problem("mergeMethod", "must be one of " + String.join(", ", MERGE_METHODS) + ", got "
+                    + Section.shown(merge));
         }
         String variable = s.text("tokenVariable", "GITHUB_TOKEN");
         variableName(s, "tokenVariable", variable);
@@ -290,14 +364,16 @@ public final class ConfigReader {
         String noData = e.text("noData", Triggers.DEFAULT_NO_DATA_POLICY.name()).toLowerCase(Locale.ROOT);
         if (!NO_DATA.contains(noData)) {
             e.problem("noData", "must be one of hold (observe up to holdLimit longer, then promote noting the "
-                    + "error rate was not verified), fail (roll back) or ignore, got '" + noData + "'");
+                    + "error rate was not verified), fail (roll back) or ignore, got "
+                    + Section.shown(noData));
         }
         Duration hold = e.durationOrZero("holdLimit", window);
         String onReadError = e.text("onReadError", Triggers.DEFAULT_READ_ERROR_POLICY.name().replace('_', '-'))
                 .toLowerCase(Locale.ROOT);
         if (!ON_READ_ERROR.contains(onReadError)) {
             e.problem("onReadError", "must be one of hold-then-rollback (observe up to holdLimit longer for a read "
-                    + "that succeeds, then roll back), rollback or promote-with-note, got '" + onReadError + "'");
+                    + "that succeeds, then roll back), rollback or promote-with-note, got "
+                    + Section.shown(onReadError));
         }
         e.rejectUnknownKeys();
         Section c = s.section("canaryAnalysis");
@@ -348,8 +424,8 @@ public final class ConfigReader {
         Duration timeout = a.duration("timeout", ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT);
         String onTimeout = a.text("onTimeout", "reject").toLowerCase(Locale.ROOT);
         if (!List.of("reject", "approve").contains(onTimeout)) {
-            a.problem("onTimeout", "must be reject (roll back when nobody decides) or approve, got '" + onTimeout
-                    + "'");
+            a.problem("onTimeout", "must be reject (roll back when nobody decides) or approve, got "
+                    + Section.shown(onTimeout));
         }
         Section g = a.section("github");
         String workflow = g.text("workflow", io.releasepipeline.github.GitHubEnvironmentApprovals.DEFAULT_WORKFLOW);
@@ -381,7 +457,7 @@ public final class ConfigReader {
         Optional<CliConfig.Blob> blob = Optional.empty();
         if (s.has("blob")) {
             Section b = s.section("blob");
-            Optional<URI> endpoint = b.text("endpoint").flatMap(u -> httpUrl(b, "endpoint", u, false));
+            Optional<URI> endpoint = b.text("endpoint").flatMap(u -> azureEndpoint(b, "endpoint", u));
             Optional<String> variable = b.text("connectionStringVariable");
             variable.ifPresent(v -> variableName(b, "connectionStringVariable", v));
             if (endpoint.isPresent() == variable.isPresent()) {
@@ -398,7 +474,8 @@ public final class ConfigReader {
             }
             String container = b.text("container", BlobEvidenceStore.DEFAULT_CONTAINER);
             if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
-                b.problem("container", "3-63 lowercase letters, digits and single hyphens, got '" + container + "'");
+                b.problem("container", "3-63 lowercase letters, digits and single hyphens, got "
+                    + Section.shown(container));
             }
             b.rejectUnknownKeys();
             blob = Optional.of(new CliConfig.Blob(endpoint, variable, container, token));
@@ -411,39 +488,51 @@ public final class ConfigReader {
                 : Optional.of(directory.orElse(FileEvidenceStore.DEFAULT_ROOT)), blob);
     }
 
-    /** Refuses anything but a variable name; a value that looks like a credential is said so, never shown. */
+    /**
+     * Refuses anything but a variable name: a value that is not one, or looks like a credential, is said to look
+     * like a secret ({@link VariableNames#problem}), never shown.
+     */
     private static void variableName(Section s, String key, String name) {
-        if (TOKEN.matcher(name).matches()) {
-            s.problem(key, "looks like a token or a connection string, not the name of an environment variable "
-                    + "(its value is not shown); it must name a variable: put the secret in an environment variable "
-                    + "(e.g. export MY_SECRET=...) and write that variable's name (MY_SECRET) here; if it was a real token, "
-                    + "revoke it, since this file may have been shared");
-        } else if (!VARIABLE.matcher(name).matches()) {
-            s.problem(key, "must be the name of an environment variable (letters, digits, '_'), not its value");
-        }
+        VariableNames.problem(s.pathOf(key), name).ifPresent(p -> s.problem(key, p));
     }
 
-    /** An absolute http(s) URL; plain http only to loopback (a token must not cross a network in clear). */
+    /**
+     * An absolute http(s) URL by the library's one rule ({@link Urls#transportProblem}): no user info, and plain
+     * http only to a loopback host unless {@code httpAnywhere} (a URL that is only shown, never sent a credential).
+     * A problem never quotes the URL's user info or query.
+     */
     private static Optional<URI> httpUrl(Section s, String key, String text, boolean httpAnywhere) {
+        URI uri;
         try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-                s.problem(key, "must be an absolute https URL, got '" + text + "'");
-                return Optional.empty();
-            }
-            if (scheme.equals("http") && !httpAnywhere && !isLoopback(uri.getHost())) {
-                s.problem(key, "must be https (plain http only to a loopback host), got '" + text + "'");
-                return Optional.empty();
-            }
-            return Optional.of(uri);
+            uri = new URI(text);
         } catch (URISyntaxException e) {
-            s.problem(key, "not a valid URL (" + e.getReason() + ")");
+            s.problem(key, "not a valid URL (" + e.getReason() + "), got " + Section.shown(text));
             return Optional.empty();
         }
+        Optional<String> problem = Urls.transportProblem(uri, httpAnywhere);
+        if (problem.isPresent()) {
+            s.problem(key, problem.get());
+            return Optional.empty();
+        }
+        return Optional.of(uri);
     }
 
-    private static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    /**
+     * As {@link #httpUrl}, and https only with no query, as the Azure builders require: an endpoint that receives
+     * an Azure bearer token (the SDK sends those over https only; a SAS belongs in a connection string).
+     */
+    private static Optional<URI> azureEndpoint(Section s, String key, String text) {
+        Optional<URI> uri = httpUrl(s, key, text, false);
+        if (uri.isPresent() && !uri.get().getScheme().equalsIgnoreCase("https")) {
+            s.problem(key, "must be an https URL (Azure bearer tokens are sent over https only, even to a loopback "
+                    + "stand-in), got " + Urls.redacted(uri.get()));
+            return Optional.empty();
+        }
+        if (uri.isPresent() && (uri.get().getRawQuery() != null || uri.get().getRawFragment() != null)) {
+            s.problem(key, "must not have a query or fragment, got " + Urls.redacted(uri.get()) + "; give the "
+                    + "endpoint alone (a shared access signature belongs in a connection string variable)");
+            return Optional.empty();
+        }
+        return uri;
     }
 }

@@ -2,6 +2,8 @@ package io.releasepipeline.examples.cli.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.releasepipeline.format.Urls;
+import io.releasepipeline.format.VariableNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -9,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One mapping of the YAML tree, read key by key. Every type error becomes a {@code path: problem} line in a shared
@@ -16,6 +19,9 @@ import java.util.Set;
  * nobody read, with a suggestion when one is a likely typo. Not thread-safe; lives for one read.
  */
 final class Section {
+
+    /** Keys that by their name expect the name of an environment variable. */
+    private static final Pattern VARIABLE_KEY = Pattern.compile("(?i).*(?:env|variable|var)");
 
     private final String path;
     private final JsonNode node;
@@ -244,6 +250,16 @@ final class Section {
                 String hint = known.stream().filter(k -> close(k, name)).findFirst()
                         .map(k -> "; did you mean '" + k + "'?").orElse("; known keys: " + String.join(", ", known));
                 problems.add(pathOf(name) + ": unknown key" + hint);
+                JsonNode value = node.get(name);
+                String text = value != null && value.isValueNode() ? value.asText() : null;
+                if (text != null && VARIABLE_KEY.matcher(name).matches()) {
+                    // A key meant to name a variable (tokenEnv, secretVariable...): its value is judged as one.
+                    VariableNames.problem(pathOf(name), text).ifPresent(p -> problems.add(pathOf(name) + ": " + p));
+                } else if (VariableNames.looksLikeSecret(text)) {
+                    problems.add(pathOf(name) + ": its value looks like a secret (not shown); release.yaml holds no "
+                            + "secrets: put it in an environment variable and give that variable's name in the "
+                            + "matching *Variable key; if it is a real credential, revoke it");
+                }
             }
         }
     }
@@ -254,7 +270,20 @@ final class Section {
         return v == null || v.isNull() ? null : v;
     }
 
-    /** Shows a value in a message; YAML values in release.yaml are never secrets (those are variable names). */
+    /**
+     * A text value as a message may show it: quoted, cut at 60 characters, a URL's user info and query redacted; or
+     * a placeholder when it looks like a secret ({@link VariableNames#looksLikeSecret}), so that a credential pasted
+     * into the wrong key is never echoed.
+     */
+    static String shown(String value) {
+        if (VariableNames.looksLikeSecret(value)) {
+            return "a value that looks like a secret (not shown)";
+        }
+        String s = value.contains("://") ? Urls.redacted(value) : value;
+        return "'" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "'";
+    }
+
+    /** Shows a value in a message; a text goes through {@link #shown(String)}. */
     static String describe(JsonNode v) {
         if (v == null || v.isNull()) {
             return "nothing";
@@ -265,8 +294,7 @@ final class Section {
         if (v.isArray()) {
             return "a list";
         }
-        String s = v.asText();
-        return v.isTextual() ? "'" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "'" : s;
+        return v.isTextual() ? shown(v.asText()) : v.asText();
     }
 
     /** True when {@code a} and {@code b} differ by case or by at most two edits: a likely typo. */
