@@ -86,7 +86,7 @@ class SecretsBlobIT extends SecretsWiring {
     @DisplayName("a promotion rolled back with a SAS connection string, then status: exit 3 and 0; the SAS "
             + "signature is in no blob, URL, note or output")
     void rollbackWithSas() {
-        useConnectionString(sasConnectionString("rwdlacu"));
+        useConnectionString(sasConnectionString("rwlac"));
         world.mergeDeploys(Behaviour.FAILING).section("rollback", """
                 rollback:
                   smoke:
