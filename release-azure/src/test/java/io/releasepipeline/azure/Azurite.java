@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  * A real Azurite Blob service (the npm package {@code azurite}), started on a free loopback port and stopped by the
  * test. Azurite is looked for in, in order: system property {@code azurite.dir}, environment variable
  * {@code AZURITE_DIR}, {@code target/azurite} of this module; when {@code node_modules/.bin/azurite-blob} is not
- * there, it is installed with {@code npm install azurite@3.37.0 --prefix <dir>}.
+ * there, it is installed with {@code npm install azurite@3.37.0 --prefix <dir>}. Public for the CLI's
+ * production-wiring tests, which run one with an account of their own ({@link #withAccount}).
  */
-final class Azurite implements AutoCloseable {
+public final class Azurite implements AutoCloseable {
 
     static final String VERSION = "3.37.0";
     /** Microsoft's published development-storage key; not a secret. */
@@ -29,6 +30,11 @@ final class Azurite implements AutoCloseable {
     private final int port;
 
     Azurite(Path workDir) throws IOException {
+        this(workDir, null);
+    }
+
+    /** {@code accounts}: Azurite's {@code AZURITE_ACCOUNTS} ({@code name:base64key}), or null for the default. */
+    private Azurite(Path workDir, String accounts) throws IOException {
         Path home = home();
         Path bin = home.resolve("node_modules/.bin/azurite-blob");
         if (!Files.isExecutable(bin)) {
@@ -36,10 +42,29 @@ final class Azurite implements AutoCloseable {
         }
         port = freePort();
         Path data = Files.createDirectories(workDir.resolve("azurite-data"));
-        process = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort",
+        ProcessBuilder builder = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort",
                 String.valueOf(port), "--location", data.toString(), "--skipApiVersionCheck", "--loose"))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        if (accounts != null) {
+            builder.environment().put("AZURITE_ACCOUNTS", accounts);
+        }
+        process = builder.start();
         awaitListening();
+    }
+
+    /**
+     * Starts an Azurite of its own, its data under {@code workDir}, whose one storage account is {@code account} with
+     * key {@code key} (Base64) instead of the published development account. Close it to stop it.
+     *
+     * @throws IOException if it cannot be installed or started
+     */
+    public static Azurite withAccount(Path workDir, String account, String key) throws IOException {
+        return new Azurite(workDir, account + ":" + key);
+    }
+
+    /** The Blob service endpoint of {@code account}: {@code http://127.0.0.1:PORT/account}. */
+    public String blobEndpoint(String account) {
+        return "http://127.0.0.1:" + port + "/" + account;
     }
 
     private static Azurite shared;
@@ -131,6 +156,7 @@ final class Azurite implements AutoCloseable {
         }
     }
 
+    /** Stops it (its process and the processes it started). */
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);

@@ -1,5 +1,6 @@
 package io.releasepipeline.error;
 
+import io.releasepipeline.format.Redaction;
 import java.util.List;
 
 /**
@@ -12,13 +13,17 @@ public class InvalidConfigurationException extends ReleaseException {
 
     private final List<String> problems;
 
-    /** Creates the exception from a non-empty list of problems. */
+    /**
+     * Creates the exception from a non-empty list of problems. A credential quoted in a problem (a token pasted
+     * where a value belongs, a URL with a password) is masked ({@link Redaction}), in the message and in
+     * {@link #problems()}.
+     */
     public InvalidConfigurationException(String subject, List<String> problems) {
         super(format(subject, problems));
-        this.problems = List.copyOf(problems);
+        this.problems = List.copyOf(problems.stream().map(Redaction::credentials).toList());
     }
 
-    /** Every problem found, each as {@code path: what is wrong, and how to fix it}. */
+    /** Every problem found, each as {@code path: what is wrong, and how to fix it}, credentials masked. */
     public List<String> problems() {
         return problems;
     }

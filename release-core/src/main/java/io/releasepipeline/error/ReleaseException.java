@@ -1,8 +1,13 @@
 package io.releasepipeline.error;
 
+import io.releasepipeline.format.Redaction;
+
 /**
  * The root of every exception this library throws. Unchecked; subclasses carry the context a person on call
- * needs (which gate, which provider call, which revision). Messages never contain a credential.
+ * needs (which gate, which provider call, which revision). Messages never contain a credential: besides never
+ * putting one in, every message and cause goes through {@link Redaction}, so a service's answer quoted in a message
+ * (an error body echoing the {@code Authorization} header, a URL with a SAS signature) has its credentials masked,
+ * and a cause whose message holds one is replaced by a redacted copy of the same stack trace.
  */
 public class ReleaseException extends RuntimeException {
 
@@ -10,11 +15,11 @@ public class ReleaseException extends RuntimeException {
 
     /** Creates an exception with a message a person can act on. */
     public ReleaseException(String message) {
-        super(message);
+        super(Redaction.credentials(message));
     }
 
     /** Creates an exception with a message a person can act on and the underlying cause. */
     public ReleaseException(String message, Throwable cause) {
-        super(message, cause);
+        super(Redaction.credentials(message), Redaction.cause(cause));
     }
 }

@@ -421,6 +421,24 @@ class GitHubCiProviderTest extends GitHubWireMockSupport {
         }
 
         @Test
+        @DisplayName("a refusal whose body echoes the request's Authorization (a proxy's) never carries the token, "
+                + "whatever its shape: a classic 40-hex token is masked too")
+        void refusalEchoingTheToken() {
+            String classic = "4f9d3c0a7e1b2d5c8f6a9e0b3d7c1a5e2f8b4d6c";
+            github.stubFor(put(urlPathEqualTo(MERGE)).willReturn(json(403, "{\"message\": \"Resource not accessible "
+                    + "by integration (proxy saw Authorization: token " + classic + ")\", \"errors\": [{\"token\": \""
+                    + classic + "\"}]}")));
+            GitHubCiProvider ci = GitHubCiProvider.builder(connection(b -> b.token(TokenSource.ofToken(classic))))
+                    .build();
+
+            MergeRefusedException e = catchThrowableOfType(MergeRefusedException.class, () -> ci.merge(42, HEAD_SHA));
+
+            assertThat(e.reason()).isEqualTo(MergeRefusedException.Reason.FORBIDDEN);
+            assertThat(e.getMessage()).contains("Resource not accessible by integration", "***")
+                    .doesNotContain(classic);
+        }
+
+        @Test
         @DisplayName("a rate-limited 403 is waited out and retried, not taken for a FORBIDDEN refusal")
         void rateLimitedIsNotForbidden() {
             github.stubFor(put(urlPathEqualTo(MERGE)).inScenario("limited").whenScenarioStateIs(STARTED)

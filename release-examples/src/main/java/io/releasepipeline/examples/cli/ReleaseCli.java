@@ -9,6 +9,7 @@ import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.GateStatus;
 import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.format.Redaction;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -186,13 +187,15 @@ public final class ReleaseCli implements Callable<Integer> {
         } else if (e instanceof IllegalArgumentException) {
             code = USAGE;
         } else {
-            context.err().println("release: internal error: " + e);
-            e.printStackTrace(context.err());
+            // Not the library's (whose messages are redacted already): a JDK or SDK exception may quote anything.
+            context.err().println("release: internal error: " + Redaction.credentials(e.toString()));
+            Redaction.cause(e).printStackTrace(context.err());
             return UNAVAILABLE;
         }
-        context.err().println("release: " + e.getMessage());
+        String message = Redaction.credentials(e.getMessage());
+        context.err().println("release: " + message);
         if (command instanceof CliCommand c && c.wantsDocument()) {
-            c.emit(c.document(code).put("error", e.getMessage())
+            c.emit(c.document(code).put("error", message)
                     .set("problems", c.tree(problems)));
         }
         return code;

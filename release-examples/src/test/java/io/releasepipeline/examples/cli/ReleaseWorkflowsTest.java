@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What actionlint (run by {@code .ci/run}) cannot know about the two release workflows: they start the CLI with
- * {@code exec}, finish a cancelled release by its id, keep one release per app, ask for no more than they need, use
- * the Blob-backed {@code .github/release.yaml}, and give the job time for the worst case that config allows.
+ * {@code exec}, finish a cancelled release by its id, keep one release per app, ask for no more than they need, run
+ * only the default branch's code with their tokens, use the Blob-backed {@code .github/release.yaml}, and give the
+ * job time for the worst case that config allows.
  */
 class ReleaseWorkflowsTest {
 
@@ -102,6 +103,20 @@ class ReleaseWorkflowsTest {
         assertThat(workflow("release.yml").path("on").has("pull_request")).as("the old post-merge trigger").isFalse();
         assertThat(workflow("release-post-merge.yml").path("on").path("workflow_run").path("types").toString())
                 .isEqualTo("[\"requested\"]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"release.yml", "release-post-merge.yml"})
+    @DisplayName("the job checks out the default branch, never a pull request's head, and keeps no token in .git")
+    void checksOutTheDefaultBranchWithoutPersistingTheToken(String name) throws IOException {
+        List<JsonNode> checkouts = steps(workflow(name)).stream()
+                .filter(s -> s.path("uses").asText("").startsWith("actions/checkout@")).toList();
+
+        assertThat(checkouts).singleElement().satisfies(c -> {
+            assertThat(c.path("with").has("ref")).as("a ref would check out other code").isFalse();
+            assertThat(c.path("with").has("repository")).isFalse();
+            assertThat(c.path("with").path("persist-credentials").asBoolean(true)).isFalse();
+        });
     }
 
     @Test

@@ -234,7 +234,8 @@ final class ProductionWorld implements AutoCloseable {
 
     // ---- release.yaml -------------------------------------------------------------------------------------------
 
-    private void defaultSections() {
+    /** Puts every section of release.yaml back to the test default. */
+    void defaultSections() {
         sections.clear();
         sections.put("app", """
                 app:
@@ -369,8 +370,18 @@ final class ProductionWorld implements AutoCloseable {
 
     /** Starts {@code release ARGS} from the packaged jar in the working directory, config written first. */
     ReleaseProcess start(String... args) {
+        return start(List.of(), args);
+    }
+
+    /**
+     * Starts {@code release ARGS} as {@link #start(String...)} does, with {@code jvmOptions} besides the trust of the
+     * test certificate (e.g. a log level a user would set with {@code -D}).
+     */
+    ReleaseProcess start(List<String> jvmOptions, String... args) {
         writeConfig();
-        ReleaseProcess p = ReleaseProcess.start(dir, environment, tls.trustOptions(), args);
+        List<String> options = new ArrayList<>(tls.trustOptions());
+        options.addAll(jvmOptions);
+        ReleaseProcess p = ReleaseProcess.start(dir, environment, options, args);
         processes.add(p);
         return p;
     }

@@ -161,7 +161,9 @@ public final class GitHubClient {
                 }
                 return response;
             }
-            JsonNode errorBody = parseLeniently(raw.body());
+            // Callers quote an error's message (a refused merge says why): a proxy that echoes the request must
+            // not get the token into it, whatever its shape.
+            JsonNode errorBody = withoutToken(parseLeniently(raw.body()), token);
             String message = redact(errorBody.path("message").asText(""), token);
             Optional<Duration> rateLimitWait = rateLimitWait(request, uri, status, headers, message, rateLimited + 1);
             if (rateLimitWait.isPresent()) {
@@ -374,6 +376,22 @@ public final class GitHubClient {
         try {
             JsonNode node = body == null || body.length == 0 ? null : JSON.readTree(body);
             return node == null ? MissingNode.getInstance() : node;
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** {@code body} with every occurrence of {@code token} in it replaced by {@code ***}. */
+    static JsonNode withoutToken(JsonNode body, String token) {
+        if (body.isMissingNode() || token == null || token.isEmpty()) {
+            return body;
+        }
+        String text = body.toString();
+        if (!text.contains(token)) {
+            return body;
+        }
+        try {
+            return JSON.readTree(text.replace(token, "***"));
         } catch (IOException e) {
             return MissingNode.getInstance();
         }
