@@ -370,21 +370,8 @@ public final class EvidenceReport {
                     .map(u -> "[" + label + "](" + linkTarget(u) + ")").orElse(label);
         }
 
-        /**
-         * A URL as a link destination that stays one: blanks, controls, brackets, quotes, pipes, backslashes and
-         * anything outside ASCII are percent-encoded, so the URL cannot end the link, add a title or split a table.
-         */
         static String linkTarget(String url) {
-            StringBuilder sb = new StringBuilder(url.length());
-            for (byte b : url.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-                int c = b & 0xFF;
-                if (c <= 0x20 || c >= 0x7F || "<>()\"'`|\\[]".indexOf(c) >= 0) {
-                    sb.append('%').append(String.format(Locale.ROOT, "%02X", c));
-                } else {
-                    sb.append((char) c);
-                }
-            }
-            return sb.toString();
+            return SafeText.markdownUrl(url);
         }
     }
 

@@ -181,6 +181,25 @@ public final class SafeText {
     }
 
     /**
+     * A URL as a Markdown link destination that stays one: blanks, controls, brackets, parentheses, quotes, pipes,
+     * backslashes and anything outside ASCII are percent-encoded (UTF-8), so the URL can neither end the link early,
+     * add a title, nor split a table cell. Checking the scheme is the caller's part.
+     */
+    public static String markdownUrl(String url) {
+        StringBuilder sb = new StringBuilder(url.length() + 8);
+        for (byte b : url.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c <= 0x20 || c >= 0x7F || "<>()\"'`|\\[]".indexOf(c) >= 0) {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
      * Keeps a whole comment body under GitHub's limit: at most {@link #COMMENT_LIMIT} characters, cut at a line break
      * when one is near, with a last line that says so. A body within the limit is returned as it is.
      */

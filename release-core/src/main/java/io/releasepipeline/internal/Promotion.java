@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -793,7 +792,7 @@ final class Promotion {
         Optional<String> location = closingValue(() -> evidence.write(finalRecord)).flatMap(l -> l);
         if (finalState != null) {
             closing(() -> evidence.deploymentStatus(deploymentId, finalState, finalDescription,
-                    Evidence.link(location)));
+                    evidence.link(location)));
         }
         closing(() -> {
             try {
@@ -861,10 +860,5 @@ final class Promotion {
 
     static String shortSha(String sha) {
         return sha.length() > 7 ? sha.substring(0, 7) : sha;
-    }
-
-    static String truncate(String s) {
-        Objects.requireNonNull(s);
-        return s.length() <= 140 ? s : s.substring(0, 137) + "...";
     }
 }
