@@ -175,8 +175,8 @@ public final class ReleaseCli implements Callable<Integer> {
         } else if (e instanceof io.releasepipeline.LockLostException lost) {
             // Another process holds the app now (a resume, or a forced one); this one stopped before acting again.
             code = IN_PROGRESS;
-            context.err().println("release: " + e.getMessage() + "; its new holder finishes it. If no process holds "
-                    + "it (the lock went stale), run `release resume --release " + lost.releaseId() + "`");
+            context.err().println(Console.line("release: " + e.getMessage() + "; its new holder finishes it. If no "
+                    + "process holds it (the lock went stale), run `release resume --release " + lost.releaseId() + "`"));
             if (command instanceof CliCommand c && c.wantsDocument()) {
                 c.emit(c.document(code).put("error", e.getMessage()).set("problems", c.tree(problems)));
             }
@@ -186,11 +186,17 @@ public final class ReleaseCli implements Callable<Integer> {
         } else if (e instanceof IllegalArgumentException) {
             code = USAGE;
         } else {
-            context.err().println("release: internal error: " + e);
-            e.printStackTrace(context.err());
+            context.err().println(Console.line("release: internal error: " + e));
+            io.releasepipeline.format.SafeText.loggable(e).printStackTrace(context.err());
             return UNAVAILABLE;
         }
-        context.err().println("release: " + e.getMessage());
+        if (e instanceof InvalidConfigurationException ice) {
+            // The subject, then each problem on a line of its own: one line per problem, none from inside one.
+            context.err().println(Console.line("release: " + ice.getMessage().lines().findFirst().orElse("")));
+            ice.problems().forEach(p -> context.err().println(Console.line("  - " + p)));
+        } else {
+            context.err().println(Console.line("release: " + e.getMessage()));
+        }
         if (command instanceof CliCommand c && c.wantsDocument()) {
             c.emit(c.document(code).put("error", e.getMessage())
                     .set("problems", c.tree(problems)));
