@@ -12,7 +12,8 @@ package io.releasepipeline.format;
  *       are escaped, the text cannot start a heading, quote, list, table or code fence, and stays on one line.
  *   <li>{@link #githubPlain(String, int)}: GitHub text shown as plain text (a deployment status description).
  *   <li>{@link #line(String)}: a log or console line: line breaks, control characters, terminal escapes and
- *       bidirectional overrides are shown as {@code \n}, {@code \u001B} ..., and GitHub Actions workflow commands
+ *       bidirectional overrides are shown as {@code \n}, <code>&#92;u001B</code> ..., and GitHub Actions workflow
+ *       commands
  *       ({@code ::} at the start, {@code ##[} anywhere) are defused.
  *   <li>{@link #xml(String)}: XML 1.0 text and attribute values (the SVG chart).
  * </ul>
@@ -75,10 +76,10 @@ public final class SafeText {
      *       elsewhere; a raw URL stays a URL, which GitHub may show as a link but never as an image;
      *   <li>{@code <}, {@code >} and {@code &} are escaped as entities: no HTML tag, comment or entity;
      *   <li>the Markdown punctuation that makes emphasis, code, tables, strikethrough or math is backslash-escaped,
-     *       and so is a leading {@code #}, {@code >}, {@code -}, {@code +}, {@code =} or {@code 1.}: the text cannot
-     *       start a heading, quote, list, table or code fence;
+     *       and so is a leading {@code #}, {@code -}, {@code +}, {@code =} or the dot of {@code 1.} ({@code >} is
+     *       already {@code &gt;}): the text cannot start a heading, quote, list, table or code fence;
      *   <li>line breaks become spaces and other control characters, bidirectional overrides and characters that are
-     *       not text (U+FFFE, lone surrogates) are shown as {@code \\uXXXX};
+     *       not text (U+FFFE, lone surrogates) are shown as <code>&#92;uXXXX</code>;
      *   <li>GitHub's references ({@code #123}, {@code GH-1}, commit SHAs) are left alone: they link inside the
      *       repository and ping nobody.
      * </ul>
@@ -130,8 +131,8 @@ public final class SafeText {
      * Untrusted text as a Markdown code span, capped at {@link #FIELD_LIMIT} characters: the fence is one backtick
      * longer than the longest run of backticks inside, so a backtick cannot close the span early; a pipe is escaped
      * (GitHub tables split on it even inside code); line breaks become spaces, control characters show as
-     * {@code \\uXXXX}, and a zero-width space follows an {@code @}. An empty text is an empty pair of quotes in a
-     * span of its own: {@code ``}.
+     * <code>&#92;uXXXX</code>, and a zero-width space follows an {@code @}. An empty text shows as a span of two
+     * quotes, so that it is still seen.
      */
     public static String markdownCode(String untrusted) {
         return markdownCode(untrusted, FIELD_LIMIT);
@@ -225,7 +226,7 @@ public final class SafeText {
      * in all. A zero-width space follows {@code @}, {@code <} and {@code &} before a letter, digit, {@code /},
      * {@code !}, {@code ?} or {@code #}, and sits between {@code ]} and {@code (}, so that even if GitHub rendered the
      * field as Markdown it would hold no mention, tag, entity, link or image; control characters show as
-     * {@code \\uXXXX}.
+     * <code>&#92;uXXXX</code>.
      *
      * @throws IllegalArgumentException if {@code maxChars} is less than 1
      */
@@ -263,7 +264,7 @@ public final class SafeText {
 
     // --------------------------------------------------------------------------------------------------- lines
 
-    /** Untrusted text for a log or console line, capped at {@link #LINE_LIMIT} characters. See {@link #line(String, int)}. */
+    /** Untrusted text for a log or console line, at most {@link #LINE_LIMIT} characters: {@link #line(String, int)}. */
     public static String line(String untrusted) {
         return line(untrusted, LINE_LIMIT);
     }
@@ -276,7 +277,7 @@ public final class SafeText {
      *   <li>line feed, carriage return and tab show as {@code \n}, {@code \r}, {@code \t}; every other C0 and C1
      *       control (ESC of ANSI and OSC sequences, BEL, CSI), DEL, U+2028/U+2029, the bidirectional embeddings,
      *       overrides and isolates (U+202A-U+202E, U+2066-U+2069) and marks, U+FEFF, U+FFFE/U+FFFF and lone
-     *       surrogates show as {@code \\uXXXX};
+     *       surrogates show as <code>&#92;uXXXX</code>;
      *   <li>{@code ::} at the start (after blanks, which the runner skips) becomes {@code \::}, and {@code ##[}
      *       anywhere (the runner's legacy command syntax is found anywhere in a line) becomes {@code ##\[}.
      * </ul>
@@ -330,7 +331,8 @@ public final class SafeText {
 
     private static Throwable loggable(Throwable t, int depth) {
         boolean deeper = depth < 16;
-        Throwable cause = deeper && t.getCause() != null && t.getCause() != t ? loggable(t.getCause(), depth + 1) : null;
+        Throwable cause = deeper && t.getCause() != null && t.getCause() != t ? loggable(t.getCause(), depth + 1)
+                : null;
         Neutralised copy = new Neutralised(line(t.toString()), cause);
         copy.setStackTrace(t.getStackTrace());
         if (deeper) {

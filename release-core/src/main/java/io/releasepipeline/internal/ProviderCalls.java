@@ -123,7 +123,8 @@ final class ProviderCalls {
                             clock.now()));
                     if (left.isNegative() || left.isZero()) {
                         log.warn("{} {} failed (attempt {}) and the rollback retry budget of {} is spent; giving up",
-                                name, SafeText.line(operation), attempt, Format.duration(ProviderPolicy.ROLLBACK_RETRY_BUDGET));
+                                name, SafeText.line(operation), attempt,
+                                Format.duration(ProviderPolicy.ROLLBACK_RETRY_BUDGET));
                         throw e;
                     }
                     wait = min(min(wait, ProviderPolicy.ROLLBACK_MAX_RETRY_WAIT), left);

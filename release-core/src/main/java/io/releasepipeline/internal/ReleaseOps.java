@@ -348,7 +348,8 @@ final class ReleaseOps {
 
     /** Takes a {@link io.releasepipeline.error.ReleaseInterruptedException} as the stop request it is. */
     void interruptedBy(io.releasepipeline.error.ReleaseInterruptedException e) {
-        log.warn("release {}: interrupted ({}); stopping safely", releaseId, SafeText.line(String.valueOf(e.getMessage())));
+        log.warn("release {}: interrupted ({}); stopping safely", releaseId,
+                SafeText.line(String.valueOf(e.getMessage())));
         safetyFirst();
         Thread.interrupted();
         interrupted = true;

@@ -181,7 +181,8 @@ class EvidenceReportTest {
         });
         assertThat(nodes).filteredOn(Image.class::isInstance).extracting(n -> ((Image) n).getDestination())
                 .containsExactly("r1.svg");
-        // The record's own URLs (the pull request's, the deploy run's) are links, whole: encoded, they cannot end early.
+        // The record's own URLs (the pull request's, the deploy run's) are links, whole: encoded, they cannot end
+        // early.
         assertThat(nodes).filteredOn(Link.class::isInstance).extracting(n -> ((Link) n).getDestination())
                 .hasSize(2).contains("https://github.com/org/repo/pull/9")
                 .anySatisfy(u -> assertThat(u).startsWith("https://evil.example/run%0A#%20x@org/team%20!%5BPWN%5D")
@@ -263,7 +264,8 @@ class EvidenceReportTest {
         factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
         factory.setExpandEntityReferences(false);
         factory.setNamespaceAware(true);
-        Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+        Document doc = factory.newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
 
         assertThat(doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "img").getLength()).isZero();
         assertThat(doc.getElementsByTagNameNS("*", "script").getLength()).isZero();

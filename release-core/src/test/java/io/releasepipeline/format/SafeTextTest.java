@@ -346,7 +346,7 @@ class SafeTextTest {
     class XmlRule {
 
         @Test
-        @DisplayName("markup is escaped; characters outside XML 1.0 (U+FFFE, U+FFFF, lone surrogates, C0) become U+FFFD")
+        @DisplayName("markup is escaped; what XML 1.0 forbids (U+FFFE, U+FFFF, lone surrogates, C0) becomes U+FFFD")
         void xml() {
             String safe = SafeText.xml("<t a=\"1\">'&'\u0001\u0008\uFFFE\uFFFF\uD800x\uDC00\t\n\r\uD83D\uDE00\uE000");
 

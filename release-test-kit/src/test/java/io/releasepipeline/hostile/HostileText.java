@@ -30,7 +30,8 @@ public final class HostileText {
             + "[PWN](https://evil.example/x) <img src=x onerror=alert('PWN')> <!-- PWN -->"
             + "\n# PWN heading\r\n> PWN quote\n- PWN item\n1. PWN\n``` PWN\n" + FORGED_LINE
             + "\n::set-output name=x::PWN\n  ::add-mask::PWN\n##[error]PWN"
-            + " \u001B[31mPWN\u001B[0m \u001B]0;PWN\u0007 \u009B2J \uFFFE\uFFFF\uD800 \u202EPWN\u202C \u2028PWN | ` $x$ ";
+            + " \u001B[31mPWN\u001B[0m \u001B]0;PWN\u0007 \u009B2J \uFFFE\uFFFF\uD800 \u202EPWN\u202C"
+            + " \u2028PWN | ` $x$ ";
 
     /** About 100 KB of text after the payload, to show that every output is bounded. */
     public static final int FLOOD = 100_000;

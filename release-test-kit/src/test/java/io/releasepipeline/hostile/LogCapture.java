@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captures what the library logs through slf4j-simple (the test binding, which writes to {@code System.err} at each
- * call; the capture takes it over, so nothing reaches the build's output meanwhile), with the named loggers lowered to INFO for the capture: the test-kit's configuration keeps them at WARN, and
+ * call; the capture takes it over, so nothing reaches the build's output meanwhile), with the named loggers lowered
+ * to INFO for the capture: the test-kit's configuration keeps them at WARN, and
  * slf4j-simple fixes a logger's level when it is first made, so the capture sets it on the loggers themselves and puts
  * it back on {@link #close()}. Not thread-safe; one capture at a time.
  */

@@ -117,7 +117,8 @@ public final class SafeOutput {
                 soft.fail("%s: raw HTML %s", what, h.getLiteral());
             } else if (n instanceof HtmlBlock h) {
                 soft.fail("%s: an HTML block %s", what, h.getLiteral());
-            } else if (n instanceof Image i && (i.getDestination().contains(":") || !i.getDestination().endsWith(".svg"))) {
+            } else if (n instanceof Image i
+                    && (i.getDestination().contains(":") || !i.getDestination().endsWith(".svg"))) {
                 soft.fail("%s: an image from %s", what, i.getDestination());
             } else if (n instanceof Link l && l.getDestination().contains(HostileText.EVIL_HOST)
                     && l.getDestination().matches(".*[\\s()<>].*")) {

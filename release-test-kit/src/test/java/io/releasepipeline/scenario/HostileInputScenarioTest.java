@@ -143,8 +143,9 @@ class HostileInputScenarioTest {
         ApiApprovals approvals = new ApiApprovals(promoted.clock, asked::add);
         promoted.clock.scheduleAt(Duration.ofMinutes(21), () -> approvals.approve(asked.get(0).releaseId(), 100,
                 LOGIN, HostileText.of("approval comment")));
-        ReleaseResult first = keep(builder(promoted).trafficPlan(TrafficPlan.canary(10, 50, 100).withApprovalBefore(100))
-                .approvals(approvals).build().promote(ReleaseRequest.ofPullRequest(PR)));
+        ReleaseResult first = keep(builder(promoted)
+                .trafficPlan(TrafficPlan.canary(10, 50, 100).withApprovalBefore(100)).approvals(approvals).build()
+                .promote(ReleaseRequest.ofPullRequest(PR)));
         assertThat(first.outcome()).as("%s", first.record().notes()).isEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(first.gates()).anySatisfy(g -> assertThat(g.reason()).contains(CHECK));
 
@@ -170,7 +171,8 @@ class HostileInputScenarioTest {
         Simulation postMerge = hostileWorld();
         postMerge.ci.pr(PR).baseRef(HostileText.shortOf("base branch"));
         postMerge.ci.check(postMerge.ci.pr(PR).head(), new CheckResult(CHECK, CheckResult.State.COMPLETED,
-                Optional.of(CheckResult.Conclusion.FAILURE), Optional.of("https://evil.example/" + HostileText.of("url"))));
+                Optional.of(CheckResult.Conclusion.FAILURE),
+                Optional.of("https://evil.example/" + HostileText.of("url"))));
         postMerge.ci.pr(PR).mergedOutsideRelease();
         ReleaseResult third = keep(builder(postMerge).build().promote(ReleaseRequest.ofPullRequest(PR)));
         assertThat(third.outcome()).as("%s", third.record().notes()).isEqualTo(ReleaseOutcome.GATES_FAILED);

@@ -29,9 +29,9 @@ final class Console {
 
     /**
      * The writer for JSON documents on stdout and in {@code --json-file}: the same JSON, with every character that
-     * could act on a terminal or a runner written as a {@code \\uXXXX} escape (controls, DEL, C1, U+2028/U+2029,
-     * bidirectional formatting, U+FEFF, U+FFFE/U+FFFF, surrogates) and {@code #} escaped too, so no line of it holds
-     * the runner's legacy {@code ##[} command. A JSON parser reads back exactly the values.
+     * could act on a terminal or a runner written as a <code>&#92;uXXXX</code> escape (controls, DEL, C1,
+     * U+2028/U+2029, bidirectional formatting, U+FEFF, U+FFFE/U+FFFF, surrogates) and {@code #} escaped too, so no
+     * line of it holds the runner's legacy {@code ##[} command. A JSON parser reads back exactly the values.
      */
     static ObjectWriter json() {
         return JSON;

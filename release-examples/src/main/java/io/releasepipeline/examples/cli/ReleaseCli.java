@@ -176,7 +176,8 @@ public final class ReleaseCli implements Callable<Integer> {
             // Another process holds the app now (a resume, or a forced one); this one stopped before acting again.
             code = IN_PROGRESS;
             context.err().println(Console.line("release: " + e.getMessage() + "; its new holder finishes it. If no "
-                    + "process holds it (the lock went stale), run `release resume --release " + lost.releaseId() + "`"));
+                    + "process holds it (the lock went stale), run `release resume --release " + lost.releaseId()
+                    + "`"));
             if (command instanceof CliCommand c && c.wantsDocument()) {
                 c.emit(c.document(code).put("error", e.getMessage()).set("problems", c.tree(problems)));
             }
