@@ -1,6 +1,7 @@
 package io.releasepipeline;
 
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.EvidenceLink;
 import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.health.HealthProbe;
@@ -43,6 +44,7 @@ import java.util.Optional;
  * @param approvals where people approve steps, when the plan has approvals
  * @param approvalTimeout how long a step waits for a decision
  * @param approvalTimeoutAction what happens when nobody decides in time
+ * @param evidenceLink the public link to a release's evidence, for pull-request notes and deployment statuses
  */
 public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceStore evidence,
         IncidentProvider incidents, HealthSignalProvider healthSignals, List<Gate> gates, SmokeCheck smokeCheck,
@@ -50,7 +52,8 @@ public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceSt
         Duration deployTimeout, Duration deployPollInterval, Duration revisionReadyTimeout,
         Duration revisionPollInterval, ProviderPolicy providerPolicy, ReleaseClock clock,
         List<ReleaseListener> listeners, String host, Optional<String> environmentUrl,
-        Optional<ApprovalProvider> approvals, Duration approvalTimeout, ApprovalTimeoutAction approvalTimeoutAction) {
+        Optional<ApprovalProvider> approvals, Duration approvalTimeout, ApprovalTimeoutAction approvalTimeoutAction,
+        EvidenceLink evidenceLink) {
 
     /** Copies the lists. */
     public ReleaseConfig {

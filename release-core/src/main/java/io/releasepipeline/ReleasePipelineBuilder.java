@@ -2,6 +2,7 @@ package io.releasepipeline;
 
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.EvidenceLink;
 import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
@@ -48,6 +49,7 @@ public final class ReleasePipelineBuilder {
     private final List<ReleaseListener> listeners = new ArrayList<>();
     private String host;
     private String environmentUrl;
+    private EvidenceLink evidenceLink = EvidenceLink.ofLocation();
     private ApprovalProvider approvals;
     private Duration approvalTimeout = ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT;
     private ApprovalTimeoutAction approvalTimeoutAction = ApprovalTimeoutAction.REJECT;
@@ -169,6 +171,16 @@ public final class ReleasePipelineBuilder {
         return this;
     }
 
+    /**
+     * Where people reading a pull request can open a release's evidence (see {@link EvidenceLink}). Notes never
+     * show a local path: without a link they name the evidence file alone. Default: {@link EvidenceLink#ofLocation()}
+     * (the store's location when it is an http(s) URL, as Blob storage's is).
+     */
+    public ReleasePipelineBuilder evidenceLink(EvidenceLink link) {
+        this.evidenceLink = link;
+        return this;
+    }
+
     /** The app's public URL, for deployment records and incident notes. */
     public ReleasePipelineBuilder environmentUrl(String url) {
         this.environmentUrl = url;
@@ -249,6 +261,9 @@ public final class ReleasePipelineBuilder {
         if (providerPolicy != null) {
             problems.addAll(providerPolicy.problems("providerPolicy"));
         }
+        if (evidenceLink == null) {
+            problems.add("evidenceLink: must not be null; use EvidenceLink.ofLocation()");
+        }
         if (listeners.contains(null)) {
             problems.add("listener: a null listener was added");
         }
@@ -259,7 +274,7 @@ public final class ReleasePipelineBuilder {
                 Optional.ofNullable(healthProbe), triggers, trafficPlan, observationWindow, deployTimeout,
                 deployPollInterval, revisionReadyTimeout, revisionPollInterval, providerPolicy, clock, listeners,
                 host != null ? host : localHost(), Optional.ofNullable(environmentUrl), Optional.ofNullable(approvals),
-                approvalTimeout, approvalTimeoutAction);
+                approvalTimeout, approvalTimeoutAction, evidenceLink);
         return EngineHolder.PROVIDER.create(config);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.spi.Alert;
 import io.releasepipeline.trigger.AlertInbox;
 import java.io.ByteArrayOutputStream;
@@ -215,9 +216,9 @@ public final class AzureAlertWebhook {
     private Reply accept(String body) {
         Reply reply = parseAndDeliver(body);
         if (reply.status() >= 400) {
-            LOG.warn("Azure Monitor alert webhook: {} {}", reply.status(), reply.message());
+            LOG.warn("Azure Monitor alert webhook: {} {}", reply.status(), SafeText.line(reply.message()));
         } else {
-            LOG.info("Azure Monitor alert webhook: {} {}", reply.status(), reply.message());
+            LOG.info("Azure Monitor alert webhook: {} {}", reply.status(), SafeText.line(reply.message()));
         }
         return reply;
     }

@@ -31,6 +31,7 @@ import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.format.Urls;
 import io.releasepipeline.format.VariableNames;
 import java.net.URI;
@@ -283,7 +284,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                     return Optional.of(before.get().staleAt(Instant.now()));
                 }
                 LOG.warn("Taking over the stale release lock of {} held by {} (its lease expired)", app,
-                        before.get().describe());
+                        SafeText.line(before.get().describe()));
             }
             ReleaseLock mine = before.filter(owner::holds).orElseGet(() -> new ReleaseLock(app, releaseId,
                     owner.id(), host, now, Instant.now().plus(leaseDuration)));
@@ -412,7 +413,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                     throw takenMeanwhile;
                 }
             }
-            LOG.warn("Broke the release lock of {} held by {}", app, current.get().describe());
+            LOG.warn("Broke the release lock of {} held by {}", app, SafeText.line(current.get().describe()));
             return true;
         });
     }
@@ -451,7 +452,8 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             lose(app, held, "renewals failed until the lease expired: " + why);
             return false;
         }
-        LOG.warn("Could not renew the release lock of {} ({}); retrying until it would expire at {}", app, why,
+        LOG.warn("Could not renew the release lock of {} ({}); retrying until it would expire at {}", app,
+                SafeText.line(why),
                 held.renewed.plus(leaseDuration));
         return true;
     }
@@ -461,7 +463,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             held.lost = true;
             lostOwners.add(held.owner.id());
             LOG.error("Lost the release lock of {} held by {}: {}; the release stops before its next side effect",
-                    app, held.owner.id(), why);
+                    app, held.owner.id(), SafeText.line(why));
         }
         heldLeases.remove(app, held);
         held.renewer.shutdown();

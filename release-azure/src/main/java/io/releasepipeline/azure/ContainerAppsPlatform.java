@@ -15,6 +15,7 @@ import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ReleaseInterruptedException;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;
@@ -187,7 +188,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         call("activate(" + revision + ")", () -> {
             revisions.activateRevisionWithResponse(settings.resourceGroup(), settings.appName(), revision,
                     Context.NONE);
-            LOG.info("Activated revision {} of {}", revision, settings.appName());
+            LOG.info("Activated revision {} of {}", SafeText.line(revision), settings.appName());
             return null;
         });
     }
@@ -198,7 +199,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         call("deactivate(" + revision + ")", () -> {
             revisions.deactivateRevisionWithResponse(settings.resourceGroup(), settings.appName(), revision,
                     Context.NONE);
-            LOG.info("Deactivated revision {} of {}", revision, settings.appName());
+            LOG.info("Deactivated revision {} of {}", SafeText.line(revision), settings.appName());
             return null;
         });
     }
@@ -224,7 +225,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
             if (current.mode() == RevisionMode.SINGLE) {
                 if (current.weights().withoutZeros().equals(weights.withoutZeros())) {
                     LOG.info("Traffic of {} already {} (Single revision mode); nothing to change",
-                            settings.appName(), weights);
+                            settings.appName(), SafeText.line(weights.toString()));
                     return null;
                 }
                 if (!switchToMultipleRevisionMode) {
@@ -237,7 +238,8 @@ public final class ContainerAppsPlatform implements PlatformProvider {
                 patchRevisionMode();
             }
             List<TrafficWeight> entries = trafficEntries(weights, app);
-            LOG.info("Setting traffic of {}: {} -> {}", settings.appName(), current.weights(), weights);
+            LOG.info("Setting traffic of {}: {} -> {}", settings.appName(), SafeText.line(current.weights().toString()),
+                    SafeText.line(weights.toString()));
             apps.update(settings.resourceGroup(), settings.appName(), new ContainerAppInner().withConfiguration(
                     new Configuration().withIngress(new Ingress().withTraffic(entries))), Context.NONE);
             return null;

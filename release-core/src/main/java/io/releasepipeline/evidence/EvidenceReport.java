@@ -1,6 +1,7 @@
 package io.releasepipeline.evidence;
 
 import io.releasepipeline.format.Format;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.spi.DeployRun;
@@ -23,9 +24,11 @@ import java.util.stream.Stream;
  * in) and an SVG chart of the release's timeline (traffic to the new revision and health over time) that the
  * report links to.
  *
- * <p>Every text taken from the record is escaped for its target (Markdown table cells, SVG text), so a reason
- * containing {@code <}, {@code &} or {@code |} cannot break or inject into the report; only http(s) URLs become
- * links. The output depends only on the record, so the same record always renders to the same bytes.
+ * <p>Every text taken from the record is untrusted (a pull request's check names, an alert's description, a
+ * caller's rollback reason) and goes through {@link SafeText} for its target: in the Markdown no mention pings, no
+ * image loads, no HTML, link or block comes out of it, and each text keeps to one line of at most 1,000 characters;
+ * in the SVG it is escaped XML 1.0 text of at most 300 characters. Only the record's own http(s) URLs become links.
+ * The output depends only on the record, so the same record always renders to the same bytes.
  *
  * <p>Stateless and thread-safe.
  */
@@ -33,6 +36,14 @@ public final class EvidenceReport {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'",
             Locale.ROOT).withZone(ZoneOffset.UTC);
+    /**
+     * How many characters of one text from the record (a reason, a name, a detail) the report and the chart keep:
+     * 1,000 in the Markdown, {@value #CHART_TEXT_LIMIT} in the chart; the JSON record keeps it whole.
+     */
+    private static final int FIELD_LIMIT = 1_000;
+    private static final int CHART_TEXT_LIMIT = 300;
+    /** A longer URL is not made a link: the label stays, and the JSON record has the URL. */
+    private static final int URL_LIMIT = 2_000;
     private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -199,7 +210,7 @@ public final class EvidenceReport {
             });
             Optional<DeployRun> run = r.deployRun();
             table(List.of("Run", "Commit", "Status", "Conclusion"), run.stream().map(d -> List.of(
-                    link(d.id(), Optional.of(d.url()).filter(u -> !u.isEmpty())),
+                    link(text(d.id()), Optional.of(d.url()).filter(u -> !u.isEmpty())),
                     d.commitSha().isEmpty() ? "—" : code(d.commitSha()),
                     d.status().toString(),
                     d.conclusion().map(Object::toString).orElse("—"))).toList());
@@ -337,38 +348,30 @@ public final class EvidenceReport {
             out.append(s).append('\n');
         }
 
-        /** Escapes text for a Markdown table cell or paragraph: HTML, Markdown emphasis and links, pipes. */
+        /**
+         * Text from the record for a Markdown table cell or paragraph: {@link SafeText#markdown(String, int)}, so no
+         * mention, image, link, HTML or block comes out of it, capped at {@link #FIELD_LIMIT} characters.
+         */
         static String text(String s) {
-            StringBuilder sb = new StringBuilder(s.length());
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '&' -> sb.append("&amp;");
-                    case '<' -> sb.append("&lt;");
-                    case '>' -> sb.append("&gt;");
-                    case '|' -> sb.append("\\|");
-                    case '\\', '`', '*', '_', '[', ']' -> sb.append('\\').append(c);
-                    case '\n' -> sb.append("<br>");
-                    case '\r' -> { }
-                    default -> sb.append(c);
-                }
-            }
-            return sb.toString();
+            return SafeText.markdown(s, FIELD_LIMIT);
         }
 
-        /** A code span; backticks, pipes and line breaks cannot occur in one, so they are dropped or replaced. */
+        /** A code span that the text cannot break out of: {@link SafeText#markdownCode(String, int)}. */
         static String code(String s) {
-            return "`" + s.replace("`", "'").replace("|", "\\|").replaceAll("[\\r\\n]", " ") + "`";
+            return SafeText.markdownCode(s, FIELD_LIMIT);
         }
 
-        /** A link when the URL is http(s), otherwise the escaped label alone. */
+        /**
+         * A link when the URL is http(s), otherwise the label alone. {@code label} is Markdown already safe as a link
+         * label: our own text, or text passed through {@link #text}.
+         */
         static String link(String label, Optional<String> url) {
-            return url.filter(u -> u.startsWith("https://") || u.startsWith("http://"))
-                    .map(u -> "[" + text(label) + "](" + linkTarget(u) + ")").orElse(text(label));
+            return url.filter(u -> (u.startsWith("https://") || u.startsWith("http://")) && u.length() <= URL_LIMIT)
+                    .map(u -> "[" + label + "](" + linkTarget(u) + ")").orElse(label);
         }
 
         static String linkTarget(String url) {
-            return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
-                    .replace(">", "%3E");
+            return SafeText.markdownUrl(url);
         }
     }
 
@@ -562,24 +565,12 @@ public final class EvidenceReport {
             out.append(escape(content)).append("</text>\n");
         }
 
-        /** Escapes text for XML content and attribute values; drops characters XML 1.0 cannot carry. */
+        /**
+         * Text for XML content and attribute values: {@link SafeText#xml} (escaped, XML 1.0 characters only), capped
+         * at {@value #CHART_TEXT_LIMIT} characters.
+         */
         static String escape(String s) {
-            StringBuilder sb = new StringBuilder(s.length());
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '&' -> sb.append("&amp;");
-                    case '<' -> sb.append("&lt;");
-                    case '>' -> sb.append("&gt;");
-                    case '"' -> sb.append("&quot;");
-                    case '\'' -> sb.append("&apos;");
-                    default -> {
-                        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
-            return sb.toString();
+            return SafeText.xml(SafeText.truncate(s, CHART_TEXT_LIMIT));
         }
 
         private static String fmt(String format, Object... args) {

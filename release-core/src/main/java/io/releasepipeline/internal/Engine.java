@@ -16,6 +16,7 @@ import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.spi.PullRequest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -219,7 +220,8 @@ public final class Engine implements ReleasePipeline {
         if (holder.isPresent() && takeover == LockTakeover.FORCE && holder.get().releaseId().equals(ops.releaseId)) {
             ReleaseLock live = holder.get();
             LOG.error("FORCED TAKEOVER: breaking the live release lock of {} held by {} to resume it here; if that "
-                    + "process is still running it stops at its next journal write", app, live.describe());
+                    + "process is still running it stops at its next journal write", app,
+                    SafeText.line(live.describe()));
             ops.warn("forced takeover of the release lock held by " + live.describe());
             ops.evidence("breakLock(" + app + ")", e -> e.breakLock(app, live.releaseId()));
             holder = tryLock(ops, app, owner);

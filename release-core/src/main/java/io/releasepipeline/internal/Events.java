@@ -2,6 +2,7 @@ package io.releasepipeline.internal;
 
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.format.SafeText;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,8 @@ final class Events {
             try {
                 l.onEvent(event);
             } catch (RuntimeException e) {
-                log.warn("release listener {} threw on {}; the release goes on", l, event.getClass().getSimpleName(),
-                        e);
+                log.warn("release listener {} threw on {}; the release goes on", SafeText.line(String.valueOf(l)),
+                        event.getClass().getSimpleName(), SafeText.loggable(e));
             }
         }
     }

@@ -3,9 +3,11 @@ package io.releasepipeline.internal;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.EvidenceLink;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.spi.DeploymentState;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +39,8 @@ final class Evidence {
         try {
             // Idempotent per release (the provider finds the release's record before creating one): safe to retry.
             String id = ops.ci("createDeployment(" + Promotion.shortSha(sha) + ")",
-                    c -> c.createDeployment(sha, environment, ops.releaseId, "release " + ops.releaseId));
+                    c -> c.createDeployment(sha, environment, ops.releaseId,
+                            SafeText.githubPlain("release " + ops.releaseId, DESCRIPTION_LIMIT)));
             deploymentStatus(Optional.of(id), DeploymentState.IN_PROGRESS, "release " + ops.releaseId
                     + " in progress");
             return Optional.of(id);
@@ -51,10 +54,37 @@ final class Evidence {
         deploymentStatus(deploymentId, state, description, Optional.empty());
     }
 
-    /** The evidence location as a link for the CI system, when it is a URL (Blob storage), not a local path. */
-    static Optional<String> link(Optional<String> location) {
-        return location.filter(l -> l.startsWith("https://") || l.startsWith("http://"));
+    /**
+     * The public link to the evidence at {@code location}: what the configured {@link EvidenceLink} gives, kept only
+     * when it is an http(s) URL. A link that throws is a warning, not a failure.
+     */
+    Optional<String> link(Optional<String> location) {
+        if (location.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return ops.config.evidenceLink().link(location.get())
+                    .filter(l -> l.startsWith("https://") || l.startsWith("http://"));
+        } catch (RuntimeException e) {
+            ops.warn("the evidence link could not be made (" + e + "); the notes name the evidence file alone");
+            return Optional.empty();
+        }
     }
+
+    /**
+     * How a public note names the evidence: a link (the file name as its label) when there is one, otherwise the file
+     * name alone, so no local path (a home directory, a runner's workspace) reaches a public pull request.
+     */
+    String evidenceReference(Optional<String> location) {
+        if (location.isEmpty()) {
+            return "not written (see the release log)";
+        }
+        String name = SafeText.markdownCode(SafeText.fileName(location.get()));
+        return link(location).map(url -> "[" + name + "](" + SafeText.markdownUrl(url) + ")").orElse(name);
+    }
+
+    /** How long a composed sentence (ours, with untrusted parts) may be in a note, in characters of the input. */
+    private static final int SENTENCE_LIMIT = 1_000;
 
     /** The deployment status that matches how a release ended; empty when no deployment was recorded. */
     static Optional<DeploymentState> finalState(io.releasepipeline.evidence.ReleaseOutcome outcome) {
@@ -68,14 +98,20 @@ final class Evidence {
         };
     }
 
-    /** Records a deployment status; {@code logUrl} links the evidence when it lives at a URL (Blob storage). */
+    /** GitHub's limit on a deployment status description. */
+    static final int DESCRIPTION_LIMIT = 140;
+
+    /**
+     * Records a deployment status; {@code logUrl} links the evidence when it has a public link. The description,
+     * which may quote a rollback reason, is {@link SafeText#githubPlain plain GitHub text} of at most 140 characters.
+     */
     void deploymentStatus(Optional<String> deploymentId, DeploymentState state, String description,
             Optional<String> logUrl) {
         deploymentId.ifPresent(id -> {
             try {
                 ops.ci("recordDeploymentStatus(" + id + ", " + state + ")", c -> {
-                    c.recordDeploymentStatus(id, state, Promotion.truncate(description), ops.config.environmentUrl(),
-                            logUrl);
+                    c.recordDeploymentStatus(id, state, SafeText.githubPlain(description, DESCRIPTION_LIMIT),
+                            ops.config.environmentUrl(), logUrl);
                     return null;
                 });
             } catch (ProviderException e) {
@@ -105,19 +141,25 @@ final class Evidence {
         if (pullRequest.isEmpty()) {
             return;
         }
-        StringBuilder body = new StringBuilder("### FROZEN: release " + releaseId + " needs a roll-forward: page the "
-                + "on-call engineer\n\n").append(what).append("\n\n");
-        trigger.ifPresent(t -> body.append("**Trigger:** `").append(t.trigger()).append("` ").append(t.reason())
-                .append("\n\n"));
-        body.append("**Evidence:** ").append(evidenceLocation.orElse("not written (see the release log)"));
+        String body = freezeNote(releaseId, what, trigger, evidenceLocation);
         try {
             ops.ciOnce("comment(#" + pullRequest.get() + ")", c -> {
-                c.comment(pullRequest.get(), body.toString());
+                c.comment(pullRequest.get(), body);
                 return null;
             });
         } catch (ProviderException e) {
             ops.warn("the freeze note was not posted on #" + pullRequest.get() + ": " + e.getMessage());
         }
+    }
+
+    String freezeNote(String releaseId, String what, Optional<io.releasepipeline.trigger.TriggerVerdict> trigger,
+            Optional<String> evidenceLocation) {
+        StringBuilder body = new StringBuilder("### FROZEN: release " + md(releaseId) + " needs a roll-forward: page "
+                + "the on-call engineer\n\n").append(SafeText.markdown(what, SENTENCE_LIMIT)).append("\n\n");
+        trigger.ifPresent(t -> body.append("**Trigger:** ").append(SafeText.markdownCode(t.trigger())).append(' ')
+                .append(md(t.reason())).append("\n\n"));
+        body.append("**Evidence:** ").append(evidenceReference(evidenceLocation));
+        return SafeText.fitComment(body.toString());
     }
 
     /**
@@ -126,16 +168,10 @@ final class Evidence {
      */
     void postGatesFailedAfterMergeNote(int pullRequest, String releaseId, List<GateResult> failed, String what,
             Optional<String> evidenceLocation) {
-        StringBuilder body = new StringBuilder("### Release " + releaseId + " stopped: gates failed after the merge\n\n")
-                .append("This pull request was merged before the release, so the gates could not stop the merge. ")
-                .append("The new revision was given no traffic.\n\n");
-        failed.forEach(g -> body.append("- `").append(g.gate()).append("` ").append(g.status()).append(": ")
-                .append(g.reason()).append('\n'));
-        body.append('\n').append(what).append(".\n\n**Evidence:** ")
-                .append(evidenceLocation.orElse("not written (see the release log)"));
+        String body = gatesFailedAfterMergeNote(releaseId, failed, what, evidenceLocation);
         try {
             ops.ciOnce("comment(#" + pullRequest + ")", c -> {
-                c.comment(pullRequest, body.toString());
+                c.comment(pullRequest, body);
                 return null;
             });
         } catch (ProviderException e) {
@@ -143,33 +179,56 @@ final class Evidence {
         }
     }
 
-    /** The runbook's "post incident note to the relevant GitHub PR/issue", written for the person reading it. */
+    String gatesFailedAfterMergeNote(String releaseId, List<GateResult> failed, String what,
+            Optional<String> evidenceLocation) {
+        StringBuilder body = new StringBuilder("### Release " + md(releaseId) + " stopped: gates failed after the "
+                + "merge\n\n")
+                .append("This pull request was merged before the release, so the gates could not stop the merge. ")
+                .append("The new revision was given no traffic.\n\n");
+        failed.forEach(g -> body.append("- ").append(SafeText.markdownCode(g.gate())).append(' ').append(g.status())
+                .append(": ").append(md(g.reason())).append('\n'));
+        body.append('\n').append(SafeText.markdown(what, SENTENCE_LIMIT)).append(".\n\n**Evidence:** ")
+                .append(evidenceReference(evidenceLocation));
+        return SafeText.fitComment(body.toString());
+    }
+
+    /**
+     * The runbook's "post incident note to the relevant GitHub PR/issue", written for the person reading it. Every
+     * text from outside (reasons, trigger names, revisions, details) goes through {@link SafeText}.
+     */
     String incidentNote(RollbackResult result, Optional<String> evidenceLocation) {
         RollbackDetails d = result.details();
         StringBuilder sb = new StringBuilder();
-        sb.append(d.succeeded() ? "### Release " + result.releaseId() + " was rolled back\n\n"
-                : "### ROLLBACK FAILED for release " + result.releaseId() + ": page the on-call engineer\n\n");
-        sb.append("**What happened:** ").append(d.reason()).append("\n\n");
-        d.trigger().ifPresent(t -> sb.append("**Trigger:** `").append(t.trigger()).append("` ").append(t.reason())
-                .append(" (at ").append(t.at()).append(")\n\n"));
+        sb.append(d.succeeded() ? "### Release " + md(result.releaseId()) + " was rolled back\n\n"
+                : "### ROLLBACK FAILED for release " + md(result.releaseId()) + ": page the on-call engineer\n\n");
+        sb.append("**What happened:** ").append(md(d.reason())).append("\n\n");
+        d.trigger().ifPresent(t -> sb.append("**Trigger:** ").append(SafeText.markdownCode(t.trigger())).append(' ')
+                .append(md(t.reason())).append(" (at ").append(t.at()).append(")\n\n"));
         if (d.succeeded()) {
-            sb.append("**Now serving:** `").append(d.toRevision()).append("` at 100% of traffic; its smoke check ")
-                    .append("passed.\n\n");
+            sb.append("**Now serving:** ").append(SafeText.markdownCode(d.toRevision()))
+                    .append(" at 100% of traffic; its smoke check passed.\n\n");
         } else {
-            sb.append("**Traffic now:** ").append(result.trafficAfter().map(Object::toString)
+            sb.append("**Traffic now:** ").append(result.trafficAfter().map(t -> md(t.toString()))
                     .orElse("could not be read")).append("\n\n**Why the rollback failed:** ")
-                    .append(d.detail().orElse("see the evidence")).append("\n\nFollow the runbook's manual rollback.\n\n");
+                    .append(d.detail().map(Evidence::md).orElse("see the evidence"))
+                    .append("\n\nFollow the runbook's manual rollback.\n\n");
         }
         // What the platform reported, not what a rollback would have done: a refused rollback leaves it serving.
-        d.fromRevision().ifPresent(f -> sb.append("**Failed revision:** `").append(f).append("` ")
+        d.fromRevision().ifPresent(f -> sb.append("**Failed revision:** ").append(SafeText.markdownCode(f)).append(' ')
                 .append(result.trafficAfter().map(t -> t.weightOf(f) == 0
                         ? "(kept, without traffic, for investigation)"
                         : "(still serving " + t.weightOf(f) + "% of traffic)")
                         .orElse("(its traffic could not be read)"))
                 .append("\n\n"));
-        d.migrationWarning().ifPresent(w -> sb.append("> [!WARNING]\n> ").append(w).append("\n\n"));
-        sb.append("**Evidence:** ").append(evidenceLocation.orElse("not written (see the release log)")).append("\n\n");
+        d.migrationWarning().ifPresent(w -> sb.append("> [!WARNING]\n> ").append(SafeText.markdown(w, SENTENCE_LIMIT))
+                .append("\n\n"));
+        sb.append("**Evidence:** ").append(evidenceReference(evidenceLocation)).append("\n\n");
         sb.append("Investigate the root cause before promoting again.");
-        return sb.toString();
+        return SafeText.fitComment(sb.toString());
+    }
+
+    /** Untrusted text for a note: one line of Markdown, at most {@link SafeText#FIELD_LIMIT} characters. */
+    private static String md(String untrusted) {
+        return SafeText.markdown(untrusted);
     }
 }

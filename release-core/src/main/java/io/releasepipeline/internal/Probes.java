@@ -1,5 +1,6 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeResult;
@@ -27,7 +28,7 @@ final class Probes {
         } catch (io.releasepipeline.error.ReleaseInterruptedException e) {
             throw e;
         } catch (RuntimeException e) {
-            log.warn("smoke check of {} threw", target.revision(), e);
+            log.warn("smoke check of {} threw", SafeText.line(target.revision()), SafeText.loggable(e));
             return failed(ops, target, "the smoke check threw " + e);
         }
     }

@@ -13,6 +13,7 @@ import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
 import io.releasepipeline.format.Format;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.health.SmokeTarget;
 import io.releasepipeline.internal.ApprovalWaiter.ApprovalOutcome;
 import io.releasepipeline.spi.AppTraffic;
@@ -29,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,14 +157,14 @@ final class Promotion {
             String note = "resumed after the previous process stopped at " + point.lastState() + " (journal entry "
                     + point.lastSequence() + ") by " + ops.config.host() + " at " + ops.now();
             record.note(note);
-            log.warn("release {}: {}", ops.releaseId, note);
+            log.warn("release {}: {}", ops.releaseId, SafeText.line(note));
             enter(new JournalState.Resumed(point.lastState()));
             PullRequest pr = ops.ci("pullRequest(#" + request.pullRequest() + ")",
                     c -> c.pullRequest(request.pullRequest()));
             TrafficWeights traffic = ops.platformMustTry("traffic()", p -> p.traffic()).weights();
             ResumeDecision decision = ResumeDecision.decide(point, pr, traffic,
                     () -> ops.platformMustTry("listRevisions()", p -> p.listRevisions()));
-            log.warn("release {}: {}", ops.releaseId, decision.why());
+            log.warn("release {}: {}", ops.releaseId, SafeText.line(decision.why()));
             if (decision instanceof ResumeDecision.RerunFromGates) {
                 return promote();
             }
@@ -318,7 +318,7 @@ final class Promotion {
         enter(new JournalState.MergedBeforeRelease(pullRequest.headSha(), stable, mergeSha,
                 Optional.ofNullable(newRevision)));
         log.info("release {}: pull request #{} was merged as {} before the release; going on from its deploy run",
-                ops.releaseId, pullRequest.number(), shortSha(mergeSha));
+                ops.releaseId, pullRequest.number(), SafeText.line(shortSha(mergeSha)));
         return afterMerge(mergeSha, java.util.Set.of());
     }
 
@@ -344,7 +344,7 @@ final class Promotion {
                 + "before the release started; it is observed where it is, with " + previous
                 + " as the rollback target";
         record.note(note);
-        log.warn("release {}: {}", ops.releaseId, note);
+        log.warn("release {}: {}", ops.releaseId, SafeText.line(note));
         newRevision = stable;
         record.newRevision(stable);
         setStable(previous);
@@ -716,7 +716,7 @@ final class Promotion {
                 + now.map(Object::toString).orElse("(could not be read)") + " instead of rolling back: " + reason
                 + ". Roll forward with a fix.";
         record.note(note);
-        log.error("release {}: {}", ops.releaseId, note);
+        log.error("release {}: {}", ops.releaseId, SafeText.line(note));
         ops.warn(note);
         finalStatus(DeploymentState.FAILURE, "frozen: " + reason);
         ReleaseResult result = finish(ReleaseOutcome.FROZEN, Optional.empty());
@@ -742,13 +742,14 @@ final class Promotion {
             log.warn("release {}: {}", ops.releaseId, problem);
         } else if (e instanceof ReleaseOps.JournalWriteFailed) {
             problem = e.getMessage() + "; stopped before the next step (write-ahead journal)";
-            log.error("release {}: {}", ops.releaseId, problem, e);
+            log.error("release {}: {}", ops.releaseId, SafeText.line(problem), SafeText.loggable(e));
         } else if (e instanceof Error) {
             problem = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
-            log.error("release {}: {} (rolled back if traffic moved, then rethrown)", ops.releaseId, problem, e);
+            log.error("release {}: {} (rolled back if traffic moved, then rethrown)", ops.releaseId,
+                    SafeText.line(problem), SafeText.loggable(e));
         } else {
             problem = e.getMessage() != null ? e.getMessage() : e.toString();
-            log.error("release {}: failed", ops.releaseId, e);
+            log.error("release {}: failed", ops.releaseId, SafeText.loggable(e));
         }
         if (stable == null) {
             record.note("stopped: " + problem + "; nothing was changed");
@@ -793,7 +794,7 @@ final class Promotion {
         Optional<String> location = closingValue(() -> evidence.write(finalRecord)).flatMap(l -> l);
         if (finalState != null) {
             closing(() -> evidence.deploymentStatus(deploymentId, finalState, finalDescription,
-                    Evidence.link(location)));
+                    evidence.link(location)));
         }
         closing(() -> {
             try {
@@ -808,9 +809,9 @@ final class Promotion {
                 ? Optional.of(pullRequest.number()) : Optional.empty(), r, location)));
         String summary = summary(outcome, finalRecord);
         if (outcome == ReleaseOutcome.PROMOTED || outcome == ReleaseOutcome.NOTHING_TO_DEPLOY) {
-            log.info("release {}: {}", ops.releaseId, summary);
+            log.info("release {}: {}", ops.releaseId, SafeText.line(summary));
         } else {
-            log.warn("release {}: {}", ops.releaseId, summary);
+            log.warn("release {}: {}", ops.releaseId, SafeText.line(summary));
         }
         ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, summary));
         return new ReleaseResult(ops.releaseId, outcome, finalRecord, rb, location);
@@ -836,7 +837,7 @@ final class Promotion {
             ops.interruptedBy(e);
         } catch (Error e) {
             log.error("release {}: {} while recording how it ended; going on, then rethrowing it", ops.releaseId,
-                    e.toString());
+                    SafeText.line(e.toString()));
             ops.deferError(e);
         }
         return Optional.empty();
@@ -861,10 +862,5 @@ final class Promotion {
 
     static String shortSha(String sha) {
         return sha.length() > 7 ? sha.substring(0, 7) : sha;
-    }
-
-    static String truncate(String s) {
-        Objects.requireNonNull(s);
-        return s.length() <= 140 ? s : s.substring(0, 137) + "...";
     }
 }

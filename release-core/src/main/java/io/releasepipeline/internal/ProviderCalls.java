@@ -9,6 +9,7 @@ import io.releasepipeline.ProviderPolicy;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.error.ReleaseException;
 import io.releasepipeline.format.Format;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.spi.Provider;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
@@ -97,7 +98,7 @@ final class ProviderCalls {
                             + "failed); calls resume after " + Format.duration(policy.breakerOpenFor())
                             + "; check the provider's health", true, policy.breakerOpenFor(), 0, null);
                 }
-                log.warn("{} {}: circuit breaker open, trying anyway (rollback)", name, operation);
+                log.warn("{} {}: circuit breaker open, trying anyway (rollback)", name, SafeText.line(operation));
             }
             long startNanos = System.nanoTime();
             try {
@@ -122,13 +123,14 @@ final class ProviderCalls {
                             clock.now()));
                     if (left.isNegative() || left.isZero()) {
                         log.warn("{} {} failed (attempt {}) and the rollback retry budget of {} is spent; giving up",
-                                name, operation, attempt, Format.duration(ProviderPolicy.ROLLBACK_RETRY_BUDGET));
+                                name, SafeText.line(operation), attempt,
+                                Format.duration(ProviderPolicy.ROLLBACK_RETRY_BUDGET));
                         throw e;
                     }
                     wait = min(min(wait, ProviderPolicy.ROLLBACK_MAX_RETRY_WAIT), left);
                 }
-                log.info("{} {} failed (attempt {}): {}; retrying in {}", name, operation, attempt, e.getMessage(),
-                        Format.duration(wait));
+                log.info("{} {} failed (attempt {}): {}; retrying in {}", name, SafeText.line(operation), attempt,
+                        SafeText.line(String.valueOf(e.getMessage())), Format.duration(wait));
                 listener.retrying(name, operation, attempt, wait, e);
                 clock.sleep(wait);
             } catch (ReleaseException e) {

@@ -10,6 +10,7 @@ import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.Incident;
@@ -86,7 +87,7 @@ final class ReleaseOps {
                 throw e;
             }
             log.error("release {}: a listener threw {} on {} while the release was stopping safely; going on, "
-                    + "then rethrowing it", releaseId, e, event.getClass().getSimpleName());
+                    + "then rethrowing it", releaseId, SafeText.line(e.toString()), event.getClass().getSimpleName());
             deferError(e);
         }
     }
@@ -110,7 +111,7 @@ final class ReleaseOps {
     }
 
     void warn(String message) {
-        log.warn("release {}: {}", releaseId, message);
+        log.warn("release {}: {}", releaseId, SafeText.line(message));
         emit(new ReleaseEvent.Warning(releaseId, now(), message));
     }
 
@@ -281,7 +282,7 @@ final class ReleaseOps {
                 now = Optional.empty();
             }
             LockLostException lost = new LockLostException(app(), releaseId, now);
-            log.error("release {}: {}", releaseId, lost.getMessage());
+            log.error("release {}: {}", releaseId, SafeText.line(lost.getMessage()));
             throw lost;
         }
     }
@@ -347,7 +348,8 @@ final class ReleaseOps {
 
     /** Takes a {@link io.releasepipeline.error.ReleaseInterruptedException} as the stop request it is. */
     void interruptedBy(io.releasepipeline.error.ReleaseInterruptedException e) {
-        log.warn("release {}: interrupted ({}); stopping safely", releaseId, e.getMessage());
+        log.warn("release {}: interrupted ({}); stopping safely", releaseId,
+                SafeText.line(String.valueOf(e.getMessage())));
         safetyFirst();
         Thread.interrupted();
         interrupted = true;

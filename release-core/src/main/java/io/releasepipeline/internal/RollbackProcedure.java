@@ -6,6 +6,7 @@ import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.health.SmokeTarget;
 import io.releasepipeline.spi.AppTraffic;
@@ -94,7 +95,7 @@ final class RollbackProcedure {
             boolean cancelled) {
         ops.safetyFirst();
         Instant started = ops.now();
-        log.warn("release {}: rolling back to {}: {}", ops.releaseId, to, reason);
+        log.warn("release {}: rolling back to {}: {}", ops.releaseId, SafeText.line(to), SafeText.line(reason));
         try {
             ops.transition(new JournalState.RollingBack(to, reason), snapshot.get());
         } catch (ReleaseOps.JournalWriteFailed e) {
@@ -145,7 +146,7 @@ final class RollbackProcedure {
         } catch (ProviderException e) {
             detail = e.getMessage();
         } catch (RuntimeException e) {
-            log.error("release {}: rollback failed unexpectedly", ops.releaseId, e);
+            log.error("release {}: rollback failed unexpectedly", ops.releaseId, SafeText.loggable(e));
             detail = "unexpected " + e;
         }
         Instant finished = ops.now();
@@ -196,7 +197,8 @@ final class RollbackProcedure {
             }
             // A refusal (not a transient failure) would only be refused again: say so instead of "trying once more".
             boolean again = attempt == 1 && !refused;
-            log.warn("release {}: traffic is {} after setting {}; {}", ops.releaseId, after.weights(), target,
+            log.warn("release {}: traffic is {} after setting {}; {}", ops.releaseId,
+                    SafeText.line(after.weights().toString()), SafeText.line(target.toString()),
                     again ? "trying once more" : refused ? "the platform refused it, giving up" : "giving up");
             trafficAfter = after.weights();
             if (!again) {

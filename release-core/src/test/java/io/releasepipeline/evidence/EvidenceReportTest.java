@@ -2,7 +2,12 @@ package io.releasepipeline.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.releasepipeline.health.EndpointResult;
+import io.releasepipeline.health.SmokeResult;
+import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.trigger.TriggerState;
+import io.releasepipeline.trigger.TriggerVerdict;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +16,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.BlockQuote;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.Image;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.Link;
+import org.commonmark.node.ListItem;
+import org.commonmark.node.Node;
+import org.commonmark.node.Text;
+import org.commonmark.parser.Parser;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -89,9 +108,101 @@ class EvidenceReportTest {
 
         String md = EvidenceReport.markdown(hostile, "r1.svg");
 
-        assertThat(md).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; a \\| b \\[x\\](javascript:y)<br>z")
+        assertThat(md).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; a \\| b \\[x\\](javascript:y) z")
                 .doesNotContain("<script>")
                 .contains("| Pull request | #7 |");
+    }
+
+    /** Untrusted text with everything that must not act: mentions, an image, HTML, blocks, a forged line, controls. */
+    static final String HOSTILE = "@org/team ![PWN](https://evil.example/t.png) [PWN](https://evil.example/x) "
+            + "<img src=x onerror=alert(1)> <!-- PWN\n# PWN heading\r\n> PWN quote\n- PWN item\n1. PWN\n"
+            + "```\n[main] INFO io.releasepipeline.internal.Promotion - release FORGED: PROMOTED\n"
+            + "::set-output name=x::y\n##[error]PWN \u001B[31mred\u001B]0;PWN\u0007 \uFFFE\uFFFF\uD800 \u202Eevil "
+            + "| ` $x$ ";
+
+    private static String hostile(String tag) {
+        return tag + " " + HOSTILE + "A".repeat(100_000);
+    }
+
+    /** A record whose every text from outside (names, reasons, comments, URLs) is hostile and 100 KB long. */
+    static ReleaseRecord hostileRecord() {
+        Instant t0 = EvidenceFixtures.T0;
+        String prev = "v1";
+        String next = hostile("revision");
+        TriggerVerdict fired = new TriggerVerdict(hostile("trigger"), TriggerState.FIRING, hostile("verdict"),
+                t0.plusSeconds(300));
+        SmokeResult smoke = SmokeResult.of(next, t0.plusSeconds(60), List.of(new EndpointResult(hostile("endpoint"),
+                false, Optional.of(500), Optional.empty(), Optional.empty(), Optional.of(hostile("error")))));
+        return ReleaseRecord.builder("r1", "app", ReleaseRecord.Kind.PROMOTION, t0)
+                .outcome(ReleaseOutcome.ROLLED_BACK).finishedAt(t0.plusSeconds(600))
+                .pullRequest(9, "https://github.com/org/repo/pull/9")
+                .headSha(hostile("sha")).newRevision(next).previousRevision(prev)
+                .approvers(List.of(hostile("approver")))
+                .gates(List.of(GateResult.fail(hostile("gate"), hostile("reason"))))
+                .deployRun(new DeployRun(hostile("run"), "c0ffee", DeployRun.Status.COMPLETED,
+                        Optional.of(DeployRun.Conclusion.SUCCESS), "https://evil.example/run\n# x" + HOSTILE))
+                .deployMatch(io.releasepipeline.spi.DeployMatch.deploys(hostile("filter"), List.of(hostile("file")),
+                        1, hostile("match")))
+                .traffic(new TrafficChange(t0.plusSeconds(30), TrafficWeights.all(prev),
+                        TrafficWeights.split(prev, next, 10), hostile("step")))
+                .smoke(smoke)
+                .verdict(fired)
+                .timeline(new TimelinePoint(t0.plusSeconds(90), hostile("signal"), false, Optional.of(0.5),
+                        hostile("detail")))
+                .approval(new StepApproval(10, t0.plusSeconds(40), true, Optional.of(hostile("by")),
+                        t0.plusSeconds(50), hostile("comment")))
+                .rollback(new RollbackDetails(hostile("rollback"), Optional.of(fired), Optional.of(next), prev,
+                        t0.plusSeconds(300), t0.plusSeconds(330), false, Optional.of(smoke),
+                        Optional.of(hostile("migration")), Optional.of(hostile("detail"))))
+                .note(hostile("note"))
+                .build();
+    }
+
+    @Test
+    @DisplayName("a hostile record renders to a report where nothing from it pings, loads, links, or makes a block")
+    void hostileMarkdown() {
+        String md = EvidenceReport.markdown(hostileRecord(), "r1.svg");
+
+        Node doc = Parser.builder().extensions(List.of(TablesExtension.create())).build().parse(md);
+        List<Node> nodes = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        doc.accept(new AbstractVisitor() {
+            @Override
+            protected void visitChildren(Node parent) {
+                nodes.add(parent);
+                super.visitChildren(parent);
+            }
+
+            @Override
+            public void visit(Text t) {
+                nodes.add(t);
+                text.append(t.getLiteral()).append('\n');
+            }
+        });
+        assertThat(nodes).filteredOn(Image.class::isInstance).extracting(n -> ((Image) n).getDestination())
+                .containsExactly("r1.svg");
+        // The record's own URLs (the pull request's, the deploy run's) are links, whole: encoded, they cannot end
+        // early.
+        assertThat(nodes).filteredOn(Link.class::isInstance).extracting(n -> ((Link) n).getDestination())
+                .hasSize(2).contains("https://github.com/org/repo/pull/9")
+                .anySatisfy(u -> assertThat(u).startsWith("https://evil.example/run%0A#%20x@org/team%20!%5BPWN%5D")
+                        .endsWith("%20%60%20$x$%20").doesNotContain(" ", "\n", "(", ")"));
+        assertThat(nodes).noneMatch(n -> n instanceof HtmlInline || n instanceof HtmlBlock
+                || n instanceof FencedCodeBlock || n instanceof IndentedCodeBlock);
+        assertThat(nodes).filteredOn(n -> n instanceof Heading || n instanceof BlockQuote || n instanceof ListItem)
+                .allSatisfy(n -> assertThat(firstText(n)).doesNotStartWith("PWN"));
+        assertThat(java.util.regex.Pattern.compile("(?<![A-Za-z0-9_])@[A-Za-z0-9]").matcher(text).find()).isFalse();
+        assertThat(md).doesNotContain("\r", "\u001B", "\u0007", "\u202E", "\uFFFE", "\uFFFF", "\uD800")
+                .doesNotContain("\n# PWN", "\n> PWN", "\n- PWN", "\n```", "\n[main] INFO");
+        assertThat(md.length()).as("every field capped").isLessThan(60_000);
+    }
+
+    private static String firstText(Node n) {
+        Node child = n.getFirstChild();
+        while (child != null && !(child instanceof Text)) {
+            child = child.getFirstChild();
+        }
+        return child == null ? "" : ((Text) child).getLiteral().strip();
     }
 
     @Test
@@ -139,6 +250,27 @@ class EvidenceReportTest {
         Document doc = parse(EvidenceReport.svg(empty));
 
         assertThat(texts(doc)).contains("no revision to follow", "t+0", "t+1s");
+    }
+
+    @Test
+    @DisplayName("a hostile record (U+FFFE, U+FFFF, lone surrogates, controls, markup) still gives valid XML 1.0")
+    void svgHostile() throws Exception {
+        String svg = EvidenceReport.svg(hostileRecord());
+
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+        factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+        factory.setExpandEntityReferences(false);
+        factory.setNamespaceAware(true);
+        Document doc = factory.newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "img").getLength()).isZero();
+        assertThat(doc.getElementsByTagNameNS("*", "script").getLength()).isZero();
+        assertThat(svg.length()).as("every text capped").isLessThan(40_000);
+        assertThat(texts(doc)).anySatisfy(t -> assertThat(t).contains("<img src=x onerror=alert(1)>"));
     }
 
     @Test

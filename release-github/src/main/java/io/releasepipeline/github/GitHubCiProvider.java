@@ -3,6 +3,7 @@ package io.releasepipeline.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubRequest;
 import io.releasepipeline.github.internal.GitHubResponse;
@@ -485,7 +486,7 @@ public final class GitHubCiProvider implements CiProvider {
                 if (existing.isPresent()) {
                     if (attempt > 1) {
                         log.info("GitHub {}: the deployment was created by an earlier attempt: {}", op,
-                                existing.get());
+                                SafeText.line(existing.get()));
                     }
                     return existing.get();
                 }
@@ -503,7 +504,7 @@ public final class GitHubCiProvider implements CiProvider {
                 }
                 Duration wait = client.backoff(attempt);
                 log.warn("GitHub {} failed ({}), attempt {} of {}; looking for the release's deployment again in {}",
-                        op, e.getMessage(), attempt, maxAttempts, wait);
+                        op, SafeText.line(e.getMessage()), attempt, maxAttempts, wait);
                 connection.clock().sleep(wait);
             }
         }

@@ -3,6 +3,7 @@ package io.releasepipeline.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubRequest;
 import io.releasepipeline.github.internal.GitHubResponse;
@@ -152,7 +153,7 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
             if (existing.isPresent()) {
                 question.runId = existing.get().path("id").asText();
                 log.info("approval run {} for release {} step {}% already exists; not dispatching again",
-                        question.runId, request.releaseId(), request.weight());
+                        SafeText.line(question.runId), request.releaseId(), request.weight());
                 return;
             }
             dispatch(request);
@@ -300,7 +301,7 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
                     + "on ref " + onRef, null);
         }
         log.info("dispatched approval workflow {} on {} for release {} step {}%; reviewers of environment {} decide "
-                + "on GitHub", workflow, onRef, request.releaseId(), request.weight(), environment);
+                + "on GitHub", workflow, SafeText.line(onRef), request.releaseId(), request.weight(), environment);
     }
 
     private String defaultBranch(String op) {

@@ -30,6 +30,7 @@ import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.StepApproval;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.FakeEvidenceStore;
@@ -223,7 +224,7 @@ class GitHubPipelineEndToEndTest {
                 .contains("**Trigger:** `smoke-check` smoke check failing for 2m15s")
                 .contains("**Now serving:** `" + STABLE + "` at 100% of traffic")
                 .contains("**Failed revision:** `" + NEW + "`")
-                .contains("**Evidence:** " + result.evidenceLocation().orElseThrow());
+                .contains("**Evidence:** `" + SafeText.fileName(result.evidenceLocation().orElseThrow()) + "`");
         assertNoTokenLeaked(result);
     }
 

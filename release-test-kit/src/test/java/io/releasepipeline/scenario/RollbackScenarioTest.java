@@ -15,6 +15,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.Simulation;
@@ -53,7 +54,7 @@ class RollbackScenarioTest {
         assertThat(details.trigger()).hasValueSatisfying(t -> assertThat(t.trigger()).isEqualTo(trigger));
         assertThat(sim.ci.comments(PR)).singleElement().satisfies(note -> assertThat(note)
                 .contains("was rolled back").contains("`" + trigger + "`").contains("**Now serving:** `v1`")
-                .contains(result.evidenceLocation().orElseThrow()));
+                .contains("**Evidence:** `" + SafeText.fileName(result.evidenceLocation().orElseThrow()) + "`"));
         assertThat(sim.evidence.read(APP, result.releaseId())).contains(result.record());
         return details;
     }

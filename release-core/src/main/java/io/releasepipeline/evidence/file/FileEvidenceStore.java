@@ -8,6 +8,7 @@ import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseLock;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.format.SafeText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -343,7 +344,7 @@ public final class FileEvidenceStore implements EvidenceStore {
                     return Optional.of(h.staleAt(clock.instant()));
                 }
                 LOG.warn("taking over the stale release lock of {} held by {} (its process is gone)", app,
-                        h.describe());
+                        SafeText.line(h.describe()));
                 forgetHeld(lockFile(app), h.owner());
             }
             ReleaseLock mine = new ReleaseLock(app, releaseId, owner.id(), host, now, clock.instant().plus(lockTtl));
@@ -430,7 +431,7 @@ public final class FileEvidenceStore implements EvidenceStore {
             }
             return holder;
         });
-        broken.ifPresent(l -> LOG.warn("broke the release lock of {} held by {}", app, l.describe()));
+        broken.ifPresent(l -> LOG.warn("broke the release lock of {} held by {}", app, SafeText.line(l.describe())));
         return broken.isPresent();
     }
 
@@ -524,7 +525,7 @@ public final class FileEvidenceStore implements EvidenceStore {
                 if (now.isEmpty() || !now.get().owner().equals(held.owner)) {
                     held.lost = true;
                     LOG.error("lost the release lock of {}: it is now {}; the release stops before its next side "
-                            + "effect", app, now.map(l -> "held by " + l.describe()).orElse("free"));
+                            + "effect", app, SafeText.line(now.map(l -> "held by " + l.describe()).orElse("free")));
                     forgetHeld(lockFile(app), held.owner);
                     return null;
                 }
@@ -532,7 +533,7 @@ public final class FileEvidenceStore implements EvidenceStore {
                 if (l.isStale(clock.instant())) {
                     held.lost = true;
                     LOG.error("the release lock of {} held by {} expired at {} before its heartbeat renewed it", app,
-                            l.describe(), l.expiresAt());
+                            SafeText.line(l.describe()), l.expiresAt());
                     return null;
                 }
                 AtomicFiles.replace(lockFile(app), EvidenceJson.toBytes(new ReleaseLock(l.app(), l.releaseId(),
@@ -540,7 +541,8 @@ public final class FileEvidenceStore implements EvidenceStore {
                 return null;
             });
         } catch (RuntimeException e) {
-            LOG.warn("could not renew the release lock of {}: {}; retrying until it expires", app, e.getMessage());
+            LOG.warn("could not renew the release lock of {}: {}; retrying until it expires", app,
+                    SafeText.line(String.valueOf(e.getMessage())));
         }
     }
 
@@ -561,7 +563,7 @@ public final class FileEvidenceStore implements EvidenceStore {
                 held.channel.close();
             }
         } catch (IOException e) {
-            LOG.warn("could not release {}: {}", file, e.getMessage());
+            LOG.warn("could not release {}: {}", file, SafeText.line(String.valueOf(e.getMessage())));
         }
     }
 

@@ -3,6 +3,7 @@ package io.releasepipeline.health.http;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.format.Format;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.health.SmokeResult;
@@ -134,7 +135,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
     }
 
     private static SmokeResult finish(SmokeResult result) {
-        LOG.debug("smoke check {}", result.summary());
+        LOG.debug("smoke check {}", SafeText.line(result.summary()));
         return result;
     }
 
@@ -144,7 +145,8 @@ public final class HttpSmokeCheck implements SmokeCheck {
             return future.get();
         } catch (ExecutionException e) {
             // check() handles every I/O failure; this is a bug, but it must still read as a FAIL, not an exception.
-            LOG.warn("smoke check of {} failed unexpectedly", endpoint.path(), e.getCause());
+            LOG.warn("smoke check of {} failed unexpectedly", SafeText.line(endpoint.path()),
+                    SafeText.loggable(e.getCause()));
             return EndpointResult.failed(endpoint.path(), Optional.empty(),
                     "unexpected " + e.getCause().getClass().getSimpleName());
         }

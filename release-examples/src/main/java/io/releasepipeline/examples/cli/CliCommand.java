@@ -50,7 +50,7 @@ abstract class CliCommand implements Callable<Integer> {
         }
         CliConfig config = ConfigReader.read(configFile);
         warnAboutRunnerDisk(config);
-        try (Wiring wiring = new Wiring(config, context.providers().get())) {
+        try (Wiring wiring = new Wiring(config, context.providers().get(), context.environment())) {
             return run(wiring);
         }
     }
@@ -62,7 +62,7 @@ abstract class CliCommand implements Callable<Integer> {
      */
     private void warnAboutRunnerDisk(CliConfig config) {
         if ("true".equalsIgnoreCase(context.environment().apply("GITHUB_ACTIONS")) && config.evidence().blob().isEmpty()) {
-            context.err().println("release: warning: evidence is the directory " + config.evidence().directory()
+            errln("release: warning: evidence is the directory " + config.evidence().directory()
                     .map(Object::toString).orElse(".ops/evidence") + " on a GitHub Actions runner, whose disk is "
                     + "discarded after the job (lock, journal and release history with it); set evidence.blob "
                     + "(endpoint, container) in " + configFile);
@@ -81,24 +81,29 @@ abstract class CliCommand implements Callable<Integer> {
         return output == Output.JSON;
     }
 
-    /** Plain text to stdout, unless the output is JSON. */
+    /** One line of plain text to stdout, unless the output is JSON; {@link Console#line neutralised}. */
     void println(String line) {
         if (!json()) {
-            context.out().println(line);
+            context.out().println(Console.line(line));
         }
+    }
+
+    /** One line to stderr, {@link Console#line neutralised}. */
+    void errln(String line) {
+        context.err().println(Console.line(line));
     }
 
     /** The one-line summary of a non-zero exit, on stderr. */
     int exit(int code, String summary) {
         if (code != ReleaseCli.OK) {
-            context.err().println("release " + spec.name() + ": " + summary);
+            errln("release " + spec.name() + ": " + summary);
         }
         return code;
     }
 
     /** The one-line summary of how the command ended, on stderr whatever the exit code (e.g. after a signal). */
     int report(int code, String summary) {
-        context.err().println("release " + spec.name() + ": " + summary);
+        errln("release " + spec.name() + ": " + summary);
         return code;
     }
 
@@ -138,7 +143,7 @@ abstract class CliCommand implements Callable<Integer> {
     void emit(ObjectNode document) {
         String text;
         try {
-            text = mapper().writeValueAsString(document);
+            text = Console.json().writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,7 +154,7 @@ abstract class CliCommand implements Callable<Integer> {
             try {
                 java.nio.file.Files.writeString(file, text + System.lineSeparator());
             } catch (java.io.IOException e) {
-                context.err().println("release: cannot write the JSON document to " + file + ": " + e.getMessage());
+                errln("release: cannot write the JSON document to " + file + ": " + e.getMessage());
             }
         });
     }

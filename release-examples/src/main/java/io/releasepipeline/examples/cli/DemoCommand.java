@@ -73,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "`release unlock --demo --release " + e.releaseId()
                     + (evidenceDir.toString().equals(Path.of(DEFAULT_EVIDENCE_DIR).toString()) ? ""
                             : " --evidence-dir " + evidenceDir) + "`";
-            context.err().println("release demo: " + why);
+            context.err().println(Console.line("release demo: " + why));
             if (json) {
                 emit(document(ReleaseCli.IN_PROGRESS).put("error", why));
             }
@@ -102,8 +102,8 @@ final class DemoCommand implements Callable<Integer> {
             emit(doc);
         }
         if (!asTold) {
-            context.err().println("release demo: the story did not go as told: " + releases.stream()
-                    .map(Reports::summary).reduce((a, b) -> a + "; " + b).orElse(""));
+            context.err().println(Console.line("release demo: the story did not go as told: " + releases.stream()
+                    .map(Reports::summary).reduce((a, b) -> a + "; " + b).orElse("")));
         }
         return code;
     }
@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void emit(ObjectNode doc) {
         try {
-            context.out().println(io.releasepipeline.evidence.EvidenceJson.mapper().writeValueAsString(doc));
+            context.out().println(Console.json().writeValueAsString(doc));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -7,10 +7,13 @@ import io.releasepipeline.time.ReleaseClock;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Prints release events as plain lines, one per decision, with the time since the release started: what a CI log
- * or a person at a terminal needs to follow a release. Health samples are printed only when they change.
+ * or a person at a terminal needs to follow a release. Health samples are printed only when they change. Every line
+ * is {@link Console#line neutralised}.
  * Thread-safe (synchronized on the stream).
  */
 public final class EventPrinter implements ReleaseListener {
@@ -29,17 +32,25 @@ public final class EventPrinter implements ReleaseListener {
         this.start = clock.now();
     }
 
+    /**
+     * Prints the event's lines. Each is one neutralised {@link Console#line line}: a reason or a name from outside
+     * (a check, an alert, a provider's answer) cannot start a line of its own, drive the terminal or command a
+     * GitHub Actions runner.
+     */
     @Override
     public void onEvent(ReleaseEvent event) {
-        String line = describe(event);
-        if (line == null) {
+        List<String> lines = describe(event);
+        if (lines.isEmpty()) {
             return;
         }
         synchronized (out) {
             if (start == null || event instanceof ReleaseEvent.ReleaseStarted) {
                 start = event.at();
             }
-            out.printf("%s  %s%n", offset(Duration.between(start, event.at())), line);
+            out.printf("%s  %s%n", offset(Duration.between(start, event.at())), Console.line(lines.get(0)));
+            for (String more : lines.subList(1, lines.size())) {
+                out.printf("          %s%n", Console.line(more));
+            }
         }
     }
 
@@ -48,16 +59,23 @@ public final class EventPrinter implements ReleaseListener {
         return String.format("t+%02d:%02d", s / 60, s % 60);
     }
 
-    static String describe(ReleaseEvent event) {
+    /** The lines an event is printed as, not yet neutralised; none for an event not worth a line. */
+    static List<String> describe(ReleaseEvent event) {
+        if (event instanceof ReleaseEvent.GatesEvaluated e) {
+            List<String> lines = new ArrayList<>();
+            lines.add(e.passed() ? "gates passed" : "GATES FAILED");
+            for (GateResult r : e.results()) {
+                lines.add((r.passed() ? "PASS " : r.status() + " ") + r.gate() + ": " + r.reason());
+            }
+            return lines;
+        }
+        String line = describeOne(event);
+        return line == null ? List.of() : List.of(line);
+    }
+
+    private static String describeOne(ReleaseEvent event) {
         if (event instanceof ReleaseEvent.ReleaseStarted e) {
             return "release " + e.releaseId() + ": promoting pull request #" + e.pullRequest() + " to " + e.app();
-        } else if (event instanceof ReleaseEvent.GatesEvaluated e) {
-            StringBuilder sb = new StringBuilder(e.passed() ? "gates passed" : "GATES FAILED");
-            for (GateResult r : e.results()) {
-                sb.append("\n          ").append(r.passed() ? "PASS " : r.status() + " ").append(r.gate()).append(": ")
-                        .append(r.reason());
-            }
-            return sb.toString();
         } else if (event instanceof ReleaseEvent.Merged e) {
             return "merged #" + e.pullRequest() + " as " + e.mergeCommitSha().substring(0,
                     Math.min(7, e.mergeCommitSha().length()));

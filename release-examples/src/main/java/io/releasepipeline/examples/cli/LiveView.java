@@ -2,6 +2,7 @@ package io.releasepipeline.examples.cli;
 
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.spi.TrafficWeights;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class LiveView implements ReleaseListener, AutoCloseable {
 
     private static final String CLEAR_LINE = "\r\033[2K";
+    /** How much of one text from outside the status line shows. */
+    private static final int STATUS_TEXT = 200;
 
     private final PrintStream out;
     private final EventPrinter lines;
@@ -103,16 +106,17 @@ final class LiveView implements ReleaseListener, AutoCloseable {
             out.flush();
             return;
         }
-        StringBuilder sb = new StringBuilder(CLEAR_LINE).append("\033[1m").append(step).append("\033[0m")
-                .append("  elapsed ").append(clock(Duration.between(started, Instant.now())));
+        // Our own escapes around text from outside (revision names, what a wait is for), which is neutralised.
+        StringBuilder sb = new StringBuilder(CLEAR_LINE).append("\033[1m").append(SafeText.line(step, STATUS_TEXT))
+                .append("\033[0m").append("  elapsed ").append(clock(Duration.between(started, Instant.now())));
         if (!waitingFor.isEmpty()) {
-            sb.append("  waiting for ").append(waitingFor);
+            sb.append("  waiting for ").append(SafeText.line(waitingFor, STATUS_TEXT));
             if (until != null) {
                 sb.append(" (").append(clock(Duration.between(Instant.now(), until))).append(" left)");
             }
         }
         if (weights != null) {
-            sb.append("  traffic ").append(weights);
+            sb.append("  traffic ").append(SafeText.line(weights.toString(), STATUS_TEXT));
         }
         out.print(sb);
         out.flush();

@@ -176,8 +176,9 @@ public final class ReleaseCli implements Callable<Integer> {
         } else if (e instanceof io.releasepipeline.LockLostException lost) {
             // Another process holds the app now (a resume, or a forced one); this one stopped before acting again.
             code = IN_PROGRESS;
-            context.err().println("release: " + e.getMessage() + "; its new holder finishes it. If no process holds "
-                    + "it (the lock went stale), run `release resume --release " + lost.releaseId() + "`");
+            context.err().println(Console.line("release: " + e.getMessage() + "; its new holder finishes it. If no "
+                    + "process holds it (the lock went stale), run `release resume --release " + lost.releaseId()
+                    + "`"));
             if (command instanceof CliCommand c && c.wantsDocument()) {
                 c.emit(c.document(code).put("error", e.getMessage()).set("problems", c.tree(problems)));
             }
@@ -188,12 +189,18 @@ public final class ReleaseCli implements Callable<Integer> {
             code = USAGE;
         } else {
             // Not the library's (whose messages are redacted already): a JDK or SDK exception may quote anything.
-            context.err().println("release: internal error: " + Redaction.credentials(e.toString()));
-            Redaction.cause(e).printStackTrace(context.err());
+            context.err().println(Console.line("release: internal error: " + Redaction.credentials(e.toString())));
+            io.releasepipeline.format.SafeText.loggable(Redaction.cause(e)).printStackTrace(context.err());
             return UNAVAILABLE;
         }
         String message = Redaction.credentials(e.getMessage());
-        context.err().println("release: " + message);
+        if (e instanceof InvalidConfigurationException ice) {
+            // The subject, then each problem on a line of its own: one line per problem, none from inside one.
+            context.err().println(Console.line("release: " + message.lines().findFirst().orElse("")));
+            ice.problems().forEach(p -> context.err().println(Console.line("  - " + p)));
+        } else {
+            context.err().println(Console.line("release: " + message));
+        }
         if (command instanceof CliCommand c && c.wantsDocument()) {
             c.emit(c.document(code).put("error", message)
                     .set("problems", c.tree(problems)));

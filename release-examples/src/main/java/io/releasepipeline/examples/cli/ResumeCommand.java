@@ -72,7 +72,7 @@ final class ResumeCommand extends CliCommand {
                 return ReleaseCli.OK;
             }
             if (force) {
-                context.err().println("release resume: --force: taking over the release lock of " + id.get()
+                errln("release resume: --force: taking over the release lock of " + id.get()
                         + " even from a live holder");
             }
             println("Resuming release " + id.get() + ".");

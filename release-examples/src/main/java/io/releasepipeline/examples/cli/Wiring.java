@@ -4,6 +4,7 @@ import io.releasepipeline.ApprovalTimeoutAction;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleasePipelineBuilder;
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.EvidenceLink;
 import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.HttpChecks;
@@ -29,15 +30,17 @@ final class Wiring implements AutoCloseable {
 
     final CliConfig config;
     private final ProviderFactory factory;
+    private final java.util.function.Function<String, String> environment;
     private PlatformProvider platform;
     private CiProvider ci;
     private IncidentProvider incidents;
     private HealthSignalProvider signals;
     private EvidenceStore evidence;
 
-    Wiring(CliConfig config, ProviderFactory factory) {
+    Wiring(CliConfig config, ProviderFactory factory, java.util.function.Function<String, String> environment) {
         this.config = config;
         this.factory = factory;
+        this.environment = environment;
     }
 
     PlatformProvider platform() {
@@ -92,12 +95,31 @@ final class Wiring implements AutoCloseable {
             b.healthSignals(signals);
         }
         config.app().url().ifPresent(b::environmentUrl);
+        b.evidenceLink(evidenceLink(environment));
         if (!config.traffic().approvalBefore().isEmpty()) {
             CliConfig.Approvals a = config.traffic().approvals();
             b.approvals(factory.approvals(config)).approvalTimeout(a.timeout(),
                     ApprovalTimeoutAction.valueOf(a.onTimeout().toUpperCase(Locale.ROOT)));
         }
         return b.build();
+    }
+
+    /**
+     * Where pull-request notes link the evidence. In a GitHub Actions run ({@code GITHUB_SERVER_URL},
+     * {@code GITHUB_REPOSITORY} and {@code GITHUB_RUN_ID} set, as the runner sets them) evidence in local files is
+     * linked to the run's page, whose artifacts hold it once the workflow uploads them; Blob storage's URL is linked as
+     * it is. Elsewhere only a URL location is linked, and a note names a local file alone. Values that do not look like
+     * the runner's are ignored.
+     */
+    static EvidenceLink evidenceLink(java.util.function.Function<String, String> environment) {
+        String server = environment.apply("GITHUB_SERVER_URL");
+        String repository = environment.apply("GITHUB_REPOSITORY");
+        String runId = environment.apply("GITHUB_RUN_ID");
+        if (server == null || repository == null || runId == null || !server.matches("https?://[A-Za-z0-9.:-]+/?")
+                || !repository.matches("[A-Za-z0-9-]+/[A-Za-z0-9._-]+") || !runId.matches("[0-9]{1,20}")) {
+            return EvidenceLink.ofLocation();
+        }
+        return EvidenceLink.orPage(server.replaceAll("/$", "") + "/" + repository + "/actions/runs/" + runId);
     }
 
     static List<Gate> gates(CliConfig.Gates g) {

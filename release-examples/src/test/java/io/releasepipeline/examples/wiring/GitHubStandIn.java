@@ -142,6 +142,50 @@ final class GitHubStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes pull request {@code number}, stubbed by {@link #pullRequest}, hostile wherever GitHub lets anyone write:
+     * its title, its body (the breaking-changes section kept), its head branch, a commenting review's text and an
+     * extra check run's name are {@code text.apply(field)}, and every check run's {@code html_url} carries it too;
+     * {@code failing}, if it names one of {@code checks}, failed. Later stubs win in WireMock, so this overrides.
+     */
+    GitHubStandIn hostile(int number, List<String> checks, java.util.function.Function<String, String> text,
+            String failing) {
+        String scenario = "pr" + number;
+        String pr = API + "/pulls/" + number;
+        for (boolean merged : new boolean[] {false, true}) {
+            Map<String, Object> body = new LinkedHashMap<>(GitHubPayloads.pullRequest(number, merged));
+            body.put("title", text.apply("title"));
+            body.put("body", text.apply("body") + "\n\n## Breaking changes\nNone\n");
+            body.put("head", Map.of("ref", text.apply("head ref"), "sha", HEAD_SHA));
+            server.stubFor(get(urlPathEqualTo(pr)).inScenario(scenario).whenScenarioStateIs(merged ? "merged" : STARTED)
+                    .willReturn(json(200, body)));
+        }
+        server.stubFor(get(urlPathEqualTo(pr + "/reviews")).willReturn(json(200, List.of(
+                Map.of("id", 80, "user", Map.of("login", "alice", "id", 1), "state", "APPROVED",
+                        "commit_id", HEAD_SHA, "submitted_at", "2026-01-05T08:00:00Z", "body", text.apply("approval")),
+                Map.of("id", 81, "user", Map.of("login", "mallory", "id", 666), "state", "COMMENTED",
+                        "commit_id", HEAD_SHA, "submitted_at", "2026-01-05T08:01:00Z",
+                        "body", text.apply("review comment"))))));
+        List<Map<String, Object>> runs = new java.util.ArrayList<>();
+        for (String name : checks) {
+            runs.add(Map.of("id", Math.abs(name.hashCode()), "name", name, "head_sha", HEAD_SHA,
+                    "status", "completed", "conclusion", name.equals(failing) ? "failure" : "success",
+                    "html_url", "https://github.com/" + REPO + "/runs/1?" + text.apply("check url")));
+        }
+        runs.add(Map.of("id", 4242, "name", text.apply("check name"), "head_sha", HEAD_SHA, "status", "completed",
+                "conclusion", "success"));
+        server.stubFor(get(urlPathEqualTo(API + "/commits/" + HEAD_SHA + "/check-runs"))
+                .willReturn(json(200, Map.of("total_count", runs.size(), "check_runs", runs))));
+        return this;
+    }
+
+    /** Deployment statuses are refused (422) with {@code message}, as GitHub words a refusal. */
+    GitHubStandIn deploymentStatusesRefused(String message) {
+        server.stubFor(post(urlPathMatching(API + "/deployments/1/statuses")).willReturn(json(422, Map.of(
+                "message", message, "documentation_url", "https://docs.github.com/rest"))));
+        return this;
+    }
+
     /** Every request served, oldest first. */
     List<LoggedRequest> requests() {
         return server.findAll(anyRequestedFor(anyUrl())).stream()

@@ -206,11 +206,19 @@ final class ProductionWorld implements AutoCloseable {
      * next poll finds it Fired and New.
      */
     ProductionWorld alertFiresWhileServing(String revision, String rule) {
+        return alertFiresWhileServing(revision, rule, "5xx above 2% on " + ArmStub.APP);
+    }
+
+    /**
+     * As {@link #alertFiresWhileServing(String, String)}, with the alert's {@code description}. The stand-in writes
+     * both into its JSON as they are: give them JSON-escaped for text that needs it.
+     */
+    ProductionWorld alertFiresWhileServing(String revision, String rule, String description) {
         java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
         armRequestListener = request -> {
             if (request.getUrl().startsWith(ArmStandIn.ALERTS_PATH)
                     && standIn.traffic().getOrDefault(revision, 0) > 0 && armed.getAndSet(false)) {
-                standIn.fireAlert(rule, "Sev1", "5xx above 2% on " + ArmStub.APP);
+                standIn.fireAlert(rule, "Sev1", description);
             }
         };
         return this;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.error.ReleaseInterruptedException;
+import io.releasepipeline.format.SafeText;
 import io.releasepipeline.format.Urls;
 import io.releasepipeline.time.ReleaseClock;
 import java.io.IOException;
@@ -134,7 +135,7 @@ public final class GitHubClient {
                 raw = exchange(request, httpRequest(request, uri, token, cached));
             } catch (IOException e) {
                 if (request.retryable() && attempt < settings.maxAttempts()) {
-                    log.warn("GitHub {} {} failed ({}), attempt {} of {}", request.method(), path(uri),
+                    log.warn("GitHub {} {} failed ({}), attempt {} of {}", request.method(), SafeText.line(path(uri)),
                             e.getClass().getSimpleName(), attempt, settings.maxAttempts());
                     clock.sleep(backoff(attempt));
                     continue;
@@ -147,8 +148,8 @@ public final class GitHubClient {
             }
             int status = raw.statusCode();
             HttpHeaders headers = raw.headers();
-            log.debug("GitHub {} {} -> {} (rate limit remaining {})", request.method(), path(uri), status,
-                    headers.firstValue("x-ratelimit-remaining").orElse("?"));
+            log.debug("GitHub {} {} -> {} (rate limit remaining {})", request.method(), SafeText.line(path(uri)),
+                    status, SafeText.line(headers.firstValue("x-ratelimit-remaining").orElse("?"), 40));
             if (status == 304 && cached != null) {
                 return cached.asNotModified();
             }
@@ -162,9 +163,10 @@ public final class GitHubClient {
                 return response;
             }
             // Callers quote an error's message (a refused merge says why): a proxy that echoes the request must
-            // not get the token into it, whatever its shape.
+            // not get the token into it, whatever its shape. GitHub's own words go into messages, logs and notes:
+            // one line, bounded (redacted first, on the raw text).
             JsonNode errorBody = withoutToken(parseLeniently(raw.body()), token);
-            String message = redact(errorBody.path("message").asText(""), token);
+            String message = SafeText.line(redact(errorBody.path("message").asText(""), token), SafeText.FIELD_LIMIT);
             Optional<Duration> rateLimitWait = rateLimitWait(request, uri, status, headers, message, rateLimited + 1);
             if (rateLimitWait.isPresent()) {
                 rateLimited++;
@@ -176,8 +178,8 @@ public final class GitHubClient {
                 return new GitHubResponse(status, errorBody, headers, false);
             }
             if (status >= 500 && request.retryable() && attempt < settings.maxAttempts()) {
-                log.warn("GitHub {} {} answered {}, attempt {} of {}", request.method(), path(uri), status, attempt,
-                        settings.maxAttempts());
+                log.warn("GitHub {} {} answered {}, attempt {} of {}", request.method(), SafeText.line(path(uri)),
+                        status, attempt, settings.maxAttempts());
                 clock.sleep(backoff(attempt));
                 continue;
             }
@@ -321,7 +323,8 @@ public final class GitHubClient {
                     + " is longer than the allowed " + settings.maxRateLimitWait()
                     + " (maxRateLimitWait); try again after that time or raise the bound", true, wait, status, null);
         }
-        log.warn("{} at {}; waiting {} before trying again (try {} of {})", what, path(uri), wait, tries,
+        log.warn("{} at {}; waiting {} before trying again (try {} of {})", SafeText.line(what),
+                SafeText.line(path(uri)), wait, tries,
                 settings.rateLimitRetries());
         return Optional.of(wait);
     }
@@ -363,7 +366,8 @@ public final class GitHubClient {
             throw ProviderException.permanent(request.provider(), request.operation(), request.method() + " "
                     + path(uri) + " answered " + raw.statusCode() + " with a body that is not valid JSON ("
                     + raw.headers().firstValue("content-type").orElse("no content type") + ", " + body.length
-                    + " bytes: " + redact(originalMessage(e), token) + "); is the API URL " + settings.apiUrl()
+                    + " bytes: " + SafeText.line(redact(originalMessage(e), token), SafeText.FIELD_LIMIT)
+                    + "); is the API URL " + settings.apiUrl()
                     + " right? GitHub Enterprise uses https://HOST/api/v3", null);
         }
     }
