@@ -509,8 +509,7 @@ public final class AzureAlertWebhook {
 
     /** Caller-supplied text for a reply or a log line: at most 200 characters, no line breaks or other controls. */
     private static String clip(String s) {
-        String clipped = s.length() <= 200 ? s : s.substring(0, 200) + "...";
-        return clipped.replaceAll("[\\p{Cc}\\u2028\\u2029]", "?");
+        return SafeText.line(s, 200);
     }
 
     /** The limit and how callers are authenticated; never the secret. */

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.format.Urls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -552,25 +551,11 @@ public final class EntraIdAuthentication {
             if (scheme.equals("https")) {
                 return Optional.empty();
             }
-            if (scheme.equals("http") && isLoopback(authority.getHost())) {
+            if (scheme.equals("http") && Urls.isLoopbackHost(authority.getHost())) {
                 return Optional.empty();
             }
             return Optional.of("authority: must be https (plain http only to a loopback address), got "
                     + authority.getScheme() + "://" + authority.getHost());
-        }
-
-        private static boolean isLoopback(String host) {
-            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-            boolean literal = h.equalsIgnoreCase("localhost") || h.contains(":")
-                    || h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-            if (!literal) {
-                return false;
-            }
-            try {
-                return InetAddress.getByName(h).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
         }
     }
 }
