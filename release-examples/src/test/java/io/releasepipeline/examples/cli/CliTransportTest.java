@@ -208,4 +208,35 @@ class CliTransportTest {
                 "azure.credential.clientSecret: unknown key");
         assertThat(printed).doesNotContain(randomLooking, pat, clientSecret, key, "pastedClientSecret");
     }
+
+    @Test
+    @DisplayName("a YAML syntax error on a secret's line names the line and column and the parser's problem, never "
+            + "the excerpt of the line the parser quotes (it would show the secret's tail): exit 64, no request sent")
+    void yamlErrorQuotesNoLine() {
+        String pat = "ghp_R7kq2ZpX9wLm4Vt8Yb3Nc6Hd1Jf5Gs0Ae2Qu";
+        String yaml = world.yaml().replace("tokenVariable: CLI_TEST_GITHUB_TOKEN", "tokenVariable: " + pat + ": [");
+        CliWorld.Run[] run = new CliWorld.Run[1];
+
+        String printed = everythingPrinted(run, () -> promote(yaml));
+
+        assertNothingSent(run[0]);
+        assertThat(run[0].err()).contains("not valid YAML (line " + line(yaml, "  tokenVariable:", 1) + ", column",
+                "mapping values are not allowed here");
+        for (int from = 0; from + 8 <= pat.length(); from++) {
+            assertThat(printed).doesNotContain(pat.substring(from, from + 8));
+        }
+    }
+
+    @Test
+    @DisplayName("a second YAML document (after a '---' line), which would be ignored in silence, is a problem "
+            + "listed with the others: exit 64, no request sent")
+    void secondDocumentIsAProblem() {
+        String yaml = world.yaml() + "---\ngithub:\n  apiUrl: https://evil.example\n";
+
+        CliWorld.Run run = promote(yaml);
+
+        assertNothingSent(run);
+        assertThat(run.err()).contains("holds 2 YAML documents (a line '---' starts another); keep the "
+                + "configuration in one document");
+    }
 }

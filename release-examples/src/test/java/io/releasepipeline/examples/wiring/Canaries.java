@@ -13,14 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Recognisable secret values (canaries) given to the CLI, and every form in which one could leak: the value itself,
  * its standard and URL-safe Base64 encodings at each of the three byte alignments (so a canary inside a larger
- * encoded string, such as {@code Basic base64(user:token)}, is found too), its URL encoding, and its first
- * {@link #PREFIX} characters (a truncated echo). A scan reports each form found with where it was and an excerpt in
+ * encoded string, such as {@code Basic base64(user:token)}, is found too), its URL encoding, and any
+ * {@link #PREFIX} consecutive characters of its secret part (a truncated echo, from either end). A scan reports each form found with where it was and an excerpt in
  * which every canary form is replaced by {@code <canary NAME>}, so the failure message itself leaks nothing.
  * Thread-safe.
  */
 final class Canaries {
 
-    /** The length of the prefix searched for: long enough never to be found by chance. */
+    /** The length of the fragments searched for: long enough never to be found by chance. */
     static final int PREFIX = 12;
     private static final int EXCERPT = 60;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -42,8 +42,8 @@ final class Canaries {
 
     /**
      * Registers {@code value} as canary {@code name}. {@code prefixFrom} is where the secret part starts (0, or past a
-     * well-known prefix every such value shares, e.g. a JWT's header): the {@link #PREFIX}-character form is taken
-     * from there. Returns the value.
+     * well-known prefix every such value shares, e.g. a JWT's header): the {@link #PREFIX}-character forms are taken
+     * from there on. Returns the value.
      */
     synchronized String add(String name, String value, int prefixFrom) {
         values.put(name, value);
@@ -56,8 +56,12 @@ final class Canaries {
             forms.add(new Form(name, "Base64", base64(Base64.getEncoder(), value, alignment)));
             forms.add(new Form(name, "Base64url", base64(Base64.getUrlEncoder(), value, alignment)));
         }
-        forms.add(new Form(name, "its first " + PREFIX + " characters",
-                value.substring(prefixFrom, prefixFrom + PREFIX)));
+        // Any PREFIX characters of the secret part, not only its first: a parser's error snippet or a cut-off
+        // column can show the tail of a value alone.
+        for (int from = prefixFrom; from + PREFIX <= value.length(); from++) {
+            forms.add(new Form(name, PREFIX + " of its characters (from " + from + ")",
+                    value.substring(from, from + PREFIX)));
+        }
         return value;
     }
 

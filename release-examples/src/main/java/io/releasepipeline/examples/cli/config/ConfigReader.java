@@ -84,14 +84,23 @@ public final class ConfigReader {
             throw invalid(file, List.of(file + ": cannot be read: " + e.getMessage()));
         }
         JsonNode tree;
+        int documents;
         try {
-            tree = new ObjectMapper(YAML).readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw invalid(file, List.of(file + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+            List<JsonNode> all = new ObjectMapper(YAML).readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll();
+            tree = all.isEmpty() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : all.get(0);
+            documents = (int) all.stream().filter(d -> d != null && !d.isMissingNode() && !d.isNull()).count();
+        } catch (IOException e) {
+            String where = e instanceof JsonProcessingException p && p.getLocation() != null
+                    ? " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")"
+                    : "";
+            throw invalid(file, List.of(file + ": not valid YAML" + where + ": " + yamlProblem(e)));
         }
         List<String> problems = new ArrayList<>(duplicateKeys(yaml));
+        if (documents > 1) {
+            // Only the first would be read: a second document (after a '---' line) would be ignored in silence.
+            problems.add(file + ": holds " + documents + " YAML documents (a line '---' starts another); keep the "
+                    + "configuration in one document");
+        }
         CliConfig config = read(Section.root(tree, problems), problems);
         if (!problems.isEmpty()) {
             throw invalid(file, problems);
@@ -534,5 +543,22 @@ public final class ConfigReader {
             return Optional.empty();
         }
         return uri;
+    }
+
+    /**
+     * What the YAML parser says is wrong, without the excerpt of the offending line it quotes (that line may hold a
+     * secret pasted by mistake, cut where no pattern recognises it) nor its position lines (given apart): the
+     * message's unindented lines, such as "mapping values are not allowed here".
+     */
+    static String yamlProblem(IOException e) {
+        String message = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+        if (message == null) {
+            return "unreadable";
+        }
+        String problem = message.lines()
+                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .map(String::strip)
+                .collect(java.util.stream.Collectors.joining("; "));
+        return problem.isEmpty() ? "unreadable" : problem;
     }
 }
