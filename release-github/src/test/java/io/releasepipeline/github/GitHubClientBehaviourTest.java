@@ -269,6 +269,23 @@ class GitHubClientBehaviourTest extends GitHubWireMockSupport {
             assertThat(e.getMessage()).contains("attacker.example", "not following it");
             assertThat(served()).hasSize(1);
         }
+
+        @Test
+        @DisplayName("a link to the same host on another port is another origin: not followed, and the message "
+                + "names both ports")
+        void otherPort() {
+            int port = github.getPort() == 1 ? 2 : github.getPort() - 1;
+            github.stubFor(getPath(API + "/issues").willReturn(json(200, array())
+                    .withHeader("Link", "<http://127.0.0.1:" + port + "/repos/x/issues?page=2&sig=abc>; rel=\"next\"")));
+            GitHubIncidentProvider incidents = GitHubIncidentProvider.builder(connection()).build();
+
+            ProviderException e = catchThrowableOfType(ProviderException.class,
+                    () -> incidents.openIncidents(java.util.Set.of("SEV-1")));
+
+            assertThat(e.getMessage()).contains("http://127.0.0.1:" + port + ", which is not the API's origin",
+                    ":" + github.getPort()).doesNotContain("sig=");
+            assertThat(served()).hasSize(1);
+        }
     }
 
     @Test

@@ -409,6 +409,12 @@ public final class GitHubClient {
                 + (attempts == 1 ? "" : "s");
     }
 
+    /** Scheme, host and port, never user info, path or query. */
+    private static String origin(URI uri) {
+        return SafeText.line(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()),
+                SafeText.FIELD_LIMIT);
+    }
+
     private URI resolve(GitHubRequest request) {
         String target = request.target();
         if (target.startsWith("/")) {
@@ -420,8 +426,7 @@ public final class GitHubClient {
         if (!api.getScheme().equalsIgnoreCase(uri.getScheme()) || !api.getHost().equalsIgnoreCase(uri.getHost())
                 || api.getPort() != uri.getPort()) {
             throw ProviderException.permanent(request.provider(), request.operation(), "GitHub sent a link to "
-                    + uri.getScheme() + "://" + uri.getHost() + ", which is not the API host " + api.getHost()
-                    + "; not following it, so the token is not sent there", null);
+                    + origin(uri) + ", which is not the API's origin " + origin(api) + "; not following it, so the token is not sent there", null);
         }
         return uri;
     }
