@@ -2,7 +2,6 @@ package io.releasepipeline.spi;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,6 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
                 }
             }
         }
-        Map<String, Access> accessByReviewer = new HashMap<>();
         List<String> approved = new ArrayList<>();
         List<String> changesRequested = new ArrayList<>();
         Map<String, String> roles = new LinkedHashMap<>();
@@ -102,11 +100,8 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
                         + ", not on the head " + shortSha(headSha.get())));
                 continue;
             }
-            Access a = accessByReviewer.get(review.reviewerId());
-            if (a == null) {
-                a = Objects.requireNonNull(access.of(review.reviewer()), "access lookup returned null");
-                accessByReviewer.put(review.reviewerId(), a);
-            }
+            // latest holds one verdict per reviewer, so access is asked at most once per reviewer.
+            Access a = Objects.requireNonNull(access.of(review.reviewer()), "access lookup returned null");
             if (!a.mayWrite()) {
                 notCounted.add(new NotCounted(review.reviewer(), verdict, a.reason()));
                 continue;
