@@ -314,8 +314,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                 lease.releaseLease();
                 LOG.info("Released the release lock of {} held by {}", app, owner.id());
             } catch (BlobStorageException notOurs) {
-                if (notOurs.getStatusCode() != 409 && notOurs.getStatusCode() != 412
-                        && notOurs.getStatusCode() != 404) {
+                if (!leaseNotOurs(notOurs)) {
                     throw notOurs;
                 }
             }
@@ -338,7 +337,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             try {
                 leaseClient(container.getBlobClient(lockBlob(app)), owner).renewLease();
             } catch (BlobStorageException e) {
-                if (e.getStatusCode() == 409 || e.getStatusCode() == 412 || e.getStatusCode() == 404) {
+                if (leaseNotOurs(e)) {
                     if (held != null && held.owner.equals(owner)) {
                         lose(app, held, "the lease is no longer this owner's (" + e.getErrorCode() + ")");
                     }
@@ -436,7 +435,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             held.renewed = Instant.now();
             return true;
         } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 409 || e.getStatusCode() == 412 || e.getStatusCode() == 404) {
+            if (leaseNotOurs(e)) {
                 lose(app, held, "the lease is no longer this owner's (" + e.getErrorCode() + ")");
                 return false;
             }
@@ -444,6 +443,12 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         } catch (RuntimeException e) {
             return renewalFailed(app, held, e);
         }
+    }
+
+    /** Whether the service refused a lease call because the lease is gone or another's (409, 412, 404). */
+    private static boolean leaseNotOurs(BlobStorageException e) {
+        int status = e.getStatusCode();
+        return status == 409 || status == 412 || status == 404;
     }
 
     private boolean renewalFailed(String app, HeldLease held, RuntimeException e) {
@@ -853,12 +858,14 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
                             + "its own key)");
                 }
                 Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
-                String token = notAName.isPresent() ? null : environment.apply(tokenVariable);
                 if (notAName.isPresent()) {
                     problems.add("bearerTokenFromEnvironment: " + notAName.get());
-                } else if (token == null || token.isBlank()) {
-                    problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable + " is not set "
-                            + "or empty; export a storage access token in it or use credential(...)");
+                } else {
+                    String token = environment.apply(tokenVariable);
+                    if (token == null || token.isBlank()) {
+                        problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable
+                                + " is not set or empty; export a storage access token in it or use credential(...)");
+                    }
                 }
             }
             if (container == null || !container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {

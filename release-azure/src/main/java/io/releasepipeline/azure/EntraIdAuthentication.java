@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,7 +221,7 @@ public final class EntraIdAuthentication {
                 nbf.asLong())))) {
             return Verdict.refused("the Entra ID token is not valid yet (nbf)");
         }
-        if (!containsText(claims.path("roles"), requiredRole)) {
+        if (!anyText(claims.path("roles"), requiredRole::equals)) {
             return Verdict.refused("the Entra ID token does not carry the app role " + requiredRole + ": assign "
                     + "it to the action groups service principal (AzNS AAD Webhook)");
         }
@@ -236,23 +237,14 @@ public final class EntraIdAuthentication {
     }
 
     private boolean audienceMatches(JsonNode aud) {
-        if (aud.isTextual()) {
-            return audiences.contains(aud.asText());
-        }
-        if (aud.isArray()) {
-            for (JsonNode a : aud) {
-                if (a.isTextual() && audiences.contains(a.asText())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return aud.isTextual() ? audiences.contains(aud.asText()) : anyText(aud, audiences::contains);
     }
 
-    private static boolean containsText(JsonNode array, String wanted) {
+    /** Whether {@code array} is an array holding a string {@code test} accepts. */
+    private static boolean anyText(JsonNode array, Predicate<String> test) {
         if (array.isArray()) {
             for (JsonNode a : array) {
-                if (a.isTextual() && a.asText().equals(wanted)) {
+                if (a.isTextual() && test.test(a.asText())) {
                     return true;
                 }
             }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The two reads a GitHub Actions trigger needs before a release starts: may the person who asked for it (a
@@ -36,6 +37,9 @@ public final class GitHubTriggerChecks {
     public static final Set<String> RELEASING_PERMISSIONS = Set.of("admin", "write");
     /** The legacy base permissions GitHub answers with. */
     private static final Set<String> KNOWN_PERMISSIONS = Set.of("admin", "write", "read", "none");
+    /** GitHub logins: letters, digits and hyphens; managed users (EMU) add "_shortcode"; apps end in "[bot]". */
+    private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}(?:\\[bot\\])?");
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
 
     private final GitHubConnection connection;
     private final GitHubClient client;
@@ -65,8 +69,7 @@ public final class GitHubTriggerChecks {
      */
     static Permission read(GitHubClient client, String repositoryPath, String provider, String operation,
             String login) {
-        // GitHub logins: letters, digits and hyphens; managed users (EMU) add "_shortcode"; apps end in "[bot]".
-        if (login == null || !login.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,99}(?:\\[bot\\])?")) {
+        if (login == null || !LOGIN.matcher(login).matches()) {
             throw new IllegalArgumentException("not a GitHub login: \"" + login + "\"");
         }
         GitHubResponse response = client.send(GitHubRequest.get(provider, operation,
@@ -92,7 +95,7 @@ public final class GitHubTriggerChecks {
      * @throws io.releasepipeline.error.ProviderException if GitHub cannot be asked (an unknown commit is 422 there)
      */
     public List<CommitPullRequest> pullRequestsOf(String commitSha) {
-        if (commitSha == null || !commitSha.matches("[0-9a-fA-F]{7,64}")) {
+        if (commitSha == null || !SHA.matcher(commitSha).matches()) {
             throw new IllegalArgumentException("not a commit sha: \"" + commitSha + "\"");
         }
         List<JsonNode> pulls = client.getAll(GitHubRequest.get(PROVIDER_NAME, "pullRequestsOf(" + commitSha + ")",

@@ -421,12 +421,11 @@ public final class GitHubClient {
             return URI.create(settings.apiUrl() + target);
         }
         URI uri = URI.create(target);
-        URI api = settings.apiUrl();
         // The token goes with every request: never follow a link to another host.
-        if (!api.getScheme().equalsIgnoreCase(uri.getScheme()) || !api.getHost().equalsIgnoreCase(uri.getHost())
-                || api.getPort() != uri.getPort()) {
+        if (!onApiOrigin(uri)) {
             throw ProviderException.permanent(request.provider(), request.operation(), "GitHub sent a link to "
-                    + origin(uri) + ", which is not the API's origin " + origin(api) + "; not following it, so the token is not sent there", null);
+                    + origin(uri) + ", which is not the API's origin " + origin(settings.apiUrl())
+                    + "; not following it, so the token is not sent there", null);
         }
         return uri;
     }
@@ -472,14 +471,18 @@ public final class GitHubClient {
         return Optional.empty();
     }
 
+    /** Whether {@code uri} has the API URL's scheme, host and port (the only place the token goes). */
+    private boolean onApiOrigin(URI uri) {
+        URI api = settings.apiUrl();
+        return api.getScheme().equalsIgnoreCase(uri.getScheme()) && api.getHost().equalsIgnoreCase(uri.getHost())
+                && api.getPort() == uri.getPort();
+    }
+
     /** Where a redirect pointed: a path on the API host, or another URL without its user info and query. */
     private String redirectTarget(String location) {
         try {
             URI uri = settings.apiUrl().resolve(location.strip());
-            URI api = settings.apiUrl();
-            boolean apiHost = uri.getHost() != null && uri.getHost().equalsIgnoreCase(api.getHost())
-                    && uri.getPort() == api.getPort() && api.getScheme().equalsIgnoreCase(uri.getScheme());
-            return apiHost ? path(uri) : Urls.redacted(uri);
+            return onApiOrigin(uri) ? path(uri) : Urls.redacted(uri);
         } catch (IllegalArgumentException e) {
             return "a URL that is not valid";
         }
