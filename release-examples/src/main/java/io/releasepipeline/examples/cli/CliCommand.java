@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.examples.cli.config.CliConfig;
@@ -11,6 +13,8 @@ import io.releasepipeline.examples.cli.config.ConfigReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -105,6 +109,27 @@ abstract class CliCommand implements Callable<Integer> {
     int report(int code, String summary) {
         errln("release " + spec.name() + ": " + summary);
         return code;
+    }
+
+    /**
+     * Runs {@code work}, a release of {@code pipeline} ({@code promote} or {@code resume}), stopped by SIGINT and
+     * SIGTERM ({@link SignalStop#stopping}), then reports how it ended: the JSON document ({@code document} for the
+     * exit code, then {@code cancelledBy} and the result) and the summary line, the signal's when one came.
+     */
+    int release(ReleasePipeline pipeline, SignalStop.EarlyStop early, Progress progress,
+            Supplier<ReleaseResult> work, IntFunction<ObjectNode> document) {
+        try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline, early)) {
+            ReleaseResult result = stop.run(work);
+            progress.close();
+            int code = ReleaseCli.exitCode(result);
+            if (wantsDocument()) {
+                ObjectNode doc = document.apply(code);
+                stop.received().ifPresent(s -> doc.put("cancelledBy", s));
+                emit(Reports.release(doc, result));
+            }
+            return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
+                    .orElseGet(() -> exit(code, Reports.summary(result)));
+        }
     }
 
     /** The progress view: live on a terminal, plain lines otherwise, nothing with JSON output. */

@@ -3,7 +3,6 @@ package io.releasepipeline.examples.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
-import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.spi.DeployMatch;
 import java.util.List;
@@ -110,26 +109,16 @@ final class PromoteCommand extends CliCommand {
         ReleaseRequest request = request(wiring);
         try (Progress progress = dryRun ? null : progress()) {
             SignalStop.EarlyStop early = new SignalStop.EarlyStop();
-            ReleasePipeline pipeline = wiring.pipeline(dryRun ? event -> { } : event -> {
-                early.onEvent(event);
-                progress.listener().onEvent(event);
-            });
+            ReleasePipeline pipeline = wiring.pipeline(dryRun ? event -> { } : early.then(progress.listener()));
             if (dryRun) {
                 return dryRun(wiring, pipeline, request);
             }
-            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline, early)) {
-                ReleaseResult result = stop.run(() -> pipeline.promote(request));
-                progress.close();
-                int code = ReleaseCli.exitCode(result);
-                if (wantsDocument()) {
-                    ObjectNode doc = document(code);
-                    trigger.ifPresent(t -> doc.put("trigger", t));
-                    stop.received().ifPresent(s -> doc.put("cancelledBy", s));
-                    emit(Reports.release(doc, result));
-                }
-                return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
-                        .orElseGet(() -> exit(code, Reports.summary(result)));
-            }
+            Optional<String> why = trigger;
+            return release(pipeline, early, progress, () -> pipeline.promote(request), code -> {
+                ObjectNode doc = document(code);
+                why.ifPresent(t -> doc.put("trigger", t));
+                return doc;
+            });
         }
     }
 

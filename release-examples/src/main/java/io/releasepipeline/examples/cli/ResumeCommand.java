@@ -1,8 +1,6 @@
 package io.releasepipeline.examples.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.ReleasePipeline;
-import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.ReleaseLock;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -49,10 +47,7 @@ final class ResumeCommand extends CliCommand {
     int run(Wiring wiring) {
         try (Progress progress = progress()) {
             SignalStop.EarlyStop early = new SignalStop.EarlyStop();
-            ReleasePipeline pipeline = wiring.pipeline(event -> {
-                early.onEvent(event);
-                progress.listener().onEvent(event);
-            });
+            ReleasePipeline pipeline = wiring.pipeline(early.then(progress.listener()));
             Optional<String> id = Optional.ofNullable(releaseId)
                     .or(() -> pipeline.currentLock().map(ReleaseLock::releaseId));
             if (id.isEmpty()) {
@@ -78,18 +73,8 @@ final class ResumeCommand extends CliCommand {
             println("Resuming release " + id.get() + ".");
             io.releasepipeline.LockTakeover takeover = force ? io.releasepipeline.LockTakeover.FORCE
                     : io.releasepipeline.LockTakeover.IF_STALE;
-            try (SignalStop stop = SignalStop.stopping(context, spec.name(), pipeline, early)) {
-                ReleaseResult result = stop.run(() -> pipeline.resume(id.get(), takeover));
-                progress.close();
-                int code = ReleaseCli.exitCode(result);
-                if (wantsDocument()) {
-                    ObjectNode doc = document(code).put("resumed", true);
-                    stop.received().ifPresent(s -> doc.put("cancelledBy", s));
-                    emit(Reports.release(doc, result));
-                }
-                return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
-                        .orElseGet(() -> exit(code, Reports.summary(result)));
-            }
+            return release(pipeline, early, progress, () -> pipeline.resume(id.get(), takeover),
+                    code -> document(code).put("resumed", true));
         }
     }
 }

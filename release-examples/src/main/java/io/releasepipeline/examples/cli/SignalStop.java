@@ -187,6 +187,14 @@ final class SignalStop implements AutoCloseable {
             pending.compareAndSet(null, reason);
         }
 
+        /** A listener that gives each event to this one first, then to {@code next} (the progress view). */
+        ReleaseListener then(ReleaseListener next) {
+            return event -> {
+                onEvent(event);
+                next.onEvent(event);
+            };
+        }
+
         @Override
         public void onEvent(ReleaseEvent event) {
             String reason = pending.get();

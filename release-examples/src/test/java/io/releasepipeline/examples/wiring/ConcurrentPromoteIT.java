@@ -32,8 +32,7 @@ class ConcurrentPromoteIT extends ProductionWiring {
     @Test
     @DisplayName("two promotes at the same instant, 20 times: exactly one proceeds, the other exits 75 naming it")
     void onlyOneProceeds() throws IOException {
-        world.stableApp(40);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(40);
         world.github.server.stubFor(get(urlPathEqualTo(GitHubStandIn.API + "/pulls/" + PR)).atPriority(1)
                 .willReturn(aResponse().withStatus(503).withFixedDelay((int) WAIT.toMillis() * 2)));
         Instant start = Instant.now();

@@ -25,8 +25,7 @@ class CrashRecoveryIT extends ProductionWiring {
 
     @BeforeEach
     void app() {
-        world.stableApp(40);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(40);
         world.mergeDeploys(Behaviour.HEALTHY).section("traffic", """
                 traffic:
                   steps: [50, 100]

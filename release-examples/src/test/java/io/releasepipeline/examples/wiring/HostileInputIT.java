@@ -7,14 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.releasepipeline.format.SafeText;
 import io.releasepipeline.hostile.HostileText;
 import io.releasepipeline.hostile.SafeOutput;
 import io.releasepipeline.testkit.local.RevisionServer.Behaviour;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -30,15 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputIT extends ProductionWiring {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN_PAGE = "https://github.com/octo-org/trade-nexus/actions/runs/4242";
     /** A line holds at most one neutralised text of 8,000 characters (the CLI's line limit) and its escapes. */
     private static final int LINE_BOUND = 12_000;
 
     @BeforeEach
     void hostileWorld() {
-        world.stableApp(40);
-        world.github.pullRequest(PR, CHECKS, "success").hostile(PR, CHECKS, HostileText::of, null)
+        stableAppAndGreenPr(40).hostile(PR, CHECKS, HostileText::of, null)
                 .deploymentStatusesRefused(HostileText.shortOf("GitHub's refusal"));
         world.env("GITHUB_SERVER_URL", "https://github.com", false)
                 .env("GITHUB_REPOSITORY", "octo-org/trade-nexus", false).env("GITHUB_RUN_ID", "4242", false);
@@ -147,15 +141,7 @@ class HostileInputIT extends ProductionWiring {
     private List<JsonNode> bodies(String pathEnd) {
         return new java.util.ArrayList<>(world.github.requests().stream()
                 .filter(r -> r.getMethod().getName().equals("POST") && r.getUrl().endsWith(pathEnd))
-                .map(HostileInputIT::body).toList());
-    }
-
-    private static JsonNode body(LoggedRequest request) {
-        try {
-            return JSON.readTree(request.getBodyAsString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                .map(ProductionWorld::body).toList());
     }
 
     /** Text as it must stand between the quotes of a JSON string, since the alert stand-in writes it in as it is. */

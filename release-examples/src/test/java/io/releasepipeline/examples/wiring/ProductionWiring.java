@@ -53,6 +53,16 @@ abstract class ProductionWiring {
         world.end();
     }
 
+    /**
+     * The usual starting point: the stable app under {@code perSecond} requests a second ({@link
+     * ProductionWorld#stableApp}) and pull request #{@value ProductionWorld#PR} with every {@link #CHECKS check}
+     * green. Returns GitHub's stand-in, to script more.
+     */
+    static GitHubStandIn stableAppAndGreenPr(int perSecond) {
+        world.stableApp(perSecond);
+        return world.github.pullRequest(PR, CHECKS, "success");
+    }
+
     /** The release id in a line matched by {@link #STARTED}. */
     static String releaseId(String line) {
         Matcher m = STARTED.matcher(line);

@@ -440,18 +440,22 @@ final class ProductionWorld implements AutoCloseable {
         List<Map<String, Integer>> patches = new ArrayList<>();
         for (LoggedRequest r : arm.requests()) {
             if (r.getMethod().getName().equals("PATCH")) {
-                try {
-                    JsonNode body = JSON.readTree(r.getBodyAsString());
-                    Map<String, Integer> split = new LinkedHashMap<>();
-                    body.path("properties").path("configuration").path("ingress").path("traffic")
-                            .forEach(e -> split.put(e.path("revisionName").asText(), e.path("weight").asInt()));
-                    patches.add(split);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                Map<String, Integer> split = new LinkedHashMap<>();
+                body(r).path("properties").path("configuration").path("ingress").path("traffic")
+                        .forEach(e -> split.put(e.path("revisionName").asText(), e.path("weight").asInt()));
+                patches.add(split);
             }
         }
         return patches;
+    }
+
+    /** A request's body (one a stand-in received), parsed as JSON. */
+    static JsonNode body(LoggedRequest request) {
+        try {
+            return JSON.readTree(request.getBodyAsString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A split, in the order given. */

@@ -28,8 +28,7 @@ class PromoteIT extends ProductionWiring {
 
     @BeforeEach
     void app() {
-        world.stableApp(40);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(40);
     }
 
     @Test

@@ -39,8 +39,7 @@ class ReadOnlyCommandsIT extends ProductionWiring {
     @Test
     @DisplayName("gates: exit 0 when every gate passes; GitHub and Resource Manager are only read")
     void gatesPass() {
-        world.stableApp(20);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(20);
 
         ReleaseProcess.Run run = world.run("gates", "--pr", String.valueOf(PR));
 
@@ -69,8 +68,7 @@ class ReadOnlyCommandsIT extends ProductionWiring {
     @Test
     @DisplayName("promote --dry-run: exit 0 with the plan and the gates; no merge, no PATCH, no write at all")
     void promoteDryRun() {
-        world.stableApp(20);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(20);
 
         ReleaseProcess.Run run = world.run("promote", "--pr", String.valueOf(PR), "--dry-run");
 

@@ -59,8 +59,7 @@ class SecretsBlobIT extends SecretsWiring {
     void evidenceInBlob() {
         canaries.add("the storage account key", KEY, 0);
         container = "evidence-" + ++containers;
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
     }
 
     @Override

@@ -62,8 +62,7 @@ class SecretsIT extends SecretsWiring {
     @Test
     @DisplayName("a canary promotion at DEBUG log level with --json-file: exit 0, no token anywhere")
     void promotion() {
-        world.stableApp(20);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(20);
         world.mergeDeploys(Behaviour.HEALTHY).section("traffic", """
                 traffic:
                   steps: [50, 100]
@@ -87,8 +86,7 @@ class SecretsIT extends SecretsWiring {
     @Test
     @DisplayName("a promotion rolled back by its smoke check, --output json: exit 3, no token in the note or the record")
     void automaticRollback() {
-        world.stableApp(20);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(20);
         world.mergeDeploys(Behaviour.FAILING).section("rollback", """
                 rollback:
                   smoke:
@@ -191,8 +189,7 @@ class SecretsIT extends SecretsWiring {
     @Test
     @DisplayName("GitHub answers 401 echoing the Authorization header: gates and promote exit 69, token not repeated")
     void gitHub401() {
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
         world.github.server.stubFor(any(anyUrl()).atPriority(1).willReturn(echoing(401,
                 "{\"message\":\"Bad credentials (the proxy got Authorization: {{{request.headers.Authorization}}})\","
                         + "\"documentation_url\":\"https://docs.github.com/rest\"}")));
@@ -210,8 +207,7 @@ class SecretsIT extends SecretsWiring {
     @Test
     @DisplayName("GitHub refuses the merge with 403 echoing the Authorization header: exit 5, token in no record")
     void gitHub403OnMerge() {
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
         world.github.server.stubFor(put(urlPathEqualTo(GitHubStandIn.API + "/pulls/" + PR + "/merge")).atPriority(1)
                 .willReturn(echoing(403, "{\"message\":\"Resource not accessible by integration; Authorization: "
                         + "{{{request.headers.Authorization}}}\",\"documentation_url\":\"https://docs.github.com\"}")));
@@ -226,8 +222,7 @@ class SecretsIT extends SecretsWiring {
     @Test
     @DisplayName("GitHub answers 500 echoing the Authorization header to the reviews read: exit 69, token in no record")
     void gitHub500() {
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
         world.github.server.stubFor(get(urlPathEqualTo(GitHubStandIn.API + "/pulls/" + PR + "/reviews"))
                 .atPriority(1).willReturn(echoing(500, "{\"message\":\"Server Error at the proxy; request headers: "
                         + "Authorization: {{{request.headers.Authorization}}}\"}")));
@@ -242,8 +237,7 @@ class SecretsIT extends SecretsWiring {
     @Test
     @DisplayName("Resource Manager answers 401 echoing the Authorization header: status and promote exit 69")
     void resourceManager401() {
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
         armStub(any(anyUrl()).atPriority(1).willReturn(echoing(401, armError(
                 "InvalidAuthenticationToken", "The access token is invalid. Authorization: "
                         + "{{{request.headers.Authorization}}}"))
@@ -263,8 +257,7 @@ class SecretsIT extends SecretsWiring {
     @DisplayName("Resource Manager answers 500 echoing the Authorization header to every traffic PATCH: the release "
             + "stops before traffic moved (exit 5), and the token is in no record, note or output")
     void resourceManager500OnTraffic() {
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
         world.mergeDeploys(Behaviour.HEALTHY);
         armStub(patch(urlPathEqualTo(ArmStub.APP_PATH)).atPriority(1).willReturn(echoing(500,
                 armError("InternalServerError", "upstream failed; request headers: Authorization: "
@@ -282,8 +275,7 @@ class SecretsIT extends SecretsWiring {
     @DisplayName("Azure Monitor answers 500 echoing the Authorization header to every metrics read: rolled back on "
             + "the read error (exit 3), and the token is in no record, note or output")
     void azureMonitor500() {
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
         world.mergeDeploys(Behaviour.HEALTHY).section("rollback", """
                 rollback:
                   smoke:
@@ -318,8 +310,7 @@ class SecretsIT extends SecretsWiring {
         echo.start();
         echo.stubFor(any(anyUrl()).willReturn(echoing(503, "you sent:\n{{#each request.headers}}{{@key}}: "
                 + "{{{this}}}\n{{/each}}")));
-        world.stableApp(10);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(10);
         world.mergeDeploys(Behaviour.HEALTHY).section("smoke", """
                 smoke:
                   baseUrl: %s

@@ -12,15 +12,12 @@ import static io.releasepipeline.examples.wiring.ProductionWorld.STABLE;
 import static io.releasepipeline.examples.wiring.ProductionWorld.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.releasepipeline.evidence.JournalEntry;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.examples.cli.ReleaseCli;
 import io.releasepipeline.testkit.local.RevisionServer.Behaviour;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,12 +47,10 @@ class SignalIT extends ProductionWiring {
     /** What the issue asks: traffic back on the stable revision within 5 s of the signal. */
     private static final Duration BACK_TO_STABLE = Duration.ofSeconds(5);
     private static final String STATUSES = GitHubStandIn.API + "/deployments/1/statuses";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeEach
     void app() {
-        world.stableApp(40);
-        world.github.pullRequest(PR, CHECKS, "success");
+        stableAppAndGreenPr(40);
         world.mergeDeploys(Behaviour.HEALTHY).section("traffic", """
                 traffic:
                   steps: [10, 100]
@@ -212,7 +207,7 @@ class SignalIT extends ProductionWiring {
         assertThat(record.rollback().orElseThrow().reason()).contains("termination signal", signal);
         assertFinishedInJournal(store, releaseId);
         List<String> states = world.github.requests().stream().filter(r -> r.getUrl().equals(STATUSES))
-                .map(r -> state(r.getBodyAsString())).toList();
+                .map(r -> ProductionWorld.body(r).path("state").asText()).toList();
         assertThat(states).as("the deployment's statuses").last().isEqualTo("failure");
         assertThat(states).as("the deployment's statuses").containsOnly("in_progress", "failure");
         assertThat(world.github.writes()).contains("POST " + GitHubStandIn.API + "/issues/" + PR + "/comments");
@@ -260,14 +255,5 @@ class SignalIT extends ProductionWiring {
 
     private FileEvidenceStore evidence() {
         return FileEvidenceStore.of(dir.resolve(FileEvidenceStore.DEFAULT_ROOT));
-    }
-
-    private static String state(String body) {
-        try {
-            JsonNode json = JSON.readTree(body);
-            return json.path("state").asText();
-        } catch (IOException e) {
-            throw new AssertionError(body, e);
-        }
     }
 }

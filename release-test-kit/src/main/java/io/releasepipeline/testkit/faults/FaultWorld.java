@@ -17,10 +17,7 @@ import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
-import io.releasepipeline.spi.PullRequest;
 import io.releasepipeline.spi.TrafficWeights;
-import io.releasepipeline.testkit.FakeCi;
-import io.releasepipeline.testkit.FakePlatform;
 import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.AlertInbox;
@@ -273,8 +270,10 @@ public final class FaultWorld {
         return releaseId == null ? Optional.empty() : sim.evidence.read(sim.platform.appName(), releaseId);
     }
 
+    /** The platform's traffic as it is, read from the fake directly (not through the proxies), zeros left out. */
     TrafficWeights traffic() {
-        return rawTraffic();
+        return sim.platform.currentWeights().map(TrafficWeights::withoutZeros)
+                .orElseGet(() -> TrafficWeights.all(Simulation.STABLE));
     }
 
     boolean active(String revision) {
@@ -286,9 +285,7 @@ public final class FaultWorld {
     }
 
     boolean merged() {
-        CiProvider ci = sim.ci;
-        return ci instanceof FakeCi f ? f.isMerged(Simulation.PR)
-                : ci.pullRequest(Simulation.PR).state() == PullRequest.State.MERGED;
+        return sim.ci.isMerged(Simulation.PR);
     }
 
     Process process(int id) {
@@ -395,7 +392,7 @@ public final class FaultWorld {
                         + "thread", new InterruptedException());
             }
             if (f != null) {
-                applyBefore(f, p, key);
+                applyBefore(f, p, provider, method);
             }
             if (p.sticky.contains(key)) {
                 throw ProviderException.permanent(provider, method, "injected permanent failure (403: the "
@@ -425,9 +422,8 @@ public final class FaultWorld {
         }
     }
 
-    private void applyBefore(Fault f, Process p, String key) {
-        String provider = key.substring(0, key.indexOf('.'));
-        String method = key.substring(key.indexOf('.') + 1);
+    private void applyBefore(Fault f, Process p, String provider, String method) {
+        String key = provider + "." + method;
         switch (f) {
             case TRANSIENT -> throw ProviderException.transientFailure(provider, method,
                     "injected transient failure (503)", null, null);
@@ -443,25 +439,21 @@ public final class FaultWorld {
                     long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                     while (sim.clock.now().isBefore(deadline) && System.nanoTime() < giveUp) {
                         if (Thread.currentThread().isInterrupted()) {
-                            throw new ReleaseInterruptedException("interrupted while " + key + " hung",
-                                    new InterruptedException());
+                            throw interruptedWhileHung(key);
                         }
                         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
                     }
-                    throw ProviderException.transientFailure(provider, method, "injected hang: no answer within "
-                            + "its deadline of " + Fault.HANG_DEADLINE.toMinutes() + " minutes", null, null);
+                    throw hangTimedOut(provider, method);
                 }
                 // Time passes second by second while the call hangs, so that whatever else runs on the clock (another
                 // thread observing) goes on; an interrupt ends the hang at once.
                 for (long s = 0; s < Fault.HANG_DEADLINE.toSeconds(); s++) {
                     if (Thread.currentThread().isInterrupted()) {
-                        throw new ReleaseInterruptedException("interrupted while " + key + " hung",
-                                new InterruptedException());
+                        throw interruptedWhileHung(key);
                     }
                     sim.clock.advance(Duration.ofSeconds(1));
                 }
-                throw ProviderException.transientFailure(provider, method, "injected hang: no answer within its "
-                        + "deadline of " + Fault.HANG_DEADLINE.toMinutes() + " minutes", null, null);
+                throw hangTimedOut(provider, method);
             }
             case INTERRUPT -> {
                 Thread release = p.thread;
@@ -480,6 +472,15 @@ public final class FaultWorld {
         }
     }
 
+    private static ReleaseInterruptedException interruptedWhileHung(String key) {
+        return new ReleaseInterruptedException("interrupted while " + key + " hung", new InterruptedException());
+    }
+
+    private static ProviderException hangTimedOut(String provider, String method) {
+        return ProviderException.transientFailure(provider, method, "injected hang: no answer within its deadline of "
+                + Fault.HANG_DEADLINE.toMinutes() + " minutes", null, null);
+    }
+
     /** Someone else takes the release's lock: its lease expired and another process took over. */
     private void stealLock() {
         sim.evidence.takeOverLock(sim.platform.appName(), THIEF_RELEASE, THIEF_HOST, sim.clock.now());
@@ -489,7 +490,7 @@ public final class FaultWorld {
         if (p.rollingBack) {
             return Phase.ROLLING_BACK;
         }
-        TrafficWeights w = rawTraffic();
+        TrafficWeights w = traffic();
         if (w.isSplit()) {
             return Phase.TRAFFIC_SPLIT;
         }
@@ -497,13 +498,6 @@ public final class FaultWorld {
             return Phase.AT_100;
         }
         return merged() ? Phase.MERGED : Phase.BEFORE_MERGE;
-    }
-
-    private TrafficWeights rawTraffic() {
-        PlatformProvider platform = sim.platform;
-        TrafficWeights w = platform instanceof FakePlatform fp ? fp.currentWeights().orElse(null)
-                : platform.traffic().weights();
-        return w == null ? TrafficWeights.all(Simulation.STABLE) : w.withoutZeros();
     }
 
     private static String describe(Object[] args) {

@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Checks every {@link Invariant} of one case once it ran. Not thread-safe; one per case. */
 final class Invariants {
 
     /** The rollback signals: a failed read of one while traffic is on the new revision blinds a trigger. */
     private static final Set<String> SIGNALS = Set.of("signals", "probe", "alerts", "smoke");
+    /** A traffic split, as a trace shows it, that gives the new revision some traffic. */
+    private static final Pattern GIVES_NEW_TRAFFIC = Pattern.compile("\\b" + Simulation.NEW + "=[1-9]");
 
     private final FaultWorld world;
     private final FaultWorld.Process first;
@@ -146,8 +149,7 @@ final class Invariants {
     private static boolean forward(ProviderCall c) {
         String args = c.arguments();
         return switch (c.site().key()) {
-            case "platform.setTraffic" -> java.util.regex.Pattern.compile("\\b" + Simulation.NEW + "=[1-9]")
-                    .matcher(args).find();
+            case "platform.setTraffic" -> GIVES_NEW_TRAFFIC.matcher(args).find();
             case "platform.activate" -> !args.equals(Simulation.STABLE);
             case "platform.deactivate" -> args.equals(Simulation.STABLE);
             case "ci.comment", "ci.recordDeploymentStatus" -> false;
