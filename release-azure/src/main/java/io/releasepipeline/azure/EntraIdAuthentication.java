@@ -341,7 +341,7 @@ public final class EntraIdAuthentication {
         } catch (IllegalArgumentException e) {
             throw new IOException("the OpenID configuration's jwks_uri is not a URL");
         }
-        if (!sameOrigin(jwks, authority)) {
+        if (!Urls.sameOrigin(jwks, authority) || jwks.getRawUserInfo() != null) {
             throw new IOException("the OpenID configuration's jwks_uri is not on " + authority.getHost());
         }
         Map<String, RSAPublicKey> result = new HashMap<>();
@@ -398,14 +398,6 @@ public final class EntraIdAuthentication {
         }
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
-                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b) && a.getRawUserInfo() == null;
-    }
-
-    private static int port(URI u) {
-        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
-    }
 
     /** The tenant, audiences, role, callers and authority; nothing secret is configured here. */
     @Override

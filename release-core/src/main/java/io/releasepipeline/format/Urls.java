@@ -103,6 +103,22 @@ public final class Urls {
     }
 
     /**
+     * Whether {@code a} and {@code b} have the same origin: scheme and host ignoring case, and the same port, a
+     * missing one read as the scheme's default (443 for https, 80 otherwise). Credentials may go from one to the other
+     * only when this holds.
+     *
+     * @return false when either lacks a scheme or a host
+     */
+    public static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /**
      * {@code url} as it may be shown in a message or {@code toString}: user info and query replaced with
      * {@value #REDACTED}, fragment dropped, e.g. {@code https://***@api.example.com/v3?***}.
      *

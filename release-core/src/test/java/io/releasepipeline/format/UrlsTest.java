@@ -79,4 +79,17 @@ class UrlsTest {
         assertThat(Urls.redacted("https://host/#sig=abc?x")).isEqualTo("https://host/");
         assertThat(Urls.redacted((URI) null)).isEqualTo("nothing");
     }
+
+    @Test
+    @DisplayName("same origin: scheme and host ignoring case, a missing port read as the scheme's default")
+    void sameOrigin() {
+        assertThat(Urls.sameOrigin(URI.create("https://API.example/a"), URI.create("HTTPS://api.example:443/b")))
+                .isTrue();
+        assertThat(Urls.sameOrigin(URI.create("http://127.0.0.1/"), URI.create("http://127.0.0.1:80/x"))).isTrue();
+        assertThat(Urls.sameOrigin(URI.create("http://127.0.0.1:8080/"), URI.create("http://127.0.0.1:8081/")))
+                .isFalse();
+        assertThat(Urls.sameOrigin(URI.create("https://a.example/"), URI.create("http://a.example:443/"))).isFalse();
+        assertThat(Urls.sameOrigin(URI.create("https://a.example/"), URI.create("https://b.example/"))).isFalse();
+        assertThat(Urls.sameOrigin(URI.create("/relative"), URI.create("https://a.example/"))).isFalse();
+    }
 }

@@ -144,7 +144,7 @@ final class HttpCalls {
                     return Outcome.failed(Optional.of(status), elapsed(start), "status " + status + ": redirect to "
                             + Urls.redacted(next) + " not followed: " + refused.get());
                 }
-                sendHeaders = sendHeaders && sameOrigin(origin, next);
+                sendHeaders = sendHeaders && Urls.sameOrigin(origin, next);
                 target = next;
                 continue;
             }
@@ -170,16 +170,6 @@ final class HttpCalls {
             return Optional.of("a redirect never goes from https to plain http");
         }
         return Optional.empty();
-    }
-
-    /** True when both have the same scheme, host and port (the default port of the scheme when none is given). */
-    static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static String wrongStatus(HttpResponse<?> response, int expected) {

@@ -473,9 +473,7 @@ public final class GitHubClient {
 
     /** Whether {@code uri} has the API URL's scheme, host and port (the only place the token goes). */
     private boolean onApiOrigin(URI uri) {
-        URI api = settings.apiUrl();
-        return api.getScheme().equalsIgnoreCase(uri.getScheme()) && api.getHost().equalsIgnoreCase(uri.getHost())
-                && api.getPort() == uri.getPort();
+        return Urls.sameOrigin(settings.apiUrl(), uri);
     }
 
     /** Where a redirect pointed: a path on the API host, or another URL without its user info and query. */
