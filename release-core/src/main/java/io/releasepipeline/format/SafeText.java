@@ -454,7 +454,12 @@ public final class SafeText {
      * Characters that are not text to show: controls, bidirectional formatting, the byte-order mark,
      * non-characters and lone surrogates. Line breaks and tab are handled by each rule.
      */
-    private static boolean isHidden(int cp) {
+    /**
+     * Whether {@code cp} is a character the rules above show as a <code>&#92;uXXXX</code> escape: a control other than
+     * CR, LF and tab (those each rule handles itself), DEL, C1, U+2028/U+2029, a bidirectional formatting mark, U+FEFF,
+     * U+FFFE/U+FFFF or a surrogate. For writers that escape by their own syntax (JSON) with the same rule.
+     */
+    public static boolean isHidden(int cp) {
         if (cp == '\n' || cp == '\r' || cp == '\t') {
             return false;
         }

@@ -55,10 +55,8 @@ final class Console {
 
         @Override
         public SerializableString getEscapeSequence(int ch) {
-            boolean escape = (ch >= 0x80 && ch <= 0x9F) || ch == 0x2028 || ch == 0x2029 || ch == 0x061C
-                    || ch == 0x200E || ch == 0x200F || (ch >= 0x202A && ch <= 0x202E) || (ch >= 0x2066 && ch <= 0x2069)
-                    || ch == 0xFEFF || ch == 0xFFFE || ch == 0xFFFF || (ch >= 0xD800 && ch <= 0xDFFF);
-            return escape ? new SerializedString(String.format("\\u%04X", ch)) : null;
+            // Called for non-ASCII characters only (the table above covers ASCII): the same set SafeText hides.
+            return SafeText.isHidden(ch) ? new SerializedString(String.format("\\u%04X", ch)) : null;
         }
     }
 }
