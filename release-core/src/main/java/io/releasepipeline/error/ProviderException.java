@@ -32,7 +32,7 @@ public class ProviderException extends ReleaseException {
      */
     public ProviderException(String provider, String operation, String message, boolean transientFailure,
             Duration retryAfter, int statusCode, Throwable cause) {
-        super(provider + " " + operation + " failed: " + message, cause);
+        super(prefix(provider, operation) + message, cause);
         this.provider = provider;
         this.operation = operation;
         this.transientFailure = transientFailure;
@@ -59,6 +59,20 @@ public class ProviderException extends ReleaseException {
     /** The operation that failed. */
     public String operation() {
         return operation;
+    }
+
+    /**
+     * What went wrong, without the {@code "<provider> <operation> failed: "} the {@link #getMessage() message} starts
+     * with: for a caller that wraps this failure in words of its own. Redacted as the message is.
+     */
+    public String detail() {
+        String message = getMessage();
+        String prefix = prefix(provider, operation);
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    private static String prefix(String provider, String operation) {
+        return provider + " " + operation + " failed: ";
     }
 
     /** True if the same call may succeed later (timeouts, throttling, server errors). */

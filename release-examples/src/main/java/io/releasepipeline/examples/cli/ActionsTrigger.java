@@ -157,8 +157,7 @@ final class ActionsTrigger {
             permission = checks.get().permissionOf(login);
         } catch (ProviderException e) {
             throw new ProviderException(e.provider(), e.operation(), "could not check whether @" + login
-                    + " may ask for a release of #" + number + ", so nothing was done (" + e.getMessage()
-                    .replace(e.provider() + " " + e.operation() + " failed: ", "") + "); "
+                    + " may ask for a release of #" + number + ", so nothing was done (" + e.detail() + "); "
                     + COMMAND + " needs write, maintain or admin: comment again once GitHub answers, or start the "
                     + "release with Run workflow", e.isTransient(), e.retryAfter().orElse(null), e.statusCode(), e);
         }
