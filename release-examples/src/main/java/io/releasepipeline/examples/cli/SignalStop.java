@@ -8,6 +8,7 @@ import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
+import io.releasepipeline.format.Redaction;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,9 +81,11 @@ final class SignalStop implements AutoCloseable {
         try {
             return work.get();
         } catch (RuntimeException | Error e) {
-            received().ifPresent(signal -> context.err().println("release " + command + ": cancelled by " + signal
-                    + ", and the " + (pipeline.isPresent() ? "release" : "rollback") + " did not finish: " + e
-                    + "; run `release " + (pipeline.isPresent() ? "resume" : "rollback") + "` to finish it"));
+            // The failure may quote anything (a provider's answer, a JDK message): masked, and kept on the one line.
+            received().ifPresent(signal -> context.err().println(Console.line("release " + command + ": cancelled by "
+                    + signal + ", and the " + (pipeline.isPresent() ? "release" : "rollback") + " did not finish: "
+                    + Redaction.credentials(e.toString()) + "; run `release "
+                    + (pipeline.isPresent() ? "resume" : "rollback") + "` to finish it")));
             throw e;
         } finally {
             workEnded.countDown();

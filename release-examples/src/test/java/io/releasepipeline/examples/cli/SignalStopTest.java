@@ -83,6 +83,22 @@ class SignalStopTest {
     }
 
     @Test
+    @DisplayName("the failure quoted in that line stays one line, without a credential or a workflow command")
+    void workThatThrowsOutsideText() {
+        try (SignalStop stop = SignalStop.stopping(context, "resume", pipeline, new SignalStop.EarlyStop())) {
+            assertThatThrownBy(() -> stop.run(() -> {
+                signal("TERM");
+                throw new IllegalStateException("proxy said: Authorization: Bearer ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+                        + "\n::set-output name=x::y");
+            })).isInstanceOf(IllegalStateException.class);
+        }
+
+        assertThat(err()).doesNotContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789").doesNotContainPattern("(?m)^::");
+        assertThat(err().lines().filter(l -> l.startsWith("release resume: cancelled by SIGTERM"))).singleElement()
+                .asString().contains("did not finish", "run `release resume`");
+    }
+
+    @Test
     @DisplayName("a release that throws after a signal: one line says it did not finish and to run `release resume`")
     void workThatThrows() {
         try (SignalStop stop = SignalStop.stopping(context, "resume", pipeline, new SignalStop.EarlyStop())) {
