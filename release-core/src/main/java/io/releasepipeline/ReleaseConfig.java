@@ -6,6 +6,7 @@ import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
+import io.releasepipeline.hook.Hooks;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.HealthSignalProvider;
@@ -45,6 +46,7 @@ import java.util.Optional;
  * @param approvalTimeout how long a step waits for a decision
  * @param approvalTimeoutAction what happens when nobody decides in time
  * @param evidenceLink the public link to a release's evidence, for pull-request notes and deployment statuses
+ * @param hooks the hooks run at points of each release
  */
 public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceStore evidence,
         IncidentProvider incidents, HealthSignalProvider healthSignals, List<Gate> gates, SmokeCheck smokeCheck,
@@ -53,7 +55,7 @@ public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceSt
         Duration revisionPollInterval, ProviderPolicy providerPolicy, ReleaseClock clock,
         List<ReleaseListener> listeners, String host, Optional<String> environmentUrl,
         Optional<ApprovalProvider> approvals, Duration approvalTimeout, ApprovalTimeoutAction approvalTimeoutAction,
-        EvidenceLink evidenceLink) {
+        EvidenceLink evidenceLink, Hooks hooks) {
 
     /** Copies the lists. */
     public ReleaseConfig {

@@ -8,6 +8,9 @@ import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
+import io.releasepipeline.hook.HookPoint;
+import io.releasepipeline.hook.Hooks;
+import io.releasepipeline.hook.ReleaseHook;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.HealthSignalProvider;
@@ -53,6 +56,7 @@ public final class ReleasePipelineBuilder {
     private ApprovalProvider approvals;
     private Duration approvalTimeout = ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT;
     private ApprovalTimeoutAction approvalTimeoutAction = ApprovalTimeoutAction.REJECT;
+    private Hooks hooks = Hooks.none();
 
     ReleasePipelineBuilder() {
     }
@@ -201,6 +205,21 @@ public final class ReleasePipelineBuilder {
     }
 
     /**
+     * Runs {@code hook} at {@code point} of every release, after the hooks added there before. See {@link HookPoint}
+     * for what a failure at each point does.
+     */
+    public ReleasePipelineBuilder hook(HookPoint point, ReleaseHook hook) {
+        this.hooks = hooks.with(point, hook);
+        return this;
+    }
+
+    /** Runs {@code hook} on rollback of a release that carries a database migration, to undo it. */
+    public ReleasePipelineBuilder migrationRollbackHook(ReleaseHook hook) {
+        this.hooks = hooks.withMigrationRollback(hook);
+        return this;
+    }
+
+    /**
      * Validates everything and builds an immutable pipeline.
      *
      * @throws InvalidConfigurationException listing every problem at once
@@ -264,6 +283,7 @@ public final class ReleasePipelineBuilder {
         if (evidenceLink == null) {
             problems.add("evidenceLink: must not be null; use EvidenceLink.ofLocation()");
         }
+        problems.addAll(hooks.problems("hook"));
         if (listeners.contains(null)) {
             problems.add("listener: a null listener was added");
         }
@@ -274,7 +294,7 @@ public final class ReleasePipelineBuilder {
                 Optional.ofNullable(healthProbe), triggers, trafficPlan, observationWindow, deployTimeout,
                 deployPollInterval, revisionReadyTimeout, revisionPollInterval, providerPolicy, clock, listeners,
                 host != null ? host : localHost(), Optional.ofNullable(environmentUrl), Optional.ofNullable(approvals),
-                approvalTimeout, approvalTimeoutAction, evidenceLink);
+                approvalTimeout, approvalTimeoutAction, evidenceLink, hooks);
         return EngineHolder.PROVIDER.create(config);
     }
 

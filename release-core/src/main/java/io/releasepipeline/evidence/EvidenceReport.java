@@ -136,6 +136,9 @@ public final class EvidenceReport {
                         : "Gates failed: nothing was changed";
                 case ABORTED -> "Aborted before traffic moved";
                 case ROLLED_BACK -> "Rolled back";
+                case ROLLED_BACK_NOT_RECOVERED -> "Rolled back, NOT RECOVERED: the error rate stayed above the "
+                        + "baseline on the previous revision too; page someone";
+                case ROLLED_BACK_HOOK_FAILED -> "Rolled back, but a rollback hook FAILED; page someone";
                 case ROLLBACK_FAILED -> "ROLLBACK FAILED: page someone";
                 case FROZEN -> "FROZEN: roll-forward-only release, traffic held where it was; page someone";
                 case NOTHING_TO_DEPLOY -> "Merged, nothing to deploy: no deploy run, traffic untouched";

@@ -12,6 +12,18 @@ public enum ReleaseOutcome {
     ABORTED,
     /** Traffic was moved back to the previous revision, which passed its smoke check. */
     ROLLED_BACK,
+    /**
+     * Traffic was moved back to the previous revision and its smoke check passed, but its error rate did not return
+     * to the baseline measured before traffic moved, within the recovery timeout: the previous revision is failing
+     * too, so the cause may not be the release. Page someone.
+     */
+    ROLLED_BACK_NOT_RECOVERED,
+    /**
+     * Traffic was moved back to the previous revision, but a hook that runs on rollback (for example the one that
+     * undoes a database migration) failed or timed out: what it was meant to undo may still be in place. Page
+     * someone.
+     */
+    ROLLED_BACK_HOOK_FAILED,
     /** A rollback was needed and did not complete: page someone. */
     ROLLBACK_FAILED,
     /**

@@ -90,7 +90,8 @@ final class Evidence {
     static Optional<DeploymentState> finalState(io.releasepipeline.evidence.ReleaseOutcome outcome) {
         return switch (outcome) {
             case PROMOTED -> Optional.of(DeploymentState.SUCCESS);
-            case ROLLED_BACK, ROLLBACK_FAILED, FROZEN -> Optional.of(DeploymentState.FAILURE);
+            case ROLLED_BACK, ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED, ROLLBACK_FAILED, FROZEN ->
+                    Optional.of(DeploymentState.FAILURE);
             case ABORTED -> Optional.of(DeploymentState.ERROR);
             // Nothing was deployed, so no deployment record was created to report on.
             case NOTHING_TO_DEPLOY -> Optional.empty();

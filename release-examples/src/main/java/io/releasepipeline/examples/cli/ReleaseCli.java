@@ -55,6 +55,13 @@ public final class ReleaseCli implements Callable<Integer> {
     public static final int ABORTED = 5;
     /** Exit code: a roll-forward-only release went bad and traffic was frozen; page someone, roll forward. */
     public static final int FROZEN = 6;
+    /**
+     * Exit code: rolled back, but the error rate of the previous revision did not return to the baseline in time
+     * (the cause may not be the release); page someone.
+     */
+    public static final int NOT_RECOVERED = 7;
+    /** Exit code: rolled back, but a hook that runs on rollback failed (e.g. a migration not undone); page someone. */
+    public static final int HOOK_FAILED = 8;
     /** Exit code: bad usage or configuration (sysexits EX_USAGE). */
     public static final int USAGE = 64;
     /** Exit code: a provider could not be used; nothing was changed (sysexits EX_UNAVAILABLE). */
@@ -136,6 +143,8 @@ public final class ReleaseCli implements Callable<Integer> {
             case ROLLBACK_FAILED -> ROLLBACK_FAILED;
             case ABORTED -> ABORTED;
             case FROZEN -> FROZEN;
+            case ROLLED_BACK_NOT_RECOVERED -> NOT_RECOVERED;
+            case ROLLED_BACK_HOOK_FAILED -> HOOK_FAILED;
             case IN_PROGRESS -> IN_PROGRESS;
         };
     }

@@ -64,6 +64,9 @@ final class Reports {
                     : what + ": " + failedGates(result.gates());
             case ROLLED_BACK -> what + ": back on " + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")")
                     .orElse("the previous revision");
+            case ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED -> what + ": PAGE SOMEONE: back on "
+                    + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")").orElse("the previous revision")
+                    + "; " + r.rollback().flatMap(d -> d.detail()).orElse("see the record");
             case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())
                     .orElse("the rollback did not complete");
             case ABORTED -> what + ": stopped before traffic moved: " + String.join("; ", r.notes());

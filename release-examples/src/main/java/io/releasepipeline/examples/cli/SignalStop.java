@@ -106,6 +106,9 @@ final class SignalStop implements AutoCloseable {
                 .append(result.releaseId()).append(' ').append(result.outcome());
         switch (result.outcome()) {
             case ROLLED_BACK -> line.append(" (traffic moved, so it was rolled back)");
+            case ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED -> line.append(" (traffic moved, so it was rolled "
+                    + "back; PAGE SOMEONE: ").append(result.record().rollback().flatMap(RollbackDetails::detail)
+                    .orElse("see the record")).append(')');
             case ABORTED -> line.append(" (stopped before traffic moved)");
             case ROLLBACK_FAILED -> line.append(" (PAGE SOMEONE: ").append(result.record().rollback()
                     .flatMap(RollbackDetails::detail).orElse("the rollback did not complete")).append(')');

@@ -252,7 +252,7 @@ final class Invariants {
     private static Optional<String> servingAfter(ReleaseOutcome outcome, ReleaseRecord r) {
         return switch (outcome) {
             case PROMOTED -> r.newRevision();
-            case ROLLED_BACK -> r.previousRevision();
+            case ROLLED_BACK, ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED -> r.previousRevision();
             case ABORTED, GATES_FAILED, NOTHING_TO_DEPLOY -> Optional.of(Simulation.STABLE);
             default -> Optional.empty();
         };
@@ -340,6 +340,8 @@ final class Invariants {
                 case ROLLBACK_FAILED -> 4;
                 case ABORTED -> 5;
                 case FROZEN -> 6;
+                case ROLLED_BACK_NOT_RECOVERED -> 7;
+                case ROLLED_BACK_HOOK_FAILED -> 8;
                 case IN_PROGRESS -> 75;
             });
         }
