@@ -11,8 +11,11 @@ public enum HookPoint {
     /** The new revision serves 100% and passed observation. A failure is recorded; it never undoes the promotion. */
     AFTER_PROMOTION,
     /**
-     * Traffic was moved back to the previous revision (or the move was tried). Runs even when the traffic rollback
-     * failed; a hook that fails never stops the traffic rollback, it makes the outcome page-someone.
+     * A rollback put traffic back on the previous revision (or tried to: these hooks run after the traffic rollback
+     * whether it succeeded or not, and their context's reason says which). A hook that fails never stops the traffic
+     * rollback, which comes first; it makes the outcome page-someone. Migration-rollback hooks
+     * ({@link Hooks#migrationRollback()}) run here only when traffic is verifiably all on the previous revision:
+     * undoing a schema while the new revision still serves would break it.
      */
     ON_ROLLBACK,
     /** A roll-forward-only release went bad and traffic was frozen where it was. */
