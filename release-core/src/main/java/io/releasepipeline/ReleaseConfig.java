@@ -3,6 +3,7 @@ package io.releasepipeline;
 import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.evidence.EvidenceLink;
 import io.releasepipeline.evidence.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceTemplate;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeCheck;
@@ -47,6 +48,8 @@ import java.util.Optional;
  * @param approvalTimeoutAction what happens when nobody decides in time
  * @param evidenceLink the public link to a release's evidence, for pull-request notes and deployment statuses
  * @param hooks the hooks run at points of each release
+ * @param evidenceTemplate the team's evidence template the Markdown evidence is filled from; empty for the
+ *     built-in report
  */
 public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceStore evidence,
         IncidentProvider incidents, HealthSignalProvider healthSignals, List<Gate> gates, SmokeCheck smokeCheck,
@@ -55,11 +58,12 @@ public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceSt
         Duration revisionPollInterval, ProviderPolicy providerPolicy, ReleaseClock clock,
         List<ReleaseListener> listeners, String host, Optional<String> environmentUrl,
         Optional<ApprovalProvider> approvals, Duration approvalTimeout, ApprovalTimeoutAction approvalTimeoutAction,
-        EvidenceLink evidenceLink, Hooks hooks) {
+        EvidenceLink evidenceLink, Hooks hooks, Optional<EvidenceTemplate> evidenceTemplate) {
 
     /** Copies the lists. */
     public ReleaseConfig {
         gates = List.copyOf(gates);
         listeners = List.copyOf(listeners);
+        evidenceTemplate = evidenceTemplate == null ? Optional.empty() : evidenceTemplate;
     }
 }

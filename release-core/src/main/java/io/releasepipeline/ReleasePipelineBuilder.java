@@ -4,6 +4,7 @@ import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.event.ReleaseListener;
 import io.releasepipeline.evidence.EvidenceLink;
 import io.releasepipeline.evidence.EvidenceStore;
+import io.releasepipeline.evidence.EvidenceTemplate;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.health.HealthProbe;
@@ -53,6 +54,8 @@ public final class ReleasePipelineBuilder {
     private String host;
     private String environmentUrl;
     private EvidenceLink evidenceLink = EvidenceLink.ofLocation();
+    private EvidenceTemplate evidenceTemplate;
+    private java.nio.file.Path evidenceTemplateFile;
     private ApprovalProvider approvals;
     private Duration approvalTimeout = ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT;
     private ApprovalTimeoutAction approvalTimeoutAction = ApprovalTimeoutAction.REJECT;
@@ -185,6 +188,29 @@ public final class ReleasePipelineBuilder {
         return this;
     }
 
+    /**
+     * Fills the Markdown evidence from the team's own template (see {@link EvidenceTemplate}) instead of writing the
+     * built-in report alone; the full report follows the filled template unless it places {@code {{full_report}}}.
+     * The JSON record and the chart are unchanged. Replaces an earlier {@link #evidenceTemplate(java.nio.file.Path)}.
+     * Default: none (the built-in report).
+     */
+    public ReleasePipelineBuilder evidenceTemplate(EvidenceTemplate template) {
+        this.evidenceTemplate = template;
+        this.evidenceTemplateFile = null;
+        return this;
+    }
+
+    /**
+     * As {@link #evidenceTemplate(EvidenceTemplate)}, read and parsed from {@code file} by {@link #build()}: a missing
+     * or unreadable file and every problem of the template (an unknown placeholder, with its line and column and the
+     * known names) are reported with the configuration's other problems, before any release starts.
+     */
+    public ReleasePipelineBuilder evidenceTemplate(java.nio.file.Path file) {
+        this.evidenceTemplateFile = file;
+        this.evidenceTemplate = null;
+        return this;
+    }
+
     /** The app's public URL, for deployment records and incident notes. */
     public ReleasePipelineBuilder environmentUrl(String url) {
         this.environmentUrl = url;
@@ -284,6 +310,12 @@ public final class ReleasePipelineBuilder {
             problems.add("evidenceLink: must not be null; use EvidenceLink.ofLocation()");
         }
         problems.addAll(hooks.problems("hook"));
+        Optional<EvidenceTemplate> template = Optional.ofNullable(evidenceTemplate);
+        if (evidenceTemplateFile != null) {
+            List<String> templateProblems = new ArrayList<>();
+            template = EvidenceTemplate.read(evidenceTemplateFile, templateProblems);
+            templateProblems.forEach(p -> problems.add("evidenceTemplate: " + p));
+        }
         if (listeners.contains(null)) {
             problems.add("listener: a null listener was added");
         }
@@ -294,7 +326,7 @@ public final class ReleasePipelineBuilder {
                 Optional.ofNullable(healthProbe), triggers, trafficPlan, observationWindow, deployTimeout,
                 deployPollInterval, revisionReadyTimeout, revisionPollInterval, providerPolicy, clock, listeners,
                 host != null ? host : localHost(), Optional.ofNullable(environmentUrl), Optional.ofNullable(approvals),
-                approvalTimeout, approvalTimeoutAction, evidenceLink, hooks);
+                approvalTimeout, approvalTimeoutAction, evidenceLink, hooks, template);
         return EngineHolder.PROVIDER.create(config);
     }
 

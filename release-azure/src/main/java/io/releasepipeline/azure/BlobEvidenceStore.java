@@ -25,6 +25,7 @@ import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.evidence.EvidenceJson;
+import io.releasepipeline.evidence.EvidenceMarkdown;
 import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.JournalEntry;
@@ -154,6 +155,18 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
      */
     @Override
     public String write(ReleaseRecord record) {
+        return write(record, EvidenceMarkdown.report());
+    }
+
+    /**
+     * {@inheritDoc} The {@code .md} blob is what {@code markdown} renders (a filled
+     * {@link io.releasepipeline.evidence.EvidenceTemplate}, followed by or placing the full report).
+     *
+     * @return the URL of the Markdown blob
+     */
+    @Override
+    public String write(ReleaseRecord record, EvidenceMarkdown markdown) {
+        java.util.Objects.requireNonNull(markdown, "markdown");
         String base = evidenceBase(record.app(), record.releaseId(), record.startedAt());
         String operation = "write(" + record.releaseId() + ")";
         return call(operation, () -> {
@@ -161,7 +174,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             if (existing.isEmpty()) {
                 String svgName = base.substring(base.lastIndexOf('/') + 1) + ".svg";
                 upload(container.getBlobClient(base + ".svg"), utf8(EvidenceReport.svg(record)), SVG, null);
-                upload(container.getBlobClient(base + ".md"), utf8(EvidenceReport.markdown(record, svgName)),
+                upload(container.getBlobClient(base + ".md"), utf8(markdown.render(record, svgName)),
                         MARKDOWN, null);
                 if (createOnce(container.getBlobClient(base + ".json"), EvidenceJson.toBytes(record))) {
                     return urlOf(base + ".md");

@@ -63,6 +63,84 @@ public final class EvidenceReport {
     }
 
     /**
+     * The report's sections, in the order {@link #markdown} renders them. Each can be rendered alone with
+     * {@link #section}, which is how an {@link EvidenceTemplate} places them: a section added here is rendered by the
+     * report and becomes available to templates with one line in {@link EvidenceTemplate}'s placeholder table.
+     */
+    public enum Section {
+        /** The summary table: ids, pull request, commits, revisions, outcome, times. */
+        SUMMARY("Summary"),
+        /** The timeline chart, as a Markdown image of the chart's file. */
+        TIMELINE("Timeline"),
+        /** Every gate with its verdict and reason. */
+        GATES("Gates"),
+        /** Whether the merge starts the deploy run, and the run as last seen. */
+        DEPLOY_RUN("Deploy run"),
+        /** Every traffic change with its time and reason. */
+        TRAFFIC_CHANGES("Traffic changes"),
+        /** Manual approvals of traffic steps; the report leaves the section out when there were none. */
+        APPROVALS("Approvals"),
+        /** Each smoke check that decided something, with per-endpoint results and latencies. */
+        SMOKE_CHECKS("Smoke checks"),
+        /** The trigger verdicts that mattered. */
+        TRIGGER_VERDICTS("Trigger verdicts"),
+        /** Health over time, as the chart draws it. */
+        HEALTH_SIGNALS("Health signals"),
+        /** What the rollback did, with the smoke check after it; "No rollback." when there was none. */
+        ROLLBACK("Rollback"),
+        /** Anything else a reader should know. */
+        NOTES("Notes");
+
+        private final String title;
+
+        Section(String title) {
+            this.title = title;
+        }
+
+        /** The section's heading in the report, e.g. {@code Traffic changes}. */
+        public String title() {
+            return title;
+        }
+    }
+
+    /**
+     * One section of the report alone: its body as {@link #markdown} renders it, without its {@code ##} heading and
+     * without trailing blank lines. Text from the record is neutralised exactly as in the whole report. A section
+     * with nothing to show says so ("None.", "No rollback.").
+     *
+     * @param svgFileName the chart's file name relative to the Markdown, for {@link Section#TIMELINE}
+     */
+    public static String section(ReleaseRecord record, Section section, String svgFileName) {
+        return new MarkdownReport(record).renderAlone(section, svgFileName);
+    }
+
+    /** The outcome in words, as the report's headline says it (e.g. "Rolled back: smoke check failing ..."). */
+    static String outcomeSentence(ReleaseRecord record) {
+        MarkdownReport report = new MarkdownReport(record);
+        return report.outcomeWords() + report.headlineDetail();
+    }
+
+    /** Untrusted text as the report puts it in a cell or paragraph. */
+    static String text(String untrusted) {
+        return MarkdownReport.text(untrusted);
+    }
+
+    /** Untrusted text as a code span the text cannot break out of. */
+    static String code(String untrusted) {
+        return MarkdownReport.code(untrusted);
+    }
+
+    /** A link when {@code url} is a short enough http(s) URL, otherwise the label alone. */
+    static String link(String label, Optional<String> url) {
+        return MarkdownReport.link(label, url);
+    }
+
+    /** The Markdown image of the chart. */
+    static String chart(String svgFileName) {
+        return MarkdownReport.chart(svgFileName);
+    }
+
+    /**
      * The timeline chart as a standalone SVG document: the new revision's traffic weight as a step line over
      * 0–100%, one lane per health signal ({@code health}, {@code smoke}, {@code error-rate}, then any other) with
      * a green dot for good and a red square for bad (hover for the detail), the rollback as a dashed line, and a
@@ -112,22 +190,43 @@ public final class EvidenceReport {
             line("# Release evidence: " + text(r.app()) + " " + code(r.releaseId()));
             line("");
             line("> **" + outcomeWords() + "**" + headlineDetail());
-            summary();
-            section("Timeline");
-            line("![timeline](" + linkTarget(svgFileName) + ")");
-            gates();
-            deployRun();
-            traffic();
-            approvals();
-            smokeChecks();
-            verdicts();
-            healthSignals();
-            rollback();
-            notes();
+            for (Section s : Section.values()) {
+                if (s != Section.APPROVALS || !r.approvals().isEmpty()) {
+                    section(s.title());
+                    body(s, svgFileName);
+                }
+            }
             return out.toString();
         }
 
-        private String outcomeWords() {
+        /** Renders the body of {@code s} (no heading) at the end of the output. */
+        void body(Section s, String svgFileName) {
+            switch (s) {
+                case SUMMARY -> summary();
+                case TIMELINE -> line(chart(svgFileName));
+                case GATES -> gates();
+                case DEPLOY_RUN -> deployRun();
+                case TRAFFIC_CHANGES -> traffic();
+                case APPROVALS -> approvals();
+                case SMOKE_CHECKS -> smokeChecks();
+                case TRIGGER_VERDICTS -> verdicts();
+                case HEALTH_SIGNALS -> healthSignals();
+                case ROLLBACK -> rollback();
+                case NOTES -> notes();
+            }
+        }
+
+        static String chart(String svgFileName) {
+            return "![timeline](" + linkTarget(svgFileName) + ")";
+        }
+
+        /** The body of {@code s} alone, without its heading and without trailing blank lines. */
+        String renderAlone(Section s, String svgFileName) {
+            body(s, svgFileName);
+            return out.toString().stripTrailing();
+        }
+
+        String outcomeWords() {
             return switch (r.outcome()) {
                 case IN_PROGRESS -> "In progress";
                 case PROMOTED -> "Promoted";
@@ -145,7 +244,7 @@ public final class EvidenceReport {
             };
         }
 
-        private String headlineDetail() {
+        String headlineDetail() {
             if (r.outcome() == ReleaseOutcome.PROMOTED) {
                 return r.newRevision().map(rev -> ": " + code(rev) + " serves 100%").orElse("");
             }
@@ -156,12 +255,13 @@ public final class EvidenceReport {
         }
 
         private void summary() {
-            section("Summary");
             Map<String, String> rows = new LinkedHashMap<>();
             rows.put("Release id", code(r.releaseId()));
             rows.put("App", code(r.app()));
             rows.put("Kind", r.kind() == ReleaseRecord.Kind.PROMOTION ? "promotion" : "standalone rollback");
-            rows.put("Pull request", r.pullRequest().map(n -> link("#" + n, r.pullRequestUrl())).orElse("—"));
+            rows.put("Pull request", r.pullRequest().map(n -> link("#" + n, r.pullRequestUrl())
+                    + r.pullRequestTitle().map(t -> ": " + text(t)).orElse("")).orElse("—"));
+            r.environment().ifPresent(e -> rows.put("Environment", text(e)));
             rows.put("Head commit", r.headSha().map(MarkdownReport::code).orElse("—"));
             rows.put("Merge commit", r.mergeCommitSha().map(MarkdownReport::code).orElse("—"));
             rows.put("Previous revision", r.previousRevision().map(MarkdownReport::code).orElse("—"));
@@ -184,7 +284,6 @@ public final class EvidenceReport {
         }
 
         private void gates() {
-            section("Gates");
             if (r.postMerge()) {
                 line("Evaluated after the pull request had been merged: a failing gate could not stop the merge; "
                         + "it kept traffic off the new revision.");
@@ -199,7 +298,6 @@ public final class EvidenceReport {
         }
 
         private void deployRun() {
-            section("Deploy run");
             r.deployMatch().ifPresent(m -> {
                 line((m.deploys() ? "The merge starts the deploy run: " : "**Nothing to deploy**: no deploy run "
                         + "starts for this merge: ") + text(m.reason()) + ".");
@@ -220,14 +318,12 @@ public final class EvidenceReport {
         }
 
         private void traffic() {
-            section("Traffic changes");
             table(List.of("Time", "Since start", "From", "To", "Reason"), r.trafficChanges().stream().map(c -> List.of(
                     time(c.at()), relative(r, c.at()), text(c.from().toString()), text(c.to().toString()),
                     text(c.reason()))).toList());
         }
 
         private void smokeChecks() {
-            section("Smoke checks");
             if (r.smokeChecks().isEmpty()) {
                 line("None.");
             }
@@ -253,14 +349,12 @@ public final class EvidenceReport {
         }
 
         private void verdicts() {
-            section("Trigger verdicts");
             table(List.of("Time", "Since start", "Trigger", "State", "Reason"), r.verdicts().stream().map(v -> List.of(
                     time(v.at()), relative(r, v.at()), text(v.trigger()),
                     v.firing() ? "**FIRING**" : v.state().toString(), text(v.reason()))).toList());
         }
 
         private void healthSignals() {
-            section("Health signals");
             table(List.of("Time", "Since start", "Signal", "State", "Value", "Detail"), r.timeline().stream().map(p -> List.of(
                     time(p.at()), relative(r, p.at()), text(p.signal()),
                     p.ok() ? "ok" : p.detail().startsWith("ERROR: ") ? "**error**" : "**bad**",
@@ -268,7 +362,6 @@ public final class EvidenceReport {
         }
 
         private void rollback() {
-            section("Rollback");
             if (r.rollback().isEmpty()) {
                 line("No rollback.");
                 return;
@@ -303,9 +396,9 @@ public final class EvidenceReport {
 
         private void approvals() {
             if (r.approvals().isEmpty()) {
+                line("None.");
                 return;
             }
-            section("Approvals");
             table(List.of("Step", "Asked", "Decision", "By", "At", "Comment"), r.approvals().stream()
                     .map(a -> List.of(a.weight() + "%", time(a.requestedAt()),
                             a.timedOut() ? "**timed out: " + (a.approved() ? "approved" : "rejected") + "**"
@@ -316,7 +409,6 @@ public final class EvidenceReport {
         }
 
         private void notes() {
-            section("Notes");
             if (r.notes().isEmpty()) {
                 line("None.");
             }

@@ -24,6 +24,21 @@ public interface EvidenceStore extends Provider {
      */
     String write(ReleaseRecord record);
 
+    /**
+     * Writes the final record as {@link #write(ReleaseRecord)} does, with its Markdown evidence rendered by
+     * {@code markdown} (a team's {@link EvidenceTemplate}, or {@link EvidenceMarkdown#report()}) instead of the
+     * built-in report. The record itself (and so idempotency and conflicts) is unchanged: writing the identical record
+     * again succeeds whatever the Markdown. The pipeline calls this one.
+     *
+     * <p>Default: {@link #write(ReleaseRecord)}, ignoring {@code markdown}, for a store that keeps no Markdown (the
+     * filesystem and Blob stores override it).
+     *
+     * @return where the record now lives, for people (a path or URL)
+     */
+    default String write(ReleaseRecord record, EvidenceMarkdown markdown) {
+        return write(record);
+    }
+
     /** The final record of a release, if one was written. */
     Optional<ReleaseRecord> read(String app, String releaseId);
 

@@ -45,6 +45,8 @@ import java.util.Optional;
  *     merge); {@code PRE_MERGE} for records written before this field existed, and for standalone rollbacks
  * @param firstRelease whether the release was declared the app's first, so that an empty history passed the
  *     "previous release stable" gate
+ * @param environment the environment the release went to (the CI system's deployment environment), when known
+ * @param pullRequestTitle the pull request's title as it was when the release read it (untrusted text), when known
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -53,7 +55,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<GateResult> gates, Optional<DeployRun> deployRun, List<SmokeResult> smokeChecks,
         List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
         Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
-        List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease) {
+        List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease,
+        Optional<String> environment, Optional<String> pullRequestTitle) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -99,6 +102,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         deployMatch = deployMatch == null ? Optional.empty() : deployMatch;
         mode = mode == null ? Mode.PRE_MERGE : mode;
+        environment = environment == null ? Optional.empty() : environment;
+        pullRequestTitle = pullRequestTitle == null ? Optional.empty() : pullRequestTitle;
     }
 
     /** True when the pull request was merged before the release, so its gates could not stop the merge. */
@@ -136,6 +141,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.deployMatch = deployMatch.orElse(null);
         b.mode = mode;
         b.firstRelease = firstRelease;
+        b.environment = environment.orElse(null);
+        b.pullRequestTitle = pullRequestTitle.orElse(null);
         return b;
     }
 
@@ -173,6 +180,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private DeployMatch deployMatch;
         private Mode mode = Mode.PRE_MERGE;
         private boolean firstRelease;
+        private String environment;
+        private String pullRequestTitle;
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -296,6 +305,18 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return this;
         }
 
+        /** Sets the environment the release goes to. */
+        public Builder environment(String environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        /** Sets the pull request's title, as read from the CI system (untrusted text, kept whole). */
+        public Builder pullRequestTitle(String title) {
+            this.pullRequestTitle = title == null || title.isEmpty() ? null : title;
+            return this;
+        }
+
         /** Adds a step approval. */
         public Builder approval(StepApproval approval) {
             approvals.add(approval);
@@ -337,7 +358,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(mergeCommitSha), Optional.ofNullable(previousRevision),
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
-                    approvals, Optional.ofNullable(deployMatch), mode, firstRelease);
+                    approvals, Optional.ofNullable(deployMatch), mode, firstRelease, Optional.ofNullable(environment),
+                    Optional.ofNullable(pullRequestTitle));
         }
     }
 }

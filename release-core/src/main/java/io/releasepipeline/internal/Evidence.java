@@ -4,6 +4,9 @@ import io.releasepipeline.RollbackResult;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.EvidenceLink;
+import io.releasepipeline.evidence.EvidenceMarkdown;
+import io.releasepipeline.evidence.EvidenceReport;
+import io.releasepipeline.evidence.EvidenceTemplate;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
@@ -26,13 +29,34 @@ final class Evidence {
 
     Optional<String> write(ReleaseRecord record) {
         try {
-            String location = ops.evidence("write(" + record.releaseId() + ")", e -> e.write(record));
+            EvidenceMarkdown markdown = markdown();
+            String location = ops.evidence("write(" + record.releaseId() + ")", e -> e.write(record, markdown));
             ops.emit(new ReleaseEvent.EvidenceRecorded(ops.releaseId, ops.now(), location));
             return Optional.of(location);
         } catch (ProviderException e) {
             ops.warn("the evidence record could not be written: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The configured evidence template, or the built-in report. A template that fails while it renders (a defect,
+     * never bad input: it was parsed at build) gives way to the report with a warning, so the record is still written.
+     */
+    private EvidenceMarkdown markdown() {
+        Optional<EvidenceTemplate> template = ops.config.evidenceTemplate();
+        if (template.isEmpty()) {
+            return EvidenceMarkdown.report();
+        }
+        return (record, svg) -> {
+            try {
+                return template.get().render(record, svg);
+            } catch (RuntimeException e) {
+                ops.warn("the evidence template " + template.get().name() + " could not be filled (" + e
+                        + "); the evidence is the built-in report");
+                return EvidenceReport.markdown(record, svg);
+            }
+        };
     }
 
     Optional<String> createDeployment(String sha, String environment) {

@@ -69,7 +69,7 @@ final class Promotion {
         this.request = request;
         this.record = snapshot.map(ReleaseRecord::toBuilder).orElseGet(() -> ReleaseRecord.builder(ops.releaseId,
                 ops.app(), ReleaseRecord.Kind.PROMOTION, startedAt).databaseMigration(request.databaseMigration())
-                .firstRelease(request.firstRelease()));
+                .firstRelease(request.firstRelease()).environment(request.environment()));
         this.evidence = new Evidence(ops);
     }
 
@@ -170,7 +170,7 @@ final class Promotion {
             }
             record.note(decision.why());
             pullRequest = pr;
-            record.pullRequest(pr.number(), pr.url()).headSha(point.headSha().orElse(pr.headSha()));
+            record.pullRequest(pr.number(), pr.url()).pullRequestTitle(pr.title()).headSha(point.headSha().orElse(pr.headSha()));
             deploymentId = point.deploymentId();
             if (decision instanceof ResumeDecision.RollBack rb) {
                 pr.mergeCommitSha().ifPresent(record::mergeCommitSha);

@@ -110,6 +110,11 @@ final class DemoLocks implements EvidenceStore {
     }
 
     @Override
+    public String write(ReleaseRecord record, io.releasepipeline.evidence.EvidenceMarkdown markdown) {
+        return store.write(record, markdown);
+    }
+
+    @Override
     public Optional<ReleaseRecord> read(String app, String releaseId) {
         return store.read(app, releaseId);
     }

@@ -51,6 +51,7 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     private static final Duration SEEDED_RELEASE_LENGTH = Duration.ofMinutes(15);
 
     private final Map<String, ReleaseRecord> records = new HashMap<>();
+    private final Map<String, String> markdowns = new HashMap<>();
     private final Map<String, TreeMap<Integer, JournalEntry>> journals = new HashMap<>();
     private final Map<String, ReleaseLock> locks = new HashMap<>();
     /** Owners whose process is alive: their locks are live whatever the time. */
@@ -187,6 +188,23 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
         records.put(key, record);
         applied("write");
         return "memory:evidence/" + key;
+    }
+
+    /**
+     * As {@link #write(ReleaseRecord)}, and keeps the Markdown {@code markdown} renders (chart name
+     * {@code <releaseId>.svg}) for {@link #markdown}. A failed or refused write keeps nothing.
+     */
+    @Override
+    public synchronized String write(ReleaseRecord record, io.releasepipeline.evidence.EvidenceMarkdown markdown) {
+        String location = write(record);
+        markdowns.putIfAbsent(key(record.app(), record.releaseId()),
+                markdown.render(record, record.releaseId() + ".svg"));
+        return location;
+    }
+
+    /** The Markdown evidence written with the record of {@code releaseId}, when it was written with one. */
+    public synchronized Optional<String> markdown(String app, String releaseId) {
+        return Optional.ofNullable(markdowns.get(key(app, releaseId)));
     }
 
     @Override

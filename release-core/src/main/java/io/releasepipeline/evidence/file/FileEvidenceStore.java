@@ -2,6 +2,7 @@ package io.releasepipeline.evidence.file;
 
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.EvidenceJson;
+import io.releasepipeline.evidence.EvidenceMarkdown;
 import io.releasepipeline.evidence.EvidenceReport;
 import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.JournalEntry;
@@ -142,6 +143,19 @@ public final class FileEvidenceStore implements EvidenceStore {
      */
     @Override
     public String write(ReleaseRecord record) {
+        return write(record, EvidenceMarkdown.report());
+    }
+
+    /**
+     * As {@link #write(ReleaseRecord)}, with the {@code .md} file rendered by {@code markdown} (a filled
+     * {@link io.releasepipeline.evidence.EvidenceTemplate}, followed by or placing the full report).
+     *
+     * @return the path of the Markdown file
+     * @throws ProviderException on an invalid name, a conflicting record or an I/O failure
+     */
+    @Override
+    public String write(ReleaseRecord record, EvidenceMarkdown renderer) {
+        java.util.Objects.requireNonNull(renderer, "renderer");
         String operation = "write(app=" + record.app() + ", release=" + record.releaseId() + ")";
         requireNames(operation, record.app(), record.releaseId());
         String base = DAY.format(record.startedAt()) + "-" + record.app() + "-" + record.releaseId();
@@ -163,7 +177,7 @@ public final class FileEvidenceStore implements EvidenceStore {
             AtomicFiles.replace(root.resolve(base + ".svg"),
                     EvidenceReport.svg(record).getBytes(StandardCharsets.UTF_8));
             AtomicFiles.replace(markdown,
-                    EvidenceReport.markdown(record, base + ".svg").getBytes(StandardCharsets.UTF_8));
+                    renderer.render(record, base + ".svg").getBytes(StandardCharsets.UTF_8));
             if (!AtomicFiles.writeNew(json, EvidenceJson.toBytes(record))) {
                 throw ProviderException.permanent(PROVIDER_NAME, operation, json + " appeared while writing; "
                         + "another writer does not use this store's lock", null);
