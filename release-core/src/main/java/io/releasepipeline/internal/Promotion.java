@@ -170,7 +170,8 @@ final class Promotion {
             }
             record.note(decision.why());
             pullRequest = pr;
-            record.pullRequest(pr.number(), pr.url()).pullRequestTitle(pr.title()).headSha(point.headSha().orElse(pr.headSha()));
+            record.pullRequest(pr.number(), pr.url()).pullRequestTitle(pr.title())
+                    .headSha(point.headSha().orElse(pr.headSha()));
             deploymentId = point.deploymentId();
             if (decision instanceof ResumeDecision.RollBack rb) {
                 pr.mergeCommitSha().ifPresent(record::mergeCommitSha);
@@ -494,7 +495,8 @@ final class Promotion {
                     + ": " + e.getMessage()));
             return results;
         }
-        record.pullRequest(pullRequest.number(), pullRequest.url()).headSha(pullRequest.headSha());
+        record.pullRequest(pullRequest.number(), pullRequest.url()).pullRequestTitle(pullRequest.title())
+                .headSha(pullRequest.headSha());
         Checklist checklist = Checklist.evaluate(ops, request, pullRequest, this::setStable);
         checklist.deploy().match().ifPresent(record::deployMatch);
         results.addAll(checklist.results());
