@@ -5,6 +5,7 @@ import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.event.ReleaseListener;
+import io.releasepipeline.evidence.EvidenceTemplate;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.spi.TrafficWeights;
@@ -13,6 +14,7 @@ import io.releasepipeline.testkit.local.RevisionServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,18 +36,36 @@ public final class LocalDemo {
     private final Path evidenceDir;
     private final LocalWorld.Timings timings;
     private final ReleaseListener progress;
+    private final Optional<EvidenceTemplate> template;
 
     /**
+     * A demo whose Markdown evidence is the built-in report.
+     *
      * @param out where the story is told
      * @param evidenceDir where evidence files go
      * @param timings the time scale
      * @param progress the progress view (plain lines or a live terminal view)
      */
     public LocalDemo(PrintStream out, Path evidenceDir, LocalWorld.Timings timings, ReleaseListener progress) {
+        this(out, evidenceDir, timings, progress, Optional.empty());
+    }
+
+    /**
+     * A demo whose Markdown evidence is {@code template} filled in (the full report after it), when given.
+     *
+     * @param out where the story is told
+     * @param evidenceDir where evidence files go
+     * @param timings the time scale
+     * @param progress the progress view (plain lines or a live terminal view)
+     * @param template the team's evidence template, or empty for the built-in report
+     */
+    public LocalDemo(PrintStream out, Path evidenceDir, LocalWorld.Timings timings, ReleaseListener progress,
+            Optional<EvidenceTemplate> template) {
         this.out = out;
         this.evidenceDir = evidenceDir;
         this.timings = timings;
         this.progress = progress;
+        this.template = template;
     }
 
     /**
@@ -107,7 +127,7 @@ public final class LocalDemo {
                     + seconds(timings.smokeFailingFor()) + ".");
             out.println();
             out.println("== Pull request #" + LocalWorld.PR + " brings v2.");
-            ReleasePipeline pipeline = world.builder().listener(progress).build();
+            ReleasePipeline pipeline = withTemplate(world.builder()).listener(progress).build();
             ReleaseRequest firstRequest = ReleaseRequest.ofPullRequest(LocalWorld.PR);
             // The stability gate refuses an empty history unless the first release is declared as such.
             if (evidence.latest(LocalWorld.APP, 50).stream().noneMatch(r -> r.outcome() == ReleaseOutcome.PROMOTED
@@ -124,7 +144,7 @@ public final class LocalDemo {
             out.println("== Pull request #124 brings v3, which starts answering 500s "
                     + seconds(timings.smokeInterval().multipliedBy(2)) + " after it takes the traffic.");
             world.pullRequest(124, "Faster quotes", "bob");
-            ReleasePipeline second = world.builder().listener(progress).listener(event -> {
+            ReleasePipeline second = withTemplate(world.builder()).listener(progress).listener(event -> {
                 if (event instanceof ReleaseEvent.TrafficShifted t && t.to().weightOf("v3") == 100) {
                     timer.schedule(() -> world.platform.server("v3").behaviour(RevisionServer.Behaviour.FAILING),
                             timings.smokeInterval().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
@@ -136,11 +156,17 @@ public final class LocalDemo {
             out.println("Traffic now: " + world.platform.traffic().weights() + "; " + world.requestsSent()
                     + " requests sent through the router.");
             Path where = evidenceDir.toAbsolutePath().normalize();
-            out.println("Evidence files (Markdown report, SVG timeline, JSON record) are in " + where);
+            out.println("Evidence files (" + template.map(t -> "Markdown: " + t.name() + " filled in, then the report")
+                    .orElse("Markdown report") + ", SVG timeline, JSON record) are in " + where);
             return new Story(first, rolledBack, world.platform.traffic().weights(), world.requestsSent(), where);
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    private io.releasepipeline.ReleasePipelineBuilder withTemplate(io.releasepipeline.ReleasePipelineBuilder b) {
+        template.ifPresent(b::evidenceTemplate);
+        return b;
     }
 
     private static String seconds(Duration d) {

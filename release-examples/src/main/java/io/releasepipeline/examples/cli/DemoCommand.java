@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.releasepipeline.ReleaseInProgressException;
 import io.releasepipeline.ReleaseResult;
+import io.releasepipeline.evidence.EvidenceTemplate;
 import io.releasepipeline.examples.LocalDemo;
 import io.releasepipeline.examples.SimulatedDemo;
 import io.releasepipeline.testkit.local.LocalWorld;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs a promotion and an automatic rollback on this machine, no cloud account needed.",
-            "Exit 0 the story went as told, 1 it did not, 75 an earlier demo holds the demo's lock (see the message)."})
+            "Exit 0 the story went as told, 1 it did not, 64 the evidence template is invalid, 75 an earlier demo "
+                    + "holds the demo's lock (see the message)."})
 final class DemoCommand implements Callable<Integer> {
 
     /** The demo's app, whose lock it takes in the evidence directory. */
@@ -39,6 +43,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--evidence-dir", paramLabel = "DIR", defaultValue = DEFAULT_EVIDENCE_DIR,
             description = "Where the evidence files go (default: ${DEFAULT-VALUE}).")
     Path evidenceDir;
+
+    @Option(names = "--template", paramLabel = "FILE",
+            description = "The team's evidence template the Markdown evidence is filled from (default: "
+                    + ".ops/templates/release-evidence.md when it exists; an unknown placeholder exits 64).")
+    Path template;
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (the story, live on a terminal) or json (one document on stdout at the end). "
@@ -62,11 +71,15 @@ final class DemoCommand implements Callable<Integer> {
             SimulatedDemo.Story told = SimulatedDemo.tell(story);
             return finish(json, told.asTold(), List.of(told.promoted(), told.rolledBack()), null);
         }
+        // Read before anything starts: a bad template is a usage error (exit 64), and no server is started.
+        Optional<EvidenceTemplate> form = template != null ? Optional.of(EvidenceTemplate.read(template))
+                : Files.isRegularFile(EvidenceTemplate.DEFAULT_PATH)
+                        ? Optional.of(EvidenceTemplate.read(EvidenceTemplate.DEFAULT_PATH)) : Optional.empty();
         LocalDemo.Story told;
         try {
-            told = json ? new LocalDemo(story, evidenceDir, LocalWorld.Timings.demo(), event -> { }).tell()
-                    : context.terminal() ? liveView(story) : new LocalDemo(story, evidenceDir,
-                            LocalWorld.Timings.demo(), new EventPrinter(story)).tell();
+            told = json ? new LocalDemo(story, evidenceDir, LocalWorld.Timings.demo(), event -> { }, form).tell()
+                    : context.terminal() ? liveView(story, form) : new LocalDemo(story, evidenceDir,
+                            LocalWorld.Timings.demo(), new EventPrinter(story), form).tell();
         } catch (ReleaseInProgressException e) {
             String why = "an earlier demo (release " + e.releaseId() + ", since " + e.since() + " on " + e.host()
                     + ") holds the demo's lock in " + evidenceDir + "; if no demo is running any more, break it with "
@@ -82,9 +95,9 @@ final class DemoCommand implements Callable<Integer> {
         return finish(json, told.asTold(), List.of(told.promoted(), told.rolledBack()), told);
     }
 
-    private LocalDemo.Story liveView(PrintStream out) {
+    private LocalDemo.Story liveView(PrintStream out, Optional<EvidenceTemplate> form) {
         try (LiveView view = new LiveView(out)) {
-            return new LocalDemo(out, evidenceDir, LocalWorld.Timings.demo(), view).tell();
+            return new LocalDemo(out, evidenceDir, LocalWorld.Timings.demo(), view, form).tell();
         }
     }
 

@@ -96,6 +96,7 @@ final class Wiring implements AutoCloseable {
         }
         config.app().url().ifPresent(b::environmentUrl);
         b.evidenceLink(evidenceLink(environment));
+        config.evidence().template().ifPresent(b::evidenceTemplate);
         if (!config.traffic().approvalBefore().isEmpty()) {
             CliConfig.Approvals a = config.traffic().approvals();
             b.approvals(factory.approvals(config)).approvalTimeout(a.timeout(),

@@ -193,8 +193,11 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
     /**
      * @param directory a directory for the file store
      * @param blob a Blob container instead
+     * @param template the team's evidence template the Markdown evidence is filled from ({@code evidence.template},
+     *     or {@code .ops/templates/release-evidence.md} when it exists), parsed
      */
-    public record Evidence(Optional<Path> directory, Optional<Blob> blob) {
+    public record Evidence(Optional<Path> directory, Optional<Blob> blob,
+            Optional<io.releasepipeline.evidence.EvidenceTemplate> template) {
     }
 
     /**

@@ -11,6 +11,7 @@ import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
 import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.evidence.EvidenceTemplate;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.format.Urls;
 import io.releasepipeline.format.VariableNames;
@@ -74,6 +75,16 @@ public final class ConfigReader {
      * @throws InvalidConfigurationException listing every problem, each as {@code path: problem}
      */
     public static CliConfig read(Path file) {
+        return read(file, Path.of(""));
+    }
+
+    /**
+     * As {@link #read(Path)}, with relative files the config names (and the default evidence template,
+     * {@link EvidenceTemplate#DEFAULT_PATH}) resolved against {@code workingDirectory} instead of the process's.
+     *
+     * @throws InvalidConfigurationException listing every problem, each as {@code path: problem}
+     */
+    static CliConfig read(Path file, Path workingDirectory) {
         String yaml;
         try {
             yaml = Files.readString(file);
@@ -101,7 +112,7 @@ public final class ConfigReader {
             problems.add(file + ": holds " + documents + " YAML documents (a line '---' starts another); keep the "
                     + "configuration in one document");
         }
-        CliConfig config = read(Section.root(tree, problems), problems);
+        CliConfig config = read(Section.root(tree, problems), problems, workingDirectory);
         if (!problems.isEmpty()) {
             throw invalid(file, problems);
         }
@@ -183,7 +194,7 @@ public final class ConfigReader {
         return new InvalidConfigurationException(file.toString(), problems);
     }
 
-    private static CliConfig read(Section root, List<String> problems) {
+    private static CliConfig read(Section root, List<String> problems, Path workingDirectory) {
         CliConfig.App app = app(root.section("app"));
         CliConfig.Azure azure = azure(root.section("azure"));
         CliConfig.GitHub github = github(root.section("github"));
@@ -195,7 +206,7 @@ public final class ConfigReader {
         Duration window = observation.duration("window", ReleasePipeline.DEFAULT_OBSERVATION_WINDOW);
         observation.rejectUnknownKeys();
         CliConfig.Polling polling = polling(root.section("polling"));
-        CliConfig.Evidence evidence = evidence(root.section("evidence"), azure, problems);
+        CliConfig.Evidence evidence = evidence(root.section("evidence"), azure, problems, workingDirectory);
         root.rejectUnknownKeys();
         CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
                 : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
@@ -461,8 +472,10 @@ public final class ConfigReader {
         return p;
     }
 
-    private static CliConfig.Evidence evidence(Section s, CliConfig.Azure azure, List<String> problems) {
+    private static CliConfig.Evidence evidence(Section s, CliConfig.Azure azure, List<String> problems,
+            Path workingDirectory) {
         Optional<Path> directory = s.text("directory").map(Path::of);
+        Optional<EvidenceTemplate> template = evidenceTemplate(s, workingDirectory);
         Optional<CliConfig.Blob> blob = Optional.empty();
         if (s.has("blob")) {
             Section b = s.section("blob");
@@ -494,7 +507,24 @@ public final class ConfigReader {
         }
         s.rejectUnknownKeys();
         return new CliConfig.Evidence(blob.isPresent() ? directory
-                : Optional.of(directory.orElse(FileEvidenceStore.DEFAULT_ROOT)), blob);
+                : Optional.of(directory.orElse(FileEvidenceStore.DEFAULT_ROOT)), blob, template);
+    }
+
+    /**
+     * {@code evidence.template}: the file named, which must exist; or, when not set, the runbook's
+     * {@link EvidenceTemplate#DEFAULT_PATH} if it exists. Every problem of the template (unknown placeholders with
+     * their lines and columns, malformed {@code {{}) is listed under the key with the config's other problems.
+     */
+    private static Optional<EvidenceTemplate> evidenceTemplate(Section s, Path workingDirectory) {
+        Optional<String> configured = s.text("template");
+        Path file = workingDirectory.resolve(configured.orElse(EvidenceTemplate.DEFAULT_PATH.toString()));
+        if (configured.isEmpty() && !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        List<String> problems = new ArrayList<>();
+        Optional<EvidenceTemplate> template = EvidenceTemplate.read(file, problems);
+        problems.forEach(p -> s.problem("template", (configured.isEmpty() ? "(the default, found) " : "") + p));
+        return template;
     }
 
     /**
