@@ -108,6 +108,25 @@ class BlobEvidenceStoreTest {
         }
 
         @Test
+        @DisplayName("written with the team's evidence template, the .md blob is the template filled in; the record "
+                + "is the same")
+        void writeWithTemplate() {
+            ReleaseRecord record = fullRecord("rel-1");
+            io.releasepipeline.evidence.EvidenceTemplate template = io.releasepipeline.evidence.EvidenceTemplate
+                    .parse("form", "# {{app}} {{release_id}}\n\n{{gates_table}}\n");
+
+            String location = store.write(record, template);
+
+            String base = "evidence/" + APP + "/2026-01-05-" + APP + "-rel-1";
+            assertThat(location).endsWith("/" + containerName + "/" + base + ".md");
+            assertThat(container().getBlobClient(base + ".md").downloadContent().toString())
+                    .isEqualTo(template.render(record, "2026-01-05-" + APP + "-rel-1.svg"))
+                    .startsWith("# `" + APP + "` `rel-1`\n");
+            assertThat(otherProcess.read(APP, "rel-1")).contains(record);
+            assertThat(store.write(record)).as("identical record, whatever renders the Markdown").isEqualTo(location);
+        }
+
+        @Test
         @DisplayName("writing the identical record again succeeds; a different one for the same release fails")
         void neverOverwrites() {
             ReleaseRecord record = fullRecord("rel-1");
