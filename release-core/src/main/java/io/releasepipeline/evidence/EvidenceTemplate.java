@@ -32,10 +32,10 @@ import java.util.regex.Pattern;
  * <h2>Syntax</h2>
  * A placeholder is {@code {{name}}} (spaces inside the braces are allowed: {@code {{ name }}}). The syntax does
  * not clash with Markdown, and a GitHub Actions expression {@code ${{ ... }}} is left as it is; write
- * {@code \{{} for a literal {@code {{}. Anything else that opens with {@code {{} is a problem: a name that is not
- * known, a {@code {{} not closed on its line, a name that is not lowercase letters, digits and {@code _}, and a
- * block placeholder that is not alone at the start of its line (a table needs its own lines). Every problem is
- * reported at once, with its line and column and the known names ({@link #parse} throws an
+ * <code>\&#123;&#123;</code> for a literal <code>&#123;&#123;</code>. Anything else that opens with
+ * <code>&#123;&#123;</code> is a problem: a name that is not known, a <code>&#123;&#123;</code> not closed on its
+ * line, a name that is not lowercase letters, digits and {@code _}, and a block placeholder that is not alone at
+ * the start of its line (a table needs its own lines). Every problem is reported at once, with its line and column and the known names ({@link #parse} throws an
  * {@link InvalidConfigurationException}), before any release starts.
  *
  * <h2>Placeholders</h2>

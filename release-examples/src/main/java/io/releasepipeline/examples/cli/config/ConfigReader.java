@@ -513,7 +513,7 @@ public final class ConfigReader {
     /**
      * {@code evidence.template}: the file named, which must exist; or, when not set, the runbook's
      * {@link EvidenceTemplate#DEFAULT_PATH} if it exists. Every problem of the template (unknown placeholders with
-     * their lines and columns, malformed {@code {{}) is listed under the key with the config's other problems.
+     * their lines and columns, malformed <code>&#123;&#123;</code>) is listed under the key with the config's other problems.
      */
     private static Optional<EvidenceTemplate> evidenceTemplate(Section s, Path workingDirectory) {
         Optional<String> configured = s.text("template");
