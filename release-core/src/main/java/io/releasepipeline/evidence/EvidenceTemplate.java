@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  * <code>\&#123;&#123;</code> for a literal <code>&#123;&#123;</code>. Anything else that opens with
  * <code>&#123;&#123;</code> is a problem: a name that is not known, a <code>&#123;&#123;</code> not closed on its
  * line, a name that is not lowercase letters, digits and {@code _}, and a block placeholder that is not alone at
- * the start of its line (a table needs its own lines). Every problem is reported at once, with its line and column and the known names ({@link #parse} throws an
- * {@link InvalidConfigurationException}), before any release starts.
+ * the start of its line (a table needs its own lines). Every problem is reported at once, with its line and column
+ * and the known names ({@link #parse} throws an {@link InvalidConfigurationException}), before any release starts.
  *
  * <h2>Placeholders</h2>
  * {@link #placeholders()} lists them with what each renders; the README has the same table. Inline placeholders

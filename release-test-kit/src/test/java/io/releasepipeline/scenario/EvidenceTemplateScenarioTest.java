@@ -50,7 +50,8 @@ class EvidenceTemplateScenarioTest {
     Path dir;
 
     @Test
-    @DisplayName("a rolled-back release's .md in the filesystem store is the team's template filled in, then the report")
+    @DisplayName("a rolled-back release's .md in the filesystem store is the team's template filled in, then the "
+            + "report")
     void rolledBackReleaseWritesTheFilledTemplate() throws IOException {
         Simulation sim = new Simulation();
         FileEvidenceStore store = FileEvidenceStore.of(dir.resolve("evidence"));
@@ -67,7 +68,8 @@ class EvidenceTemplateScenarioTest {
         String written = Files.readString(md);
         assertThat(written).startsWith("# Release evidence " + result.record().startedAt().toString()
                 .substring(0, 10) + ": `backend` `pr123-template`\n")
-                .contains("| PR | [#123](https://github.com/org/trade-nexus/pull/123): Quotes in EUR @\u200Borg/payments !\\[x\\](https://evil.example/p.png) |",
+                .contains("| PR | [#123](https://github.com/org/trade-nexus/pull/123): Quotes in EUR "
+                        + "@\u200Borg/payments !\\[x\\](https://evil.example/p.png) |",
                         "| Environment | production |", "| Revisions | `v1` -> `v2` |",
                         "| Outcome | **ROLLED_BACK**: Rolled back: ", "- [x] Gates: all " + result.record().gates().size() + " passed",
                         "## Rollback\n| Field | Value |")

@@ -78,6 +78,7 @@ class EvidenceTemplateIT extends ProductionWiring {
         assertThat(world.github.requests()).as("requests to GitHub").isEmpty();
         assertThat(world.armRequests()).as("requests to Resource Manager").isEmpty();
         assertThat(run.err()).contains("evidence.template: (the default, found) .ops/templates/release-evidence.md "
-                + "line 3, column 9: unknown placeholder {{head_commit}}\n", "the known placeholders are {{release_id}}");
+                + "line 3, column 9: unknown placeholder {{head_commit}}\n",
+                "the known placeholders are {{release_id}}");
     }
 }
