@@ -341,8 +341,12 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** Every problem with {@code query}'s placeholders, each as {@code query: ...}. */
-    static List<String> queryProblems(String query) {
+    /**
+     * Every problem with {@code query}'s placeholders, each as {@code query: ...}: an unknown placeholder, no
+     * {@value #REVISION}, a blank query. Checked by {@link Builder#build()}; public so that configuration readers can
+     * report them with their own keys before building. Stateless.
+     */
+    public static List<String> queryProblems(String query) {
         List<String> problems = new ArrayList<>();
         if (query == null || query.isBlank()) {
             problems.add("query: required (a KQL query; the default is LogAnalyticsErrorRate.DEFAULT_QUERY)");
