@@ -73,6 +73,22 @@ class LogsSourceConfigTest {
     }
 
     @Test
+    @DisplayName("the README's logs example reads, and its default query is the provider's")
+    void readmeExample() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<!-- release.yaml logs -->\\s*```yaml\\n(.*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).as("the README has the logs example marked <!-- release.yaml logs -->").isTrue();
+
+        CliConfig c = read(BASE + m.group(1));
+
+        assertThat(c.rollback().errorRate().source()).isEqualTo("logs");
+        assertThat(c.rollback().errorRate().logs()).hasValueSatisfying(l -> assertThat(l.ingestionDelay())
+                .isEqualTo(Duration.ofMinutes(3)));
+        assertThat(readme).contains(LogAnalyticsErrorRate.DEFAULT_QUERY);
+    }
+
+    @Test
     @DisplayName("every mistake in the logs keys is listed at once, with its path")
     void everyProblemAtOnce() {
         assertThatThrownBy(() -> read(BASE + """
