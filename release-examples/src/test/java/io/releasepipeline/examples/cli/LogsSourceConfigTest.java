@@ -124,6 +124,26 @@ class LogsSourceConfigTest {
     }
 
     @Test
+    @DisplayName("the CLI exits 64 listing the logs problems on stderr, before any provider is made")
+    void cliExit64() throws IOException {
+        Path file = Files.writeString(dir.resolve("release.yaml"), BASE + ENVIRONMENT_CREDENTIAL + """
+                rollback:
+                  errorRate: {source: logs, logs: {workspaceId: %s, query: "AppRequests | summarize count()"}}
+                """.formatted(WORKSPACE));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+
+        int code = ReleaseCli.execute(quiet, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+                new CloudProviderFactory(Map.<String, String>of()::get, Optional.empty()), "promote", "--pr", "7",
+                "--config", file.toString());
+
+        assertThat(code).isEqualTo(ReleaseCli.USAGE);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("is invalid (2 problems)",
+                "rollback.errorRate.logs.query: must use the placeholder {{revision}}",
+                ConfigReader.LOGS_TOKEN_REQUIRED);
+    }
+
+    @Test
     @DisplayName("source and logs must agree; query and queryFile are exclusive; a queryFile must be readable")
     void sourceAndQueryFile() throws IOException {
         assertThatThrownBy(() -> read(BASE + """
