@@ -51,7 +51,8 @@ public record CanaryAnalysisTrigger(double maxIncrease, long minimumRequests) im
         double increase = canary.rate() - stable.rate();
         String numbers = "canary " + canary.revision() + " 5xx " + Format.percent(canary.rate()) + " of "
                 + Format.count(canary.requests()) + " vs stable " + stable.revision() + " "
-                + Format.percent(stable.rate()) + " of " + Format.count(stable.requests()) + "; at most +"
+                + Format.percent(stable.rate()) + " of " + Format.count(stable.requests())
+                + ErrorRateTrigger.judged(canary, now) + "; at most +"
                 + Format.percent(maxIncrease) + " allowed";
         return new TriggerVerdict(NAME, increase > maxIncrease ? TriggerState.FIRING : TriggerState.OK, numbers, now);
     }

@@ -39,7 +39,7 @@ public record ErrorRateTrigger(double threshold, Duration window, long minimumRe
         return observations.latestErrorRate().map(reading -> {
             if (reading instanceof ErrorRateReading.Measured m) {
                 String numbers = "5xx " + Format.percent(m.rate()) + " over " + Format.duration(window) + " of "
-                        + Format.count(m.requests()) + " request" + (m.requests() == 1 ? "" : "s");
+                        + Format.count(m.requests()) + " request" + (m.requests() == 1 ? "" : "s") + judged(m, now);
                 if (m.requests() < minimumRequests) {
                     return new TriggerVerdict(NAME, TriggerState.NO_DATA, numbers + "; fewer than the "
                             + Format.count(minimumRequests) + " requests needed to judge", now);
@@ -55,5 +55,19 @@ public record ErrorRateTrigger(double threshold, Duration window, long minimumRe
             return new TriggerVerdict(NAME, TriggerState.NO_DATA, "no data over " + Format.duration(window) + ": "
                     + nd.reason(), now);
         }).orElseGet(() -> new TriggerVerdict(NAME, TriggerState.NO_DATA, "no error-rate reading yet", now));
+    }
+
+    /**
+     * The interval a reading judged, when it is not the trailing window ending {@code now}: a source that reads
+     * behind (Log Analytics, for ingestion) says which interval its numbers are, so the evidence does too. Empty for
+     * a reading of the window ending now.
+     */
+    static String judged(ErrorRateReading reading, Instant now) {
+        if (reading.to().equals(now)) {
+            return "";
+        }
+        return " (judged " + reading.from().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " .. "
+                + reading.to().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", "
+                + Format.duration(Duration.between(reading.to(), now)) + " behind)";
     }
 }

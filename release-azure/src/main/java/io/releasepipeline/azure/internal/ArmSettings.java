@@ -237,6 +237,11 @@ public final class ArmSettings {
      * failures; never another 4xx.
      */
     public RetryOptions retryOptions() {
+        return retryOptions(maxRetries, retryBaseDelay, retryMaxDelay);
+    }
+
+    /** As {@link #retryOptions()}, for a client that is not built from these settings (e.g. Log Analytics). */
+    public static RetryOptions retryOptions(int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay) {
         return new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(maxRetries)
                 .setBaseDelay(retryBaseDelay).setMaxDelay(retryMaxDelay))
                 .setShouldRetryCondition(condition -> condition.getResponse() != null

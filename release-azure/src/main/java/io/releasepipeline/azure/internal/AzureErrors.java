@@ -108,7 +108,7 @@ public final class AzureErrors {
     }
 
     /** The Retry-After header as a duration (seconds or an HTTP date), or null. */
-    static Duration retryAfter(HttpResponse response) {
+    public static Duration retryAfter(HttpResponse response) {
         String value = response.getHeaderValue("Retry-After");
         if (value == null || value.isBlank()) {
             return null;
@@ -166,7 +166,8 @@ public final class AzureErrors {
         return root.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));
     }
 
-    private static String firstLine(String s) {
+    /** The first line of {@code s}, or "" for null. */
+    public static String firstLine(String s) {
         if (s == null) {
             return "";
         }

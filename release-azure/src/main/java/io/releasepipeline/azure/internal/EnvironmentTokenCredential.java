@@ -47,6 +47,8 @@ public final class EnvironmentTokenCredential implements TokenCredential {
     static final String STORAGE_AUDIENCE = "https://storage.azure.com";
     /** Azure Storage's application id. */
     static final String STORAGE_APP_ID = "e406a681-f3d4-42a8-90b6-c2b029497af1";
+    /** The Log Analytics query API's audience. */
+    public static final String LOG_ANALYTICS_AUDIENCE = "https://api.loganalytics.io";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEFAULT_SUFFIX = "/.default";
 
@@ -103,6 +105,21 @@ public final class EnvironmentTokenCredential implements TokenCredential {
         }
         return new EnvironmentTokenCredential(variable, environment, "Azure Storage (" + blobEndpoint + ")",
                 audiences);
+    }
+
+    /**
+     * A token for the Log Analytics query API at {@code endpoint} (e.g. {@code https://api.loganalytics.io/v1}):
+     * asked for as {@code https://<endpoint host>/.default}, which is what azure-monitor-query's
+     * {@code LogsQueryClient} asks for, and issued for {@code https://api.loganalytics.io} (the audience
+     * {@code az account get-access-token --resource https://api.loganalytics.io} gives), its newer name
+     * {@code https://api.loganalytics.azure.com}, or the endpoint's own host.
+     */
+    public static EnvironmentTokenCredential forLogAnalytics(String variable, Function<String, String> environment,
+            URI endpoint) {
+        List<String> audiences = new ArrayList<>(List.of(LOG_ANALYTICS_AUDIENCE, "https://api.loganalytics.azure.com"));
+        audiences.add("https://" + endpoint.getHost());
+        return new EnvironmentTokenCredential(variable, environment, "the Log Analytics query API (" + endpoint
+                + ")", audiences);
     }
 
     @Override

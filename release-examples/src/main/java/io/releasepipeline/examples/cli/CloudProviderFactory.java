@@ -3,6 +3,7 @@ package io.releasepipeline.examples.cli;
 import io.releasepipeline.azure.AzureMonitorErrorRate;
 import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
+import io.releasepipeline.azure.LogAnalyticsErrorRate;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
@@ -24,8 +25,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The production wiring: Azure Container Apps and Azure Monitor through Resource Manager, GitHub over its REST API,
- * evidence as files or in a Blob container. Tokens come from environment variables named in the config; a variable
+ * The production wiring: Azure Container Apps and Azure Monitor through Resource Manager (or the error rate from a
+ * Log Analytics workspace), GitHub over its REST API, evidence as files or in a Blob container. Tokens come from environment variables named in the config; a variable
  * that is not set is an {@link InvalidConfigurationException} naming it. An Azure token from the environment is the
  * library's ({@code bearerTokenFromEnvironment}): it ends at its own {@code exp}, and each token goes to its own
  * service only (Resource Manager's to Resource Manager, the storage token to Blob storage). Not thread-safe; one per
@@ -60,9 +61,31 @@ public final class CloudProviderFactory implements ProviderFactory {
                 .switchToMultipleRevisionMode(config.azure().switchToMultipleRevisionMode()).build();
     }
 
+    /**
+     * The error rate: Azure Monitor's metric of the app, or with {@code rollback.errorRate.source: logs} a KQL query on
+     * the Log Analytics workspace, with its own token (a Resource Manager token is never sent to Log Analytics).
+     */
     @Override
     public HealthSignalProvider healthSignals(CliConfig config) {
-        return connect(AzureMonitorErrorRate.builder(), config).build();
+        Optional<CliConfig.Logs> logs = config.rollback().errorRate().logs();
+        if (!config.rollback().errorRate().source().equals("logs") || logs.isEmpty()) {
+            return connect(AzureMonitorErrorRate.builder(), config).build();
+        }
+        CliConfig.Logs l = logs.get();
+        LogAnalyticsErrorRate.Builder b = LogAnalyticsErrorRate.builder().workspaceId(l.workspaceId())
+                .query(l.query()).ingestionDelay(l.ingestionDelay()).requestTimeout(l.requestTimeout());
+        l.endpoint().ifPresent(b::endpoint);
+        if (l.tokenVariable().isPresent()) {
+            String variable = l.tokenVariable().get();
+            required(variable, "rollback.errorRate.logs.tokenVariable", "a Log Analytics access token");
+            b.bearerTokenFromEnvironment(variable).environment(environment);
+        } else if (config.azure().tokenVariable().isPresent()) {
+            // ConfigReader refuses this; the Resource Manager token must never reach Log Analytics.
+            throw new InvalidConfigurationException("release configuration", List.of(
+                    ConfigReader.LOGS_TOKEN_REQUIRED));
+        }
+        azureHttpClient.ifPresent(b::httpClient);
+        return b.build();
     }
 
     @Override

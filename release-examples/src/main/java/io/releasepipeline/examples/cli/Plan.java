@@ -50,7 +50,10 @@ final class Plan {
         if (r.errorRate().enabled()) {
             t.add("5xx > " + percent(r.errorRate().threshold()) + " over " + format(r.errorRate().window()) + " with >= "
                     + r.errorRate().minimumRequests() + " requests (read every " + format(r.errorRate().interval())
-                    + "; too little traffic: " + r.errorRate().noData() + ")");
+                    + "; too little traffic: " + r.errorRate().noData() + ")" + r.errorRate().logs()
+                            .filter(l -> r.errorRate().source().equals("logs"))
+                            .map(l -> ", from Log Analytics workspace " + l.workspaceId() + ", "
+                                    + format(l.ingestionDelay()) + " behind for ingestion").orElse(""));
         }
         if (r.health().enabled()) {
             t.add("health " + r.health().path() + " down > " + format(r.health().downFor()) + " (probed every "

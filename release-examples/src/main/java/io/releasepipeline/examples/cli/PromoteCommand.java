@@ -110,6 +110,7 @@ final class PromoteCommand extends CliCommand {
         try (Progress progress = dryRun ? null : progress()) {
             SignalStop.EarlyStop early = new SignalStop.EarlyStop();
             ReleasePipeline pipeline = wiring.pipeline(dryRun ? event -> { } : early.then(progress.listener()));
+            wiring.checkHealthSignals();
             if (dryRun) {
                 return dryRun(wiring, pipeline, request);
             }

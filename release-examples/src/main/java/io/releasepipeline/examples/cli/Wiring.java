@@ -8,6 +8,7 @@ import io.releasepipeline.evidence.EvidenceLink;
 import io.releasepipeline.evidence.EvidenceStore;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.HttpChecks;
+import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.gate.Gate;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.CiProvider;
@@ -103,6 +104,34 @@ final class Wiring implements AutoCloseable {
                     ApprovalTimeoutAction.valueOf(a.onTimeout().toUpperCase(Locale.ROOT)));
         }
         return b.build();
+    }
+
+    /**
+     * Checks, before a release changes anything, that the error rate can be read the way the config says: with
+     * {@code rollback.errorRate.source: logs}, the query runs once on the revision serving most traffic now, over the
+     * trigger's window, and must answer the shape the provider reads. Call after {@link #pipeline}. Makes no call for
+     * Azure Monitor's metric, whose shape is fixed.
+     *
+     * @throws InvalidConfigurationException if the query answers another shape (exit 64)
+     * @throws io.releasepipeline.error.ProviderException if the workspace or the platform cannot be read (exit 69)
+     */
+    void checkHealthSignals() {
+        if (!(signals instanceof io.releasepipeline.azure.LogAnalyticsErrorRate logs)) {
+            return;
+        }
+        String serving = platform().traffic().weights().weights().entrySet().stream()
+                .max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey)
+                .orElse(config.app().name());
+        java.time.Instant now = java.time.Instant.now();
+        try {
+            logs.verifyQuery(serving, now.minus(config.rollback().errorRate().window()), now);
+        } catch (InvalidConfigurationException e) {
+            String where = config.rollback().errorRate().logs().map(CliConfig.Logs::querySource)
+                    .orElse("rollback.errorRate.logs.query");
+            throw new InvalidConfigurationException("release configuration", e.problems().stream()
+                    .map(p -> where + ": " + p.substring(p.indexOf(':') + 1).trim() + " (checked on " + serving
+                            + " before anything changed)").toList());
+        }
     }
 
     /**

@@ -224,6 +224,12 @@ final class ProductionWorld implements AutoCloseable {
         return this;
     }
 
+    /** What the router counted for {@code revision} in {@code [from, to)}: {requests, 5xx}; zeros before any traffic. */
+    long[] served(String revision, Instant from, Instant to) {
+        WeightedRouter r = router;
+        return r == null ? new long[2] : r.counts(revision, from, to);
+    }
+
     /** The app's URL: the router. */
     String appUrl() {
         return router.url();

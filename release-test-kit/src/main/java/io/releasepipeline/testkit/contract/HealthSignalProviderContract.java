@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.HealthSignalProvider;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +47,14 @@ public abstract class HealthSignalProviderContract {
     /** A provider with the fixture's busy and idle revisions. Called before each test. */
     protected abstract HealthFixture fixture();
 
+    /**
+     * How far behind the window asked for the provider reads, e.g. a log source's ingestion delay: its readings
+     * then name the interval it judged, the window shifted back by this much. Default: zero, the window as asked.
+     */
+    protected Duration readsBehind() {
+        return Duration.ZERO;
+    }
+
     private HealthFixture f;
 
     /** Takes a fresh fixture. */
@@ -84,13 +93,14 @@ public abstract class HealthSignalProviderContract {
         }
 
         @Test
-        @DisplayName("a reading names the revision and window asked for")
+        @DisplayName("a reading names the revision asked for and the window it judged: the one asked for, shifted "
+                + "back by readsBehind()")
         void echoesQuery() {
             for (String revision : new String[] {f.busyRevision(), f.idleRevision()}) {
                 ErrorRateReading r = f.provider().errorRate(revision, f.from(), f.to());
                 assertThat(r.revision()).isEqualTo(revision);
-                assertThat(r.from()).isEqualTo(f.from());
-                assertThat(r.to()).isEqualTo(f.to());
+                assertThat(r.from()).isEqualTo(f.from().minus(readsBehind()));
+                assertThat(r.to()).isEqualTo(f.to().minus(readsBehind()));
             }
         }
 

@@ -154,9 +154,29 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      * @param holdLimit how much longer a step is held for data
      * @param onReadError {@code hold-then-rollback}, {@code rollback} or {@code promote-with-note}: what a failed
      *     read of the error rate means at a step's end
+     * @param source {@code metrics} (Azure Monitor's {@code Requests} metric of the app) or {@code logs} (a KQL query
+     *     on a Log Analytics workspace)
+     * @param logs with source {@code logs}: the workspace and query
      */
     public record ErrorRate(boolean enabled, double threshold, Duration window, Duration interval,
-            long minimumRequests, String noData, Duration holdLimit, String onReadError) {
+            long minimumRequests, String noData, Duration holdLimit, String onReadError, String source,
+            Optional<Logs> logs) {
+    }
+
+    /**
+     * The error rate read from a Log Analytics workspace ({@code rollback.errorRate.source: logs}).
+     *
+     * @param workspaceId the workspace's id (a GUID)
+     * @param query the KQL query, with its placeholders (from {@code query} or the file {@code queryFile})
+     * @param querySource where the query came from, for messages: the key or the file
+     * @param ingestionDelay how far back the interval read is shifted from the trigger's window
+     * @param endpoint the query API's root override (sovereign clouds, tests)
+     * @param requestTimeout how long one query may run
+     * @param tokenVariable an environment variable holding a Log Analytics access token (required when
+     *     {@code azure.credential.type} is environment: the Resource Manager token is never sent to Log Analytics)
+     */
+    public record Logs(String workspaceId, String query, String querySource, Duration ingestionDelay,
+            Optional<URI> endpoint, Duration requestTimeout, Optional<String> tokenVariable) {
     }
 
     /**

@@ -10,6 +10,7 @@ import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.azure.BlobEvidenceStore;
 import io.releasepipeline.azure.ContainerAppsPlatform;
+import io.releasepipeline.azure.LogAnalyticsErrorRate;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.evidence.EvidenceTemplate;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
@@ -59,12 +60,22 @@ public final class ConfigReader {
             + "Export a storage token (az account get-access-token --resource https://storage.azure.com/) in a "
             + "variable and name it here, or give evidence.blob.connectionStringVariable instead of the endpoint";
 
+    /**
+     * The problem of the error rate read from Log Analytics while Azure's credential is a Resource Manager token from
+     * the environment, which must never be sent to the Log Analytics query API.
+     */
+    public static final String LOGS_TOKEN_REQUIRED = "rollback.errorRate.logs.tokenVariable: required with source: "
+            + "logs when azure.credential.type is environment: the Resource Manager token is never sent to Log "
+            + "Analytics. Export a Log Analytics token (az account get-access-token --resource "
+            + "https://api.loganalytics.io) in a variable and name it here";
+
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
     private static final List<String> MERGE_METHODS = List.of("merge", "squash", "rebase");
     private static final List<String> NO_DATA = List.of("hold", "fail", "ignore");
     private static final List<String> ON_READ_ERROR = List.of("hold-then-rollback", "rollback", "promote-with-note");
+    private static final List<String> ERROR_RATE_SOURCES = List.of("metrics", "logs");
 
     private ConfigReader() {
     }
@@ -207,6 +218,10 @@ public final class ConfigReader {
         observation.rejectUnknownKeys();
         CliConfig.Polling polling = polling(root.section("polling"));
         CliConfig.Evidence evidence = evidence(root.section("evidence"), azure, problems, workingDirectory);
+        if (rollback.errorRate().logs().isPresent() && rollback.errorRate().logs().get().tokenVariable().isEmpty()
+                && azure.tokenVariable().isPresent()) {
+            problems.add(LOGS_TOKEN_REQUIRED);
+        }
         root.rejectUnknownKeys();
         CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
                 : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
@@ -395,6 +410,20 @@ public final class ConfigReader {
                     + "that succeeds, then roll back), rollback or promote-with-note, got "
                     + Section.shown(onReadError));
         }
+        String source = e.text("source", "metrics").toLowerCase(Locale.ROOT);
+        if (!ERROR_RATE_SOURCES.contains(source)) {
+            e.problem("source", "must be metrics (Azure Monitor's Requests metric of the app) or logs (a KQL query on "
+                    + "a Log Analytics workspace, configured in rollback.errorRate.logs), got " + Section.shown(source));
+        }
+        Optional<CliConfig.Logs> logs = Optional.empty();
+        if (e.has("logs")) {
+            logs = logs(e.section("logs"));
+            if (!source.equals("logs")) {
+                e.problem("logs", "only with source: logs (the error rate is read from " + source + ")");
+            }
+        } else if (source.equals("logs")) {
+            e.problem("logs", "required with source: logs, e.g. logs: {workspaceId: <the workspace's id, a GUID>}");
+        }
         e.rejectUnknownKeys();
         Section c = s.section("canaryAnalysis");
         boolean canaryEnabled = c.bool("enabled", false);
@@ -432,8 +461,50 @@ public final class ConfigReader {
         }
         s.rejectUnknownKeys();
         return new CliConfig.Rollback(smokeTrigger, health,
-                new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold, onReadError),
+                new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold, onReadError,
+                        source, logs),
                 new CliConfig.CanaryAnalysis(canaryEnabled, maxIncrease), alerts, advisory);
+    }
+
+    /** {@code rollback.errorRate.logs}: the workspace, the query (its placeholders checked), the delays. */
+    private static Optional<CliConfig.Logs> logs(Section l) {
+        String workspace = l.required("workspaceId", "1234abcd-def8-765a-9abc-def1234abcde (the workspace's "
+                + "Workspace ID)");
+        if (!workspace.isEmpty() && !workspace.matches("[A-Za-z0-9-]{1,64}")) {
+            l.problem("workspaceId", "must be the workspace's id (a GUID, its Workspace ID), got "
+                    + Section.shown(workspace));
+        }
+        Optional<String> inline = l.text("query");
+        Optional<String> file = l.text("queryFile");
+        String query = LogAnalyticsErrorRate.DEFAULT_QUERY;
+        String querySource = l.pathOf("query") + " (default)";
+        if (inline.isPresent() && file.isPresent()) {
+            l.problem("query", "give either query or queryFile, not both");
+        } else if (inline.isPresent()) {
+            query = inline.get();
+            querySource = l.pathOf("query");
+        } else if (file.isPresent()) {
+            try {
+                query = Files.readString(Path.of(file.get()));
+                querySource = l.pathOf("queryFile") + " (" + file.get() + ")";
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                l.problem("queryFile", "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); give the path of a file holding the KQL query, relative to the working directory");
+            }
+        }
+        String key = file.isPresent() && inline.isEmpty() ? "queryFile" : "query";
+        LogAnalyticsErrorRate.queryProblems(query).forEach(p -> l.problem(key, p.substring(p.indexOf(':') + 1)
+                .trim()));
+        Duration delay = l.durationOrZero("ingestionDelay", LogAnalyticsErrorRate.DEFAULT_INGESTION_DELAY);
+        Optional<URI> endpoint = l.text("endpoint").flatMap(u -> azureEndpoint(l, "endpoint", u));
+        Duration timeout = l.duration("requestTimeout", LogAnalyticsErrorRate.DEFAULT_REQUEST_TIMEOUT);
+        if (timeout.toSeconds() < 1) {
+            l.problem("requestTimeout", "must be at least 1s (the service is given whole seconds)");
+        }
+        Optional<String> token = l.text("tokenVariable");
+        token.ifPresent(v -> variableName(l, "tokenVariable", v));
+        l.rejectUnknownKeys();
+        return Optional.of(new CliConfig.Logs(workspace, query, querySource, delay, endpoint, timeout, token));
     }
 
     private static CliConfig.Traffic traffic(Section s, List<String> problems) {
