@@ -196,10 +196,12 @@ public final class ConfigReader {
         observation.rejectUnknownKeys();
         CliConfig.Polling polling = polling(root.section("polling"));
         CliConfig.Evidence evidence = evidence(root.section("evidence"), azure, problems);
+        CliConfig.Hooks hooks = HookSettings.read(root.section("hooks"));
         root.rejectUnknownKeys();
         CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
                 : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
-        return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence);
+        return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence,
+                hooks);
     }
 
     private static CliConfig.App app(Section s) {
