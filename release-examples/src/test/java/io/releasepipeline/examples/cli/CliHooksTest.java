@@ -144,6 +144,25 @@ class CliHooksTest {
     }
 
     @Test
+    @DisplayName("the README's hooks: example is valid and means what it says")
+    void readmeExample() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)```yaml\n(hooks:\n.*?)```").matcher(readme);
+        assertThat(m.find()).as("the README shows a hooks: section").isTrue();
+
+        CliConfig.Hooks hooks = ConfigReader.read(config(m.group(1))).hooks();
+
+        assertThat(hooks.beforeMerge()).singleElement().satisfies(h -> {
+            assertThat(h.timeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(h.webhook().orElseThrow().secretVariable()).isEqualTo("RELEASE_WEBHOOK_SECRET");
+        });
+        assertThat(hooks.migrationRollback()).singleElement().satisfies(h -> assertThat(h.workflow().orElseThrow()
+                .inputs()).containsOnlyKeys("release_id", "sha"));
+        assertThat(hooks.onRollback()).singleElement().satisfies(h -> assertThat(h.command().orElseThrow().run())
+                .containsExactly("./scripts/page.sh", "--severity", "high"));
+    }
+
+    @Test
     @DisplayName("every hook problem is listed at once, exit 64, and a pasted secret is never echoed")
     void everyProblemAtOnce() {
         String pasted = "ghp_pastedTokenThatMustNotBeEchoed000001";
