@@ -163,6 +163,23 @@ class CliHooksTest {
     }
 
     @Test
+    @DisplayName("--dry-run's plan names the hooks of each point and what a failure there does")
+    void planNamesTheHooks() {
+        java.util.List<String> plan = Plan.promotion(ConfigReader.read(config(hooksYaml())), 7);
+
+        assertThat(plan).contains("hooks before the merge: change-board (webhook, up to 20s); one that fails vetoes "
+                        + "the release",
+                "on rollback, after traffic is back: hooks page-db (command, up to 10m); one that fails makes the "
+                        + "outcome page-someone",
+                "on rollback of a release with a database migration, once traffic is all on the previous revision: "
+                        + "hooks migrate-down (workflow migration-rollback.yml, up to 40m)");
+        assertThat(plan.indexOf("hooks before the merge: change-board (webhook, up to 20s); one that fails vetoes "
+                + "the release")).isLessThan(plan.indexOf(plan.stream().filter(l -> l.startsWith("merge ("))
+                        .findFirst().orElseThrow()));
+        assertThat(plan).noneMatch(l -> l.startsWith("hooks after the promotion") || l.startsWith("on freeze"));
+    }
+
+    @Test
     @DisplayName("every hook problem is listed at once, exit 64, and a pasted secret is never echoed")
     void everyProblemAtOnce() {
         String pasted = "ghp_pastedTokenThatMustNotBeEchoed000001";
