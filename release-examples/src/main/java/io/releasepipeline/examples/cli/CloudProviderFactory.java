@@ -128,6 +128,15 @@ public final class CloudProviderFactory implements ProviderFactory {
         return new io.releasepipeline.github.GitHubTriggerChecks(connection(config));
     }
 
+    /** {@inheritDoc} <p>On the same GitHub connection (token, rate limits) as the other GitHub providers. */
+    @Override
+    public io.releasepipeline.hook.ReleaseHook workflowHook(CliConfig config, CliConfig.Hook hook) {
+        CliConfig.WorkflowSettings w = hook.workflow().orElseThrow();
+        return io.releasepipeline.github.GitHubWorkflowHook.builder(connection(config)).name(hook.name())
+                .workflow(w.file()).ref(w.ref()).inputs(w.inputs()).pollInterval(w.pollInterval())
+                .timeout(hook.timeout()).build();
+    }
+
     @Override
     public IncidentProvider incidents(CliConfig config) {
         return GitHubIncidentProvider.builder(connection(config)).build();

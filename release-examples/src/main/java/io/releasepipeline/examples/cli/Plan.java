@@ -21,6 +21,8 @@ final class Plan {
                 + g.requiredChecks() + " pass; no open " + String.join("/", g.incidentLabels())
                 + " incident; previous release stable for " + format(g.stableFor()) + "; >= " + g.minimumApprovals()
                 + " approval(s)" + (g.breakingChangesDocumented() ? "; breaking changes documented" : ""));
+        hooks(c.hooks().beforeMerge()).ifPresent(h -> steps.add("hooks before the merge: " + h + "; one that fails "
+                + "vetoes the release"));
         steps.add("merge (" + c.github().mergeMethod() + ") pinned to the head commit the gates judged");
         steps.add("deploy run: " + c.github().deployWorkflow() + " for the merge commit, polled every "
                 + format(c.polling().deployRunInterval()) + ", up to " + format(c.polling().deployTimeout())
@@ -34,6 +36,12 @@ final class Plan {
             steps.add("traffic " + weights.get(i) + "% to the new revision, smoke check, observe "
                     + format(last ? c.observation() : c.traffic().stepPause()));
         }
+        hooks(c.hooks().afterPromotion()).ifPresent(h -> steps.add("hooks after the promotion: " + h));
+        hooks(c.hooks().onRollback()).ifPresent(h -> steps.add("on rollback, after traffic is back: hooks " + h
+                + "; one that fails makes the outcome page-someone"));
+        hooks(c.hooks().migrationRollback()).ifPresent(h -> steps.add("on rollback of a release with a database "
+                + "migration, once traffic is all on the previous revision: hooks " + h));
+        hooks(c.hooks().onFreeze()).ifPresent(h -> steps.add("on freeze: hooks " + h));
         steps.add("evidence: " + evidenceLocation(c) + "; deployment record in " + c.github().environment()
                 + "; on rollback an incident note on #" + pullRequest);
         return steps;
@@ -72,6 +80,16 @@ final class Plan {
                         + "refused)",
                 "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
                 "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
+    }
+
+    /** {@code name (kind, timeout)} for each hook, or empty when there is none. */
+    static java.util.Optional<String> hooks(List<CliConfig.Hook> hooks) {
+        if (hooks.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.join(", ", hooks.stream().map(h -> h.name() + " ("
+                + (h.webhook().isPresent() ? "webhook" : h.workflow().isPresent() ? "workflow "
+                        + h.workflow().get().file() : "command") + ", up to " + format(h.timeout()) + ")").toList()));
     }
 
     /** Which filter decides whether a merge deploys. */

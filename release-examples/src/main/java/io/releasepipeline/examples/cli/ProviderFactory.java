@@ -51,6 +51,18 @@ public interface ProviderFactory extends AutoCloseable {
                 "github: this provider setup cannot read GitHub events; give --pr instead of --event"));
     }
 
+    /**
+     * A hook that dispatches a GitHub workflow and watches its run, for a hook configured with {@code workflow:}.
+     * Default: this provider setup has none.
+     *
+     * @param hook the hook's settings; {@link CliConfig.Hook#workflow()} is present
+     */
+    default io.releasepipeline.hook.ReleaseHook workflowHook(CliConfig config, CliConfig.Hook hook) {
+        throw new io.releasepipeline.error.InvalidConfigurationException("release.yaml", java.util.List.of(
+                hook.path() + ".workflow: this provider setup cannot dispatch GitHub workflows; use a webhook or "
+                        + "command hook"));
+    }
+
     /** Evidence, the journal and the release lock. */
     EvidenceStore evidence(CliConfig config);
 

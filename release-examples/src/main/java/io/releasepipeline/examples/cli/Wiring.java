@@ -103,6 +103,7 @@ final class Wiring implements AutoCloseable {
             b.approvals(factory.approvals(config)).approvalTimeout(a.timeout(),
                     ApprovalTimeoutAction.valueOf(a.onTimeout().toUpperCase(Locale.ROOT)));
         }
+        HookWiring.apply(b, config, factory, environment);
         return b.build();
     }
 

@@ -282,6 +282,11 @@ final class CliWorld implements AutoCloseable {
         public io.releasepipeline.github.GitHubTriggerChecks triggerChecks(CliConfig config) {
             return cloud.triggerChecks(config);
         }
+
+        @Override
+        public io.releasepipeline.hook.ReleaseHook workflowHook(CliConfig config, CliConfig.Hook hook) {
+            return cloud.workflowHook(config, hook);
+        }
     }
 
     // ---- GitHub ------------------------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ import java.util.Optional;
  * @param observation how long the last step is observed
  * @param polling how the deploy run and the new revision are awaited
  * @param evidence where evidence, the journal and the lock live
+ * @param hooks the hooks run at points of each release ({@code hooks:})
  */
 public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke smoke, Rollback rollback,
-        Traffic traffic, Duration observation, Polling polling, Evidence evidence) {
+        Traffic traffic, Duration observation, Polling polling, Evidence evidence, Hooks hooks) {
 
     /**
      * @param subscription the Azure subscription id
@@ -229,5 +230,87 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      */
     public record Blob(Optional<URI> endpoint, Optional<String> connectionStringVariable, String container,
             Optional<String> tokenVariable) {
+    }
+
+    /**
+     * The {@code hooks:} section: the hooks of each point, in the order written.
+     *
+     * @param beforeMerge {@code hooks.beforeMerge}: run once the gates passed, before the merge; a failure vetoes
+     * @param afterPromotion {@code hooks.afterPromotion}
+     * @param onRollback {@code hooks.onRollback}
+     * @param onFreeze {@code hooks.onFreeze}
+     * @param migrationRollback {@code hooks.migrationRollback}: run on rollback of a release with a migration
+     */
+    public record Hooks(List<Hook> beforeMerge, List<Hook> afterPromotion, List<Hook> onRollback,
+            List<Hook> onFreeze, List<Hook> migrationRollback) {
+
+        /** Copies the lists. */
+        public Hooks {
+            beforeMerge = List.copyOf(beforeMerge);
+            afterPromotion = List.copyOf(afterPromotion);
+            onRollback = List.copyOf(onRollback);
+            onFreeze = List.copyOf(onFreeze);
+            migrationRollback = List.copyOf(migrationRollback);
+        }
+
+        /** No hooks. */
+        public static Hooks none() {
+            return new Hooks(List.of(), List.of(), List.of(), List.of(), List.of());
+        }
+
+        /** Every webhook's secret variable, in order. */
+        public List<String> secretVariables() {
+            return java.util.stream.Stream.of(beforeMerge, afterPromotion, onRollback, onFreeze, migrationRollback)
+                    .flatMap(List::stream).flatMap(h -> h.webhook().stream()).map(WebhookSettings::secretVariable)
+                    .toList();
+        }
+    }
+
+    /**
+     * One hook: exactly one of {@code webhook}, {@code workflow} and {@code command} is present.
+     *
+     * @param path where it is written, e.g. {@code hooks.onRollback[0]}, for messages
+     * @param name its name in records and reports
+     * @param timeout how long one run may take, every retry included
+     * @param webhook an HTTP webhook
+     * @param workflow a GitHub workflow dispatch
+     * @param command a local command
+     */
+    public record Hook(String path, String name, Duration timeout, Optional<WebhookSettings> webhook,
+            Optional<WorkflowSettings> workflow, Optional<CommandSettings> command) {
+    }
+
+    /**
+     * @param url where the signed JSON is POSTed
+     * @param secretVariable the environment variable holding the shared secret
+     * @param retries attempts after the first
+     * @param attemptTimeout one attempt's time
+     */
+    public record WebhookSettings(URI url, String secretVariable, int retries, Duration attemptTimeout) {
+    }
+
+    /**
+     * @param file the workflow's file name under {@code .github/workflows}
+     * @param ref the branch or tag it runs on
+     * @param inputs the inputs sent besides the delivery id, values with {@code ${placeholders}}
+     * @param pollInterval how often its run is polled
+     */
+    public record WorkflowSettings(String file, String ref, java.util.Map<String, String> inputs,
+            Duration pollInterval) {
+        /** Copies the inputs. */
+        public WorkflowSettings {
+            inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        }
+    }
+
+    /**
+     * @param run the program and its arguments (no shell)
+     * @param directory the working directory, relative to where the CLI runs
+     */
+    public record CommandSettings(List<String> run, Optional<Path> directory) {
+        /** Copies the list. */
+        public CommandSettings {
+            run = List.copyOf(run);
+        }
     }
 }

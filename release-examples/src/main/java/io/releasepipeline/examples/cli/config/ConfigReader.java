@@ -222,10 +222,12 @@ public final class ConfigReader {
                 && azure.tokenVariable().isPresent()) {
             problems.add(LOGS_TOKEN_REQUIRED);
         }
+        CliConfig.Hooks hooks = HookSettings.read(root.section("hooks"));
         root.rejectUnknownKeys();
         CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
                 : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
-        return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence);
+        return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence,
+                hooks);
     }
 
     private static CliConfig.App app(Section s) {

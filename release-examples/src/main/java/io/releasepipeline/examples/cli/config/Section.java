@@ -57,6 +57,11 @@ final class Section {
         problems.add(pathOf(key) + ": " + problem);
     }
 
+    /** Adds a problem about this mapping as a whole (e.g. a list item that lacks a choice). */
+    void problemHere(String problem) {
+        problems.add((path.isEmpty() ? "(top level)" : path) + ": " + problem);
+    }
+
     /** True when {@code key} is present and not null. */
     boolean has(String key) {
         known.add(key);
@@ -220,6 +225,33 @@ final class Section {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * A mapping of names to texts (e.g. a workflow's inputs), in the order written; empty when absent. A value that
+     * is not a text is a problem; a number or boolean is read as its text.
+     */
+    java.util.Map<String, String> textMap(String key) {
+        JsonNode v = value(key);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            problem(key, "must be a mapping of names to texts, got " + describe(v));
+            return out;
+        }
+        Iterator<String> names = v.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            JsonNode item = v.get(name);
+            if (item == null || !item.isValueNode() || item.isNull()) {
+                problems.add(pathOf(key) + "." + name + ": must be a text, got " + describe(item));
+            } else {
+                out.put(name, item.asText());
+            }
+        }
+        return out;
     }
 
     /** The items of a list, each as a section (mappings) or a bare value; empty when absent. */

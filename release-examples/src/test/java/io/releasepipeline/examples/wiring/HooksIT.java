@@ -1,0 +1,62 @@
+package io.releasepipeline.examples.wiring;
+
+import static io.releasepipeline.examples.wiring.ProductionWorld.PR;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code hooks:} through the packaged jar with production wiring: a webhook's secret is read from the environment
+ * variable it names when the pipeline is wired, so one that is unset or pasted into the config is refused with exit
+ * 64 before any request reaches GitHub or Resource Manager, and never printed.
+ */
+class HooksIT extends ProductionWiring {
+
+    private void assertRefusedBeforeAnyRequest(ReleaseProcess.Run run) {
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(64);
+        assertThat(world.github.requests()).as("requests to GitHub").isEmpty();
+        assertThat(world.armRequests()).as("requests to Resource Manager").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a webhook secret variable that is unset, and one too short, are both named: exit 64, nothing sent")
+    void unsetAndShortSecrets() {
+        String shortSecret = "tooShortSecret";
+        world.env("HOOKS_IT_SHORT_SECRET", shortSecret, true).unset("HOOKS_IT_UNSET_SECRET").section("hooks", """
+                hooks:
+                  beforeMerge:
+                    - name: change-board
+                      webhook: {url: "https://hooks.example.com/release", secretVariable: HOOKS_IT_UNSET_SECRET}
+                  onRollback:
+                    - name: chat
+                      webhook: {url: "https://hooks.example.com/chat", secretVariable: HOOKS_IT_SHORT_SECRET}
+                """);
+
+        ReleaseProcess.Run run = world.run("promote", "--pr", String.valueOf(PR));
+
+        assertRefusedBeforeAnyRequest(run);
+        assertThat(run.err()).contains("hooks.beforeMerge[0].webhook.secretVariable: environment variable "
+                + "HOOKS_IT_UNSET_SECRET is not set or empty",
+                "hooks.onRollback[0].webhook.secretVariable: the value of HOOKS_IT_SHORT_SECRET: must be at least 16 "
+                        + "characters").doesNotContain(shortSecret);
+    }
+
+    @Test
+    @DisplayName("a secret pasted where secretVariable names a variable is refused naming the key, never printed")
+    void pastedSecretNeverPrinted() {
+        String pasted = "Zq81mVx0Lk3Rt7Pw2Hy9Ns4Bc6Df5Gj";
+        world.env("UNRELATED_VARIABLE", pasted, true).section("hooks", """
+                hooks:
+                  migrationRollback:
+                    - name: migrate-down
+                      webhook: {url: "https://hooks.example.com/migrate", secretVariable: %s}
+                """.formatted(pasted));
+
+        ReleaseProcess.Run run = world.run("promote", "--pr", String.valueOf(PR));
+
+        assertRefusedBeforeAnyRequest(run);
+        assertThat(run.err()).contains("hooks.migrationRollback[0].webhook.secretVariable: the value of "
+                + "hooks.migrationRollback[0].webhook.secretVariable looks like a secret, not a variable name");
+    }
+}
