@@ -274,7 +274,7 @@ public final class ConfigReader {
         if (s.has("deployPaths")) {
             List<String> patterns = s.texts("deployPaths", List.of());
             // GitHub's own rules for on.push.paths, checked now so a bad pattern never reaches a release.
-            io.releasepipeline.github.FilterPatterns.problems(patterns).forEach(p -> s.problem("deployPaths", p
+            io.releasepipeline.format.FilterPatterns.problems(patterns).forEach(p -> s.problem("deployPaths", p
                     + " (GitHub path filter patterns, as in on.push.paths)"));
             deployPaths = Optional.of(patterns);
         }
