@@ -47,6 +47,8 @@ import java.util.Optional;
  * @param approvalTimeoutAction what happens when nobody decides in time
  * @param evidenceLink the public link to a release's evidence, for pull-request notes and deployment statuses
  * @param hooks the hooks run at points of each release
+ * @param migrations how a release is judged to carry a database migration, and what one without a
+ *     migration-rollback hook does
  */
 public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceStore evidence,
         IncidentProvider incidents, HealthSignalProvider healthSignals, List<Gate> gates, SmokeCheck smokeCheck,
@@ -55,7 +57,7 @@ public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceSt
         Duration revisionPollInterval, ProviderPolicy providerPolicy, ReleaseClock clock,
         List<ReleaseListener> listeners, String host, Optional<String> environmentUrl,
         Optional<ApprovalProvider> approvals, Duration approvalTimeout, ApprovalTimeoutAction approvalTimeoutAction,
-        EvidenceLink evidenceLink, Hooks hooks) {
+        EvidenceLink evidenceLink, Hooks hooks, io.releasepipeline.migration.MigrationDetection migrations) {
 
     /** Copies the lists. */
     public ReleaseConfig {

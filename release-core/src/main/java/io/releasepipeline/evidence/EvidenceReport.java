@@ -123,6 +123,7 @@ public final class EvidenceReport {
             verdicts();
             healthSignals();
             rollback();
+            hooks();
             notes();
             return out.toString();
         }
@@ -172,7 +173,8 @@ public final class EvidenceReport {
             rows.put("Finished", r.finishedAt().map(EvidenceReport::time).orElse("not finished"));
             rows.put("Duration", r.finishedAt().map(f -> Format.duration(Duration.between(r.startedAt(), f)))
                     .orElse("—"));
-            rows.put("Database migration", r.databaseMigration() ? "**yes**" : "no");
+            rows.put("Database migration", (r.databaseMigration() ? "**yes**" : "no")
+                    + r.migration().map(m -> ": " + text(m.reason())).orElse(""));
             if (r.kind() == ReleaseRecord.Kind.PROMOTION) {
                 rows.put("Merge", r.postMerge()
                         ? "**before the release** (post-merge): the gates could not stop it"
@@ -299,6 +301,27 @@ public final class EvidenceReport {
             rb.smoke().ifPresent(s -> {
                 smokeCheck("#### Smoke check after the rollback: ", s);
             });
+        }
+
+        /** Every hook run: where, what, how it ended, how long it took; a failed one is called out. */
+        private void hooks() {
+            if (r.hooks().isEmpty()) {
+                return;
+            }
+            section("Hooks");
+            r.hooks().stream().filter(h -> !h.succeeded()).forEach(h -> {
+                line("> [!WARNING]");
+                line("> **Hook " + code(h.name()) + " at " + h.point() + ": " + h.status() + ".** " + text(h.summary()));
+                line("");
+            });
+            table(List.of("Point", "Hook", "Kind", "Status", "Started", "Took", "Summary", "Delivery id"),
+                    r.hooks().stream().map(h -> List.of(h.point().name() + (h.migrationRollback()
+                                    ? " (migration rollback)" : ""), code(h.name()), text(h.kind()),
+                            h.succeeded() ? h.status().name() : "**" + h.status() + "**",
+                            time(h.startedAt()) + " (" + relative(r, h.startedAt()) + ")",
+                            Format.duration(h.duration()), link(text(h.summary()), h.link()),
+                            code(h.deliveryId()) + (h.attempt() > 1 ? " (attempt " + h.attempt() + ")" : "")))
+                            .toList());
         }
 
         private void approvals() {

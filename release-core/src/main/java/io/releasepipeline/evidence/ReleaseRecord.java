@@ -45,6 +45,9 @@ import java.util.Optional;
  *     merge); {@code PRE_MERGE} for records written before this field existed, and for standalone rollbacks
  * @param firstRelease whether the release was declared the app's first, so that an empty history passed the
  *     "previous release stable" gate
+ * @param hooks every hook run of the release, in order: name, kind, point, status, summary, link, start, duration
+ * @param migration whether the release was judged to carry a database migration, and why (absent in records written
+ *     before this field existed)
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -53,7 +56,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<GateResult> gates, Optional<DeployRun> deployRun, List<SmokeResult> smokeChecks,
         List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
         Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
-        List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease) {
+        List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease,
+        List<HookRun> hooks, Optional<MigrationVerdict> migration) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -99,6 +103,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         deployMatch = deployMatch == null ? Optional.empty() : deployMatch;
         mode = mode == null ? Mode.PRE_MERGE : mode;
+        hooks = hooks == null ? List.of() : List.copyOf(hooks);
+        migration = migration == null ? Optional.empty() : migration;
     }
 
     /** True when the pull request was merged before the release, so its gates could not stop the merge. */
@@ -136,6 +142,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.deployMatch = deployMatch.orElse(null);
         b.mode = mode;
         b.firstRelease = firstRelease;
+        b.hooks.addAll(hooks);
+        b.migration = migration.orElse(null);
         return b;
     }
 
@@ -173,6 +181,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private DeployMatch deployMatch;
         private Mode mode = Mode.PRE_MERGE;
         private boolean firstRelease;
+        private final List<HookRun> hooks = new ArrayList<>();
+        private MigrationVerdict migration;
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -296,6 +306,19 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return this;
         }
 
+        /** Adds a hook run. */
+        public Builder hook(HookRun run) {
+            hooks.add(java.util.Objects.requireNonNull(run, "run"));
+            return this;
+        }
+
+        /** Sets whether the release carries a database migration and why; also sets {@code databaseMigration}. */
+        public Builder migration(MigrationVerdict verdict) {
+            this.migration = java.util.Objects.requireNonNull(verdict, "verdict");
+            this.databaseMigration = verdict.migration();
+            return this;
+        }
+
         /** Adds a step approval. */
         public Builder approval(StepApproval approval) {
             approvals.add(approval);
@@ -337,7 +360,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(mergeCommitSha), Optional.ofNullable(previousRevision),
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
-                    approvals, Optional.ofNullable(deployMatch), mode, firstRelease);
+                    approvals, Optional.ofNullable(deployMatch), mode, firstRelease, hooks,
+                    Optional.ofNullable(migration));
         }
     }
 }
