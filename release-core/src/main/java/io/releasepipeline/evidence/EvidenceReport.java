@@ -174,7 +174,8 @@ public final class EvidenceReport {
             rows.put("Duration", r.finishedAt().map(f -> Format.duration(Duration.between(r.startedAt(), f)))
                     .orElse("—"));
             rows.put("Database migration", (r.databaseMigration() ? "**yes**" : "no")
-                    + r.migration().map(m -> ": " + text(m.reason())).orElse(""));
+                    + r.migration().map(m -> ": " + text(m.reason().replaceFirst("^(no )?database migration: ", "")))
+                            .orElse(""));
             if (r.kind() == ReleaseRecord.Kind.PROMOTION) {
                 rows.put("Merge", r.postMerge()
                         ? "**before the release** (post-merge): the gates could not stop it"
