@@ -178,6 +178,31 @@ class HooksScenarioTest {
     }
 
     @Test
+    void aMigrationRollbackHookDoesNotRunWhileTheNewRevisionStillServes() {
+        Simulation sim = badMigrationRelease();
+        RecordingHook undo = RecordingHook.named("undo-migration");
+        RecordingHook chat = RecordingHook.named("tell-chat");
+        // The first step moves half the traffic; from then on the platform refuses every split.
+        ReleaseResult result = sim.builder().trafficPlan(io.releasepipeline.traffic.TrafficPlan.canary(50, 100))
+                .listener(e -> {
+                    if (e instanceof ReleaseEvent.TrafficShifted) {
+                        sim.platform.failAlways("setTraffic", false);
+                    }
+                }).migrations(DETECTION).migrationRollbackHook(undo).hook(HookPoint.ON_ROLLBACK, chat).build()
+                .promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLBACK_FAILED);
+        assertThat(sim.platform.currentWeights()).contains(TrafficWeights.split(STABLE, NEW, 50));
+        assertThat(undo.runs()).isZero();
+        assertThat(chat.runs()).isEqualTo(1);
+        assertThat(chat.contexts().get(0).reason()).hasValueSatisfying(r -> assertThat(r)
+                .startsWith("rollback FAILED to v1"));
+        assertThat(result.record().notes()).anySatisfy(n -> assertThat(n)
+                .contains("migration-rollback hook [undo-migration] did NOT run: traffic is not verifiably all on v1")
+                .contains(io.releasepipeline.testkit.Simulation.STABLE));
+    }
+
+    @Test
     void aVetoingPreMergeHookStopsTheReleaseLikeAFailedGate() {
         Simulation sim = new Simulation();
         RecordingHook freezeWindow = RecordingHook.named("change-freeze").failing("change freeze until Monday");
