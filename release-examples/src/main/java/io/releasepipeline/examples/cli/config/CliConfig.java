@@ -21,9 +21,10 @@ import java.util.Optional;
  * @param observation how long the last step is observed
  * @param polling how the deploy run and the new revision are awaited
  * @param evidence where evidence, the journal and the lock live
+ * @param migrations how a release is judged to carry a database migration, and the policy without a rollback hook
  */
 public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke smoke, Rollback rollback,
-        Traffic traffic, Duration observation, Polling polling, Evidence evidence) {
+        Traffic traffic, Duration observation, Polling polling, Evidence evidence, Migrations migrations) {
 
     /**
      * @param subscription the Azure subscription id
@@ -188,6 +189,22 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      */
     public record Polling(Duration deployRunInterval, Duration deployTimeout, Duration revisionInterval,
             Duration revisionReadyTimeout) {
+    }
+
+    /**
+     * The {@code migrations:} section.
+     *
+     * @param paths GitHub filter patterns: a changed file matching them makes the release a migration release
+     * @param labels pull-request labels that make it one (case-insensitive)
+     * @param withoutRollbackHook {@code warn} or {@code roll-forward-only}: what a migration release with no
+     *     migration-rollback hook does
+     */
+    public record Migrations(List<String> paths, List<String> labels, String withoutRollbackHook) {
+        /** Copies. */
+        public Migrations {
+            paths = List.copyOf(paths);
+            labels = List.copyOf(labels);
+        }
     }
 
     /**

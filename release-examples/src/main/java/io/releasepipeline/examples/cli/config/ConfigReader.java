@@ -196,10 +196,32 @@ public final class ConfigReader {
         observation.rejectUnknownKeys();
         CliConfig.Polling polling = polling(root.section("polling"));
         CliConfig.Evidence evidence = evidence(root.section("evidence"), azure, problems);
+        CliConfig.Migrations migrations = migrations(root.section("migrations"));
         root.rejectUnknownKeys();
         CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
                 : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
-        return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence);
+        return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence,
+                migrations);
+    }
+
+    /** {@code migrations:}: paths (GitHub filter patterns), labels, and the policy without a rollback hook. */
+    private static CliConfig.Migrations migrations(Section s) {
+        List<String> paths = s.texts("paths", List.of());
+        if (s.has("paths")) {
+            io.releasepipeline.format.FilterPatterns.problems(paths).forEach(p -> s.problem("paths", p
+                    + " (GitHub path filter patterns, e.g. 'backend/**/migrations/**')"));
+        }
+        List<String> labels = s.texts("labels", List.of());
+        if (labels.stream().anyMatch(String::isBlank)) {
+            s.problem("labels", "a label is blank; give pull-request labels such as db-migration");
+        }
+        String policy = s.text("withoutRollbackHook", "warn").toLowerCase(Locale.ROOT);
+        if (!List.of("warn", "roll-forward-only").contains(policy)) {
+            s.problem("withoutRollbackHook", "must be warn (roll back and say loudly that the schema was not) or "
+                    + "roll-forward-only (freeze instead of rolling back), got " + Section.shown(policy));
+        }
+        s.rejectUnknownKeys();
+        return new CliConfig.Migrations(paths, labels, policy);
     }
 
     private static CliConfig.App app(Section s) {
