@@ -154,6 +154,10 @@ final class HookRunner {
                     + (e.error.getMessage() != null ? ": " + e.error.getMessage() : ""));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        if (mode == Mode.SAFETY) {
+            // A cancel that came as the hook finished is remembered for the boundary, not left to fail the journal.
+            ops.safetyFirst();
+        }
         String summary = SafeText.line(result.summary(), 500);
         if (attempt > 1) {
             summary += " (attempt " + attempt + ", same delivery id: the previous process started it and stopped "

@@ -362,6 +362,51 @@ class HooksScenarioTest {
     }
 
     @Test
+    void aCancelDuringAPreMergeHookAbortsBeforeTheMerge() {
+        Simulation sim = new Simulation();
+        Thread release = Thread.currentThread();
+        RecordingHook slow = RecordingHook.named("ask-cab").before(ctx -> release.interrupt()).hanging()
+                .timeout(Duration.ofSeconds(30));
+        ReleaseResult result;
+        try {
+            result = sim.builder().hook(HookPoint.BEFORE_MERGE, slow).build()
+                    .promote(ReleaseRequest.ofPullRequest(PR));
+            // The caller gets its interrupt back.
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ABORTED);
+        assertThat(sim.ci.count("merge")).isZero();
+        assertThat(sim.platform.trafficHistory()).isEmpty();
+        assertThat(result.record().notes()).anySatisfy(n -> assertThat(n).contains("cancelled")
+                .contains("nothing was changed"));
+    }
+
+    @Test
+    void aCancelDuringARollbackHookNeitherSkipsNorCutsIt() {
+        Simulation sim = new Simulation();
+        sim.smoke.failingFrom(NEW, Duration.ZERO);
+        Thread release = Thread.currentThread();
+        RecordingHook undo = RecordingHook.named("undo").before(ctx -> release.interrupt());
+        ReleaseResult result;
+        try {
+            result = sim.builder().hook(HookPoint.ON_ROLLBACK, undo).build()
+                    .promote(ReleaseRequest.ofPullRequest(PR));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        assertThat(undo.runs()).isEqualTo(1);
+        assertThat(result.record().hooks()).singleElement().satisfies(h -> assertThat(h.status())
+                .isEqualTo(HookResult.Status.SUCCEEDED));
+        assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+    }
+
+    @Test
     void anErrorThrownByARollbackHookPropagatesAfterTheReleaseIsRecorded() {
         Simulation sim = new Simulation();
         sim.smoke.failingFrom(NEW, Duration.ZERO);
