@@ -50,6 +50,8 @@ import java.util.Optional;
  * @param hooks the hooks run at points of each release
  * @param evidenceTemplate the team's evidence template the Markdown evidence is filled from; empty for the
  *     built-in report
+ * @param migrations how a release is judged to carry a database migration, and what one without a
+ *     migration-rollback hook does
  */
 public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceStore evidence,
         IncidentProvider incidents, HealthSignalProvider healthSignals, List<Gate> gates, SmokeCheck smokeCheck,
@@ -58,7 +60,8 @@ public record ReleaseConfig(PlatformProvider platform, CiProvider ci, EvidenceSt
         Duration revisionPollInterval, ProviderPolicy providerPolicy, ReleaseClock clock,
         List<ReleaseListener> listeners, String host, Optional<String> environmentUrl,
         Optional<ApprovalProvider> approvals, Duration approvalTimeout, ApprovalTimeoutAction approvalTimeoutAction,
-        EvidenceLink evidenceLink, Hooks hooks, Optional<EvidenceTemplate> evidenceTemplate) {
+        EvidenceLink evidenceLink, Hooks hooks, Optional<EvidenceTemplate> evidenceTemplate,
+        io.releasepipeline.migration.MigrationDetection migrations) {
 
     /** Copies the lists. */
     public ReleaseConfig {

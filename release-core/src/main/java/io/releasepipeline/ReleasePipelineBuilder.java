@@ -60,6 +60,8 @@ public final class ReleasePipelineBuilder {
     private Duration approvalTimeout = ReleasePipeline.DEFAULT_APPROVAL_TIMEOUT;
     private ApprovalTimeoutAction approvalTimeoutAction = ApprovalTimeoutAction.REJECT;
     private Hooks hooks = Hooks.none();
+    private io.releasepipeline.migration.MigrationDetection migrations =
+            io.releasepipeline.migration.MigrationDetection.declaredOnly();
 
     ReleasePipelineBuilder() {
     }
@@ -239,6 +241,17 @@ public final class ReleasePipelineBuilder {
         return this;
     }
 
+    /**
+     * How a release is judged to carry a database migration (changed files under path patterns, a label, or the
+     * request's declaration), and what a migration release with no migration-rollback hook does. Default
+     * {@link io.releasepipeline.migration.MigrationDetection#declaredOnly()}: only a declaration counts, and such a
+     * release warns on rollback.
+     */
+    public ReleasePipelineBuilder migrations(io.releasepipeline.migration.MigrationDetection detection) {
+        this.migrations = detection;
+        return this;
+    }
+
     /** Runs {@code hook} on rollback of a release that carries a database migration, to undo it. */
     public ReleasePipelineBuilder migrationRollbackHook(ReleaseHook hook) {
         this.hooks = hooks.withMigrationRollback(hook);
@@ -316,6 +329,11 @@ public final class ReleasePipelineBuilder {
             template = EvidenceTemplate.read(evidenceTemplateFile, templateProblems);
             templateProblems.forEach(p -> problems.add("evidenceTemplate: " + p));
         }
+        if (migrations == null) {
+            problems.add("migrations: must not be null; use MigrationDetection.declaredOnly()");
+        } else {
+            problems.addAll(migrations.problems("migrations"));
+        }
         if (listeners.contains(null)) {
             problems.add("listener: a null listener was added");
         }
@@ -326,7 +344,8 @@ public final class ReleasePipelineBuilder {
                 Optional.ofNullable(healthProbe), triggers, trafficPlan, observationWindow, deployTimeout,
                 deployPollInterval, revisionReadyTimeout, revisionPollInterval, providerPolicy, clock, listeners,
                 host != null ? host : localHost(), Optional.ofNullable(environmentUrl), Optional.ofNullable(approvals),
-                approvalTimeout, approvalTimeoutAction, evidenceLink, hooks, template);
+                approvalTimeout, approvalTimeoutAction, evidenceLink, hooks, template,
+                migrations);
         return EngineHolder.PROVIDER.create(config);
     }
 

@@ -111,6 +111,16 @@ public sealed interface ReleaseEvent {
             implements ReleaseEvent {
     }
 
+    /** A hook started at a point of the release ({@code attempt} 2 and up: run again on resume, same delivery id). */
+    record HookStarted(String releaseId, Instant at, io.releasepipeline.hook.HookPoint point, String hook,
+            String deliveryId, int attempt) implements ReleaseEvent {
+    }
+
+    /** A hook ended: what it came to, in the record's words. */
+    record HookFinished(String releaseId, Instant at, io.releasepipeline.evidence.HookRun run)
+            implements ReleaseEvent {
+    }
+
     /** The evidence record was written. */
     record EvidenceRecorded(String releaseId, Instant at, String location) implements ReleaseEvent {
     }

@@ -88,6 +88,11 @@ public final class EvidenceReport {
         HEALTH_SIGNALS("Health signals"),
         /** What the rollback did, with the smoke check after it; "No rollback." when there was none. */
         ROLLBACK("Rollback"),
+        /**
+         * Every hook run: point, name, kind, status, start, duration, summary, delivery id; the report leaves the
+         * section out when no hook ran.
+         */
+        HOOKS("Hooks"),
         /** Anything else a reader should know. */
         NOTES("Notes");
 
@@ -191,7 +196,9 @@ public final class EvidenceReport {
             line("");
             line("> **" + outcomeWords() + "**" + headlineDetail());
             for (Section s : Section.values()) {
-                if (s != Section.APPROVALS || !r.approvals().isEmpty()) {
+                boolean empty = s == Section.APPROVALS && r.approvals().isEmpty()
+                        || s == Section.HOOKS && r.hooks().isEmpty();
+                if (!empty) {
                     section(s.title());
                     body(s, svgFileName);
                 }
@@ -212,6 +219,7 @@ public final class EvidenceReport {
                 case TRIGGER_VERDICTS -> verdicts();
                 case HEALTH_SIGNALS -> healthSignals();
                 case ROLLBACK -> rollback();
+                case HOOKS -> hooks();
                 case NOTES -> notes();
             }
         }
@@ -272,7 +280,9 @@ public final class EvidenceReport {
             rows.put("Finished", r.finishedAt().map(EvidenceReport::time).orElse("not finished"));
             rows.put("Duration", r.finishedAt().map(f -> Format.duration(Duration.between(r.startedAt(), f)))
                     .orElse("—"));
-            rows.put("Database migration", r.databaseMigration() ? "**yes**" : "no");
+            rows.put("Database migration", (r.databaseMigration() ? "**yes**" : "no")
+                    + r.migration().map(m -> ": " + text(m.reason().replaceFirst("^(no )?database migration: ", "")))
+                            .orElse(""));
             if (r.kind() == ReleaseRecord.Kind.PROMOTION) {
                 rows.put("Merge", r.postMerge()
                         ? "**before the release** (post-merge): the gates could not stop it"
@@ -392,6 +402,27 @@ public final class EvidenceReport {
             rb.smoke().ifPresent(s -> {
                 smokeCheck("#### Smoke check after the rollback: ", s);
             });
+        }
+
+        /** Every hook run: where, what, how it ended, how long it took; a failed one is called out. */
+        private void hooks() {
+            if (r.hooks().isEmpty()) {
+                line("None.");
+                return;
+            }
+            r.hooks().stream().filter(h -> !h.succeeded()).forEach(h -> {
+                line("> [!WARNING]");
+                line("> **Hook " + code(h.name()) + " at " + h.point() + ": " + h.status() + ".** " + text(h.summary()));
+                line("");
+            });
+            table(List.of("Point", "Hook", "Kind", "Status", "Started", "Took", "Summary", "Delivery id"),
+                    r.hooks().stream().map(h -> List.of(h.point().name() + (h.migrationRollback()
+                                    ? " (migration rollback)" : ""), code(h.name()), text(h.kind()),
+                            h.succeeded() ? h.status().name() : "**" + h.status() + "**",
+                            time(h.startedAt()) + " (" + relative(r, h.startedAt()) + ")",
+                            Format.duration(h.duration()), link(text(h.summary()), h.link()),
+                            code(h.deliveryId()) + (h.attempt() > 1 ? " (attempt " + h.attempt() + ")" : "")))
+                            .toList());
         }
 
         private void approvals() {

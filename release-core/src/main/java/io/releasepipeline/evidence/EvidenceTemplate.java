@@ -98,6 +98,8 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
         inline("approvers", "who approved the pull request",
                 f -> f.r.approvers().isEmpty() ? NONE : EvidenceReport.text(String.join(", ", f.r.approvers())));
         inline("database_migration", "`yes` or `no`", f -> f.r.databaseMigration() ? "yes" : "no");
+        inline("migration_reason", "why the release was judged to carry a database migration, or not (neutralised "
+                + "text)", f -> f.r.migration().map(m -> EvidenceReport.text(m.reason())).orElse(NONE));
         inline("outcome", "the outcome's word, e.g. `PROMOTED`, `ROLLED_BACK`", f -> f.r.outcome().name());
         inline("outcome_sentence", "the outcome as the report's headline says it",
                 f -> EvidenceReport.outcomeSentence(f.r));
@@ -136,6 +138,8 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
         block("trigger_verdicts", "the trigger verdicts that mattered", EvidenceReport.Section.TRIGGER_VERDICTS);
         block("health_signals", "health over time", EvidenceReport.Section.HEALTH_SIGNALS);
         block("rollback", "what the rollback did, or `No rollback.`", EvidenceReport.Section.ROLLBACK);
+        block("hooks", "every hook run: point, name, kind, status, start, duration, summary; or `None.`",
+                EvidenceReport.Section.HOOKS);
         block("notes", "the record's notes as a list, or `None.`", EvidenceReport.Section.NOTES);
         block("links", "a list of links: pull request, deploy run, JSON record, chart", EvidenceTemplate::links);
         block("full_report", "the whole built-in report (appended at the end when the template does not place it)",

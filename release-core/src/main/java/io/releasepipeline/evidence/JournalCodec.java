@@ -105,6 +105,23 @@ public final class JournalCodec {
             data.put("reason", s.reason());
         } else if (state instanceof Resumed s) {
             data.put("after", s.after());
+        } else if (state instanceof JournalState.MigrationJudged s) {
+            data.put("migration", String.valueOf(s.migration()));
+            data.put("rollForwardOnly", String.valueOf(s.rollForwardOnly()));
+            data.put("reason", s.reason());
+        } else if (state instanceof JournalState.HookStarted s) {
+            data.put("point", s.point().name());
+            data.put("hook", s.hook());
+            data.put("kind", s.kind());
+            data.put("deliveryId", s.deliveryId());
+            data.put("migrationRollback", String.valueOf(s.migrationRollback()));
+        } else if (state instanceof JournalState.HookFinished s) {
+            data.put("point", s.point().name());
+            data.put("hook", s.hook());
+            data.put("status", s.status().name());
+            data.put("summary", s.summary());
+            s.link().ifPresent(l -> data.put("link", l));
+            data.put("duration", s.duration().toString());
         } else if (state instanceof Finishing s) {
             data.put("outcome", s.outcome().name());
         } else if (state instanceof Finished s) {
@@ -149,6 +166,13 @@ public final class JournalCodec {
             case "APPROVAL" -> new Approval(intOf(entry, "weight"), bool(d, "approved"), d.getOrDefault("by", ""));
             case "ROLLING_BACK" -> new RollingBack(get(entry, "to"), d.getOrDefault("reason", ""));
             case "RESUMED" -> new Resumed(d.getOrDefault("after", "unknown"));
+            case "MIGRATION_JUDGED" -> new JournalState.MigrationJudged(bool(d, "migration"),
+                    bool(d, "rollForwardOnly"), d.getOrDefault("reason", ""));
+            case "HOOK_STARTED" -> new JournalState.HookStarted(hookPoint(entry), get(entry, "hook"),
+                    d.getOrDefault("kind", "hook"), get(entry, "deliveryId"), bool(d, "migrationRollback"));
+            case "HOOK_FINISHED" -> new JournalState.HookFinished(hookPoint(entry), get(entry, "hook"),
+                    hookStatus(entry), d.getOrDefault("summary", ""), Optional.ofNullable(d.get("link")),
+                    duration(entry));
             case "FINISHING" -> new Finishing(outcome(entry));
             case "FINISHED" -> new Finished(outcome(entry));
             default -> throw invalid(entry, "has the unknown state " + entry.state());
@@ -190,6 +214,30 @@ public final class JournalCodec {
             return ReleaseOutcome.valueOf(get(entry, "outcome"));
         } catch (IllegalArgumentException e) {
             throw invalid(entry, "names the unknown outcome " + entry.data().get("outcome"));
+        }
+    }
+
+    private static io.releasepipeline.hook.HookPoint hookPoint(JournalEntry entry) {
+        try {
+            return io.releasepipeline.hook.HookPoint.valueOf(get(entry, "point"));
+        } catch (IllegalArgumentException e) {
+            throw invalid(entry, "names the unknown hook point " + entry.data().get("point"));
+        }
+    }
+
+    private static io.releasepipeline.hook.HookResult.Status hookStatus(JournalEntry entry) {
+        try {
+            return io.releasepipeline.hook.HookResult.Status.valueOf(get(entry, "status"));
+        } catch (IllegalArgumentException e) {
+            throw invalid(entry, "names the unknown hook status " + entry.data().get("status"));
+        }
+    }
+
+    private static java.time.Duration duration(JournalEntry entry) {
+        try {
+            return java.time.Duration.parse(get(entry, "duration"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw invalid(entry, "has a duration that is not ISO-8601: " + entry.data().get("duration"));
         }
     }
 

@@ -221,6 +221,62 @@ public sealed interface JournalState {
         }
     }
 
+    /**
+     * Whether the release carries a database migration, decided before the merge, and whether that made it
+     * roll-forward-only by policy; a resumed release keeps both.
+     */
+    record MigrationJudged(boolean migration, boolean rollForwardOnly, String reason) implements JournalState {
+        /** Validates. */
+        public MigrationJudged {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String name() {
+            return "MIGRATION_JUDGED";
+        }
+    }
+
+    /**
+     * About to run hook {@code hook} at {@code point} with {@code deliveryId}: a resumed release that finds this
+     * without a {@link HookFinished} runs the hook again with the same delivery id.
+     */
+    record HookStarted(io.releasepipeline.hook.HookPoint point, String hook, String kind, String deliveryId,
+            boolean migrationRollback) implements JournalState {
+        /** Validates. */
+        public HookStarted {
+            Objects.requireNonNull(point, "point");
+            Objects.requireNonNull(hook, "hook");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(deliveryId, "deliveryId");
+        }
+
+        @Override
+        public String name() {
+            return "HOOK_STARTED";
+        }
+    }
+
+    /** Hook {@code hook} at {@code point} ran to {@code status}: a resumed release does not run it again. */
+    record HookFinished(io.releasepipeline.hook.HookPoint point, String hook,
+            io.releasepipeline.hook.HookResult.Status status, String summary, Optional<String> link,
+            java.time.Duration duration) implements JournalState {
+        /** Validates. */
+        public HookFinished {
+            Objects.requireNonNull(point, "point");
+            Objects.requireNonNull(hook, "hook");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(summary, "summary");
+            link = link == null ? Optional.empty() : link;
+            Objects.requireNonNull(duration, "duration");
+        }
+
+        @Override
+        public String name() {
+            return "HOOK_FINISHED";
+        }
+    }
+
     /** A new process took the release over after the previous one stopped at {@code after}. */
     record Resumed(String after) implements JournalState {
         /** Validates. */

@@ -47,6 +47,9 @@ import java.util.Optional;
  *     "previous release stable" gate
  * @param environment the environment the release went to (the CI system's deployment environment), when known
  * @param pullRequestTitle the pull request's title as it was when the release read it (untrusted text), when known
+ * @param hooks every hook run of the release, in order: name, kind, point, status, summary, link, start, duration
+ * @param migration whether the release was judged to carry a database migration, and why (absent in records written
+ *     before this field existed)
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -56,7 +59,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
         Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
         List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease,
-        Optional<String> environment, Optional<String> pullRequestTitle) {
+        Optional<String> environment, Optional<String> pullRequestTitle,
+        List<HookRun> hooks, Optional<MigrationVerdict> migration) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -104,6 +108,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         mode = mode == null ? Mode.PRE_MERGE : mode;
         environment = environment == null ? Optional.empty() : environment;
         pullRequestTitle = pullRequestTitle == null ? Optional.empty() : pullRequestTitle;
+        hooks = hooks == null ? List.of() : List.copyOf(hooks);
+        migration = migration == null ? Optional.empty() : migration;
     }
 
     /** True when the pull request was merged before the release, so its gates could not stop the merge. */
@@ -143,6 +149,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.firstRelease = firstRelease;
         b.environment = environment.orElse(null);
         b.pullRequestTitle = pullRequestTitle.orElse(null);
+        b.hooks.addAll(hooks);
+        b.migration = migration.orElse(null);
         return b;
     }
 
@@ -182,6 +190,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private boolean firstRelease;
         private String environment;
         private String pullRequestTitle;
+        private final List<HookRun> hooks = new ArrayList<>();
+        private MigrationVerdict migration;
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -317,6 +327,19 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return this;
         }
 
+        /** Adds a hook run. */
+        public Builder hook(HookRun run) {
+            hooks.add(java.util.Objects.requireNonNull(run, "run"));
+            return this;
+        }
+
+        /** Sets whether the release carries a database migration and why; also sets {@code databaseMigration}. */
+        public Builder migration(MigrationVerdict verdict) {
+            this.migration = java.util.Objects.requireNonNull(verdict, "verdict");
+            this.databaseMigration = verdict.migration();
+            return this;
+        }
+
         /** Adds a step approval. */
         public Builder approval(StepApproval approval) {
             approvals.add(approval);
@@ -359,7 +382,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
                     approvals, Optional.ofNullable(deployMatch), mode, firstRelease, Optional.ofNullable(environment),
-                    Optional.ofNullable(pullRequestTitle));
+                    Optional.ofNullable(pullRequestTitle), hooks, Optional.ofNullable(migration));
         }
     }
 }

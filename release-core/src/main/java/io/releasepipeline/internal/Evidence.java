@@ -146,10 +146,16 @@ final class Evidence {
     }
 
     void postIncidentNote(Optional<Integer> pullRequest, RollbackResult result, Optional<String> evidenceLocation) {
+        postIncidentNote(pullRequest, result, evidenceLocation, List.of());
+    }
+
+    /** The incident note, with what the hooks that ran on rollback came to. */
+    void postIncidentNote(Optional<Integer> pullRequest, RollbackResult result, Optional<String> evidenceLocation,
+            List<io.releasepipeline.evidence.HookRun> hooks) {
         if (pullRequest.isEmpty()) {
             return;
         }
-        String body = incidentNote(result, evidenceLocation);
+        String body = incidentNote(result, evidenceLocation, hooks);
         try {
             ops.ciOnce("comment(#" + pullRequest.get() + ")", c -> {
                 c.comment(pullRequest.get(), body);
@@ -222,6 +228,12 @@ final class Evidence {
      * text from outside (reasons, trigger names, revisions, details) goes through {@link SafeText}.
      */
     String incidentNote(RollbackResult result, Optional<String> evidenceLocation) {
+        return incidentNote(result, evidenceLocation, List.of());
+    }
+
+    /** The incident note, with the rollback hooks' results (a failed one says to page someone). */
+    String incidentNote(RollbackResult result, Optional<String> evidenceLocation,
+            List<io.releasepipeline.evidence.HookRun> hooks) {
         RollbackDetails d = result.details();
         StringBuilder sb = new StringBuilder();
         sb.append(d.succeeded() ? "### Release " + md(result.releaseId()) + " was rolled back\n\n"
@@ -247,6 +259,20 @@ final class Evidence {
                 .append("\n\n"));
         d.migrationWarning().ifPresent(w -> sb.append("> [!WARNING]\n> ").append(SafeText.markdown(w, SENTENCE_LIMIT))
                 .append("\n\n"));
+        List<io.releasepipeline.evidence.HookRun> onRollback = hooks.stream()
+                .filter(h -> h.point() == io.releasepipeline.hook.HookPoint.ON_ROLLBACK).toList();
+        if (!onRollback.isEmpty()) {
+            boolean failed = onRollback.stream().anyMatch(h -> !h.succeeded());
+            sb.append(failed ? "**Rollback hooks: one FAILED, page the on-call engineer:**\n"
+                    : "**Rollback hooks:**\n");
+            onRollback.forEach(h -> sb.append("- ").append(SafeText.markdownCode(h.name()))
+                    .append(h.migrationRollback() ? " (migration rollback)" : "").append(' ').append(h.status())
+                    .append(" in ").append(io.releasepipeline.format.Format.duration(h.duration())).append(": ")
+                    .append(md(h.summary()))
+                    .append(h.link().filter(l -> l.startsWith("https://") || l.startsWith("http://"))
+                            .map(l -> " ([details](" + SafeText.markdownUrl(l) + "))").orElse("")).append('\n'));
+            sb.append('\n');
+        }
         sb.append("**Evidence:** ").append(evidenceReference(evidenceLocation)).append("\n\n");
         sb.append("Investigate the root cause before promoting again.");
         return SafeText.fitComment(sb.toString());

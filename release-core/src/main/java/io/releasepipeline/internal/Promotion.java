@@ -58,6 +58,13 @@ final class Promotion {
     /** Set once {@link #finish} began: the outcome is decided, and nothing that happens after re-decides it. */
     private boolean finishing;
     private String finalDescription;
+    /** Whether the release carries a database migration: declared, or judged before the merge (and journaled). */
+    private boolean databaseMigration;
+    /** Whether a firing trigger freezes instead of rolling back: requested, or by the migration policy. */
+    private boolean rollForwardOnly;
+    /** The migration verdict of this run, to journal once the gates passed. */
+    private io.releasepipeline.evidence.MigrationVerdict migrationVerdict;
+    private HookRunner hooks;
 
     Promotion(ReleaseOps ops, ReleaseRequest request, Instant startedAt) {
         this(ops, request, startedAt, Optional.empty());
@@ -71,6 +78,9 @@ final class Promotion {
                 ops.app(), ReleaseRecord.Kind.PROMOTION, startedAt).databaseMigration(request.databaseMigration())
                 .firstRelease(request.firstRelease()).environment(request.environment()));
         this.evidence = new Evidence(ops);
+        this.databaseMigration = request.databaseMigration();
+        this.rollForwardOnly = request.rollForwardOnly();
+        this.hooks = new HookRunner(ops, java.util.Map.of());
     }
 
     /** Stops this promotion at the next check: a rollback if traffic moved, an abort otherwise. */
@@ -152,6 +162,7 @@ final class Promotion {
      */
     ReleaseResult resume(ResumePoint point) {
         resumed = true;
+        hooks = new HookRunner(ops, point.hooks());
         return guarded(() -> {
             ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
             String note = "resumed after the previous process stopped at " + point.lastState() + " (journal entry "
@@ -234,6 +245,10 @@ final class Promotion {
         if (stopped.isPresent()) {
             return stopped.get();
         }
+        Optional<ReleaseResult> vetoed = beforeMerge();
+        if (vetoed.isPresent()) {
+            return vetoed.get();
+        }
         if (nothingToDeploy()) {
             return mergeThen(pullRequest.headSha(), this::finishNothingToDeploy);
         }
@@ -246,6 +261,9 @@ final class Promotion {
      */
     private Optional<ReleaseResult> gatesPassed(List<GateResult> gates, String when, String changed) {
         enter(new JournalState.GatesPassed(gates));
+        if (migrationVerdict != null && migrationVerdict.migration()) {
+            enter(new JournalState.MigrationJudged(true, rollForwardOnly, migrationVerdict.reason()));
+        }
         return ops.stopRequested().map(stop -> {
             record.note("stopped " + when + ": " + stop + "; " + changed);
             return finish(ReleaseOutcome.ABORTED, Optional.empty());
@@ -307,6 +325,10 @@ final class Promotion {
             return result;
         }
         String mergeSha = merge.orElseThrow();
+        if (!ops.config.hooks().at(io.releasepipeline.hook.HookPoint.BEFORE_MERGE).isEmpty()) {
+            record.note("post-merge: the BEFORE_MERGE hooks were not run, since the pull request was merged before "
+                    + "the release");
+        }
         Optional<ReleaseResult> stopped = gatesPassed(gates, "before any traffic moved",
                 "production still serves " + stable);
         if (stopped.isPresent()) {
@@ -432,6 +454,7 @@ final class Promotion {
             }
             enter(new JournalState.StepPassed(step.weight()));
         }
+        runAfter(io.releasepipeline.hook.HookPoint.AFTER_PROMOTION, Optional.empty());
         finalStatus(DeploymentState.SUCCESS, "promoted " + newRevision);
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
     }
@@ -497,7 +520,9 @@ final class Promotion {
         }
         record.pullRequest(pullRequest.number(), pullRequest.url()).pullRequestTitle(pullRequest.title())
                 .headSha(pullRequest.headSha());
-        Checklist checklist = Checklist.evaluate(ops, request, pullRequest, this::setStable);
+        judgeMigration().ifPresent(results::add);
+        Checklist checklist = Checklist.evaluate(ops, rollForwardOnly ? request.withRollForwardOnly() : request,
+                pullRequest, this::setStable);
         checklist.deploy().match().ifPresent(record::deployMatch);
         results.addAll(checklist.results());
         try {
@@ -511,6 +536,107 @@ final class Promotion {
         boolean passed = results.stream().allMatch(GateResult::passed);
         ops.emit(new ReleaseEvent.GatesEvaluated(ops.releaseId, ops.now(), passed, results));
         return results;
+    }
+
+    /**
+     * Judges whether the release carries a database migration (declared, changed files, labels) and records why; a
+     * migration release without a migration-rollback hook becomes roll-forward-only when the policy says so. A
+     * gate-like ERROR when the changed files cannot be read: the release does not guess.
+     */
+    private Optional<GateResult> judgeMigration() {
+        io.releasepipeline.migration.MigrationDetection detection = ops.config.migrations();
+        Optional<io.releasepipeline.spi.ChangedFiles> files = Optional.empty();
+        if (detection.readsFiles()) {
+            int number = pullRequest.number();
+            try {
+                files = Optional.of(ops.ci("changedFiles(#" + number + ")", c -> c.changedFiles(number)));
+            } catch (ProviderException e) {
+                return Optional.of(GateResult.error(MIGRATION_CHECK, "could not read the changed files of #" + number
+                        + " to judge whether it carries a database migration: " + e.getMessage()
+                        + "; nothing was changed"));
+            }
+        }
+        io.releasepipeline.evidence.MigrationVerdict verdict = detection.judge(request.databaseMigration(),
+                pullRequest.labels(), files, !ops.config.hooks().migrationRollback().isEmpty());
+        migrationVerdict = verdict;
+        record.migration(verdict);
+        databaseMigration = verdict.migration();
+        rollForwardOnly = request.rollForwardOnly() || verdict.rollForwardOnly();
+        if (verdict.migration()) {
+            log.warn("release {}: {}", ops.releaseId, SafeText.line(verdict.reason()));
+        }
+        return Optional.empty();
+    }
+
+    /** The name of the gate-like verdict when the migration check cannot tell. */
+    static final String MIGRATION_CHECK = "migrations";
+
+    /** The context of hook {@code deliveryId} at {@code point}. */
+    private io.releasepipeline.hook.HookContext hookContext(io.releasepipeline.hook.HookPoint point,
+            String deliveryId, Optional<String> reason) {
+        ReleaseRecord r = record.build();
+        return new io.releasepipeline.hook.HookContext(point, deliveryId, ops.releaseId, ops.app(),
+                request.environment(), Optional.of(request.pullRequest()), r.mergeCommitSha().or(r::headSha),
+                Optional.ofNullable(stable), Optional.ofNullable(newRevision), reason, databaseMigration,
+                Optional.empty());
+    }
+
+    /**
+     * Runs the BEFORE_MERGE hooks: each one's result is recorded as a gate verdict ({@code hook:<name>}), so that a
+     * hook that says no ends the release like a failed gate and one that could not run like a gate that could not
+     * be evaluated. Empty when every hook passed (or there is none).
+     */
+    private Optional<ReleaseResult> beforeMerge() {
+        List<io.releasepipeline.hook.ReleaseHook> before = ops.config.hooks().at(
+                io.releasepipeline.hook.HookPoint.BEFORE_MERGE);
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        List<io.releasepipeline.evidence.HookRun> runs = hooks.run(io.releasepipeline.hook.HookPoint.BEFORE_MERGE,
+                before, false, id -> hookContext(io.releasepipeline.hook.HookPoint.BEFORE_MERGE, id,
+                        Optional.empty()), HookRunner.Mode.VETO);
+        HookRunner.recordInto(record, runs);
+        List<GateResult> verdicts = runs.stream().map(r -> switch (r.status()) {
+            case SUCCEEDED -> GateResult.pass("hook:" + r.name(), r.summary());
+            case FAILED -> GateResult.fail("hook:" + r.name(), "pre-merge hook vetoed the release: " + r.summary());
+            case ERROR -> GateResult.error("hook:" + r.name(), "pre-merge hook could not run: " + r.summary());
+        }).toList();
+        record.gates(verdicts);
+        verdicts.forEach(v -> ops.emit(new ReleaseEvent.GateEvaluated(ops.releaseId, ops.now(), v)));
+        List<GateResult> failed = verdicts.stream().filter(g -> !g.passed()).toList();
+        if (!failed.isEmpty()) {
+            record.note("the pre-merge hook " + failed.get(0).gate().substring("hook:".length()) + " "
+                    + (failed.get(0).status() == io.releasepipeline.evidence.GateStatus.ERROR ? "could not run"
+                            : "vetoed the release") + "; nothing was merged or changed");
+            return Optional.of(finish(ReleaseOutcome.GATES_FAILED, Optional.empty()));
+        }
+        return ops.stopRequested().map(stop -> {
+            record.note("stopped before the merge: " + stop + "; nothing was changed");
+            return finish(ReleaseOutcome.ABORTED, Optional.empty());
+        });
+    }
+
+    /**
+     * Runs the hooks of a point after which nothing is decided by them (AFTER_PROMOTION, ON_FREEZE): a failure is
+     * recorded and warned, the outcome stays.
+     */
+    private void runAfter(io.releasepipeline.hook.HookPoint point, Optional<String> reason) {
+        List<io.releasepipeline.hook.ReleaseHook> at = ops.config.hooks().at(point);
+        if (at.isEmpty()) {
+            return;
+        }
+        List<io.releasepipeline.evidence.HookRun> runs = hooks.run(point, at, false,
+                id -> hookContext(point, id, reason), HookRunner.Mode.SAFETY);
+        HookRunner.recordInto(record, runs);
+        hooks.takeNotes().forEach(record::note);
+        for (io.releasepipeline.evidence.HookRun r : runs) {
+            if (!r.succeeded()) {
+                String note = "the " + point + " hook " + r.name() + " " + r.status() + ": " + r.summary()
+                        + "; the outcome stands";
+                record.note(note);
+                ops.warn(note);
+            }
+        }
     }
 
     private void setStable(String revision) {
@@ -692,18 +818,24 @@ final class Promotion {
      */
     private ReleaseResult rollBack(String reason, Optional<TriggerVerdict> trigger) {
         ops.safetyFirst();
-        if (request.rollForwardOnly()) {
+        if (rollForwardOnly) {
             return freeze(reason, trigger);
         }
         boolean cancelled = ops.stopRequested().isPresent();
         RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, () -> Optional.of(record.build())).run(reason,
-                trigger, Optional.ofNullable(newRevision), stable, request.databaseMigration(), Optional.empty(),
+                trigger, Optional.ofNullable(newRevision), stable,
+                databaseMigration && ops.config.hooks().migrationRollback().isEmpty(), Optional.empty(),
                 Optional.empty(), cancelled);
         rolledBack.recordInto(record);
         RollbackDetails details = rolledBack.details();
         Optional<TrafficWeights> after = rolledBack.trafficAfter();
+        HookRunner.RollbackHooks rollbackHooks = hooks.onRollback(ops.config.hooks(), databaseMigration, after, stable,
+                id -> hookContext(io.releasepipeline.hook.HookPoint.ON_ROLLBACK, id, Optional.of(
+                        (details.succeeded() ? "rolled back to " : "rollback FAILED to ") + stable + ": " + reason)));
+        rollbackHooks.recordInto(record);
         finalStatus(DeploymentState.FAILURE, "rolled back: " + reason);
-        ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
+        ReleaseOutcome outcome = !details.succeeded() ? ReleaseOutcome.ROLLBACK_FAILED
+                : rollbackHooks.failed() ? ReleaseOutcome.ROLLED_BACK_HOOK_FAILED : ReleaseOutcome.ROLLED_BACK;
         RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());
         return finish(outcome, Optional.of(partial));
     }
@@ -720,6 +852,7 @@ final class Promotion {
         record.note(note);
         log.error("release {}: {}", ops.releaseId, SafeText.line(note));
         ops.warn(note);
+        runAfter(io.releasepipeline.hook.HookPoint.ON_FREEZE, Optional.of("frozen: " + reason));
         finalStatus(DeploymentState.FAILURE, "frozen: " + reason);
         ReleaseResult result = finish(ReleaseOutcome.FROZEN, Optional.empty());
         evidence.postFreezeNote(pullRequest != null ? Optional.of(pullRequest.number()) : Optional.empty(),
@@ -787,7 +920,8 @@ final class Promotion {
         closing(() -> enterSafely(new JournalState.Finishing(outcome)));
         if (ops.wasInterrupted()) {
             record.note("cancelled: the release's thread was interrupted; "
-                    + (outcome == ReleaseOutcome.ROLLED_BACK ? "traffic was put back on " + stable
+                    + (outcome == ReleaseOutcome.ROLLED_BACK || outcome == ReleaseOutcome.ROLLED_BACK_HOOK_FAILED
+                            ? "traffic was put back on " + stable
                             : "it stopped as " + outcome));
         }
         Instant at = ops.now();
@@ -808,7 +942,7 @@ final class Promotion {
         Optional<RollbackResult> rb = rollback.map(r -> new RollbackResult(r.releaseId(), r.details(),
                 r.trafficAfter(), location));
         rb.ifPresent(r -> closing(() -> evidence.postIncidentNote(pullRequest != null
-                ? Optional.of(pullRequest.number()) : Optional.empty(), r, location)));
+                ? Optional.of(pullRequest.number()) : Optional.empty(), r, location, finalRecord.hooks())));
         String summary = summary(outcome, finalRecord);
         if (outcome == ReleaseOutcome.PROMOTED || outcome == ReleaseOutcome.NOTHING_TO_DEPLOY) {
             log.info("release {}: {}", ops.releaseId, SafeText.line(summary));
@@ -852,6 +986,9 @@ final class Promotion {
                     .map(GateResult::gate).toList();
             case ROLLED_BACK -> "rolled back to " + stable + ": " + r.rollback().map(RollbackDetails::reason)
                     .orElse("");
+            case ROLLED_BACK_HOOK_FAILED -> "rolled back to " + stable + ", but a rollback hook FAILED: "
+                    + r.hooks().stream().filter(h -> !h.succeeded()).map(h -> h.name() + " " + h.status())
+                            .toList() + "; page someone";
             case ROLLBACK_FAILED -> "ROLLBACK FAILED: " + r.rollback().flatMap(RollbackDetails::detail).orElse("")
                     + "; follow the runbook's manual rollback";
             case FROZEN -> "FROZEN (roll-forward-only): traffic held where it was; roll forward with a fix";

@@ -20,7 +20,8 @@ import java.util.Set;
 record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, List<GateResult> gates,
         Optional<String> headSha, Optional<String> stable, Optional<String> mergeSha, Optional<String> deploymentId,
         Optional<String> newRevision, Set<Integer> passedWeights, Optional<String> rollingBackReason,
-        boolean finished, Optional<ReleaseRecord> snapshot, boolean postMerge) {
+        boolean finished, Optional<ReleaseRecord> snapshot, boolean postMerge,
+        java.util.Map<String, HookRunner.Journaled> hooks) {
 
     /**
      * Replays {@code journal}.
@@ -46,6 +47,8 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
         boolean finished = false;
         boolean postMerge = false;
         JournalEntry withSnapshot = null;
+        JournalState.MigrationJudged migration = null;
+        java.util.Map<String, HookRunner.Journaled> hooks = new java.util.HashMap<>();
         for (JournalEntry e : journal) {
             JournalState state = JournalCodec.decode(e);
             if (e.data().containsKey(JournalCodec.RECORD)) {
@@ -84,17 +87,34 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
                 rollingBack = s.reason();
             } else if (state instanceof JournalState.Finished) {
                 finished = true;
+            } else if (state instanceof JournalState.MigrationJudged s) {
+                migration = s;
+            } else if (state instanceof JournalState.HookStarted s) {
+                String key = HookRunner.key(s.point(), s.hook());
+                HookRunner.Journaled was = hooks.get(key);
+                hooks.put(key, new HookRunner.Journaled(s, was != null ? was.startedAt() : e.at(),
+                        was != null ? was.attempts() + 1 : 1, Optional.empty()));
+            } else if (state instanceof JournalState.HookFinished s) {
+                String key = HookRunner.key(s.point(), s.hook());
+                HookRunner.Journaled was = hooks.get(key);
+                if (was != null) {
+                    hooks.put(key, new HookRunner.Journaled(was.started(), was.startedAt(), was.attempts(),
+                            Optional.of(s)));
+                }
             }
         }
         if (started == null) {
             throw new IllegalArgumentException("the journal of release " + releaseId + " has no STARTED entry");
         }
         return new ResumePoint(lastState, lastSequence,
-                new ReleaseRequest(started.pullRequest(), Optional.of(releaseId), started.databaseMigration(),
-                        started.environment(), started.rollForwardOnly(), started.firstRelease()),
+                new ReleaseRequest(started.pullRequest(), Optional.of(releaseId), started.databaseMigration()
+                        || (migration != null && migration.migration()), started.environment(),
+                        started.rollForwardOnly() || (migration != null && migration.rollForwardOnly()),
+                        started.firstRelease()),
                 gates, Optional.ofNullable(headSha), Optional.ofNullable(stable), Optional.ofNullable(mergeSha),
                 Optional.ofNullable(deploymentId), Optional.ofNullable(newRevision), Set.copyOf(passed),
                 Optional.ofNullable(rollingBack), finished,
-                withSnapshot == null ? Optional.empty() : JournalCodec.snapshot(withSnapshot), postMerge);
+                withSnapshot == null ? Optional.empty() : JournalCodec.snapshot(withSnapshot), postMerge,
+                java.util.Map.copyOf(hooks));
     }
 }

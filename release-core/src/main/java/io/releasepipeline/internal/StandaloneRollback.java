@@ -1,5 +1,6 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.RollbackTargets;
@@ -10,6 +11,8 @@ import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
+import io.releasepipeline.hook.HookContext;
+import io.releasepipeline.hook.HookPoint;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.TrafficWeights;
@@ -83,10 +86,20 @@ final class StandaloneRollback {
         Optional<Revision> known = named.isPresent() ? named : revisions == null ? Optional.empty()
                 : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
         RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, Optional::empty).run(request.reason(),
-                Optional.empty(), from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known,
+                Optional.empty(), from.filter(f -> !f.equals(target)), target,
+                request.databaseMigration() && ops.config.hooks().migrationRollback().isEmpty(), known,
                 Optional.of(traffic), false);
         rolledBack.recordInto(record);
-        return finish(rolledBack.details(), rolledBack.trafficAfter());
+        RollbackDetails details = rolledBack.details();
+        HookRunner.RollbackHooks hooks = new HookRunner(ops, java.util.Map.of()).onRollback(ops.config.hooks(),
+                request.databaseMigration(), rolledBack.trafficAfter(), target, id -> new HookContext(
+                        HookPoint.ON_ROLLBACK, id, ops.releaseId, ops.app(), ReleaseRequest.DEFAULT_ENVIRONMENT,
+                        request.pullRequest(), Optional.empty(), Optional.of(target),
+                        from.filter(f -> !f.equals(target)), Optional.of((details.succeeded() ? "rolled back to "
+                                : "rollback FAILED to ") + target + ": " + request.reason()),
+                        request.databaseMigration(), Optional.empty()));
+        hooks.recordInto(record);
+        return finish(details, rolledBack.trafficAfter(), hooks.failed());
     }
 
     private RollbackResult failed(String why, Optional<TrafficWeights> traffic) {
@@ -96,11 +109,12 @@ final class StandaloneRollback {
                 Optional.of(why));
         record.rollback(details);
         ops.emit(new ReleaseEvent.RollbackFinished(ops.releaseId, now, false, details.toRevision(), why));
-        return finish(details, traffic);
+        return finish(details, traffic, false);
     }
 
-    private RollbackResult finish(RollbackDetails details, Optional<TrafficWeights> traffic) {
-        ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
+    private RollbackResult finish(RollbackDetails details, Optional<TrafficWeights> traffic, boolean hookFailed) {
+        ReleaseOutcome outcome = !details.succeeded() ? ReleaseOutcome.ROLLBACK_FAILED
+                : hookFailed ? ReleaseOutcome.ROLLED_BACK_HOOK_FAILED : ReleaseOutcome.ROLLED_BACK;
         record.outcome(outcome).finishedAt(ops.now());
         Evidence evidence = new Evidence(ops);
         try {
@@ -108,16 +122,19 @@ final class StandaloneRollback {
         } catch (ReleaseOps.JournalWriteFailed e) {
             record.note(e.getMessage() + "; recorded anyway");
         }
-        Optional<String> location = evidence.write(record.build());
+        ReleaseRecord written = record.build();
+        Optional<String> location = evidence.write(written);
         try {
             ops.transition(new JournalState.Finished(outcome), Optional.empty());
         } catch (ReleaseOps.JournalWriteFailed e) {
             ops.warn(e.getMessage() + "; the evidence record says how the rollback ended");
         }
         RollbackResult result = new RollbackResult(ops.releaseId, details, traffic, location);
-        evidence.postIncidentNote(request.pullRequest(), result, location);
-        ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, details.succeeded()
-                ? "rolled back to " + details.toRevision() : "ROLLBACK FAILED: " + details.detail().orElse("")));
+        evidence.postIncidentNote(request.pullRequest(), result, location, written.hooks());
+        ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, !details.succeeded()
+                ? "ROLLBACK FAILED: " + details.detail().orElse("") : hookFailed ? "rolled back to "
+                        + details.toRevision() + ", but a rollback hook FAILED; page someone"
+                        : "rolled back to " + details.toRevision()));
         return result;
     }
 }

@@ -34,6 +34,15 @@ class JournalCodecTest {
             new JournalState.Approval(100, false, "carol"),
             new JournalState.RollingBack("v1", "error-rate FIRING"),
             new JournalState.Resumed("SHIFTING"),
+            new JournalState.MigrationJudged(true, true, "database migration: the pull request is labelled [db]"),
+            new JournalState.HookStarted(io.releasepipeline.hook.HookPoint.ON_ROLLBACK, "undo-migration", "webhook",
+                    "r-1:on_rollback:undo-migration", true),
+            new JournalState.HookFinished(io.releasepipeline.hook.HookPoint.ON_ROLLBACK, "undo-migration",
+                    io.releasepipeline.hook.HookResult.Status.FAILED, "answered 500", Optional.of("https://x/run/1"),
+                    java.time.Duration.ofMillis(1234)),
+            new JournalState.HookFinished(io.releasepipeline.hook.HookPoint.BEFORE_MERGE, "cab",
+                    io.releasepipeline.hook.HookResult.Status.SUCCEEDED, "", Optional.empty(),
+                    java.time.Duration.ZERO),
             new JournalState.Finishing(ReleaseOutcome.ROLLED_BACK),
             new JournalState.Finished(ReleaseOutcome.PROMOTED));
 

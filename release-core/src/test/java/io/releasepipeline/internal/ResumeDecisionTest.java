@@ -21,7 +21,8 @@ class ResumeDecisionTest {
     private static ResumePoint journal(Optional<String> headSha, Optional<String> stable, Optional<String> newRevision,
             Set<Integer> passed, Optional<String> rollingBack, String lastState) {
         return new ResumePoint(lastState, 7, ReleaseRequest.ofPullRequest(123), List.of(), headSha, stable,
-                Optional.empty(), Optional.empty(), newRevision, passed, rollingBack, false, Optional.empty(), false);
+                Optional.empty(), Optional.empty(), newRevision, passed, rollingBack, false, Optional.empty(), false,
+                java.util.Map.of());
     }
 
     private static PullRequest pr(PullRequest.State state) {

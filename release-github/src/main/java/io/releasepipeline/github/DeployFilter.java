@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.releasepipeline.format.FilterPatterns;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.DeployMatch;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.releasepipeline.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.format.FilterPatterns;
 import io.releasepipeline.format.SafeText;
 import io.releasepipeline.github.internal.GitHubClient;
 import io.releasepipeline.github.internal.GitHubRequest;

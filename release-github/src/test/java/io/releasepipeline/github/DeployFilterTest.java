@@ -3,6 +3,7 @@ package io.releasepipeline.github;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.releasepipeline.format.FilterPatterns;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.DeployMatch;
 import java.util.List;

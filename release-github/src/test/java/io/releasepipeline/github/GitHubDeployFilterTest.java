@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.format.FilterPatterns;
 import io.releasepipeline.spi.ChangedFiles;
 import io.releasepipeline.spi.DeployMatch;
 import io.releasepipeline.spi.PullRequest;

@@ -102,6 +102,12 @@ public final class EventPrinter implements ReleaseListener {
             return "ROLLING BACK " + e.fromRevision() + " -> " + e.toRevision() + ": " + e.reason();
         } else if (event instanceof ReleaseEvent.RollbackFinished e) {
             return e.succeeded() ? "rollback done: " + e.detail() : "ROLLBACK FAILED: " + e.detail();
+        } else if (event instanceof ReleaseEvent.HookStarted e) {
+            return "hook " + e.hook() + " (" + e.point() + ")" + (e.attempt() > 1 ? " again, attempt " + e.attempt()
+                    + ", same delivery id" : "") + "...";
+        } else if (event instanceof ReleaseEvent.HookFinished e) {
+            return (e.run().succeeded() ? "hook " : "HOOK ") + e.run().name() + " " + e.run().status() + " in "
+                    + io.releasepipeline.format.Format.duration(e.run().duration()) + ": " + e.run().summary();
         } else if (event instanceof ReleaseEvent.EvidenceRecorded e) {
             return "evidence: " + e.location();
         } else if (event instanceof ReleaseEvent.Warning e) {

@@ -80,6 +80,8 @@ final class LiveView implements ReleaseListener, AutoCloseable {
             until = e.at().plus(e.window());
         } else if (event instanceof ReleaseEvent.RollbackStarted e) {
             step("ROLLING BACK to " + e.toRevision(), "");
+        } else if (event instanceof ReleaseEvent.HookStarted e) {
+            step("hook " + e.hook() + " (" + e.point().name().toLowerCase(java.util.Locale.ROOT) + ")", "");
         } else if (event instanceof ReleaseEvent.ReleaseFinished e) {
             step(e.outcome().name(), "");
             finished = true;

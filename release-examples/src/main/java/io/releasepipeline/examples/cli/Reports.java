@@ -52,6 +52,13 @@ final class Reports {
         return doc;
     }
 
+    /** The rollback hooks that did not succeed, e.g. {@code rollback hook undo-migration FAILED: ...}. */
+    static String failedHooks(ReleaseRecord r) {
+        String failed = r.hooks().stream().filter(h -> !h.succeeded()).map(h -> h.name() + " " + h.status() + ": "
+                + h.summary()).collect(Collectors.joining("; "));
+        return failed.isEmpty() ? "see the record" : "rollback hook " + failed;
+    }
+
     /** One line: how the release ended and why. */
     static String summary(ReleaseResult result) {
         ReleaseRecord r = result.record();
@@ -66,7 +73,7 @@ final class Reports {
                     .orElse("the previous revision");
             case ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED -> what + ": PAGE SOMEONE: back on "
                     + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")").orElse("the previous revision")
-                    + "; " + r.rollback().flatMap(d -> d.detail()).orElse("see the record");
+                    + "; " + r.rollback().flatMap(d -> d.detail()).orElseGet(() -> failedHooks(r));
             case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())
                     .orElse("the rollback did not complete");
             case ABORTED -> what + ": stopped before traffic moved: " + String.join("; ", r.notes());

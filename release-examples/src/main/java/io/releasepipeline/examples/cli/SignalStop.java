@@ -108,7 +108,7 @@ final class SignalStop implements AutoCloseable {
             case ROLLED_BACK -> line.append(" (traffic moved, so it was rolled back)");
             case ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED -> line.append(" (traffic moved, so it was rolled "
                     + "back; PAGE SOMEONE: ").append(result.record().rollback().flatMap(RollbackDetails::detail)
-                    .orElse("see the record")).append(')');
+                    .orElseGet(() -> Reports.failedHooks(result.record()))).append(')');
             case ABORTED -> line.append(" (stopped before traffic moved)");
             case ROLLBACK_FAILED -> line.append(" (PAGE SOMEONE: ").append(result.record().rollback()
                     .flatMap(RollbackDetails::detail).orElse("the rollback did not complete")).append(')');

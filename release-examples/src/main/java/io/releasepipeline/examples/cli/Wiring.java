@@ -76,6 +76,7 @@ final class Wiring implements AutoCloseable {
                 .rollbackTriggers(triggers(config.rollback(), config.rollback().alerts().enabled()
                         ? java.util.Optional.of(factory.alerts(config)) : java.util.Optional.empty()))
                 .trafficPlan(trafficPlan(config.traffic()))
+                .migrations(migrations(config.migrations()))
                 .observationWindow(config.observation())
                 .deployPollInterval(config.polling().deployRunInterval())
                 .deployTimeout(config.polling().deployTimeout())
@@ -199,6 +200,15 @@ final class Wiring implements AutoCloseable {
         alerts.ifPresent(a -> b.onAlerts(a).alertInterval(r.alerts().interval()));
         b.advisory(r.advisory().toArray(String[]::new));
         return b.build();
+    }
+
+    /** The {@code migrations:} section as the library's detection and policy. */
+    static io.releasepipeline.migration.MigrationDetection migrations(CliConfig.Migrations m) {
+        io.releasepipeline.migration.MigrationDetection d = io.releasepipeline.migration.MigrationDetection
+                .declaredOnly().orPaths(m.paths().toArray(String[]::new)).orLabels(m.labels().toArray(String[]::new));
+        return d.withoutRollbackHook(m.withoutRollbackHook().equals("roll-forward-only")
+                ? io.releasepipeline.migration.MigrationDetection.WithoutRollbackHook.ROLL_FORWARD_ONLY
+                : io.releasepipeline.migration.MigrationDetection.WithoutRollbackHook.WARN);
     }
 
     static TrafficPlan trafficPlan(CliConfig.Traffic t) {

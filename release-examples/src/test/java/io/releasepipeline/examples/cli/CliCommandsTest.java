@@ -135,6 +135,32 @@ class CliCommandsTest {
         }
 
         @Test
+        @DisplayName("exit 6 when a migration release (detected from migrations.paths) with no migration-rollback hook "
+                + "fails under migrations.withoutRollbackHook: roll-forward-only")
+        void migrationRollForwardOnly() throws Exception {
+            world.withYaml("""
+                    migrations:
+                      paths: ['backend/**/migrations/**']
+                      labels: [db-migration]
+                      withoutRollbackHook: roll-forward-only
+                    """).mergeablePullRequest(CliWorld.PR, "success")
+                    .changes(CliWorld.PR, "backend/app/quotes.py", "backend/app/db/migrations/0042_currency.sql")
+                    .nextDeployBehaves(RevisionServer.Behaviour.FAILING);
+
+            CliWorld.Run run = world.run("promote", "--config", config(), "--pr", "123");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.FROZEN);
+            assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v2"));
+            io.releasepipeline.evidence.ReleaseRecord record = world.evidence.latest(CliWorld.APP, 1).get(0);
+            assertThat(record.outcome()).isEqualTo(io.releasepipeline.evidence.ReleaseOutcome.FROZEN);
+            assertThat(record.migration()).hasValueSatisfying(m -> {
+                assertThat(m.files()).containsExactly("backend/app/db/migrations/0042_currency.sql "
+                        + "(backend/**/migrations/**)");
+                assertThat(m.rollForwardOnly()).isTrue();
+            });
+        }
+
+        @Test
         @DisplayName("exit 4 when the rollback fails too (the previous revision is broken): page someone")
         void rollbackFails() {
             world.mergeablePullRequest(CliWorld.PR, "success").nextDeployBehaves(RevisionServer.Behaviour.FAILING);

@@ -127,6 +127,37 @@ class CliConfigTest {
     }
 
     @Test
+    @DisplayName("migrations: paths (GitHub patterns, checked at load), labels and the policy without a rollback hook")
+    void migrations() throws IOException {
+        CliConfig defaults = ConfigReader.read(write(MINIMAL));
+        assertThat(defaults.migrations()).isEqualTo(new CliConfig.Migrations(java.util.List.of(), java.util.List.of(),
+                "warn"));
+
+        CliConfig c = ConfigReader.read(write(MINIMAL + """
+                migrations:
+                  paths: ['backend/**/migrations/**', '!backend/**/migrations/README.md']
+                  labels: [db-migration]
+                  withoutRollbackHook: roll-forward-only
+                """));
+        assertThat(c.migrations()).isEqualTo(new CliConfig.Migrations(java.util.List.of("backend/**/migrations/**",
+                "!backend/**/migrations/README.md"), java.util.List.of("db-migration"), "roll-forward-only"));
+
+        Path bad = write(MINIMAL + """
+                migrations:
+                  paths: ['db/[']
+                  withoutRollbackHook: never
+                  label: [db]
+                """);
+        assertThatThrownBy(() -> ConfigReader.read(bad)).isInstanceOfSatisfying(InvalidConfigurationException.class,
+                e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "migrations.paths: pattern 'db/[': '[' at 3 is never closed with ']' (GitHub path filter "
+                                + "patterns, e.g. 'backend/**/migrations/**')",
+                        "migrations.withoutRollbackHook: must be warn (roll back and say loudly that the schema was "
+                                + "not) or roll-forward-only (freeze instead of rolling back), got 'never'",
+                        "migrations.label: unknown key; did you mean 'labels'?"));
+    }
+
+    @Test
     @DisplayName("a malformed file is one error listing every problem with its path, unknown keys included")
     void everyProblemAtOnce() throws IOException {
         Path file = write("""

@@ -46,6 +46,11 @@ class ConsoleOutputTest {
                 new ReleaseEvent.RollbackStarted("r1", T0, h, "v2", "v1"),
                 new ReleaseEvent.RollbackFinished("r1", T0, false, "v1", h),
                 new ReleaseEvent.EvidenceRecorded("r1", T0, h),
+                new ReleaseEvent.HookStarted("r1", T0, io.releasepipeline.hook.HookPoint.ON_ROLLBACK, "undo", h, 2),
+                new ReleaseEvent.HookFinished("r1", T0, new io.releasepipeline.evidence.HookRun(
+                        io.releasepipeline.hook.HookPoint.ON_ROLLBACK, "undo", h, h,
+                        io.releasepipeline.hook.HookResult.Status.FAILED, h, java.util.Optional.of(h), T0,
+                        Duration.ofMillis(1500), 2, true)),
                 new ReleaseEvent.Warning("r1", T0, h),
                 new ReleaseEvent.ReleaseFinished("r1", T0, ReleaseOutcome.ROLLED_BACK, h));
 
@@ -53,7 +58,8 @@ class ConsoleOutputTest {
 
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out.lines().count()).as(out.length() + " characters").isEqualTo(events.size() + 2);
-        assertThat(out).contains("GATES FAILED", "ROLLING BACK v2 -> v1: ", "warning: ");
+        assertThat(out).contains("GATES FAILED", "ROLLING BACK v2 -> v1: ", "warning: ", "hook undo (ON_ROLLBACK) again, attempt 2",
+                "HOOK undo FAILED in 1.5s: ");
         SafeOutput.assertSafeLines("event lines", out, 10_000);
     }
 

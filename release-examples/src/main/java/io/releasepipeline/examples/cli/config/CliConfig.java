@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param polling how the deploy run and the new revision are awaited
  * @param evidence where evidence, the journal and the lock live
  * @param hooks the hooks run at points of each release ({@code hooks:})
+ * @param migrations how a release is judged to carry a database migration, and the policy without a rollback hook
  */
 public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke smoke, Rollback rollback,
-        Traffic traffic, Duration observation, Polling polling, Evidence evidence, Hooks hooks) {
+        Traffic traffic, Duration observation, Polling polling, Evidence evidence, Hooks hooks,
+        Migrations migrations) {
 
     /**
      * @param subscription the Azure subscription id
@@ -209,6 +211,22 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      */
     public record Polling(Duration deployRunInterval, Duration deployTimeout, Duration revisionInterval,
             Duration revisionReadyTimeout) {
+    }
+
+    /**
+     * The {@code migrations:} section.
+     *
+     * @param paths GitHub filter patterns: a changed file matching them makes the release a migration release
+     * @param labels pull-request labels that make it one (case-insensitive)
+     * @param withoutRollbackHook {@code warn} or {@code roll-forward-only}: what a migration release with no
+     *     migration-rollback hook does
+     */
+    public record Migrations(List<String> paths, List<String> labels, String withoutRollbackHook) {
+        /** Copies. */
+        public Migrations {
+            paths = List.copyOf(paths);
+            labels = List.copyOf(labels);
+        }
     }
 
     /**

@@ -223,11 +223,32 @@ public final class ConfigReader {
             problems.add(LOGS_TOKEN_REQUIRED);
         }
         CliConfig.Hooks hooks = HookSettings.read(root.section("hooks"));
+        CliConfig.Migrations migrations = migrations(root.section("migrations"));
         root.rejectUnknownKeys();
         CliConfig.App withUrl = app.url().isPresent() || smoke.baseUrl().isEmpty() ? app
                 : new CliConfig.App(app.subscription(), app.resourceGroup(), app.name(), smoke.baseUrl());
         return new CliConfig(withUrl, azure, github, gates, smoke, rollback, traffic, window, polling, evidence,
-                hooks);
+                hooks, migrations);
+    }
+
+    /** {@code migrations:}: paths (GitHub filter patterns), labels, and the policy without a rollback hook. */
+    private static CliConfig.Migrations migrations(Section s) {
+        List<String> paths = s.texts("paths", List.of());
+        if (s.has("paths")) {
+            io.releasepipeline.format.FilterPatterns.problems(paths).forEach(p -> s.problem("paths", p
+                    + " (GitHub path filter patterns, e.g. 'backend/**/migrations/**')"));
+        }
+        List<String> labels = s.texts("labels", List.of());
+        if (labels.stream().anyMatch(String::isBlank)) {
+            s.problem("labels", "a label is blank; give pull-request labels such as db-migration");
+        }
+        String policy = s.text("withoutRollbackHook", "warn").toLowerCase(Locale.ROOT);
+        if (!List.of("warn", "roll-forward-only").contains(policy)) {
+            s.problem("withoutRollbackHook", "must be warn (roll back and say loudly that the schema was not) or "
+                    + "roll-forward-only (freeze instead of rolling back), got " + Section.shown(policy));
+        }
+        s.rejectUnknownKeys();
+        return new CliConfig.Migrations(paths, labels, policy);
     }
 
     private static CliConfig.App app(Section s) {
@@ -302,7 +323,7 @@ public final class ConfigReader {
         if (s.has("deployPaths")) {
             List<String> patterns = s.texts("deployPaths", List.of());
             // GitHub's own rules for on.push.paths, checked now so a bad pattern never reaches a release.
-            io.releasepipeline.github.FilterPatterns.problems(patterns).forEach(p -> s.problem("deployPaths", p
+            io.releasepipeline.format.FilterPatterns.problems(patterns).forEach(p -> s.problem("deployPaths", p
                     + " (GitHub path filter patterns, as in on.push.paths)"));
             deployPaths = Optional.of(patterns);
         }

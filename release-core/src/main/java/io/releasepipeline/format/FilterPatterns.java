@@ -1,4 +1,4 @@
-package io.releasepipeline.github;
+package io.releasepipeline.format;
 
 import java.util.ArrayList;
 import java.util.List;

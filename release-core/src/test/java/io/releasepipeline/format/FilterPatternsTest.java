@@ -1,4 +1,4 @@
-package io.releasepipeline.github;
+package io.releasepipeline.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
