@@ -264,7 +264,7 @@ class HooksScenarioTest {
     void aPreMergeHookThatCannotRunIsAGateError() {
         Simulation sim = new Simulation();
         RecordingHook broken = RecordingHook.named("ask-cab").throwing(new IllegalStateException("connection "
-                + "refused"));
+                + "refused (token ghp_0123456789abcdefABCDEF0123456789abcd)"));
         ReleaseResult result = sim.builder().hook(HookPoint.BEFORE_MERGE, broken).build()
                 .promote(ReleaseRequest.ofPullRequest(PR));
 
@@ -274,6 +274,8 @@ class HooksScenarioTest {
             assertThat(g.status()).isEqualTo(GateStatus.ERROR);
             assertThat(g.reason()).contains("IllegalStateException: connection refused");
         });
+        assertThat(result.record().hooks()).singleElement().satisfies(h -> assertThat(h.summary())
+                .doesNotContain("ghp_").contains("token ***"));
     }
 
     @Test
