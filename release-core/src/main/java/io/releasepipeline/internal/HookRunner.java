@@ -158,13 +158,15 @@ final class HookRunner {
             // A cancel that came as the hook finished is remembered for the boundary, not left to fail the journal.
             ops.safetyFirst();
         }
-        String summary = SafeText.line(result.summary(), 500);
+        // A hook's words leave the process (record, notes, logs): a credential it echoed is masked first.
+        String summary = SafeText.line(io.releasepipeline.format.Redaction.credentials(result.summary()), 500);
         if (attempt > 1) {
             summary += " (attempt " + attempt + ", same delivery id: the previous process started it and stopped "
                     + "before its end was journaled)";
         }
         HookRun run = new HookRun(point, name, kind, deliveryId, result.status(), summary,
-                result.link().map(l -> SafeText.line(l, 500)), startedAt, took, attempt, migrationRollback);
+                result.link().map(l -> SafeText.line(io.releasepipeline.format.Redaction.credentials(l), 500)),
+                startedAt, took, attempt, migrationRollback);
         journal(new JournalState.HookFinished(point, name, run.status(), run.summary(), run.link(), took),
                 Mode.SAFETY);
         ops.emit(new ReleaseEvent.HookFinished(ops.releaseId, ops.now(), run));

@@ -225,10 +225,46 @@ class HooksScenarioTest {
     }
 
     @Test
+    void aPreMergeHookThatFinishedBeforeACrashIsNotRunAgainWhenTheGatesRunAgain() {
+        Simulation sim = new Simulation();
+        RecordingHook cab = RecordingHook.named("ask-cab");
+        CrashResumeScenarioTest.CrashingStore store = new CrashResumeScenarioTest.CrashingStore(sim.evidence,
+                "MERGING", false);
+        ReleasePipeline dying = CrashResumeScenarioTest.dying(sim, store).hook(HookPoint.BEFORE_MERGE, cab).build();
+        assertThatThrownBy(() -> dying.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
+                .isInstanceOf(CrashResumeScenarioTest.Crash.class);
+        assertThat(cab.runs()).isEqualTo(1);
+
+        ReleaseResult result = sim.builder().hook(HookPoint.BEFORE_MERGE, cab).build().resume(RELEASE);
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(cab.runs()).isEqualTo(1);
+        assertThat(sim.ci.count("merge")).isEqualTo(1);
+        assertThat(result.record().hooks()).singleElement().satisfies(h -> assertThat(h.status())
+                .isEqualTo(HookResult.Status.SUCCEEDED));
+        assertThat(result.record().gates()).anySatisfy(g -> assertThat(g.gate()).isEqualTo("hook:ask-cab"));
+    }
+
+    @Test
+    void anErrorThrownByAPreMergeHookAbortsBeforeTheMergeAndPropagates() {
+        Simulation sim = new Simulation();
+        RecordingHook broken = RecordingHook.named("ask-cab").throwing(new NoClassDefFoundError("okhttp3/Call"));
+        ReleasePipeline pipeline = sim.builder().hook(HookPoint.BEFORE_MERGE, broken).build();
+
+        assertThatThrownBy(() -> pipeline.promote(ReleaseRequest.ofPullRequest(PR).withReleaseId(RELEASE)))
+                .isInstanceOf(NoClassDefFoundError.class);
+
+        assertThat(sim.ci.count("merge")).isZero();
+        assertThat(sim.evidence.read(APP, RELEASE)).hasValueSatisfying(r -> assertThat(r.outcome())
+                .isEqualTo(ReleaseOutcome.ABORTED));
+        assertThat(sim.evidence.currentLock(APP)).isEmpty();
+    }
+
+    @Test
     void aPreMergeHookThatCannotRunIsAGateError() {
         Simulation sim = new Simulation();
         RecordingHook broken = RecordingHook.named("ask-cab").throwing(new IllegalStateException("connection "
-                + "refused"));
+                + "refused (token ghp_0123456789abcdefABCDEF0123456789abcd)"));
         ReleaseResult result = sim.builder().hook(HookPoint.BEFORE_MERGE, broken).build()
                 .promote(ReleaseRequest.ofPullRequest(PR));
 
@@ -238,6 +274,8 @@ class HooksScenarioTest {
             assertThat(g.status()).isEqualTo(GateStatus.ERROR);
             assertThat(g.reason()).contains("IllegalStateException: connection refused");
         });
+        assertThat(result.record().hooks()).singleElement().satisfies(h -> assertThat(h.summary())
+                .doesNotContain("ghp_").contains("token ***"));
     }
 
     @Test
