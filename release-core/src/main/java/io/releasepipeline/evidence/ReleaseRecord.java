@@ -45,6 +45,9 @@ import java.util.Optional;
  *     merge); {@code PRE_MERGE} for records written before this field existed, and for standalone rollbacks
  * @param firstRelease whether the release was declared the app's first, so that an empty history passed the
  *     "previous release stable" gate
+ * @param baseline the stable revision's error rate measured before traffic first moved (or why it could not be), the
+ *     reference a rollback's recovery watch judges against; empty when none was measured (the error-rate trigger
+ *     disarmed, traffic never moved, a record written before baselines existed)
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -53,7 +56,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<GateResult> gates, Optional<DeployRun> deployRun, List<SmokeResult> smokeChecks,
         List<TrafficChange> trafficChanges, List<TriggerVerdict> verdicts, List<TimelinePoint> timeline,
         Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
-        List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease) {
+        List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease,
+        Optional<Baseline> baseline) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -99,6 +103,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         deployMatch = deployMatch == null ? Optional.empty() : deployMatch;
         mode = mode == null ? Mode.PRE_MERGE : mode;
+        baseline = baseline == null ? Optional.empty() : baseline;
     }
 
     /** True when the pull request was merged before the release, so its gates could not stop the merge. */
@@ -136,6 +141,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.deployMatch = deployMatch.orElse(null);
         b.mode = mode;
         b.firstRelease = firstRelease;
+        b.baseline = baseline.orElse(null);
         return b;
     }
 
@@ -173,6 +179,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private DeployMatch deployMatch;
         private Mode mode = Mode.PRE_MERGE;
         private boolean firstRelease;
+        private Baseline baseline;
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -313,6 +320,17 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return Optional.ofNullable(deployMatch);
         }
 
+        /** Sets the stable revision's error rate measured before traffic first moved. */
+        public Builder baseline(Baseline baseline) {
+            this.baseline = java.util.Objects.requireNonNull(baseline, "baseline");
+            return this;
+        }
+
+        /** The baseline, once measured. */
+        public Optional<Baseline> baseline() {
+            return Optional.ofNullable(baseline);
+        }
+
         /** The outcome so far. */
         public ReleaseOutcome outcome() {
             return outcome;
@@ -337,7 +355,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(mergeCommitSha), Optional.ofNullable(previousRevision),
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
-                    approvals, Optional.ofNullable(deployMatch), mode, firstRelease);
+                    approvals, Optional.ofNullable(deployMatch), mode, firstRelease, Optional.ofNullable(baseline));
         }
     }
 }

@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param smoke the smoke check of {@code toRevision} after the shift, when one ran
  * @param migrationWarning set when the release carried a database migration that must be rolled back by hand
  * @param detail what went wrong, when it failed
+ * @param recovery whether the error rate of {@code toRevision} returned to baseline afterwards (the runbook's
+ *     "error rate returns to baseline"), when the rollback succeeded; empty in records written before it was watched
  */
 public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
         String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
-        Optional<String> migrationWarning, Optional<String> detail) {
+        Optional<String> migrationWarning, Optional<String> detail, Optional<Recovery> recovery) {
 
     /** Validates. */
     public RollbackDetails {
@@ -35,5 +37,20 @@ public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, O
         smoke = smoke == null ? Optional.empty() : smoke;
         migrationWarning = migrationWarning == null ? Optional.empty() : migrationWarning;
         detail = detail == null ? Optional.empty() : detail;
+        recovery = recovery == null ? Optional.empty() : recovery;
+    }
+
+    /** What a rollback did, with no recovery watch recorded. */
+    public RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
+            String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
+            Optional<String> migrationWarning, Optional<String> detail) {
+        this(reason, trigger, fromRevision, toRevision, startedAt, finishedAt, succeeded, smoke, migrationWarning,
+                detail, Optional.empty());
+    }
+
+    /** A copy with {@code recovery} recorded. */
+    public RollbackDetails withRecovery(Recovery recovery) {
+        return new RollbackDetails(reason, trigger, fromRevision, toRevision, startedAt, finishedAt, succeeded, smoke,
+                migrationWarning, detail, Optional.of(recovery));
     }
 }

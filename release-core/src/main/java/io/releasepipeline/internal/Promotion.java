@@ -9,6 +9,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.Recovery;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
@@ -406,6 +407,10 @@ final class Promotion {
                     return stopWithoutPromotion(r.reason());
                 }
             }
+            if (record.baseline().isEmpty() && record.firstTrafficChangeAt().isEmpty()) {
+                // Before traffic first moves, journaled with the shift: a resumed release keeps this one.
+                Baselines.measure(ops, stable, record).ifPresent(record::baseline);
+            }
             enter(new JournalState.Shifting(step.weight(), stable, newRevision));
             Optional<String> shiftProblem = shift(step.weight());
             if (shiftProblem.isPresent()) {
@@ -700,9 +705,11 @@ final class Promotion {
         rolledBack.recordInto(record);
         RollbackDetails details = rolledBack.details();
         Optional<TrafficWeights> after = rolledBack.trafficAfter();
-        finalStatus(DeploymentState.FAILURE, "rolled back: " + reason);
-        ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
         RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());
+        ReleaseOutcome outcome = partial.outcome();
+        finalStatus(DeploymentState.FAILURE, (outcome == ReleaseOutcome.ROLLED_BACK_NOT_RECOVERED
+                ? "rolled back, NOT RECOVERED (" + details.recovery().flatMap(Recovery::lastReading)
+                        .orElse("error rate still high") + "): " : "rolled back: ") + reason);
         return finish(outcome, Optional.of(partial));
     }
 
@@ -850,6 +857,9 @@ final class Promotion {
                     .map(GateResult::gate).toList();
             case ROLLED_BACK -> "rolled back to " + stable + ": " + r.rollback().map(RollbackDetails::reason)
                     .orElse("");
+            case ROLLED_BACK_NOT_RECOVERED -> "rolled back to " + stable + " but NOT RECOVERED, page someone: "
+                    + r.rollback().flatMap(RollbackDetails::recovery).map(Recovery::detail).orElse("")
+                    + "; rolled back because: " + r.rollback().map(RollbackDetails::reason).orElse("");
             case ROLLBACK_FAILED -> "ROLLBACK FAILED: " + r.rollback().flatMap(RollbackDetails::detail).orElse("")
                     + "; follow the runbook's manual rollback";
             case FROZEN -> "FROZEN (roll-forward-only): traffic held where it was; roll forward with a fix";

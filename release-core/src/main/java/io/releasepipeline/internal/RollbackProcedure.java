@@ -2,7 +2,9 @@ package io.releasepipeline.internal;
 
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.Baseline;
 import io.releasepipeline.evidence.JournalState;
+import io.releasepipeline.evidence.Recovery;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
@@ -69,14 +71,29 @@ final class RollbackProcedure {
     private final List<TrafficChange> trafficChanges = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private TrafficWeights trafficAfter;
+    /** When traffic was back on the target: moved there, or found there. */
+    private Instant trafficBackAt;
+    /** The baseline the recovery watch judges by when the record being rolled back has none. */
+    private final Optional<Baseline> knownBaseline;
 
     /**
      * A rollback for one run; {@code snapshot} gives the record as it stands, journaled with ROLLING_BACK so that a
-     * resumed release keeps it.
+     * resumed release keeps it, and the baseline its recovery watch judges by.
      */
     RollbackProcedure(ReleaseOps ops, Supplier<Optional<ReleaseRecord>> snapshot) {
+        this(ops, snapshot, Optional.empty());
+    }
+
+    /** A rollback whose recovery is judged against {@code baseline} (a standalone rollback's, from the history). */
+    RollbackProcedure(ReleaseOps ops, Supplier<Optional<ReleaseRecord>> snapshot, Optional<Baseline> baseline) {
         this.ops = ops;
         this.snapshot = snapshot;
+        this.knownBaseline = baseline;
+    }
+
+    /** The baseline of the record being rolled back, else the one given. */
+    private Optional<Baseline> baseline() {
+        return snapshot.get().flatMap(ReleaseRecord::baseline).or(() -> knownBaseline);
     }
 
     /**
@@ -149,15 +166,22 @@ final class RollbackProcedure {
             log.error("release {}: rollback failed unexpectedly", ops.releaseId, SafeText.loggable(e));
             detail = "unexpected " + e;
         }
+        Optional<Recovery> recovery = Optional.empty();
+        if (succeeded) {
+            // Runbook step 2, "error rate returns to baseline": one call, after everything that puts traffic back.
+            recovery = Optional.of(new RecoveryWatch(ops).watch(to, trafficBackAt, baseline(), cancelled));
+        }
         Instant finished = ops.now();
         RollbackDetails details = new RollbackDetails(reason, trigger, from, to, started, finished, succeeded, smoke,
-                databaseMigration ? Optional.of(MIGRATION_WARNING) : Optional.empty(), Optional.ofNullable(detail));
+                databaseMigration ? Optional.of(MIGRATION_WARNING) : Optional.empty(), Optional.ofNullable(detail),
+                recovery);
         if (databaseMigration) {
             notes.add(MIGRATION_WARNING);
             log.error("release {}: {}", ops.releaseId, MIGRATION_WARNING);
         }
         ops.emit(new ReleaseEvent.RollbackFinished(ops.releaseId, finished, succeeded, to,
-                succeeded ? "traffic on " + to + ", smoke check passed" : detail));
+                succeeded ? "traffic on " + to + ", smoke check passed" + recovery.map(r -> "; " + r.detail())
+                        .orElse("") : detail));
         return new Result(details, trafficChanges, smoke, notes, readTraffic());
     }
 
@@ -171,6 +195,7 @@ final class RollbackProcedure {
         AppTraffic before = known.isPresent() ? known.get() : ops.platformMustTry("traffic()", p -> p.traffic());
         if (before.weights().withoutZeros().equals(target)) {
             trafficAfter = before.weights();
+            trafficBackAt = ops.now();
             return;
         }
         ProviderException firstFailure = null;
@@ -190,6 +215,7 @@ final class RollbackProcedure {
             if (after.weights().withoutZeros().equals(target)) {
                 trafficAfter = after.weights();
                 TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
+                trafficBackAt = change.at();
                 trafficChanges.add(change);
                 ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
                         after.weights(), reason));

@@ -6,6 +6,7 @@ import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.Baseline;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
@@ -82,7 +83,15 @@ final class StandaloneRollback {
         record.previousRevision(target);
         Optional<Revision> known = named.isPresent() ? named : revisions == null ? Optional.empty()
                 : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
-        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, Optional::empty).run(request.reason(),
+        Optional<Baseline> baseline = Baselines.latestWithBaselineOf(target, history).map(r -> {
+            Baseline b = r.baseline().orElseThrow();
+            record.baseline(b);
+            record.note("recovery judged against the baseline release " + r.releaseId() + " measured on " + target
+                    + " at " + b.to() + ": " + b.describe());
+            return b;
+        });
+        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, Optional::empty, baseline).run(
+                request.reason(),
                 Optional.empty(), from.filter(f -> !f.equals(target)), target, request.databaseMigration(), known,
                 Optional.of(traffic), false);
         rolledBack.recordInto(record);
@@ -100,7 +109,7 @@ final class StandaloneRollback {
     }
 
     private RollbackResult finish(RollbackDetails details, Optional<TrafficWeights> traffic) {
-        ReleaseOutcome outcome = details.succeeded() ? ReleaseOutcome.ROLLED_BACK : ReleaseOutcome.ROLLBACK_FAILED;
+        ReleaseOutcome outcome = new RollbackResult(ops.releaseId, details, traffic, Optional.empty()).outcome();
         record.outcome(outcome).finishedAt(ops.now());
         Evidence evidence = new Evidence(ops);
         try {
@@ -116,8 +125,9 @@ final class StandaloneRollback {
         }
         RollbackResult result = new RollbackResult(ops.releaseId, details, traffic, location);
         evidence.postIncidentNote(request.pullRequest(), result, location);
-        ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, details.succeeded()
-                ? "rolled back to " + details.toRevision() : "ROLLBACK FAILED: " + details.detail().orElse("")));
+        ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, !details.succeeded()
+                ? "ROLLBACK FAILED: " + details.detail().orElse("") : "rolled back to " + details.toRevision()
+                        + details.recovery().map(r -> "; " + r.detail()).orElse("")));
         return result;
     }
 }
