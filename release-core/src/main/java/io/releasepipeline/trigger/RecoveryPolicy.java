@@ -15,6 +15,17 @@ import java.util.Objects;
  * error-rate trigger (its window, minimum requests and no data policy apply); with it disarmed nothing is watched.
  * Set with {@link Triggers.Builder#recovery} or {@link Triggers.Builder#withoutRecoveryWatch}. Immutable.
  *
+ * <p>How the watch ends: a reading with at least the minimum requests within the limit is RECOVERED (outcome
+ * {@code ROLLED_BACK}); any such reading above it, with the timeout passed and no reading within, is NOT_RECOVERED
+ * (outcome {@code ROLLED_BACK_NOT_RECOVERED}, page someone). Too little traffic follows the trigger's
+ * {@link NoDataPolicy}: {@code HOLD} watches until the timeout for enough traffic, then ends unverified
+ * ({@code ROLLED_BACK}, said in the record); {@code FAIL} watches until the timeout, then ends NOT_RECOVERED;
+ * {@code IGNORE} ends unverified at the first reading. A failed read follows {@link Triggers#onReadError()}:
+ * {@code HOLD_THEN_ROLLBACK} and {@code ROLLBACK} watch until the timeout for a read that succeeds, then end
+ * NOT_RECOVERED (traffic is already back: "roll back" means "page someone"); {@code PROMOTE_WITH_NOTE} ends
+ * unverified at once. A cancelled release (stop request or interrupt before the rollback) is not watched; a stop
+ * during the watch ends it unverified.
+ *
  * @param enabled whether rollbacks are watched at all
  * @param tolerance how far above the baseline's 5xx fraction still counts as recovered, as an absolute fraction
  *     (0.01 = one percentage point), at least 0 and under 1
