@@ -68,7 +68,20 @@ final class Plan {
                 "move 100% of traffic to " + target + " and read it back (tried once more if not applied, not if "
                         + "refused)",
                 "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
+                recoveryStep(c, target),
                 "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
+    }
+
+    /** The runbook's "error rate returns to baseline" step of a rollback, as configured. */
+    private static String recoveryStep(CliConfig c, String target) {
+        if (!c.rollback().recovery().enabled() || !c.rollback().errorRate().enabled()) {
+            return "error rate not watched after the rollback (rollback.recovery or the error-rate trigger is "
+                    + "disabled)";
+        }
+        return "watch " + target + "'s 5xx rate every " + format(c.rollback().errorRate().interval())
+                + " until within " + percent(c.rollback().recovery().tolerance()) + " of the baseline of the "
+                + "release rolled back (else the " + percent(c.rollback().errorRate().threshold()) + " threshold), "
+                + "for up to " + format(c.rollback().recovery().timeout()) + "; not recovered is exit 7";
     }
 
     /** Which filter decides whether a merge deploys. */
