@@ -72,8 +72,10 @@ public interface ReleasePipeline {
 
     /**
      * Rolls back on its own (the runbook's {@code rollback.sh}): finds the previous good revision (or the named
-     * one), activates it if needed, moves all traffic to it, smoke checks it, records evidence and posts the
-     * incident note. Idempotent: a rollback to the revision already serving everything only verifies it.
+     * one), activates it if needed, moves all traffic to it, smoke checks it, watches its error rate return to the
+     * baseline the rolled-back release recorded ({@link io.releasepipeline.trigger.RecoveryPolicy}; the error-rate
+     * threshold without one), records evidence and posts the incident note; {@link RollbackResult#outcome()} says
+     * whether it recovered. Idempotent: a rollback to the revision already serving everything only verifies it.
      *
      * <p>It reads what it needs to decide (the traffic, the recent records, the named revision) before it journals
      * or changes anything. A rollback the platform cannot carry out in the app's revision mode is refused before any
@@ -102,7 +104,10 @@ public interface ReleasePipeline {
      *
      * <p>The rollback runs with the thread's interrupt flag cleared (restored before {@link #promote} returns)
      * and is bounded for a CI runner's grace: the stable revision's smoke check is tried once rather than for the
-     * smoke trigger's patience. The outcome is journaled and recorded, the deployment status set, the lock released.
+     * smoke trigger's patience, and the error rate's return to baseline is not watched (the record says so). During
+     * a rollback's recovery watch (a release's, or a standalone {@link #rollback}'s), a call ends the watch at once,
+     * unverified; traffic stays where the rollback put it. The outcome is journaled and recorded, the deployment
+     * status set, the lock released.
      *
      * @return false when no release of this pipeline is in flight (use {@link #rollback} instead)
      */

@@ -1,5 +1,6 @@
 package io.releasepipeline;
 
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.spi.TrafficWeights;
 import java.util.Objects;
@@ -27,6 +28,26 @@ public record RollbackResult(String releaseId, RollbackDetails details, Optional
     /** True when traffic is on the target revision and its smoke check passed. */
     public boolean succeeded() {
         return details.succeeded();
+    }
+
+    /**
+     * How the rollback ended: {@link ReleaseOutcome#ROLLBACK_FAILED} unless it {@link #succeeded()};
+     * {@link ReleaseOutcome#ROLLED_BACK_HOOK_FAILED} when it did but a hook that runs on rollback failed
+     * ({@link RollbackDetails#hookFailure()}: page someone, what it was meant to undo may still be in place);
+     * {@link ReleaseOutcome#ROLLED_BACK_NOT_RECOVERED} when it did but the error rate of the revision traffic went
+     * back to did not return to baseline within the recovery timeout (page someone: the previous revision is failing
+     * too); {@link ReleaseOutcome#ROLLED_BACK} otherwise (recovered, or not watched/verified, as
+     * {@link RollbackDetails#recovery()} says).
+     */
+    public ReleaseOutcome outcome() {
+        if (!succeeded()) {
+            return ReleaseOutcome.ROLLBACK_FAILED;
+        }
+        if (details.hookFailure().isPresent()) {
+            return ReleaseOutcome.ROLLED_BACK_HOOK_FAILED;
+        }
+        return details.recovery().filter(r -> r.pagesSomeone()).isPresent() ? ReleaseOutcome.ROLLED_BACK_NOT_RECOVERED
+                : ReleaseOutcome.ROLLED_BACK;
     }
 
     /** Throws {@link RollbackFailedException} unless it succeeded; returns this otherwise. */

@@ -283,6 +283,8 @@ public final class EvidenceReport {
             rows.put("Database migration", (r.databaseMigration() ? "**yes**" : "no")
                     + r.migration().map(m -> ": " + text(m.reason().replaceFirst("^(no )?database migration: ", "")))
                             .orElse(""));
+            rows.put("Error-rate baseline", r.baseline().map(b -> text(b.describe()) + " (measured " + time(b.to())
+                    + ")").orElse("none measured"));
             if (r.kind() == ReleaseRecord.Kind.PROMOTION) {
                 rows.put("Merge", r.postMerge()
                         ? "**before the release** (post-merge): the gates could not stop it"
@@ -402,6 +404,31 @@ public final class EvidenceReport {
             rb.smoke().ifPresent(s -> {
                 smokeCheck("#### Smoke check after the rollback: ", s);
             });
+            rb.recovery().ifPresent(this::recovery);
+        }
+
+        /** Runbook step 2, "error rate returns to baseline": how the recovery watch ended, and its readings. */
+        private void recovery(Recovery rec) {
+            line("#### Error rate after the rollback: " + rec.status());
+            line("");
+            if (rec.pagesSomeone()) {
+                line("> [!CAUTION]");
+                line("> **Not recovered: page someone.** The previous revision is failing too; the cause may not be "
+                        + "the release.");
+                line("");
+            }
+            line(text(rec.detail()));
+            line("");
+            if (!rec.judgedAgainst().isEmpty()) {
+                line("Judged against " + text(rec.judgedAgainst()) + ".");
+                line("");
+            }
+            if (!rec.readings().isEmpty()) {
+                table(List.of("Time", "Since start", "State", "5xx", "Reading"), rec.readings().stream()
+                        .map(p -> List.of(time(p.at()), relative(r, p.at()), p.ok() ? "ok"
+                                : p.detail().startsWith("ERROR: ") ? "**error**" : "**above**",
+                                p.value().map(Format::percent).orElse(""), text(p.detail()))).toList());
+            }
         }
 
         /** Every hook run: where, what, how it ended, how long it took; a failed one is called out. */

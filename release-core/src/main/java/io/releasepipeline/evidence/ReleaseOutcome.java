@@ -15,7 +15,9 @@ public enum ReleaseOutcome {
     /**
      * Traffic was moved back to the previous revision and its smoke check passed, but its error rate did not return
      * to the baseline measured before traffic moved, within the recovery timeout: the previous revision is failing
-     * too, so the cause may not be the release. Page someone.
+     * too, so the cause may not be the release. Page someone. Also the outcome when, by the error-rate trigger's
+     * policies, its recovery could not be judged (no data policy FAIL, or a read that kept failing under
+     * HOLD_THEN_ROLLBACK or ROLLBACK); {@link Recovery#detail()} says which.
      */
     ROLLED_BACK_NOT_RECOVERED,
     /**

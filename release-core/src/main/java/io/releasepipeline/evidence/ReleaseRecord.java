@@ -50,6 +50,9 @@ import java.util.Optional;
  * @param hooks every hook run of the release, in order: name, kind, point, status, summary, link, start, duration
  * @param migration whether the release was judged to carry a database migration, and why (absent in records written
  *     before this field existed)
+ * @param baseline the stable revision's error rate measured before traffic first moved (or why it could not be), the
+ *     reference a rollback's recovery watch judges against; empty when none was measured (the error-rate trigger
+ *     disarmed, traffic never moved, a record written before baselines existed)
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -60,7 +63,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         Optional<RollbackDetails> rollback, boolean databaseMigration, List<String> notes,
         List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease,
         Optional<String> environment, Optional<String> pullRequestTitle,
-        List<HookRun> hooks, Optional<MigrationVerdict> migration) {
+        List<HookRun> hooks, Optional<MigrationVerdict> migration,
+        Optional<Baseline> baseline) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -110,6 +114,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         pullRequestTitle = pullRequestTitle == null ? Optional.empty() : pullRequestTitle;
         hooks = hooks == null ? List.of() : List.copyOf(hooks);
         migration = migration == null ? Optional.empty() : migration;
+        baseline = baseline == null ? Optional.empty() : baseline;
     }
 
     /** True when the pull request was merged before the release, so its gates could not stop the merge. */
@@ -151,6 +156,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.pullRequestTitle = pullRequestTitle.orElse(null);
         b.hooks.addAll(hooks);
         b.migration = migration.orElse(null);
+        b.baseline = baseline.orElse(null);
         return b;
     }
 
@@ -192,6 +198,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private String pullRequestTitle;
         private final List<HookRun> hooks = new ArrayList<>();
         private MigrationVerdict migration;
+        private Baseline baseline;
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -357,6 +364,17 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return Optional.ofNullable(deployMatch);
         }
 
+        /** Sets the stable revision's error rate measured before traffic first moved. */
+        public Builder baseline(Baseline baseline) {
+            this.baseline = java.util.Objects.requireNonNull(baseline, "baseline");
+            return this;
+        }
+
+        /** The baseline, once measured. */
+        public Optional<Baseline> baseline() {
+            return Optional.ofNullable(baseline);
+        }
+
         /** The outcome so far. */
         public ReleaseOutcome outcome() {
             return outcome;
@@ -382,7 +400,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     Optional.ofNullable(newRevision), approvers, gates, Optional.ofNullable(deployRun), smokeChecks,
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
                     approvals, Optional.ofNullable(deployMatch), mode, firstRelease, Optional.ofNullable(environment),
-                    Optional.ofNullable(pullRequestTitle), hooks, Optional.ofNullable(migration));
+                    Optional.ofNullable(pullRequestTitle), hooks, Optional.ofNullable(migration),
+                    Optional.ofNullable(baseline));
         }
     }
 }

@@ -19,10 +19,15 @@ import java.util.Optional;
  * @param smoke the smoke check of {@code toRevision} after the shift, when one ran
  * @param migrationWarning set when the release carried a database migration that must be rolled back by hand
  * @param detail what went wrong, when it failed
+ * @param recovery whether the error rate of {@code toRevision} returned to baseline afterwards (the runbook's
+ *     "error rate returns to baseline"), when the rollback succeeded; empty in records written before it was watched
+ * @param hookFailure set when a hook that runs on rollback failed, could not run, or (a migration rollback) was not
+ *     run because traffic was not all back: which, and why. Page someone: what it was meant to undo may be in place
  */
 public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
         String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
-        Optional<String> migrationWarning, Optional<String> detail) {
+        Optional<String> migrationWarning, Optional<String> detail, Optional<Recovery> recovery,
+        Optional<String> hookFailure) {
 
     /** Validates. */
     public RollbackDetails {
@@ -35,5 +40,29 @@ public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, O
         smoke = smoke == null ? Optional.empty() : smoke;
         migrationWarning = migrationWarning == null ? Optional.empty() : migrationWarning;
         detail = detail == null ? Optional.empty() : detail;
+        recovery = recovery == null ? Optional.empty() : recovery;
+        hookFailure = hookFailure == null ? Optional.empty() : hookFailure;
+    }
+
+    /** What a rollback did, with no hook failure recorded. */
+    public RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
+            String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
+            Optional<String> migrationWarning, Optional<String> detail, Optional<Recovery> recovery) {
+        this(reason, trigger, fromRevision, toRevision, startedAt, finishedAt, succeeded, smoke, migrationWarning,
+                detail, recovery, Optional.empty());
+    }
+
+    /** What a rollback did, with no recovery watch recorded. */
+    public RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
+            String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
+            Optional<String> migrationWarning, Optional<String> detail) {
+        this(reason, trigger, fromRevision, toRevision, startedAt, finishedAt, succeeded, smoke, migrationWarning,
+                detail, Optional.empty(), Optional.empty());
+    }
+
+    /** A copy with {@code recovery} recorded. */
+    public RollbackDetails withRecovery(Recovery recovery) {
+        return new RollbackDetails(reason, trigger, fromRevision, toRevision, startedAt, finishedAt, succeeded, smoke,
+                migrationWarning, detail, Optional.of(recovery), hookFailure);
     }
 }

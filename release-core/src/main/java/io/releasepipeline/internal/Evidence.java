@@ -236,14 +236,30 @@ final class Evidence {
             List<io.releasepipeline.evidence.HookRun> hooks) {
         RollbackDetails d = result.details();
         StringBuilder sb = new StringBuilder();
-        sb.append(d.succeeded() ? "### Release " + md(result.releaseId()) + " was rolled back\n\n"
-                : "### ROLLBACK FAILED for release " + md(result.releaseId()) + ": page the on-call engineer\n\n");
+        boolean notRecovered = d.recovery().filter(io.releasepipeline.evidence.Recovery::pagesSomeone).isPresent();
+        sb.append(!d.succeeded() ? "### ROLLBACK FAILED for release " + md(result.releaseId())
+                + ": page the on-call engineer\n\n" : notRecovered ? "### Release " + md(result.releaseId())
+                + " was rolled back but the error rate did NOT RECOVER: page the on-call engineer\n\n"
+                : "### Release " + md(result.releaseId()) + " was rolled back\n\n");
         sb.append("**What happened:** ").append(md(d.reason())).append("\n\n");
         d.trigger().ifPresent(t -> sb.append("**Trigger:** ").append(SafeText.markdownCode(t.trigger())).append(' ')
                 .append(md(t.reason())).append(" (at ").append(t.at()).append(")\n\n"));
         if (d.succeeded()) {
             sb.append("**Now serving:** ").append(SafeText.markdownCode(d.toRevision()))
                     .append(" at 100% of traffic; its smoke check passed.\n\n");
+            d.recovery().ifPresent(r -> {
+                sb.append("**Error rate after the rollback:** ").append(SafeText.markdown(r.detail(), SENTENCE_LIMIT))
+                        .append("\n\n");
+                if (!r.judgedAgainst().isEmpty()) {
+                    sb.append("**Judged against:** ").append(SafeText.markdown(r.judgedAgainst(), SENTENCE_LIMIT))
+                            .append("\n\n");
+                }
+                if (r.pagesSomeone()) {
+                    sb.append("> [!CAUTION]\n> The previous revision is failing too: the cause may not be this "
+                            + "release (a dependency, the database, load). Investigate now; rolling back further "
+                            + "may not help.\n\n");
+                }
+            });
         } else {
             sb.append("**Traffic now:** ").append(result.trafficAfter().map(t -> md(t.toString()))
                     .orElse("could not be read")).append("\n\n**Why the rollback failed:** ")

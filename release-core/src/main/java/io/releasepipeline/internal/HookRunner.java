@@ -292,6 +292,21 @@ final class HookRunner {
             notes = List.copyOf(notes);
         }
 
+        /**
+         * Why these hooks page someone, for the rollback's details: the runs that did not succeed, or that the
+         * migration-rollback hooks could not run; empty when none failed.
+         */
+        Optional<String> failure() {
+            if (!failed) {
+                return Optional.empty();
+            }
+            List<String> bad = runs.stream().filter(r -> !r.succeeded())
+                    .map(r -> r.name() + " " + r.status() + " (" + r.summary() + ")").toList();
+            return Optional.of(bad.isEmpty()
+                    ? "the migration-rollback hooks did not run: traffic was not all back on the previous revision"
+                    : "rollback hook" + (bad.size() == 1 ? " " : "s ") + String.join(", ", bad));
+        }
+
         /** Adds the runs (those not yet there) and the notes to {@code record}. */
         void recordInto(ReleaseRecord.Builder record) {
             HookRunner.recordInto(record, runs);

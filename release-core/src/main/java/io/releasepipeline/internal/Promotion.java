@@ -9,6 +9,7 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseOutcome;
+import io.releasepipeline.evidence.Recovery;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
@@ -429,6 +430,10 @@ final class Promotion {
                     return stopWithoutPromotion(r.reason());
                 }
             }
+            if (record.baseline().isEmpty() && record.firstTrafficChangeAt().isEmpty()) {
+                // Before traffic first moves, journaled with the shift: a resumed release keeps this one.
+                Baselines.measure(ops, stable, record).ifPresent(record::baseline);
+            }
             enter(new JournalState.Shifting(step.weight(), stable, newRevision));
             Optional<String> shiftProblem = shift(step.weight());
             if (shiftProblem.isPresent()) {
@@ -822,21 +827,29 @@ final class Promotion {
             return freeze(reason, trigger);
         }
         boolean cancelled = ops.stopRequested().isPresent();
-        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, () -> Optional.of(record.build())).run(reason,
-                trigger, Optional.ofNullable(newRevision), stable,
-                databaseMigration && ops.config.hooks().migrationRollback().isEmpty(), Optional.empty(),
-                Optional.empty(), cancelled);
+        List<HookRunner.RollbackHooks> ran = new java.util.ArrayList<>();
+        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, () -> Optional.of(record.build()))
+                .afterTraffic((succeeded, after) -> {
+                    HookRunner.RollbackHooks rh = hooks.onRollback(ops.config.hooks(), databaseMigration, after,
+                            stable, id -> hookContext(io.releasepipeline.hook.HookPoint.ON_ROLLBACK, id, Optional.of(
+                                    (succeeded ? "rolled back to " : "rollback FAILED to ") + stable + ": " + reason)));
+                    ran.add(rh);
+                    return rh.failure();
+                })
+                .run(reason, trigger, Optional.ofNullable(newRevision), stable,
+                        databaseMigration && ops.config.hooks().migrationRollback().isEmpty(), Optional.empty(),
+                        Optional.empty(), cancelled);
         rolledBack.recordInto(record);
+        ran.forEach(rh -> rh.recordInto(record));
         RollbackDetails details = rolledBack.details();
         Optional<TrafficWeights> after = rolledBack.trafficAfter();
-        HookRunner.RollbackHooks rollbackHooks = hooks.onRollback(ops.config.hooks(), databaseMigration, after, stable,
-                id -> hookContext(io.releasepipeline.hook.HookPoint.ON_ROLLBACK, id, Optional.of(
-                        (details.succeeded() ? "rolled back to " : "rollback FAILED to ") + stable + ": " + reason)));
-        rollbackHooks.recordInto(record);
-        finalStatus(DeploymentState.FAILURE, "rolled back: " + reason);
-        ReleaseOutcome outcome = !details.succeeded() ? ReleaseOutcome.ROLLBACK_FAILED
-                : rollbackHooks.failed() ? ReleaseOutcome.ROLLED_BACK_HOOK_FAILED : ReleaseOutcome.ROLLED_BACK;
         RollbackResult partial = new RollbackResult(ops.releaseId, details, after, Optional.empty());
+        ReleaseOutcome outcome = partial.outcome();
+        finalStatus(DeploymentState.FAILURE, (outcome == ReleaseOutcome.ROLLED_BACK_NOT_RECOVERED
+                ? "rolled back, NOT RECOVERED (" + details.recovery().flatMap(Recovery::lastReading)
+                        .orElse("error rate still high") + "): "
+                : outcome == ReleaseOutcome.ROLLED_BACK_HOOK_FAILED ? "rolled back, a rollback hook FAILED: "
+                : "rolled back: ") + reason);
         return finish(outcome, Optional.of(partial));
     }
 
@@ -989,6 +1002,9 @@ final class Promotion {
             case ROLLED_BACK_HOOK_FAILED -> "rolled back to " + stable + ", but a rollback hook FAILED: "
                     + r.hooks().stream().filter(h -> !h.succeeded()).map(h -> h.name() + " " + h.status())
                             .toList() + "; page someone";
+            case ROLLED_BACK_NOT_RECOVERED -> "rolled back to " + stable + " but NOT RECOVERED, page someone: "
+                    + r.rollback().flatMap(RollbackDetails::recovery).map(Recovery::detail).orElse("")
+                    + "; rolled back because: " + r.rollback().map(RollbackDetails::reason).orElse("");
             case ROLLBACK_FAILED -> "ROLLBACK FAILED: " + r.rollback().flatMap(RollbackDetails::detail).orElse("")
                     + "; follow the runbook's manual rollback";
             case FROZEN -> "FROZEN (roll-forward-only): traffic held where it was; roll forward with a fix";

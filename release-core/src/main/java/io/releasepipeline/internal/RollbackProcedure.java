@@ -2,7 +2,9 @@ package io.releasepipeline.internal;
 
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.Baseline;
 import io.releasepipeline.evidence.JournalState;
+import io.releasepipeline.evidence.Recovery;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
@@ -69,14 +71,51 @@ final class RollbackProcedure {
     private final List<TrafficChange> trafficChanges = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private TrafficWeights trafficAfter;
+    /** When traffic was back on the target: moved there, or found there. */
+    private Instant trafficBackAt;
+    /**
+     * What runs once the traffic rollback ended (succeeded or not) and before the recovery watch: the ON_ROLLBACK
+     * hooks, since a migration they undo may be what the previous revision needs to recover.
+     */
+    @FunctionalInterface
+    interface AfterTraffic {
+        /**
+         * Runs the step; {@code succeeded} says whether traffic is back and its smoke check passed.
+         *
+         * @return why the step pages someone (a hook failed), or empty
+         */
+        Optional<String> run(boolean succeeded, Optional<TrafficWeights> trafficAfter);
+    }
+
+    private AfterTraffic afterTraffic = (succeeded, after) -> Optional.empty();
+
+    /** The baseline the recovery watch judges by when the record being rolled back has none. */
+    private final Optional<Baseline> knownBaseline;
 
     /**
      * A rollback for one run; {@code snapshot} gives the record as it stands, journaled with ROLLING_BACK so that a
-     * resumed release keeps it.
+     * resumed release keeps it, and the baseline its recovery watch judges by.
      */
     RollbackProcedure(ReleaseOps ops, Supplier<Optional<ReleaseRecord>> snapshot) {
+        this(ops, snapshot, Optional.empty());
+    }
+
+    /** A rollback whose recovery is judged against {@code baseline} (a standalone rollback's, from the history). */
+    RollbackProcedure(ReleaseOps ops, Supplier<Optional<ReleaseRecord>> snapshot, Optional<Baseline> baseline) {
         this.ops = ops;
         this.snapshot = snapshot;
+        this.knownBaseline = baseline;
+    }
+
+    /** Runs {@code step} once the traffic rollback ended, before the recovery watch. */
+    RollbackProcedure afterTraffic(AfterTraffic step) {
+        this.afterTraffic = step;
+        return this;
+    }
+
+    /** The baseline of the record being rolled back, else the one given. */
+    private Optional<Baseline> baseline() {
+        return snapshot.get().flatMap(ReleaseRecord::baseline).or(() -> knownBaseline);
     }
 
     /**
@@ -149,15 +188,23 @@ final class RollbackProcedure {
             log.error("release {}: rollback failed unexpectedly", ops.releaseId, SafeText.loggable(e));
             detail = "unexpected " + e;
         }
+        Optional<String> hookFailure = afterTraffic.run(succeeded, readTraffic());
+        Optional<Recovery> recovery = Optional.empty();
+        if (succeeded) {
+            // Runbook step 2, "error rate returns to baseline": one call, after everything that puts traffic back.
+            recovery = Optional.of(new RecoveryWatch(ops).watch(to, trafficBackAt, baseline(), cancelled));
+        }
         Instant finished = ops.now();
         RollbackDetails details = new RollbackDetails(reason, trigger, from, to, started, finished, succeeded, smoke,
-                databaseMigration ? Optional.of(MIGRATION_WARNING) : Optional.empty(), Optional.ofNullable(detail));
+                databaseMigration ? Optional.of(MIGRATION_WARNING) : Optional.empty(), Optional.ofNullable(detail),
+                recovery, hookFailure);
         if (databaseMigration) {
             notes.add(MIGRATION_WARNING);
             log.error("release {}: {}", ops.releaseId, MIGRATION_WARNING);
         }
         ops.emit(new ReleaseEvent.RollbackFinished(ops.releaseId, finished, succeeded, to,
-                succeeded ? "traffic on " + to + ", smoke check passed" : detail));
+                succeeded ? "traffic on " + to + ", smoke check passed" + recovery.map(r -> "; " + r.detail())
+                        .orElse("") : detail));
         return new Result(details, trafficChanges, smoke, notes, readTraffic());
     }
 
@@ -171,6 +218,7 @@ final class RollbackProcedure {
         AppTraffic before = known.isPresent() ? known.get() : ops.platformMustTry("traffic()", p -> p.traffic());
         if (before.weights().withoutZeros().equals(target)) {
             trafficAfter = before.weights();
+            trafficBackAt = ops.now();
             return;
         }
         ProviderException firstFailure = null;
@@ -190,6 +238,7 @@ final class RollbackProcedure {
             if (after.weights().withoutZeros().equals(target)) {
                 trafficAfter = after.weights();
                 TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
+                trafficBackAt = change.at();
                 trafficChanges.add(change);
                 ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
                         after.weights(), reason));

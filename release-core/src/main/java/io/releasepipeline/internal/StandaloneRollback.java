@@ -7,6 +7,7 @@ import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.UnknownTargetException;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
+import io.releasepipeline.evidence.Baseline;
 import io.releasepipeline.evidence.JournalState;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
@@ -85,21 +86,34 @@ final class StandaloneRollback {
         record.previousRevision(target);
         Optional<Revision> known = named.isPresent() ? named : revisions == null ? Optional.empty()
                 : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
-        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, Optional::empty).run(request.reason(),
-                Optional.empty(), from.filter(f -> !f.equals(target)), target,
-                request.databaseMigration() && ops.config.hooks().migrationRollback().isEmpty(), known,
-                Optional.of(traffic), false);
+        Optional<Baseline> baseline = Baselines.latestWithBaselineOf(target, history).map(r -> {
+            Baseline b = r.baseline().orElseThrow();
+            record.baseline(b);
+            record.note("recovery judged against the baseline release " + r.releaseId() + " measured on " + target
+                    + " at " + b.to() + ": " + b.describe());
+            return b;
+        });
+        List<HookRunner.RollbackHooks> ran = new java.util.ArrayList<>();
+        RollbackProcedure.Result rolledBack = new RollbackProcedure(ops, Optional::empty, baseline)
+                .afterTraffic((succeeded, after) -> {
+                    HookRunner.RollbackHooks rh = new HookRunner(ops, java.util.Map.of()).onRollback(
+                            ops.config.hooks(), request.databaseMigration(), after, target, id -> new HookContext(
+                                    HookPoint.ON_ROLLBACK, id, ops.releaseId, ops.app(),
+                                    ReleaseRequest.DEFAULT_ENVIRONMENT, request.pullRequest(), Optional.empty(),
+                                    Optional.of(target), from.filter(f -> !f.equals(target)), Optional.of(
+                                            (succeeded ? "rolled back to " : "rollback FAILED to ") + target + ": "
+                                                    + request.reason()), request.databaseMigration(),
+                                    Optional.empty()));
+                    ran.add(rh);
+                    return rh.failure();
+                })
+                .run(request.reason(), Optional.empty(), from.filter(f -> !f.equals(target)), target,
+                        request.databaseMigration() && ops.config.hooks().migrationRollback().isEmpty(), known,
+                        Optional.of(traffic), false);
         rolledBack.recordInto(record);
+        ran.forEach(rh -> rh.recordInto(record));
         RollbackDetails details = rolledBack.details();
-        HookRunner.RollbackHooks hooks = new HookRunner(ops, java.util.Map.of()).onRollback(ops.config.hooks(),
-                request.databaseMigration(), rolledBack.trafficAfter(), target, id -> new HookContext(
-                        HookPoint.ON_ROLLBACK, id, ops.releaseId, ops.app(), ReleaseRequest.DEFAULT_ENVIRONMENT,
-                        request.pullRequest(), Optional.empty(), Optional.of(target),
-                        from.filter(f -> !f.equals(target)), Optional.of((details.succeeded() ? "rolled back to "
-                                : "rollback FAILED to ") + target + ": " + request.reason()),
-                        request.databaseMigration(), Optional.empty()));
-        hooks.recordInto(record);
-        return finish(details, rolledBack.trafficAfter(), hooks.failed());
+        return finish(details, rolledBack.trafficAfter());
     }
 
     private RollbackResult failed(String why, Optional<TrafficWeights> traffic) {
@@ -109,12 +123,11 @@ final class StandaloneRollback {
                 Optional.of(why));
         record.rollback(details);
         ops.emit(new ReleaseEvent.RollbackFinished(ops.releaseId, now, false, details.toRevision(), why));
-        return finish(details, traffic, false);
+        return finish(details, traffic);
     }
 
-    private RollbackResult finish(RollbackDetails details, Optional<TrafficWeights> traffic, boolean hookFailed) {
-        ReleaseOutcome outcome = !details.succeeded() ? ReleaseOutcome.ROLLBACK_FAILED
-                : hookFailed ? ReleaseOutcome.ROLLED_BACK_HOOK_FAILED : ReleaseOutcome.ROLLED_BACK;
+    private RollbackResult finish(RollbackDetails details, Optional<TrafficWeights> traffic) {
+        ReleaseOutcome outcome = new RollbackResult(ops.releaseId, details, traffic, Optional.empty()).outcome();
         record.outcome(outcome).finishedAt(ops.now());
         Evidence evidence = new Evidence(ops);
         try {
@@ -132,9 +145,9 @@ final class StandaloneRollback {
         RollbackResult result = new RollbackResult(ops.releaseId, details, traffic, location);
         evidence.postIncidentNote(request.pullRequest(), result, location, written.hooks());
         ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, !details.succeeded()
-                ? "ROLLBACK FAILED: " + details.detail().orElse("") : hookFailed ? "rolled back to "
-                        + details.toRevision() + ", but a rollback hook FAILED; page someone"
-                        : "rolled back to " + details.toRevision()));
+                ? "ROLLBACK FAILED: " + details.detail().orElse("") : "rolled back to " + details.toRevision()
+                        + details.hookFailure().map(h -> ", but " + h + "; page someone").orElse("")
+                        + details.recovery().map(r -> "; " + r.detail()).orElse("")));
         return result;
     }
 }

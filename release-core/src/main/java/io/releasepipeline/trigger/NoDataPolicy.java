@@ -2,7 +2,9 @@ package io.releasepipeline.trigger;
 
 /**
  * What the error-rate trigger does when there is too little traffic to judge (fewer requests than its minimum,
- * or no metric at all) when a step's observation ends.
+ * or no metric at all) when a step's observation ends. It also decides what too little traffic means for a rollback's
+ * recovery watch ({@link RecoveryPolicy}): HOLD watches until the timeout then counts the rollback done but
+ * unverified, FAIL calls it not recovered at the timeout, IGNORE ends the watch unverified at once.
  */
 public enum NoDataPolicy {
     /**

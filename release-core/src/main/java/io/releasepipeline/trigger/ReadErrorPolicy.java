@@ -3,7 +3,9 @@ package io.releasepipeline.trigger;
 /**
  * What a step does when, at the end of its observation, the error-rate signal (error-rate trigger or canary
  * analysis) could not be read: the last read failed (permission refused, server errors after retries, throttled).
- * A failed read is never "no traffic" and never healthy. Set with {@link Triggers.Builder#onReadError}.
+ * A failed read is never "no traffic" and never healthy. Set with {@link Triggers.Builder#onReadError}. For a
+ * rollback's recovery watch ({@link RecoveryPolicy}): HOLD_THEN_ROLLBACK and ROLLBACK call a watch whose reads kept
+ * failing until the timeout not recovered; PROMOTE_WITH_NOTE ends it unverified at the first failed read.
  */
 public enum ReadErrorPolicy {
     /**

@@ -60,8 +60,10 @@ public final class Triggers {
     private final Double canaryMaxIncrease;
     private final Set<String> advisory;
     private final ReadErrorPolicy onReadError;
+    private final RecoveryPolicy recovery;
 
     private Triggers(Builder b) {
+        this.recovery = b.recovery;
         this.onReadError = b.onReadError;
         this.smokeFailingFor = b.smokeFailingFor;
         this.healthDownFor = b.healthDownFor;
@@ -111,6 +113,7 @@ public final class Triggers {
         b.canaryMaxIncrease = base.canaryMaxIncrease;
         b.advisory.addAll(base.advisory);
         b.onReadError = base.onReadError;
+        b.recovery = base.recovery;
         return b;
     }
 
@@ -135,6 +138,14 @@ public final class Triggers {
      */
     public ReadErrorPolicy onReadError() {
         return onReadError;
+    }
+
+    /**
+     * How a rollback verifies that the error rate returned to baseline. Default {@link RecoveryPolicy#ofDefaults()};
+     * it watches only while the error-rate trigger is armed.
+     */
+    public RecoveryPolicy recovery() {
+        return recovery;
     }
 
     /** Custom triggers. */
@@ -243,6 +254,9 @@ public final class Triggers {
                 p.add(path + ".errorRate.noDataPolicy: must be one of HOLD, FAIL, IGNORE");
             }
         }
+        if (recovery != null) {
+            p.addAll(recovery.problems(path + ".recovery"));
+        }
         if (onReadError == null) {
             p.add(path + ".onReadError: must be one of HOLD_THEN_ROLLBACK, ROLLBACK, PROMOTE_WITH_NOTE");
         }
@@ -270,6 +284,7 @@ public final class Triggers {
         private NoDataPolicy noDataPolicy = DEFAULT_NO_DATA_POLICY;
         private Duration holdLimit = DEFAULT_HOLD_LIMIT;
         private ReadErrorPolicy onReadError = DEFAULT_READ_ERROR_POLICY;
+        private RecoveryPolicy recovery = RecoveryPolicy.ofDefaults();
         private final List<RollbackTrigger> custom = new ArrayList<>();
         private Duration healthProbeInterval = DEFAULT_HEALTH_PROBE_INTERVAL;
         private Duration smokeInterval = DEFAULT_SMOKE_INTERVAL;
@@ -365,6 +380,23 @@ public final class Triggers {
          */
         public Builder onReadError(ReadErrorPolicy policy) {
             this.onReadError = policy;
+            return this;
+        }
+
+        /**
+         * After a rollback, watch the revision traffic went back to until its 5xx rate is within {@code tolerance}
+         * (an absolute fraction: 0.01 is one percentage point) of the baseline, or {@code timeout} passes (then the
+         * outcome is {@code ROLLED_BACK_NOT_RECOVERED}). Defaults {@link RecoveryPolicy#DEFAULT_TOLERANCE} and
+         * {@link RecoveryPolicy#DEFAULT_TIMEOUT}; validated by the pipeline's {@code build()}.
+         */
+        public Builder recovery(double tolerance, Duration timeout) {
+            this.recovery = new RecoveryPolicy(true, tolerance, Objects.requireNonNull(timeout, "timeout"));
+            return this;
+        }
+
+        /** No recovery watch after a rollback: it is verified by its smoke check alone, and the record says so. */
+        public Builder withoutRecoveryWatch() {
+            this.recovery = new RecoveryPolicy(false, recovery.tolerance(), recovery.timeout());
             return this;
         }
 

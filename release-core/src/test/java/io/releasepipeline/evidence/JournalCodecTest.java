@@ -72,6 +72,37 @@ class JournalCodecTest {
     }
 
     @Test
+    void theSnapshotKeepsTheBaselineAndTheRecoveryWatch() {
+        Baseline baseline = new Baseline(Baseline.Status.MEASURED, "v1", T.minusSeconds(300), T, 3_000, 12, "");
+        Baseline failed = new Baseline(Baseline.Status.FAILED, "v1", T.minusSeconds(300), T, 0, 0, "403 Forbidden");
+        Recovery recovery = new Recovery(Recovery.Status.NOT_RECOVERED, "v1", T.plusSeconds(60), T.plusSeconds(660),
+                Optional.of(0.014), "the baseline + tolerance 1.0% = 1.4%", List.of(new TimelinePoint(
+                        T.plusSeconds(120), "recovery", false, Optional.of(0.12), "5xx 12.0% of 600 requests")),
+                "NOT RECOVERED: 5xx 12.0%");
+        RollbackDetails details = new RollbackDetails("error-rate FIRING", Optional.empty(), Optional.of("v2"), "v1",
+                T, T.plusSeconds(660), true, Optional.empty(), Optional.empty(), Optional.empty()).withRecovery(recovery);
+        for (Baseline b : List.of(baseline, failed)) {
+            ReleaseRecord record = ReleaseRecord.builder("r-1", "backend", ReleaseRecord.Kind.PROMOTION, T)
+                    .baseline(b).rollback(details).build();
+            JournalEntry entry = JournalCodec.encode("backend", "r-1", 9, T, new JournalState.RollingBack("v1", "x"),
+                    Optional.of(record));
+            JournalEntry stored = EvidenceJson.fromBytes(EvidenceJson.toBytes(entry), JournalEntry.class);
+
+            ReleaseRecord back = JournalCodec.snapshot(stored).orElseThrow();
+            assertThat(back).isEqualTo(record);
+            assertThat(back.baseline()).contains(b);
+            assertThat(back.rollback().flatMap(RollbackDetails::recovery)).contains(recovery);
+            assertThat(back.toBuilder().build()).isEqualTo(record);
+        }
+        // A record written before baselines existed reads as "none measured".
+        ReleaseRecord old = ReleaseRecord.builder("r-0", "backend", ReleaseRecord.Kind.PROMOTION, T).build();
+        String json = new String(EvidenceJson.toBytes(old), StandardCharsets.UTF_8);
+        assertThat(json).doesNotContain("baseline");
+        assertThat(EvidenceJson.fromBytes(json.getBytes(StandardCharsets.UTF_8), ReleaseRecord.class).baseline())
+                .isEmpty();
+    }
+
+    @Test
     void entriesOfThePreviousFormatStillDecode() throws Exception {
         byte[] json;
         try (var in = getClass().getResourceAsStream("/journal-v1/0000000002.json")) {

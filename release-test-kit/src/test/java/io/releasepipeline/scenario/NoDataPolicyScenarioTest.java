@@ -61,7 +61,9 @@ class NoDataPolicyScenarioTest {
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
         assertThat(result.rollback().orElseThrow().details().reason()).contains("no data policy FAIL")
                 .contains("50 requests");
-        assertThat(sim.clock.elapsed()).isEqualTo(Duration.ofMinutes(14));
+        // Rolled back at t+14m; v1's first reading after the rollback (600 requests, no 5xx) shows it recovered.
+        assertThat(result.rollback().orElseThrow().details().startedAt()).isEqualTo(sim.clock.at(Duration.ofMinutes(14)));
+        assertThat(sim.clock.elapsed()).isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
@@ -83,8 +85,11 @@ class NoDataPolicyScenarioTest {
         ReleaseResult result = sim.builder().rollbackTriggers(Triggers.builder().noDataPolicy(NoDataPolicy.IGNORE)
                 .build()).build().promote(ReleaseRequest.ofPullRequest(PR));
 
-        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
-        assertThat(sim.clock.elapsed()).isBetween(Duration.ofMinutes(19), Duration.ofMinutes(20));
+        // Still unreadable after the rollback: its recovery cannot be verified either, which the default read error
+        // policy does not call recovered (after the 10-minute recovery timeout).
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK_NOT_RECOVERED);
+        assertThat(result.rollback().orElseThrow().details().startedAt()).isBetween(
+                sim.clock.at(Duration.ofMinutes(19)), sim.clock.at(Duration.ofMinutes(20)));
         assertThat(result.rollback().orElseThrow().details().reason()).contains("HOLD_THEN_ROLLBACK");
         assertThat(result.record().verdicts()).anySatisfy(v -> {
             assertThat(v.trigger()).isEqualTo("error-rate");

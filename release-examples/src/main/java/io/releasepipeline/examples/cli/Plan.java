@@ -79,6 +79,7 @@ final class Plan {
                 "move 100% of traffic to " + target + " and read it back (tried once more if not applied, not if "
                         + "refused)",
                 "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
+                recoveryStep(c, target),
                 "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
     }
 
@@ -90,6 +91,18 @@ final class Plan {
         return java.util.Optional.of(String.join(", ", hooks.stream().map(h -> h.name() + " ("
                 + (h.webhook().isPresent() ? "webhook" : h.workflow().isPresent() ? "workflow "
                         + h.workflow().get().file() : "command") + ", up to " + format(h.timeout()) + ")").toList()));
+    }
+
+    /** The runbook's "error rate returns to baseline" step of a rollback, as configured. */
+    private static String recoveryStep(CliConfig c, String target) {
+        if (!c.rollback().recovery().enabled() || !c.rollback().errorRate().enabled()) {
+            return "error rate not watched after the rollback (rollback.recovery or the error-rate trigger is "
+                    + "disabled)";
+        }
+        return "watch " + target + "'s 5xx rate every " + format(c.rollback().errorRate().interval())
+                + " until within " + percent(c.rollback().recovery().tolerance()) + " of the baseline of the "
+                + "release rolled back (else the " + percent(c.rollback().errorRate().threshold()) + " threshold), "
+                + "for up to " + format(c.rollback().recovery().timeout()) + "; not recovered is exit 7";
     }
 
     /** Which filter decides whether a merge deploys. */

@@ -42,7 +42,7 @@ final class Reports {
     /** A standalone rollback's result. */
     static ObjectNode rollback(ObjectNode doc, RollbackResult result) {
         ObjectMapper m = EvidenceJson.mapper();
-        doc.put("outcome", result.succeeded() ? "ROLLED_BACK" : "ROLLBACK_FAILED")
+        doc.put("outcome", result.outcome().name())
                 .put("releaseId", result.releaseId()).put("succeeded", result.succeeded())
                 .put("toRevision", result.details().toRevision());
         result.details().fromRevision().ifPresent(f -> doc.put("fromRevision", f));
@@ -71,7 +71,11 @@ final class Reports {
                     : what + ": " + failedGates(result.gates());
             case ROLLED_BACK -> what + ": back on " + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")")
                     .orElse("the previous revision");
-            case ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED -> what + ": PAGE SOMEONE: back on "
+            case ROLLED_BACK_NOT_RECOVERED -> what + ": PAGE SOMEONE: back on "
+                    + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")").orElse("the previous revision")
+                    + ", but its error rate did not return to baseline: " + r.rollback().flatMap(d -> d.recovery())
+                            .map(rec -> rec.detail()).orElse("see the record");
+            case ROLLED_BACK_HOOK_FAILED -> what + ": PAGE SOMEONE: back on "
                     + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")").orElse("the previous revision")
                     + "; " + r.rollback().flatMap(d -> d.detail()).orElseGet(() -> failedHooks(r));
             case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())

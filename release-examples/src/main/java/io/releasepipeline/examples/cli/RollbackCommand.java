@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Rolls back to the previous good revision (or --to REVISION): activates it if needed, moves "
                 + "all traffic to it, smoke checks it, records evidence, posts the incident note.",
-            "Exit 0 rolled back (traffic on the target and its smoke check passed), 4 rollback failed or refused "
+            "Exit 0 rolled back (traffic on the target and its smoke check passed, and its error rate returned to "
+                + "baseline or could not be judged), 7 rolled back but NOT RECOVERED (the target's error rate stayed "
+                + "above the baseline for rollback.recovery.timeout: the cause may not be the release): page someone, "
+                + "4 rollback failed or refused "
                 + "(e.g. a platform that cannot move traffic in the app's revision mode): page someone, 64 bad config "
                 + "or a --to revision that does not exist, 69 a provider could not be used (nothing changed), 75 a "
                 + "release is in progress (its own triggers roll it back)."})
@@ -63,17 +66,27 @@ final class RollbackCommand extends CliCommand {
         try (SignalStop stop = SignalStop.finishing(context, spec.name())) {
             RollbackResult result;
             try (Progress progress = progress()) {
-                result = stop.run(() -> wiring.pipeline(progress.listener()).rollback(finalRequest));
+                result = stop.run(() -> {
+                    io.releasepipeline.ReleasePipeline pipeline = wiring.pipeline(progress.listener());
+                    stop.watching(pipeline);
+                    return pipeline.rollback(finalRequest);
+                });
             }
-            int code = result.succeeded() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
+            int code = switch (result.outcome()) {
+                case ROLLED_BACK -> ReleaseCli.OK;
+                case ROLLBACK_FAILED -> ReleaseCli.ROLLBACK_FAILED;
+                default -> ReleaseCli.exitCode(result.outcome());
+            };
             if (json()) {
                 ObjectNode doc = document(code);
                 stop.received().ifPresent(s -> doc.put("signalledBy", s));
                 emit(Reports.rollback(doc, result));
             }
             return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
-                    .orElseGet(() -> exit(code, "ROLLBACK FAILED, page someone: "
-                            + result.details().detail().orElse("see the evidence")));
+                    .orElseGet(() -> exit(code, code == ReleaseCli.NOT_RECOVERED
+                            ? "rolled back to " + result.details().toRevision() + " but NOT RECOVERED, page someone: "
+                                    + result.details().recovery().map(r -> r.detail()).orElse("see the evidence")
+                            : "ROLLBACK FAILED, page someone: " + result.details().detail().orElse("see the evidence")));
         }
     }
 

@@ -45,6 +45,8 @@ final class SignalStop implements AutoCloseable {
     private final String command;
     private final Optional<ReleasePipeline> pipeline;
     private final Optional<EarlyStop> early;
+    /** The pipeline of a standalone rollback, once made: a signal ends its recovery watch ({@link #watching}). */
+    private volatile ReleasePipeline watched;
     private final AtomicReference<String> received = new AtomicReference<>();
     private final CountDownLatch workEnded = new CountDownLatch(1);
     private final CliContext.Registration registration;
@@ -71,6 +73,15 @@ final class SignalStop implements AutoCloseable {
     /** Handles the signals of {@code command}, whose work is a standalone rollback: it is finished, not stopped. */
     static SignalStop finishing(CliContext context, String command) {
         return new SignalStop(context, command, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The pipeline that runs this command's standalone rollback ({@link #finishing}): a signal lets the rollback
+     * finish putting traffic back, but ends its recovery watch (minutes of error-rate reads) at once, unverified, so
+     * that the evidence is written within a cancelled job's grace.
+     */
+    void watching(ReleasePipeline pipeline) {
+        this.watched = pipeline;
     }
 
     /**
@@ -106,7 +117,10 @@ final class SignalStop implements AutoCloseable {
                 .append(result.releaseId()).append(' ').append(result.outcome());
         switch (result.outcome()) {
             case ROLLED_BACK -> line.append(" (traffic moved, so it was rolled back)");
-            case ROLLED_BACK_NOT_RECOVERED, ROLLED_BACK_HOOK_FAILED -> line.append(" (traffic moved, so it was rolled "
+            case ROLLED_BACK_NOT_RECOVERED -> line.append(" (traffic moved, so it was rolled back; PAGE SOMEONE: ")
+                    .append(result.record().rollback().flatMap(RollbackDetails::recovery)
+                            .map(io.releasepipeline.evidence.Recovery::detail).orElse("not recovered")).append(')');
+            case ROLLED_BACK_HOOK_FAILED -> line.append(" (traffic moved, so it was rolled "
                     + "back; PAGE SOMEONE: ").append(result.record().rollback().flatMap(RollbackDetails::detail)
                     .orElseGet(() -> Reports.failedHooks(result.record()))).append(')');
             case ABORTED -> line.append(" (stopped before traffic moved)");
@@ -128,8 +142,12 @@ final class SignalStop implements AutoCloseable {
     /** The same line for a standalone rollback, which a signal does not stop. */
     static String summary(String signal, RollbackResult result) {
         return signal + " during rollback " + result.releaseId() + ", which was finished first: "
-                + (result.succeeded() ? "ROLLED_BACK" : "ROLLBACK_FAILED (PAGE SOMEONE: "
-                        + result.details().detail().orElse("the rollback did not complete") + ")")
+                + (!result.succeeded() ? "ROLLBACK_FAILED (PAGE SOMEONE: "
+                        + result.details().detail().orElse("the rollback did not complete") + ")"
+                        : result.outcome() == ReleaseOutcome.ROLLED_BACK_NOT_RECOVERED
+                                ? "ROLLED_BACK_NOT_RECOVERED (PAGE SOMEONE: " + result.details().recovery()
+                                        .map(io.releasepipeline.evidence.Recovery::detail).orElse("not recovered") + ")"
+                                : "ROLLED_BACK")
                 + "; traffic: " + result.trafficAfter().map(w -> w.withoutZeros().toString()).orElse("unknown")
                 + "; evidence: " + result.evidenceLocation().orElse("not written (see the log above)");
     }
@@ -157,7 +175,23 @@ final class SignalStop implements AutoCloseable {
         }
         if (pipeline.isEmpty()) {
             context.err().println("release " + command + ": " + signal + " received: finishing the rollback in "
-                    + "flight first; exiting when it is done");
+                    + "flight first (its recovery watch, if any, ends unverified); exiting when it is done");
+            // Traffic is put back regardless; only the watch of the error rate that follows listens to the stop,
+            // asked for from a thread of its own once the rollback holds its lock (the handler must not block).
+            Thread asker = new Thread(() -> {
+                try {
+                    while (!workEnded.await(50, TimeUnit.MILLISECONDS)) {
+                        ReleasePipeline p = watched;
+                        if (p != null && p.requestRollback(REASON + " (" + signal + ")")) {
+                            return;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "signal-stop-recovery-watch");
+            asker.setDaemon(true);
+            asker.start();
             return;
         }
         context.err().println("release " + command + ": " + signal + " received: stopping the release (a rollback "

@@ -199,6 +199,11 @@ final class Wiring implements AutoCloseable {
         }
         alerts.ifPresent(a -> b.onAlerts(a).alertInterval(r.alerts().interval()));
         b.advisory(r.advisory().toArray(String[]::new));
+        if (r.recovery().enabled()) {
+            b.recovery(r.recovery().tolerance(), r.recovery().timeout());
+        } else {
+            b.withoutRecoveryWatch();
+        }
         return b.build();
     }
 

@@ -378,5 +378,47 @@ class CliConfigTest {
         assertThat(c.app().name()).isEqualTo("trade-nexus-backend");
         assertThat(c.traffic().steps()).containsExactly(10, 50, 100);
         assertThat(c.rollback().errorRate().threshold()).isEqualTo(0.05);
+        assertThat(c.rollback().recovery()).isEqualTo(new CliConfig.Recovery(true, 0.01, Duration.ofMinutes(10)));
+    }
+
+    @Test
+    @DisplayName("rollback.recovery: defaults, the keys reach the pipeline's triggers, and mistakes name their path")
+    void recovery() throws IOException {
+        CliConfig defaults = ConfigReader.read(write(MINIMAL));
+        assertThat(defaults.rollback().recovery()).isEqualTo(new CliConfig.Recovery(true,
+                io.releasepipeline.trigger.RecoveryPolicy.DEFAULT_TOLERANCE,
+                io.releasepipeline.trigger.RecoveryPolicy.DEFAULT_TIMEOUT));
+        assertThat(Wiring.triggers(defaults.rollback(), java.util.Optional.empty()).recovery())
+                .isEqualTo(io.releasepipeline.trigger.RecoveryPolicy.ofDefaults());
+
+        CliConfig set = ConfigReader.read(write(MINIMAL + """
+                rollback:
+                  recovery: {tolerance: 0.02, timeout: 15m}
+                """));
+        assertThat(Wiring.triggers(set.rollback(), java.util.Optional.empty()).recovery())
+                .isEqualTo(new io.releasepipeline.trigger.RecoveryPolicy(true, 0.02, Duration.ofMinutes(15)));
+        io.releasepipeline.spi.AppTraffic traffic = new io.releasepipeline.spi.AppTraffic(
+                io.releasepipeline.spi.RevisionMode.MULTIPLE, io.releasepipeline.spi.TrafficWeights.all("v2"),
+                java.util.Optional.empty(), java.util.Optional.empty());
+        assertThat(Plan.rollback(set, traffic, "v1")).contains("watch v1's 5xx rate every 1m until within 2% of the "
+                + "baseline of the release rolled back (else the 5% threshold), for up to 15m; not recovered is exit 7");
+        CliConfig off = ConfigReader.read(write(MINIMAL + """
+                rollback:
+                  recovery: {enabled: false}
+                """));
+        assertThat(Wiring.triggers(off.rollback(), java.util.Optional.empty()).recovery().enabled()).isFalse();
+        assertThat(Plan.rollback(off, traffic, "v1")).anySatisfy(l -> assertThat(l)
+                .startsWith("error rate not watched after the rollback"));
+
+        Path bad = write(MINIMAL + """
+                rollback:
+                  recovery: {tolerance: 5, timeout: 0s, within: 1m}
+                """);
+        assertThatThrownBy(() -> ConfigReader.read(bad)).isInstanceOfSatisfying(
+                io.releasepipeline.error.InvalidConfigurationException.class, e -> assertThat(e.problems()).contains(
+                        "rollback.recovery.tolerance: must be at least 0 and under 1 (an absolute 5xx fraction over "
+                                + "the baseline: 0.01 is one percentage point), got 5.0",
+                        "rollback.recovery.timeout: must be positive, got 0s")
+                        .anySatisfy(p -> assertThat(p).startsWith("rollback.recovery.within:")));
     }
 }

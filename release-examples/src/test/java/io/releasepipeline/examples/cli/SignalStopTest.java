@@ -83,6 +83,43 @@ class SignalStopTest {
     }
 
     @Test
+    @DisplayName("a standalone rollback's recovery watch is ended by the signal (asked once its lock is held); the "
+            + "rollback itself goes on")
+    void rollbackRecoveryWatchIsEnded() throws Exception {
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        ReleasePipeline rollingBack = (ReleasePipeline) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ReleasePipeline.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("requestRollback")) {
+                        // Not in flight on the first ask (the lock not taken yet), in flight on the second.
+                        if (attempts.incrementAndGet() < 2) {
+                            return false;
+                        }
+                        reasons.add((String) args[0]);
+                        asked.countDown();
+                        return true;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        try (SignalStop stop = SignalStop.finishing(context, "rollback")) {
+            stop.run(() -> {
+                stop.watching(rollingBack);
+                signal("TERM");
+                try {
+                    assertThat(asked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return null;
+            });
+        }
+
+        assertThat(reasons).singleElement().asString().contains("termination signal", "SIGTERM");
+        assertThat(err()).contains("its recovery watch, if any, ends unverified");
+    }
+
+    @Test
     @DisplayName("the failure quoted in that line stays one line, without a credential or a workflow command")
     void workThatThrowsOutsideText() {
         try (SignalStop stop = SignalStop.stopping(context, "resume", pipeline, new SignalStop.EarlyStop())) {

@@ -300,6 +300,8 @@ final class ProductionWorld implements AutoCloseable {
                     minimumRequests: 5
                     noData: hold
                     holdLimit: 3s
+                  recovery:
+                    timeout: 5s
                 """);
         sections.put("traffic", """
                 traffic:

@@ -150,7 +150,11 @@ class SignalIT extends ProductionWiring {
         assertThat(store.currentLock(APP)).as("the lock").isEmpty();
         List<ReleaseRecord> records = store.latest(APP, 10);
         assertThat(records).filteredOn(r -> r.releaseId().startsWith("rollback-")).singleElement()
-                .satisfies(r -> assertThat(r.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK));
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK))
+                // Traffic went back; the minutes-long watch of the error rate that follows was cut short.
+                .satisfies(r -> assertThat(r.rollback().flatMap(d -> d.recovery()).orElseThrow().detail())
+                        .startsWith("recovery watch stopped (cancelled: the release process received a termination "
+                                + "signal (SIGTERM))"));
         String id = records.stream().filter(r -> r.releaseId().startsWith("rollback-")).findFirst().orElseThrow()
                 .releaseId();
         assertFinishedInJournal(store, id);

@@ -26,7 +26,12 @@ public final class RevisionServer implements AutoCloseable {
         /** 500 on every path, the health endpoint included. */
         FAILING,
         /** 200 after {@link RevisionServer#SLOW_DELAY}. */
-        SLOW
+        SLOW,
+        /**
+         * 500 on every path but the health endpoint, which answers 200: a revision whose health check (and a smoke
+         * check of {@code /health} alone) hides that it fails its users.
+         */
+        FAILING_BEHIND_HEALTH
     }
 
     /** How long a {@link Behaviour#SLOW} revision takes to answer: above the runbook's 500 ms SLO. */
@@ -88,8 +93,9 @@ public final class RevisionServer implements AutoCloseable {
                     return;
                 }
             }
-            int status = b == Behaviour.FAILING ? 500 : 200;
             String path = exchange.getRequestURI().getPath();
+            int status = b == Behaviour.FAILING || b == Behaviour.FAILING_BEHIND_HEALTH && !path.equals("/health")
+                    ? 500 : 200;
             String body = status == 500 ? "{\"error\":\"internal error\",\"revision\":\"" + name + "\"}"
                     : path.equals("/health") ? "ok" : "{\"revision\":\"" + name + "\",\"path\":\"" + path + "\"}";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -106,9 +106,22 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      * @param canaryAnalysis the canary-vs-stable 5xx comparison while traffic is split
      * @param alerts the Azure Monitor alert trigger
      * @param advisory triggers in advisory mode (recorded, not enforced)
+     * @param recovery how a rollback verifies that the error rate returned to baseline
      */
     public record Rollback(SmokeTrigger smoke, HealthTrigger health, ErrorRate errorRate,
-            CanaryAnalysis canaryAnalysis, Alerts alerts, List<String> advisory) {
+            CanaryAnalysis canaryAnalysis, Alerts alerts, List<String> advisory, Recovery recovery) {
+    }
+
+    /**
+     * The recovery watch after a rollback ({@code rollback.recovery}): the error rate of the revision traffic went
+     * back to must come within {@code tolerance} of the baseline before {@code timeout}, or the release ends
+     * {@code ROLLED_BACK_NOT_RECOVERED} (exit 7).
+     *
+     * @param enabled whether rollbacks are watched
+     * @param tolerance absolute 5xx fraction over the baseline that still counts as recovered (0.01 = one point)
+     * @param timeout how long the watch may last
+     */
+    public record Recovery(boolean enabled, double tolerance, Duration timeout) {
     }
 
     /**

@@ -23,6 +23,7 @@ import io.releasepipeline.health.http.Endpoint;
 import io.releasepipeline.health.http.HttpHealthProbe;
 import io.releasepipeline.health.http.HttpSmokeCheck;
 import io.releasepipeline.traffic.TrafficPlan;
+import io.releasepipeline.trigger.RecoveryPolicy;
 import io.releasepipeline.trigger.Triggers;
 import java.io.IOException;
 import java.net.URI;
@@ -460,6 +461,15 @@ public final class ConfigReader {
         CliConfig.Alerts alerts = new CliConfig.Alerts(a.bool("enabled", false),
                 a.duration("interval", Triggers.DEFAULT_ALERT_INTERVAL));
         a.rejectUnknownKeys();
+        Section rc = s.section("recovery");
+        CliConfig.Recovery recovery = new CliConfig.Recovery(rc.bool("enabled", true),
+                rc.decimal("tolerance", RecoveryPolicy.DEFAULT_TOLERANCE),
+                rc.duration("timeout", RecoveryPolicy.DEFAULT_TIMEOUT));
+        if (rc.has("tolerance") && !(recovery.tolerance() >= 0 && recovery.tolerance() < 1)) {
+            rc.problem("tolerance", "must be at least 0 and under 1 (an absolute 5xx fraction over the baseline: 0.01 "
+                    + "is one percentage point), got " + recovery.tolerance());
+        }
+        rc.rejectUnknownKeys();
         List<String> advisory = s.texts("advisory", List.of());
         List<String> armed = new java.util.ArrayList<>();
         if (smokeTrigger.enabled()) {
@@ -486,7 +496,7 @@ public final class ConfigReader {
         return new CliConfig.Rollback(smokeTrigger, health,
                 new CliConfig.ErrorRate(enabled, threshold, window, interval, minimum, noData, hold, onReadError,
                         source, logs),
-                new CliConfig.CanaryAnalysis(canaryEnabled, maxIncrease), alerts, advisory);
+                new CliConfig.CanaryAnalysis(canaryEnabled, maxIncrease), alerts, advisory, recovery);
     }
 
     /** {@code rollback.errorRate.logs}: the workspace, the query (its placeholders checked), the delays. */

@@ -1,0 +1,86 @@
+package io.releasepipeline.evidence;
+
+import io.releasepipeline.format.Format;
+import io.releasepipeline.spi.ErrorRateReading;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The stable revision's error rate measured before traffic first moved to the new revision: what "the error rate
+ * returns to baseline" (the runbook's Rollback Procedure, step 2) is judged against after a rollback. Read over the
+ * error-rate trigger's window ending when it was measured. A read that found too little traffic, or failed, is
+ * recorded as such ({@link Status#NO_DATA}, {@link Status#FAILED}) and never blocked the release; a recovery watch
+ * then judges against the error-rate trigger's threshold instead. Immutable.
+ *
+ * @param status what the read found
+ * @param revision the revision read (the stable one)
+ * @param from the window's start
+ * @param to the window's end (when it was measured)
+ * @param requests requests counted in the window; 0 unless {@link Status#MEASURED}
+ * @param serverErrors 5xx answers counted in the window; 0 unless {@link Status#MEASURED}
+ * @param detail why there is no number ({@link Status#NO_DATA}, {@link Status#FAILED}); empty when measured
+ */
+public record Baseline(Status status, String revision, Instant from, Instant to, long requests, long serverErrors,
+        String detail) {
+
+    /** What the baseline read found. */
+    public enum Status {
+        /** Requests and 5xx answers were counted (possibly fewer requests than needed to judge). */
+        MEASURED,
+        /** No request was counted in the window (no traffic, or the metric was not there yet). */
+        NO_DATA,
+        /** The read failed after the provider policy's retries. */
+        FAILED
+    }
+
+    /** Validates. */
+    public Baseline {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(revision, "revision");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        detail = detail == null ? "" : detail;
+        if (requests < 0 || serverErrors < 0 || serverErrors > requests) {
+            throw new IllegalArgumentException("need 0 <= serverErrors <= requests, got " + serverErrors + " of "
+                    + requests);
+        }
+    }
+
+    /** The baseline a reading of the stable revision gives. */
+    public static Baseline of(ErrorRateReading reading) {
+        if (reading instanceof ErrorRateReading.Measured m) {
+            return new Baseline(Status.MEASURED, m.revision(), m.from(), m.to(), m.requests(), m.serverErrors(), "");
+        }
+        if (reading instanceof ErrorRateReading.Failed f) {
+            return new Baseline(Status.FAILED, f.revision(), f.from(), f.to(), 0, 0, f.reason());
+        }
+        ErrorRateReading.NoData n = (ErrorRateReading.NoData) reading;
+        return new Baseline(Status.NO_DATA, n.revision(), n.from(), n.to(), 0, 0, n.reason());
+    }
+
+    /** The 5xx fraction (0..1) when measured with at least one request. */
+    public Optional<Double> rate() {
+        return status == Status.MEASURED && requests > 0 ? Optional.of((double) serverErrors / requests)
+                : Optional.empty();
+    }
+
+    /** True when measured over at least {@code minimumRequests} requests: enough traffic to judge against. */
+    public boolean usable(long minimumRequests) {
+        return status == Status.MEASURED && requests >= Math.max(1, minimumRequests);
+    }
+
+    /**
+     * In words, for notes and reports: {@code 5xx 0.4% of 3,000 requests on v1 over 5m} or why there is no number.
+     */
+    public String describe() {
+        String over = " on " + revision + " over " + Format.duration(Duration.between(from, to));
+        return switch (status) {
+            case MEASURED -> "5xx " + Format.percent(rate().orElse(0.0)) + " of " + Format.count(requests) + " request"
+                    + (requests == 1 ? "" : "s") + over;
+            case NO_DATA -> "no data" + over + ": " + detail;
+            case FAILED -> "the read failed" + over + ": " + detail;
+        };
+    }
+}
