@@ -100,6 +100,9 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
         inline("database_migration", "`yes` or `no`", f -> f.r.databaseMigration() ? "yes" : "no");
         inline("migration_reason", "why the release was judged to carry a database migration, or not (neutralised "
                 + "text)", f -> f.r.migration().map(m -> EvidenceReport.text(m.reason())).orElse(NONE));
+        inline("baseline", "the stable revision's error rate measured before traffic moved, the reference of the "
+                + "rollback's recovery watch", f -> f.r.baseline().map(b -> EvidenceReport.text(b.describe())
+                        + " (measured " + EvidenceReport.time(b.to()) + ")").orElse(NONE));
         inline("outcome", "the outcome's word, e.g. `PROMOTED`, `ROLLED_BACK`", f -> f.r.outcome().name());
         inline("outcome_sentence", "the outcome as the report's headline says it",
                 f -> EvidenceReport.outcomeSentence(f.r));

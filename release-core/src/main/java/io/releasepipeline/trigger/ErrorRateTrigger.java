@@ -57,13 +57,17 @@ public record ErrorRateTrigger(double threshold, Duration window, long minimumRe
         }).orElseGet(() -> new TriggerVerdict(NAME, TriggerState.NO_DATA, "no error-rate reading yet", now));
     }
 
+    /** How far behind the verdict a reading may end and still count as the trailing window: the read's own time. */
+    static final Duration JUDGED_SLACK = Duration.ofSeconds(1);
+
     /**
      * The interval a reading judged, when it is not the trailing window ending {@code now}: a source that reads
      * behind (Log Analytics, for ingestion) says which interval its numbers are, so the evidence does too. Empty for
-     * a reading of the window ending now.
+     * a reading of the window ending now, or less than {@link #JUDGED_SLACK} before it (the time the read itself took
+     * on a real clock, not an interval worth naming).
      */
     static String judged(ErrorRateReading reading, Instant now) {
-        if (reading.to().equals(now)) {
+        if (Duration.between(reading.to(), now).compareTo(JUDGED_SLACK) < 0) {
             return "";
         }
         return " (judged " + reading.from().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " .. "

@@ -32,6 +32,10 @@ class JudgedIntervalTest {
         obs.recordErrorRate(new ErrorRateReading.Measured("v2", NOW.minusSeconds(300), NOW, 200, 40));
         assertThat(new ErrorRateTrigger(0.05, java.time.Duration.ofMinutes(5), 10, NoDataPolicy.HOLD,
                 java.time.Duration.ofMinutes(5)).evaluate(obs, NOW).reason()).doesNotContain("judged");
+        // A read that took a moment on a real clock ends just before the verdict: still the trailing window.
+        obs.recordErrorRate(new ErrorRateReading.Measured("v2", NOW.minusSeconds(301), NOW.minusMillis(200), 200, 40));
+        assertThat(new ErrorRateTrigger(0.05, java.time.Duration.ofMinutes(5), 10, NoDataPolicy.HOLD,
+                java.time.Duration.ofMinutes(5)).evaluate(obs, NOW).reason()).doesNotContain("judged");
     }
 
     @Test
