@@ -56,6 +56,9 @@ class CliHooksTest {
     private CliWorld world;
     private HttpServer receiver;
     private final List<Boolean> signaturesValid = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    /** What the receiver answers: empty for 204, else a 403 with this JSON body. */
+    private volatile String veto = "";
 
     @BeforeEach
     void start() throws IOException {
@@ -64,7 +67,15 @@ class CliHooksTest {
         receiver.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             signaturesValid.add(valid(body, exchange.getRequestHeaders().getFirst("X-Release-Signature-256")));
-            exchange.sendResponseHeaders(204, -1);
+            bodies.add(new String(body, StandardCharsets.UTF_8));
+            byte[] refusal = veto.getBytes(StandardCharsets.UTF_8);
+            if (veto.isEmpty()) {
+                exchange.sendResponseHeaders(204, -1);
+            } else {
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(403, refusal.length);
+                exchange.getResponseBody().write(refusal);
+            }
             exchange.close();
         });
         receiver.start();
@@ -262,6 +273,52 @@ class CliHooksTest {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty()));
         assertThat(result.status()).as(result.summary()).isEqualTo(HookResult.Status.SUCCEEDED);
         assertThat(signaturesValid).containsExactly(true);
+    }
+
+    /** Only the before-merge webhook: the path `release promote` takes with production wiring. */
+    private String beforeMergeOnly() {
+        return """
+                hooks:
+                  beforeMerge:
+                    - name: change-board
+                      timeout: 20s
+                      webhook:
+                        url: http://127.0.0.1:%d/hook
+                        secretVariable: %s
+                        retries: 1
+                """.formatted(receiver.getAddress().getPort(), SECRET_VARIABLE);
+    }
+
+    @Test
+    @DisplayName("release promote calls the before-merge webhook once, signed, before the merge, and promotes")
+    void promoteCallsTheBeforeMergeHook() {
+        world.mergeablePullRequest(CliWorld.PR, "success");
+
+        CliWorld.Run run = world.run(Map.of(SECRET_VARIABLE, SECRET), handler -> () -> { }, "promote", "--config",
+                config(beforeMergeOnly()).toString(), "--pr", String.valueOf(CliWorld.PR));
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.OK);
+        assertThat(signaturesValid).containsExactly(true);
+        assertThat(bodies.get(0)).contains("\"point\":\"before_merge\"", "\"hook\":\"change-board\"",
+                "\"pull_request\":\"" + CliWorld.PR + "\"");
+        assertThat(world.served("PUT", ".*/pulls/" + CliWorld.PR + "/merge")).isEqualTo(1);
+        assertThat(run.out() + run.err()).doesNotContain(SECRET);
+    }
+
+    @Test
+    @DisplayName("a before-merge webhook that answers 403 vetoes: exit 2, nothing merged, its reason shown")
+    void beforeMergeHookVetoes() {
+        world.mergeablePullRequest(CliWorld.PR, "success");
+        veto = "{\"reason\": \"change freeze until Monday\"}";
+
+        CliWorld.Run run = world.run(Map.of(SECRET_VARIABLE, SECRET), handler -> () -> { }, "promote", "--config",
+                config(beforeMergeOnly()).toString(), "--pr", String.valueOf(CliWorld.PR));
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.GATES_FAILED);
+        assertThat(signaturesValid).containsExactly(true);
+        assertThat(run.out() + run.err()).contains("hook:change-board", "change freeze until Monday")
+                .doesNotContain(SECRET);
+        assertThat(world.served("PUT", ".*/merge")).isZero();
     }
 
     @Test
