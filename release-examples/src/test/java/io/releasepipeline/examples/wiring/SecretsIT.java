@@ -273,7 +273,8 @@ class SecretsIT extends SecretsWiring {
 
     @Test
     @DisplayName("Azure Monitor answers 500 echoing the Authorization header to every metrics read: rolled back on "
-            + "the read error (exit 3), and the token is in no record, note or output")
+            + "the read error, its recovery unverifiable for the same reason (exit 7), and the token is in no record, "
+            + "note or output")
     void azureMonitor500() {
         stableAppAndGreenPr(10);
         world.mergeDeploys(Behaviour.HEALTHY).section("rollback", """
@@ -287,6 +288,8 @@ class SecretsIT extends SecretsWiring {
                     interval: 500ms
                     minimumRequests: 5
                     onReadError: rollback
+                  recovery:
+                    timeout: 5s
                 """).section("observation", """
                 observation:
                   window: 10s
@@ -297,7 +300,7 @@ class SecretsIT extends SecretsWiring {
 
         ReleaseProcess.Run run = run(List.of(), "promote", "--pr", String.valueOf(PR), "--output", "json");
 
-        assertThat(run.exitCode()).as(shown(run)).isEqualTo(3);
+        assertThat(run.exitCode()).as(shown(run)).isEqualTo(7);
         assertThat(run.out()).contains("metrics backend failed; request headers: Authorization: Bearer ***");
         assertNothingLeaked(run).anyMatch(s -> s.contains("/issues/123/comments") && s.endsWith("body"));
     }
