@@ -439,7 +439,8 @@ public final class EvidenceReport {
             }
             r.hooks().stream().filter(h -> !h.succeeded()).forEach(h -> {
                 line("> [!WARNING]");
-                line("> **Hook " + code(h.name()) + " at " + h.point() + ": " + h.status() + ".** " + text(h.summary()));
+                line("> **Hook " + code(h.name()) + " at " + h.point() + ": " + h.status() + ".** "
+                        + text(h.summary()));
                 line("");
             });
             table(List.of("Point", "Hook", "Kind", "Status", "Started", "Took", "Summary", "Delivery id"),

@@ -210,26 +210,23 @@ public final class JournalCodec {
     }
 
     private static ReleaseOutcome outcome(JournalEntry entry) {
-        try {
-            return ReleaseOutcome.valueOf(get(entry, "outcome"));
-        } catch (IllegalArgumentException e) {
-            throw invalid(entry, "names the unknown outcome " + entry.data().get("outcome"));
-        }
+        return constant(entry, "outcome", ReleaseOutcome.class, "outcome");
     }
 
     private static io.releasepipeline.hook.HookPoint hookPoint(JournalEntry entry) {
-        try {
-            return io.releasepipeline.hook.HookPoint.valueOf(get(entry, "point"));
-        } catch (IllegalArgumentException e) {
-            throw invalid(entry, "names the unknown hook point " + entry.data().get("point"));
-        }
+        return constant(entry, "point", io.releasepipeline.hook.HookPoint.class, "hook point");
     }
 
     private static io.releasepipeline.hook.HookResult.Status hookStatus(JournalEntry entry) {
+        return constant(entry, "status", io.releasepipeline.hook.HookResult.Status.class, "hook status");
+    }
+
+    /** The constant of {@code type} named by {@code key}; an unknown name is invalid, called a {@code what}. */
+    private static <E extends Enum<E>> E constant(JournalEntry entry, String key, Class<E> type, String what) {
         try {
-            return io.releasepipeline.hook.HookResult.Status.valueOf(get(entry, "status"));
+            return Enum.valueOf(type, get(entry, key));
         } catch (IllegalArgumentException e) {
-            throw invalid(entry, "names the unknown hook status " + entry.data().get("status"));
+            throw invalid(entry, "names the unknown " + what + " " + entry.data().get(key));
         }
     }
 

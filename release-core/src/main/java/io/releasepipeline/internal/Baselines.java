@@ -1,10 +1,8 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.Baseline;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.format.SafeText;
-import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.trigger.ErrorRateTrigger;
 import java.time.Instant;
 import java.util.Comparator;
@@ -39,14 +37,7 @@ final class Baselines {
         }
         Instant to = ops.now();
         Instant from = to.minus(trigger.get().window());
-        ErrorRateReading reading;
-        try {
-            reading = ops.healthSignals("errorRate(" + stable + ", baseline)",
-                    () -> ops.config.healthSignals().errorRate(stable, from, to));
-        } catch (ProviderException e) {
-            reading = new ErrorRateReading.Failed(stable, from, to, e.getMessage());
-        }
-        Baseline baseline = Baseline.of(reading);
+        Baseline baseline = Baseline.of(ops.errorRate(stable, "baseline", from, to));
         if (!baseline.usable(trigger.get().minimumRequests())) {
             String note = "error-rate baseline not usable (" + baseline.describe()
                     + (baseline.status() == Baseline.Status.MEASURED ? "; fewer than the "

@@ -150,8 +150,7 @@ final class HookRunner {
             result = execute(hook, contextFor.apply(deliveryId), mode);
         } catch (HookThrewError e) {
             thrown = e.error;
-            result = HookResult.error("threw " + e.error.getClass().getSimpleName()
-                    + (e.error.getMessage() != null ? ": " + e.error.getMessage() : ""));
+            result = threw(e.error);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         if (mode == Mode.SAFETY) {
@@ -218,8 +217,7 @@ final class HookRunner {
                 if (cause instanceof Error error) {
                     throw new HookThrewError(error);
                 }
-                return HookResult.error("threw " + cause.getClass().getSimpleName()
-                        + (cause.getMessage() != null ? ": " + cause.getMessage() : ""));
+                return threw(cause);
             } catch (InterruptedException e) {
                 ReleaseInterruptedException cancel = new ReleaseInterruptedException("interrupted while hook "
                         + hook.name() + " ran", e);
@@ -232,6 +230,11 @@ final class HookRunner {
                 ops.interruptedBy(cancel);
             }
         }
+    }
+
+    private static HookResult threw(Throwable thrown) {
+        return HookResult.error("threw " + thrown.getClass().getSimpleName()
+                + (thrown.getMessage() != null ? ": " + thrown.getMessage() : ""));
     }
 
     private static String kindOf(ReleaseHook hook) {

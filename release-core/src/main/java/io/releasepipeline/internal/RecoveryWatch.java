@@ -1,6 +1,5 @@
 package io.releasepipeline.internal;
 
-import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.Baseline;
 import io.releasepipeline.evidence.Recovery;
@@ -134,7 +133,7 @@ final class RecoveryWatch {
             Instant now = ops.now();
             Instant windowStart = now.minus(t.window());
             Instant from = windowStart.isAfter(trafficBack) ? windowStart : trafficBack;
-            ErrorRateReading reading = read(revision, from, now);
+            ErrorRateReading reading = ops.errorRate(revision, SIGNAL, from, now);
             String words = describe(reading);
             if (reading instanceof ErrorRateReading.Measured m && m.requests() >= t.minimumRequests()) {
                 boolean within = m.rate() <= limit;
@@ -199,15 +198,6 @@ final class RecoveryWatch {
         }
         return end(Recovery.Status.UNVERIFIED, revision, started, limit, against, "recovery not verified: too little "
                 + "traffic to judge the error rate of " + revision + within + " (no data policy HOLD): " + why);
-    }
-
-    private ErrorRateReading read(String revision, Instant from, Instant to) {
-        try {
-            return ops.healthSignals("errorRate(" + revision + ", recovery)",
-                    () -> ops.config.healthSignals().errorRate(revision, from, to));
-        } catch (ProviderException e) {
-            return new ErrorRateReading.Failed(revision, from, to, e.getMessage());
-        }
     }
 
     private static String describe(ErrorRateReading reading) {

@@ -13,6 +13,7 @@ import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.format.SafeText;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
 import io.releasepipeline.spi.CiProvider;
+import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.time.ReleaseClock;
@@ -170,8 +171,19 @@ final class ReleaseOps {
                 retryListener(), () -> config.incidents().openIncidents(severities));
     }
 
-    <T> T healthSignals(String operation, java.util.function.Supplier<T> action) {
-        return calls.call(config.healthSignals(), operation, Idempotency.IDEMPOTENT, false, retryListener(), action);
+    /**
+     * {@code revision}'s error rate over {@code from}..{@code to}, through the provider policy (retries, breaker); a
+     * read that still fails is a {@link ErrorRateReading.Failed} reading, never a {@link ProviderException}.
+     * {@code purpose} (e.g. {@code baseline}), when not empty, names the read in retries and logs.
+     */
+    ErrorRateReading errorRate(String revision, String purpose, Instant from, Instant to) {
+        String operation = "errorRate(" + revision + (purpose.isEmpty() ? "" : ", " + purpose) + ")";
+        try {
+            return calls.call(config.healthSignals(), operation, Idempotency.IDEMPOTENT, false, retryListener(),
+                    () -> config.healthSignals().errorRate(revision, from, to));
+        } catch (ProviderException e) {
+            return new ErrorRateReading.Failed(revision, from, to, e.getMessage());
+        }
     }
 
     List<io.releasepipeline.spi.Alert> alerts(io.releasepipeline.spi.AlertSource source, Instant since) {

@@ -380,9 +380,9 @@ final class StepObservation {
     private void sampleErrorRate(Instant now) {
         Duration window = triggers.errorRate().map(ErrorRateTrigger::window).orElse(Triggers.DEFAULT_ERROR_RATE_WINDOW);
         Instant from = now.minus(window);
-        ErrorRateReading reading = readErrorRate(target.revision(), from, now);
+        ErrorRateReading reading = ops.errorRate(target.revision(), "", from, now);
         observations.recordErrorRate(reading);
-        stable.ifPresent(s -> observations.recordStableErrorRate(readErrorRate(s, from, now)));
+        stable.ifPresent(s -> observations.recordStableErrorRate(ops.errorRate(s, "", from, now)));
         Optional<Double> value = reading instanceof ErrorRateReading.Measured m ? Optional.of(m.rate())
                 : Optional.empty();
         TriggerVerdict v = triggers.errorRate().map(t -> t.evaluate(observations, now))
@@ -392,15 +392,6 @@ final class StepObservation {
         String detail = v.state() == TriggerState.ERROR ? "ERROR: " + v.reason() : v.reason();
         timeline.add(new TimelinePoint(now, "error-rate", ok, value, detail));
         ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", ok, detail));
-    }
-
-    private ErrorRateReading readErrorRate(String revision, Instant from, Instant now) {
-        try {
-            return ops.healthSignals("errorRate(" + revision + ")",
-                    () -> ops.config.healthSignals().errorRate(revision, from, now));
-        } catch (ProviderException e) {
-            return new ErrorRateReading.Failed(revision, from, now, e.getMessage());
-        }
     }
 
     private void sampleAlerts(io.releasepipeline.spi.AlertSource source, Instant since) {

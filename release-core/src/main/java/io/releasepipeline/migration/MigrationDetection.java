@@ -6,6 +6,7 @@ import io.releasepipeline.spi.ChangedFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -143,9 +144,11 @@ public final class MigrationDetection {
         boolean partial = false;
         if (!paths.isEmpty() && files.isPresent()) {
             FilterPatterns all = FilterPatterns.of(paths);
+            List<Map.Entry<String, FilterPatterns>> positive = paths.stream().filter(p -> !p.startsWith("!"))
+                    .map(p -> Map.entry(p, FilterPatterns.of(p))).toList();
             for (String path : files.get().paths()) {
                 if (all.selects(path)) {
-                    matchedFiles.add(path + " (" + decidingPattern(path) + ")");
+                    matchedFiles.add(path + " (" + decidingPattern(positive, path) + ")");
                 }
             }
             partial = !files.get().complete();
@@ -186,12 +189,12 @@ public final class MigrationDetection {
         return new MigrationVerdict(migration, declared, matchedFiles, matchedLabels, rollForwardOnly, reason);
     }
 
-    /** The last positive pattern that matches {@code path}: the one that decided it. */
-    private String decidingPattern(String path) {
+    /** The last of the {@code positive} patterns (compiled once per judgement) that matches {@code path}. */
+    private static String decidingPattern(List<Map.Entry<String, FilterPatterns>> positive, String path) {
         String deciding = "";
-        for (String p : paths) {
-            if (!p.startsWith("!") && FilterPatterns.of(p).selects(path)) {
-                deciding = p;
+        for (Map.Entry<String, FilterPatterns> p : positive) {
+            if (p.getValue().selects(path)) {
+                deciding = p.getKey();
             }
         }
         return deciding;
