@@ -25,12 +25,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The production wiring: Azure Container Apps and Azure Monitor through Resource Manager (or the error rate from a
- * Log Analytics workspace), GitHub over its REST API, evidence as files or in a Blob container. Tokens come from environment variables named in the config; a variable
- * that is not set is an {@link InvalidConfigurationException} naming it. An Azure token from the environment is the
- * library's ({@code bearerTokenFromEnvironment}): it ends at its own {@code exp}, and each token goes to its own
- * service only (Resource Manager's to Resource Manager, the storage token to Blob storage). Not thread-safe; one per
- * CLI run.
+ * The production wiring: Azure Container Apps and Azure Monitor through Resource Manager (or the error rate from a Log
+ * Analytics workspace), GitHub over its REST API, evidence as files or in a Blob container. Tokens come from
+ * environment variables named in the config; a variable that is not set is an {@link InvalidConfigurationException}
+ * naming it. An Azure token from the environment is the library's ({@code bearerTokenFromEnvironment}): it ends at its
+ * own {@code exp}, and each token goes to its own service only (Resource Manager's to Resource Manager, the storage
+ * token to Blob storage). Not thread-safe; one per CLI run.
  */
 public final class CloudProviderFactory implements ProviderFactory {
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,41 +38,34 @@ final class HookWiring {
         CliConfig.Hooks hooks = config.hooks();
         List<String> problems = new ArrayList<>();
         Set<String> credentials = credentialVariables(config);
-        add(hooks.beforeMerge(), h -> b.hook(HookPoint.BEFORE_MERGE, h), config, factory, environment, credentials,
-                problems);
-        add(hooks.afterPromotion(), h -> b.hook(HookPoint.AFTER_PROMOTION, h), config, factory, environment,
-                credentials, problems);
-        add(hooks.onRollback(), h -> b.hook(HookPoint.ON_ROLLBACK, h), config, factory, environment, credentials,
-                problems);
-        add(hooks.onFreeze(), h -> b.hook(HookPoint.ON_FREEZE, h), config, factory, environment, credentials,
-                problems);
-        add(hooks.migrationRollback(), b::migrationRollbackHook, config, factory, environment, credentials,
-                problems);
+        BiConsumer<List<CliConfig.Hook>, Consumer<ReleaseHook>> addAll = (list, to) -> list.forEach(h -> add(h, to,
+                config, factory, environment, credentials, problems));
+        addAll.accept(hooks.beforeMerge(), h -> b.hook(HookPoint.BEFORE_MERGE, h));
+        addAll.accept(hooks.afterPromotion(), h -> b.hook(HookPoint.AFTER_PROMOTION, h));
+        addAll.accept(hooks.onRollback(), h -> b.hook(HookPoint.ON_ROLLBACK, h));
+        addAll.accept(hooks.onFreeze(), h -> b.hook(HookPoint.ON_FREEZE, h));
+        addAll.accept(hooks.migrationRollback(), b::migrationRollbackHook);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("release configuration", problems);
         }
     }
 
-    private static void add(List<CliConfig.Hook> hooks, Consumer<ReleaseHook> to, CliConfig config,
-            ProviderFactory factory, Function<String, String> environment, Set<String> credentials,
-            List<String> problems) {
-        for (CliConfig.Hook h : hooks) {
-            try {
-                if (h.webhook().isPresent()) {
-                    webhook(h, environment, problems).ifPresent(to);
-                } else if (h.workflow().isPresent()) {
-                    to.accept(factory.workflowHook(config, h));
-                } else if (h.command().isPresent()) {
-                    CliConfig.CommandSettings c = h.command().get();
-                    to.accept(CommandHook.builder().name(h.name()).command(c.run())
-                            .directory(c.directory().orElse(null)).timeout(h.timeout())
-                            .removeVariables(credentials).build());
-                }
-            } catch (InvalidConfigurationException e) {
-                String kind = h.webhook().isPresent() ? "webhook" : h.workflow().isPresent() ? "workflow" : "command";
-                e.problems().forEach(p -> problems.add(p.startsWith("github") || p.startsWith("hooks.")
-                        ? p : h.path() + "." + kind + "." + p));
+    private static void add(CliConfig.Hook h, Consumer<ReleaseHook> to, CliConfig config, ProviderFactory factory,
+            Function<String, String> environment, Set<String> credentials, List<String> problems) {
+        try {
+            if (h.webhook().isPresent()) {
+                webhook(h, environment, problems).ifPresent(to);
+            } else if (h.workflow().isPresent()) {
+                to.accept(factory.workflowHook(config, h));
+            } else if (h.command().isPresent()) {
+                CliConfig.CommandSettings c = h.command().get();
+                to.accept(CommandHook.builder().name(h.name()).command(c.run())
+                        .directory(c.directory().orElse(null)).timeout(h.timeout())
+                        .removeVariables(credentials).build());
             }
+        } catch (InvalidConfigurationException e) {
+            e.problems().forEach(p -> problems.add(p.startsWith("github") || p.startsWith("hooks.")
+                    ? p : h.path() + "." + h.kind() + "." + p));
         }
     }
 

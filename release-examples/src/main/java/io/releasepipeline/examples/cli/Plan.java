@@ -88,9 +88,9 @@ final class Plan {
         if (hooks.isEmpty()) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(String.join(", ", hooks.stream().map(h -> h.name() + " ("
-                + (h.webhook().isPresent() ? "webhook" : h.workflow().isPresent() ? "workflow "
-                        + h.workflow().get().file() : "command") + ", up to " + format(h.timeout()) + ")").toList()));
+        return java.util.Optional.of(String.join(", ", hooks.stream().map(h -> h.name() + " (" + h.kind()
+                + h.workflow().map(w -> " " + w.file()).orElse("") + ", up to " + format(h.timeout()) + ")")
+                .toList()));
     }
 
     /** The runbook's "error rate returns to baseline" step of a rollback, as configured. */

@@ -69,14 +69,11 @@ final class Reports {
                     ? what + " after the merge: " + result.failedGates().stream().map(g -> g.gate() + " (" + g.reason()
                             + ")").collect(Collectors.joining("; ")) + "; " + r.notes().get(r.notes().size() - 1)
                     : what + ": " + failedGates(result.gates());
-            case ROLLED_BACK -> what + ": back on " + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")")
-                    .orElse("the previous revision");
-            case ROLLED_BACK_NOT_RECOVERED -> what + ": PAGE SOMEONE: back on "
-                    + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")").orElse("the previous revision")
+            case ROLLED_BACK -> what + ": back on " + backOn(r);
+            case ROLLED_BACK_NOT_RECOVERED -> what + ": PAGE SOMEONE: back on " + backOn(r)
                     + ", but its error rate did not return to baseline: " + r.rollback().flatMap(d -> d.recovery())
                             .map(rec -> rec.detail()).orElse("see the record");
-            case ROLLED_BACK_HOOK_FAILED -> what + ": PAGE SOMEONE: back on "
-                    + r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")").orElse("the previous revision")
+            case ROLLED_BACK_HOOK_FAILED -> what + ": PAGE SOMEONE: back on " + backOn(r)
                     + "; " + r.rollback().flatMap(d -> d.detail()).orElseGet(() -> failedHooks(r));
             case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())
                     .orElse("the rollback did not complete");
@@ -88,6 +85,11 @@ final class Reports {
                     + r.deployMatch().map(d -> d.reason() + "; filter: " + d.filter()).orElse("") + ")";
             case IN_PROGRESS -> what;
         };
+    }
+
+    /** The revision a rollback went back to and why, e.g. {@code r1 (smoke-check ...)}. */
+    private static String backOn(ReleaseRecord r) {
+        return r.rollback().map(d -> d.toRevision() + " (" + d.reason() + ")").orElse("the previous revision");
     }
 
     /** Which gates failed, with their reasons; nothing was changed. */

@@ -5,6 +5,7 @@ import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
 import io.releasepipeline.RollbackTargets;
 import io.releasepipeline.UnknownTargetException;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;
@@ -72,11 +73,9 @@ final class RollbackCommand extends CliCommand {
                     return pipeline.rollback(finalRequest);
                 });
             }
-            int code = switch (result.outcome()) {
-                case ROLLED_BACK -> ReleaseCli.OK;
-                case ROLLBACK_FAILED -> ReleaseCli.ROLLBACK_FAILED;
-                default -> ReleaseCli.exitCode(result.outcome());
-            };
+            // A standalone rollback that did what was asked is a success, not a release that was rolled back.
+            int code = result.outcome() == ReleaseOutcome.ROLLED_BACK ? ReleaseCli.OK
+                    : ReleaseCli.exitCode(result.outcome());
             if (json()) {
                 ObjectNode doc = document(code);
                 stop.received().ifPresent(s -> doc.put("signalledBy", s));
@@ -86,7 +85,8 @@ final class RollbackCommand extends CliCommand {
                     .orElseGet(() -> exit(code, code == ReleaseCli.NOT_RECOVERED
                             ? "rolled back to " + result.details().toRevision() + " but NOT RECOVERED, page someone: "
                                     + result.details().recovery().map(r -> r.detail()).orElse("see the evidence")
-                            : "ROLLBACK FAILED, page someone: " + result.details().detail().orElse("see the evidence")));
+                            : "ROLLBACK FAILED, page someone: "
+                                    + result.details().detail().orElse("see the evidence")));
         }
     }
 

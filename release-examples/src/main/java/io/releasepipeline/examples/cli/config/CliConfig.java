@@ -309,6 +309,11 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
      */
     public record Hook(String path, String name, Duration timeout, Optional<WebhookSettings> webhook,
             Optional<WorkflowSettings> workflow, Optional<CommandSettings> command) {
+
+        /** Its kind, as its key is written: {@code webhook}, {@code workflow} or {@code command}. */
+        public String kind() {
+            return webhook.isPresent() ? "webhook" : workflow.isPresent() ? "workflow" : "command";
+        }
     }
 
     /**

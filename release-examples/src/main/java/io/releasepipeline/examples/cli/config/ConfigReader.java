@@ -437,7 +437,8 @@ public final class ConfigReader {
         String source = e.text("source", "metrics").toLowerCase(Locale.ROOT);
         if (!ERROR_RATE_SOURCES.contains(source)) {
             e.problem("source", "must be metrics (Azure Monitor's Requests metric of the app) or logs (a KQL query on "
-                    + "a Log Analytics workspace, configured in rollback.errorRate.logs), got " + Section.shown(source));
+                    + "a Log Analytics workspace, configured in rollback.errorRate.logs), got "
+                    + Section.shown(source));
         }
         Optional<CliConfig.Logs> logs = Optional.empty();
         if (e.has("logs")) {
@@ -617,7 +618,8 @@ public final class ConfigReader {
     /**
      * {@code evidence.template}: the file named, which must exist; or, when not set, the runbook's
      * {@link EvidenceTemplate#DEFAULT_PATH} if it exists. Every problem of the template (unknown placeholders with
-     * their lines and columns, malformed <code>&#123;&#123;</code>) is listed under the key with the config's other problems.
+     * their lines and columns, malformed <code>&#123;&#123;</code>) is listed under the key with the config's other
+     * problems.
      */
     private static Optional<EvidenceTemplate> evidenceTemplate(Section s, Path workingDirectory) {
         Optional<String> configured = s.text("template");

@@ -37,20 +37,20 @@ final class HookSettings {
             lists.add(hooks(s, point));
         }
         s.rejectUnknownKeys();
-        unique(s, "beforeMerge", lists.get(0));
-        unique(s, "afterPromotion", lists.get(1));
+        unique(s, "beforeMerge", "beforeMerge", lists.get(0));
+        unique(s, "afterPromotion", "afterPromotion", lists.get(1));
         List<CliConfig.Hook> rollback = new ArrayList<>(lists.get(2));
         rollback.addAll(lists.get(4));
-        unique(s, "onRollback and migrationRollback", rollback);
-        unique(s, "onFreeze", lists.get(3));
+        unique(s, "onRollback", "onRollback and migrationRollback", rollback);
+        unique(s, "onFreeze", "onFreeze", lists.get(3));
         return new CliConfig.Hooks(lists.get(0), lists.get(1), lists.get(2), lists.get(3), lists.get(4));
     }
 
-    private static void unique(Section s, String where, List<CliConfig.Hook> hooks) {
+    private static void unique(Section s, String key, String where, List<CliConfig.Hook> hooks) {
         List<String> seen = new ArrayList<>();
         for (CliConfig.Hook h : hooks) {
             if (!h.name().isEmpty() && seen.contains(h.name())) {
-                s.problem(where.contains(" ") ? "onRollback" : where, "two hooks of " + where + " are named \""
+                s.problem(key, "two hooks of " + where + " are named \""
                         + h.name() + "\" (" + h.path() + " is the second); names must be unique per point: the "
                         + "delivery id is made of it");
             }

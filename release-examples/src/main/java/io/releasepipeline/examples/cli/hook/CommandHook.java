@@ -132,12 +132,12 @@ public final class CommandHook implements ReleaseHook {
         }
         context.values().forEach((k, v) -> env.put(PREFIX + k.toUpperCase(Locale.ROOT), v));
         env.put(PREFIX + "HOOK", name);
-        String program = Path.of(command.get(0)).getFileName().toString();
+        String shown = "command " + SafeText.line(Path.of(command.get(0)).getFileName().toString(), 80);
         Process process;
         try {
             process = pb.start();
         } catch (IOException | RuntimeException e) {
-            return HookResult.error("command " + SafeText.line(program, 80) + " could not start: "
+            return HookResult.error(shown + " could not start: "
                     + mask(String.valueOf(e.getMessage()), secrets));
         }
         try {
@@ -154,7 +154,7 @@ public final class CommandHook implements ReleaseHook {
                 int stopped = stopTree(process);
                 LOG.warn("command hook {} timed out after {}; stopped {} process(es)", name,
                         Format.duration(timeout), stopped);
-                return HookResult.error("command " + SafeText.line(program, 80) + " timed out after "
+                return HookResult.error(shown + " timed out after "
                         + Format.duration(timeout) + "; stopped its process tree (" + stopped + " process"
                         + (stopped == 1 ? "" : "es") + ")" + lastLine(tail, reader, secrets).map(l -> "; last line: "
                                 + l).orElse(""));
@@ -167,9 +167,9 @@ public final class CommandHook implements ReleaseHook {
         int exit = process.exitValue();
         Optional<String> last = lastLine(tail, reader, secrets);
         if (exit == 0) {
-            return HookResult.succeeded("command " + SafeText.line(program, 80) + " exited 0");
+            return HookResult.succeeded(shown + " exited 0");
         }
-        return HookResult.failed("command " + SafeText.line(program, 80) + " exited " + exit
+        return HookResult.failed(shown + " exited " + exit
                 + last.map(l -> ": " + l).orElse(" without output"));
     }
 
