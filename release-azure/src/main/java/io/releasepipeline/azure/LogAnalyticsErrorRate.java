@@ -22,7 +22,6 @@ import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
 import io.releasepipeline.error.InvalidConfigurationException;
-import io.releasepipeline.format.VariableNames;
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.HealthSignalProvider;
 import java.net.URI;
@@ -127,9 +126,7 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         this.query = b.query;
         this.ingestionDelay = b.ingestionDelay;
         this.requestTimeout = b.requestTimeout;
-        this.credentialDescription = b.credential != null ? b.credential.getClass().getSimpleName()
-                : b.tokenVariable != null ? "bearer token from $" + VariableNames.shown(b.tokenVariable)
-                : "DefaultAzureCredential";
+        this.credentialDescription = ArmSettings.credentialDescription(b.credential, b.tokenVariable);
         LogsQueryClientBuilder builder = new LogsQueryClientBuilder()
                 .endpoint(endpoint.toString().replaceAll("/+$", "")).credential(credential)
                 .retryOptions(ArmSettings.retryOptions(b.maxRetries, b.retryBaseDelay, b.retryMaxDelay));
@@ -610,23 +607,9 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
             if (requestTimeout == null || requestTimeout.toSeconds() < 1) {
                 problems.add("requestTimeout: must be at least 1s, got " + requestTimeout);
             }
-            if (credential != null && tokenVariable != null) {
-                problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
-                        + VariableNames.shown(tokenVariable) + "\") were given; choose one");
-            }
-            if (tokenVariable != null) {
-                Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
-                if (notAName.isPresent()) {
-                    problems.add("bearerTokenFromEnvironment: " + notAName.get());
-                } else {
-                    String token = environment.apply(tokenVariable);
-                    if (token == null || token.isBlank()) {
-                        problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable + " is not "
-                                + "set or empty; export a Log Analytics access token in it (az account "
-                                + "get-access-token --resource https://api.loganalytics.io) or use credential(...)");
-                    }
-                }
-            }
+            ArmSettings.credentialProblems(problems, credential, tokenVariable, environment, "export a Log Analytics "
+                    + "access token in it (az account get-access-token --resource https://api.loganalytics.io) or use "
+                    + "credential(...)");
             if (maxRetries < 0) {
                 problems.add("retry: maxRetries must be >= 0, got " + maxRetries);
             }
