@@ -22,6 +22,7 @@ import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
 import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.HealthSignalProvider;
 import java.net.URI;
@@ -203,10 +204,9 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         String kql = render(query, revision, judgedFrom, judgedTo);
         LogsQueryResult result;
         try {
-            Context context = Context.NONE;
             result = client.queryWorkspaceWithResponse(workspaceId, kql,
                     new QueryTimeInterval(judgedFrom.atOffset(ZoneOffset.UTC), judgedTo.atOffset(ZoneOffset.UTC)),
-                    new LogsQueryOptions().setServerTimeout(requestTimeout), context).getValue();
+                    new LogsQueryOptions().setServerTimeout(requestTimeout), Context.NONE).getValue();
         } catch (RuntimeException e) {
             throw translate(operation, e);
         }
@@ -254,7 +254,7 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         }
         if (requests == 0) {
             return new ErrorRateReading.NoData(revision, judgedFrom, judgedTo, "Log Analytics counted no requests to "
-                    + revision + " in " + interval + " (read " + io.releasepipeline.format.Format.duration(ingestionDelay)
+                    + revision + " in " + interval + " (read " + Format.duration(ingestionDelay)
                     + " behind, for ingestion)");
         }
         return new ErrorRateReading.Measured(revision, judgedFrom, judgedTo, requests, serverErrors);
@@ -453,9 +453,8 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
                 inner = inner.path("innererror");
             }
             if (innermost != null) {
-                JsonNode last = innermost;
-                String innerText = text(last, "code").map(c -> c + ": ").orElse("")
-                        + text(last, "message").orElse("");
+                String innerText = text(innermost, "code").map(c -> c + ": ").orElse("")
+                        + text(innermost, "message").orElse("");
                 if (!innerText.isBlank()) {
                     messages.add(innerText);
                 }
