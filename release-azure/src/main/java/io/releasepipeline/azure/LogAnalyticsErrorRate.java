@@ -22,7 +22,7 @@ import io.releasepipeline.azure.internal.ArmSettings;
 import io.releasepipeline.azure.internal.AzureErrors;
 import io.releasepipeline.azure.internal.EnvironmentTokenCredential;
 import io.releasepipeline.error.InvalidConfigurationException;
-import io.releasepipeline.format.VariableNames;
+import io.releasepipeline.format.Format;
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.HealthSignalProvider;
 import java.net.URI;
@@ -127,9 +127,7 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         this.query = b.query;
         this.ingestionDelay = b.ingestionDelay;
         this.requestTimeout = b.requestTimeout;
-        this.credentialDescription = b.credential != null ? b.credential.getClass().getSimpleName()
-                : b.tokenVariable != null ? "bearer token from $" + VariableNames.shown(b.tokenVariable)
-                : "DefaultAzureCredential";
+        this.credentialDescription = ArmSettings.credentialDescription(b.credential, b.tokenVariable);
         LogsQueryClientBuilder builder = new LogsQueryClientBuilder()
                 .endpoint(endpoint.toString().replaceAll("/+$", "")).credential(credential)
                 .retryOptions(ArmSettings.retryOptions(b.maxRetries, b.retryBaseDelay, b.retryMaxDelay));
@@ -206,10 +204,9 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         String kql = render(query, revision, judgedFrom, judgedTo);
         LogsQueryResult result;
         try {
-            Context context = Context.NONE;
             result = client.queryWorkspaceWithResponse(workspaceId, kql,
                     new QueryTimeInterval(judgedFrom.atOffset(ZoneOffset.UTC), judgedTo.atOffset(ZoneOffset.UTC)),
-                    new LogsQueryOptions().setServerTimeout(requestTimeout), context).getValue();
+                    new LogsQueryOptions().setServerTimeout(requestTimeout), Context.NONE).getValue();
         } catch (RuntimeException e) {
             throw translate(operation, e);
         }
@@ -257,7 +254,7 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         }
         if (requests == 0) {
             return new ErrorRateReading.NoData(revision, judgedFrom, judgedTo, "Log Analytics counted no requests to "
-                    + revision + " in " + interval + " (read " + io.releasepipeline.format.Format.duration(ingestionDelay)
+                    + revision + " in " + interval + " (read " + Format.duration(ingestionDelay)
                     + " behind, for ingestion)");
         }
         return new ErrorRateReading.Measured(revision, judgedFrom, judgedTo, requests, serverErrors);
@@ -456,9 +453,8 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
                 inner = inner.path("innererror");
             }
             if (innermost != null) {
-                JsonNode last = innermost;
-                String innerText = text(last, "code").map(c -> c + ": ").orElse("")
-                        + text(last, "message").orElse("");
+                String innerText = text(innermost, "code").map(c -> c + ": ").orElse("")
+                        + text(innermost, "message").orElse("");
                 if (!innerText.isBlank()) {
                     messages.add(innerText);
                 }
@@ -610,23 +606,9 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
             if (requestTimeout == null || requestTimeout.toSeconds() < 1) {
                 problems.add("requestTimeout: must be at least 1s, got " + requestTimeout);
             }
-            if (credential != null && tokenVariable != null) {
-                problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
-                        + VariableNames.shown(tokenVariable) + "\") were given; choose one");
-            }
-            if (tokenVariable != null) {
-                Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
-                if (notAName.isPresent()) {
-                    problems.add("bearerTokenFromEnvironment: " + notAName.get());
-                } else {
-                    String token = environment.apply(tokenVariable);
-                    if (token == null || token.isBlank()) {
-                        problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable + " is not "
-                                + "set or empty; export a Log Analytics access token in it (az account "
-                                + "get-access-token --resource https://api.loganalytics.io) or use credential(...)");
-                    }
-                }
-            }
+            ArmSettings.credentialProblems(problems, credential, tokenVariable, environment, "export a Log Analytics "
+                    + "access token in it (az account get-access-token --resource https://api.loganalytics.io) or use "
+                    + "credential(...)");
             if (maxRetries < 0) {
                 problems.add("retry: maxRetries must be >= 0, got " + maxRetries);
             }

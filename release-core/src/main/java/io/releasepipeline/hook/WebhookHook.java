@@ -130,6 +130,8 @@ public final class WebhookHook implements ReleaseHook {
 
     private final String name;
     private final URI url;
+    /** {@link #url} as shown in summaries and logs: user info and query hidden. */
+    private final String where;
     private final byte[] secret;
     private final String secretText;
     private final Duration timeout;
@@ -142,6 +144,7 @@ public final class WebhookHook implements ReleaseHook {
     private WebhookHook(Builder b, URI url) {
         this.name = b.name;
         this.url = url;
+        this.where = Urls.redacted(url);
         this.secretText = b.secret;
         this.secret = b.secret.getBytes(StandardCharsets.UTF_8);
         this.timeout = b.timeout;
@@ -202,7 +205,6 @@ public final class WebhookHook implements ReleaseHook {
         byte[] body = body(context);
         String signature = "sha256=" + sign(secret, body);
         Instant deadline = clock.now().plus(timeout);
-        String where = Urls.redacted(url);
         String last = "no attempt was made";
         int attempts = 0;
         for (int attempt = 1; attempt <= retries + 1; attempt++) {
@@ -264,7 +266,6 @@ public final class WebhookHook implements ReleaseHook {
             return failedExchange(e.getCause(), limit);
         }
         int status = response.statusCode();
-        String where = Urls.redacted(url);
         if (status >= 200 && status < 300) {
             return Attempt.done(HookResult.succeeded("webhook " + where + " answered " + status));
         }
@@ -295,7 +296,7 @@ public final class WebhookHook implements ReleaseHook {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof SSLException) {
                 // A certificate the JDK does not trust will not be trusted on the next attempt either.
-                return Attempt.done(HookResult.error("webhook " + Urls.redacted(url) + ": TLS failed ("
+                return Attempt.done(HookResult.error("webhook " + where + ": TLS failed ("
                         + mask(String.valueOf(t.getMessage())) + "); trust the server's CA (sslContext) or fix its "
                         + "certificate"));
             }
@@ -304,7 +305,7 @@ public final class WebhookHook implements ReleaseHook {
             return Attempt.retry("I/O error (" + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : ": " + mask(cause.getMessage())) + ")", Optional.empty());
         }
-        return Attempt.done(HookResult.error("webhook " + Urls.redacted(url) + " could not be called: "
+        return Attempt.done(HookResult.error("webhook " + where + " could not be called: "
                 + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": "
                         + mask(cause.getMessage()))));
     }
@@ -393,7 +394,7 @@ public final class WebhookHook implements ReleaseHook {
     /** Name, URL (user info and query hidden), timeouts and retries; never the secret. */
     @Override
     public String toString() {
-        return "WebhookHook[" + name + ", " + Urls.redacted(url) + ", timeout=" + Format.duration(timeout)
+        return "WebhookHook[" + name + ", " + where + ", timeout=" + Format.duration(timeout)
                 + ", attemptTimeout=" + Format.duration(attemptTimeout) + ", retries=" + retries + "]";
     }
 
@@ -503,7 +504,10 @@ public final class WebhookHook implements ReleaseHook {
             return this;
         }
 
-        /** Attempts after the first, 0 to {@value WebhookHook#MAX_RETRIES}. Default {@value WebhookHook#DEFAULT_RETRIES}. */
+        /**
+         * Attempts after the first, 0 to {@value WebhookHook#MAX_RETRIES}. Default
+         * {@value WebhookHook#DEFAULT_RETRIES}.
+         */
         public Builder retries(int retries) {
             this.retries = retries;
             return this;

@@ -273,16 +273,16 @@ public final class GitHubWorkflowHook implements ReleaseHook {
                         + " (give its file name under .github/workflows), or the token cannot see it"));
             }
             default -> {
-                String message = response.message();
+                String message = response.message().toLowerCase(Locale.ROOT);
                 String hint;
-                if (message.toLowerCase(Locale.ROOT).contains("unexpected inputs")) {
+                if (message.contains("unexpected inputs")) {
                     hint = "the workflow does not declare every input sent (" + String.join(", ",
                             inputNames()) + "): declare them under on.workflow_dispatch.inputs of " + workflow
                             + ", or remove them from the hook's inputs (" + deliveryIdInput + " is always sent and "
                             + "must be declared)";
-                } else if (message.toLowerCase(Locale.ROOT).contains("workflow_dispatch")) {
+                } else if (message.contains("workflow_dispatch")) {
                     hint = workflow + " has no on: workflow_dispatch trigger on " + ref + "; add one";
-                } else if (message.toLowerCase(Locale.ROOT).contains("ref")) {
+                } else if (message.contains("ref")) {
                     hint = "check the hook's ref (" + ref + "): a branch or tag that exists";
                 } else {
                     hint = "check the workflow's inputs and the hook's ref (" + ref + ")";
@@ -484,22 +484,18 @@ public final class GitHubWorkflowHook implements ReleaseHook {
             String deliveryIdInput) {
         List<String> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
-            problems.add("name: must be 1 to 64 letters, digits, '.', '_' or '-', got "
-                    + (name == null ? "nothing" : "\"" + SafeText.line(name, 80) + "\""));
+            problems.add("name: must be 1 to 64 letters, digits, '.', '_' or '-', got " + shown(name));
         }
         if (workflow == null || !WORKFLOW_FILE.matcher(workflow).matches()) {
             problems.add("workflow: must be the workflow's file name under .github/workflows, e.g. "
-                    + "migration-rollback.yml, got " + (workflow == null ? "nothing"
-                            : "\"" + SafeText.line(workflow, 80) + "\""));
+                    + "migration-rollback.yml, got " + shown(workflow));
         }
         if (ref == null || ref.isBlank() || ref.chars().anyMatch(c -> c <= ' ' || c == '~' || c == '^' || c == ':')) {
-            problems.add("ref: must be a branch or tag name, e.g. main, got " + (ref == null ? "nothing"
-                    : "\"" + SafeText.line(ref, 80) + "\""));
+            problems.add("ref: must be a branch or tag name, e.g. main, got " + shown(ref));
         }
         if (deliveryIdInput == null || !INPUT.matcher(deliveryIdInput).matches()) {
             problems.add("deliveryIdInput: must be an input name (a letter or '_', then letters, digits, '-' or "
-                    + "'_'), got " + (deliveryIdInput == null ? "nothing" : "\"" + SafeText.line(deliveryIdInput, 80)
-                            + "\""));
+                    + "'_'), got " + shown(deliveryIdInput));
         }
         if (inputs.size() + 1 > MAX_INPUTS) {
             problems.add("inputs: GitHub takes at most " + MAX_INPUTS + " inputs, and the delivery id is one; got "
@@ -527,5 +523,10 @@ public final class GitHubWorkflowHook implements ReleaseHook {
             }
         });
         return problems;
+    }
+
+    /** A configured value for a problem line: quoted, one safe line of at most 80 characters, or "nothing". */
+    private static String shown(String value) {
+        return value == null ? "nothing" : "\"" + SafeText.line(value, 80) + "\"";
     }
 }

@@ -105,22 +105,8 @@ public final class ArmSettings {
         requireName(problems, "subscriptionId", subscriptionId);
         requireName(problems, "resourceGroup", resourceGroup);
         requireName(problems, "appName", appName);
-        if (credential != null && tokenVariable != null) {
-            problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
-                    + VariableNames.shown(tokenVariable) + "\") were given; choose one");
-        }
-        if (tokenVariable != null) {
-            Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
-            if (notAName.isPresent()) {
-                problems.add("bearerTokenFromEnvironment: " + notAName.get());
-            } else {
-                String token = environment.apply(tokenVariable);
-                if (token == null || token.isBlank()) {
-                    problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable
-                            + " is not set or empty; export the access token in it or use credential(...)");
-                }
-            }
-        }
+        credentialProblems(problems, credential, tokenVariable, environment,
+                "export the access token in it or use credential(...)");
         if (managementEndpoint != null) {
             httpsEndpointProblem(managementEndpoint).ifPresent(p -> problems.add("managementEndpoint: " + p));
         }
@@ -156,6 +142,30 @@ public final class ArmSettings {
                     + "endpoint alone (a shared access signature belongs in a connection string)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Adds a problem when both {@code credential} and {@code tokenVariable} are given, when {@code tokenVariable} is
+     * not a variable name, or when {@code environment} has no token in it ({@code unsetHint} says what to do then).
+     */
+    public static void credentialProblems(List<String> problems, TokenCredential credential, String tokenVariable,
+            Function<String, String> environment, String unsetHint) {
+        if (credential != null && tokenVariable != null) {
+            problems.add("credential: both a TokenCredential and bearerTokenFromEnvironment(\""
+                    + VariableNames.shown(tokenVariable) + "\") were given; choose one");
+        }
+        if (tokenVariable != null) {
+            Optional<String> notAName = VariableNames.problem("bearerTokenFromEnvironment(name)", tokenVariable);
+            if (notAName.isPresent()) {
+                problems.add("bearerTokenFromEnvironment: " + notAName.get());
+            } else {
+                String token = environment.apply(tokenVariable);
+                if (token == null || token.isBlank()) {
+                    problems.add("bearerTokenFromEnvironment: environment variable " + tokenVariable
+                            + " is not set or empty; " + unsetHint);
+                }
+            }
+        }
     }
 
     /** Adds {@code path: must be positive} to {@code problems} unless {@code value} is a positive duration. */
@@ -204,6 +214,11 @@ public final class ArmSettings {
 
     /** Where the credential comes from, for toString and logs; never the secret itself. */
     public String credentialDescription() {
+        return credentialDescription(credential, tokenVariable);
+    }
+
+    /** As {@link #credentialDescription()}, for a client that is not built from these settings. */
+    public static String credentialDescription(TokenCredential credential, String tokenVariable) {
         if (credential != null) {
             return credential.getClass().getSimpleName();
         }
