@@ -26,6 +26,14 @@ public final class Hooks {
         this.migrationRollback = List.copyOf(migrationRollback);
     }
 
+    /**
+     * True when {@code name} is a valid hook name: 1 to 64 letters, digits, {@code .}, {@code _} or {@code -} (it is
+     * part of the delivery id, a workflow's run name and a command's environment). One rule for every hook kind.
+     */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** No hooks. */
     public static Hooks none() {
         return NONE;
@@ -77,7 +85,7 @@ public final class Hooks {
             List<String> names = new ArrayList<>();
             for (ReleaseHook h : hooks) {
                 String name = h.name();
-                if (name == null || !NAME.matcher(name).matches()) {
+                if (!isValidName(name)) {
                     problems.add(key + ": a hook at " + point + " is named \"" + name + "\"; use 1 to 64 letters, "
                             + "digits, '.', '_' or '-'");
                 } else if (names.contains(name)) {

@@ -42,7 +42,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
@@ -124,7 +123,6 @@ public final class WebhookHook implements ReleaseHook {
     public static final int REASON_LIMIT = 200;
 
     static final int MAX_BODY_BYTES = 16 * 1024;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHook.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -538,7 +536,7 @@ public final class WebhookHook implements ReleaseHook {
          */
         public WebhookHook build() {
             List<String> problems = new ArrayList<>();
-            if (name == null || !NAME.matcher(name).matches()) {
+            if (!Hooks.isValidName(name)) {
                 problems.add("name: must be 1 to 64 letters, digits, '.', '_' or '-', got "
                         + (name == null ? "nothing" : "\"" + SafeText.line(name, 80) + "\""));
             }
@@ -581,7 +579,7 @@ public final class WebhookHook implements ReleaseHook {
                 problems.add("clock: must not be null (default ReleaseClock.system())");
             }
             if (!problems.isEmpty()) {
-                throw new InvalidConfigurationException("WebhookHook" + (name != null && NAME.matcher(name).matches()
+                throw new InvalidConfigurationException("WebhookHook" + (Hooks.isValidName(name)
                         ? " " + name : ""), problems);
             }
             return new WebhookHook(this, uri);

@@ -10,6 +10,7 @@ import io.releasepipeline.github.internal.GitHubRequest;
 import io.releasepipeline.github.internal.GitHubResponse;
 import io.releasepipeline.hook.HookContext;
 import io.releasepipeline.hook.HookResult;
+import io.releasepipeline.hook.Hooks;
 import io.releasepipeline.hook.ReleaseHook;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
@@ -94,7 +95,6 @@ public final class GitHubWorkflowHook implements ReleaseHook {
 
     static final String PROVIDER_NAME = "github-workflow-hook";
     private static final Logger LOG = LoggerFactory.getLogger(GitHubWorkflowHook.class);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern INPUT = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,99}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern WORKFLOW_FILE = Pattern.compile("[A-Za-z0-9._-]+\\.ya?ml");
@@ -483,7 +483,7 @@ public final class GitHubWorkflowHook implements ReleaseHook {
     public static List<String> problems(String name, String workflow, String ref, Map<String, String> inputs,
             String deliveryIdInput) {
         List<String> problems = new ArrayList<>();
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!Hooks.isValidName(name)) {
             problems.add("name: must be 1 to 64 letters, digits, '.', '_' or '-', got " + shown(name));
         }
         if (workflow == null || !WORKFLOW_FILE.matcher(workflow).matches()) {

@@ -4,6 +4,7 @@ import io.releasepipeline.examples.cli.hook.CommandHook;
 import io.releasepipeline.format.Urls;
 import io.releasepipeline.format.VariableNames;
 import io.releasepipeline.github.GitHubWorkflowHook;
+import io.releasepipeline.hook.Hooks;
 import io.releasepipeline.hook.WebhookHook;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Reads the {@code hooks:} section of {@code release.yaml}: for each point a list of hooks, each with a name, an
@@ -26,7 +26,6 @@ final class HookSettings {
     static final List<String> POINTS = List.of("beforeMerge", "afterPromotion", "onRollback", "onFreeze",
             "migrationRollback");
     private static final List<String> KINDS = List.of("webhook", "workflow", "command");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private HookSettings() {
     }
@@ -73,7 +72,7 @@ final class HookSettings {
 
     private static Optional<CliConfig.Hook> hook(String path, Section h) {
         String name = h.required("name", "migrate-down");
-        if (!name.isEmpty() && !NAME.matcher(name).matches()) {
+        if (!name.isEmpty() && !Hooks.isValidName(name)) {
             h.problem("name", "must be 1 to 64 letters, digits, '.', '_' or '-', got " + Section.shown(name));
         }
         List<String> kinds = KINDS.stream().filter(h::has).toList();
@@ -133,7 +132,7 @@ final class HookSettings {
         Map<String, String> inputs = f.textMap("inputs");
         Duration poll = f.duration("pollInterval", GitHubWorkflowHook.DEFAULT_POLL_INTERVAL);
         f.rejectUnknownKeys();
-        List<String> problems = GitHubWorkflowHook.problems(NAME.matcher(name).matches() ? name : "hook", file, ref,
+        List<String> problems = GitHubWorkflowHook.problems(Hooks.isValidName(name) ? name : "hook", file, ref,
                 inputs, GitHubWorkflowHook.DEFAULT_DELIVERY_ID_INPUT);
         if (file.isEmpty()) {
             problems.removeIf(p -> p.startsWith("workflow:"));

@@ -7,6 +7,7 @@ import io.releasepipeline.format.Redaction;
 import io.releasepipeline.format.SafeText;
 import io.releasepipeline.hook.HookContext;
 import io.releasepipeline.hook.HookResult;
+import io.releasepipeline.hook.Hooks;
 import io.releasepipeline.hook.ReleaseHook;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +64,6 @@ public final class CommandHook implements ReleaseHook {
     public static final String PREFIX = "RELEASE_";
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandHook.class);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** A removed variable's value is masked in output only from this length on: shorter ones are no credential. */
     private static final int MASK_FROM_LENGTH = 8;
 
@@ -326,7 +325,7 @@ public final class CommandHook implements ReleaseHook {
          */
         public CommandHook build() {
             List<String> problems = new ArrayList<>();
-            if (name == null || !NAME.matcher(name).matches()) {
+            if (!Hooks.isValidName(name)) {
                 problems.add("name: must be 1 to 64 letters, digits, '.', '_' or '-', got "
                         + (name == null ? "nothing" : "\"" + SafeText.line(name, 80) + "\""));
             }
