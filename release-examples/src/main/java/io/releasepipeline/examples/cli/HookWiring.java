@@ -19,9 +19,9 @@ import java.util.function.Function;
 /**
  * Turns {@code release.yaml}'s {@code hooks:} into hooks on the pipeline builder: webhooks with their secret read from
  * the named environment variable, workflow hooks from the provider factory (on the GitHub connection), command hooks
- * that do not inherit the credentials the config names. Every problem (a secret variable not set, a secret too
- * short, a working directory that does not exist) is collected and thrown at once, before the pipeline exists and so
- * before any side effect. Stateless.
+ * that do not inherit the credentials the config names and keep their state where {@link #commandStateDirectory}
+ * says. Every problem (a secret variable not set, a secret too short, a working directory that does not exist) is
+ * collected and thrown at once, before the pipeline exists and so before any side effect. Stateless.
  */
 final class HookWiring {
 
@@ -61,7 +61,7 @@ final class HookWiring {
                 CliConfig.CommandSettings c = h.command().get();
                 to.accept(CommandHook.builder().name(h.name()).command(c.run())
                         .directory(c.directory().orElse(null)).timeout(h.timeout())
-                        .removeVariables(credentials).build());
+                        .removeVariables(credentials).stateDirectory(commandStateDirectory(config)).build());
             }
         } catch (InvalidConfigurationException e) {
             e.problems().forEach(p -> problems.add(p.startsWith("github") || p.startsWith("hooks.")
@@ -90,6 +90,16 @@ final class HookWiring {
                     : h.path() + ".webhook." + p));
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * Where command hooks keep each delivery's state: {@code .hooks} in the evidence directory of a file store (next to
+     * the journal a resume reads), else {@link CommandHook#DEFAULT_STATE_DIRECTORY} in the working directory.
+     */
+    static java.nio.file.Path commandStateDirectory(CliConfig config) {
+        return config.evidence().blob().isEmpty() && config.evidence().directory().isPresent()
+                ? config.evidence().directory().get().resolve(".hooks")
+                : CommandHook.DEFAULT_STATE_DIRECTORY;
     }
 
     /**

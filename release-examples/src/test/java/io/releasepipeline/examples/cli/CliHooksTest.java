@@ -264,6 +264,8 @@ class CliHooksTest {
         assertThat(command).isInstanceOf(CommandHook.class);
         // The command does not inherit the credentials release.yaml names.
         assertThat(((CommandHook) command).removedVariables()).contains("CLI_TEST_GITHUB_TOKEN", SECRET_VARIABLE);
+        // Its per-delivery state is kept next to the journal a resume reads: in the file store's directory.
+        assertThat(((CommandHook) command).stateDirectory()).isEqualTo(world.evidenceDir.resolve(".hooks"));
         assertThat(pipeline.hooks().migrationRollback()).singleElement().isInstanceOf(GitHubWorkflowHook.class)
                 .satisfies(h -> assertThat(h.kind()).isEqualTo("workflow"))
                 .satisfies(h -> assertThat(h.toString()).contains(CliWorld.REPO, "migration-rollback.yml@main"));
