@@ -158,6 +158,12 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         return ingestionDelay;
     }
 
+    /** The {@link #ingestionDelay()}: each reading judges the window asked for shifted back by it. */
+    @Override
+    public Duration readsBehind() {
+        return ingestionDelay;
+    }
+
     /**
      * {@inheritDoc} The reading's {@code from} and {@code to} are the interval judged: {@code from} and {@code to}
      * shifted back by the {@link #ingestionDelay()}.

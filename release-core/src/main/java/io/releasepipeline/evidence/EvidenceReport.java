@@ -283,8 +283,8 @@ public final class EvidenceReport {
             rows.put("Database migration", (r.databaseMigration() ? "**yes**" : "no")
                     + r.migration().map(m -> ": " + text(m.reason().replaceFirst("^(no )?database migration: ", "")))
                             .orElse(""));
-            rows.put("Error-rate baseline", r.baseline().map(b -> text(b.describe()) + " (measured " + time(b.to())
-                    + ")").orElse("none measured"));
+            rows.put("Error-rate baseline", r.baseline().map(b -> text(b.describe()) + " (measured "
+                    + time(b.measuredAt()) + ")").orElse("none measured"));
             if (r.kind() == ReleaseRecord.Kind.PROMOTION) {
                 rows.put("Merge", r.postMerge()
                         ? "**before the release** (post-merge): the gates could not stop it"
