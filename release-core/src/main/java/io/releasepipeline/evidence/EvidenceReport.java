@@ -245,7 +245,10 @@ public final class EvidenceReport {
                 case ROLLED_BACK -> "Rolled back";
                 case ROLLED_BACK_NOT_RECOVERED -> "Rolled back, NOT RECOVERED: the error rate stayed above the "
                         + "baseline on the previous revision too; page someone";
-                case ROLLED_BACK_HOOK_FAILED -> "Rolled back, but a rollback hook FAILED; page someone";
+                case ROLLED_BACK_HOOK_FAILED -> r.rollback().flatMap(RollbackDetails::notRecovered).isPresent()
+                        ? "Rolled back, but a rollback hook FAILED and the error rate did NOT RECOVER (it stayed "
+                                + "above the baseline on the previous revision too); page someone"
+                        : "Rolled back, but a rollback hook FAILED; page someone";
                 case ROLLBACK_FAILED -> "ROLLBACK FAILED: page someone";
                 case FROZEN -> "FROZEN: roll-forward-only release, traffic held where it was; page someone";
                 case NOTHING_TO_DEPLOY -> "Merged, nothing to deploy: no deploy run, traffic untouched";

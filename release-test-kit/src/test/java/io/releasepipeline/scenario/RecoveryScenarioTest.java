@@ -166,6 +166,30 @@ class RecoveryScenarioTest {
                 .satisfies(f -> assertThat(f.summary()).contains("NOT RECOVERED, page someone"));
     }
 
+    @Test
+    @DisplayName("not recovered and a rollback hook failed: the hook failure wins the outcome (exit 8), and the "
+            + "headline, the status and the summary line name both problems")
+    void notRecoveredAndHookFailed() {
+        sim.signals.revision(STABLE).errorRateFrom(Duration.ofMinutes(7), 0.12);
+        io.releasepipeline.testkit.RecordingHook undo = io.releasepipeline.testkit.RecordingHook.named("undo-cache")
+                .failing("cache flush refused");
+
+        ReleaseResult result = sim.builder().hook(io.releasepipeline.hook.HookPoint.ON_ROLLBACK, undo).build()
+                .promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK_HOOK_FAILED);
+        assertThat(recovery(result).status()).isEqualTo(Recovery.Status.NOT_RECOVERED);
+        assertThat(result.record().rollback().flatMap(RollbackDetails::notRecovered)).isPresent();
+        assertThat(EvidenceReport.markdown(result.record(), "t.svg")).contains("a rollback hook FAILED and the error "
+                + "rate did NOT RECOVER");
+        assertThat(sim.events(io.releasepipeline.event.ReleaseEvent.ReleaseFinished.class)).last()
+                .satisfies(f -> assertThat(f.summary()).contains("undo-cache FAILED")
+                        .contains("the error rate did NOT RECOVER: NOT RECOVERED: the error rate of v1"));
+        String deployment = sim.ci.deployments().get(0).id();
+        assertThat(sim.ci.deploymentStatuses(deployment)).last().satisfies(s -> assertThat(s.description())
+                .startsWith("rolled back, a rollback hook FAILED and NOT RECOVERED"));
+    }
+
     @Nested
     @DisplayName("a source that reads 3 minutes behind (a log source waiting for ingestion)")
     class ReadingBehind {
