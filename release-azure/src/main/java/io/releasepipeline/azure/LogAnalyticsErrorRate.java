@@ -29,6 +29,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -158,6 +159,12 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         return ingestionDelay;
     }
 
+    /** The {@link #ingestionDelay()}: each reading judges the window asked for shifted back by it. */
+    @Override
+    public Duration readsBehind() {
+        return ingestionDelay;
+    }
+
     /**
      * {@inheritDoc} The reading's {@code from} and {@code to} are the interval judged: {@code from} and {@code to}
      * shifted back by the {@link #ingestionDelay()}.
@@ -210,7 +217,9 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         } catch (RuntimeException e) {
             throw translate(operation, e);
         }
-        String interval = judgedFrom + " .. " + judgedTo;
+        // Second precision, as the rest of the evidence writes instants; the query itself uses the exact interval.
+        String interval = judgedFrom.truncatedTo(ChronoUnit.SECONDS) + " .. "
+                + judgedTo.truncatedTo(ChronoUnit.SECONDS);
         ResponseError partial = result.getError();
         if (partial != null) {
             throw new AzureProviderException(PROVIDER_NAME, operation, "Log Analytics answered with an error"

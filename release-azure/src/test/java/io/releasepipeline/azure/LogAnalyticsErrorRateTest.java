@@ -85,6 +85,10 @@ class LogAnalyticsErrorRateTest {
                     assertThat(n.reason()).contains("no requests to backend--r2",
                             "2026-01-05T08:57:00Z .. 2026-01-05T09:02:00Z", "3m behind");
                 });
+        // On a real clock the window has nanoseconds: the reason names it at second precision, as the evidence does.
+        assertThat(provider.errorRate("backend--r2", FROM.plusNanos(779_418_885), TO.plusNanos(779_418_885)))
+                .isInstanceOfSatisfying(ErrorRateReading.NoData.class, n -> assertThat(n.reason())
+                        .contains("2026-01-05T08:57:00Z .. 2026-01-05T09:02:00Z").doesNotContain(".779"));
 
         logs.stub(logs.onQuery(), okJson(tablesJson(new String[][] {{"requests", "long"}, {"serverErrors", "long"}})));
         assertThat(provider.errorRate("backend--r2", FROM, TO)).isInstanceOfSatisfying(ErrorRateReading.NoData.class,

@@ -2,6 +2,7 @@ package io.releasepipeline.evidence;
 
 import io.releasepipeline.format.Format;
 import io.releasepipeline.spi.ErrorRateReading;
+import io.releasepipeline.trigger.ErrorRateTrigger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -10,20 +11,23 @@ import java.util.Optional;
 /**
  * The stable revision's error rate measured before traffic first moved to the new revision: what "the error rate
  * returns to baseline" (the runbook's Rollback Procedure, step 2) is judged against after a rollback. Read over the
- * error-rate trigger's window ending when it was measured. A read that found too little traffic, or failed, is
+ * error-rate trigger's window ending when it was measured, or, from a source that reads behind (a log source waiting
+ * for ingestion), that window shifted back: {@code from} and {@code to} are always the interval judged, which ends
+ * before traffic first moved. A read that found too little traffic, or failed, is
  * recorded as such ({@link Status#NO_DATA}, {@link Status#FAILED}) and never blocked the release; a recovery watch
  * then judges against the error-rate trigger's threshold instead. Immutable.
  *
  * @param status what the read found
  * @param revision the revision read (the stable one)
- * @param from the window's start
- * @param to the window's end (when it was measured)
+ * @param from the judged interval's start
+ * @param to the judged interval's end: when it was measured, less how far behind the source reads
  * @param requests requests counted in the window; 0 unless {@link Status#MEASURED}
  * @param serverErrors 5xx answers counted in the window; 0 unless {@link Status#MEASURED}
  * @param detail why there is no number ({@link Status#NO_DATA}, {@link Status#FAILED}); empty when measured
+ * @param measuredAt when it was read; {@code to} when not given (records written before it was kept)
  */
 public record Baseline(Status status, String revision, Instant from, Instant to, long requests, long serverErrors,
-        String detail) {
+        String detail, Instant measuredAt) {
 
     /** What the baseline read found. */
     public enum Status {
@@ -42,22 +46,33 @@ public record Baseline(Status status, String revision, Instant from, Instant to,
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         detail = detail == null ? "" : detail;
+        measuredAt = measuredAt == null ? to : measuredAt;
         if (requests < 0 || serverErrors < 0 || serverErrors > requests) {
             throw new IllegalArgumentException("need 0 <= serverErrors <= requests, got " + serverErrors + " of "
                     + requests);
         }
     }
 
-    /** The baseline a reading of the stable revision gives. */
-    public static Baseline of(ErrorRateReading reading) {
+    /** A baseline judged up to {@code to} and measured then: a source that reads the window as asked. Validates. */
+    public Baseline(Status status, String revision, Instant from, Instant to, long requests, long serverErrors,
+            String detail) {
+        this(status, revision, from, to, requests, serverErrors, detail, to);
+    }
+
+    /**
+     * The baseline a reading of the stable revision, read at {@code measuredAt}, gives; its interval is the one the
+     * reading judged.
+     */
+    public static Baseline of(ErrorRateReading reading, Instant measuredAt) {
         if (reading instanceof ErrorRateReading.Measured m) {
-            return new Baseline(Status.MEASURED, m.revision(), m.from(), m.to(), m.requests(), m.serverErrors(), "");
+            return new Baseline(Status.MEASURED, m.revision(), m.from(), m.to(), m.requests(), m.serverErrors(), "",
+                    measuredAt);
         }
         if (reading instanceof ErrorRateReading.Failed f) {
-            return new Baseline(Status.FAILED, f.revision(), f.from(), f.to(), 0, 0, f.reason());
+            return new Baseline(Status.FAILED, f.revision(), f.from(), f.to(), 0, 0, f.reason(), measuredAt);
         }
         ErrorRateReading.NoData n = (ErrorRateReading.NoData) reading;
-        return new Baseline(Status.NO_DATA, n.revision(), n.from(), n.to(), 0, 0, n.reason());
+        return new Baseline(Status.NO_DATA, n.revision(), n.from(), n.to(), 0, 0, n.reason(), measuredAt);
     }
 
     /** The 5xx fraction (0..1) when measured with at least one request. */
@@ -72,10 +87,14 @@ public record Baseline(Status status, String revision, Instant from, Instant to,
     }
 
     /**
-     * In words, for notes and reports: {@code 5xx 0.4% of 3,000 requests on v1 over 5m} or why there is no number.
+     * In words, for notes and reports: {@code 5xx 0.4% of 3,000 requests on v1 over 5m} or why there is no number;
+     * from a source that reads behind, followed by the judged interval as trigger verdicts name it
+     * ({@link ErrorRateTrigger#judged(Instant, Instant, Instant)}): {@code (judged 09:02:00Z .. 09:07:00Z, 3m behind)}
+     * with full dates.
      */
     public String describe() {
-        String over = " on " + revision + " over " + Format.duration(Duration.between(from, to));
+        String over = " on " + revision + " over " + Format.duration(Duration.between(from, to))
+                + ErrorRateTrigger.judged(from, to, measuredAt);
         return switch (status) {
             case MEASURED -> "5xx " + Format.percent(rate().orElse(0.0)) + " of " + Format.count(requests) + " request"
                     + (requests == 1 ? "" : "s") + over;

@@ -245,7 +245,10 @@ public final class EvidenceReport {
                 case ROLLED_BACK -> "Rolled back";
                 case ROLLED_BACK_NOT_RECOVERED -> "Rolled back, NOT RECOVERED: the error rate stayed above the "
                         + "baseline on the previous revision too; page someone";
-                case ROLLED_BACK_HOOK_FAILED -> "Rolled back, but a rollback hook FAILED; page someone";
+                case ROLLED_BACK_HOOK_FAILED -> r.rollback().flatMap(RollbackDetails::notRecovered).isPresent()
+                        ? "Rolled back, but a rollback hook FAILED and the error rate did NOT RECOVER (it stayed "
+                                + "above the baseline on the previous revision too); page someone"
+                        : "Rolled back, but a rollback hook FAILED; page someone";
                 case ROLLBACK_FAILED -> "ROLLBACK FAILED: page someone";
                 case FROZEN -> "FROZEN: roll-forward-only release, traffic held where it was; page someone";
                 case NOTHING_TO_DEPLOY -> "Merged, nothing to deploy: no deploy run, traffic untouched";
@@ -283,8 +286,8 @@ public final class EvidenceReport {
             rows.put("Database migration", (r.databaseMigration() ? "**yes**" : "no")
                     + r.migration().map(m -> ": " + text(m.reason().replaceFirst("^(no )?database migration: ", "")))
                             .orElse(""));
-            rows.put("Error-rate baseline", r.baseline().map(b -> text(b.describe()) + " (measured " + time(b.to())
-                    + ")").orElse("none measured"));
+            rows.put("Error-rate baseline", r.baseline().map(b -> text(b.describe()) + " (measured "
+                    + time(b.measuredAt()) + ")").orElse("none measured"));
             if (r.kind() == ReleaseRecord.Kind.PROMOTION) {
                 rows.put("Merge", r.postMerge()
                         ? "**before the release** (post-merge): the gates could not stop it"

@@ -102,7 +102,7 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
                 + "text)", f -> f.r.migration().map(m -> EvidenceReport.text(m.reason())).orElse(NONE));
         inline("baseline", "the stable revision's error rate measured before traffic moved, the reference of the "
                 + "rollback's recovery watch", f -> f.r.baseline().map(b -> EvidenceReport.text(b.describe())
-                        + " (measured " + EvidenceReport.time(b.to()) + ")").orElse(NONE));
+                        + " (measured " + EvidenceReport.time(b.measuredAt()) + ")").orElse(NONE));
         inline("outcome", "the outcome's word, e.g. `PROMOTED`, `ROLLED_BACK`", f -> f.r.outcome().name());
         inline("outcome_sentence", "the outcome as the report's headline says it",
                 f -> EvidenceReport.outcomeSentence(f.r));

@@ -60,6 +60,14 @@ public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, O
                 detail, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * The recovery watch when it ended {@link Recovery.Status#NOT_RECOVERED} (page someone): named next to a failed
+     * rollback hook too, whose outcome ({@code ROLLED_BACK_HOOK_FAILED}) takes precedence. Empty otherwise.
+     */
+    public Optional<Recovery> notRecovered() {
+        return recovery.filter(Recovery::pagesSomeone);
+    }
+
     /** A copy with {@code recovery} recorded. */
     public RollbackDetails withRecovery(Recovery recovery) {
         return new RollbackDetails(reason, trigger, fromRevision, toRevision, startedAt, finishedAt, succeeded, smoke,

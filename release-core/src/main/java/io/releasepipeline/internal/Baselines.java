@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The baseline a rollback's recovery is judged against: the stable revision's error rate over the error-rate
- * trigger's window, read before traffic first moves. Never blocks a release: a read that finds no data or fails is
+ * trigger's window, read before traffic first moves (from a source that reads behind, the interval it judges is
+ * that window shifted back, so it ends before traffic moves too). Never blocks a release: a read that finds no data or fails is
  * recorded as such. Stateless.
  */
 final class Baselines {
@@ -35,9 +36,11 @@ final class Baselines {
                     + "verified by its smoke check alone");
             return Optional.empty();
         }
+        // Asked for the window ending now: a source that reads behind judges it shifted back, so the interval judged
+        // ends before now, before traffic first moves, and the baseline names it.
         Instant to = ops.now();
         Instant from = to.minus(trigger.get().window());
-        Baseline baseline = Baseline.of(ops.errorRate(stable, "baseline", from, to));
+        Baseline baseline = Baseline.of(ops.errorRate(stable, "baseline", from, to), to);
         if (!baseline.usable(trigger.get().minimumRequests())) {
             String note = "error-rate baseline not usable (" + baseline.describe()
                     + (baseline.status() == Baseline.Status.MEASURED ? "; fewer than the "

@@ -278,9 +278,9 @@ final class Evidence {
         List<io.releasepipeline.evidence.HookRun> onRollback = hooks.stream()
                 .filter(h -> h.point() == io.releasepipeline.hook.HookPoint.ON_ROLLBACK).toList();
         if (!onRollback.isEmpty()) {
-            boolean failed = onRollback.stream().anyMatch(h -> !h.succeeded());
-            sb.append(failed ? "**Rollback hooks: one FAILED, page the on-call engineer:**\n"
-                    : "**Rollback hooks:**\n");
+            long failed = onRollback.stream().filter(h -> !h.succeeded()).count();
+            sb.append(failed == 0 ? "**Rollback hooks:**\n" : "**Rollback hooks: " + (failed == 1 ? "one" : failed)
+                    + " FAILED, page the on-call engineer:**\n");
             onRollback.forEach(h -> sb.append("- ").append(SafeText.markdownCode(h.name()))
                     .append(h.migrationRollback() ? " (migration rollback)" : "").append(' ').append(h.status())
                     .append(" in ").append(io.releasepipeline.format.Format.duration(h.duration())).append(": ")

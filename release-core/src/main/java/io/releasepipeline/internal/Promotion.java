@@ -848,7 +848,8 @@ final class Promotion {
         finalStatus(DeploymentState.FAILURE, (outcome == ReleaseOutcome.ROLLED_BACK_NOT_RECOVERED
                 ? "rolled back, NOT RECOVERED (" + details.recovery().flatMap(Recovery::lastReading)
                         .orElse("error rate still high") + "): "
-                : outcome == ReleaseOutcome.ROLLED_BACK_HOOK_FAILED ? "rolled back, a rollback hook FAILED: "
+                : outcome == ReleaseOutcome.ROLLED_BACK_HOOK_FAILED ? "rolled back, a rollback hook FAILED"
+                        + (details.notRecovered().isPresent() ? " and NOT RECOVERED: " : ": ")
                 : "rolled back: ") + reason);
         return finish(outcome, Optional.of(partial));
     }
@@ -1001,7 +1002,8 @@ final class Promotion {
                     .orElse("");
             case ROLLED_BACK_HOOK_FAILED -> "rolled back to " + stable + ", but a rollback hook FAILED: "
                     + r.hooks().stream().filter(h -> !h.succeeded()).map(h -> h.name() + " " + h.status())
-                            .toList() + "; page someone";
+                            .toList() + r.rollback().flatMap(RollbackDetails::notRecovered).map(rec -> ", and the "
+                                    + "error rate did NOT RECOVER: " + rec.detail()).orElse("") + "; page someone";
             case ROLLED_BACK_NOT_RECOVERED -> "rolled back to " + stable + " but NOT RECOVERED, page someone: "
                     + r.rollback().flatMap(RollbackDetails::recovery).map(Recovery::detail).orElse("")
                     + "; rolled back because: " + r.rollback().map(RollbackDetails::reason).orElse("");

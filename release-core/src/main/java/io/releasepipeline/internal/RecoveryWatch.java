@@ -13,6 +13,7 @@ import io.releasepipeline.trigger.ReadErrorPolicy;
 import io.releasepipeline.trigger.RecoveryPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The runbook's "error rate returns to baseline" (Rollback Procedure, step 2): after traffic went back to a revision
  * and its smoke check passed, reads that revision's error rate at the error-rate trigger's interval, over windows
- * that start no earlier than the moment traffic went back (errors served before the rollback never count) and are at
- * most the trigger's window long, until a reading with at least the trigger's minimum requests is at or under the
- * limit, or the {@link RecoveryPolicy#timeout()} passes.
+ * whose judged interval starts no earlier than the moment traffic went back (errors served before the rollback
+ * never count) and are at most the trigger's window long, until a reading with at least the trigger's minimum
+ * requests is at or under the limit, or the {@link RecoveryPolicy#timeout()} passes.
+ *
+ * <p>A source that reads behind ({@link io.releasepipeline.spi.HealthSignalProvider#readsBehind()}, e.g. Log
+ * Analytics waiting for ingestion) judges the window asked for shifted back by that much; the watch therefore asks
+ * only for windows that start at least that long after traffic went back, and skips a tick while no such window has
+ * ended yet (a skipped tick is no reading; if the timeout passes before any, it is too little data, judged by the
+ * {@link NoDataPolicy}). Every reading names the interval it judged, as trigger verdicts do.
  *
  * <p>The limit: the {@link Baseline}'s 5xx fraction plus {@link RecoveryPolicy#tolerance()} when the baseline is
  * usable (measured over at least the minimum requests); otherwise the error-rate trigger's threshold.
@@ -86,7 +93,8 @@ final class RecoveryWatch {
         String against;
         if (base.isPresent() && base.get().usable(t.minimumRequests())) {
             limit = base.get().rate().orElseThrow() + policy.tolerance();
-            against = "the baseline (" + base.get().describe() + ", measured " + base.get().to() + ") + tolerance "
+            against = "the baseline (" + base.get().describe() + ", measured " + stamp(base.get().measuredAt())
+                    + ") + tolerance "
                     + Format.percent(policy.tolerance()) + " = " + Format.percent(limit);
         } else {
             limit = t.threshold();
@@ -117,6 +125,16 @@ final class RecoveryWatch {
             RecoveryPolicy policy, ErrorRateTrigger t) {
         Duration interval = ops.config.triggers().errorRateInterval();
         Instant deadline = started.plus(policy.timeout());
+        Duration behind = ops.config.healthSignals().readsBehind();
+        behind = behind == null || behind.isNegative() ? Duration.ZERO : behind;
+        // The earliest start of a window asked for whose judged interval (shifted back by `behind`) starts when
+        // traffic went back: errors served before the rollback must never count.
+        Instant earliest = trafficBack.plus(behind);
+        if (!behind.isZero()) {
+            log.info("release {}: the error-rate source reads {} behind: the recovery watch judges intervals from {} "
+                    + "on, the first readable after {}", ops.releaseId, Format.duration(behind), stamp(trafficBack),
+                    stamp(earliest));
+        }
         ops.emit(new ReleaseEvent.Waiting(ops.releaseId, started, "the error rate of " + revision + " to return to "
                 + Format.percent(limit) + " or under", deadline));
         String lastHigh = null;
@@ -132,39 +150,46 @@ final class RecoveryWatch {
             }
             Instant now = ops.now();
             Instant windowStart = now.minus(t.window());
-            Instant from = windowStart.isAfter(trafficBack) ? windowStart : trafficBack;
-            ErrorRateReading reading = ops.errorRate(revision, SIGNAL, from, now);
-            String words = describe(reading);
-            if (reading instanceof ErrorRateReading.Measured m && m.requests() >= t.minimumRequests()) {
-                boolean within = m.rate() <= limit;
-                point(now, within, Optional.of(m.rate()), words + (within ? ": within " : ": above ")
-                        + Format.percent(limit));
-                if (within) {
-                    return end(Recovery.Status.RECOVERED, revision, started, limit, against, "recovered: at " + now
-                            + " " + words + ", within " + Format.percent(limit));
-                }
-                lastHigh = words;
-                lastUnjudged = null;
-                lastFailed = false;
-            } else if (reading instanceof ErrorRateReading.Failed f) {
-                point(now, false, Optional.empty(), "ERROR: " + words);
-                lastFailed = true;
-                lastUnjudged = words;
-                if (ops.config.triggers().onReadError() == ReadErrorPolicy.PROMOTE_WITH_NOTE) {
-                    return end(Recovery.Status.UNVERIFIED, revision, started, limit, against, "recovery not verified "
-                            + "(read error policy PROMOTE_WITH_NOTE): " + words);
+            Instant from = windowStart.isAfter(earliest) ? windowStart : earliest;
+            if (!now.isAfter(from)) {
+                if (lastUnjudged == null && lastHigh == null && !lastFailed) {
+                    lastUnjudged = "no interval since traffic went back at " + stamp(trafficBack) + " could be "
+                            + "judged yet: the error-rate source reads " + Format.duration(behind) + " behind";
                 }
             } else {
-                Optional<Double> value = reading instanceof ErrorRateReading.Measured m ? Optional.of(m.rate())
-                        : Optional.empty();
-                String low = words + "; fewer than the " + Format.count(t.minimumRequests()) + " requests needed to "
-                        + "judge";
-                point(now, true, value, low);
-                lastFailed = false;
-                lastUnjudged = low;
-                if (t.noDataPolicy() == NoDataPolicy.IGNORE) {
-                    return end(Recovery.Status.UNVERIFIED, revision, started, limit, against, "recovery not verified "
-                            + "(no data policy IGNORE): " + low);
+                ErrorRateReading reading = ops.errorRate(revision, SIGNAL, from, now);
+                String words = describe(reading, now);
+                if (reading instanceof ErrorRateReading.Measured m && m.requests() >= t.minimumRequests()) {
+                    boolean within = m.rate() <= limit;
+                    point(now, within, Optional.of(m.rate()), words + (within ? ": within " : ": above ")
+                            + Format.percent(limit));
+                    if (within) {
+                        return end(Recovery.Status.RECOVERED, revision, started, limit, against, "recovered: at "
+                                + stamp(now) + " " + words + ", within " + Format.percent(limit));
+                    }
+                    lastHigh = words;
+                    lastUnjudged = null;
+                    lastFailed = false;
+                } else if (reading instanceof ErrorRateReading.Failed f) {
+                    point(now, false, Optional.empty(), "ERROR: " + words);
+                    lastFailed = true;
+                    lastUnjudged = words;
+                    if (ops.config.triggers().onReadError() == ReadErrorPolicy.PROMOTE_WITH_NOTE) {
+                        return end(Recovery.Status.UNVERIFIED, revision, started, limit, against,
+                                "recovery not verified (read error policy PROMOTE_WITH_NOTE): " + words);
+                    }
+                } else {
+                    Optional<Double> value = reading instanceof ErrorRateReading.Measured m ? Optional.of(m.rate())
+                            : Optional.empty();
+                    String low = words + "; fewer than the " + Format.count(t.minimumRequests())
+                            + " requests needed to judge";
+                    point(now, true, value, low);
+                    lastFailed = false;
+                    lastUnjudged = low;
+                    if (t.noDataPolicy() == NoDataPolicy.IGNORE) {
+                        return end(Recovery.Status.UNVERIFIED, revision, started, limit, against,
+                                "recovery not verified (no data policy IGNORE): " + low);
+                    }
                 }
             }
             if (!now.isBefore(deadline)) {
@@ -197,12 +222,13 @@ final class RecoveryWatch {
                     + "traffic to judge the error rate of " + revision + within + " (no data policy FAIL): " + why);
         }
         return end(Recovery.Status.UNVERIFIED, revision, started, limit, against, "recovery not verified: too little "
-                + "traffic to judge the error rate of " + revision + within + " (no data policy HOLD): " + why);
+                + "traffic to judge the error rate of " + revision + within + " (no data policy " + t.noDataPolicy()
+                + "): " + why);
     }
 
-    private static String describe(ErrorRateReading reading) {
+    private static String describe(ErrorRateReading reading, Instant now) {
         String over = " on " + reading.revision() + " over " + Format.duration(Duration.between(reading.from(),
-                reading.to()));
+                reading.to())) + ErrorRateTrigger.judged(reading, now);
         if (reading instanceof ErrorRateReading.Measured m) {
             return "5xx " + Format.percent(m.rate()) + " of " + Format.count(m.requests()) + " request"
                     + (m.requests() == 1 ? "" : "s") + over;
@@ -211,6 +237,11 @@ final class RecoveryWatch {
             return "the error rate could not be read" + over + ": " + f.reason();
         }
         return "no data" + over + ": " + ((ErrorRateReading.NoData) reading).reason();
+    }
+
+    /** An instant at second precision, as the rest of the evidence writes it. */
+    private static Instant stamp(Instant at) {
+        return at.truncatedTo(ChronoUnit.SECONDS);
     }
 
     private void point(Instant at, boolean ok, Optional<Double> value, String detail) {

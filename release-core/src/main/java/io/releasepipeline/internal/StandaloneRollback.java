@@ -90,7 +90,7 @@ final class StandaloneRollback {
             Baseline b = r.baseline().orElseThrow();
             record.baseline(b);
             record.note("recovery judged against the baseline release " + r.releaseId() + " measured on " + target
-                    + " at " + b.to() + ": " + b.describe());
+                    + " at " + b.measuredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + b.describe());
             return b;
         });
         List<HookRunner.RollbackHooks> ran = new java.util.ArrayList<>();

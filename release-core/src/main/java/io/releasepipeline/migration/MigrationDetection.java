@@ -166,8 +166,8 @@ public final class MigrationDetection {
             why.add("the pull request is labelled " + matchedLabels);
         }
         if (!matchedFiles.isEmpty()) {
-            why.add(matchedFiles.size() + " changed file" + (matchedFiles.size() == 1 ? "" : "s")
-                    + " match the migration paths: " + String.join(", ", matchedFiles.subList(0,
+            why.add(matchedFiles.size() + " changed file" + (matchedFiles.size() == 1 ? " matches" : "s match")
+                    + " the migration paths: " + String.join(", ", matchedFiles.subList(0,
                             Math.min(matchedFiles.size(), 5))) + (matchedFiles.size() > 5 ? ", ..." : ""));
         }
         String reason;

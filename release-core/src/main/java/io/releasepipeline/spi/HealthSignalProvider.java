@@ -1,5 +1,6 @@
 package io.releasepipeline.spi;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -14,4 +15,17 @@ public interface HealthSignalProvider extends Provider {
 
     /** The 5xx fraction and request count of {@code revision} between {@code from} and {@code to}. */
     ErrorRateReading errorRate(String revision, Instant from, Instant to);
+
+    /**
+     * How far behind the window asked for this provider reads: a reading of {@code [from, to]} judges
+     * {@code [from - readsBehind(), to - readsBehind()]} and names that interval in its {@code from} and {@code to}
+     * (e.g. a log source that waits for ingestion). The engine uses it to ask only for windows whose judged interval
+     * is the one it means, e.g. after a rollback, an interval that starts no earlier than the moment traffic went
+     * back. Must be constant for a provider's lifetime; thread-safe; never blocks, never throws.
+     *
+     * @return zero or positive; default {@link Duration#ZERO}: the window is read as asked
+     */
+    default Duration readsBehind() {
+        return Duration.ZERO;
+    }
 }

@@ -4,6 +4,7 @@ import io.releasepipeline.format.Format;
 import io.releasepipeline.spi.ErrorRateReading;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 
 /**
@@ -57,21 +58,40 @@ public record ErrorRateTrigger(double threshold, Duration window, long minimumRe
         }).orElseGet(() -> new TriggerVerdict(NAME, TriggerState.NO_DATA, "no error-rate reading yet", now));
     }
 
-    /** How far behind the verdict a reading may end and still count as the trailing window: the read's own time. */
-    static final Duration JUDGED_SLACK = Duration.ofSeconds(1);
+    /**
+     * How far behind the verdict a reading may end and still count as the trailing window ending then: the read's
+     * own time. One second.
+     */
+    public static final Duration JUDGED_SLACK = Duration.ofSeconds(1);
 
     /**
-     * The interval a reading judged, when it is not the trailing window ending {@code now}: a source that reads
-     * behind (Log Analytics, for ingestion) says which interval its numbers are, so the evidence does too. Empty for
-     * a reading of the window ending now, or less than {@link #JUDGED_SLACK} before it (the time the read itself took
-     * on a real clock, not an interval worth naming).
+     * The interval a reading judged, in words, when it is not the trailing window ending {@code now}: a source that
+     * reads behind (Log Analytics, for ingestion) says which interval its numbers are, so verdicts, baselines and
+     * recovery readings do too: {@code " (judged 2026-01-05T09:02:00Z .. 2026-01-05T09:07:00Z, 3m behind)"}, with a
+     * leading space, at second precision. Empty for a reading of the window ending {@code now}, or less than
+     * {@link #JUDGED_SLACK} before it (the time the read itself took on a real clock, not an interval worth naming).
+     * Stateless and thread-safe.
+     *
+     * @param reading the reading, whose {@code from} and {@code to} are the interval it judged
+     * @param now when it was read
+     * @return the words, or an empty string
      */
-    static String judged(ErrorRateReading reading, Instant now) {
-        if (Duration.between(reading.to(), now).compareTo(JUDGED_SLACK) < 0) {
+    public static String judged(ErrorRateReading reading, Instant now) {
+        return judged(reading.from(), reading.to(), now);
+    }
+
+    /**
+     * {@link #judged(ErrorRateReading, Instant)} for an interval {@code [from, to]} read at {@code now}, e.g. a
+     * recorded baseline's. Stateless and thread-safe.
+     *
+     * @return the words, with a leading space, or an empty string when {@code to} is less than
+     *     {@link #JUDGED_SLACK} before {@code now}
+     */
+    public static String judged(Instant from, Instant to, Instant now) {
+        if (Duration.between(to, now).compareTo(JUDGED_SLACK) < 0) {
             return "";
         }
-        return " (judged " + reading.from().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " .. "
-                + reading.to().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", "
-                + Format.duration(Duration.between(reading.to(), now)) + " behind)";
+        return " (judged " + from.truncatedTo(ChronoUnit.SECONDS) + " .. " + to.truncatedTo(ChronoUnit.SECONDS)
+                + ", " + Format.duration(Duration.between(to, now)) + " behind)";
     }
 }

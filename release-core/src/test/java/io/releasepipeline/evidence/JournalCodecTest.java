@@ -103,6 +103,26 @@ class JournalCodecTest {
     }
 
     @Test
+    void aBaselineFromASourceThatReadsBehindKeepsWhenItWasMeasured() {
+        Baseline behind = new Baseline(Baseline.Status.MEASURED, "v1", T.minusSeconds(480), T.minusSeconds(180), 3_000,
+                12, "", T);
+        ReleaseRecord record = ReleaseRecord.builder("r-1", "backend", ReleaseRecord.Kind.PROMOTION, T)
+                .baseline(behind).build();
+        ReleaseRecord back = EvidenceJson.fromBytes(EvidenceJson.toBytes(record), ReleaseRecord.class);
+        assertThat(back.baseline()).contains(behind);
+        assertThat(behind.describe()).isEqualTo("5xx 0.4% of 3,000 requests on v1 over 5m (judged "
+                + T.minusSeconds(480) + " .. " + T.minusSeconds(180) + ", 3m behind)");
+        // A baseline recorded before measuredAt was kept reads as measured when its interval ended.
+        String json = new String(EvidenceJson.toBytes(record), StandardCharsets.UTF_8)
+                .replaceAll(",\\s*\"measuredAt\"\\s*:\\s*\"[^\"]+\"", "");
+        assertThat(json).doesNotContain("measuredAt");
+        Baseline old = EvidenceJson.fromBytes(json.getBytes(StandardCharsets.UTF_8), ReleaseRecord.class).baseline()
+                .orElseThrow();
+        assertThat(old.measuredAt()).isEqualTo(old.to());
+        assertThat(old.describe()).doesNotContain("judged");
+    }
+
+    @Test
     void entriesOfThePreviousFormatStillDecode() throws Exception {
         byte[] json;
         try (var in = getClass().getResourceAsStream("/journal-v1/0000000002.json")) {

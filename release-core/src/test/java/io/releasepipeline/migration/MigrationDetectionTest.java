@@ -26,6 +26,8 @@ class MigrationDetectionTest {
                 "backend/app/db/migrations/0042.sql (backend/**/migrations/**)");
         assertThat(v.reason()).startsWith("database migration: 2 changed files match the migration paths");
         assertThat(v.rollForwardOnly()).isFalse();
+        assertThat(DETECTION.judge(false, List.of(), Optional.of(ChangedFiles.of("backend/migrations/0001.sql")),
+                true).reason()).startsWith("database migration: 1 changed file matches the migration paths");
     }
 
     @Test

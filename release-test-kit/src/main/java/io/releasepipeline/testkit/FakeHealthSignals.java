@@ -30,7 +30,8 @@ import java.util.TreeSet;
  * each rounded to the nearest whole request; a window with no whole request is {@link ErrorRateReading.NoData},
  * never a zero rate. A revision's request rate is its own script when it has one, else (with
  * {@link #followTraffic}) the app's rate times the revision's weight in the split in place at each instant, else
- * zero. Its error rate is 0 until scripted.
+ * zero. Its error rate is 0 until scripted. With {@link #readsBehind(Duration)} it reads, and names, the window
+ * asked for shifted back by that much.
  *
  * <p>Operation for {@link #failNext}: {@code errorRate} (only counted). Thread-safe.
  */
@@ -43,6 +44,7 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
     private final Map<String, RevisionScript> scripts = new HashMap<>();
     private FakePlatform platform;
     private double appRequestsPerMinute;
+    private Duration readsBehind = Duration.ZERO;
 
     /** Telemetry on {@code clock}: no revision has requests until scripted. */
     public FakeHealthSignals(ReleaseClock clock) {
@@ -66,12 +68,37 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
         return this;
     }
 
+    /**
+     * Reads {@code delay} behind the window asked for, as a log source waiting for ingestion does: a reading of
+     * {@code [from, to]} counts and names {@code [from - delay, to - delay]}, and {@link #readsBehind()} answers
+     * {@code delay}. Default: zero.
+     *
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public synchronized FakeHealthSignals readsBehind(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("readsBehind must be zero or positive, got " + delay);
+        }
+        this.readsBehind = delay;
+        return this;
+    }
+
+    /** How far behind the window asked for this fake reads: zero unless set by {@link #readsBehind(Duration)}. */
     @Override
-    public ErrorRateReading errorRate(String revision, Instant from, Instant to) {
+    public synchronized Duration readsBehind() {
+        return readsBehind;
+    }
+
+    @Override
+    public ErrorRateReading errorRate(String revision, Instant askedFrom, Instant askedTo) {
         FakePlatform followed;
+        Instant from;
+        Instant to;
         synchronized (this) {
             call("errorRate");
             followed = platform;
+            from = askedFrom.minus(readsBehind);
+            to = askedTo.minus(readsBehind);
         }
         // The platform's timeline is read outside this fake's lock so that the two locks are never nested.
         List<FakePlatform.TrafficAt> timeline = followed == null ? List.of() : followed.trafficTimeline();

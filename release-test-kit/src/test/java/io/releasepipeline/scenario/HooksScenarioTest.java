@@ -82,7 +82,7 @@ class HooksScenarioTest {
         assertThat(record.migration()).hasValueSatisfying(m -> {
             assertThat(m.files()).containsExactly(MIGRATION_FILE + " (backend/**/migrations/**)");
             assertThat(m.declared()).isFalse();
-            assertThat(m.reason()).contains("1 changed file match the migration paths");
+            assertThat(m.reason()).contains("1 changed file matches the migration paths");
         });
         assertThat(record.hooks()).singleElement().satisfies(h -> {
             assertThat(h.name()).isEqualTo("undo-migration");
@@ -297,6 +297,23 @@ class HooksScenarioTest {
                 .contains("follow the migration rollback procedure by hand"));
         assertThat(sim.ci.comments(PR)).singleElement().satisfies(note -> assertThat(note)
                 .contains("one FAILED, page the on-call engineer").contains("migration 0042 could not be reverted"));
+    }
+
+    @Test
+    void theIncidentNoteCountsTheRollbackHooksThatFailed() {
+        Simulation sim = badMigrationRelease();
+        RecordingHook undo = RecordingHook.named("undo-migration").failing("migration 0042 could not be reverted");
+        RecordingHook chat = RecordingHook.named("tell-chat").failing("chat answered 500");
+        RecordingHook page = RecordingHook.named("page-oncall");
+        ReleaseResult result = sim.builder().migrations(DETECTION).migrationRollbackHook(undo)
+                .hook(HookPoint.ON_ROLLBACK, chat).hook(HookPoint.ON_ROLLBACK, page).build()
+                .promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK_HOOK_FAILED);
+        assertThat(sim.ci.comments(PR)).singleElement().satisfies(note -> assertThat(note)
+                .contains("**Rollback hooks: 2 FAILED, page the on-call engineer:**").doesNotContain("one FAILED")
+                .contains("`undo-migration` (migration rollback) FAILED").contains("`tell-chat` FAILED")
+                .contains("`page-oncall` SUCCEEDED"));
     }
 
     @Test

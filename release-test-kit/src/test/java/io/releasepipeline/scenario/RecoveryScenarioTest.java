@@ -166,6 +166,101 @@ class RecoveryScenarioTest {
                 .satisfies(f -> assertThat(f.summary()).contains("NOT RECOVERED, page someone"));
     }
 
+    @Test
+    @DisplayName("not recovered and a rollback hook failed: the hook failure wins the outcome (exit 8), and the "
+            + "headline, the status and the summary line name both problems")
+    void notRecoveredAndHookFailed() {
+        sim.signals.revision(STABLE).errorRateFrom(Duration.ofMinutes(7), 0.12);
+        io.releasepipeline.testkit.RecordingHook undo = io.releasepipeline.testkit.RecordingHook.named("undo-cache")
+                .failing("cache flush refused");
+
+        ReleaseResult result = sim.builder().hook(io.releasepipeline.hook.HookPoint.ON_ROLLBACK, undo).build()
+                .promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK_HOOK_FAILED);
+        assertThat(recovery(result).status()).isEqualTo(Recovery.Status.NOT_RECOVERED);
+        assertThat(result.record().rollback().flatMap(RollbackDetails::notRecovered)).isPresent();
+        assertThat(EvidenceReport.markdown(result.record(), "t.svg")).contains("a rollback hook FAILED and the error "
+                + "rate did NOT RECOVER");
+        assertThat(sim.events(io.releasepipeline.event.ReleaseEvent.ReleaseFinished.class)).last()
+                .satisfies(f -> assertThat(f.summary()).contains("undo-cache FAILED")
+                        .contains("the error rate did NOT RECOVER: NOT RECOVERED: the error rate of v1"));
+        String deployment = sim.ci.deployments().get(0).id();
+        assertThat(sim.ci.deploymentStatuses(deployment)).last().satisfies(s -> assertThat(s.description())
+                .startsWith("rolled back, a rollback hook FAILED and NOT RECOVERED"));
+    }
+
+    @Nested
+    @DisplayName("a source that reads 3 minutes behind (a log source waiting for ingestion)")
+    class ReadingBehind {
+
+        private static final Duration BEHIND = Duration.ofMinutes(3);
+
+        ReadingBehind() {
+            sim.signals.readsBehind(BEHIND);
+        }
+
+        @Test
+        @DisplayName("the baseline's judged interval ends before the first shift, and the record names it as "
+                + "trigger verdicts do")
+        void baselineEndsBeforeTrafficMoves() {
+            ReleaseResult result = promote();
+
+            Baseline b = result.record().baseline().orElseThrow();
+            Instant firstShift = result.record().trafficChanges().get(0).at();
+            assertThat(b.measuredAt()).isEqualTo(firstShift);
+            assertThat(b.to()).isEqualTo(firstShift.minus(BEHIND));
+            assertThat(b.from()).isEqualTo(firstShift.minus(BEHIND).minus(Duration.ofMinutes(5)));
+            assertThat(b.describe()).startsWith("5xx 0.5% of ").endsWith("on v1 over 5m (judged "
+                    + b.from() + " .. " + b.to() + ", 3m behind)");
+            assertThat(EvidenceReport.markdown(result.record(), "t.svg")).contains("3m behind) (measured ");
+        }
+
+        @Test
+        @DisplayName("errors served after traffic went back are judged, never the traffic from before it: v1 fails "
+                + "from the moment of the rollback, so it does NOT recover, and each reading names its interval")
+        void judgesOnlyTrafficAfterTheRollback() {
+            Instant[] rollbackAt = new Instant[1];
+            ReleaseResult result = sim.builder().listener(e -> {
+                if (e instanceof io.releasepipeline.event.ReleaseEvent.RollbackStarted && rollbackAt[0] == null) {
+                    rollbackAt[0] = e.at();
+                    sim.signals.revision(STABLE).errorRateFrom(sim.clock.elapsed(), 0.12);
+                }
+            }).build().promote(ReleaseRequest.ofPullRequest(PR));
+
+            assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK_NOT_RECOVERED);
+            Recovery r = recovery(result);
+            assertThat(r.status()).isEqualTo(Recovery.Status.NOT_RECOVERED);
+            Instant trafficBack = result.record().trafficChanges().get(result.record().trafficChanges().size() - 1)
+                    .at();
+            assertThat(trafficBack).isAfterOrEqualTo(rollbackAt[0]);
+            // No reading before a judged interval that starts when traffic went back has been ingested.
+            assertThat(r.readings()).isNotEmpty().allSatisfy(p -> {
+                assertThat(p.at()).isAfter(trafficBack.plus(BEHIND));
+                assertThat(p.ok()).isFalse();
+                assertThat(p.detail()).startsWith("5xx 12.0% of ").contains("3m behind)");
+            });
+            assertThat(r.readings().get(0).detail()).contains("(judged " + trafficBack
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " .. ");
+            assertThat(r.detail()).doesNotContainPattern("\\d\\.\\d+Z");
+        }
+
+        @Test
+        @DisplayName("no reading at all while no interval after traffic went back can be judged: a timeout shorter "
+                + "than the source's delay ends per the no data policy, and says why")
+        void timeoutShorterThanTheDelay() {
+            ReleaseResult result = promote(Triggers.builder().recovery(RecoveryPolicy.DEFAULT_TOLERANCE,
+                    Duration.ofMinutes(2)));
+
+            Recovery r = recovery(result);
+            assertThat(r.status()).isEqualTo(Recovery.Status.UNVERIFIED);
+            assertThat(r.readings()).isEmpty();
+            assertThat(r.detail()).startsWith("recovery not verified: too little traffic to judge the error rate of "
+                    + "v1 within 2m (no data policy HOLD): no interval since traffic went back at ")
+                    .endsWith("could be judged yet: the error-rate source reads 3m behind");
+        }
+    }
+
     @Nested
     @DisplayName("too little traffic after the rollback (10 requests a minute, under the minimum of 100)")
     class LowTraffic {

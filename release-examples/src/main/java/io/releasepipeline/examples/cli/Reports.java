@@ -74,7 +74,9 @@ final class Reports {
                     + ", but its error rate did not return to baseline: " + r.rollback().flatMap(d -> d.recovery())
                             .map(rec -> rec.detail()).orElse("see the record");
             case ROLLED_BACK_HOOK_FAILED -> what + ": PAGE SOMEONE: back on " + backOn(r)
-                    + "; " + r.rollback().flatMap(d -> d.detail()).orElseGet(() -> failedHooks(r));
+                    + "; " + r.rollback().flatMap(d -> d.detail()).orElseGet(() -> failedHooks(r))
+                    + r.rollback().flatMap(d -> d.notRecovered()).map(rec -> "; and NOT RECOVERED: its error rate "
+                            + "did not return to baseline: " + rec.detail()).orElse("");
             case ROLLBACK_FAILED -> what + ": PAGE SOMEONE: " + r.rollback().flatMap(d -> d.detail())
                     .orElse("the rollback did not complete");
             case ABORTED -> what + ": stopped before traffic moved: " + String.join("; ", r.notes());

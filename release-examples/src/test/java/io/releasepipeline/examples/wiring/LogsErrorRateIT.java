@@ -121,6 +121,63 @@ class LogsErrorRateIT extends ProductionWiring {
     }
 
     @Test
+    @DisplayName("recovery read from Log Analytics judges only traffic after the rollback: the previous revision "
+            + "fails from the rollback on, so, although it served the canary well, it did NOT recover: exit 7")
+    void recoveryJudgesOnlyTrafficAfterTheRollback() throws IOException {
+        world.mergeDeploys(Behaviour.FAILING).section("smoke", """
+                smoke:
+                  baseUrl: ${APP_URL}
+                  endpoints: [/health]
+                  samples: 1
+                  latencySlo: 1500ms
+                  requestTimeout: 2s
+                """).section("traffic", """
+                traffic:
+                  steps: [50, 100]
+                  stepPause: 30s
+                """).section("rollback", """
+                rollback:
+                  smoke:
+                    failingFor: 30s
+                  health:
+                    enabled: false
+                  errorRate:
+                    threshold: 0.05
+                    window: 2s
+                    interval: 500ms
+                    minimumRequests: 5
+                    source: logs
+                    logs:
+                      workspaceId: %s
+                      endpoint: %s
+                      ingestionDelay: 4s
+                      requestTimeout: 5s
+                      tokenVariable: %s
+                  recovery:
+                    tolerance: 0.01
+                    timeout: 12s
+                """.formatted(LogsStandIn.WORKSPACE, logs.endpoint(), LOGS_TOKEN_VARIABLE));
+
+        ReleaseProcess release = world.start("promote", "--pr", String.valueOf(PR));
+        release.awaitLine(l -> l.contains("ROLLING BACK"), Duration.ofSeconds(90));
+        world.server(STABLE).behaviour(Behaviour.FAILING_BEHIND_HEALTH);
+        ReleaseProcess.Run run = release.await(ProductionWorld.RUN_TIMEOUT);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(7);
+        assertThat(run.err()).contains("ROLLED_BACK_NOT_RECOVERED: PAGE SOMEONE: back on " + STABLE)
+                .doesNotContain("recovered: at");
+        String report = evidenceMarkdown();
+        assertThat(report).contains("#### Error rate after the rollback: NOT_RECOVERED");
+        int start = report.indexOf("#### Error rate after the rollback");
+        int end = report.indexOf("\n## ", start);
+        String recovery = report.substring(start, end < 0 ? report.length() : end);
+        assertThat(recovery).containsPattern("5xx 100\\.0% of [0-9,]+ requests on " + STABLE
+                        + " over [0-9.ms]+ \\(judged [0-9T:-]+Z \\.\\. [0-9T:-]+Z, 4(\\.\\d+)?s behind\\)")
+                .contains("Judged against the baseline (5xx 0.0% of ").contains("4s behind), measured ")
+                .doesNotContainPattern("\\d{2}:\\d{2}:\\d{2}\\.\\d+Z");
+    }
+
+    @Test
     @DisplayName("a query answering another shape stops promote before anything changes: exit 64, the columns named")
     void wrongShapeStopsBeforeAnySideEffect() {
         world.mergeDeploys(Behaviour.HEALTHY);

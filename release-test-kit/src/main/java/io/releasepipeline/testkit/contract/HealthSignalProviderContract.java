@@ -48,8 +48,9 @@ public abstract class HealthSignalProviderContract {
     protected abstract HealthFixture fixture();
 
     /**
-     * How far behind the window asked for the provider reads, e.g. a log source's ingestion delay: its readings
-     * then name the interval it judged, the window shifted back by this much. Default: zero, the window as asked.
+     * How far behind the window asked for the provider is expected to read, e.g. a log source's ingestion delay: its
+     * {@link HealthSignalProvider#readsBehind()} must say so, and its readings name the interval it judged, the window
+     * shifted back by this much. Default: zero, the window as asked.
      */
     protected Duration readsBehind() {
         return Duration.ZERO;
@@ -102,6 +103,14 @@ public abstract class HealthSignalProviderContract {
                 assertThat(r.from()).isEqualTo(f.from().minus(readsBehind()));
                 assertThat(r.to()).isEqualTo(f.to().minus(readsBehind()));
             }
+        }
+
+        @Test
+        @DisplayName("readsBehind() says how far behind the window asked for it reads, as its readings show")
+        void saysHowFarBehindItReads() {
+            assertThat(f.provider().readsBehind()).isEqualTo(readsBehind());
+            ErrorRateReading r = f.provider().errorRate(f.busyRevision(), f.from(), f.to());
+            assertThat(Duration.between(r.to(), f.to())).isEqualTo(f.provider().readsBehind());
         }
 
         @Test
