@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
                 + "request merged before the release is picked up at its merge commit's deploy run (post-merge): its "
                 + "gates are recorded but could not stop the merge.",
             "Exit 0 promoted (or merged with nothing to deploy, or the event asks for no release), 2 gates failed, "
-                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 64 bad config, 69 a provider could not be "
+                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 7 rolled back but NOT RECOVERED (the error rate "
+                + "did not return to baseline: page someone), 8 rolled back but a rollback hook failed (page someone), "
+                + "64 bad config, 69 a provider could not be "
                 + "used (a gate could not be evaluated), nothing changed, 75 another release in progress, "
                 + "77 not permitted.",
             "SIGINT/SIGTERM (a cancelled workflow run, Ctrl-C) stop the release: an abort before traffic moved, a "
@@ -59,8 +61,9 @@ final class PromoteCommand extends CliCommand {
     String releaseId;
 
     @Option(names = "--database-migration",
-            description = "The release carries a database migration (a rollback then says loudly that it must be "
-                    + "rolled back by hand).")
+            description = "The release carries a database migration: a rollback runs the hooks.migrationRollback "
+                    + "hooks once traffic is back (a failing one is exit 8); without such a hook it says loudly that "
+                    + "the schema must be rolled back by hand.")
     boolean databaseMigration;
 
     @Option(names = "--roll-forward-only",

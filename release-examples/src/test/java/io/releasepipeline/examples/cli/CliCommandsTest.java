@@ -342,6 +342,19 @@ class CliCommandsTest {
         }
     }
 
+    @Test
+    @DisplayName("release --help and promote --help list exit 7 (not recovered) and 8 (rollback hook failed); "
+            + "--database-migration no longer says by hand whatever the hooks")
+    void helpListsEveryExitCode() {
+        String top = world.run("--help").out();
+        String promote = world.run("promote", "--help").out().replaceAll("\\s+", " ");
+
+        assertThat(top).containsPattern("(?m)^ +7 +rolled back but NOT RECOVERED")
+                .containsPattern("(?m)^ +8 +rolled back, but a hook that runs on rollback failed");
+        assertThat(promote).contains("6 frozen, 7 rolled back but NOT RECOVERED", "8 rolled back but a rollback hook "
+                + "failed").contains("a rollback runs the hooks.migrationRollback hooks once traffic is back");
+    }
+
     @Nested
     @DisplayName("release rollback")
     class Rollback {
@@ -381,6 +394,43 @@ class CliCommandsTest {
             assertThat(doc.path("succeeded").asBoolean()).isFalse();
             assertThat(doc.path("toRevision").asText()).isEqualTo("v1");
             assertThat(run.err()).contains("ROLLBACK FAILED");
+        }
+
+        @Test
+        @DisplayName("exit 8 when an onRollback hook fails: stderr says traffic moved and which hook failed, not "
+                + "ROLLBACK FAILED")
+        void hookFails() {
+            world.platform.startRevision("v2", RevisionServer.Behaviour.HEALTHY);
+            world.platform.setTraffic(TrafficWeights.all("v2"));
+            world.withYaml("""
+                    hooks:
+                      onRollback:
+                        - name: page-db
+                          command:
+                            run: [sh, -c, "exit 3"]
+                    """);
+
+            CliWorld.Run run = world.run("rollback", "--config", config(), "--to", "v1", "--reason", "test");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.HOOK_FAILED);
+            assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(run.err()).contains("release rollback: rolled back to v1 (traffic moved, its smoke check "
+                    + "passed), but a rollback hook failed, page someone: ", "page-db")
+                    .doesNotContain("ROLLBACK FAILED");
+        }
+
+        @Test
+        @DisplayName("rollback --help lists exit 7 and 8, and says a migrationRollback hook runs with "
+                + "--database-migration")
+        void help() {
+            CliWorld.Run run = world.run("rollback", "--help");
+
+            assertThat(run.exitCode()).isZero();
+            String help = run.out().replaceAll("\\s+", " ");
+            assertThat(help).contains(", 7 rolled back but NOT RECOVERED", ", 8 rolled back (traffic on the target, "
+                    + "its smoke check passed) but an onRollback or migrationRollback hook failed")
+                    .contains("the hooks.migrationRollback hooks run once traffic is back")
+                    .doesNotContain("say loudly that it must be rolled back by hand");
         }
     }
 
