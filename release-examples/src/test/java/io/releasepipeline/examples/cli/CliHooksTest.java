@@ -244,6 +244,35 @@ class CliHooksTest {
     }
 
     @Test
+    @DisplayName("a duplicate name is listed with the other problems even when the first hook is invalid; a command "
+            + "line given as a text is one problem saying which list to write")
+    void duplicateOfAnInvalidHookAndCommandAsText() {
+        Path file = config("""
+                hooks:
+                  beforeMerge:
+                    - name: cb
+                      webhook: {url: "https://hooks.example.com/x", secretVariable: OK_NAME}
+                      command: {run: [echo, hi]}
+                    - name: cb
+                      command: {run: [echo, hi]}
+                  onFreeze:
+                    - name: f
+                      command:
+                        run: "./page.sh --high"
+                """);
+
+        assertThatThrownBy(() -> ConfigReader.read(file)).isInstanceOfSatisfying(InvalidConfigurationException.class,
+                e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "hooks.beforeMerge[0]: give exactly one of webhook, workflow or command for each hook, got "
+                                + "webhook and command",
+                        "hooks.beforeMerge: two hooks of beforeMerge are named \"cb\" (hooks.beforeMerge[1] is the "
+                                + "second); names must be unique per point: the delivery id is made of it",
+                        "hooks.onFreeze[0].command.run: must be a list: the program, then each argument, e.g. "
+                                + "[./page.sh, --high] (run without a shell; write [sh, -c, \"...\"] for one), got "
+                                + "the text './page.sh --high'"));
+    }
+
+    @Test
     @DisplayName("production wiring: each configured hook is on the pipeline, and the wired webhook's signature verifies")
     void wiredIntoThePipeline() {
         world.mergeablePullRequest(CliWorld.PR, "success");
