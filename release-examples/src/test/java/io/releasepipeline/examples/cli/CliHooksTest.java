@@ -335,6 +335,27 @@ class CliHooksTest {
     }
 
     @Test
+    @DisplayName("release gates with beforeMerge hooks: 'All gates pass' says the hooks were not run and may still "
+            + "veto; none called")
+    void gatesSaysBeforeMergeHooksAreNotRun() throws Exception {
+        world.mergeablePullRequest(CliWorld.PR, "success");
+        String file = config(beforeMergeOnly()).toString();
+
+        CliWorld.Run run = world.run(Map.of(SECRET_VARIABLE, SECRET), handler -> () -> { }, "gates", "--config",
+                file, "--pr", String.valueOf(CliWorld.PR));
+        CliWorld.Run json = world.run(Map.of(SECRET_VARIABLE, SECRET), handler -> () -> { }, "gates", "--config",
+                file, "--pr", String.valueOf(CliWorld.PR), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.OK);
+        assertThat(run.out()).contains("All gates pass. Not run here (gates changes nothing): the hooks.beforeMerge "
+                + "hooks change-board (webhook, up to 20s), which `release promote` calls after the gates and which "
+                + "may still veto the release.");
+        assertThat(new ObjectMapper().readTree(json.out()).path("beforeMergeHooksNotRun").get(0).asText())
+                .isEqualTo("change-board");
+        assertThat(bodies).isEmpty();
+    }
+
+    @Test
     @DisplayName("a before-merge webhook that answers 403 vetoes: exit 2, nothing merged, its reason shown")
     void beforeMergeHookVetoes() {
         world.mergeablePullRequest(CliWorld.PR, "success");
