@@ -103,7 +103,8 @@ final class RollbackCommand extends CliCommand {
                 platform::listRevisions, wiring.evidence().latest(app, 50)));
         Optional<String> refused = target.flatMap(t -> RollbackTargets.refusal(traffic,
                 platform.canMoveTraffic(traffic.mode()), t));
-        List<String> plan = target.filter(t -> refused.isEmpty()).map(t -> Plan.rollback(wiring.config, traffic, t))
+        List<String> plan = target.filter(t -> refused.isEmpty()).map(t -> Plan.rollback(wiring.config, traffic, t,
+                databaseMigration))
                 .orElse(List.of());
         int code = target.isPresent() && refused.isEmpty() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
         if (json()) {

@@ -266,6 +266,33 @@ class CliCommandsTest {
         }
 
         @Test
+        @DisplayName("--dry-run says when the error-rate baseline is read, the recovery watch with its tolerance and "
+                + "timeout, and whether the release is judged a migration release (which rule matched)")
+        void dryRunBaselineRecoveryAndMigration() throws Exception {
+            world.withYaml("""
+                    migrations:
+                      paths: ['backend/**/migrations/**']
+                    """).mergeablePullRequest(CliWorld.PR, "success")
+                    .changes(CliWorld.PR, "backend/app/quotes.py", "backend/app/db/migrations/0042_currency.sql");
+
+            CliWorld.Run text = world.run("promote", "--config", config(), "--pr", "123", "--dry-run");
+            CliWorld.Run json = world.run("promote", "--config", config(), "--pr", "123", "--dry-run", "--output",
+                    "json");
+
+            assertThat(text.exitCode()).as(text.toString()).isZero();
+            assertThat(text.out()).contains("error-rate baseline: the stable revision's 5xx rate over 1s, read just "
+                    + "before traffic first moves and recorded",
+                    "on rollback, once traffic is back and the smoke check passed: watch the previous revision's 5xx "
+                            + "rate every 300ms until within 1% of the baseline of the release rolled back (else the "
+                            + "5% threshold), for up to 10m; not recovered is exit 7",
+                    "Database migration: database migration: 1 changed file match the migration paths: "
+                            + "backend/app/db/migrations/0042_currency.sql (backend/**/migrations/**)");
+            assertThat(text.out().indexOf("error-rate baseline")).isLessThan(text.out().indexOf("traffic 100%"));
+            assertThat(parse(json).path("migration").asText()).startsWith("database migration: 1 changed file");
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+        }
+
+        @Test
         @DisplayName("--dry-run prints the plan, the triggers and the gates, and changes nothing")
         void dryRun() throws Exception {
             world.mergeablePullRequest(CliWorld.PR, "success");
@@ -281,7 +308,7 @@ class CliCommandsTest {
             JsonNode doc = parse(json);
             assertThat(doc.path("dryRun").asBoolean()).isTrue();
             assertThat(doc.path("gatesPassed").asBoolean()).isTrue();
-            assertThat(doc.path("plan").size()).isEqualTo(6);
+            assertThat(doc.path("plan").size()).isEqualTo(8);
             assertThat(world.served("PUT", ".*/merge")).isZero();
             assertThat(world.served("POST", ".*")).isZero();
             assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
@@ -377,6 +404,35 @@ class CliCommandsTest {
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v1"));
             assertThat(run.out()).contains("ROLLING BACK", "checkout broken");
+        }
+
+        @Test
+        @DisplayName("--dry-run lists the hooks that would run: onRollback, and migrationRollback with "
+                + "--database-migration")
+        void dryRunListsHooks() {
+            world.platform.startRevision("v2", RevisionServer.Behaviour.HEALTHY);
+            world.platform.setTraffic(TrafficWeights.all("v2"));
+            world.withYaml("""
+                    hooks:
+                      onRollback:
+                        - name: page-db
+                          command: {run: [./page.sh, --high]}
+                      migrationRollback:
+                        - name: migrate-down
+                          command: {run: [./migrate.sh, down]}
+                    """);
+
+            CliWorld.Run plain = world.run("rollback", "--config", config(), "--to", "v1", "--reason", "test",
+                    "--dry-run");
+            CliWorld.Run migration = world.run("rollback", "--config", config(), "--to", "v1", "--reason", "test",
+                    "--dry-run", "--database-migration");
+
+            assertThat(plain.exitCode()).as(plain.toString()).isZero();
+            assertThat(plain.out()).contains("hooks on rollback: page-db (command, up to 10m) (one that fails is exit "
+                    + "8)").doesNotContain("migrate-down");
+            assertThat(migration.out()).contains("database migration: hooks migrate-down (command, up to 10m) (one "
+                    + "that fails is exit 8)", "hooks on rollback: page-db");
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
         }
 
         @Test
