@@ -78,8 +78,8 @@ class EvidenceTemplateIT extends ProductionWiring {
         assertThat(world.github.requests()).as("requests to GitHub").isEmpty();
         assertThat(world.armRequests()).as("requests to Resource Manager").isEmpty();
         assertThat(run.err()).contains("evidence.template: (the default, found) .ops/templates/release-evidence.md "
-                + "line 3, column 9: unknown placeholder {{head_commit}}\n",
-                "the known placeholders are {{release_id}}");
+                + "line 3, column 9: unknown placeholder {{head_commit}} (the known placeholders are {{release_id}}",
+                "is invalid (1 problem)");
     }
 
     @Test
