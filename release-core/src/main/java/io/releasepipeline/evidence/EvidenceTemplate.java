@@ -260,6 +260,7 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
     private static EvidenceTemplate parse(String name, String text, List<String> problems) {
         List<Part> parts = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
+        int lastUnknown = -1;
         StringBuilder literal = new StringBuilder();
         int line = 1;
         int lineStart = 0;
@@ -309,6 +310,7 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
                         + "lowercase letters, digits and '_'); write '\\{{' for a literal '{{'");
             } else if (placeholder == null) {
                 unknown.add(key);
+                lastUnknown = problems.size();
                 problems.add(where + ": unknown placeholder {{" + key + "}}" + closest(key)
                         .map(k -> "; did you mean {{" + k + "}}?").orElse(""));
             } else if (placeholder.block && (i != lineStart || !text.substring(close + 2, lineEnd).isBlank())) {
@@ -323,8 +325,10 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
         }
         parts.add(new Literal(literal.toString()));
         if (!unknown.isEmpty()) {
-            problems.add(name + ": the known placeholders are " + String.join(", ", PLACEHOLDERS.keySet().stream()
-                    .map(k -> "{{" + k + "}}").toList()) + " (see the README's \"Evidence template\" section)");
+            // Part of the last unknown placeholder's problem, not a problem of its own: the count stays honest.
+            problems.set(lastUnknown, problems.get(lastUnknown) + " (the known placeholders are "
+                    + String.join(", ", PLACEHOLDERS.keySet().stream().map(k -> "{{" + k + "}}").toList())
+                    + "; see the README's \"Evidence template\" section)");
         }
         return new EvidenceTemplate(name, parts);
     }

@@ -167,7 +167,8 @@ final class Promotion {
         return guarded(() -> {
             ops.emit(new ReleaseEvent.ReleaseStarted(ops.releaseId, ops.now(), ops.app(), request.pullRequest()));
             String note = "resumed after the previous process stopped at " + point.lastState() + " (journal entry "
-                    + point.lastSequence() + ") by " + ops.config.host() + " at " + ops.now();
+                    + point.lastSequence() + ", written at " + point.lastAt() + ") by " + ops.config.host()
+                    + " at " + ops.now();
             record.note(note);
             log.warn("release {}: {}", ops.releaseId, SafeText.line(note));
             enter(new JournalState.Resumed(point.lastState()));

@@ -17,8 +17,8 @@ import java.util.Set;
  * format, through {@link JournalCodec}). What the journal says is only half of the story: {@link ResumeDecision}
  * weighs it against what the platform and the CI system say now.
  */
-record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, List<GateResult> gates,
-        Optional<String> headSha, Optional<String> stable, Optional<String> mergeSha, Optional<String> deploymentId,
+record ResumePoint(String lastState, int lastSequence, java.time.Instant lastAt, ReleaseRequest request,
+        List<GateResult> gates, Optional<String> headSha, Optional<String> stable, Optional<String> mergeSha, Optional<String> deploymentId,
         Optional<String> newRevision, Set<Integer> passedWeights, Optional<String> rollingBackReason,
         boolean finished, Optional<ReleaseRecord> snapshot, boolean postMerge,
         java.util.Map<String, HookRunner.Journaled> hooks) {
@@ -35,6 +35,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
         }
         String lastState = null;
         int lastSequence = 0;
+        java.time.Instant lastAt = null;
         JournalState.Started started = null;
         List<GateResult> gates = List.of();
         String headSha = null;
@@ -56,6 +57,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
             }
             lastState = state.name();
             lastSequence = e.sequence();
+            lastAt = e.at();
             if (state instanceof JournalState.RollbackStarted) {
                 throw new IllegalArgumentException("release " + releaseId + " is a standalone rollback; "
                         + "run the rollback again instead (it is idempotent)");
@@ -106,7 +108,7 @@ record ResumePoint(String lastState, int lastSequence, ReleaseRequest request, L
         if (started == null) {
             throw new IllegalArgumentException("the journal of release " + releaseId + " has no STARTED entry");
         }
-        return new ResumePoint(lastState, lastSequence,
+        return new ResumePoint(lastState, lastSequence, lastAt,
                 new ReleaseRequest(started.pullRequest(), Optional.of(releaseId), started.databaseMigration()
                         || (migration != null && migration.migration()), started.environment(),
                         started.rollForwardOnly() || (migration != null && migration.rollForwardOnly()),

@@ -20,7 +20,7 @@ class ResumeDecisionTest {
 
     private static ResumePoint journal(Optional<String> headSha, Optional<String> stable, Optional<String> newRevision,
             Set<Integer> passed, Optional<String> rollingBack, String lastState) {
-        return new ResumePoint(lastState, 7, ReleaseRequest.ofPullRequest(123), List.of(), headSha, stable,
+        return new ResumePoint(lastState, 7, T, ReleaseRequest.ofPullRequest(123), List.of(), headSha, stable,
                 Optional.empty(), Optional.empty(), newRevision, passed, rollingBack, false, Optional.empty(), false,
                 java.util.Map.of());
     }

@@ -213,10 +213,19 @@ class CrashResumeScenarioTest {
         assertThat(sim.evidence.currentLock(APP)).hasValueSatisfying(l -> assertThat(l.releaseId())
                 .isEqualTo(RELEASE));
 
+        List<JournalEntry> journal = sim.evidence.journal(APP, RELEASE);
+        JournalEntry stoppedAt = journal.get(journal.size() - 1);
         sim.clock.advance(Duration.ofSeconds(30));
+        Instant resumedAt = sim.clock.now();
         ReleaseResult result = sim.pipeline().resume(RELEASE);
 
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+        if (!state.equals("FINISHED")) {
+            // "stopped at" is when the old process wrote its last entry, not when the resume ran 30 s later.
+            assertThat(result.record().notes()).anySatisfy(n -> assertThat(n).startsWith("resumed after the previous "
+                    + "process stopped at " + stoppedAt.state() + " (journal entry " + stoppedAt.sequence()
+                    + ", written at " + stoppedAt.at() + ") by ").endsWith(" at " + resumedAt));
+        }
         assertThat(sim.ci.count("merge")).isEqualTo(1);
         assertThat(sim.platform.trafficHistory()).containsExactly(TrafficWeights.all(NEW));
         assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(NEW));

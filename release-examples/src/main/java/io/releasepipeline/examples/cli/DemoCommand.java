@@ -27,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs a promotion and an automatic rollback on this machine, no cloud account needed.",
-            "Exit 0 the story went as told, 1 it did not, 64 the evidence template is invalid, 75 an earlier demo "
+            "Exit 0 the story went as told, 1 it did not, 64 the evidence template is invalid (or --simulated with "
+                    + "--evidence-dir or --template), 75 an earlier demo "
                     + "holds the demo's lock (see the message)."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -37,7 +38,9 @@ final class DemoCommand implements Callable<Integer> {
     static final String DEFAULT_EVIDENCE_DIR = ".ops/evidence";
 
     @Option(names = "--simulated",
-            description = "Run the story in virtual time with fake providers instead (milliseconds, no HTTP).")
+            description = "Run the story in virtual time with fake providers instead (milliseconds, no HTTP). Its "
+                    + "evidence stays in memory: --evidence-dir and --template are refused (exit 64); "
+                    + ".ops/templates/release-evidence.md, when it exists, is still checked (invalid: exit 64).")
     boolean simulated;
 
     @Option(names = "--evidence-dir", paramLabel = "DIR", defaultValue = DEFAULT_EVIDENCE_DIR,
@@ -68,6 +71,24 @@ final class DemoCommand implements Callable<Integer> {
         boolean json = output == CliCommand.Output.JSON;
         PrintStream story = json ? new PrintStream(OutputStream.nullOutputStream()) : context.out();
         if (simulated) {
+            // The simulated story keeps its evidence in memory: a template or a directory would silently do nothing.
+            List<String> ignored = java.util.stream.Stream.of("--evidence-dir", "--template")
+                    .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+            if (!ignored.isEmpty()) {
+                String why = "--simulated keeps its evidence in memory and writes no file, so "
+                        + String.join(" and ", ignored) + " would have no effect; drop " + (ignored.size() == 1
+                                ? "it" : "them") + ", or run `release demo` without --simulated (its evidence is "
+                        + "written to --evidence-dir, filled from --template)";
+                context.err().println(Console.line("release demo: " + why));
+                if (json) {
+                    emit(document(ReleaseCli.USAGE).put("error", why));
+                }
+                return ReleaseCli.USAGE;
+            }
+            // The team's default template is checked all the same: an invalid one exits 64 before anything starts.
+            if (Files.isRegularFile(EvidenceTemplate.DEFAULT_PATH)) {
+                EvidenceTemplate.read(EvidenceTemplate.DEFAULT_PATH);
+            }
             SimulatedDemo.Story told = SimulatedDemo.tell(story);
             return finish(json, told.asTold(), List.of(told.promoted(), told.rolledBack()), null);
         }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code release gates}: the pre-promotion checklist alone, no side effects. */
 @Command(name = "gates", mixinStandardHelpOptions = true,
-        description = {"Evaluates the pre-promotion checklist for a pull request; changes nothing.",
+        description = {"Evaluates the pre-promotion checklist for a pull request; changes nothing. The "
+                + "hooks.beforeMerge hooks are not called (they may still veto at promote time).",
             "Exit 0 all gates pass, 2 a gate fails, 69 a gate could not be evaluated (a provider could not be "
                 + "used), 64 bad config."})
 final class GatesCommand extends CliCommand {
@@ -36,14 +37,24 @@ final class GatesCommand extends CliCommand {
         if (json()) {
             ObjectNode doc = document(code).put("pullRequest", pullRequest).put("passed", passed);
             doc.set("gates", tree(gates));
+            // Not run here (gates changes nothing), but they may still veto at promote time.
+            doc.set("beforeMergeHooksNotRun", tree(wiring.config.hooks().beforeMerge().stream()
+                    .map(h -> h.name()).toList()));
             emit(doc);
         } else {
             println("Gates for pull request #" + pullRequest + " of " + wiring.config.app().name() + ":");
             Reports.gateLines(gates).forEach(this::println);
-            println(passed ? "All gates pass." : code == ReleaseCli.UNAVAILABLE
+            println(passed ? "All gates pass." + beforeMergeHooks(wiring) : code == ReleaseCli.UNAVAILABLE
                     ? "A gate could not be evaluated: a provider could not be used (see ERROR above)."
                     : "GATES FAILED.");
         }
         return exit(code, passed ? "" : Reports.failedGates(gates));
+    }
+
+    /** The hooks.beforeMerge hooks, which `gates` does not run but which may still veto `promote`; or nothing. */
+    private static String beforeMergeHooks(Wiring wiring) {
+        return Plan.hooks(wiring.config.hooks().beforeMerge()).map(h -> " Not run here (gates changes nothing): the "
+                + "hooks.beforeMerge hooks " + h + ", which `release promote` calls after the gates and which may "
+                + "still veto the release.").orElse("");
     }
 }

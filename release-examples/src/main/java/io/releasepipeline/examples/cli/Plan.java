@@ -30,6 +30,7 @@ final class Plan {
                 + "right after the merge (no deploy run, no deployment record, traffic untouched)");
         steps.add("new revision: ready within " + format(c.polling().revisionReadyTimeout()) + ", polled every "
                 + format(c.polling().revisionInterval()));
+        steps.add(baselineStep(c));
         List<Integer> weights = c.traffic().steps();
         for (int i = 0; i < weights.size(); i++) {
             boolean last = i == weights.size() - 1;
@@ -37,6 +38,8 @@ final class Plan {
                     + format(last ? c.observation() : c.traffic().stepPause()));
         }
         hooks(c.hooks().afterPromotion()).ifPresent(h -> steps.add("hooks after the promotion: " + h));
+        steps.add("on rollback, once traffic is back and the smoke check passed: " + recoveryStep(c, "the previous "
+                + "revision"));
         hooks(c.hooks().onRollback()).ifPresent(h -> steps.add("on rollback, after traffic is back: hooks " + h
                 + "; one that fails makes the outcome page-someone"));
         hooks(c.hooks().migrationRollback()).ifPresent(h -> steps.add("on rollback of a release with a database "
@@ -71,16 +74,27 @@ final class Plan {
         return t;
     }
 
-    /** A standalone rollback's steps to {@code target}. */
-    static List<String> rollback(CliConfig c, AppTraffic traffic, String target) {
-        return List.of(
+    /**
+     * A standalone rollback's steps to {@code target}, with the hooks that would run: onRollback always,
+     * migrationRollback when {@code databaseMigration} ({@code --database-migration}).
+     */
+    static List<String> rollback(CliConfig c, AppTraffic traffic, String target, boolean databaseMigration) {
+        List<String> steps = new ArrayList<>(List.of(
                 "traffic now: " + traffic.weights(),
                 "activate " + target + " if it is inactive",
                 "move 100% of traffic to " + target + " and read it back (tried once more if not applied, not if "
                         + "refused)",
-                "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor()),
-                recoveryStep(c, target),
-                "evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
+                "smoke check " + target + " for up to " + format(c.rollback().smoke().failingFor())));
+        if (databaseMigration) {
+            steps.add(hooks(c.hooks().migrationRollback()).map(h -> "database migration: hooks " + h + " (one that "
+                    + "fails is exit 8)").orElse("database migration: no hooks.migrationRollback hook is configured, "
+                            + "so the schema must be rolled back by hand (said loudly in the record and the note)"));
+        }
+        steps.add(hooks(c.hooks().onRollback()).map(h -> "hooks on rollback: " + h + " (one that fails is exit 8)")
+                .orElse("hooks on rollback: none configured (hooks.onRollback)"));
+        steps.add(recoveryStep(c, target));
+        steps.add("evidence: " + evidenceLocation(c) + "; incident note on the pull request if --pr is given");
+        return steps;
     }
 
     /** {@code name (kind, timeout)} for each hook, or empty when there is none. */
@@ -91,6 +105,16 @@ final class Plan {
         return java.util.Optional.of(String.join(", ", hooks.stream().map(h -> h.name() + " (" + h.kind()
                 + h.workflow().map(w -> " " + w.file()).orElse("") + ", up to " + format(h.timeout()) + ")")
                 .toList()));
+    }
+
+    /** The error-rate baseline a promotion reads before traffic moves, as configured. */
+    private static String baselineStep(CliConfig c) {
+        if (!c.rollback().errorRate().enabled()) {
+            return "error-rate baseline: not read (the error-rate trigger is disabled)";
+        }
+        return "error-rate baseline: the stable revision's 5xx rate over " + format(c.rollback().errorRate().window())
+                + ", read just before traffic first moves and recorded (a read that fails or finds no data never "
+                + "blocks the release)";
     }
 
     /** The runbook's "error rate returns to baseline" step of a rollback, as configured. */

@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
                 + "request merged before the release is picked up at its merge commit's deploy run (post-merge): its "
                 + "gates are recorded but could not stop the merge.",
             "Exit 0 promoted (or merged with nothing to deploy, or the event asks for no release), 2 gates failed, "
-                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 64 bad config, 69 a provider could not be "
+                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 7 rolled back but NOT RECOVERED (the error rate "
+                + "did not return to baseline: page someone), 8 rolled back but a rollback hook failed (page someone), "
+                + "64 bad config, 69 a provider could not be "
                 + "used (a gate could not be evaluated), nothing changed, 75 another release in progress, "
                 + "77 not permitted.",
             "SIGINT/SIGTERM (a cancelled workflow run, Ctrl-C) stop the release: an abort before traffic moved, a "
@@ -59,8 +61,9 @@ final class PromoteCommand extends CliCommand {
     String releaseId;
 
     @Option(names = "--database-migration",
-            description = "The release carries a database migration (a rollback then says loudly that it must be "
-                    + "rolled back by hand).")
+            description = "The release carries a database migration: a rollback runs the hooks.migrationRollback "
+                    + "hooks once traffic is back (a failing one is exit 8); without such a hook it says loudly that "
+                    + "the schema must be rolled back by hand.")
     boolean databaseMigration;
 
     @Option(names = "--roll-forward-only",
@@ -147,6 +150,24 @@ final class PromoteCommand extends CliCommand {
         return databaseMigration ? r.withDatabaseMigration() : r;
     }
 
+    /**
+     * Whether the release would be judged a migration release, judged now as the record would be (the rule that
+     * matched, or why none did); or that it is judged at run time when the pull request cannot be read now.
+     */
+    private String migration(Wiring wiring, ReleaseRequest request) {
+        io.releasepipeline.migration.MigrationDetection detection = Wiring.migrations(wiring.config.migrations());
+        boolean hook = !wiring.config.hooks().migrationRollback().isEmpty();
+        try {
+            List<String> labels = wiring.ci().pullRequest(pullRequest).labels();
+            Optional<io.releasepipeline.spi.ChangedFiles> files = detection.readsFiles()
+                    ? Optional.of(wiring.ci().changedFiles(pullRequest)) : Optional.empty();
+            return detection.judge(request.databaseMigration(), labels, files, hook).reason();
+        } catch (io.releasepipeline.error.ReleaseException e) {
+            return "judged at run time, after the gates (the pull request's labels or changed files could not be "
+                    + "read now: " + e.getMessage() + ")";
+        }
+    }
+
     private int dryRun(Wiring wiring, ReleasePipeline pipeline, ReleaseRequest request) {
         List<String> plan = Plan.promotion(wiring.config, pullRequest);
         List<String> triggers = Plan.triggers(wiring.config);
@@ -156,8 +177,10 @@ final class PromoteCommand extends CliCommand {
         Optional<DeployMatch> deploy = passed ? Optional.of(pipeline.deployMatch(request)) : Optional.empty();
         boolean nothingToDeploy = deploy.map(d -> !d.deploys()).orElse(false);
         int code = ReleaseCli.gatesExitCode(gates);
+        String migration = migration(wiring, request);
         if (json()) {
             ObjectNode doc = document(code).put("dryRun", true).put("pullRequest", pullRequest)
+                    .put("migration", migration)
                     .put("app", wiring.config.app().name()).put("gatesPassed", passed);
             deploy.ifPresent(d -> doc.put("nothingToDeploy", !d.deploys()).set("deploy", tree(d)));
             doc.set("plan", tree(plan));
@@ -170,6 +193,7 @@ final class PromoteCommand extends CliCommand {
             for (int i = 0; i < plan.size(); i++) {
                 println(String.format("  %d. %s", i + 1, plan.get(i)));
             }
+            println("Database migration: " + migration);
             println("Rollback triggers while observing:");
             triggers.forEach(t -> println("  - " + t));
             println("Gates now:");

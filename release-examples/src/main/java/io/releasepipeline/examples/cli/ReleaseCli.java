@@ -34,6 +34,9 @@ import picocli.CommandLine;
             "4:rollback failed, or refused before any change: page someone",
             "5:aborted before traffic moved (merge refused, deploy run failed or never came)",
             "6:a roll-forward-only release went bad: traffic frozen, the alarm raised; roll forward",
+            "7:rolled back but NOT RECOVERED: the previous revision's error rate did not return to baseline in time "
+                + "(the cause may not be the release): page someone",
+            "8:rolled back, but a hook that runs on rollback failed (e.g. a migration not undone): page someone",
             "64:bad usage or configuration (also a revision or release named that does not exist)",
             "69:a provider (GitHub, Azure, the evidence store) could not be used before anything changed: a refused "
                 + "token, an unreachable or failing service; a gate that could not be evaluated (ERROR) is this too",

@@ -52,6 +52,22 @@ final class Reports {
         return doc;
     }
 
+    /**
+     * One line: how a standalone rollback ended, worded for its outcome (only {@code ROLLBACK_FAILED} says the
+     * rollback failed: with a hook failure or no recovery, traffic did move and the smoke check passed).
+     */
+    static String summary(RollbackResult result) {
+        io.releasepipeline.evidence.RollbackDetails d = result.details();
+        return switch (result.outcome()) {
+            case ROLLED_BACK -> "rolled back to " + d.toRevision();
+            case ROLLED_BACK_NOT_RECOVERED -> "rolled back to " + d.toRevision() + " but NOT RECOVERED, page someone: "
+                    + d.recovery().map(r -> r.detail()).orElse("see the evidence");
+            case ROLLED_BACK_HOOK_FAILED -> "rolled back to " + d.toRevision() + " (traffic moved, its smoke check "
+                    + "passed), but a rollback hook failed, page someone: " + d.hookFailure().orElse("see the evidence");
+            default -> "ROLLBACK FAILED, page someone: " + d.detail().orElse("see the evidence");
+        };
+    }
+
     /** The rollback hooks that did not succeed, e.g. {@code rollback hook undo-migration FAILED: ...}. */
     static String failedHooks(ReleaseRecord r) {
         String failed = r.hooks().stream().filter(h -> !h.succeeded()).map(h -> h.name() + " " + h.status() + ": "

@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
             "Exit 0 rolled back (traffic on the target and its smoke check passed, and its error rate returned to "
                 + "baseline or could not be judged), 7 rolled back but NOT RECOVERED (the target's error rate stayed "
                 + "above the baseline for rollback.recovery.timeout: the cause may not be the release): page someone, "
+                + "8 rolled back (traffic on the target, its smoke check passed) but an onRollback or "
+                + "migrationRollback hook failed, timed out or could not run: page someone, "
                 + "4 rollback failed or refused "
                 + "(e.g. a platform that cannot move traffic in the app's revision mode): page someone, 64 bad config "
                 + "or a --to revision that does not exist, 69 a provider could not be used (nothing changed), 75 a "
@@ -40,7 +42,8 @@ final class RollbackCommand extends CliCommand {
     Integer pullRequest;
 
     @Option(names = "--database-migration", description = "The release being rolled back carried a database "
-            + "migration: say loudly that it must be rolled back by hand.")
+            + "migration: the hooks.migrationRollback hooks run once traffic is back (a failing one is exit 8); "
+            + "without such a hook, say loudly that the schema must be rolled back by hand.")
     boolean databaseMigration;
 
     @Option(names = "--dry-run", description = "Print the target revision and the plan; change nothing.")
@@ -82,11 +85,7 @@ final class RollbackCommand extends CliCommand {
                 emit(Reports.rollback(doc, result));
             }
             return stop.received().map(s -> report(code, SignalStop.summary(s, result)))
-                    .orElseGet(() -> exit(code, code == ReleaseCli.NOT_RECOVERED
-                            ? "rolled back to " + result.details().toRevision() + " but NOT RECOVERED, page someone: "
-                                    + result.details().recovery().map(r -> r.detail()).orElse("see the evidence")
-                            : "ROLLBACK FAILED, page someone: "
-                                    + result.details().detail().orElse("see the evidence")));
+                    .orElseGet(() -> exit(code, Reports.summary(result)));
         }
     }
 
@@ -104,7 +103,8 @@ final class RollbackCommand extends CliCommand {
                 platform::listRevisions, wiring.evidence().latest(app, 50)));
         Optional<String> refused = target.flatMap(t -> RollbackTargets.refusal(traffic,
                 platform.canMoveTraffic(traffic.mode()), t));
-        List<String> plan = target.filter(t -> refused.isEmpty()).map(t -> Plan.rollback(wiring.config, traffic, t))
+        List<String> plan = target.filter(t -> refused.isEmpty()).map(t -> Plan.rollback(wiring.config, traffic, t,
+                databaseMigration))
                 .orElse(List.of());
         int code = target.isPresent() && refused.isEmpty() ? ReleaseCli.OK : ReleaseCli.ROLLBACK_FAILED;
         if (json()) {

@@ -63,14 +63,19 @@ final class Wiring implements AutoCloseable {
         return factory.triggerChecks(config);
     }
 
-    /** A pipeline wired to every provider the config arms; the listener gets every event. */
-    ReleasePipeline pipeline(ReleaseListener listener) {
+    /** The CI provider (GitHub) the pipeline uses, made on first use; for read-only looks such as a dry run. */
+    io.releasepipeline.spi.CiProvider ci() {
         if (ci == null) {
             ci = factory.ci(config);
             incidents = factory.incidents(config);
         }
+        return ci;
+    }
+
+    /** A pipeline wired to every provider the config arms; the listener gets every event. */
+    ReleasePipeline pipeline(ReleaseListener listener) {
         ReleasePipelineBuilder b = ReleasePipeline.builder()
-                .platform(platform()).ci(ci).incidents(incidents).evidence(evidence())
+                .platform(platform()).ci(ci()).incidents(incidents).evidence(evidence())
                 .gates(gates(config.gates()))
                 .smokeCheck(HttpChecks.smokeCheck(config.smoke()))
                 .rollbackTriggers(triggers(config.rollback(), config.rollback().alerts().enabled()

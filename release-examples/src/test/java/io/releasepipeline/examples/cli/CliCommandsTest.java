@@ -266,6 +266,33 @@ class CliCommandsTest {
         }
 
         @Test
+        @DisplayName("--dry-run says when the error-rate baseline is read, the recovery watch with its tolerance and "
+                + "timeout, and whether the release is judged a migration release (which rule matched)")
+        void dryRunBaselineRecoveryAndMigration() throws Exception {
+            world.withYaml("""
+                    migrations:
+                      paths: ['backend/**/migrations/**']
+                    """).mergeablePullRequest(CliWorld.PR, "success")
+                    .changes(CliWorld.PR, "backend/app/quotes.py", "backend/app/db/migrations/0042_currency.sql");
+
+            CliWorld.Run text = world.run("promote", "--config", config(), "--pr", "123", "--dry-run");
+            CliWorld.Run json = world.run("promote", "--config", config(), "--pr", "123", "--dry-run", "--output",
+                    "json");
+
+            assertThat(text.exitCode()).as(text.toString()).isZero();
+            assertThat(text.out()).contains("error-rate baseline: the stable revision's 5xx rate over 1s, read just "
+                    + "before traffic first moves and recorded",
+                    "on rollback, once traffic is back and the smoke check passed: watch the previous revision's 5xx "
+                            + "rate every 300ms until within 1% of the baseline of the release rolled back (else the "
+                            + "5% threshold), for up to 10m; not recovered is exit 7",
+                    "Database migration: database migration: 1 changed file match the migration paths: "
+                            + "backend/app/db/migrations/0042_currency.sql (backend/**/migrations/**)");
+            assertThat(text.out().indexOf("error-rate baseline")).isLessThan(text.out().indexOf("traffic 100%"));
+            assertThat(parse(json).path("migration").asText()).startsWith("database migration: 1 changed file");
+            assertThat(world.served("PUT", ".*/merge")).isZero();
+        }
+
+        @Test
         @DisplayName("--dry-run prints the plan, the triggers and the gates, and changes nothing")
         void dryRun() throws Exception {
             world.mergeablePullRequest(CliWorld.PR, "success");
@@ -281,7 +308,7 @@ class CliCommandsTest {
             JsonNode doc = parse(json);
             assertThat(doc.path("dryRun").asBoolean()).isTrue();
             assertThat(doc.path("gatesPassed").asBoolean()).isTrue();
-            assertThat(doc.path("plan").size()).isEqualTo(6);
+            assertThat(doc.path("plan").size()).isEqualTo(8);
             assertThat(world.served("PUT", ".*/merge")).isZero();
             assertThat(world.served("POST", ".*")).isZero();
             assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v1"));
@@ -342,6 +369,19 @@ class CliCommandsTest {
         }
     }
 
+    @Test
+    @DisplayName("release --help and promote --help list exit 7 (not recovered) and 8 (rollback hook failed); "
+            + "--database-migration no longer says by hand whatever the hooks")
+    void helpListsEveryExitCode() {
+        String top = world.run("--help").out();
+        String promote = world.run("promote", "--help").out().replaceAll("\\s+", " ");
+
+        assertThat(top).containsPattern("(?m)^ +7 +rolled back but NOT RECOVERED")
+                .containsPattern("(?m)^ +8 +rolled back, but a hook that runs on rollback failed");
+        assertThat(promote).contains("6 frozen, 7 rolled back but NOT RECOVERED", "8 rolled back but a rollback hook "
+                + "failed").contains("a rollback runs the hooks.migrationRollback hooks once traffic is back");
+    }
+
     @Nested
     @DisplayName("release rollback")
     class Rollback {
@@ -367,6 +407,35 @@ class CliCommandsTest {
         }
 
         @Test
+        @DisplayName("--dry-run lists the hooks that would run: onRollback, and migrationRollback with "
+                + "--database-migration")
+        void dryRunListsHooks() {
+            world.platform.startRevision("v2", RevisionServer.Behaviour.HEALTHY);
+            world.platform.setTraffic(TrafficWeights.all("v2"));
+            world.withYaml("""
+                    hooks:
+                      onRollback:
+                        - name: page-db
+                          command: {run: [./page.sh, --high]}
+                      migrationRollback:
+                        - name: migrate-down
+                          command: {run: [./migrate.sh, down]}
+                    """);
+
+            CliWorld.Run plain = world.run("rollback", "--config", config(), "--to", "v1", "--reason", "test",
+                    "--dry-run");
+            CliWorld.Run migration = world.run("rollback", "--config", config(), "--to", "v1", "--reason", "test",
+                    "--dry-run", "--database-migration");
+
+            assertThat(plain.exitCode()).as(plain.toString()).isZero();
+            assertThat(plain.out()).contains("hooks on rollback: page-db (command, up to 10m) (one that fails is exit "
+                    + "8)").doesNotContain("migrate-down");
+            assertThat(migration.out()).contains("database migration: hooks migrate-down (command, up to 10m) (one "
+                    + "that fails is exit 8)", "hooks on rollback: page-db");
+            assertThat(world.platform.traffic().weights()).isEqualTo(TrafficWeights.all("v2"));
+        }
+
+        @Test
         @DisplayName("exit 4 when the target revision fails its smoke check, with --output json")
         void fails() throws Exception {
             world.platform.startRevision("v2", RevisionServer.Behaviour.HEALTHY);
@@ -381,6 +450,43 @@ class CliCommandsTest {
             assertThat(doc.path("succeeded").asBoolean()).isFalse();
             assertThat(doc.path("toRevision").asText()).isEqualTo("v1");
             assertThat(run.err()).contains("ROLLBACK FAILED");
+        }
+
+        @Test
+        @DisplayName("exit 8 when an onRollback hook fails: stderr says traffic moved and which hook failed, not "
+                + "ROLLBACK FAILED")
+        void hookFails() {
+            world.platform.startRevision("v2", RevisionServer.Behaviour.HEALTHY);
+            world.platform.setTraffic(TrafficWeights.all("v2"));
+            world.withYaml("""
+                    hooks:
+                      onRollback:
+                        - name: page-db
+                          command:
+                            run: [sh, -c, "exit 3"]
+                    """);
+
+            CliWorld.Run run = world.run("rollback", "--config", config(), "--to", "v1", "--reason", "test");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.HOOK_FAILED);
+            assertThat(world.platform.traffic().weights().withoutZeros()).isEqualTo(TrafficWeights.all("v1"));
+            assertThat(run.err()).contains("release rollback: rolled back to v1 (traffic moved, its smoke check "
+                    + "passed), but a rollback hook failed, page someone: ", "page-db")
+                    .doesNotContain("ROLLBACK FAILED");
+        }
+
+        @Test
+        @DisplayName("rollback --help lists exit 7 and 8, and says a migrationRollback hook runs with "
+                + "--database-migration")
+        void help() {
+            CliWorld.Run run = world.run("rollback", "--help");
+
+            assertThat(run.exitCode()).isZero();
+            String help = run.out().replaceAll("\\s+", " ");
+            assertThat(help).contains(", 7 rolled back but NOT RECOVERED", ", 8 rolled back (traffic on the target, "
+                    + "its smoke check passed) but an onRollback or migrationRollback hook failed")
+                    .contains("the hooks.migrationRollback hooks run once traffic is back")
+                    .doesNotContain("say loudly that it must be rolled back by hand");
         }
     }
 

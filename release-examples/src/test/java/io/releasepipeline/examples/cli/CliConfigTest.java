@@ -400,14 +400,14 @@ class CliConfigTest {
         io.releasepipeline.spi.AppTraffic traffic = new io.releasepipeline.spi.AppTraffic(
                 io.releasepipeline.spi.RevisionMode.MULTIPLE, io.releasepipeline.spi.TrafficWeights.all("v2"),
                 java.util.Optional.empty(), java.util.Optional.empty());
-        assertThat(Plan.rollback(set, traffic, "v1")).contains("watch v1's 5xx rate every 1m until within 2% of the "
+        assertThat(Plan.rollback(set, traffic, "v1", false)).contains("watch v1's 5xx rate every 1m until within 2% of the "
                 + "baseline of the release rolled back (else the 5% threshold), for up to 15m; not recovered is exit 7");
         CliConfig off = ConfigReader.read(write(MINIMAL + """
                 rollback:
                   recovery: {enabled: false}
                 """));
         assertThat(Wiring.triggers(off.rollback(), java.util.Optional.empty()).recovery().enabled()).isFalse();
-        assertThat(Plan.rollback(off, traffic, "v1")).anySatisfy(l -> assertThat(l)
+        assertThat(Plan.rollback(off, traffic, "v1", false)).anySatisfy(l -> assertThat(l)
                 .startsWith("error rate not watched after the rollback"));
 
         Path bad = write(MINIMAL + """

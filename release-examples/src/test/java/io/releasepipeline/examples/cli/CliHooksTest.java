@@ -244,6 +244,35 @@ class CliHooksTest {
     }
 
     @Test
+    @DisplayName("a duplicate name is listed with the other problems even when the first hook is invalid; a command "
+            + "line given as a text is one problem saying which list to write")
+    void duplicateOfAnInvalidHookAndCommandAsText() {
+        Path file = config("""
+                hooks:
+                  beforeMerge:
+                    - name: cb
+                      webhook: {url: "https://hooks.example.com/x", secretVariable: OK_NAME}
+                      command: {run: [echo, hi]}
+                    - name: cb
+                      command: {run: [echo, hi]}
+                  onFreeze:
+                    - name: f
+                      command:
+                        run: "./page.sh --high"
+                """);
+
+        assertThatThrownBy(() -> ConfigReader.read(file)).isInstanceOfSatisfying(InvalidConfigurationException.class,
+                e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "hooks.beforeMerge[0]: give exactly one of webhook, workflow or command for each hook, got "
+                                + "webhook and command",
+                        "hooks.beforeMerge: two hooks of beforeMerge are named \"cb\" (hooks.beforeMerge[1] is the "
+                                + "second); names must be unique per point: the delivery id is made of it",
+                        "hooks.onFreeze[0].command.run: must be a list: the program, then each argument, e.g. "
+                                + "[./page.sh, --high] (run without a shell; write [sh, -c, \"...\"] for one), got "
+                                + "the text './page.sh --high'"));
+    }
+
+    @Test
     @DisplayName("production wiring: each configured hook is on the pipeline, and the wired webhook's signature verifies")
     void wiredIntoThePipeline() {
         world.mergeablePullRequest(CliWorld.PR, "success");
@@ -305,6 +334,27 @@ class CliHooksTest {
                 "\"pull_request\":\"" + CliWorld.PR + "\"");
         assertThat(world.served("PUT", ".*/pulls/" + CliWorld.PR + "/merge")).isEqualTo(1);
         assertThat(run.out() + run.err()).doesNotContain(SECRET);
+    }
+
+    @Test
+    @DisplayName("release gates with beforeMerge hooks: 'All gates pass' says the hooks were not run and may still "
+            + "veto; none called")
+    void gatesSaysBeforeMergeHooksAreNotRun() throws Exception {
+        world.mergeablePullRequest(CliWorld.PR, "success");
+        String file = config(beforeMergeOnly()).toString();
+
+        CliWorld.Run run = world.run(Map.of(SECRET_VARIABLE, SECRET), handler -> () -> { }, "gates", "--config",
+                file, "--pr", String.valueOf(CliWorld.PR));
+        CliWorld.Run json = world.run(Map.of(SECRET_VARIABLE, SECRET), handler -> () -> { }, "gates", "--config",
+                file, "--pr", String.valueOf(CliWorld.PR), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ReleaseCli.OK);
+        assertThat(run.out()).contains("All gates pass. Not run here (gates changes nothing): the hooks.beforeMerge "
+                + "hooks change-board (webhook, up to 20s), which `release promote` calls after the gates and which "
+                + "may still veto the release.");
+        assertThat(new ObjectMapper().readTree(json.out()).path("beforeMergeHooksNotRun").get(0).asText())
+                .isEqualTo("change-board");
+        assertThat(bodies).isEmpty();
     }
 
     @Test

@@ -50,6 +50,24 @@ class DemoCommandTest {
     }
 
     @Test
+    @DisplayName("`release demo --simulated` refuses --template (even a missing one) and --evidence-dir with exit 64 "
+            + "before the story starts, saying why and what to run instead")
+    void simulatedRefusesTemplateAndEvidenceDir() {
+        Run template = cli("demo", "--simulated", "--template", dir.resolve("nonexistent.md").toString());
+        Run both = cli("demo", "--simulated", "--evidence-dir", dir.resolve("ev").toString(), "--template",
+                dir.resolve("t.md").toString(), "--output", "json");
+
+        assertThat(template.exitCode()).as(template.toString()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(template.err()).contains("release demo: --simulated keeps its evidence in memory and writes no "
+                + "file, so --template would have no effect; drop it, or run `release demo` without --simulated");
+        assertThat(template.out()).isEmpty();
+        assertThat(both.exitCode()).as(both.toString()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(both.err()).contains("so --evidence-dir and --template would have no effect; drop them");
+        assertThat(both.out()).contains("\"exitCode\" : 64").doesNotContain("releases");
+        assertThat(dir.resolve("ev")).doesNotExist();
+    }
+
+    @Test
     @DisplayName("`release demo --simulated --output json` prints one document: both releases and how they ended")
     void simulatedJson() throws Exception {
         Run run = cli("demo", "--simulated", "--output", "json");

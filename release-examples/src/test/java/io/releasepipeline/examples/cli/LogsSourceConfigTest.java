@@ -144,6 +144,19 @@ class LogsSourceConfigTest {
     }
 
     @Test
+    @DisplayName("a mistyped source (log) is one problem naming the valid values, not also 'logs: only with source: "
+            + "logs'")
+    void mistypedSourceIsReportedOnce() {
+        assertThatThrownBy(() -> read(BASE + """
+                rollback:
+                  errorRate: {source: log, logs: {workspaceId: %s}}
+                """.formatted(WORKSPACE))).isInstanceOfSatisfying(
+                        io.releasepipeline.error.InvalidConfigurationException.class, e -> assertThat(e.problems())
+                                .singleElement().asString().startsWith("rollback.errorRate.source: must be metrics")
+                                .contains("or logs", "got 'log'"));
+    }
+
+    @Test
     @DisplayName("source and logs must agree; query and queryFile are exclusive; a queryFile must be readable")
     void sourceAndQueryFile() throws IOException {
         assertThatThrownBy(() -> read(BASE + """

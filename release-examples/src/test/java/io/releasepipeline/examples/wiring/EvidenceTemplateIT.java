@@ -78,7 +78,21 @@ class EvidenceTemplateIT extends ProductionWiring {
         assertThat(world.github.requests()).as("requests to GitHub").isEmpty();
         assertThat(world.armRequests()).as("requests to Resource Manager").isEmpty();
         assertThat(run.err()).contains("evidence.template: (the default, found) .ops/templates/release-evidence.md "
-                + "line 3, column 9: unknown placeholder {{head_commit}}\n",
-                "the known placeholders are {{release_id}}");
+                + "line 3, column 9: unknown placeholder {{head_commit}} (the known placeholders are {{release_id}}",
+                "is invalid (1 problem)");
+    }
+
+    @Test
+    @DisplayName("demo --simulated checks .ops/templates/release-evidence.md too: an invalid one exits 64 before the "
+            + "story starts")
+    void simulatedDemoChecksTheDefaultTemplate() throws IOException {
+        template("# {{app}}\n\n- Head: {{head_commit}}\n");
+
+        ReleaseProcess.Run run = world.run("demo", "--simulated");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(64);
+        assertThat(run.err()).contains(".ops/templates/release-evidence.md line 3, column 9: unknown placeholder "
+                + "{{head_commit}}");
+        assertThat(run.out()).doesNotContain("PROMOTED");
     }
 }

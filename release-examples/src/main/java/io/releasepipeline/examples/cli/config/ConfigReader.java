@@ -443,7 +443,8 @@ public final class ConfigReader {
         Optional<CliConfig.Logs> logs = Optional.empty();
         if (e.has("logs")) {
             logs = logs(e.section("logs"));
-            if (!source.equals("logs")) {
+            // A mistyped source is reported once, above, with the valid values: not again here.
+            if (!source.equals("logs") && ERROR_RATE_SOURCES.contains(source)) {
                 e.problem("logs", "only with source: logs (the error rate is read from " + source + ")");
             }
         } else if (source.equals("logs")) {

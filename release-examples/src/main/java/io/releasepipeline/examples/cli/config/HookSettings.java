@@ -32,22 +32,30 @@ final class HookSettings {
 
     static CliConfig.Hooks read(Section s) {
         List<List<CliConfig.Hook>> lists = new ArrayList<>();
+        // Every named item, valid or not, so that a duplicate name is reported with the hooks' other problems.
+        List<List<Named>> names = new ArrayList<>();
         for (String point : POINTS) {
-            lists.add(hooks(s, point));
+            List<Named> named = new ArrayList<>();
+            lists.add(hooks(s, point, named));
+            names.add(named);
         }
         s.rejectUnknownKeys();
-        unique(s, "beforeMerge", "beforeMerge", lists.get(0));
-        unique(s, "afterPromotion", "afterPromotion", lists.get(1));
-        List<CliConfig.Hook> rollback = new ArrayList<>(lists.get(2));
-        rollback.addAll(lists.get(4));
+        unique(s, "beforeMerge", "beforeMerge", names.get(0));
+        unique(s, "afterPromotion", "afterPromotion", names.get(1));
+        List<Named> rollback = new ArrayList<>(names.get(2));
+        rollback.addAll(names.get(4));
         unique(s, "onRollback", "onRollback and migrationRollback", rollback);
-        unique(s, "onFreeze", "onFreeze", lists.get(3));
+        unique(s, "onFreeze", "onFreeze", names.get(3));
         return new CliConfig.Hooks(lists.get(0), lists.get(1), lists.get(2), lists.get(3), lists.get(4));
     }
 
-    private static void unique(Section s, String key, String where, List<CliConfig.Hook> hooks) {
+    /** A hook item's path and name, whether or not the rest of it is valid. */
+    private record Named(String path, String name) {
+    }
+
+    private static void unique(Section s, String key, String where, List<Named> hooks) {
         List<String> seen = new ArrayList<>();
-        for (CliConfig.Hook h : hooks) {
+        for (Named h : hooks) {
             if (!h.name().isEmpty() && seen.contains(h.name())) {
                 s.problem(key, "two hooks of " + where + " are named \""
                         + h.name() + "\" (" + h.path() + " is the second); names must be unique per point: the "
@@ -57,7 +65,7 @@ final class HookSettings {
         }
     }
 
-    private static List<CliConfig.Hook> hooks(Section s, String point) {
+    private static List<CliConfig.Hook> hooks(Section s, String point, List<Named> names) {
         List<CliConfig.Hook> out = new ArrayList<>();
         for (Section.Item item : s.items(point)) {
             if (item.section() == null) {
@@ -65,13 +73,14 @@ final class HookSettings {
                         + "or command; got " + Section.describe(item.value()));
                 continue;
             }
-            hook(item.path(), item.section()).ifPresent(out::add);
+            hook(item.path(), item.section(), names).ifPresent(out::add);
         }
         return out;
     }
 
-    private static Optional<CliConfig.Hook> hook(String path, Section h) {
+    private static Optional<CliConfig.Hook> hook(String path, Section h, List<Named> names) {
         String name = h.required("name", "migrate-down");
+        names.add(new Named(path, name));
         if (!name.isEmpty() && !Hooks.isValidName(name)) {
             h.problem("name", "must be 1 to 64 letters, digits, '.', '_' or '-', got " + Section.shown(name));
         }
@@ -147,6 +156,17 @@ final class HookSettings {
     }
 
     private static Optional<CliConfig.CommandSettings> command(Section c) {
+        Optional<String> line = c.textIfText("run");
+        if (line.isPresent()) {
+            // One problem, with the list to write instead: the command runs without a shell, so a line is no use.
+            String text = line.get().strip();
+            String example = text.isEmpty() || text.length() > 60 || VariableNames.looksLikeSecret(text)
+                    ? "[./scripts/migrate.sh, down]" : "[" + String.join(", ", text.split("\\s+")) + "]";
+            c.problem("run", "must be a list: the program, then each argument, e.g. " + example + " (run without a "
+                    + "shell; write [sh, -c, \"...\"] for one), got the text " + Section.shown(text));
+            c.rejectUnknownKeys();
+            return Optional.empty();
+        }
         List<String> run = c.texts("run", List.of());
         if (run.isEmpty()) {
             c.problem("run", "required, a list such as [./scripts/migrate.sh, down] (run without a shell; write "

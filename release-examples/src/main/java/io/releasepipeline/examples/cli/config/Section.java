@@ -205,6 +205,15 @@ final class Section {
         return List.copyOf(out);
     }
 
+    /**
+     * The value of {@code key} when it is a scalar (a text, number or boolean) rather than a list or mapping; empty
+     * when it is absent or not a scalar. Marks the key known; adds no problem.
+     */
+    Optional<String> textIfText(String key) {
+        JsonNode v = value(key);
+        return v != null && v.isValueNode() ? Optional.of(v.asText()) : Optional.empty();
+    }
+
     /** A list of whole numbers. */
     List<Integer> integers(String key, List<Integer> fallback) {
         JsonNode v = value(key);
