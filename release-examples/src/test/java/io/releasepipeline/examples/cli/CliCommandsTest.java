@@ -285,7 +285,7 @@ class CliCommandsTest {
                     "on rollback, once traffic is back and the smoke check passed: watch the previous revision's 5xx "
                             + "rate every 300ms until within 1% of the baseline of the release rolled back (else the "
                             + "5% threshold), for up to 10m; not recovered is exit 7",
-                    "Database migration: database migration: 1 changed file match the migration paths: "
+                    "Database migration: database migration: 1 changed file matches the migration paths: "
                             + "backend/app/db/migrations/0042_currency.sql (backend/**/migrations/**)");
             assertThat(text.out().indexOf("error-rate baseline")).isLessThan(text.out().indexOf("traffic 100%"));
             assertThat(parse(json).path("migration").asText()).startsWith("database migration: 1 changed file");
