@@ -9,8 +9,8 @@ import io.releasepipeline.format.Format;
 import io.releasepipeline.format.Redaction;
 import io.releasepipeline.format.SafeText;
 import io.releasepipeline.format.Urls;
+import io.releasepipeline.health.http.BoundedBody;
 import io.releasepipeline.time.ReleaseClock;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,7 +21,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.DateTimeException;
@@ -39,7 +38,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
@@ -248,7 +246,7 @@ public final class WebhookHook implements ReleaseHook {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request,
-                info -> HttpResponse.BodySubscribers.fromSubscriber(new BodyPrefix(), BodyPrefix::bytes));
+                info -> BoundedBody.bytes(MAX_BODY_BYTES));
         HttpResponse<byte[]> response;
         try {
             // The request timeout bounds the wait for headers only; this bounds the body too.
@@ -404,42 +402,6 @@ public final class WebhookHook implements ReleaseHook {
 
         static Attempt retry(String problem, Optional<Duration> retryAfter) {
             return new Attempt(null, problem, retryAfter);
-        }
-    }
-
-    /** Keeps the first {@link #MAX_BODY_BYTES} of an answer and drains the rest. */
-    private static final class BodyPrefix implements Flow.Subscriber<List<ByteBuffer>> {
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                int n = Math.min(buffer.remaining(), MAX_BODY_BYTES - kept.size());
-                if (n > 0) {
-                    byte[] bytes = new byte[n];
-                    buffer.get(bytes);
-                    kept.write(bytes, 0, n);
-                }
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            // The response future fails with the same error.
-        }
-
-        @Override
-        public void onComplete() {
-            // bytes() is called once the body is complete.
-        }
-
-        byte[] bytes() {
-            return kept.toByteArray();
         }
     }
 

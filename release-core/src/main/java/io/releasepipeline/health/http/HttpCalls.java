@@ -3,21 +3,17 @@ package io.releasepipeline.health.http;
 import io.releasepipeline.error.ReleaseInterruptedException;
 import io.releasepipeline.format.Format;
 import io.releasepipeline.format.Urls;
-import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
@@ -101,7 +97,7 @@ final class HttpCalls {
         long deadline = start + timeout.toNanos();
         HttpResponse.BodyHandler<String> bodies = info -> wantBody
                 && !(transport.followRedirects() && REDIRECTS.contains(info.statusCode()))
-                ? HttpResponse.BodySubscribers.fromSubscriber(new BodyPrefix(), BodyPrefix::text)
+                ? BoundedBody.text(MAX_BODY_BYTES)
                 : HttpResponse.BodySubscribers.replacing("");
         for (int hop = 0; ; hop++) {
             HttpResponse<String> response;
@@ -215,42 +211,6 @@ final class HttpCalls {
 
         boolean ok() {
             return error.isEmpty();
-        }
-    }
-
-    /** Keeps the first {@link #MAX_BODY_BYTES} of a body and drains the rest, so a huge body cannot exhaust memory. */
-    private static final class BodyPrefix implements Flow.Subscriber<List<ByteBuffer>> {
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                int n = Math.min(buffer.remaining(), MAX_BODY_BYTES - kept.size());
-                if (n > 0) {
-                    byte[] bytes = new byte[n];
-                    buffer.get(bytes);
-                    kept.write(bytes, 0, n);
-                }
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            // The response future fails with the same error; nothing to keep.
-        }
-
-        @Override
-        public void onComplete() {
-            // text() is called once the body is complete.
-        }
-
-        String text() {
-            return kept.toString(StandardCharsets.UTF_8);
         }
     }
 }
