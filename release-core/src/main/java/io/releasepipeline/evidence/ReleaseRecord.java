@@ -53,6 +53,9 @@ import java.util.Optional;
  * @param baseline the stable revision's error rate measured before traffic first moved (or why it could not be), the
  *     reference a rollback's recovery watch judges against; empty when none was measured (the error-rate trigger
  *     disarmed, traffic never moved, a record written before baselines existed)
+ * @param samples every sample the observation of traffic steps took, with the policy that judged them: what a
+ *     backtest replays; empty when traffic was never observed, and in records written before samples were kept
+ *     ("not replayable")
  */
 public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kind kind, ReleaseOutcome outcome,
         Instant startedAt, Optional<Instant> finishedAt, Optional<Integer> pullRequest,
@@ -64,7 +67,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<StepApproval> approvals, Optional<DeployMatch> deployMatch, Mode mode, boolean firstRelease,
         Optional<String> environment, Optional<String> pullRequestTitle,
         List<HookRun> hooks, Optional<MigrationVerdict> migration,
-        Optional<Baseline> baseline) {
+        Optional<Baseline> baseline, Optional<Samples> samples) {
 
     /** The current format version. */
     public static final int SCHEMA_VERSION = 1;
@@ -115,6 +118,7 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         hooks = hooks == null ? List.of() : List.copyOf(hooks);
         migration = migration == null ? Optional.empty() : migration;
         baseline = baseline == null ? Optional.empty() : baseline;
+        samples = samples == null ? Optional.empty() : samples;
     }
 
     /** True when the pull request was merged before the release, so its gates could not stop the merge. */
@@ -157,6 +161,10 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         b.hooks.addAll(hooks);
         b.migration = migration.orElse(null);
         b.baseline = baseline.orElse(null);
+        samples.ifPresent(sm -> {
+            b.samplePolicy = sm.policy();
+            b.sampleSteps.addAll(sm.steps());
+        });
         return b;
     }
 
@@ -199,6 +207,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         private final List<HookRun> hooks = new ArrayList<>();
         private MigrationVerdict migration;
         private Baseline baseline;
+        private Samples.Policy samplePolicy;
+        private final List<Samples.Step> sampleSteps = new ArrayList<>();
 
         private Builder(String releaseId, String app, Kind kind, Instant startedAt) {
             this.releaseId = releaseId;
@@ -375,6 +385,22 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return Optional.ofNullable(baseline);
         }
 
+        /**
+         * Adds one observation's samples, judged by {@code policy} (the release's; the first one given is kept).
+         */
+        public Builder samples(Samples.Policy policy, Samples.Step step) {
+            if (samplePolicy == null) {
+                samplePolicy = java.util.Objects.requireNonNull(policy, "policy");
+            }
+            sampleSteps.add(java.util.Objects.requireNonNull(step, "step"));
+            return this;
+        }
+
+        /** How many samples the record keeps so far. */
+        public int sampleCount() {
+            return sampleSteps.stream().mapToInt(Samples.Step::count).sum();
+        }
+
         /** The outcome so far. */
         public ReleaseOutcome outcome() {
             return outcome;
@@ -401,7 +427,8 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
                     trafficChanges, verdicts, timeline, Optional.ofNullable(rollback), databaseMigration, notes,
                     approvals, Optional.ofNullable(deployMatch), mode, firstRelease, Optional.ofNullable(environment),
                     Optional.ofNullable(pullRequestTitle), hooks, Optional.ofNullable(migration),
-                    Optional.ofNullable(baseline));
+                    Optional.ofNullable(baseline), samplePolicy == null ? Optional.empty()
+                            : Optional.of(new Samples(Samples.FORMAT, samplePolicy, sampleSteps)));
         }
     }
 }

@@ -442,7 +442,7 @@ final class Promotion {
             }
             enter(new JournalState.Observing(step.weight()));
             StepObservation observation = new StepObservation(ops, target, step.weight(), step.observe(),
-                    Optional.of(stable), record.firstTrafficChangeAt().orElse(ops.now()));
+                    Optional.of(stable), record.firstTrafficChangeAt().orElse(ops.now()), sampleBudget());
             StepObservation.Outcome outcome;
             try {
                 outcome = observation.run();
@@ -463,6 +463,11 @@ final class Promotion {
         runAfter(io.releasepipeline.hook.HookPoint.AFTER_PROMOTION, Optional.empty());
         finalStatus(DeploymentState.SUCCESS, "promoted " + newRevision);
         return finish(ReleaseOutcome.PROMOTED, Optional.empty());
+    }
+
+    /** How many more samples the record may keep. */
+    private int sampleBudget() {
+        return Math.max(0, io.releasepipeline.evidence.Samples.MAX_SAMPLES - record.sampleCount());
     }
 
     /**
@@ -489,7 +494,7 @@ final class Promotion {
         int moved = now == null ? 0 : now.weightOf(newRevision);
         if (moved > 0) {
             StepObservation observation = new StepObservation(ops, target, moved, ops.config.approvalTimeout(),
-                    Optional.of(stable), record.firstTrafficChangeAt().orElse(asked));
+                    Optional.of(stable), record.firstTrafficChangeAt().orElse(asked), sampleBudget());
             StepObservation.Outcome watched;
             try {
                 watched = observation.runUntil(waiter);
@@ -941,6 +946,7 @@ final class Promotion {
         }
         Instant at = ops.now();
         record.outcome(outcome).finishedAt(at);
+        io.releasepipeline.backtest.Determinism replayable = selfCheck(record.build());
         ReleaseRecord finalRecord = record.build();
         Optional<String> location = closingValue(() -> evidence.write(finalRecord)).flatMap(l -> l);
         if (finalState != null) {
@@ -965,7 +971,31 @@ final class Promotion {
             log.warn("release {}: {}", ops.releaseId, SafeText.line(summary));
         }
         ops.emit(new ReleaseEvent.ReleaseFinished(ops.releaseId, ops.now(), outcome, summary));
+        // Under test (assertions on), a record the replay does not reproduce fails the test that made it.
+        assert replayable.ok() : replayable.detail();
         return new ReleaseResult(ops.releaseId, outcome, finalRecord, rb, location);
+    }
+
+    /**
+     * Replays the record's samples through the policy recorded as live, as a backtest would: a verdict that does not
+     * come back is a bug in the engine or the replay, noted in the record (its backtests will say so too) and
+     * logged. Never stops the release from finishing.
+     */
+    private io.releasepipeline.backtest.Determinism selfCheck(ReleaseRecord soFar) {
+        io.releasepipeline.backtest.Determinism d;
+        try {
+            d = io.releasepipeline.backtest.Backtest.verify(soFar);
+        } catch (RuntimeException e) {
+            d = new io.releasepipeline.backtest.Determinism(io.releasepipeline.backtest.Determinism.Status.MISMATCH,
+                    "the replay threw " + e);
+        }
+        if (!d.ok()) {
+            String note = "replay check: the recorded samples do not reproduce the recorded verdicts (a bug; please "
+                    + "report it with this record): " + d.detail();
+            record.note(note);
+            ops.warn(note);
+        }
+        return d;
     }
 
     /**

@@ -3,25 +3,21 @@ package io.releasepipeline.internal;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.Samples;
 import io.releasepipeline.evidence.TimelinePoint;
-import io.releasepipeline.format.Format;
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.health.SmokeTarget;
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.trigger.ErrorRateTrigger;
-import io.releasepipeline.trigger.NoDataPolicy;
 import io.releasepipeline.trigger.Observations;
-import io.releasepipeline.trigger.ReadErrorPolicy;
-import io.releasepipeline.trigger.RollbackTrigger;
 import io.releasepipeline.trigger.Signal;
 import io.releasepipeline.trigger.TriggerState;
 import io.releasepipeline.trigger.TriggerVerdict;
 import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.EnumSet;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,16 +56,12 @@ final class StepObservation {
         }
     }
 
-    /** The triggers judged on error-rate readings, whose {@link TriggerState#ERROR} the read error policy decides. */
-    private static final java.util.Set<String> READS_ERROR_RATE = java.util.Set.of(ErrorRateTrigger.NAME,
-            io.releasepipeline.trigger.CanaryAnalysisTrigger.NAME);
-
     /**
      * What an observation found, in the order it found it, for the caller to record: timeline points, verdicts,
      * the smoke checks that go into the evidence, notes. Immutable.
      */
     record Findings(List<TimelinePoint> timeline, List<TriggerVerdict> verdicts, List<SmokeResult> smokeChecks,
-            List<String> notes) {
+            List<String> notes, Samples.Policy policy, Samples.Step samples) {
 
         Findings {
             timeline = List.copyOf(timeline);
@@ -84,34 +76,38 @@ final class StepObservation {
             verdicts.forEach(record::verdict);
             smokeChecks.forEach(record::smoke);
             notes.forEach(record::note);
+            record.samples(policy, samples);
         }
     }
 
     private final ReleaseOps ops;
     private final List<TimelinePoint> timeline = new java.util.ArrayList<>();
-    private final List<TriggerVerdict> foundVerdicts = new java.util.ArrayList<>();
     private final List<SmokeResult> smokeChecks = new java.util.ArrayList<>();
-    private final List<String> notes = new java.util.ArrayList<>();
     private final SmokeTarget target;
     private final int weight;
     private final Duration window;
     private final Triggers triggers;
-    private final List<RollbackTrigger> armed;
-    private final TriggerVerdict[] latest;
     private final Observations observations;
     private final Optional<String> stable;
     /** Alerts fired since traffic first moved count, so that one firing between two steps is not missed. */
     private final Instant alertsSince;
-    private final java.util.Set<String> advised = new java.util.HashSet<>();
-    private boolean smokeVerified;
-    /** Why the latest read of the alert source failed; null once a read succeeds (or none failed). */
-    private String alertReadError;
+    private final SampleRecorder samples;
+    private StepJudge judge;
     private Waiter waiter;
     private Boolean lastHealthUp;
     private Boolean lastSmokeOk;
+    /** Whether a passing smoke check went into the evidence (the one that verified the step). */
+    private boolean passRecorded;
+    /** When the triggers were last judged: an observation cut short closes there, samples after it unjudged. */
+    private Instant lastJudged;
+    private Samples.Step closed;
 
+    /**
+     * @param sampleBudget how many more samples the release's record may keep ({@link Samples#MAX_SAMPLES} less
+     *     those kept so far)
+     */
     StepObservation(ReleaseOps ops, SmokeTarget target, int weight, Duration window, Optional<String> stable,
-            Instant alertsSince) {
+            Instant alertsSince, int sampleBudget) {
         this.stable = weight < 100 ? stable : Optional.empty();
         this.alertsSince = alertsSince;
         this.ops = ops;
@@ -119,17 +115,26 @@ final class StepObservation {
         this.weight = weight;
         this.window = window;
         this.triggers = ops.config.triggers();
-        this.armed = triggers.all();
-        this.latest = new TriggerVerdict[armed.size()];
-        this.observations = new Observations(target.revision(), ops.now());
+        // Observation keeps time to the millisecond, the samples' precision, so that a replay of them lands on the
+        // very same instants.
+        Instant start = ops.now().truncatedTo(ChronoUnit.MILLIS);
+        this.observations = new Observations(target.revision(), start);
+        this.samples = new SampleRecorder(start, sampleBudget);
+        this.lastJudged = start;
     }
 
     /**
      * What the observation has found so far: all of it once {@link #run} or {@link #runUntil} returned, and what it
-     * found before it was cut short if they threw. The caller records it.
+     * found before it was cut short if they threw (its samples then end as interrupted). The caller records it.
      */
     Findings findings() {
-        return new Findings(timeline, foundVerdicts, smokeChecks, notes);
+        Samples.Step step = closed != null ? closed : close(Samples.End.INTERRUPTED, lastJudged);
+        return new Findings(timeline, judge == null ? List.of() : judge.found(), smokeChecks,
+                judge == null ? List.of() : judge.notes(), Samples.Policy.of(triggers), step);
+    }
+
+    private Samples.Step close(Samples.End end, Instant at) {
+        return samples.close(target.revision(), stable, weight, window, waiter != null, end, at);
     }
 
     /**
@@ -138,21 +143,20 @@ final class StepObservation {
      */
     Outcome runUntil(Waiter waiter) {
         this.waiter = waiter;
-        this.smokeVerified = true;
+        this.passRecorded = true;
         return run();
     }
 
     Outcome run() {
         Instant start = observations.start();
+        judge = new StepJudge(triggers, observations, weight, window, waiter != null, new Announcer());
         Instant end = start.plus(window);
-        Instant holdUntil = null;
         ops.emit(new ReleaseEvent.ObservationStarted(ops.releaseId, start, target.revision(), weight, window));
         ops.emit(new ReleaseEvent.Waiting(ops.releaseId, start, "observation of " + target.revision() + " at "
                 + weight + "%", end));
         Optional<HealthProbe> probe = triggers.healthDownFor().isPresent() ? ops.config.healthProbe()
                 : Optional.empty();
-        Optional<ErrorRateTrigger> errorRate = triggers.errorRate();
-        boolean readErrorRate = errorRate.isPresent() || triggers.canaryAnalysis().isPresent();
+        boolean readErrorRate = triggers.errorRate().isPresent() || triggers.canaryAnalysis().isPresent();
         Optional<io.releasepipeline.spi.AlertSource> alerts = triggers.alertSource();
         Instant nextHealth = start;
         Instant nextSmoke = start;
@@ -162,167 +166,113 @@ final class StepObservation {
         while (true) {
             Optional<String> stop = ops.stopRequested();
             if (stop.isPresent()) {
-                return new Outcome.Stopped(stop.get());
+                return ended(Samples.End.STOPPED, tick(), new Outcome.Stopped(stop.get()));
             }
-            Instant now = ops.now();
-            EnumSet<Signal> sampled = EnumSet.noneOf(Signal.class);
+            // Due samples are taken by the round's instant; each is recorded at the moment its answer came (a probe
+            // that hung for two minutes was down for those two minutes) and the triggers are judged right after it.
+            Instant now = tick();
+            StepJudge.Decision decision = new StepJudge.Decision.GoOn();
+            boolean judged = false;
             if (probe.isPresent() && !now.isBefore(nextHealth)) {
-                sampleHealth(probe.get(), now);
                 nextHealth = advance(nextHealth, triggers.healthProbeInterval(), now);
-                sampled.add(Signal.HEALTH);
+                decision = judge(Signal.HEALTH, sampleHealth(probe.get()));
+                judged = true;
             }
-            if (!now.isBefore(nextSmoke)) {
-                sampleSmoke();
+            if (!decided(decision) && !now.isBefore(nextSmoke)) {
                 nextSmoke = advance(nextSmoke, triggers.smokeInterval(), now);
-                sampled.add(Signal.SMOKE);
+                decision = judge(Signal.SMOKE, sampleSmoke());
+                judged = true;
             }
-            if (readErrorRate && !now.isBefore(nextErrorRate)) {
-                sampleErrorRate(now);
+            if (!decided(decision) && readErrorRate && !now.isBefore(nextErrorRate)) {
                 nextErrorRate = advance(nextErrorRate, triggers.errorRateInterval(), now);
-                sampled.add(Signal.ERROR_RATE);
+                decision = judge(Signal.ERROR_RATE, sampleErrorRate(now));
+                judged = true;
             }
             // An alert pushed by a webhook wakes the release early: look at once rather than at the next poll.
-            if (alerts.isPresent() && (!now.isBefore(nextAlerts) || now.isBefore(plannedWake))) {
-                sampleAlerts(alerts.get(), alertsSince);
+            if (!decided(decision) && alerts.isPresent()
+                    && (!now.isBefore(nextAlerts) || now.isBefore(plannedWake))) {
                 nextAlerts = advance(nextAlerts, triggers.alertInterval(), now);
-                sampled.add(Signal.ALERTS);
+                decision = judge(Signal.ALERTS, sampleAlerts(alerts.get(), alertsSince));
+                judged = true;
             }
-            now = ops.now();
-            if (waiter != null && !now.isBefore(waiter.nextCheck()) && waiter.check(now)) {
-                List<TriggerVerdict> verdicts = new java.util.ArrayList<>();
-                for (TriggerVerdict v : latest) {
-                    if (v != null) {
-                        verdicts.add(v);
-                    }
-                }
-                return new Outcome.Passed(verdicts);
+            // From the window's end on, each round ends by judging it, once its samples are in: a reading due at
+            // the end counts. At the last sample's answer, or at the round's instant when none was due.
+            Instant roundEnd = judged ? lastJudged : now;
+            if (!decided(decision) && judge.ending(roundEnd)) {
+                samples.judgedEnd(roundEnd);
+                decision = judge.judgeEnd(roundEnd);
+                lastJudged = roundEnd;
             }
-            boolean ending = waiter == null && !now.isBefore(end);
-            for (int i = 0; i < armed.size(); i++) {
-                RollbackTrigger trigger = armed.get(i);
-                // Judging only on new samples keeps a ten-minute observation at one probe a second cheap.
-                if (ending || latest[i] == null || !Collections.disjoint(trigger.signals(), sampled)) {
-                    TriggerVerdict v = trigger.evaluate(observations, now);
-                    if (v.firing()) {
-                        if (!triggers.isAdvisory(v.trigger())) {
-                            return fired(v);
-                        }
-                        advise(v);
-                    }
-                    latest[i] = v;
+            if (decision instanceof StepJudge.Decision.Fired f) {
+                return ended(Samples.End.FIRED, lastJudged, new Outcome.Fired(f.verdict()));
+            }
+            if (decision instanceof StepJudge.Decision.Passed p) {
+                return ended(Samples.End.PASSED, lastJudged, new Outcome.Passed(p.verdicts()));
+            }
+            if (waiter != null) {
+                Instant checked = tick();
+                if (!checked.isBefore(waiter.nextCheck()) && waiter.check(checked)) {
+                    return ended(Samples.End.PASSED, checked, new Outcome.Passed(judge.latest()));
                 }
             }
-            if (ending) {
-                List<TriggerVerdict> verdicts = List.of(latest);
-                if (!smokeVerified) {
-                    return fired(new TriggerVerdict("smoke-check", TriggerState.FIRING, "the smoke check never passed "
-                            + "during the " + Format.duration(window) + " step: " + observations.smoke()
-                                    .latestDetail(), now));
-                }
-                // A rollback signal that cannot be read is never a silent pass: the error rate's ERROR verdict, and
-                // an alert source whose latest read failed (a provider failure, not a quiet source), both go to the
-                // read error policy. A health probe or smoke check that throws already counts as failing.
-                Optional<TriggerVerdict> readError = verdicts.stream()
-                        .filter(v -> v.state() == TriggerState.ERROR && READS_ERROR_RATE.contains(v.trigger()))
-                        .findFirst()
-                        .or(() -> Optional.ofNullable(alertReadError).map(why -> new TriggerVerdict(
-                                io.releasepipeline.trigger.AlertTrigger.NAME, TriggerState.ERROR,
-                                "the alert source could not be read: " + why, ops.now())));
-                if (readError.isPresent()) {
-                    ReadErrorPolicy policy = triggers.onReadError();
-                    if (policy == ReadErrorPolicy.HOLD_THEN_ROLLBACK) {
-                        if (holdUntil == null) {
-                            holdUntil = end.plus(errorRate.map(ErrorRateTrigger::holdLimit)
-                                    .orElse(Triggers.DEFAULT_HOLD_LIMIT));
-                            ops.emit(new ReleaseEvent.Waiting(ops.releaseId, now, "a successful read of the "
-                                    + readError.get().trigger() + " signal of " + target.revision() + " ("
-                                    + readError.get().reason() + ")", holdUntil));
-                        }
-                        if (now.isBefore(holdUntil)) {
-                            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, holdUntil,
-                                    probe.isPresent(), readErrorRate), nextAlerts, alerts.isPresent());
-                            ops.sleepUntil(plannedWake);
-                            continue;
-                        }
-                    }
-                    String signal = readError.get().trigger().equals(io.releasepipeline.trigger.AlertTrigger.NAME)
-                            ? "alerts" : "error rate";
-                    String note = signal + " not verified at " + weight + "%: its signal could not be read ("
-                            + policy + "): " + readError.get().reason();
-                    notes.add(note);
-                    ops.warn(note);
-                    if (policy != ReadErrorPolicy.PROMOTE_WITH_NOTE) {
-                        foundVerdicts.add(readError.get());
-                        TriggerVerdict v = new TriggerVerdict(readError.get().trigger(), TriggerState.FIRING,
-                                "read error policy " + policy + ": " + readError.get().reason(), now);
-                        if (!triggers.isAdvisory(v.trigger())) {
-                            return fired(v);
-                        }
-                        advise(v);
-                    }
-                }
-                Optional<TriggerVerdict> noData = verdicts.stream()
-                        .filter(v -> v.trigger().equals(ErrorRateTrigger.NAME) && v.state() == TriggerState.NO_DATA)
-                        .findFirst();
-                if (noData.isPresent()) {
-                    NoDataPolicy policy = errorRate.orElseThrow().noDataPolicy();
-                    if (policy == NoDataPolicy.FAIL) {
-                        TriggerVerdict v = new TriggerVerdict(ErrorRateTrigger.NAME, TriggerState.FIRING,
-                                "no data policy FAIL: " + noData.get().reason(), now);
-                        if (!triggers.isAdvisory(ErrorRateTrigger.NAME)) {
-                            return fired(v);
-                        }
-                        advise(v);
-                    }
-                    if (policy == NoDataPolicy.HOLD) {
-                        if (holdUntil == null) {
-                            holdUntil = end.plus(errorRate.orElseThrow().holdLimit());
-                            ops.emit(new ReleaseEvent.Waiting(ops.releaseId, now, "enough traffic to judge the "
-                                    + "error rate of " + target.revision() + " (" + noData.get().reason() + ")",
-                                    holdUntil));
-                        }
-                        if (now.isBefore(holdUntil)) {
-                            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, holdUntil,
-                                    probe.isPresent(), readErrorRate), nextAlerts, alerts.isPresent());
-                            ops.sleepUntil(plannedWake);
-                            continue;
-                        }
-                    }
-                    String note = "error rate not verified at " + weight + "% (" + policy + "): "
-                            + noData.get().reason();
-                    notes.add(note);
-                    ops.warn(note);
-                }
-                verdicts.forEach(foundVerdicts::add);
-                ops.emit(new ReleaseEvent.ObservationPassed(ops.releaseId, now, weight, verdicts));
-                return new Outcome.Passed(verdicts);
-            }
-            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, waiter != null ? waiter.nextCheck() : end,
-                    probe.isPresent(), readErrorRate), nextAlerts, alerts.isPresent());
+            Instant until = decision instanceof StepJudge.Decision.Hold h ? h.until()
+                    : waiter != null ? waiter.nextCheck() : end;
+            plannedWake = earliest(earliest(nextHealth, nextSmoke, nextErrorRate, until, probe.isPresent(),
+                    readErrorRate), nextAlerts, alerts.isPresent());
             ops.sleepUntil(plannedWake);
+        }
+    }
+
+    private Instant tick() {
+        return ops.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Judges the triggers right after a sample of {@code signal} answered at {@code at}. */
+    private StepJudge.Decision judge(Signal signal, Instant at) {
+        StepJudge.Decision decision = judge.judge(signal, at);
+        lastJudged = at;
+        return decision;
+    }
+
+    private static boolean decided(StepJudge.Decision d) {
+        return d instanceof StepJudge.Decision.Fired || d instanceof StepJudge.Decision.Passed;
+    }
+
+    private Outcome ended(Samples.End end, Instant at, Outcome outcome) {
+        closed = close(end, at);
+        return outcome;
+    }
+
+    /** Tells the release what the judge decides: events and warnings. */
+    private final class Announcer implements StepJudge.Listener {
+        @Override
+        public void fired(TriggerVerdict v) {
+            ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, v.at(), v));
+        }
+
+        @Override
+        public void advised(TriggerVerdict v) {
+            ops.emit(new ReleaseEvent.AdvisoryVerdict(ops.releaseId, v.at(), v));
+        }
+
+        @Override
+        public void holding(Instant now, String what, Instant until) {
+            ops.emit(new ReleaseEvent.Waiting(ops.releaseId, now, what, until));
+        }
+
+        @Override
+        public void warn(String note) {
+            ops.warn(note);
+        }
+
+        @Override
+        public void passed(Instant now, List<TriggerVerdict> verdicts) {
+            ops.emit(new ReleaseEvent.ObservationPassed(ops.releaseId, now, weight, verdicts));
         }
     }
 
     private static Instant earliest(Instant t, Instant other, boolean use) {
         return use && other.isBefore(t) ? other : t;
-    }
-
-    /** A trigger in advisory mode fired: record what it would have done, once per step, and go on. */
-    private void advise(TriggerVerdict v) {
-        if (advised.add(v.trigger())) {
-            TriggerVerdict recorded = new TriggerVerdict(v.trigger() + " (advisory)", v.state(), v.reason(), v.at());
-            foundVerdicts.add(recorded);
-            String note = "advisory: " + v.trigger() + " would have rolled back at " + weight + "% (" + v.at() + "): "
-                    + v.reason();
-            notes.add(note);
-            ops.emit(new ReleaseEvent.AdvisoryVerdict(ops.releaseId, v.at(), v));
-        }
-    }
-
-    private Outcome fired(TriggerVerdict v) {
-        foundVerdicts.add(v);
-        ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, v.at(), v));
-        return new Outcome.Fired(v);
     }
 
     private static Instant earliest(Instant health, Instant smoke, Instant errorRate, Instant end, boolean probing,
@@ -341,7 +291,7 @@ final class StepObservation {
     }
 
     /** The next due time on the grid {@code due + k * interval} strictly after {@code now}: no drift, no bursts. */
-    private static Instant advance(Instant due, Duration interval, Instant now) {
+    static Instant advance(Instant due, Duration interval, Instant now) {
         Instant next = due.plus(interval);
         if (!next.isAfter(now)) {
             long behind = Duration.between(next, now).toNanos() / interval.toNanos() + 1;
@@ -350,39 +300,52 @@ final class StepObservation {
         return next;
     }
 
-    private void sampleHealth(HealthProbe probe, Instant now) {
+    private Instant sampleHealth(HealthProbe probe) {
+        // On the release's clock: a simulation's records are the same on every run.
+        Instant began = ops.now();
         HealthProbe.ProbeResult r = Probes.probe(ops, probe, target);
-        Instant at = ops.now();
-        observations.health().record(at, r.up(), r.detail());
+        Instant answered = ops.now();
+        Duration latency = Duration.between(began, answered);
+        Instant now = answered.truncatedTo(ChronoUnit.MILLIS);
+        observations.health().record(now, r.up(), r.detail());
+        samples.health(now, r.up(), r.detail(), latency);
         if (lastHealthUp == null || lastHealthUp != r.up()) {
             lastHealthUp = r.up();
-            timeline.add(new TimelinePoint(at, "health", r.up(), Optional.empty(), r.detail()));
-            ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, at, "health", r.up(), r.detail()));
+            timeline.add(new TimelinePoint(now, "health", r.up(), Optional.empty(), r.detail()));
+            ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "health", r.up(), r.detail()));
         }
+        return now;
     }
 
-    private void sampleSmoke() {
+    private Instant sampleSmoke() {
         SmokeResult r = Probes.smoke(ops, target);
-        observations.smoke().record(r.at(), r.passed(), r.summary());
+        Instant now = tick();
+        observations.smoke().record(now, r.passed(), r.summary());
+        samples.smoke(now, r);
+        judge.smokeChecked(r.passed());
         timeline.add(new TimelinePoint(r.at(), "smoke", r.passed(), Optional.empty(), r.summary()));
         ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, r.at(), r));
         boolean changed = lastSmokeOk == null || lastSmokeOk != r.passed();
         lastSmokeOk = r.passed();
-        if (r.passed() && !smokeVerified) {
-            smokeVerified = true;
+        if (r.passed() && !passRecorded) {
+            passRecorded = true;
             smokeChecks.add(r);
         } else if (!r.passed() && changed) {
             // The first failure of a streak goes into the evidence with its endpoints; the rest are on the timeline.
             smokeChecks.add(r);
         }
+        return now;
     }
 
-    private void sampleErrorRate(Instant now) {
+    private Instant sampleErrorRate(Instant due) {
         Duration window = triggers.errorRate().map(ErrorRateTrigger::window).orElse(Triggers.DEFAULT_ERROR_RATE_WINDOW);
-        Instant from = now.minus(window);
-        ErrorRateReading reading = ops.errorRate(target.revision(), "", from, now);
+        Instant from = due.minus(window);
+        ErrorRateReading reading = ops.errorRate(target.revision(), "", from, due);
         observations.recordErrorRate(reading);
-        stable.ifPresent(s -> observations.recordStableErrorRate(ops.errorRate(s, "", from, now)));
+        Optional<ErrorRateReading> stableReading = stable.map(s -> ops.errorRate(s, "", from, due));
+        Instant now = tick();
+        stableReading.ifPresent(observations::recordStableErrorRate);
+        samples.errorRate(now, reading, stableReading);
         Optional<Double> value = reading instanceof ErrorRateReading.Measured m ? Optional.of(m.rate())
                 : Optional.empty();
         TriggerVerdict v = triggers.errorRate().map(t -> t.evaluate(observations, now))
@@ -392,24 +355,30 @@ final class StepObservation {
         String detail = v.state() == TriggerState.ERROR ? "ERROR: " + v.reason() : v.reason();
         timeline.add(new TimelinePoint(now, "error-rate", ok, value, detail));
         ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", ok, detail));
+        return now;
     }
 
-    private void sampleAlerts(io.releasepipeline.spi.AlertSource source, Instant since) {
+    private Instant sampleAlerts(io.releasepipeline.spi.AlertSource source, Instant since) {
+        Instant now;
         try {
             List<io.releasepipeline.spi.Alert> firing = ops.alerts(source, since);
-            alertReadError = null;
+            now = tick();
+            judge.alertsRead(null);
+            samples.alerts(now, firing, null);
             boolean before = !observations.alerts().isEmpty();
             observations.recordAlerts(firing);
             if (!firing.isEmpty() != before) {
-                Instant at = ops.now();
                 String detail = firing.isEmpty() ? "no alert firing" : firing.size() + " alert(s) firing: "
                         + firing.get(0).name();
-                timeline.add(new TimelinePoint(at, "alert", firing.isEmpty(), Optional.empty(), detail));
-                ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, at, "alert", firing.isEmpty(), detail));
+                timeline.add(new TimelinePoint(now, "alert", firing.isEmpty(), Optional.empty(), detail));
+                ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "alert", firing.isEmpty(), detail));
             }
         } catch (ProviderException e) {
-            alertReadError = e.getMessage();
+            now = tick();
+            judge.alertsRead(e.getMessage());
+            samples.alerts(now, List.of(), e.getMessage());
             ops.warn("could not read alerts from " + source.providerName() + ": " + e.getMessage());
         }
+        return now;
     }
 }

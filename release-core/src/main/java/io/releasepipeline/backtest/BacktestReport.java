@@ -1,0 +1,90 @@
+package io.releasepipeline.backtest;
+
+import io.releasepipeline.evidence.Samples;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A backtest's answer: each release replayed, and the summary a team decides on.
+ *
+ * @param candidate the candidate policy, as numbers
+ * @param releases each release, in the order given
+ * @param summary the counts
+ */
+public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> releases, Summary summary) {
+
+    /** Validates and copies. */
+    public BacktestReport {
+        Objects.requireNonNull(candidate, "candidate");
+        releases = releases == null ? List.of() : List.copyOf(releases);
+        Objects.requireNonNull(summary, "summary");
+    }
+
+    /**
+     * The counts.
+     *
+     * @param releases releases replayed (standalone rollbacks are labels, not releases)
+     * @param agree releases where the candidate decides as the live policy did
+     * @param addedRollbacks rollbacks the candidate adds
+     * @param addedOnKnownBad of those, on releases someone rolled back by hand: bad releases it catches
+     * @param wouldBeFalseRollbacks of those, on releases nobody marked bad
+     * @param missedRollbacks rollbacks of the live policy the candidate would not have taken
+     * @param unknown releases with no comparison (not replayable, inconclusive, ended for another reason)
+     * @param notReplayable of those, the records that cannot answer
+     * @param knownBad releases someone rolled back by hand
+     * @param detectionGained the time the candidate's rollbacks come earlier, summed over releases
+     * @param detectionLost the time the candidate's rollbacks come later, summed over releases
+     * @param reproduced records whose live verdicts the replay reproduced exactly
+     * @param mismatches records whose live verdicts it did not: bugs
+     */
+    public record Summary(int releases, int agree, int addedRollbacks, int addedOnKnownBad, int wouldBeFalseRollbacks,
+            int missedRollbacks, int unknown, int notReplayable, int knownBad, Duration detectionGained,
+            Duration detectionLost, int reproduced, int mismatches) {
+
+        /** Validates. */
+        public Summary {
+            Objects.requireNonNull(detectionGained, "detectionGained");
+            Objects.requireNonNull(detectionLost, "detectionLost");
+        }
+
+        static Summary of(List<ReleaseReplay> releases) {
+            int agree = 0;
+            int added = 0;
+            int addedBad = 0;
+            int missed = 0;
+            int unknown = 0;
+            int notReplayable = 0;
+            int bad = 0;
+            int reproduced = 0;
+            int mismatches = 0;
+            Duration gained = Duration.ZERO;
+            Duration lost = Duration.ZERO;
+            for (ReleaseReplay r : releases) {
+                switch (r.comparison()) {
+                    case AGREE -> agree++;
+                    case ADDED_ROLLBACK -> {
+                        added++;
+                        addedBad += r.knownBad() ? 1 : 0;
+                    }
+                    case MISSED_ROLLBACK -> missed++;
+                    case UNKNOWN -> unknown++;
+                }
+                notReplayable += r.candidate().kind() == Decision.Kind.NOT_REPLAYABLE ? 1 : 0;
+                bad += r.knownBad() ? 1 : 0;
+                reproduced += r.determinism().status() == Determinism.Status.REPRODUCED ? 1 : 0;
+                mismatches += r.determinism().status() == Determinism.Status.MISMATCH ? 1 : 0;
+                if (r.detectionDelta().isPresent()) {
+                    Duration d = r.detectionDelta().get();
+                    if (d.isNegative()) {
+                        gained = gained.plus(d.negated());
+                    } else {
+                        lost = lost.plus(d);
+                    }
+                }
+            }
+            return new Summary(releases.size(), agree, added, addedBad, added - addedBad, missed, unknown,
+                    notReplayable, bad, gained, lost, reproduced, mismatches);
+        }
+    }
+}
