@@ -5,7 +5,6 @@ import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.Samples;
 import io.releasepipeline.format.Format;
-import io.releasepipeline.internal.Replay;
 import io.releasepipeline.trigger.TriggerVerdict;
 import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
@@ -177,7 +176,7 @@ public final class Backtest {
                     ? "traffic never moved: nothing was observed"
                     : "not replayable: the record keeps no samples (written before samples were kept)");
         }
-        Replay.Result r = Replay.run(record.samples().get(), candidate);
+        SampleReplay r = Replayer.engine().replay(record.samples().get(), candidate);
         caveats.addAll(r.caveats());
         return switch (r.ending()) {
             case FIRED -> Decision.rollback(Decision.Kind.ROLLED_BACK, r.fired().orElseThrow(), r.weight());
@@ -216,7 +215,7 @@ public final class Backtest {
             return new Determinism(Determinism.Status.NOT_CHECKED, "no samples");
         }
         Samples samples = record.samples().get();
-        Replay.Result r = Replay.run(samples, live);
+        SampleReplay r = Replayer.engine().replay(samples, live);
         Instant keptUntil = samples.steps().stream().filter(s -> s.truncated().isPresent())
                 .map(s -> s.start().plusMillis(s.truncated().get())).findFirst().orElse(Instant.MAX);
         List<TriggerVerdict> recorded = record.verdicts().stream().filter(v -> !v.trigger().equals("manual"))

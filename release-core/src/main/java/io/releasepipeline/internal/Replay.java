@@ -1,5 +1,7 @@
 package io.releasepipeline.internal;
 
+import io.releasepipeline.backtest.Replayer;
+import io.releasepipeline.backtest.SampleReplay;
 import io.releasepipeline.evidence.Samples;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
@@ -19,41 +21,18 @@ import java.util.TreeSet;
 /**
  * Replays a record's samples through a policy: each step's samples recorded into fresh {@link Observations} at the
  * instants they were taken, and judged by the same {@link StepJudge} the engine runs, on the record's own timeline
- * (traffic moved when it really did). Not API: {@code io.releasepipeline.backtest.Backtest} is. Stateless and
- * thread-safe.
+ * (traffic moved when it really did). Registered as the {@link Replayer} ({@code META-INF/services}); not API:
+ * {@code io.releasepipeline.backtest.Backtest} is. Stateless and thread-safe.
  */
-public final class Replay {
+public final class Replay implements Replayer {
 
-    /** How a replay of one release's samples ended. */
-    public enum Ending {
-        /** Every step passed. */
-        PASSED,
-        /** A trigger fired. */
-        FIRED,
-        /** The samples ran out where the live release stopped observing (its rollback) before anything fired. */
-        RAN_OUT,
-        /** The policy would have held a step for data past what was recorded. */
-        INCONCLUSIVE,
-        /** The policy needs samples the record does not have. */
-        NOT_REPLAYABLE
+    /** Called by {@link java.util.ServiceLoader}. */
+    public Replay() {
     }
 
-    /**
-     * What a replay found.
-     *
-     * @param ending how it ended
-     * @param fired the verdict that fired, for {@link Ending#FIRED}
-     * @param step the index of the step it ended in
-     * @param weight that step's traffic weight
-     * @param verdicts every verdict the judge would have put into the evidence, in order
-     * @param detail why, in words, for the endings other than {@link Ending#PASSED} and {@link Ending#FIRED}
-     * @param caveats what the reader should know about how faithful the replay is
-     */
-    public record Result(Ending ending, Optional<TriggerVerdict> fired, int step, int weight,
-            List<TriggerVerdict> verdicts, String detail, List<String> caveats) {
-    }
-
-    private Replay() {
+    @Override
+    public SampleReplay replay(Samples samples, Triggers policy) {
+        return run(samples, policy);
     }
 
     /**
@@ -62,11 +41,11 @@ public final class Replay {
      * @param samples the record's samples
      * @param policy the policy to judge them with (custom triggers are judged too: they see the same observations)
      */
-    public static Result run(Samples samples, Triggers policy) {
+    public static SampleReplay run(Samples samples, Triggers policy) {
         List<String> caveats = new ArrayList<>();
         Optional<String> unfit = fit(samples.policy(), policy, caveats);
         if (unfit.isPresent()) {
-            return new Result(Ending.NOT_REPLAYABLE, Optional.empty(), 0, 0, List.of(), unfit.get(), caveats);
+            return new SampleReplay(SampleReplay.Ending.NOT_REPLAYABLE, Optional.empty(), 0, 0, List.of(), unfit.get(), caveats);
         }
         List<TriggerVerdict> verdicts = new ArrayList<>();
         List<Samples.Step> steps = samples.steps();
@@ -76,7 +55,7 @@ public final class Replay {
             StepJudge.Decision decision = run.judge();
             verdicts.addAll(run.judge.found());
             if (decision instanceof StepJudge.Decision.Fired f) {
-                return new Result(Ending.FIRED, Optional.of(f.verdict()), i, step.weight(), verdicts, "", caveats);
+                return new SampleReplay(SampleReplay.Ending.FIRED, Optional.of(f.verdict()), i, step.weight(), verdicts, "", caveats);
             }
             if (decision instanceof StepJudge.Decision.Passed) {
                 continue;
@@ -91,22 +70,22 @@ public final class Replay {
                 continue;
             }
             if (step.truncated().isPresent()) {
-                return new Result(Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts, "the record kept "
+                return new SampleReplay(SampleReplay.Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts, "the record kept "
                         + "samples only until " + step.start().plusMillis(step.truncated().get()) + " (at most "
                         + Samples.MAX_SAMPLES + " per release)", caveats);
             }
             if (step.end() == Samples.End.PASSED) {
-                return new Result(Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts, "it would have "
+                return new SampleReplay(SampleReplay.Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts, "it would have "
                         + "held the step at " + step.weight() + "% " + run.judge.holdUntil().map(u -> "until " + u)
                                 .orElse("longer") + ", past the recorded samples (live passed it at "
                         + step.start().plusMillis(step.closedAt()) + ")", caveats);
             }
-            return new Result(Ending.RAN_OUT, Optional.empty(), i, step.weight(), verdicts, "nothing fired through "
+            return new SampleReplay(SampleReplay.Ending.RAN_OUT, Optional.empty(), i, step.weight(), verdicts, "nothing fired through "
                     + "the samples, which end where the live release stopped observing at " + step.weight() + "% ("
                     + step.start().plusMillis(step.closedAt()) + ")", caveats);
         }
         Samples.Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-        return new Result(Ending.PASSED, Optional.empty(), Math.max(0, steps.size() - 1),
+        return new SampleReplay(SampleReplay.Ending.PASSED, Optional.empty(), Math.max(0, steps.size() - 1),
                 last == null ? 0 : last.weight(), verdicts, "", caveats);
     }
 
