@@ -64,6 +64,12 @@ public final class Replay {
      */
     public static Result run(Samples samples, Triggers policy) {
         List<String> caveats = new ArrayList<>();
+        if (samples.format() != Samples.FORMAT) {
+            // A format this version does not know may mean something else by the same fields: never guessed at.
+            return new Result(Ending.NOT_REPLAYABLE, Optional.empty(), 0, 0, List.of(), "the samples are in format "
+                    + samples.format() + "; this version reads format " + Samples.FORMAT + ": replay it with a newer "
+                    + "release-pipeline", caveats);
+        }
         Optional<String> unfit = fit(samples.policy(), policy, caveats);
         if (unfit.isPresent()) {
             return new Result(Ending.NOT_REPLAYABLE, Optional.empty(), 0, 0, List.of(), unfit.get(), caveats);

@@ -534,6 +534,23 @@ class BacktestReplayTest {
         }
     }
 
+    @Test
+    @DisplayName("samples written in a later format are not replayable and not checked, never guessed at")
+    void laterFormat() {
+        ReleaseRecord record = promote(sim.pipeline());
+        ObjectNode json = EvidenceJson.mapper().valueToTree(record);
+        ((ObjectNode) json.path("samples")).put("format", Samples.FORMAT + 1);
+        ReleaseRecord later = EvidenceJson.mapper().convertValue(json, ReleaseRecord.class);
+
+        ReleaseReplay r = replay(later, Triggers.runbookDefaults());
+
+        assertThat(r.candidate().kind()).isEqualTo(Decision.Kind.NOT_REPLAYABLE);
+        assertThat(r.candidate().detail()).isEqualTo("the samples are in format 2; this version reads format 1: "
+                + "replay it with a newer release-pipeline");
+        assertThat(Backtest.verify(later)).isEqualTo(new Determinism(Determinism.Status.NOT_CHECKED,
+                "samples in format 2; this version reads format 1"));
+    }
+
     @Nested
     @DisplayName("docs/samples-format.md's worked example")
     class DocsExample {
