@@ -269,14 +269,14 @@ class BacktestReplayTest {
         void resumedAfterTheProcessDiedMidStep() {
             AtomicBoolean dead = new AtomicBoolean();
             HealthProbe dyingProbe = target -> {
-                if (!dead.get() && !sim.clock.now().isBefore(at(minutes(8)))) {
+                if (!dead.get() && !sim.clock.now().isBefore(at(minutes(11)))) {
                     dead.set(true);
                     sim.evidence.abandonLocks();
-                    throw new CrashResumeScenarioTest.Crash("mid-step, at t+8m");
+                    throw new CrashResumeScenarioTest.Crash("mid-step, at t+11m (50%)");
                 }
                 return sim.probe.probe(target);
             };
-            ReleasePipeline dying = sim.builder().healthProbe(dyingProbe)
+            ReleasePipeline dying = sim.builder().healthProbe(dyingProbe).trafficPlan(CANARY)
                     .evidence(deadAfter(sim.evidence, EvidenceStore.class, dead))
                     .platform(deadAfter(sim.platform, PlatformProvider.class, dead))
                     .ci(deadAfter(sim.ci, CiProvider.class, dead)).build();
@@ -284,12 +284,19 @@ class BacktestReplayTest {
                     .isInstanceOf(CrashResumeScenarioTest.Crash.class);
             sim.clock.advance(Duration.ofSeconds(30));
 
-            ReleaseResult result = sim.pipeline().resume("pr123-killed");
+            ReleaseResult result = sim.builder().trafficPlan(CANARY).build().resume("pr123-killed");
 
             assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
             assertThat(result.record().notes()).anySatisfy(n -> assertThat(n).startsWith("resumed after"));
             assertThat(judged(result.record())).isPositive();
             assertReproduced(result.record());
+            // The 10% step's samples came through the journal; the 50% step is observed anew from the resume (the
+            // dead process's two minutes of it died with it).
+            assertThat(result.record().samples().orElseThrow().steps())
+                    .extracting(Samples.Step::weight, Samples.Step::start)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(10, at(minutes(4))),
+                            org.assertj.core.groups.Tuple.tuple(50, at(minutes(11.5))),
+                            org.assertj.core.groups.Tuple.tuple(100, at(minutes(16.5))));
         }
 
         @Test
