@@ -16,12 +16,14 @@ import io.releasepipeline.backtest.Determinism;
 import io.releasepipeline.backtest.ReleaseReplay;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.testkit.FakeHealthSignals;
 import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.testkit.VirtualClock;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +33,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14's scenario: a week of canary releases (10% at t+4m, 50% at t+9m, 100% at t+14m, observed until t+24m)
  * run by the real engine under the live policy (5xx above 5% over 5 minutes), then backtested with the threshold at
  * 2%. Monday's release burns slowly (5xx 1% at 10%, 2% at 50%, 3% then 4% at 100%): live promotes it, and three
  * hours later someone rolls it back by hand. Tuesday's and Wednesday's releases are good but have brief 5xx bumps
- * (4% for three minutes, 3% for four minutes); nobody rolls them back. Four more are clean (no 5xx, or 0.5%).
+ * (4% for three minutes, 3% for four minutes); nobody rolls them back. Four more are clean (no 5xx, or 0.5%). The
+ * records go through an evidence directory and are read back from it, as the CLI reads them.
  */
 class BacktestScenarioTest {
 
@@ -56,7 +60,7 @@ class BacktestScenarioTest {
     }
 
     @BeforeAll
-    static void aWeekOfReleasesThenTheBacktest() {
+    static void aWeekOfReleasesThenTheBacktest(@TempDir Path evidenceDir) {
         List<Story> stories = List.of(
                 new Story("v2-slow-burn", s -> s.errorRateFrom(minutes(4), 0.01).errorRateFrom(minutes(9), 0.02)
                         .errorRateFrom(minutes(14), 0.03).errorRateFrom(minutes(19), 0.04)),
@@ -89,7 +93,13 @@ class BacktestScenarioTest {
                 RECORDS.add(rollback);
             }
         }
-        report = Backtest.of(CANDIDATE).run(RECORDS);
+        // The backtest reads what an evidence directory holds, as `release backtest --evidence DIR` does: every
+        // record through its JSON and back.
+        FileEvidenceStore store = FileEvidenceStore.of(evidenceDir);
+        RECORDS.forEach(store::write);
+        List<ReleaseRecord> read = store.latest(APP, 100);
+        assertThat(read).hasSize(RECORDS.size()).containsExactlyInAnyOrderElementsOf(RECORDS);
+        report = Backtest.of(CANDIDATE).run(read);
     }
 
     private static ReleaseReplay release(String revision) {
