@@ -300,6 +300,66 @@ class BacktestReplayTest {
         }
 
         @Test
+        @DisplayName("an alert source that cannot be read: held, then rolled back by the read error policy")
+        void alertReadError() {
+            io.releasepipeline.spi.AlertSource broken = new io.releasepipeline.spi.AlertSource() {
+                @Override
+                public String providerName() {
+                    return "broken-alerts";
+                }
+
+                @Override
+                public List<Alert> firing(Instant since) {
+                    throw io.releasepipeline.error.ProviderException.permanent("broken-alerts", "firing",
+                            "503 from the monitor", null);
+                }
+            };
+            ReleaseRecord record = promote(Triggers.builder().onAlerts(broken).build());
+            ReleaseReplay r = assertReproduced(record);
+            assertThat(r.candidate().detail()).startsWith("read error policy HOLD_THEN_ROLLBACK: the alert source "
+                    + "could not be read");
+            assertThat(r.candidate().at()).contains(at(minutes(19)));
+        }
+
+        @Test
+        @DisplayName("a health probe that hangs 45 s is down for those 45 s; the checks due meanwhile come after it")
+        void aProbeThatHangs() {
+            boolean[] hung = {false};
+            HealthProbe hanging = target -> {
+                if (!hung[0] && !sim.clock.now().isBefore(at(minutes(6)))) {
+                    hung[0] = true;
+                    sim.clock.advance(Duration.ofSeconds(45));
+                    return HealthProbe.ProbeResult.down("timed out after 45s");
+                }
+                return sim.probe.probe(target);
+            };
+            ReleaseRecord record = promote(sim.builder().healthProbe(hanging).build());
+            ReleaseReplay r = assertReproduced(record);
+            assertThat(r.candidate().trigger()).contains("health-endpoint");
+            assertThat(r.candidate().at()).contains(at(minutes(6)).plusSeconds(45));
+        }
+
+        @Test
+        @DisplayName("a live policy with a custom trigger is checked when its code is given back, not guessed")
+        void customTriggerLive() {
+            Triggers live = Triggers.builder().add(new HealthFlap(Duration.ofSeconds(40))).build();
+            sim.probe.failingFor(NEW, minutes(6), Duration.ofSeconds(20));
+            ReleaseRecord record = promote(live);
+            assertThat(record.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+            assertThat(record.samples().orElseThrow().policy().custom()).containsExactly("health-flap");
+
+            assertThat(Backtest.verify(record)).satisfies(d -> {
+                assertThat(d.status()).isEqualTo(Determinism.Status.NOT_CHECKED);
+                assertThat(d.detail()).contains("custom triggers [health-flap]");
+            });
+            assertThat(Backtest.verify(record, live).status()).isEqualTo(Determinism.Status.REPRODUCED);
+            assertThat(record.verdicts()).anySatisfy(v -> assertThat(v.trigger()).isEqualTo("health-flap"));
+            // Given back with a lower threshold, it fires on the same samples.
+            assertThat(replay(record, Triggers.builder().add(new HealthFlap(Duration.ofSeconds(10))).build())
+                    .candidate().at()).contains(at(minutes(6)).plusSeconds(10));
+        }
+
+        @Test
         @DisplayName("a record past the sample budget is replayed up to where it stopped, then inconclusive")
         void pastTheSampleBudget() {
             List<ApprovalRequest> asked = new ArrayList<>();
@@ -319,6 +379,32 @@ class BacktestReplayTest {
             assertThat(r.candidate().detail()).contains("the record kept samples only until")
                     .contains("at most 20000 per release");
             assertThat(r.comparison()).isEqualTo(ReleaseReplay.Comparison.UNKNOWN);
+        }
+    }
+
+    /** A custom trigger, as a team would write one: the health endpoint down longer than {@code limit}. */
+    private static final class HealthFlap implements RollbackTrigger {
+        private final Duration limit;
+
+        HealthFlap(Duration limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public String name() {
+            return "health-flap";
+        }
+
+        @Override
+        public TriggerVerdict evaluate(io.releasepipeline.trigger.Observations o, Instant now) {
+            return o.health().failingFor().filter(d -> d.compareTo(limit) > 0)
+                    .map(d -> new TriggerVerdict(name(), TriggerState.FIRING, "down " + d.toSeconds() + "s", now))
+                    .orElseGet(() -> new TriggerVerdict(name(), TriggerState.OK, "up", now));
+        }
+
+        @Override
+        public Set<Signal> signals() {
+            return Set.of(Signal.HEALTH);
         }
     }
 
@@ -427,6 +513,20 @@ class BacktestReplayTest {
         }
 
         @Test
+        @DisplayName("canary analysis as a candidate judges the stable side recorded under the error-rate trigger")
+        void canaryAnalysisCandidate() {
+            sim.signals.revision(STABLE).errorRate(0.01);
+            sim.signals.revision(NEW).errorRate(0.04);
+            ReleaseRecord record = promote(sim.builder().trafficPlan(CANARY).build());
+            assertThat(record.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
+            ReleaseReplay r = replay(record, Triggers.builder().canaryAnalysis(0.01).build());
+            assertThat(r.candidate().detail()).isEqualTo("canary v2 5xx 4.2% of 120 vs stable v1 1.0% of 2,880; at "
+                    + "most +1.0% allowed");
+            assertThat(r.candidate().at()).contains(at(minutes(6)));
+            assertThat(r.candidate().weight()).isEqualTo(10);
+        }
+
+        @Test
         @DisplayName("a candidate arming a trigger never sampled live is not replayable")
         void neverSampled() {
             ReleaseRecord record = promote(Triggers.builder().withoutHealthTrigger().build());
@@ -483,26 +583,7 @@ class BacktestReplayTest {
         @Test
         @DisplayName("a custom RollbackTrigger given as code judges the recorded samples")
         void customTrigger() {
-            RollbackTrigger flap = new RollbackTrigger() {
-                @Override
-                public String name() {
-                    return "health-flap";
-                }
-
-                @Override
-                public TriggerVerdict evaluate(io.releasepipeline.trigger.Observations o, Instant now) {
-                    Optional<Duration> down = o.health().failingFor();
-                    return down.filter(d -> d.compareTo(Duration.ofSeconds(5)) > 0)
-                            .map(d -> new TriggerVerdict(name(), TriggerState.FIRING, "down " + d.toSeconds() + "s",
-                                    now))
-                            .orElseGet(() -> new TriggerVerdict(name(), TriggerState.OK, "up", now));
-                }
-
-                @Override
-                public Set<Signal> signals() {
-                    return Set.of(Signal.HEALTH);
-                }
-            };
+            RollbackTrigger flap = new HealthFlap(Duration.ofSeconds(5));
             ReleaseReplay r = replay(blip(), Triggers.builder().add(flap).build());
             assertThat(r.candidate().trigger()).contains("health-flap");
             assertThat(r.candidate().at()).contains(at(minutes(6)).plusSeconds(5));
