@@ -360,6 +360,17 @@ class BacktestReplayTest {
         }
 
         @Test
+        @DisplayName("a smoke check that never passed during a 5-minute canary step fails it at the window's end")
+        void smokeNeverPassed() {
+            sim.smoke.failingFrom(NEW, Duration.ZERO);
+            ReleaseRecord record = promote(sim.builder().trafficPlan(CANARY).rollbackTriggers(Triggers.builder()
+                    .smokeFailingFor(Duration.ofMinutes(10)).build()).build());
+            ReleaseReplay r = assertReproduced(record);
+            assertThat(r.candidate().detail()).startsWith("the smoke check never passed during the 5m step");
+            assertThat(r.candidate().at()).contains(at(minutes(9)));
+        }
+
+        @Test
         @DisplayName("a record past the sample budget is replayed up to where it stopped, then inconclusive")
         void pastTheSampleBudget() {
             List<ApprovalRequest> asked = new ArrayList<>();
@@ -564,6 +575,32 @@ class BacktestReplayTest {
             assertThat(fail.candidate().detail()).startsWith("no data policy FAIL");
             ReleaseReplay ignore = replay(record, Triggers.builder().noDataPolicy(NoDataPolicy.IGNORE).build());
             assertThat(ignore.candidate().kind()).isEqualTo(Decision.Kind.PROMOTED);
+        }
+
+        @Test
+        @DisplayName("a shorter hold for an unreadable error rate rolls back where the candidate's hold ends: t+16m")
+        void shorterHoldForAReadError() {
+            sim.signals.failAlways("errorRate", false);
+            ReleaseRecord unreadable = promote(Triggers.builder().onReadError(ReadErrorPolicy.HOLD_THEN_ROLLBACK)
+                    .build());
+            ReleaseReplay twoMinutes = replay(unreadable, Triggers.builder().holdLimit(Duration.ofMinutes(2)).build());
+            assertThat(twoMinutes.candidate().detail()).startsWith("read error policy HOLD_THEN_ROLLBACK");
+            assertThat(twoMinutes.candidate().at()).contains(at(minutes(16)));
+            assertThat(twoMinutes.detectionDelta()).contains(minutes(-3));
+        }
+
+        @Test
+        @DisplayName("a shorter hold for data promotes on the recorded samples; a longer one is inconclusive")
+        void shorterHoldForData() {
+            sim.signals.revision(NEW).requestsPerMinute(10);
+            ReleaseRecord record = promote(Triggers.builder().noDataPolicy(NoDataPolicy.HOLD).build());
+            ReleaseReplay r = replay(record, Triggers.builder().noDataPolicy(NoDataPolicy.HOLD)
+                    .holdLimit(Duration.ofMinutes(2)).build());
+            assertThat(r.candidate().kind()).isEqualTo(Decision.Kind.PROMOTED);
+            ReleaseReplay longer = replay(record, Triggers.builder().noDataPolicy(NoDataPolicy.HOLD)
+                    .holdLimit(Duration.ofMinutes(8)).build());
+            assertThat(longer.candidate().kind()).isEqualTo(Decision.Kind.INCONCLUSIVE);
+            assertThat(longer.candidate().detail()).contains("until " + at(minutes(22)));
         }
 
         @Test
