@@ -735,6 +735,30 @@ class BacktestReplayTest {
             assertThat(Backtest.of(threePercent).run(List.of(release)).summary().wouldBeFalseRollbacks())
                     .isEqualTo(1);
         }
+
+        @Test
+        @DisplayName("a manual rollback during the release labels it; a candidate that fires before it gains the time")
+        void manualRollbackLabels() {
+            sim.signals.revision(NEW).errorRateFrom(minutes(6), 0.08);
+            ReleasePipeline pipeline = sim.pipeline();
+            sim.clock.scheduleAt(minutes(8), () -> pipeline.requestRollback("5xx climbing"));
+            ReleaseRecord record = promote(pipeline);
+            Triggers twoPercent = Triggers.builder().errorRateAbove(0.02, Duration.ofMinutes(5)).build();
+
+            BacktestReport report = Backtest.of(twoPercent).run(List.of(record));
+
+            ReleaseReplay r = report.releases().get(0);
+            assertThat(r.live().kind()).isEqualTo(Decision.Kind.MANUAL_ROLLBACK);
+            assertThat(r.live().at()).contains(at(minutes(8)));
+            assertThat(r.knownBad()).isTrue();
+            // 5xx 2.7% of 1,800 over t+2m..t+7m (traffic from t+4m): a minute before the person.
+            assertThat(r.candidate().at()).contains(at(minutes(7)));
+            assertThat(r.comparison()).isEqualTo(ReleaseReplay.Comparison.ADDED_ROLLBACK);
+            assertThat(r.detectionDelta()).contains(minutes(-1));
+            assertThat(report.summary().addedOnKnownBad()).isEqualTo(1);
+            assertThat(report.summary().detectionGained()).isEqualTo(minutes(1));
+            assertThat(r.determinism().status()).isEqualTo(Determinism.Status.REPRODUCED);
+        }
     }
 
     @Nested

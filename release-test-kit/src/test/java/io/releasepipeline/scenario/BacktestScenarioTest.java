@@ -186,6 +186,20 @@ class BacktestScenarioTest {
     }
 
     @Test
+    @DisplayName("--since: the releases started since Thursday, still labelled by rollbacks of any time")
+    void since() {
+        BacktestReport fromThursday = Backtest.of(CANDIDATE).run(RECORDS, VirtualClock.DEFAULT_START
+                .plus(Duration.ofDays(3)));
+        assertThat(fromThursday.releases()).extracting(r -> r.revision().orElseThrow())
+                .containsExactlyInAnyOrder("v5-clean", "v6-clean", "v7-clean", "v8-clean");
+        assertThat(fromThursday.summary().addedRollbacks()).isZero();
+        BacktestReport mondayOnly = Backtest.of(CANDIDATE).run(RECORDS.stream()
+                .filter(r -> r.kind() == ReleaseRecord.Kind.ROLLBACK || r.releaseId().endsWith("v2-slow-burn"))
+                .toList(), VirtualClock.DEFAULT_START);
+        assertThat(mondayOnly.summary().addedOnKnownBad()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("every record's determinism check reproduces the live verdicts exactly")
     void everyRecordReproduced() {
         assertThat(report.releases()).allSatisfy(r -> assertThat(r.determinism().status()).as(r.releaseId())
