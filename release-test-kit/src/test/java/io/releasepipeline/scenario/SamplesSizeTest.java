@@ -73,7 +73,10 @@ class SamplesSizeTest {
         assertThat(Duration.between(record.startedAt(), record.finishedAt().orElseThrow()))
                 .isBetween(Duration.ofMinutes(24), Duration.ofMinutes(24).plusSeconds(1));
         assertThat(samples.steps()).extracting(Samples.Step::weight).containsExactly(10, 50, 100);
-        assertThat(samples.count()).isGreaterThan(1_200 + 80 + 20);
+        assertThat(samples.steps().stream().mapToInt(s -> s.health().count()).sum()).isEqualTo(1_203);
+        assertThat(samples.steps().stream().mapToInt(s -> s.smoke().checks().size()).sum()).isEqualTo(83);
+        assertThat(samples.steps()).flatExtracting(Samples.Step::errorRate).hasSize(20)
+                .filteredOn(r -> r.stable().isPresent()).hasSize(10);
         System.out.println("samples of a 24-minute canary: " + kilobytes(samples) + " bytes");
         assertThat(kilobytes(samples)).isLessThan(CANARY_BOUND_KB * 1024);
     }
