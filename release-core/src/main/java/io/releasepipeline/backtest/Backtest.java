@@ -195,8 +195,9 @@ public final class Backtest {
 
     /**
      * Replays {@code record} through the policy it recorded as live and checks that every verdict it recorded
-     * comes back, equal to the millisecond. Not checked when it has no samples or the live policy had custom
-     * triggers (code: use {@link #verify(ReleaseRecord, Triggers)} with them).
+     * comes back, equal to the millisecond. Not checked when it has no samples, samples in a format this version
+     * does not read, or the live policy had custom triggers (code: use {@link #verify(ReleaseRecord, Triggers)}
+     * with them).
      */
     public static Determinism verify(ReleaseRecord record) {
         if (record.samples().isEmpty()) {
@@ -215,6 +216,10 @@ public final class Backtest {
             return new Determinism(Determinism.Status.NOT_CHECKED, "no samples");
         }
         Samples samples = record.samples().get();
+        if (samples.format() != Samples.FORMAT) {
+            return new Determinism(Determinism.Status.NOT_CHECKED, "samples in format " + samples.format()
+                    + "; this version reads format " + Samples.FORMAT);
+        }
         SampleReplay r = Replayer.engine().replay(samples, live);
         Instant keptUntil = samples.steps().stream().filter(s -> s.truncated().isPresent())
                 .map(s -> s.start().plusMillis(s.truncated().get())).findFirst().orElse(Instant.MAX);

@@ -18,7 +18,10 @@ public record Determinism(Status status, String detail) {
         REPRODUCED,
         /** A verdict differs, or one is missing or extra. */
         MISMATCH,
-        /** The record cannot be checked: no samples, or the live policy had custom triggers (code). */
+        /**
+         * The record cannot be checked: no samples, samples in a format this version does not read, or the live
+         * policy had custom triggers (code).
+         */
         NOT_CHECKED
     }
 

@@ -2,6 +2,7 @@ package io.releasepipeline.internal;
 
 import io.releasepipeline.backtest.Replayer;
 import io.releasepipeline.backtest.SampleReplay;
+import io.releasepipeline.backtest.SampleReplay.Ending;
 import io.releasepipeline.evidence.Samples;
 import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
@@ -43,9 +44,17 @@ public final class Replay implements Replayer {
      */
     public static SampleReplay run(Samples samples, Triggers policy) {
         List<String> caveats = new ArrayList<>();
+        if (samples.format() != Samples.FORMAT) {
+            // A format this version does not know may mean something else by the same fields: never guessed at.
+            return new SampleReplay(Ending.NOT_REPLAYABLE, Optional.empty(), 0, 0, List.of(),
+                    "the samples are in format " + samples.format() + "; this version reads format " + Samples.FORMAT
+                            + ": replay it with a newer "
+                    + "release-pipeline", caveats);
+        }
         Optional<String> unfit = fit(samples.policy(), policy, caveats);
         if (unfit.isPresent()) {
-            return new SampleReplay(SampleReplay.Ending.NOT_REPLAYABLE, Optional.empty(), 0, 0, List.of(), unfit.get(), caveats);
+            return new SampleReplay(Ending.NOT_REPLAYABLE, Optional.empty(), 0, 0, List.of(), unfit.get(),
+                    caveats);
         }
         List<TriggerVerdict> verdicts = new ArrayList<>();
         List<Samples.Step> steps = samples.steps();
@@ -55,7 +64,8 @@ public final class Replay implements Replayer {
             StepJudge.Decision decision = run.judge();
             verdicts.addAll(run.judge.found());
             if (decision instanceof StepJudge.Decision.Fired f) {
-                return new SampleReplay(SampleReplay.Ending.FIRED, Optional.of(f.verdict()), i, step.weight(), verdicts, "", caveats);
+                return new SampleReplay(Ending.FIRED, Optional.of(f.verdict()), i, step.weight(), verdicts, "",
+                        caveats);
             }
             if (decision instanceof StepJudge.Decision.Passed) {
                 continue;
@@ -70,22 +80,23 @@ public final class Replay implements Replayer {
                 continue;
             }
             if (step.truncated().isPresent()) {
-                return new SampleReplay(SampleReplay.Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts, "the record kept "
-                        + "samples only until " + step.start().plusMillis(step.truncated().get()) + " (at most "
-                        + Samples.MAX_SAMPLES + " per release)", caveats);
+                return new SampleReplay(Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts,
+                        "the record kept samples only until " + step.start().plusMillis(step.truncated().get())
+                                + " (at most " + Samples.MAX_SAMPLES + " per release)", caveats);
             }
             if (step.end() == Samples.End.PASSED) {
-                return new SampleReplay(SampleReplay.Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts, "it would have "
-                        + "held the step at " + step.weight() + "% " + run.judge.holdUntil().map(u -> "until " + u)
-                                .orElse("longer") + ", past the recorded samples (live passed it at "
+                return new SampleReplay(Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts,
+                        "it would have held the step at " + step.weight() + "% "
+                                + run.judge.holdUntil().map(u -> "until " + u).orElse("longer") + ", past the recorded samples (live passed it at "
                         + step.start().plusMillis(step.closedAt()) + ")", caveats);
             }
-            return new SampleReplay(SampleReplay.Ending.RAN_OUT, Optional.empty(), i, step.weight(), verdicts, "nothing fired through "
-                    + "the samples, which end where the live release stopped observing at " + step.weight() + "% ("
+            return new SampleReplay(Ending.RAN_OUT, Optional.empty(), i, step.weight(), verdicts,
+                    "nothing fired through the samples, which end where the live release stopped observing at "
+                            + step.weight() + "% ("
                     + step.start().plusMillis(step.closedAt()) + ")", caveats);
         }
         Samples.Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-        return new SampleReplay(SampleReplay.Ending.PASSED, Optional.empty(), Math.max(0, steps.size() - 1),
+        return new SampleReplay(Ending.PASSED, Optional.empty(), Math.max(0, steps.size() - 1),
                 last == null ? 0 : last.weight(), verdicts, "", caveats);
     }
 
@@ -107,7 +118,8 @@ public final class Replay implements Replayer {
         if (reads) {
             Duration live = recorded.errorRate().map(Samples.ErrorRate::window)
                     .orElse(Triggers.DEFAULT_ERROR_RATE_WINDOW);
-            Duration wanted = policy.errorRate().map(ErrorRateTrigger::window).orElse(Triggers.DEFAULT_ERROR_RATE_WINDOW);
+            Duration wanted = policy.errorRate().map(ErrorRateTrigger::window)
+                    .orElse(Triggers.DEFAULT_ERROR_RATE_WINDOW);
             if (!live.equals(wanted)) {
                 return Optional.of("the recorded readings count " + io.releasepipeline.format.Format.duration(live)
                         + " windows; the candidate reads " + io.releasepipeline.format.Format.duration(wanted)

@@ -6,9 +6,11 @@ import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.DeployRun;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A whole release world in virtual time: an app serving {@code v1}, a backend pull request that passes every
@@ -65,11 +67,32 @@ public final class Simulation {
 
     /** A simulation; {@code recordEvents = false} keeps memory flat for benchmarks. */
     public Simulation(boolean recordEvents) {
+        this(recordEvents, VirtualClock.DEFAULT_START, NEW);
+    }
+
+    /**
+     * A simulation that records every event, starting at {@code start}, whose deploy creates {@code newRevision}
+     * instead of {@link #NEW}: several releases of one app told apart in one history (a backtest's records). Script
+     * the signals, probe and smoke check under {@code newRevision}.
+     *
+     * @throws NullPointerException when an argument is null
+     */
+    public Simulation(Instant start, String newRevision) {
+        this(true, start, newRevision);
+    }
+
+    private Simulation(boolean recordEvents, Instant start, String newRevision) {
+        Objects.requireNonNull(newRevision, "newRevision");
         this.recordEvents = recordEvents;
-        clock = new VirtualClock();
+        clock = new VirtualClock(start);
         ci = new FakeCi(clock).deploysOnlyUnder("backend");
         platform = new FakePlatform(APP, clock).withRevision(STABLE, clock.now().minus(Duration.ofDays(1)), true)
-                .serving(STABLE).deployRevisionOn(ci);
+                .serving(STABLE);
+        if (newRevision.equals(NEW)) {
+            platform.deployRevisionOn(ci);
+        } else {
+            platform.deployRevisionOn(ci, () -> newRevision);
+        }
         ci.pr(PR).title("Add quote currency").body("## Summary\nQuotes in EUR.\n\n## Breaking changes\nNone\n")
                 .approvedBy("alice");
         Gates.DEFAULT_REQUIRED_CHECKS.forEach(name -> ci.pr(PR).checkPasses(name));
