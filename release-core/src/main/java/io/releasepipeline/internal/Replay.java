@@ -87,7 +87,8 @@ public final class Replay implements Replayer {
             if (step.end() == Samples.End.PASSED) {
                 return new SampleReplay(Ending.INCONCLUSIVE, Optional.empty(), i, step.weight(), verdicts,
                         "it would have held the step at " + step.weight() + "% "
-                                + run.judge.holdUntil().map(u -> "until " + u).orElse("longer") + ", past the recorded samples (live passed it at "
+                                + run.judge.holdUntil().map(u -> "until " + u).orElse("longer")
+                                + ", past the recorded samples (live passed it at "
                         + step.start().plusMillis(step.closedAt()) + ")", caveats);
             }
             return new SampleReplay(Ending.RAN_OUT, Optional.empty(), i, step.weight(), verdicts,
