@@ -173,7 +173,7 @@ public final class BacktestMarkdown {
             case MANUAL_ROLLBACK -> "rolled back by hand" + at(r, c);
             case CONTINUED -> "would have continued: " + c.detail();
             case INCONCLUSIVE -> "inconclusive: " + c.detail();
-            case NOT_REPLAYABLE -> "not replayable: " + c.detail();
+            case NOT_REPLAYABLE -> "not replayable: " + c.detail().replaceFirst("^not replayable: ", "");
             case OTHER -> c.detail();
         };
     }

@@ -64,7 +64,7 @@ public final class BacktestText {
         Map<String, Integer> inconclusive = new LinkedHashMap<>();
         for (ReleaseReplay r : report.releases()) {
             if (r.candidate().kind() == Decision.Kind.NOT_REPLAYABLE) {
-                notReplayable.merge(r.candidate().detail(), 1, Integer::sum);
+                notReplayable.merge(r.candidate().detail().replaceFirst("^not replayable: ", ""), 1, Integer::sum);
             } else if (r.candidate().kind() == Decision.Kind.INCONCLUSIVE) {
                 inconclusive.merge(r.candidate().detail().replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "…"), 1,
                         Integer::sum);

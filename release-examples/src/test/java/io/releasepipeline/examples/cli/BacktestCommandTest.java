@@ -91,7 +91,7 @@ class BacktestCommandTest {
                 .contains("catch: pr204 rolled back at t+2m by error-rate at 10%: 5xx 3.3% over 5m of 120 requests; "
                         + "threshold 2.0% (2h18m earlier than the rollback by hand)")
                 .contains("would-be false rollback: pr202 ", "would-be false rollback: pr206 ")
-                .contains("not replayable: 1 (not replayable: the record keeps no samples")
+                .contains("not replayable: 1 (the record keeps no samples")
                 .contains("determinism: the live policy reproduced 7/8 records")
                 .contains("candidate: error rate > 2.0% over 5m", "live (7 releases): error rate > 5.0% over 5m");
         assertThat(run.out().lines().filter(l -> l.startsWith("pr203 ")).findFirst().orElseThrow())
