@@ -273,4 +273,24 @@ class BacktestCommandTest {
         assertThat(doc.at("/reports/markdown").asText()).startsWith(evidence.resolve("backtests").toString())
                 .endsWith("-backend-backtest.md");
     }
+
+    @Test
+    @DisplayName("the README's candidate is a valid one, its exit-code table and the help list 70, and --help names "
+            + "every option")
+    void readmeAndHelpStayTrue() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<!-- backtest candidate -->\\s*```yaml\\n(.*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).as("the README's candidate block").isTrue();
+        assertThat(io.releasepipeline.examples.cli.config.ConfigReader.readCandidate(candidate(m.group(1)))
+                .rollback().errorRate().threshold()).isEqualTo(0.02);
+        assertThat(readme).contains("| 70 | `backtest`: replaying a record through the policy it recorded as live");
+
+        Run help = cli("backtest", "--help");
+        Run top = cli("--help");
+
+        assertThat(help.out()).contains("--config", "--evidence", "--since", "--verify", "--app", "--report-dir",
+                "--output", "Exit 0 done, 64 bad arguments or config");
+        assertThat(top.out()).contains("backtest ").containsPattern("70 +backtest: replaying a record");
+    }
 }
