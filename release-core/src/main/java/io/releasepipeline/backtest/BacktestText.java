@@ -41,7 +41,7 @@ public final class BacktestText {
     public static List<String> summaryLines(BacktestReport report) {
         BacktestReport.Summary s = report.summary();
         List<String> lines = new ArrayList<>();
-        lines.add(s.releases() + " releases: " + s.agree() + " agree, " + s.addedRollbacks() + " rollback"
+        lines.add(s.releases() + " release" + plural(s.releases()) + ": " + s.agree() + " agree, " + s.addedRollbacks() + " rollback"
                 + plural(s.addedRollbacks()) + " added (" + s.addedOnKnownBad() + " on known-bad releases, "
                 + s.wouldBeFalseRollbacks() + " would-be false rollback" + plural(s.wouldBeFalseRollbacks()) + "), "
                 + s.missedRollbacks() + " missed, " + s.unknown() + " without a comparison; " + s.knownBad()
