@@ -120,6 +120,14 @@ final class BacktestCommand extends CliCommand {
             throw new InvalidConfigurationException(verify ? "release backtest" : configFile.toString(), problems);
         }
         if (evidenceDir == null) {
+            try {
+                ConfigReader.read(configFile);
+            } catch (InvalidConfigurationException e) {
+                List<String> all = new ArrayList<>(e.problems());
+                all.add("(without --evidence DIR, --config must be a whole release.yaml: its evidence section names "
+                        + "where the records are; or pass --evidence DIR with a candidate file)");
+                throw new InvalidConfigurationException(configFile.toString(), all);
+            }
             return Optional.empty();
         }
         String appName = app != null ? app : null;

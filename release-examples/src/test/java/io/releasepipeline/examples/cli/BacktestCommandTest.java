@@ -169,6 +169,15 @@ class BacktestCommandTest {
     }
 
     @Test
+    @DisplayName("without --evidence, a candidate-only file is no release.yaml: exit 64 saying to pass --evidence")
+    void candidateOnlyNeedsEvidence() throws IOException {
+        Run run = cli("backtest", "--config", candidate(CANDIDATE).toString());
+
+        assertThat(run.exitCode()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(run.err()).contains("app.subscription: required", "or pass --evidence DIR with a candidate file");
+    }
+
+    @Test
     @DisplayName("a record that cannot be parsed is reported with its name and skipped; the others are replayed")
     void garbageRecordSkipped() throws IOException {
         Path evidence = copy();
