@@ -150,10 +150,12 @@ final class BacktestCommand extends CliCommand {
                     reportDir != null ? reportDir : directory.get().resolve("backtests"), Optional.empty());
         }
         // Blob storage: the store's own listing; reports go to a local directory (the store writes records only).
-        List<ReleaseRecord> records = wiring.evidence().latest(appName, Integer.MAX_VALUE);
+        List<ReleaseRecord> records = new ArrayList<>();
+        List<Skipped> unreadable = new ArrayList<>();
+        wiring.evidence().readAll(appName, records::add, (name, why) -> unreadable.add(new Skipped(name, why)));
         Path local = reportDir != null ? reportDir : Path.of("backtests");
-        return backtest(new Listed(records), appName, local, Optional.of("Blob storage keeps release records only; "
-                + "the reports are local files"));
+        return backtest(new Listed(records, unreadable), appName, local, Optional.of("Blob storage keeps release "
+                + "records only; the reports are local files"));
     }
 
     /** Replays (or verifies) {@code records}, prints the result, writes the reports; the exit code. */
@@ -331,16 +333,11 @@ final class BacktestCommand extends CliCommand {
         List<Skipped> skipped();
     }
 
-    /** Records listed by a store. */
-    private record Listed(List<ReleaseRecord> records) implements Records {
+    /** Records read by a store, and the ones it could not read. */
+    private record Listed(List<ReleaseRecord> records, List<Skipped> skipped) implements Records {
         @Override
         public Iterator<ReleaseRecord> iterator() {
             return records.iterator();
-        }
-
-        @Override
-        public List<Skipped> skipped() {
-            return List.of();
         }
     }
 

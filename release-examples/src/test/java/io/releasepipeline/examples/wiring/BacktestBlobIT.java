@@ -33,8 +33,8 @@ class BacktestBlobIT extends ProductionWiring {
     }
 
     @Test
-    @DisplayName("without --evidence, the Blob store's records are backtested; the reports are local files, and the "
-            + "output says where")
+    @DisplayName("without --evidence, the Blob store's records are backtested (one that is no record named and "
+            + "skipped); the reports are local files, and the output says where")
     void blobRecords() throws IOException {
         Path history = dir.resolve("history");
         BacktestHistory.write(history);
@@ -44,6 +44,7 @@ class BacktestBlobIT extends ProductionWiring {
                 records.put(f.getFileName().toString(), Files.readString(f));
             }
         }
+        records.put("2026-01-12-backend-pr208.json", "{\"releaseId\": \"pr208\", truncated by a bad copy");
         blob = new BlobStandIn(world.tls).holding(ProductionWorld.APP, records);
         String storageToken = ProductionWorld.jwt("https://storage.azure.com", Instant.now().plus(Duration.ofHours(1)));
         world.env(STORAGE_TOKEN_VARIABLE, storageToken, true).section("evidence", """
@@ -60,6 +61,8 @@ class BacktestBlobIT extends ProductionWiring {
         ReleaseProcess.Run run = world.run("backtest");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).contains("release backtest: skipped evidence/" + ProductionWorld.APP
+                + "/2026-01-12-backend-pr208.json: not a release record");
         assertThat(run.out()).contains("8 releases: 4 agree, 3 rollbacks added (1 on known-bad releases, 2 would-be "
                 + "false rollbacks)", "determinism: the live policy reproduced 7/8 records")
                 .contains("report: backtests/", "Blob storage keeps release records only; the reports are local "
