@@ -189,6 +189,8 @@ final class BacktestCommand extends CliCommand {
         if (json()) {
             ObjectNode doc = document(code);
             doc.set("report", tree(report));
+            doc.put("detectionGainedMillis", report.summary().detectionGained().toMillis())
+                    .put("detectionLostMillis", report.summary().detectionLost().toMillis());
             ArrayNode rows = doc.putArray("rows");
             report.releases().forEach(r -> rows.add(row(r)));
             doc.set("skipped", tree(skipped));

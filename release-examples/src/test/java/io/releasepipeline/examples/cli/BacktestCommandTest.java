@@ -121,6 +121,8 @@ class BacktestCommandTest {
         assertThat(summary.get("addedOnKnownBad").asInt()).isEqualTo(1);
         assertThat(summary.get("wouldBeFalseRollbacks").asInt()).isEqualTo(2);
         assertThat(summary.get("reproduced").asInt()).isEqualTo(7);
+        assertThat(doc.get("detectionGainedMillis").asLong()).isEqualTo(Duration.ofMinutes(147).toMillis());
+        assertThat(doc.get("detectionLostMillis").asLong()).isZero();
         assertThat(doc.at("/report/candidate/errorRate/threshold").asDouble()).isEqualTo(0.02);
         assertThat(doc.at("/report/live/0/policy/errorRate/threshold").asDouble()).isEqualTo(0.05);
         List<JsonNode> rows = new ArrayList<>();
