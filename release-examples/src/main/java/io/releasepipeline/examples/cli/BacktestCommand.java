@@ -76,8 +76,8 @@ final class BacktestCommand extends CliCommand {
     boolean verify;
 
     @Option(names = "--app", paramLabel = "NAME",
-            description = "Only this app's records. Default: app.name of --config when the store is read through it;"
-                    + " every app of --evidence DIR otherwise.")
+            description = "Only this app's records. Default: app.name of --config when it gives one; with "
+                    + "--evidence DIR and no app.name (or --verify), every app in DIR.")
     String app;
 
     @Option(names = "--report-dir", paramLabel = "DIR",
@@ -130,7 +130,7 @@ final class BacktestCommand extends CliCommand {
             }
             return Optional.empty();
         }
-        String appName = app != null ? app : null;
+        String appName = app != null ? app : candidate != null ? candidate.app().orElse(null) : null;
         return Optional.of(backtest(new RecordFiles(evidenceDir, appName), appName,
                 reportDir != null ? reportDir : evidenceDir.resolve("backtests"), Optional.empty()));
     }

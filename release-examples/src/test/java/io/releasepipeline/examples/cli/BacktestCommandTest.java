@@ -215,6 +215,10 @@ class BacktestCommandTest {
         assertThat(doc.at("/report/summary/addedOnKnownBad").asInt()).isEqualTo(1);
         assertThat(JSON.readTree(recent.out()).at("/report/summary/releases").asInt()).as("the history is of "
                 + "January 2026").isZero();
+        Run otherApp = cli("backtest", "--config", candidate("app: {name: payments}\n" + CANDIDATE).toString(),
+                "--evidence", history.toString(), "--output", "json");
+        assertThat(JSON.readTree(otherApp.out()).at("/report/summary/releases").asInt()).as("the candidate's app.name "
+                + "picks the app").isZero();
     }
 
     @Test
