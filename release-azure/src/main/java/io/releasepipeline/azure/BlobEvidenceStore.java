@@ -226,6 +226,35 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         });
     }
 
+    /**
+     * {@inheritDoc} Lists the app's record blobs ({@code evidence/<app>/*.json}) and downloads them one at a time; a
+     * blob that does not parse as a record is reported by its blob name and skipped.
+     */
+    @Override
+    public void readAll(String app, java.util.function.Consumer<ReleaseRecord> onRecord,
+            java.util.function.BiConsumer<String, String> onUnreadable) {
+        checkName("app", app);
+        String prefix = "evidence/" + app + "/";
+        String operation = "readAll(" + app + ")";
+        List<String> names = call(operation, () -> list(prefix).stream().filter(n -> n.endsWith(".json")).sorted()
+                .toList());
+        for (String name : names) {
+            byte[] bytes = call(operation, () -> container.getBlobClient(name).downloadContent().toBytes());
+            ReleaseRecord record;
+            try {
+                record = EvidenceJson.fromBytes(bytes, ReleaseRecord.class);
+            } catch (RuntimeException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+                // Jackson quotes the source after a line break; the first line says what is wrong.
+                onUnreadable.accept(name, "not a release record: " + SafeText.truncate(why.lines().findFirst()
+                        .orElse(""), 300));
+                continue;
+            }
+            onRecord.accept(record);
+        }
+    }
+
     @Override
     public void appendJournal(JournalEntry entry) {
         checkName("app", entry.app());

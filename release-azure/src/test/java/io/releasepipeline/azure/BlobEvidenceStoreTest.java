@@ -199,6 +199,25 @@ class BlobEvidenceStoreTest {
             assertThat(store.latest(APP, 100)).hasSize(8);
             assertThat(store.latest("nobody", 5)).isEmpty();
         }
+
+        @Test
+        @DisplayName("readAll reads every record of the app one at a time, names a blob that is no record and goes on")
+        void readAllSkipsWhatIsNoRecord() {
+            store.write(fullRecord("rel-1"));
+            store.write(fullRecord("rel-2", START.plus(Duration.ofDays(1))));
+            store.write(ReleaseRecord.builder("x", "other-app", ReleaseRecord.Kind.ROLLBACK, START).build());
+            String garbage = "evidence/" + APP + "/2026-01-06-" + APP + "-rel-3.json";
+            container().getBlobClient(garbage).upload(com.azure.core.util.BinaryData.fromString("{\"releaseId\": "
+                    + "\"rel-3\", cut"));
+            List<String> read = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>();
+
+            store.readAll(APP, r -> read.add(r.releaseId()), (name, why) -> unreadable.add(name + ": " + why));
+
+            assertThat(read).containsExactlyInAnyOrder("rel-1", "rel-2");
+            assertThat(unreadable).singleElement().satisfies(u -> assertThat(u).startsWith(garbage
+                    + ": not a release record: "));
+        }
     }
 
     @Nested

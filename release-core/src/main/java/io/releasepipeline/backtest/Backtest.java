@@ -80,6 +80,7 @@ public final class Backtest {
     public BacktestReport run(Iterable<ReleaseRecord> records, Instant since) {
         List<ReleaseReplay> replays = new ArrayList<>();
         Map<String, List<Instant>> rolledBackByHand = new HashMap<>();
+        Map<Samples.Policy, Integer> livePolicies = new java.util.LinkedHashMap<>();
         for (ReleaseRecord record : records) {
             if (record.kind() == ReleaseRecord.Kind.ROLLBACK) {
                 record.rollback().flatMap(RollbackDetails::fromRevision).ifPresent(revision -> rolledBackByHand
@@ -90,6 +91,7 @@ public final class Backtest {
             if (record.startedAt().isBefore(since)) {
                 continue;
             }
+            record.samples().ifPresent(samples -> livePolicies.merge(samples.policy(), 1, Integer::sum));
             replays.add(replay(record, verify(record)));
         }
         List<ReleaseReplay> labelled = new ArrayList<>(replays.size());
@@ -99,7 +101,10 @@ public final class Backtest {
                             .filter(t -> !t.isBefore(r.startedAt())).min(Instant::compareTo));
             labelled.add(undone.isPresent() && !r.knownBad() ? label(r, undone.get()) : r);
         }
-        return new BacktestReport(Samples.Policy.of(candidate), labelled, BacktestReport.Summary.of(labelled));
+        List<BacktestReport.LivePolicy> live = livePolicies.entrySet().stream()
+                .map(e -> new BacktestReport.LivePolicy(e.getKey(), e.getValue()))
+                .sorted(java.util.Comparator.comparingInt(BacktestReport.LivePolicy::releases).reversed()).toList();
+        return new BacktestReport(Samples.Policy.of(candidate), labelled, BacktestReport.Summary.of(labelled), live);
     }
 
     /** Replays one release through the candidate (known bad only if stopped by hand during it; not checked). */

@@ -11,14 +11,37 @@ import java.util.Objects;
  * @param candidate the candidate policy, as numbers
  * @param releases each release, in the order given
  * @param summary the counts
+ * @param live the policies the replayed records recorded as live, each with how many releases it judged, most used
+ *     first: what the candidate is compared with
  */
-public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> releases, Summary summary) {
+public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> releases, Summary summary,
+        List<LivePolicy> live) {
 
     /** Validates and copies. */
     public BacktestReport {
         Objects.requireNonNull(candidate, "candidate");
         releases = releases == null ? List.of() : List.copyOf(releases);
         Objects.requireNonNull(summary, "summary");
+        live = live == null ? List.of() : List.copyOf(live);
+    }
+
+    /** A report without the live policies (none known). */
+    public BacktestReport(Samples.Policy candidate, List<ReleaseReplay> releases, Summary summary) {
+        this(candidate, releases, summary, List.of());
+    }
+
+    /**
+     * A policy that was live, as the records kept it.
+     *
+     * @param policy the policy, as numbers
+     * @param releases how many of the replayed releases it judged
+     */
+    public record LivePolicy(Samples.Policy policy, int releases) {
+
+        /** Validates. */
+        public LivePolicy {
+            Objects.requireNonNull(policy, "policy");
+        }
     }
 
     /**

@@ -49,6 +49,19 @@ public interface EvidenceStore extends Provider {
     List<ReleaseRecord> latest(String app, int limit);
 
     /**
+     * Reads every final record of {@code app}, one at a time, for a reader of the whole history (a backtest):
+     * {@code onRecord} gets each record, {@code onUnreadable} the name of each stored record that cannot be read as
+     * one and why, and the reading goes on. In no particular order. Read-only. Default: every record of
+     * {@link #latest} (where an unreadable record fails the whole read), for a store that cannot do better.
+     *
+     * @throws io.releasepipeline.error.ProviderException if the store cannot be listed or a record cannot be fetched
+     */
+    default void readAll(String app, java.util.function.Consumer<ReleaseRecord> onRecord,
+            java.util.function.BiConsumer<String, String> onUnreadable) {
+        latest(app, Integer.MAX_VALUE).forEach(onRecord);
+    }
+
+    /**
      * Appends one state transition to the release's journal, durably, before the engine acts on it. Appending an
      * entry with a sequence number already present is a no-op if identical and an error otherwise.
      */

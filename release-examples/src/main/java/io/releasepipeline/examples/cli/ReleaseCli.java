@@ -40,6 +40,8 @@ import picocli.CommandLine;
             "64:bad usage or configuration (also a revision or release named that does not exist)",
             "69:a provider (GitHub, Azure, the evidence store) could not be used before anything changed: a refused "
                 + "token, an unreachable or failing service; a gate that could not be evaluated (ERROR) is this too",
+            "70:backtest: replaying a record through the policy it recorded as live did not reproduce its verdicts (a "
+                + "bug in the engine or the replay; the release, step and sample are printed)",
             "75:another release of the app is in progress (its lock is held); try again, resume or unlock it",
             "77:promote --event: the person who asked (/release) may not release; nothing was done"})
 public final class ReleaseCli implements Callable<Integer> {
@@ -69,6 +71,11 @@ public final class ReleaseCli implements Callable<Integer> {
     public static final int USAGE = 64;
     /** Exit code: a provider could not be used; nothing was changed (sysexits EX_UNAVAILABLE). */
     public static final int UNAVAILABLE = 69;
+    /**
+     * Exit code: {@code release backtest} found a record whose verdicts the policy it recorded as live did not
+     * reproduce: a bug in the engine or the replay (sysexits EX_SOFTWARE).
+     */
+    public static final int SOFTWARE = 70;
     /** Exit code: another release holds the app's lock (sysexits EX_TEMPFAIL). */
     public static final int IN_PROGRESS = 75;
     /**
@@ -164,7 +171,8 @@ public final class ReleaseCli implements Callable<Integer> {
                 .addSubcommand(new GatesCommand(context))
                 .addSubcommand(new StatusCommand(context))
                 .addSubcommand(new ResumeCommand(context))
-                .addSubcommand(new UnlockCommand(context));
+                .addSubcommand(new UnlockCommand(context))
+                .addSubcommand(new BacktestCommand(context));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // picocli's default for a subcommand's bad input is 2, which this CLI reserves for failed gates.
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(USAGE));

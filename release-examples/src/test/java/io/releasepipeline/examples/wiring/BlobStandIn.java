@@ -52,6 +52,40 @@ final class BlobStandIn implements AutoCloseable {
                         .withHeader("x-ms-version", "2025-01-05")));
     }
 
+    /**
+     * Makes the container hold {@code records} (file name to the record's JSON) as the Blob evidence store lays them
+     * out, {@code evidence/<app>/<name>}: listed, and each downloadable.
+     */
+    BlobStandIn holding(String app, java.util.Map<String, String> records) {
+        String container = "/" + ACCOUNT + "/" + CONTAINER;
+        StringBuilder blobs = new StringBuilder("<Blobs>");
+        records.forEach((name, json) -> {
+            String blob = "evidence/" + app + "/" + name;
+            blobs.append("<Blob><Name>").append(blob).append("</Name><Properties><Last-Modified>Mon, 05 Jan 2026 "
+                    + "09:00:00 GMT</Last-Modified><Etag>0x8DDB6B5D3C1E2F1</Etag><Content-Length>")
+                    .append(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("</Content-Length>"
+                    + "<Content-Type>application/json</Content-Type><BlobType>BlockBlob</BlobType></Properties>"
+                    + "</Blob>");
+            // The SDK sends the blob name with its slashes encoded.
+            server.stubFor(get(urlPathEqualTo(container + "/" + blob.replace("/", "%2F"))).atPriority(1)
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withHeader("ETag", "\"0x8DDB6B5D3C1E2F1\"").withHeader("x-ms-blob-type", "BlockBlob")
+                            .withHeader("Last-Modified", "Mon, 05 Jan 2026 09:00:00 GMT")
+                            .withHeader("Content-Length", String.valueOf(json.getBytes(
+                                    java.nio.charset.StandardCharsets.UTF_8).length))
+                            .withHeader("x-ms-version", "2025-01-05").withBody(json)));
+        });
+        blobs.append("</Blobs>");
+        server.stubFor(get(urlPathEqualTo(container)).atPriority(1).withQueryParam("restype", equalTo("container"))
+                .withQueryParam("comp", equalTo("list"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/xml")
+                        .withHeader("x-ms-version", "2025-01-05")
+                        .withBody("<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults ServiceEndpoint=\""
+                                + base() + "/" + ACCOUNT + "/\" ContainerName=\"" + CONTAINER + "\"><Prefix>evidence/"
+                                + app + "/</Prefix>" + blobs + "<NextMarker /></EnumerationResults>")));
+        return this;
+    }
+
     /** {@code https://127.0.0.1:PORT}. */
     String base() {
         return "https://127.0.0.1:" + server.httpsPort();

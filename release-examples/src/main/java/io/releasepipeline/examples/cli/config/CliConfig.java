@@ -100,6 +100,16 @@ public record CliConfig(App app, Azure azure, GitHub github, Gates gates, Smoke 
     }
 
     /**
+     * A backtest's candidate policy, read from a {@code release.yaml}-shaped file
+     * ({@link ConfigReader#readCandidate}).
+     *
+     * @param rollback its {@code rollback:} section
+     * @param app its {@code app.name}, when given
+     */
+    public record Candidate(Rollback rollback, Optional<String> app) {
+    }
+
+    /**
      * @param smoke the smoke-failing trigger
      * @param health the health-down trigger and its probe
      * @param errorRate the error-rate trigger

@@ -97,6 +97,60 @@ public final class ConfigReader {
      * @throws InvalidConfigurationException listing every problem, each as {@code path: problem}
      */
     static CliConfig read(Path file, Path workingDirectory) {
+        List<String> problems = new ArrayList<>();
+        JsonNode tree = parse(file, problems);
+        CliConfig config = read(Section.root(tree, problems), problems, workingDirectory);
+        if (!problems.isEmpty()) {
+            throw invalid(file, problems);
+        }
+        return config;
+    }
+
+    /** The top-level sections of {@code release.yaml}. */
+    private static final List<String> SECTIONS = List.of("app", "azure", "github", "gates", "smoke", "rollback",
+            "traffic", "observation", "polling", "evidence", "hooks", "migrations");
+
+    /**
+     * Reads the candidate policy of a backtest: the {@code rollback:} section of a {@code release.yaml}-shaped file,
+     * checked by the same code that reads a release's (so the same keys, defaults and messages), and
+     * {@code app.name} when given. The other sections of {@code release.yaml} may be present (a copy of the team's
+     * file with the rollback section changed is the usual candidate) and are not read; a key that is no section of
+     * {@code release.yaml} is a problem.
+     *
+     * @throws InvalidConfigurationException listing every problem, each as {@code path: problem}
+     */
+    public static CliConfig.Candidate readCandidate(Path file) {
+        List<String> problems = new ArrayList<>();
+        JsonNode tree = parse(file, problems);
+        Section root = Section.root(tree, problems);
+        Optional<String> app = Optional.empty();
+        if (root.has("app")) {
+            Section a = root.section("app");
+            app = a.text("name");
+            app.filter(n -> !NAME.matcher(n).matches()).ifPresent(n -> a.problem("name", "must be letters, digits, "
+                    + "'.', '_' or '-', got " + Section.shown(n)));
+        }
+        // Only the health endpoint's path is checked against it: the candidate is never sent a request.
+        CliConfig.Smoke smoke = new CliConfig.Smoke(Optional.of("https://backtest.invalid"), false, List.of(),
+                HttpSmokeCheck.DEFAULT_SMOKE_LATENCY_SLO, 1, HttpSmokeCheck.DEFAULT_REQUEST_TIMEOUT);
+        if (!root.has("rollback")) {
+            problems.add("rollback: required: the candidate policy is the rollback section of a release.yaml, e.g. "
+                    + "rollback: {errorRate: {threshold: 0.02}}");
+        }
+        CliConfig.Rollback rollback = rollback(root.section("rollback"), smoke, problems);
+        SECTIONS.forEach(root::has);
+        root.rejectUnknownKeys();
+        if (!problems.isEmpty()) {
+            throw invalid(file, problems);
+        }
+        return new CliConfig.Candidate(rollback, app);
+    }
+
+    /**
+     * The first YAML document of {@code file} as a tree; problems (unreadable, not YAML, several documents, keys
+     * given twice) are added to {@code problems}, or thrown at once when nothing can be read.
+     */
+    private static JsonNode parse(Path file, List<String> problems) {
         String yaml;
         try {
             yaml = Files.readString(file);
@@ -118,17 +172,13 @@ public final class ConfigReader {
                     : "";
             throw invalid(file, List.of(file + ": not valid YAML" + where + ": " + yamlProblem(e)));
         }
-        List<String> problems = new ArrayList<>(duplicateKeys(yaml));
+        problems.addAll(duplicateKeys(yaml));
         if (documents > 1) {
             // Only the first would be read: a second document (after a '---' line) would be ignored in silence.
             problems.add(file + ": holds " + documents + " YAML documents (a line '---' starts another); keep the "
                     + "configuration in one document");
         }
-        CliConfig config = read(Section.root(tree, problems), problems, workingDirectory);
-        if (!problems.isEmpty()) {
-            throw invalid(file, problems);
-        }
-        return config;
+        return tree;
     }
 
     /**

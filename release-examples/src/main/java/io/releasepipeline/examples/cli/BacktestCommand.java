@@ -1,0 +1,445 @@
+package io.releasepipeline.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.releasepipeline.backtest.Backtest;
+import io.releasepipeline.backtest.BacktestMarkdown;
+import io.releasepipeline.backtest.BacktestReport;
+import io.releasepipeline.backtest.BacktestSvg;
+import io.releasepipeline.backtest.BacktestText;
+import io.releasepipeline.backtest.Determinism;
+import io.releasepipeline.backtest.ReleaseReplay;
+import io.releasepipeline.error.InvalidConfigurationException;
+import io.releasepipeline.error.ProviderException;
+import io.releasepipeline.evidence.EvidenceJson;
+import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.examples.cli.config.CliConfig;
+import io.releasepipeline.examples.cli.config.ConfigReader;
+import io.releasepipeline.examples.cli.config.Durations;
+import io.releasepipeline.format.SafeText;
+import io.releasepipeline.spi.Alert;
+import io.releasepipeline.spi.AlertSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code release backtest}: replays recorded releases through a candidate rollback policy (the {@code rollback:}
+ * section of a {@code release.yaml}-shaped file) and says what it would have done, release by release, against what
+ * really happened; or, with {@code --verify}, checks that the policy each record recorded as live reproduces its
+ * verdicts exactly. Reads the records of {@code --evidence DIR}, or of the evidence store the config names. Writes
+ * a Markdown report and its SVG chart; changes nothing else.
+ */
+@Command(name = "backtest", mixinStandardHelpOptions = true,
+        description = {"Replays recorded releases through a candidate rollback policy (the rollback: section of "
+                + "--config) and reports what it would have done: rollbacks added (catches of known-bad releases, "
+                + "would-be false rollbacks), rollbacks missed, detection time gained or lost. Writes a Markdown "
+                + "report and an SVG chart next to the evidence (or in --report-dir). Changes nothing else.",
+            "Exit 0 done, 64 bad arguments or config (nothing read), 69 the evidence cannot be read, 70 the live "
+                + "policy did not reproduce a record's verdicts (a bug: the release, step and sample are printed)."})
+final class BacktestCommand extends CliCommand {
+
+    /** The records' file names and app names that reports may be named after. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern RELATIVE = Pattern.compile("(\\d+)([dh])");
+
+    @Option(names = "--evidence", paramLabel = "DIR",
+            description = "A directory of release records (the file evidence store's layout, e.g. .ops/evidence). "
+                    + "Default: the evidence store --config names (a directory or Blob storage).")
+    Path evidenceDir;
+
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = "Only releases started since then: 30d, 12h or a date (2026-11-01, UTC). Rollbacks "
+                    + "recorded before it still label the releases they undid.")
+    String since;
+
+    @Option(names = "--verify",
+            description = "Only the determinism check: replay each record through the policy it recorded as live and "
+                    + "compare every verdict exactly (no candidate needed; exit 70 on a mismatch).")
+    boolean verify;
+
+    @Option(names = "--app", paramLabel = "NAME",
+            description = "Only this app's records. Default: app.name of --config when it gives one; with "
+                    + "--evidence DIR and no app.name (or --verify), every app in DIR.")
+    String app;
+
+    @Option(names = "--report-dir", paramLabel = "DIR",
+            description = "Where the Markdown report and SVG chart go. Default: <evidence dir>/backtests (for Blob "
+                    + "evidence: ./backtests).")
+    Path reportDir;
+
+    private CliConfig.Candidate candidate;
+    private Instant from = Instant.MIN;
+
+    BacktestCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    Optional<Integer> runWithoutConfig() {
+        List<String> problems = new ArrayList<>();
+        if (since != null) {
+            parseSince(since, Instant.now()).ifPresentOrElse(t -> from = t, () -> problems.add("--since: must be a "
+                    + "number of days or hours back (30d, 12h) or a date (2026-11-01), got " + shown(since)));
+        }
+        if (app != null && !NAME.matcher(app).matches()) {
+            problems.add("--app: must be an app name (letters, digits, '.', '_' or '-'), got " + shown(app));
+        }
+        if (reportDir != null && Files.exists(reportDir) && !Files.isDirectory(reportDir)) {
+            problems.add("--report-dir: " + reportDir + " is a file; give a directory (it is created if missing)");
+        }
+        if (evidenceDir != null && !Files.isDirectory(evidenceDir)) {
+            problems.add("--evidence: " + evidenceDir + (Files.exists(evidenceDir) ? " is not a directory"
+                    : " does not exist") + "; give the directory that holds the release records (e.g. .ops/evidence)");
+        }
+        if (!verify) {
+            try {
+                candidate = ConfigReader.readCandidate(configFile);
+            } catch (InvalidConfigurationException e) {
+                problems.addAll(0, e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(verify ? "release backtest" : configFile.toString(), problems);
+        }
+        if (evidenceDir == null) {
+            try {
+                ConfigReader.read(configFile);
+            } catch (InvalidConfigurationException e) {
+                List<String> all = new ArrayList<>(e.problems());
+                all.add("(without --evidence DIR, --config must be a whole release.yaml: its evidence section names "
+                        + "where the records are; or pass --evidence DIR with a candidate file)");
+                throw new InvalidConfigurationException(configFile.toString(), all);
+            }
+            return Optional.empty();
+        }
+        String appName = app != null ? app : candidate != null ? candidate.app().orElse(null) : null;
+        return Optional.of(backtest(new RecordFiles(evidenceDir, appName), appName,
+                reportDir != null ? reportDir : evidenceDir.resolve("backtests"), Optional.empty()));
+    }
+
+    @Override
+    int run(Wiring wiring) {
+        String appName = app != null ? app : wiring.config.app().name();
+        Optional<Path> directory = wiring.config.evidence().blob().isPresent() ? Optional.empty()
+                : wiring.config.evidence().directory();
+        if (directory.isPresent()) {
+            if (!Files.isDirectory(directory.get())) {
+                throw ProviderException.permanent("file-evidence", "backtest", "the evidence directory "
+                        + directory.get() + " (evidence.directory of " + configFile + ") does not exist; no release "
+                        + "was recorded there", null);
+            }
+            return backtest(new RecordFiles(directory.get(), appName), appName,
+                    reportDir != null ? reportDir : directory.get().resolve("backtests"), Optional.empty());
+        }
+        // Blob storage: the store's own listing; reports go to a local directory (the store writes records only).
+        List<ReleaseRecord> records = new ArrayList<>();
+        List<Skipped> unreadable = new ArrayList<>();
+        wiring.evidence().readAll(appName, records::add, (name, why) -> unreadable.add(new Skipped(name, why)));
+        Path local = reportDir != null ? reportDir : Path.of("backtests");
+        return backtest(new Listed(records, unreadable), appName, local, Optional.of("Blob storage keeps release "
+                + "records only; the reports are local files"));
+    }
+
+    /** Replays (or verifies) {@code records}, prints the result, writes the reports; the exit code. */
+    private int backtest(Records records, String appName, Path reports, Optional<String> whyLocal) {
+        if (verify) {
+            return verify(records);
+        }
+        Path markdown;
+        Path svg;
+        String base = LocalDate.now(ZoneOffset.UTC) + "-" + (appName != null ? appName : "all") + "-backtest";
+        try {
+            Files.createDirectories(reports);
+            markdown = reports.resolve(base + ".md");
+            svg = reports.resolve(base + ".svg");
+        } catch (IOException e) {
+            throw ProviderException.permanent("file-evidence", "backtest", "cannot create the report directory "
+                    + reports + " (" + e.getClass().getSimpleName() + "); give a writable one with --report-dir", e);
+        }
+        Backtest backtest = Backtest.of(Wiring.triggers(candidate.rollback(),
+                candidate.rollback().alerts().enabled() ? Optional.of(RecordedAlerts.INSTANCE) : Optional.empty()));
+        BacktestReport report = backtest.run(records, from);
+        List<Skipped> skipped = records.skipped();
+        write(markdown, BacktestMarkdown.render(report, Optional.of(svg.getFileName().toString()))
+                + skippedSection(skipped));
+        write(svg, BacktestSvg.render(report));
+        skipped.forEach(s -> errln("release backtest: skipped " + s.name() + ": " + s.problem()));
+        int code = report.summary().mismatches() > 0 ? ReleaseCli.SOFTWARE : ReleaseCli.OK;
+        report.releases().stream().filter(r -> r.determinism().status() == Determinism.Status.MISMATCH)
+                .forEach(r -> errln("release backtest: determinism MISMATCH (a bug; please report it): "
+                        + r.determinism().detail()));
+        if (json()) {
+            ObjectNode doc = document(code);
+            doc.set("report", tree(report));
+            doc.put("detectionGainedMillis", report.summary().detectionGained().toMillis())
+                    .put("detectionLostMillis", report.summary().detectionLost().toMillis());
+            ArrayNode rows = doc.putArray("rows");
+            report.releases().forEach(r -> rows.add(row(r)));
+            doc.set("skipped", tree(skipped));
+            doc.putObject("reports").put("markdown", markdown.toString()).put("svg", svg.toString());
+            emit(doc);
+        } else {
+            BacktestText.render(report).forEach(this::println);
+            println("");
+            println("report: " + markdown + " (chart: " + svg.getFileName() + ")"
+                    + whyLocal.map(w -> "; " + w).orElse(""));
+        }
+        return exit(code, report.summary().mismatches() + " record(s) whose live verdicts the replay did not "
+                + "reproduce: a bug in the engine or the replay (details above)");
+    }
+
+    /** The determinism check alone. */
+    private int verify(Records records) {
+        int reproduced = 0;
+        int checked = 0;
+        List<String> mismatches = new ArrayList<>();
+        List<String> notChecked = new ArrayList<>();
+        ArrayNode results = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        for (ReleaseRecord record : records) {
+            if (record.kind() == ReleaseRecord.Kind.ROLLBACK || from.isAfter(record.startedAt())) {
+                continue;
+            }
+            checked++;
+            Determinism d = Backtest.verify(record);
+            switch (d.status()) {
+                case REPRODUCED -> reproduced++;
+                case MISMATCH -> mismatches.add(d.detail());
+                case NOT_CHECKED -> notChecked.add(record.releaseId() + " (" + d.detail() + ")");
+            }
+            results.addObject().put("releaseId", record.releaseId()).put("status", d.status().name())
+                    .put("detail", d.detail());
+        }
+        List<Skipped> skipped = records.skipped();
+        skipped.forEach(s -> errln("release backtest: skipped " + s.name() + ": " + s.problem()));
+        mismatches.forEach(m -> errln("release backtest: determinism MISMATCH (a bug; please report it): " + m));
+        String summary = "the live policy reproduced " + reproduced + "/" + checked + " records"
+                + (notChecked.isEmpty() ? "" : "; " + notChecked.size() + " not checked: "
+                        + String.join(", ", notChecked))
+                + (mismatches.isEmpty() ? "" : "; " + mismatches.size() + " MISMATCH"
+                        + (mismatches.size() == 1 ? "" : "ES"));
+        int code = mismatches.isEmpty() ? ReleaseCli.OK : ReleaseCli.SOFTWARE;
+        if (json()) {
+            ObjectNode doc = document(code).put("checked", checked).put("reproduced", reproduced)
+                    .put("mismatches", mismatches.size());
+            doc.set("records", results);
+            doc.set("skipped", tree(skipped));
+            emit(doc);
+        } else {
+            println("verify: " + summary);
+        }
+        return exit(code, summary);
+    }
+
+    /** One release as a flat row, its times as milliseconds after traffic first moved. */
+    private ObjectNode row(ReleaseReplay r) {
+        ObjectNode n = document(0).objectNode();
+        n.put("releaseId", r.releaseId()).put("app", r.app()).put("startedAt", r.startedAt().toString());
+        r.revision().ifPresent(v -> n.put("revision", v));
+        n.put("live", r.live().kind().name()).put("actual", BacktestMarkdown.liveOutcome(r));
+        r.offset(r.live()).ifPresent(d -> n.put("liveAtMillis", d.toMillis()));
+        r.live().trigger().ifPresent(t -> n.put("liveTrigger", t));
+        n.put("candidate", r.candidate().kind().name()).put("verdict", BacktestMarkdown.candidateVerdict(r));
+        r.offset(r.candidate()).ifPresent(d -> n.put("candidateAtMillis", d.toMillis()));
+        r.candidate().trigger().ifPresent(t -> n.put("candidateTrigger", t));
+        if (r.candidate().weight() > 0) {
+            n.put("candidateWeight", r.candidate().weight());
+        }
+        n.put("comparison", r.comparison().name()).put("knownBad", r.knownBad())
+                .put("wouldBeFalseRollback", r.wouldBeFalseRollback());
+        r.detectionDelta().ifPresent(d -> n.put("detectionDeltaMillis", d.toMillis()));
+        n.put("determinism", r.determinism().status().name());
+        return n;
+    }
+
+    private static String skippedSection(List<Skipped> skipped) {
+        if (skipped.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\n## Records skipped\n\nThese files could not be read as release "
+                + "records and were left out:\n\n");
+        skipped.forEach(s -> out.append("- ").append(SafeText.markdownCode(s.name(), 200)).append(": ")
+                .append(SafeText.markdown(s.problem(), 400)).append('\n'));
+        return out.toString();
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Path temporary = Files.createTempFile(file.getParent(), ".backtest", ".tmp");
+            try {
+                Files.writeString(temporary, content, StandardCharsets.UTF_8);
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        } catch (IOException e) {
+            throw ProviderException.permanent("file-evidence", "backtest", "cannot write the report " + file + " ("
+                    + e.getClass().getSimpleName() + "); give a writable directory with --report-dir", e);
+        }
+    }
+
+    /**
+     * The start of {@code --since}: {@code 30d} and {@code 12h} back from {@code now}, or a date (its start, UTC);
+     * empty when it is neither.
+     */
+    static Optional<Instant> parseSince(String text, Instant now) {
+        String t = text.trim();
+        java.util.regex.Matcher m = RELATIVE.matcher(t);
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                return Optional.of(now.minus(m.group(2).equals("d") ? Duration.ofDays(n) : Duration.ofHours(n)));
+            } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {
+                return Optional.empty();
+            }
+        }
+        try {
+            return Optional.of(LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant());
+        } catch (DateTimeParseException e) {
+            return Durations.parse(t).map(now::minus);
+        }
+    }
+
+    private static String shown(String s) {
+        return "'" + SafeText.truncate(s, 60) + "'";
+    }
+
+    /**
+     * A record that could not be read, reported and left out.
+     *
+     * @param name the file's name
+     * @param problem what is wrong with it
+     */
+    record Skipped(String name, String problem) {
+    }
+
+    /** Records read one at a time, and the ones that could not be. */
+    private interface Records extends Iterable<ReleaseRecord> {
+        List<Skipped> skipped();
+    }
+
+    /** Records read by a store, and the ones it could not read. */
+    private record Listed(List<ReleaseRecord> records, List<Skipped> skipped) implements Records {
+        @Override
+        public Iterator<ReleaseRecord> iterator() {
+            return records.iterator();
+        }
+    }
+
+    /**
+     * The {@code .json} records directly in a directory (the file store's layout), read one at a time as they are
+     * iterated, so any number of them fits in memory; a file that is no record is remembered and skipped.
+     */
+    private static final class RecordFiles implements Records {
+        private final Path directory;
+        private final String app;
+        private final List<Skipped> skipped = new ArrayList<>();
+
+        RecordFiles(Path directory, String app) {
+            this.directory = directory;
+            this.app = app;
+        }
+
+        @Override
+        public List<Skipped> skipped() {
+            return List.copyOf(skipped);
+        }
+
+        @Override
+        public Iterator<ReleaseRecord> iterator() {
+            List<Path> files;
+            try (Stream<Path> listing = Files.list(directory)) {
+                files = listing.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
+                        .sorted().toList();
+            } catch (IOException | UncheckedIOException e) {
+                throw ProviderException.permanent("file-evidence", "backtest", "cannot list the evidence directory "
+                        + directory + " (" + e.getClass().getSimpleName() + ")", e);
+            }
+            skipped.clear();
+            Iterator<Path> paths = files.iterator();
+            return new Iterator<>() {
+                private ReleaseRecord next;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null && paths.hasNext()) {
+                        next = read(paths.next());
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public ReleaseRecord next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    ReleaseRecord r = next;
+                    next = null;
+                    return r;
+                }
+            };
+        }
+
+        private ReleaseRecord read(Path file) {
+            String name = file.getFileName().toString();
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw ProviderException.permanent("file-evidence", "backtest", "cannot read " + file + " ("
+                        + e.getClass().getSimpleName() + ")", e);
+            }
+            ReleaseRecord record;
+            try {
+                record = EvidenceJson.fromBytes(bytes, ReleaseRecord.class);
+            } catch (RuntimeException e) {
+                skipped.add(new Skipped(name, "not a release record: " + firstLine(e)));
+                return null;
+            }
+            if (record == null) {
+                skipped.add(new Skipped(name, "not a release record: empty"));
+                return null;
+            }
+            return app == null || app.equals(record.app()) ? record : null;
+        }
+
+        private static String firstLine(Throwable e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            // Jackson quotes the source after a line break; the first line says what is wrong.
+            return SafeText.truncate(message.lines().findFirst().orElse(""), 300);
+        }
+    }
+
+    /** A candidate's alert trigger judges the alerts the records kept; its source is never read. */
+    private enum RecordedAlerts implements AlertSource {
+        INSTANCE;
+
+        @Override
+        public String providerName() {
+            return "recorded alerts";
+        }
+
+        @Override
+        public List<Alert> firing(Instant since) {
+            throw new UnsupportedOperationException("a backtest judges the recorded alerts");
+        }
+    }
+}
