@@ -69,6 +69,9 @@ final class ReleaseProcess implements AutoCloseable {
             String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The engine's assertions on, as in the in-process tests: a record whose samples do not replay to its own
+        // verdicts (the self-check each release runs before writing it) fails the run instead of adding a note.
+        command.add("-ea:io.releasepipeline...");
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
