@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -38,10 +39,12 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
 
     private final Path dir;
     private final BiConsumer<Path, String> onUnreadable;
+    private final Predicate<Path> files;
 
-    private RecordFiles(Path dir, BiConsumer<Path, String> onUnreadable) {
+    private RecordFiles(Path dir, BiConsumer<Path, String> onUnreadable, Predicate<Path> files) {
         this.dir = dir;
         this.onUnreadable = onUnreadable;
+        this.files = files;
     }
 
     /**
@@ -57,7 +60,7 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
                     + ": give the directory that holds the records' .json files (the file store's root, "
                     + ".ops/evidence by default)");
         }
-        return new RecordFiles(dir, null);
+        return new RecordFiles(dir, null, p -> true);
     }
 
     /**
@@ -65,7 +68,16 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
      * {@code report} its path and what is wrong (never the file's content).
      */
     public RecordFiles skippingUnreadable(BiConsumer<Path, String> report) {
-        return new RecordFiles(dir, Objects.requireNonNull(report, "report"));
+        return new RecordFiles(dir, Objects.requireNonNull(report, "report"), files);
+    }
+
+    /**
+     * The same records, only from the files whose path passes {@code filter}, judged on the name before anything
+     * is parsed: e.g. to split a directory between threads by app, as each app's records (its releases and the
+     * standalone rollbacks that label them) must stay together in one {@link Backtest#run}.
+     */
+    public RecordFiles filter(Predicate<Path> filter) {
+        return new RecordFiles(dir, onUnreadable, files.and(Objects.requireNonNull(filter, "filter")));
     }
 
     /** The directory read. */
@@ -74,14 +86,14 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
     }
 
     /**
-     * The record files, in name order, as they are now.
+     * The record files (those that pass the {@link #filter}, if any), in name order, as they are now.
      *
      * @throws UncheckedIOException when the directory cannot be listed
      */
     public List<Path> files() {
         try (Stream<Path> listing = Files.list(dir)) {
             return listing.filter(p -> RECORD_NAME.matcher(p.getFileName().toString()).matches())
-                    .filter(Files::isRegularFile).sorted().toList();
+                    .filter(files).filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the evidence directory " + dir, e);
         }

@@ -111,4 +111,18 @@ class RecordFilesTest {
 
         assertThat(ids(records)).containsExactly("pr1", "pr2");
     }
+
+    @Test
+    @DisplayName("filter keeps the files whose name passes, before anything is parsed")
+    void filter() throws IOException {
+        FileEvidenceStore store = FileEvidenceStore.of(dir);
+        store.write(record("orders", "pr1", T0));
+        store.write(record("billing", "pr7", T0));
+        Files.writeString(dir.resolve("2026-01-05-billing-pr8.json"), "damaged");
+
+        RecordFiles orders = RecordFiles.stream(dir).filter(p -> p.getFileName().toString().contains("-orders-"));
+
+        assertThat(ids(orders)).containsExactly("pr1");
+        assertThat(orders.files()).hasSize(1);
+    }
 }
