@@ -53,8 +53,9 @@ public final class BacktestBenchmark {
 
     /**
      * Runs the benchmark. Arguments, all optional: the number of releases (default 10,000), measured runs (default
-     * 5), the records' directory (default {@code release-benchmarks/target/backtest-records} when run from the
-     * repository, else one under the temporary directory).
+     * 5), the records' directory (default {@code release-benchmarks/target/backtest-records-<releases>} when run
+     * from the repository, else one under the temporary directory; generated there by {@link ReleaseMix} unless it
+     * holds that mix already: the split run reads each record's app from its {@code svc-NN} file name).
      */
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
