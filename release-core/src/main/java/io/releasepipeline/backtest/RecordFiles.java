@@ -136,7 +136,13 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
         String problem;
         UncheckedIOException failure;
         try {
-            return EvidenceJson.fromBytes(Files.readAllBytes(file), ReleaseRecord.class);
+            ReleaseRecord record = EvidenceJson.fromBytes(Files.readAllBytes(file), ReleaseRecord.class);
+            if (record != null) {
+                return record;
+            }
+            problem = "is not a release record (it holds JSON null); restore it or move it out of the directory";
+            failure = new UncheckedIOException("evidence record " + file + " " + problem,
+                    new IOException("JSON null"));
         } catch (IOException e) {
             problem = "cannot be read (" + e.getClass().getSimpleName() + ")";
             failure = new UncheckedIOException("evidence record " + file + " " + problem, e);

@@ -91,6 +91,23 @@ class RecordFilesTest {
     }
 
     @Test
+    @DisplayName("a file holding JSON null is reported like any other non-record, never passed over in silence")
+    void jsonNull() throws IOException {
+        FileEvidenceStore store = FileEvidenceStore.of(dir);
+        store.write(record("orders", "pr1", T0));
+        Files.writeString(dir.resolve("2026-01-05-orders-pr2.json"), "null");
+        List<String> reported = new ArrayList<>();
+
+        List<String> ids = ids(RecordFiles.stream(dir).skippingUnreadable((file, problem) -> reported.add(
+                file.getFileName() + ": " + problem)));
+
+        assertThat(ids).containsExactly("pr1");
+        assertThat(reported).singleElement().asString().startsWith("2026-01-05-orders-pr2.json: is not a release "
+                + "record (it holds JSON null)");
+        assertThatThrownBy(() -> ids(RecordFiles.stream(dir))).hasMessageContaining("JSON null");
+    }
+
+    @Test
     @DisplayName("a directory that does not exist is refused before anything is read, saying what to give")
     void missingDirectory() {
         assertThatThrownBy(() -> RecordFiles.stream(dir.resolve("nowhere")))

@@ -8,10 +8,10 @@ import io.releasepipeline.backtest.BacktestReport;
 import io.releasepipeline.backtest.BacktestSvg;
 import io.releasepipeline.backtest.BacktestText;
 import io.releasepipeline.backtest.Determinism;
+import io.releasepipeline.backtest.RecordFiles;
 import io.releasepipeline.backtest.ReleaseReplay;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ProviderException;
-import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -131,7 +130,7 @@ final class BacktestCommand extends CliCommand {
             return Optional.empty();
         }
         String appName = app != null ? app : candidate != null ? candidate.app().orElse(null) : null;
-        return Optional.of(backtest(new RecordFiles(evidenceDir, appName), appName,
+        return Optional.of(backtest(new DirectoryRecords(evidenceDir, appName), appName,
                 reportDir != null ? reportDir : evidenceDir.resolve("backtests"), Optional.empty()));
     }
 
@@ -146,7 +145,7 @@ final class BacktestCommand extends CliCommand {
                         + directory.get() + " (evidence.directory of " + configFile + ") does not exist; no release "
                         + "was recorded there", null);
             }
-            return backtest(new RecordFiles(directory.get(), appName), appName,
+            return backtest(new DirectoryRecords(directory.get(), appName), appName,
                     reportDir != null ? reportDir : directory.get().resolve("backtests"), Optional.empty());
         }
         // Blob storage: the store's own listing; reports go to a local directory (the store writes records only).
@@ -347,12 +346,13 @@ final class BacktestCommand extends CliCommand {
      * The {@code .json} records directly in a directory (the file store's layout), read one at a time as they are
      * iterated, so any number of them fits in memory; a file that is no record is remembered and skipped.
      */
-    private static final class RecordFiles implements Records {
+    /** The records of a directory, read one at a time by the library's {@link RecordFiles}; those of {@code app}. */
+    private static final class DirectoryRecords implements Records {
         private final Path directory;
         private final String app;
         private final List<Skipped> skipped = new ArrayList<>();
 
-        RecordFiles(Path directory, String app) {
+        DirectoryRecords(Path directory, String app) {
             this.directory = directory;
             this.app = app;
         }
@@ -364,23 +364,24 @@ final class BacktestCommand extends CliCommand {
 
         @Override
         public Iterator<ReleaseRecord> iterator() {
-            List<Path> files;
-            try (Stream<Path> listing = Files.list(directory)) {
-                files = listing.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
-                        .sorted().toList();
-            } catch (IOException | UncheckedIOException e) {
-                throw ProviderException.permanent("file-evidence", "backtest", "cannot list the evidence directory "
-                        + directory + " (" + e.getClass().getSimpleName() + ")", e);
-            }
             skipped.clear();
-            Iterator<Path> paths = files.iterator();
+            RecordFiles files = RecordFiles.stream(directory).skippingUnreadable((file, problem) -> skipped.add(
+                    new Skipped(file.getFileName().toString(), SafeText.truncate(problem, 300))));
+            Iterator<ReleaseRecord> all;
+            try {
+                all = files.iterator();
+            } catch (UncheckedIOException e) {
+                throw ProviderException.permanent("file-evidence", "backtest", "cannot list the evidence directory "
+                        + directory + " (" + e.getCause().getClass().getSimpleName() + ")", e);
+            }
             return new Iterator<>() {
                 private ReleaseRecord next;
 
                 @Override
                 public boolean hasNext() {
-                    while (next == null && paths.hasNext()) {
-                        next = read(paths.next());
+                    while (next == null && all.hasNext()) {
+                        ReleaseRecord r = all.next();
+                        next = app == null || app.equals(r.app()) ? r : null;
                     }
                     return next != null;
                 }
@@ -395,36 +396,6 @@ final class BacktestCommand extends CliCommand {
                     return r;
                 }
             };
-        }
-
-        private ReleaseRecord read(Path file) {
-            String name = file.getFileName().toString();
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw ProviderException.permanent("file-evidence", "backtest", "cannot read " + file + " ("
-                        + e.getClass().getSimpleName() + ")", e);
-            }
-            ReleaseRecord record;
-            try {
-                record = EvidenceJson.fromBytes(bytes, ReleaseRecord.class);
-            } catch (RuntimeException e) {
-                skipped.add(new Skipped(name, "not a release record: " + firstLine(e)));
-                return null;
-            }
-            if (record == null) {
-                skipped.add(new Skipped(name, "not a release record: empty"));
-                return null;
-            }
-            return app == null || app.equals(record.app()) ? record : null;
-        }
-
-        private static String firstLine(Throwable e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            // Jackson quotes the source after a line break; the first line says what is wrong.
-            return SafeText.truncate(message.lines().findFirst().orElse(""), 300);
         }
     }
 

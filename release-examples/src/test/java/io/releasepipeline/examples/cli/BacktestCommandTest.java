@@ -190,8 +190,9 @@ class BacktestCommandTest {
                 "--output", "json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).contains("release backtest: skipped 2026-01-12-backend-pr999.json: not a release "
-                + "record").contains("release backtest: skipped 2026-01-13-backend-pr998.json: not a release record");
+        assertThat(run.err()).contains("release backtest: skipped 2026-01-12-backend-pr999.json: is not a valid "
+                + "release record", "restore it or move it out of the directory")
+                .contains("release backtest: skipped 2026-01-13-backend-pr998.json: is not a valid release record");
         JsonNode doc = JSON.readTree(run.out());
         assertThat(doc.at("/report/summary/releases").asInt()).isEqualTo(8);
         assertThat(doc.get("skipped")).hasSize(2);
