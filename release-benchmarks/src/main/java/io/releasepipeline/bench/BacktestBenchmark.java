@@ -13,8 +13,6 @@ import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.Triggers;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,11 +174,11 @@ public final class BacktestBenchmark {
         long peak = 0;
         for (int i = 0; i < runs; i++) {
             System.gc();
-            resetPeaks();
+            Heap.resetPeaks();
             long t0 = System.nanoTime();
             body.get();
             nanos[i] = System.nanoTime() - t0;
-            peak = Math.max(peak, peakHeap());
+            peak = Math.max(peak, Heap.peak());
         }
         Arrays.sort(nanos);
         return new Measured(nanos[runs / 2], nanos[0], nanos[runs - 1], peak);
@@ -265,24 +263,5 @@ public final class BacktestBenchmark {
 
     private static String seconds(Duration d) {
         return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    /** The sum of the heap pools' peaks: an upper bound of the heap's peak. */
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

@@ -6,8 +6,6 @@ import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.testkit.Simulation;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +56,7 @@ public final class EngineBenchmark {
             pipelines.add(sim.pipeline());
         }
         System.gc();
-        resetPeaks();
+        Heap.resetPeaks();
         long heapBefore = usedHeap();
         CountDownLatch start = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(concurrent);
@@ -86,7 +84,7 @@ public final class EngineBenchmark {
         start.countDown();
         done.await();
         long wall = System.nanoTime() - t0;
-        long peak = peakHeap();
+        long peak = Heap.peak();
         System.out.printf(Locale.ROOT, "%d concurrent releases: wall %.2f s, %d promoted, peak heap %.1f MB "
                 + "(%.1f MB before start, max heap %.0f MB), %d cores%n", concurrent, wall / 1e9, promoted.get(),
                 peak / 1048576.0, heapBefore / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0,
@@ -107,25 +105,6 @@ public final class EngineBenchmark {
         if (r.outcome() != ReleaseOutcome.PROMOTED || !sim.clock.elapsed().equals(Duration.ofMinutes(14))) {
             throw new IllegalStateException("unexpected " + r.outcome() + " after " + sim.clock.elapsed());
         }
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    /** The sum of the heap pools' peaks: an upper bound of the heap's peak. */
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     private static long usedHeap() {

@@ -117,13 +117,21 @@ public record Samples(int format, Policy policy, List<Step> steps) {
                     b::withoutErrorRateTrigger);
             canaryMaxIncrease.ifPresent(b::canaryAnalysis);
             if (alerts) {
-                b.onAlerts(RecordedAlerts.INSTANCE);
+                b.onAlerts(recordedAlerts());
             }
             return b.build();
         }
     }
 
-    /** The alert source of a replayed policy: its alerts come from the record, so it is never read. */
+    /**
+     * The alert source of a replayed policy (a candidate's alert trigger, the recorded live one): its alerts come from
+     * the record, so it is never read; reading it throws {@link UnsupportedOperationException}. Stateless.
+     */
+    public static AlertSource recordedAlerts() {
+        return RecordedAlerts.INSTANCE;
+    }
+
+    /** See {@link #recordedAlerts()}. */
     private enum RecordedAlerts implements AlertSource {
         INSTANCE;
 

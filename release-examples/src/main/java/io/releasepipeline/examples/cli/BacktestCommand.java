@@ -13,12 +13,11 @@ import io.releasepipeline.backtest.ReleaseReplay;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.evidence.ReleaseRecord;
+import io.releasepipeline.evidence.Samples;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
 import io.releasepipeline.examples.cli.config.Durations;
 import io.releasepipeline.format.SafeText;
-import io.releasepipeline.spi.Alert;
-import io.releasepipeline.spi.AlertSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +173,7 @@ final class BacktestCommand extends CliCommand {
                     + reports + " (" + e.getClass().getSimpleName() + "); give a writable one with --report-dir", e);
         }
         Backtest backtest = Backtest.of(Wiring.triggers(candidate.rollback(),
-                candidate.rollback().alerts().enabled() ? Optional.of(RecordedAlerts.INSTANCE) : Optional.empty()));
+                candidate.rollback().alerts().enabled() ? Optional.of(Samples.recordedAlerts()) : Optional.empty()));
         BacktestReport report = backtest.run(records, from);
         List<Skipped> skipped = records.skipped();
         write(markdown, BacktestMarkdown.render(report, Optional.of(svg.getFileName().toString()))
@@ -396,21 +395,6 @@ final class BacktestCommand extends CliCommand {
                     return r;
                 }
             };
-        }
-    }
-
-    /** A candidate's alert trigger judges the alerts the records kept; its source is never read. */
-    private enum RecordedAlerts implements AlertSource {
-        INSTANCE;
-
-        @Override
-        public String providerName() {
-            return "recorded alerts";
-        }
-
-        @Override
-        public List<Alert> firing(Instant since) {
-            throw new UnsupportedOperationException("a backtest judges the recorded alerts");
         }
     }
 }
