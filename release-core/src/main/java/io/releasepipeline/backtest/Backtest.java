@@ -235,7 +235,9 @@ public final class Backtest {
             TriggerVerdict want = i < recorded.size() ? recorded.get(i) : null;
             TriggerVerdict got = i < replayed.size() ? replayed.get(i) : null;
             if (!Objects.equals(want, got)) {
-                Instant at = (want != null ? want : got).at();
+                // Where the two first part: the earlier of the two verdicts (the replay diverged there or before).
+                Instant at = want == null ? got.at() : got == null || want.at().isBefore(got.at()) ? want.at()
+                        : got.at();
                 return new Determinism(Determinism.Status.MISMATCH, "release " + record.releaseId() + ", verdict "
                         + (i + 1) + ": recorded " + describe(want) + "; replayed " + describe(got) + "; "
                         + sampleAt(samples, at));

@@ -787,5 +787,27 @@ class BacktestReplayTest {
                     + " FIRING at " + at(minutes(6)).plusSeconds(30)).contains("step 1 (100%), +2m30s")
                     .contains("health probe #151 (down)");
         }
+
+        @Test
+        @DisplayName("a reading made worse in the record: the mismatch names that reading, where the replay diverged")
+        void worseReadingIsNamedWhereTheReplayDiverges() {
+            ReleaseRecord record = promote(sim.pipeline());
+            assertThat(Backtest.verify(record).status()).isEqualTo(Determinism.Status.REPRODUCED);
+
+            // Reading #2 of the first step now counts every request as a 5xx: the replay fires there, long before the
+            // first recorded verdict (the step's closing ones).
+            ObjectNode json = EvidenceJson.mapper().valueToTree(record);
+            com.fasterxml.jackson.databind.node.ArrayNode canary = (com.fasterxml.jackson.databind.node.ArrayNode) json
+                    .path("samples").path("steps").path(0).path("errorRate").path(1).path("canary");
+            assertThat(canary.get(2).asLong()).isPositive();
+            canary.set(3, canary.get(2));
+            ReleaseRecord altered = EvidenceJson.mapper().convertValue(json, ReleaseRecord.class);
+
+            Determinism d = Backtest.verify(altered);
+
+            assertThat(d.status()).isEqualTo(Determinism.Status.MISMATCH);
+            assertThat(d.detail()).contains("replayed \"error-rate FIRING").contains("step 1 (")
+                    .contains("error-rate reading #2");
+        }
     }
 }
