@@ -292,6 +292,31 @@ public final class Backtest {
                     + "), +" + Format.duration(Duration.ofMillis(t)) + ": " + (found.isEmpty()
                             ? "no sample at that instant" : String.join(", ", found));
         }
-        return "no step covers " + at;
+        return nearestStep(samples, at);
+    }
+
+    /** For an instant outside every step: the nearest step, and whether the instant is before or past it. */
+    private static String nearestStep(Samples samples, Instant at) {
+        int nearest = -1;
+        long gap = Long.MAX_VALUE;
+        boolean past = false;
+        for (int i = 0; i < samples.steps().size(); i++) {
+            Samples.Step step = samples.steps().get(i);
+            Instant end = step.start().plusMillis(step.closedAt());
+            boolean after = at.isAfter(end);
+            long d = after ? Duration.between(end, at).toMillis() : Duration.between(at, step.start()).toMillis();
+            if (d < gap) {
+                gap = d;
+                nearest = i;
+                past = after;
+            }
+        }
+        if (nearest < 0) {
+            return "no step was sampled (" + at + ")";
+        }
+        Samples.Step step = samples.steps().get(nearest);
+        return "step " + (nearest + 1) + " (" + step.weight() + "%) is the nearest: " + at + " is "
+                + Format.duration(Duration.ofMillis(gap)) + (past ? " past its end (+" + Format.duration(Duration
+                        .ofMillis(step.closedAt())) + ")" : " before its start");
     }
 }

@@ -3,6 +3,7 @@ package io.releasepipeline.backtest;
 import io.releasepipeline.evidence.Samples;
 import io.releasepipeline.format.Format;
 import io.releasepipeline.format.SafeText;
+import io.releasepipeline.trigger.NoDataPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +25,16 @@ import java.util.Optional;
  * terminal table ({@link BacktestText}) and the chart ({@link BacktestSvg}). Stateless and thread-safe.
  */
 public final class BacktestMarkdown {
+
+    /**
+     * What a missed rollback means, as every rendering says it: the candidate had not rolled back when the live
+     * policy did, and the samples end there, so it is later or never.
+     */
+    public static final String NOT_BY_THEN = "had not rolled back by then: later or never (the samples end at the "
+            + "live rollback)";
+
+    private static final java.util.regex.Pattern INSTANT = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?Z");
 
     /** How much of one untrusted field a cell keeps. */
     private static final int FIELD_LIMIT = 400;
@@ -102,7 +113,7 @@ public final class BacktestMarkdown {
             case AGREE -> "agree";
             case ADDED_ROLLBACK -> r.knownBad() ? "**added rollback: catches a known-bad release**"
                     : "**added rollback: would-be false rollback**";
-            case MISSED_ROLLBACK -> "**missed rollback**";
+            case MISSED_ROLLBACK -> "**missed rollback**: the candidate " + NOT_BY_THEN;
             case UNKNOWN -> "unknown";
         } + r.detectionDelta().map(d -> " (" + delta(d) + ")").orElse("");
     }
@@ -121,13 +132,15 @@ public final class BacktestMarkdown {
 
     /**
      * A policy as numbers, e.g. {@code error rate > 5.0% over 5m (min 100 requests, no data: hold up to 5m); health
-     * down 1m; smoke failing 2m; read errors: hold-then-rollback; every 30s}. Plain text.
+     * down 1m; smoke failing 2m; read errors: hold-then-rollback; every 30s}; the hold limit is shown only with the
+     * {@code hold} no-data policy (the only one it applies to). Plain text.
      */
     public static String policy(Samples.Policy p) {
         List<String> parts = new ArrayList<>();
         p.errorRate().ifPresentOrElse(e -> parts.add("error rate > " + Format.percent(e.threshold()) + " over "
                 + Format.duration(e.window()) + " (min " + e.minimumRequests() + " requests, no data: "
-                + e.noDataPolicy().name().toLowerCase(Locale.ROOT) + " up to " + Format.duration(e.holdLimit())
+                + e.noDataPolicy().name().toLowerCase(Locale.ROOT)
+                + (e.noDataPolicy() == NoDataPolicy.HOLD ? " up to " + Format.duration(e.holdLimit()) : "")
                 + ", read every " + Format.duration(p.errorRateInterval()) + ")"), () -> parts.add("error rate off"));
         p.canaryMaxIncrease().ifPresent(c -> parts.add("canary analysis: at most " + Format.percent(c)
                 + " above stable"));
@@ -171,11 +184,23 @@ public final class BacktestMarkdown {
             case ROLLED_BACK -> "would have rolled back" + at(r, c) + " by " + c.trigger().orElse("?") + weight(c)
                     + ": " + c.detail();
             case MANUAL_ROLLBACK -> "rolled back by hand" + at(r, c);
-            case CONTINUED -> "would have continued: " + c.detail();
-            case INCONCLUSIVE -> "inconclusive: " + c.detail();
+            case CONTINUED -> "would have continued: " + relative(r, c.detail());
+            case INCONCLUSIVE -> "inconclusive: " + relative(r, c.detail());
             case NOT_REPLAYABLE -> "not replayable: " + c.detail().replaceFirst("^not replayable: ", "");
             case OTHER -> c.detail();
         };
+    }
+
+    /**
+     * {@code detail} with every instant in it written as an offset from the release's t+0 ({@code t+21m}), as the
+     * rest of the report writes times; unchanged when the release has no t+0.
+     */
+    static String relative(ReleaseReplay r, String detail) {
+        if (r.trafficFrom().isEmpty()) {
+            return detail;
+        }
+        return INSTANT.matcher(detail).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(offset(
+                Duration.between(r.trafficFrom().get(), Instant.parse(m.group())))));
     }
 
     private static String at(ReleaseReplay r, Decision d) {

@@ -52,23 +52,41 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
      * @param addedRollbacks rollbacks the candidate adds
      * @param addedOnKnownBad of those, on releases someone rolled back by hand: bad releases it catches
      * @param wouldBeFalseRollbacks of those, on releases nobody marked bad
-     * @param missedRollbacks rollbacks of the live policy the candidate would not have taken
+     * @param missedRollbacks rollbacks of the live policy the candidate had not taken by then: later or never (the
+     *     samples end at the live rollback, so which of the two cannot be told)
      * @param unknown releases with no comparison (not replayable, inconclusive, ended for another reason)
      * @param notReplayable of those, the records that cannot answer
      * @param knownBad releases someone rolled back by hand
-     * @param detectionGained the time the candidate's rollbacks come earlier, summed over releases
-     * @param detectionLost the time the candidate's rollbacks come later, summed over releases
+     * @param detectionGained against the live policy: the time the candidate's rollbacks come earlier than the live
+     *     policy's, summed over the releases both rolled back
+     * @param detectionLost against the live policy: the time the candidate's rollbacks come later than the live
+     *     policy's, summed over the releases both rolled back. Only a measurable part: past a live rollback the
+     *     samples end, so the {@code missedRollbacks} (later or never) add an unknown amount that is not in it
      * @param reproduced records whose live verdicts the replay reproduced exactly
      * @param mismatches records whose live verdicts it did not: bugs
+     * @param caughtBeforeHand against the rollbacks by hand, not the live policy: how much earlier the candidate's
+     *     catches of known-bad releases come than the moment a person rolled each back, summed
      */
     public record Summary(int releases, int agree, int addedRollbacks, int addedOnKnownBad, int wouldBeFalseRollbacks,
             int missedRollbacks, int unknown, int notReplayable, int knownBad, Duration detectionGained,
-            Duration detectionLost, int reproduced, int mismatches) {
+            Duration detectionLost, int reproduced, int mismatches, Duration caughtBeforeHand) {
 
         /** Validates. */
         public Summary {
             Objects.requireNonNull(detectionGained, "detectionGained");
             Objects.requireNonNull(detectionLost, "detectionLost");
+            Objects.requireNonNull(caughtBeforeHand, "caughtBeforeHand");
+        }
+
+        /**
+         * A summary without the catches' lead over the rollbacks by hand ({@code caughtBeforeHand} zero), for
+         * callers that sum summaries of their own.
+         */
+        public Summary(int releases, int agree, int addedRollbacks, int addedOnKnownBad, int wouldBeFalseRollbacks,
+                int missedRollbacks, int unknown, int notReplayable, int knownBad, Duration detectionGained,
+                Duration detectionLost, int reproduced, int mismatches) {
+            this(releases, agree, addedRollbacks, addedOnKnownBad, wouldBeFalseRollbacks, missedRollbacks, unknown,
+                    notReplayable, knownBad, detectionGained, detectionLost, reproduced, mismatches, Duration.ZERO);
         }
 
         static Summary of(List<ReleaseReplay> releases) {
@@ -83,6 +101,7 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
             int mismatches = 0;
             Duration gained = Duration.ZERO;
             Duration lost = Duration.ZERO;
+            Duration beforeHand = Duration.ZERO;
             for (ReleaseReplay r : releases) {
                 switch (r.comparison()) {
                     case AGREE -> agree++;
@@ -97,7 +116,11 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
                 bad += r.knownBad() ? 1 : 0;
                 reproduced += r.determinism().status() == Determinism.Status.REPRODUCED ? 1 : 0;
                 mismatches += r.determinism().status() == Determinism.Status.MISMATCH ? 1 : 0;
-                if (r.detectionDelta().isPresent()) {
+                if (r.detectionDelta().isPresent() && r.comparison() == ReleaseReplay.Comparison.ADDED_ROLLBACK) {
+                    // A catch: measured against the person's rollback, not against the live policy (which held).
+                    Duration d = r.detectionDelta().get();
+                    beforeHand = d.isNegative() ? beforeHand.plus(d.negated()) : beforeHand;
+                } else if (r.detectionDelta().isPresent()) {
                     Duration d = r.detectionDelta().get();
                     if (d.isNegative()) {
                         gained = gained.plus(d.negated());
@@ -107,7 +130,7 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
                 }
             }
             return new Summary(releases.size(), agree, added, addedBad, added - addedBad, missed, unknown,
-                    notReplayable, bad, gained, lost, reproduced, mismatches);
+                    notReplayable, bad, gained, lost, reproduced, mismatches, beforeHand);
         }
     }
 }

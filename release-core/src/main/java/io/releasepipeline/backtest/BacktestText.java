@@ -44,7 +44,7 @@ public final class BacktestText {
         lines.add(s.releases() + " release" + plural(s.releases()) + ": " + s.agree() + " agree, " + s.addedRollbacks() + " rollback"
                 + plural(s.addedRollbacks()) + " added (" + s.addedOnKnownBad() + " on known-bad releases, "
                 + s.wouldBeFalseRollbacks() + " would-be false rollback" + plural(s.wouldBeFalseRollbacks()) + "), "
-                + s.missedRollbacks() + " missed, " + s.unknown() + " without a comparison; " + s.knownBad()
+                + s.missedRollbacks() + " missed (had not rolled back by the live rollback: later or never), " + s.unknown() + " without a comparison; " + s.knownBad()
                 + " known bad (rolled back by hand)");
         for (ReleaseReplay r : report.releases()) {
             if (r.comparison() == ReleaseReplay.Comparison.ADDED_ROLLBACK) {
@@ -54,20 +54,23 @@ public final class BacktestText {
                                 + "hand)").orElse(""));
             } else if (r.comparison() == ReleaseReplay.Comparison.MISSED_ROLLBACK) {
                 lines.add("missed: " + r.releaseId() + ", which the live policy " + BacktestMarkdown.liveOutcome(r)
-                        + "; the candidate " + BacktestMarkdown.candidateVerdict(r));
+                        + "; the candidate " + BacktestMarkdown.NOT_BY_THEN + " (it " + BacktestMarkdown
+                                .candidateVerdict(r) + ")");
             }
         }
-        lines.add("detection time against the live policy: " + amount(s.detectionGained()) + " gained, "
-                + amount(s.detectionLost()) + " lost (releases both rolled back, and known-bad releases "
-                + "only the candidate caught)");
+        lines.add("detection time against the live policy (releases both rolled back): "
+                + amount(s.detectionGained()) + " gained; " + lost(s));
+        if (s.addedOnKnownBad() > 0) {
+            lines.add("catches against the rollbacks by hand (not the live policy): " + amount(s.caughtBeforeHand())
+                    + " earlier, over " + s.addedOnKnownBad() + " known-bad release" + plural(s.addedOnKnownBad()));
+        }
         Map<String, Integer> notReplayable = new LinkedHashMap<>();
         Map<String, Integer> inconclusive = new LinkedHashMap<>();
         for (ReleaseReplay r : report.releases()) {
             if (r.candidate().kind() == Decision.Kind.NOT_REPLAYABLE) {
                 notReplayable.merge(r.candidate().detail().replaceFirst("^not replayable: ", ""), 1, Integer::sum);
             } else if (r.candidate().kind() == Decision.Kind.INCONCLUSIVE) {
-                inconclusive.merge(r.candidate().detail().replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "…"), 1,
-                        Integer::sum);
+                inconclusive.merge(BacktestMarkdown.relative(r, r.candidate().detail()), 1, Integer::sum);
             }
         }
         notReplayable.forEach((why, n) -> lines.add("not replayable: " + n + " (" + why + ")"));
@@ -127,9 +130,20 @@ public final class BacktestText {
         return switch (r.comparison()) {
             case AGREE -> "agree";
             case ADDED_ROLLBACK -> r.knownBad() ? "ADDED (catch)" : "ADDED (false)";
-            case MISSED_ROLLBACK -> "MISSED";
+            case MISSED_ROLLBACK -> "MISSED (later or never)";
             case UNKNOWN -> "unknown";
         } + r.detectionDelta().map(d -> " " + (d.isNegative() ? "-" : "+") + Format.duration(d.abs())).orElse("");
+    }
+
+    /** Detection time lost: what can be measured, and what cannot past a live rollback. */
+    private static String lost(BacktestReport.Summary s) {
+        String measured = amount(s.detectionLost()) + " lost where both rolled back";
+        if (s.missedRollbacks() == 0) {
+            return measured;
+        }
+        return (s.detectionLost().isZero() ? "" : measured + "; ") + "lost: not measurable past the live rollback; "
+                + s.missedRollbacks() + " rollback" + plural(s.missedRollbacks()) + " the candidate had not taken by "
+                + "then (later or never: the samples end at the live rollback)";
     }
 
     private static String amount(java.time.Duration d) {

@@ -38,7 +38,10 @@ public record ReleaseReplay(String releaseId, String app, Instant startedAt, Opt
         AGREE,
         /** The candidate rolls back a release the live policy did not. */
         ADDED_ROLLBACK,
-        /** The live policy rolled back a release the candidate would not have. */
+        /**
+         * The live policy rolled back a release the candidate had not rolled back by then: later or never. The
+         * samples end where the live release rolled back, so which of the two cannot be told.
+         */
         MISSED_ROLLBACK,
         /** No comparison: the live release ended for another reason, or the candidate's answer is unknown. */
         UNKNOWN
@@ -62,6 +65,21 @@ public record ReleaseReplay(String releaseId, String app, Instant startedAt, Opt
     /** How long after traffic first moved {@code decision} was taken, when it has a time. */
     public Optional<Duration> offset(Decision decision) {
         return decision.at().flatMap(at -> trafficFrom.map(from -> Duration.between(from, at)));
+    }
+
+    /**
+     * When a person rolled this known-bad release back: during the release (the live decision), or by a later
+     * rollback whose time the catch's {@link #detectionDelta} is measured against; empty when not known bad or not
+     * known.
+     */
+    public Optional<Instant> rolledBackByHandAt() {
+        if (live.kind() == Decision.Kind.MANUAL_ROLLBACK) {
+            return live.at();
+        }
+        if (knownBad && comparison == Comparison.ADDED_ROLLBACK && detectionDelta.isPresent()) {
+            return candidate.at().map(at -> at.minus(detectionDelta.get()));
+        }
+        return Optional.empty();
     }
 
     /** True when the candidate rolls back a release nobody marked bad: a would-be false rollback. */

@@ -124,7 +124,139 @@ class BacktestRenderingTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("RELEASE  STARTED"))
                 .anySatisfy(l -> assertThat(l).startsWith("rel-1    2026-03-02 10:00").contains("  agree -6m ")
                         .endsWith("  no"))
-                .contains("  detection time against the live policy: 6m gained, nothing lost (releases both rolled "
-                        + "back, and known-bad releases only the candidate caught)");
+                .contains("  detection time against the live policy (releases both rolled back): 6m gained; "
+                        + "nothing lost where both rolled back");
+    }
+
+    private static Decision continued(String detail) {
+        return new Decision(Decision.Kind.CONTINUED, Optional.empty(), Optional.empty(), 10, detail);
+    }
+
+    @Test
+    @DisplayName("a missed rollback reads 'had not rolled back by then: later or never' everywhere, and the time lost "
+            + "past the live rollback is called not measurable, never 'nothing lost'")
+    void missedIsLaterOrNever() {
+        ReleaseReplay missed = replay("rel-1", "v2", rollback("5xx 6.0%", Duration.ofMinutes(7), 50),
+                continued("nothing fired through the samples"), ReleaseReplay.Comparison.MISSED_ROLLBACK,
+                Optional.empty(), false, OK);
+        BacktestReport report = report(List.of(missed));
+
+        String md = BacktestMarkdown.render(report, Optional.empty());
+        List<String> text = BacktestText.render(report);
+
+        String notByThen = "had not rolled back by then: later or never (the samples end at the live rollback)";
+        assertThat(md).contains("**missed rollback**: the candidate " + notByThen)
+                .contains("- missed: rel-1, which the live policy rolled back at t+7m by error-rate at 50%: 5xx 6.0%; "
+                        + "the candidate " + notByThen)
+                .contains("1 missed (had not rolled back by the live rollback: later or never)")
+                .contains("nothing gained; lost: not measurable past the live rollback; 1 rollback the candidate had "
+                        + "not taken by then")
+                .doesNotContain("nothing lost");
+        assertThat(text).anySatisfy(l -> assertThat(l).startsWith("rel-1 ").contains("MISSED (later or never)"));
+        assertThat(String.join("\n", text)).doesNotContain("nothing lost");
+    }
+
+    @Test
+    @DisplayName("a catch's time against the rollback by hand is its own labelled figure, apart from the time gained "
+            + "against the live policy; each summed on its own")
+    void catchesApartFromLivePolicy() {
+        ReleaseReplay caught = replay("rel-1", "v5", PROMOTED, rollback("5xx 3.3%", Duration.ofMinutes(2), 10),
+                ReleaseReplay.Comparison.ADDED_ROLLBACK, Optional.of(Duration.ofHours(-2)), true, OK);
+        ReleaseReplay both = replay("rel-2", "v6", rollback("bad", Duration.ofMinutes(9), 50), rollback("bad",
+                Duration.ofMinutes(3), 10), ReleaseReplay.Comparison.AGREE, Optional.of(Duration.ofMinutes(-6)),
+                false, OK);
+        BacktestReport report = report(List.of(caught, both));
+
+        assertThat(report.summary().detectionGained()).isEqualTo(Duration.ofMinutes(6));
+        assertThat(report.summary().caughtBeforeHand()).isEqualTo(Duration.ofHours(2));
+        assertThat(caught.rolledBackByHandAt()).contains(START.plusSeconds(60).plus(Duration.ofMinutes(122)));
+        assertThat(BacktestText.summaryLines(report))
+                .contains("detection time against the live policy (releases both rolled back): 6m gained; nothing "
+                        + "lost where both rolled back")
+                .contains("catches against the rollbacks by hand (not the live policy): 2h earlier, over 1 known-bad "
+                        + "release");
+    }
+
+    @Test
+    @DisplayName("the no-data hold limit is shown only with the hold policy")
+    void holdLimitOnlyWithHold() {
+        Samples.Policy hold = Samples.Policy.of(Triggers.builder().errorRateAbove(0.02, Duration.ofSeconds(3))
+                .build());
+        Samples.Policy ignore = Samples.Policy.of(Triggers.builder().errorRateAbove(0.02, Duration.ofSeconds(3))
+                .noDataPolicy(io.releasepipeline.trigger.NoDataPolicy.IGNORE).build());
+
+        assertThat(BacktestMarkdown.policy(hold)).contains("no data: hold up to ");
+        assertThat(BacktestMarkdown.policy(ignore)).contains("no data: ignore, read every").doesNotContain("up to");
+    }
+
+    @Test
+    @DisplayName("an inconclusive or continued verdict writes its instants as t+ offsets, without ellipses")
+    void inconclusiveInOffsets() {
+        Instant t0 = START.plusSeconds(60);
+        Decision inconclusive = new Decision(Decision.Kind.INCONCLUSIVE, Optional.empty(), Optional.empty(), 10,
+                "it would have held the step at 10% until " + t0.plusSeconds(1260) + ", past the recorded samples "
+                        + "(live passed it at " + t0.plusSeconds(960) + ")");
+        ReleaseReplay r = replay("rel-1", "v2", PROMOTED, inconclusive, ReleaseReplay.Comparison.UNKNOWN,
+                Optional.empty(), false, OK);
+        BacktestReport report = report(List.of(r));
+
+        assertThat(BacktestMarkdown.candidateVerdict(r)).isEqualTo("inconclusive: it would have held the step at 10% "
+                + "until t+21m, past the recorded samples (live passed it at t+16m)");
+        assertThat(BacktestText.summaryLines(report)).contains("inconclusive: 1 (it would have held the step at 10% "
+                + "until t+21m, past the recorded samples (live passed it at t+16m))");
+        assertThat(BacktestText.summaryLines(report)).noneSatisfy(l -> assertThat(l).contains("\u2026"));
+        assertThat(String.join("\n", BacktestText.render(report))).doesNotContain("2026-03-02T");
+    }
+
+    @Test
+    @DisplayName("when both rollbacks fall at the same time, the square and the diamond are both visible")
+    void coincidentGlyphs() {
+        ReleaseReplay same = replay("rel-1", "v2", rollback("bad", Duration.ofMinutes(5), 50), rollback("bad",
+                Duration.ofMinutes(5), 50), ReleaseReplay.Comparison.AGREE, Optional.of(Duration.ZERO), false, OK);
+
+        String svg = BacktestSvg.render(report(List.of(same)));
+
+        java.util.regex.Matcher square = java.util.regex.Pattern.compile("<rect x=\"([0-9.]+)\" y=\"([0-9.]+)\" "
+                + "width=\"10\" height=\"10\" fill=\"#cf222e\"><title>live").matcher(svg);
+        java.util.regex.Matcher diamond = java.util.regex.Pattern.compile("<polygon points=\"([0-9.]+),([0-9.]+) "
+                + "[^\"]*\" fill=\"([^\"]+)\"[^>]*><title>candidate").matcher(svg);
+        assertThat(square.find()).isTrue();
+        assertThat(diamond.find()).isTrue();
+        double squareTop = Double.parseDouble(square.group(2));
+        double diamondTop = Double.parseDouble(diamond.group(2));
+        // The diamond (14 high) ends above the square's middle: the square shows below it, and it is not filled.
+        assertThat(diamondTop + 14).isLessThan(squareTop + 10);
+        assertThat(diamond.group(3)).isEqualTo("none");
+    }
+
+    @Test
+    @DisplayName("one long release does not squash the others: the axis is capped and the long row is marked cut")
+    void longReleaseClipped() {
+        List<ReleaseReplay> rows = new ArrayList<>();
+        IntStream.range(0, 6).forEach(i -> rows.add(replay("rel-" + i, "v" + i, rollback("bad", Duration.ofMinutes(
+                10), 50), rollback("bad", Duration.ofMinutes(8), 10), ReleaseReplay.Comparison.AGREE,
+                Optional.of(Duration.ofMinutes(-2)), false, OK)));
+        rows.add(replay("rel-long", "v9", rollback("bad", Duration.ofHours(24), 50), rollback("bad",
+                Duration.ofHours(23), 50), ReleaseReplay.Comparison.AGREE, Optional.of(Duration.ofHours(-1)), false,
+                OK));
+
+        String svg = BacktestSvg.render(report(rows));
+
+        assertThat(svg).contains(">t+20m<").doesNotContain(">t+6h<", ">t+24h<")
+                .contains(">\u25b8<").contains("cut at the axis&apos;s end: the row runs to t+24h");
+        assertThat(svg.split(">\u25b8<", -1)).as("only the long row is cut").hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a verdict just past a step names the nearest step and says it is past its end")
+    void sampleAtPastStep() {
+        Samples.Step step = new Samples.Step("orders--v2", Optional.empty(), 10, START, Duration.ofMinutes(5), false,
+                Samples.End.PASSED, 300_000L, List.of(), new Samples.Health(List.of(), "", List.of(), List.of()),
+                new Samples.Smoke(List.of(), List.of()), List.of(), new Samples.Alerts(List.of(), List.of(),
+                        List.of()), Optional.empty());
+        Samples samples = new Samples(Samples.FORMAT, Samples.Policy.of(Triggers.builder().build()), List.of(step));
+
+        assertThat(Backtest.sampleAt(samples, START.plusMillis(300_001))).isEqualTo("step 1 (10%) is the nearest: "
+                + START.plusMillis(300_001) + " is 1ms past its end (+5m)");
     }
 }

@@ -756,7 +756,8 @@ class BacktestReplayTest {
             assertThat(r.comparison()).isEqualTo(ReleaseReplay.Comparison.ADDED_ROLLBACK);
             assertThat(r.detectionDelta()).contains(minutes(-1));
             assertThat(report.summary().addedOnKnownBad()).isEqualTo(1);
-            assertThat(report.summary().detectionGained()).isEqualTo(minutes(1));
+            assertThat(report.summary().caughtBeforeHand()).isEqualTo(minutes(1));
+            assertThat(report.summary().detectionGained()).as("against the live policy, which held").isZero();
             assertThat(r.determinism().status()).isEqualTo(Determinism.Status.REPRODUCED);
         }
     }
