@@ -11,7 +11,10 @@ import java.util.Optional;
  * shared time axis from the moment traffic first moved (t+0), the live policy's rollback drawn as a filled square
  * and the candidate's as a hollow diamond, each row coloured by how the two compare (green agree, orange a rollback
  * the candidate adds, purple one it misses, grey unknown), known-bad releases marked. Every text drawn comes through
- * {@link SafeText#xml} (release ids and revisions are untrusted). Stateless and thread-safe.
+ * {@link SafeText#xml} (release ids and revisions are untrusted). When the two rollbacks fall at the same time the
+ * square and the diamond are drawn apart vertically, both visible. The axis ends at the 95th percentile of the rows'
+ * lengths (with fewer than 20 rows, twice the second longest; at least a minute), so one long release does not squash the others; a row that runs past it is cut at the
+ * axis's end and marked with an arrow ({@code ▸}) and its real length. Stateless and thread-safe.
  */
 public final class BacktestSvg {
 
@@ -45,7 +48,7 @@ public final class BacktestSvg {
     public static String render(BacktestReport report) {
         List<ReleaseReplay> shown = report.releases().subList(0, Math.min(MAX_ROWS, report.releases().size()));
         int more = report.releases().size() - shown.size();
-        long spanMillis = Math.max(60_000, shown.stream().mapToLong(BacktestSvg::endMillis).max().orElse(0));
+        long spanMillis = span(shown);
         int rowsBottom = TOP + Math.max(1, shown.size()) * ROW + (more > 0 ? ROW : 0);
         int axisY = rowsBottom + 6;
         int height = axisY + 70;
@@ -104,24 +107,52 @@ public final class BacktestSvg {
             out.append(fmt("<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\""
                     + " stroke-opacity=\"0.5\"/>\n", LEFT, mid, x(end, spanMillis), mid, colour));
         }
+        if (end > spanMillis) {
+            text(out, WIDTH - RIGHT + 2, mid + 4, "start", "bold", 11, colour, "\u25b8");
+            out.append("<title>").append(escape("cut at the axis's end: the row runs to "
+                    + BacktestMarkdown.offset(Duration.ofMillis(end)))).append("</title>\n");
+        }
         Optional<Duration> live = r.live().kind() == Decision.Kind.PROMOTED ? Optional.empty() : r.offset(r.live());
+        Optional<Duration> candidateAt = r.candidate().rolledBack() ? r.offset(r.candidate()) : Optional.empty();
+        // The same moment (within a marker's width): draw the square below and the diamond above, both visible.
+        boolean together = live.isPresent() && candidateAt.isPresent() && Math.abs(x(live.get().toMillis(),
+                spanMillis) - x(candidateAt.get().toMillis(), spanMillis)) < 10;
+        double liveMid = together ? mid + 4 : mid;
+        double candidateMid = together ? mid - 5 : mid;
         live.ifPresent(d -> {
             double x = x(d.toMillis(), spanMillis);
-            out.append(fmt("<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\">", x - 5, mid - 5,
-                    LIVE));
+            out.append(fmt("<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\">", x - 5,
+                    liveMid - 5, LIVE));
             out.append("<title>").append(escape("live: " + BacktestMarkdown.liveOutcome(r)))
                     .append("</title></rect>\n");
         });
         if (r.candidate().rolledBack()) {
-            r.offset(r.candidate()).ifPresent(d -> {
+            candidateAt.ifPresent(d -> {
                 double x = x(d.toMillis(), spanMillis);
-                out.append(fmt("<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"#ffffff\""
-                        + " stroke=\"%s\" stroke-width=\"2\">", x, mid - 7, x + 7, mid, x, mid + 7, x - 7, mid,
+                double m = candidateMid;
+                out.append(fmt("<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\""
+                        + " stroke=\"%s\" stroke-width=\"2\">", x, m - 7, x + 7, m, x, m + 7, x - 7, m,
                         CANDIDATE));
                 out.append("<title>").append(escape("candidate: " + BacktestMarkdown.candidateVerdict(r)))
                         .append("</title></polygon>\n");
             });
         }
+    }
+
+    /**
+     * The axis's length: the 95th percentile of the rows' lengths (with fewer than 20 rows, twice the second longest),
+     * never more than the longest, at least a minute.
+     */
+    static long span(List<ReleaseReplay> shown) {
+        long[] ends = shown.stream().mapToLong(BacktestSvg::endMillis).sorted().toArray();
+        if (ends.length == 0) {
+            return 60_000;
+        }
+        long longest = ends[ends.length - 1];
+        long p95 = ends[(int) Math.ceil(ends.length * 0.95) - 1];
+        // With fewer than 20 rows the 95th percentile is the longest: cap at twice the second longest instead.
+        long cap = ends.length >= 20 ? p95 : ends.length >= 2 ? 2 * ends[ends.length - 2] : longest;
+        return Math.max(60_000, Math.min(longest, cap));
     }
 
     /** How far the row's line goes: to the later of the two decisions, or the release's end when it promoted. */
