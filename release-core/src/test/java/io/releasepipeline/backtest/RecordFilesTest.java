@@ -91,6 +91,24 @@ class RecordFilesTest {
     }
 
     @Test
+    @DisplayName("a damaged record's problem is a short cause with its line and column, and the advice: no parser "
+            + "source excerpt, no parser setting names")
+    void shortCause() throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("2026-01-05-orders-pr2.json"), "{\"releaseId\": \"pr2\",\n  \"sche");
+        Files.writeString(dir.resolve("2026-01-05-orders-pr3.json"), "{\"releaseId\": \"pr3\", oops}");
+        List<String> reported = new ArrayList<>();
+
+        ids(RecordFiles.stream(dir).skippingUnreadable((file, problem) -> reported.add(problem)));
+
+        assertThat(reported).hasSize(2).allSatisfy(p -> assertThat(p).startsWith("is not a valid release record (")
+                .contains(" at line ", ", column ").endsWith("); it was edited or damaged outside the store: restore "
+                        + "it or move it out of the directory")
+                .doesNotContain("Source", "StreamReadFeature", "REDACTED", "[", "\n").hasSizeLessThan(260));
+        assertThat(reported).anySatisfy(p -> assertThat(p).contains("at line 1, column "));
+    }
+
+    @Test
     @DisplayName("a file holding JSON null is reported like any other non-record, never passed over in silence")
     void jsonNull() throws IOException {
         FileEvidenceStore store = FileEvidenceStore.of(dir);
