@@ -44,7 +44,8 @@ public final class BacktestText {
         lines.add(s.releases() + " release" + plural(s.releases()) + ": " + s.agree() + " agree, " + s.addedRollbacks() + " rollback"
                 + plural(s.addedRollbacks()) + " added (" + s.addedOnKnownBad() + " on known-bad releases, "
                 + s.wouldBeFalseRollbacks() + " would-be false rollback" + plural(s.wouldBeFalseRollbacks()) + "), "
-                + s.missedRollbacks() + " missed (had not rolled back by the live rollback: later or never), " + s.unknown() + " without a comparison; " + s.knownBad()
+                + s.missedRollbacks() +  " missed" + (s.missedRollbacks() > 0 ? " (had not rolled back by the live rollback: later or "
+                + "never)" : "") + ", " + s.unknown() + " without a comparison; " + s.knownBad()
                 + " known bad (rolled back by hand)");
         for (ReleaseReplay r : report.releases()) {
             if (r.comparison() == ReleaseReplay.Comparison.ADDED_ROLLBACK) {

@@ -16,7 +16,6 @@ import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.Samples;
 import io.releasepipeline.examples.cli.config.CliConfig;
 import io.releasepipeline.examples.cli.config.ConfigReader;
-import io.releasepipeline.examples.cli.config.Durations;
 import io.releasepipeline.format.SafeText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +29,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -50,13 +51,20 @@ import picocli.CommandLine.Option;
                 + "--config) and reports what it would have done: rollbacks added (catches of known-bad releases, "
                 + "would-be false rollbacks), rollbacks missed, detection time gained or lost. Writes a Markdown "
                 + "report and an SVG chart next to the evidence (or in --report-dir). Changes nothing else.",
-            "Exit 0 done, 64 bad arguments or config (nothing read), 69 the evidence cannot be read, 70 the live "
-                + "policy did not reproduce a record's verdicts (a bug: the release, step and sample are printed)."})
+            "Exit 0 done, 64 bad arguments or config (nothing read), or nothing to replay (no record in the "
+                + "directory, or none of the app: the apps found are listed; no report is written), 69 the evidence "
+                + "cannot be read, 70 the live policy did not reproduce a record's verdicts (a bug: the release, step "
+                + "and sample are printed)."})
 final class BacktestCommand extends CliCommand {
 
     /** The records' file names and app names that reports may be named after. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern RELATIVE = Pattern.compile("(\\d+)([dh])");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    /** The forms {@code --since} takes, as its help and its error say them. */
+    static final String SINCE_FORMS = "a number of days or hours back (30d, 12h) or a date (2026-11-01, UTC); "
+            + "minutes and months are not taken (1m would read as either)";
 
     @Option(names = "--evidence", paramLabel = "DIR",
             description = "A directory of release records (the file evidence store's layout, e.g. .ops/evidence). "
@@ -64,8 +72,9 @@ final class BacktestCommand extends CliCommand {
     Path evidenceDir;
 
     @Option(names = "--since", paramLabel = "WHEN",
-            description = "Only releases started since then: 30d, 12h or a date (2026-11-01, UTC). Rollbacks "
-                    + "recorded before it still label the releases they undid.")
+            description = "Only releases started since then: days or hours back (30d, 12h) or a date (2026-11-01, "
+                    + "UTC); nothing else (no minutes, no months). Rollbacks recorded before it still label the "
+                    + "releases they undid.")
     String since;
 
     @Option(names = "--verify",
@@ -79,8 +88,9 @@ final class BacktestCommand extends CliCommand {
     String app;
 
     @Option(names = "--report-dir", paramLabel = "DIR",
-            description = "Where the Markdown report and SVG chart go. Default: <evidence dir>/backtests (for Blob "
-                    + "evidence: ./backtests).")
+            description = "Where the Markdown report and SVG chart go, named <date>-<app>-backtest-<HHmmss>.md and "
+                    + ".svg (UTC; -2, -3 ... added when the name is taken: a report never overwrites another). "
+                    + "Default: <evidence dir>/backtests (for Blob evidence: ./backtests).")
     Path reportDir;
 
     private CliConfig.Candidate candidate;
@@ -92,30 +102,35 @@ final class BacktestCommand extends CliCommand {
 
     @Override
     Optional<Integer> runWithoutConfig() {
-        List<String> problems = new ArrayList<>();
+        // Flag mistakes are usage errors of this command; a config file's problems name the file.
+        List<String> usage = new ArrayList<>();
         if (since != null) {
-            parseSince(since, Instant.now()).ifPresentOrElse(t -> from = t, () -> problems.add("--since: must be a "
-                    + "number of days or hours back (30d, 12h) or a date (2026-11-01), got " + shown(since)));
+            parseSince(since, Instant.now()).ifPresentOrElse(t -> from = t, () -> usage.add("--since: must be "
+                    + SINCE_FORMS + "; got " + shown(since)));
         }
         if (app != null && !NAME.matcher(app).matches()) {
-            problems.add("--app: must be an app name (letters, digits, '.', '_' or '-'), got " + shown(app));
+            usage.add("--app: must be an app name (letters, digits, '.', '_' or '-'), got " + shown(app));
         }
         if (reportDir != null && Files.exists(reportDir) && !Files.isDirectory(reportDir)) {
-            problems.add("--report-dir: " + reportDir + " is a file; give a directory (it is created if missing)");
+            usage.add("--report-dir: " + reportDir + " is a file; give a directory (it is created if missing)");
         }
         if (evidenceDir != null && !Files.isDirectory(evidenceDir)) {
-            problems.add("--evidence: " + evidenceDir + (Files.exists(evidenceDir) ? " is not a directory"
+            usage.add("--evidence: " + evidenceDir + (Files.exists(evidenceDir) ? " is not a directory"
                     : " does not exist") + "; give the directory that holds the release records (e.g. .ops/evidence)");
         }
+        List<String> config = new ArrayList<>();
         if (!verify) {
             try {
                 candidate = ConfigReader.readCandidate(configFile);
             } catch (InvalidConfigurationException e) {
-                problems.addAll(0, e.problems());
+                config.addAll(e.problems());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(verify ? "release backtest" : configFile.toString(), problems);
+        if (!usage.isEmpty()) {
+            return Optional.of(usageError(usage, config));
+        }
+        if (!config.isEmpty()) {
+            throw new InvalidConfigurationException(configFile.toString(), config);
         }
         if (evidenceDir == null) {
             try {
@@ -130,7 +145,24 @@ final class BacktestCommand extends CliCommand {
         }
         String appName = app != null ? app : candidate != null ? candidate.app().orElse(null) : null;
         return Optional.of(backtest(new DirectoryRecords(evidenceDir, appName), appName,
-                reportDir != null ? reportDir : evidenceDir.resolve("backtests"), Optional.empty()));
+                reportDir != null ? reportDir : evidenceDir.resolve("backtests"), Optional.empty(),
+                "the evidence directory " + evidenceDir));
+    }
+
+    /** Reports flag mistakes as usage errors of {@code release backtest} (and the config's problems with them). */
+    private int usageError(List<String> usage, List<String> config) {
+        usage.forEach(p -> errln("release backtest: " + p));
+        if (!config.isEmpty()) {
+            errln("release backtest: " + configFile + " is invalid:");
+            config.forEach(p -> errln("  - " + p));
+        }
+        if (wantsDocument()) {
+            List<String> all = new ArrayList<>(usage);
+            config.forEach(p -> all.add(configFile + ": " + p));
+            emit(document(ReleaseCli.USAGE).put("error", "release backtest: " + usage.get(0))
+                    .set("problems", tree(all)));
+        }
+        return ReleaseCli.USAGE;
     }
 
     @Override
@@ -145,7 +177,8 @@ final class BacktestCommand extends CliCommand {
                         + "was recorded there", null);
             }
             return backtest(new DirectoryRecords(directory.get(), appName), appName,
-                    reportDir != null ? reportDir : directory.get().resolve("backtests"), Optional.empty());
+                    reportDir != null ? reportDir : directory.get().resolve("backtests"), Optional.empty(),
+                    "the evidence directory " + directory.get() + " (evidence.directory of " + configFile + ")");
         }
         // Blob storage: the store's own listing; reports go to a local directory (the store writes records only).
         List<ReleaseRecord> records = new ArrayList<>();
@@ -153,29 +186,34 @@ final class BacktestCommand extends CliCommand {
         wiring.evidence().readAll(appName, records::add, (name, why) -> unreadable.add(new Skipped(name, why)));
         Path local = reportDir != null ? reportDir : Path.of("backtests");
         return backtest(new Listed(records, unreadable), appName, local, Optional.of("Blob storage keeps release "
-                + "records only; the reports are local files"));
+                + "records only; the reports are local files"), "the Blob evidence store of " + configFile);
     }
 
     /** Replays (or verifies) {@code records}, prints the result, writes the reports; the exit code. */
-    private int backtest(Records records, String appName, Path reports, Optional<String> whyLocal) {
+    private int backtest(Records records, String appName, Path reports, Optional<String> whyLocal, String where) {
         if (verify) {
-            return verify(records);
-        }
-        Path markdown;
-        Path svg;
-        String base = LocalDate.now(ZoneOffset.UTC) + "-" + (appName != null ? appName : "all") + "-backtest";
-        try {
-            Files.createDirectories(reports);
-            markdown = reports.resolve(base + ".md");
-            svg = reports.resolve(base + ".svg");
-        } catch (IOException e) {
-            throw ProviderException.permanent("file-evidence", "backtest", "cannot create the report directory "
-                    + reports + " (" + e.getClass().getSimpleName() + "); give a writable one with --report-dir", e);
+            return verify(records, appName, where);
         }
         Backtest backtest = Backtest.of(Wiring.triggers(candidate.rollback(),
                 candidate.rollback().alerts().enabled() ? Optional.of(Samples.recordedAlerts()) : Optional.empty()));
         BacktestReport report = backtest.run(records, from);
         List<Skipped> skipped = records.skipped();
+        Optional<Integer> nothing = nothingToReplay(records, appName, where);
+        if (nothing.isPresent()) {
+            return nothing.get();
+        }
+        Path markdown;
+        Path svg;
+        try {
+            Files.createDirectories(reports);
+            markdown = reserve(reports, LocalDate.now(ZoneOffset.UTC) + "-" + (appName != null ? appName : "all")
+                    + "-backtest-" + CLOCK.format(Instant.now()));
+            svg = markdown.resolveSibling(markdown.getFileName().toString().replaceFirst("\\.md$", ".svg"));
+        } catch (IOException e) {
+            throw ProviderException.permanent("file-evidence", "backtest", "cannot create the report "
+                    + "in " + reports + " (" + e.getClass().getSimpleName() + "); give a writable one with "
+                    + "--report-dir", e);
+        }
         write(markdown, BacktestMarkdown.render(report, Optional.of(svg.getFileName().toString()))
                 + skippedSection(skipped));
         write(svg, BacktestSvg.render(report));
@@ -188,7 +226,9 @@ final class BacktestCommand extends CliCommand {
             ObjectNode doc = document(code);
             doc.set("report", tree(report));
             doc.put("detectionGainedMillis", report.summary().detectionGained().toMillis())
-                    .put("detectionLostMillis", report.summary().detectionLost().toMillis());
+                    .put("detectionLostMillis", report.summary().detectionLost().toMillis())
+                    .put("caughtBeforeHandMillis", report.summary().caughtBeforeHand().toMillis())
+                    .put("missedNotMeasurable", report.summary().missedRollbacks());
             ArrayNode rows = doc.putArray("rows");
             report.releases().forEach(r -> rows.add(row(r)));
             doc.set("skipped", tree(skipped));
@@ -197,15 +237,61 @@ final class BacktestCommand extends CliCommand {
         } else {
             BacktestText.render(report).forEach(this::println);
             println("");
-            println("report: " + markdown + " (chart: " + svg.getFileName() + ")"
-                    + whyLocal.map(w -> "; " + w).orElse(""));
+            println("report written to " + markdown + " (chart: " + svg + ")" + whyLocal.map(w -> "; " + w)
+                    .orElse(""));
         }
         return exit(code, report.summary().mismatches() + " record(s) whose live verdicts the replay did not "
                 + "reproduce: a bug in the engine or the replay (details above)");
     }
 
+    /**
+     * Claims a free report name in {@code directory}: {@code base.md}, else {@code base-2.md}, {@code base-3.md} ...,
+     * taking a name whose {@code .svg} is free too; the {@code .md} is created empty (so that a second backtest run
+     * at the same second takes another name) and written over by {@link #write}.
+     */
+    static Path reserve(Path directory, String base) throws IOException {
+        for (int n = 1; ; n++) {
+            String name = base + (n == 1 ? "" : "-" + n);
+            if (Files.exists(directory.resolve(name + ".svg"))) {
+                continue;
+            }
+            try {
+                return Files.createFile(directory.resolve(name + ".md"));
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // Taken: try the next suffix.
+            }
+        }
+    }
+
+    /**
+     * When nothing could be replayed: no record at all in {@code where}, or none of {@code appName} (the apps found
+     * are listed). Says so on stderr (and in the JSON document) and gives exit 64; empty when there were records.
+     */
+    private Optional<Integer> nothingToReplay(Records records, String appName, String where) {
+        if (records.matched() > 0) {
+            return Optional.empty();
+        }
+        String problem;
+        if (records.apps().isEmpty()) {
+            problem = "nothing to replay: no release record in " + where + (records.skipped().isEmpty() ? ""
+                    : " (" + records.skipped().size() + " file(s) could not be read, listed above)")
+                    + "; point --evidence at the directory the releases wrote their records to (e.g. .ops/evidence)";
+        } else {
+            problem = "nothing to replay: no record of app " + shown(appName) + " in " + where + "; the records "
+                    + "there are of " + String.join(", ", records.apps()) + ": pass --app with one of them (or fix "
+                    + "app.name in " + configFile + ")";
+        }
+        records.skipped().forEach(s -> errln("release backtest: skipped " + s.name() + ": " + s.problem()));
+        errln("release backtest: " + problem);
+        if (wantsDocument()) {
+            emit(document(ReleaseCli.USAGE).put("error", "release backtest: " + problem)
+                    .set("skipped", tree(records.skipped())));
+        }
+        return Optional.of(ReleaseCli.USAGE);
+    }
+
     /** The determinism check alone. */
-    private int verify(Records records) {
+    private int verify(Records records, String appName, String where) {
         int reproduced = 0;
         int checked = 0;
         List<String> mismatches = new ArrayList<>();
@@ -224,6 +310,10 @@ final class BacktestCommand extends CliCommand {
             }
             results.addObject().put("releaseId", record.releaseId()).put("status", d.status().name())
                     .put("detail", d.detail());
+        }
+        Optional<Integer> nothing = nothingToReplay(records, appName, where);
+        if (nothing.isPresent()) {
+            return nothing.get();
         }
         List<Skipped> skipped = records.skipped();
         skipped.forEach(s -> errln("release backtest: skipped " + s.name() + ": " + s.problem()));
@@ -263,6 +353,10 @@ final class BacktestCommand extends CliCommand {
         n.put("comparison", r.comparison().name()).put("knownBad", r.knownBad())
                 .put("wouldBeFalseRollback", r.wouldBeFalseRollback());
         r.detectionDelta().ifPresent(d -> n.put("detectionDeltaMillis", d.toMillis()));
+        r.rolledBackByHandAt().flatMap(at -> r.trafficFrom().map(t0 -> Duration.between(t0, at)))
+                .ifPresent(d -> n.put("handRollbackAtMillis", d.toMillis()));
+        n.put("detectionAgainst", r.detectionDelta().isEmpty() ? "none"
+                : r.comparison() == ReleaseReplay.Comparison.ADDED_ROLLBACK ? "hand-rollback" : "live-policy");
         n.put("determinism", r.determinism().status().name());
         return n;
     }
@@ -295,7 +389,8 @@ final class BacktestCommand extends CliCommand {
 
     /**
      * The start of {@code --since}: {@code 30d} and {@code 12h} back from {@code now}, or a date (its start, UTC);
-     * empty when it is neither.
+     * empty when it is neither (minutes, months, {@code 1h30m} and other durations are not taken: see
+     * {@link #SINCE_FORMS}).
      */
     static Optional<Instant> parseSince(String text, Instant now) {
         String t = text.trim();
@@ -311,7 +406,7 @@ final class BacktestCommand extends CliCommand {
         try {
             return Optional.of(LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant());
         } catch (DateTimeParseException e) {
-            return Durations.parse(t).map(now::minus);
+            return Optional.empty();
         }
     }
 
@@ -328,28 +423,42 @@ final class BacktestCommand extends CliCommand {
     record Skipped(String name, String problem) {
     }
 
-    /** Records read one at a time, and the ones that could not be. */
+    /** Records read one at a time, and the ones that could not be; after an iteration, what it found. */
     private interface Records extends Iterable<ReleaseRecord> {
         List<Skipped> skipped();
+
+        /** How many records of the app the last iteration gave. */
+        int matched();
+
+        /** The apps of every record the last iteration read, the app's and the others', sorted. */
+        java.util.SortedSet<String> apps();
     }
 
-    /** Records read by a store, and the ones it could not read. */
+    /** Records read by a store (of one app already), and the ones it could not read. */
     private record Listed(List<ReleaseRecord> records, List<Skipped> skipped) implements Records {
         @Override
         public Iterator<ReleaseRecord> iterator() {
             return records.iterator();
         }
+
+        @Override
+        public int matched() {
+            return records.size();
+        }
+
+        @Override
+        public java.util.SortedSet<String> apps() {
+            return new java.util.TreeSet<>(records.stream().map(ReleaseRecord::app).toList());
+        }
     }
 
-    /**
-     * The {@code .json} records directly in a directory (the file store's layout), read one at a time as they are
-     * iterated, so any number of them fits in memory; a file that is no record is remembered and skipped.
-     */
     /** The records of a directory, read one at a time by the library's {@link RecordFiles}; those of {@code app}. */
     private static final class DirectoryRecords implements Records {
         private final Path directory;
         private final String app;
         private final List<Skipped> skipped = new ArrayList<>();
+        private final java.util.SortedSet<String> apps = new java.util.TreeSet<>();
+        private int matched;
 
         DirectoryRecords(Path directory, String app) {
             this.directory = directory;
@@ -362,8 +471,20 @@ final class BacktestCommand extends CliCommand {
         }
 
         @Override
+        public int matched() {
+            return matched;
+        }
+
+        @Override
+        public java.util.SortedSet<String> apps() {
+            return java.util.Collections.unmodifiableSortedSet(apps);
+        }
+
+        @Override
         public Iterator<ReleaseRecord> iterator() {
             skipped.clear();
+            apps.clear();
+            matched = 0;
             RecordFiles files = RecordFiles.stream(directory).skippingUnreadable((file, problem) -> skipped.add(
                     new Skipped(file.getFileName().toString(), SafeText.truncate(problem, 300))));
             Iterator<ReleaseRecord> all;
@@ -380,7 +501,9 @@ final class BacktestCommand extends CliCommand {
                 public boolean hasNext() {
                     while (next == null && all.hasNext()) {
                         ReleaseRecord r = all.next();
+                        apps.add(r.app());
                         next = app == null || app.equals(r.app()) ? r : null;
+                        matched += next != null ? 1 : 0;
                     }
                     return next != null;
                 }

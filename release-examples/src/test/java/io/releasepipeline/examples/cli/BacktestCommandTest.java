@@ -96,14 +96,69 @@ class BacktestCommandTest {
                 .contains("candidate: error rate > 2.0% over 5m", "live (7 releases): error rate > 5.0% over 5m");
         assertThat(run.out().lines().filter(l -> l.startsWith("pr203 ")).findFirst().orElseThrow())
                 .contains("rolled back at t+11m by error-rate at 100%", "would have rolled back at t+2m", "agree -9m");
+        assertThat(run.out()).contains("detection time against the live policy (releases both rolled back): 9m gained; "
+                + "nothing lost where both rolled back")
+                .contains("catches against the rollbacks by hand (not the live policy): 2h18m earlier, over 1 "
+                        + "known-bad release");
         String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        Path markdown = reports.resolve(day + "-all-backtest.md");
-        assertThat(markdown).exists();
+        Path markdown = only(reports, ".md");
+        String base = markdown.getFileName().toString().replaceFirst("\\.md$", "");
+        assertThat(base).matches(day + "-all-backtest-\\d{6}");
         assertThat(Files.readString(markdown)).contains("| `pr204` |", "**added rollback: catches a known-bad "
-                + "release** (2h18m earlier)", "![backtest chart](" + day + "-all-backtest.svg)");
-        assertThat(Files.readString(reports.resolve(day + "-all-backtest.svg"))).startsWith("<?xml")
+                + "release** (2h18m earlier)", "![backtest chart](" + base + ".svg)");
+        assertThat(Files.readString(reports.resolve(base + ".svg"))).startsWith("<?xml")
                 .contains("Backtest: 8 releases, 4 agree, 1 catch, 2 would-be false rollbacks, 0 missed");
-        assertThat(run.out()).contains("report: " + markdown);
+        assertThat(run.out()).contains("report written to " + markdown + " (chart: " + reports.resolve(base + ".svg")
+                + ")");
+    }
+
+    private static Path only(Path directory, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.toString().endsWith(suffix)).reduce((a, b) -> {
+                throw new AssertionError("two reports: " + a + ", " + b);
+            }).orElseThrow();
+        }
+    }
+
+    private static List<String> names(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    @DisplayName("two backtests never overwrite each other's reports (named with the time, then -2, -3 ...), and "
+            + "each run says where it wrote")
+    void reportsNeverOverwrite() throws IOException {
+        Path reports = dir.resolve("reports");
+
+        Run first = cli("backtest", "--config", candidate(CANDIDATE).toString(), "--evidence", history.toString(),
+                "--report-dir", reports.toString());
+        Run second = cli("backtest", "--config", candidate(CANDIDATE).toString(), "--evidence", history.toString(),
+                "--report-dir", reports.toString());
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        List<String> written = names(reports);
+        assertThat(written).hasSize(4).filteredOn(n -> n.endsWith(".md")).hasSize(2);
+        for (Run run : List.of(first, second)) {
+            String line = run.out().lines().filter(l -> l.startsWith("report written to ")).findFirst().orElseThrow();
+            Path md = Path.of(line.replaceFirst("^report written to ", "").replaceFirst(" \\(chart: .*$", ""));
+            assertThat(Files.readString(md)).startsWith("# Backtest");
+            assertThat(line).endsWith("(chart: " + md.toString().replaceFirst("\\.md$", ".svg") + ")");
+        }
+    }
+
+    @Test
+    @DisplayName("a report name already taken (its .md or its .svg) gets the next suffix")
+    void reserveTakesTheNextFreeName() throws IOException {
+        Files.writeString(dir.resolve("2026-12-02-backend-backtest-071500.md"), "earlier");
+        Files.writeString(dir.resolve("2026-12-02-backend-backtest-071500-2.svg"), "<svg/>");
+
+        Path reserved = BacktestCommand.reserve(dir, "2026-12-02-backend-backtest-071500");
+
+        assertThat(reserved.getFileName().toString()).isEqualTo("2026-12-02-backend-backtest-071500-3.md");
+        assertThat(Files.readString(dir.resolve("2026-12-02-backend-backtest-071500.md"))).isEqualTo("earlier");
     }
 
     @Test
@@ -121,8 +176,10 @@ class BacktestCommandTest {
         assertThat(summary.get("addedOnKnownBad").asInt()).isEqualTo(1);
         assertThat(summary.get("wouldBeFalseRollbacks").asInt()).isEqualTo(2);
         assertThat(summary.get("reproduced").asInt()).isEqualTo(7);
-        assertThat(doc.get("detectionGainedMillis").asLong()).isEqualTo(Duration.ofMinutes(147).toMillis());
+        // Against the live policy: pr203, 9m earlier. The catch of pr204 counts against the rollback by hand, apart.
+        assertThat(doc.get("detectionGainedMillis").asLong()).isEqualTo(Duration.ofMinutes(9).toMillis());
         assertThat(doc.get("detectionLostMillis").asLong()).isZero();
+        assertThat(doc.get("caughtBeforeHandMillis").asLong()).isEqualTo(Duration.ofMinutes(138).toMillis());
         assertThat(doc.at("/report/candidate/errorRate/threshold").asDouble()).isEqualTo(0.02);
         assertThat(doc.at("/report/live/0/policy/errorRate/threshold").asDouble()).isEqualTo(0.05);
         List<JsonNode> rows = new ArrayList<>();
@@ -134,10 +191,14 @@ class BacktestCommandTest {
         assertThat(slowBurn.get("candidateAtMillis").asLong()).isEqualTo(Duration.ofMinutes(2).toMillis());
         assertThat(slowBurn.get("candidateTrigger").asText()).isEqualTo("error-rate");
         assertThat(slowBurn.get("candidateWeight").asInt()).isEqualTo(10);
-        assertThat(slowBurn.get("detectionDeltaMillis").asLong()).isNegative();
+        assertThat(slowBurn.get("detectionDeltaMillis").asLong()).isEqualTo(-Duration.ofMinutes(138).toMillis());
+        assertThat(slowBurn.get("detectionAgainst").asText()).isEqualTo("hand-rollback");
+        assertThat(slowBurn.get("handRollbackAtMillis").asLong()).isEqualTo(Duration.ofMinutes(140).toMillis());
         JsonNode bad = rows.stream().filter(r -> r.get("releaseId").asText().equals("pr203")).findFirst().orElseThrow();
         assertThat(bad.get("liveAtMillis").asLong()).isEqualTo(Duration.ofMinutes(11).toMillis());
         assertThat(bad.get("detectionDeltaMillis").asLong()).isEqualTo(-Duration.ofMinutes(9).toMillis());
+        assertThat(bad.get("detectionAgainst").asText()).isEqualTo("live-policy");
+        assertThat(bad.has("handRollbackAtMillis")).isFalse();
         assertThat(Path.of(doc.at("/reports/markdown").asText())).exists().startsWith(history.resolve("backtests"));
         assertThat(doc.get("skipped")).isEmpty();
     }
@@ -153,8 +214,10 @@ class BacktestCommandTest {
         assertThat(run.exitCode()).isEqualTo(ReleaseCli.USAGE);
         assertThat(run.err()).contains("rollback.errorRate.threshold: must be between 0 and 1")
                 .contains("rollback.errorRate.windw").contains("colour")
-                .contains("--since: must be a number of days or hours back (30d, 12h) or a date (2026-11-01), got "
-                        + "'last tuesday'");
+                .contains("release backtest: --since: must be a number of days or hours back (30d, 12h) or a date "
+                        + "(2026-11-01, UTC)")
+                .contains("got 'last tuesday'")
+                .doesNotContain(" is invalid: --since");
         assertThat(evidence.resolve("backtests")).doesNotExist();
         assertThat(run.out()).isEmpty();
     }
@@ -191,7 +254,8 @@ class BacktestCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("release backtest: skipped 2026-01-12-backend-pr999.json: is not a valid "
-                + "release record", "restore it or move it out of the directory")
+                + "release record (", "at line 1, column ", "restore it or move it out of the directory")
+                .doesNotContain("Source", "StreamReadFeature")
                 .contains("release backtest: skipped 2026-01-13-backend-pr998.json: is not a valid release record");
         JsonNode doc = JSON.readTree(run.out());
         assertThat(doc.at("/report/summary/releases").asInt()).isEqualTo(8);
@@ -218,8 +282,8 @@ class BacktestCommandTest {
                 + "January 2026").isZero();
         Run otherApp = cli("backtest", "--config", candidate("app: {name: payments}\n" + CANDIDATE).toString(),
                 "--evidence", history.toString(), "--output", "json");
-        assertThat(JSON.readTree(otherApp.out()).at("/report/summary/releases").asInt()).as("the candidate's app.name "
-                + "picks the app").isZero();
+        assertThat(otherApp.exitCode()).as("the candidate's app.name picks the app; none of its records: exit 64")
+                .isEqualTo(ReleaseCli.USAGE);
     }
 
     @Test
@@ -231,6 +295,75 @@ class BacktestCommandTest {
         assertThat(BacktestCommand.parseSince("2026-11-01", now)).contains(Instant.parse("2026-11-01T00:00:00Z"));
         assertThat(BacktestCommand.parseSince("yesterday", now)).isEmpty();
         assertThat(BacktestCommand.parseSince("-3d", now)).isEmpty();
+        // "1m" reads as a month to many: minutes, seconds and compound durations are not taken.
+        assertThat(BacktestCommand.parseSince("1m", now)).isEmpty();
+        assertThat(BacktestCommand.parseSince("90s", now)).isEmpty();
+        assertThat(BacktestCommand.parseSince("1h30m", now)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("flag mistakes are usage errors of `release backtest` (exit 64, the flag named, the forms taken), "
+            + "with --verify too, never a problem of the config file")
+    void flagMistakesAreUsageErrors() throws IOException {
+        Path evidence = copy();
+        Run verify = cli("backtest", "--verify", "--evidence", evidence.toString(), "--since", "1m");
+        Run replay = cli("backtest", "--config", candidate(CANDIDATE).toString(), "--evidence", evidence.toString(),
+                "--since", "90s", "--app", "bad app");
+
+        assertThat(verify.exitCode()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(verify.err()).startsWith("release backtest: --since: must be a number of days or hours back (30d, "
+                + "12h) or a date (2026-11-01, UTC); minutes and months are not taken (1m would read as either); "
+                + "got '1m'").doesNotContain("is invalid");
+        assertThat(replay.exitCode()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(replay.err()).contains("release backtest: --since: ", "got '90s'")
+                .contains("release backtest: --app: must be an app name").doesNotContain("is invalid")
+                .doesNotContain("release: " + dir.resolve("candidate.yaml"));
+        assertThat(evidence.resolve("backtests")).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("an --app (or app.name) matching no record exits 64 listing the apps found, and writes no report; "
+            + "with --verify too")
+    void unknownAppExits64() throws IOException {
+        Path reports = dir.resolve("reports");
+        Run run = cli("backtest", "--config", candidate(CANDIDATE).toString(), "--evidence", history.toString(),
+                "--app", "bakend", "--report-dir", reports.toString());
+        Run verify = cli("backtest", "--verify", "--evidence", history.toString(), "--app", "bakend");
+
+        assertThat(run.exitCode()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(run.err()).contains("release backtest: nothing to replay: no record of app 'bakend' in the "
+                + "evidence directory " + history + "; the records there are of " + BacktestHistory.APP
+                + ": pass --app with one of them");
+        assertThat(run.out()).isEmpty();
+        assertThat(reports).doesNotExist();
+        assertThat(verify.exitCode()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(verify.err()).contains("no record of app 'bakend'");
+    }
+
+    @Test
+    @DisplayName("an empty evidence directory is never an empty success: exit 64 saying there is no record, no report")
+    void emptyDirectoryExits64() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Path reports = dir.resolve("reports");
+
+        Run run = cli("backtest", "--config", candidate(CANDIDATE).toString(), "--evidence", empty.toString(),
+                "--report-dir", reports.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(run.err()).contains("release backtest: nothing to replay: no release record in the evidence "
+                + "directory " + empty);
+        assertThat(JSON.readTree(run.out()).get("exitCode").asInt()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(reports).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("a misspelt key under app: in a candidate file is reported like release.yaml does")
+    void unknownAppKeyInCandidate() throws IOException {
+        Run run = cli("backtest", "--config", candidate("app: {nmae: backend}\n" + CANDIDATE).toString(),
+                "--evidence", history.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(run.err()).contains("app.nmae: unknown key; did you mean 'name'?");
     }
 
     @Test
@@ -287,7 +420,7 @@ class BacktestCommandTest {
         JsonNode doc = JSON.readTree(run.out());
         assertThat(doc.at("/report/summary/releases").asInt()).isEqualTo(8);
         assertThat(doc.at("/reports/markdown").asText()).startsWith(evidence.resolve("backtests").toString())
-                .endsWith("-backend-backtest.md");
+                .containsPattern("-backend-backtest-\\d{6}\\.md$");
     }
 
     @Test

@@ -65,11 +65,11 @@ class BacktestBlobIT extends ProductionWiring {
                 + "/2026-01-12-backend-pr208.json: not a release record");
         assertThat(run.out()).contains("8 releases: 4 agree, 3 rollbacks added (1 on known-bad releases, 2 would-be "
                 + "false rollbacks)", "determinism: the live policy reproduced 7/8 records")
-                .contains("report: backtests/", "Blob storage keeps release records only; the reports are local "
+                .contains("report written to backtests/", "Blob storage keeps release records only; the reports are local "
                         + "files");
         try (Stream<Path> reports = Files.list(world.dir.resolve("backtests"))) {
             assertThat(reports.map(p -> p.getFileName().toString())).anySatisfy(n -> assertThat(n)
-                    .endsWith("-" + ProductionWorld.APP + "-backtest.md"));
+                    .matches(".*-" + ProductionWorld.APP + "-backtest-\\d{6}\\.md"));
         }
         assertThat(blob.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.getHeader("Authorization"))
                 .isEqualTo("Bearer " + storageToken));

@@ -129,6 +129,9 @@ public final class ConfigReader {
             app = a.text("name");
             app.filter(n -> !NAME.matcher(n).matches()).ifPresent(n -> a.problem("name", "must be letters, digits, "
                     + "'.', '_' or '-', got " + Section.shown(n)));
+            // A whole release.yaml's other app keys are accepted unread; a misspelt one (app.nmae) is reported.
+            List.of("subscription", "resourceGroup", "url").forEach(a::has);
+            a.rejectUnknownKeys();
         }
         // Only the health endpoint's path is checked against it: the candidate is never sent a request.
         CliConfig.Smoke smoke = new CliConfig.Smoke(Optional.of("https://backtest.invalid"), false, List.of(),
