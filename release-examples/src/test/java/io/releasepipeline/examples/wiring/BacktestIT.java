@@ -54,5 +54,20 @@ class BacktestIT {
         assertThat(dir.resolve(doc.at("/reports/markdown").asText())).exists();
         assertThat(dir.resolve(doc.at("/reports/svg").asText())).exists();
         assertThat(doc.at("/reports/markdown").asText()).startsWith("evidence/backtests/");
+
+        // The README's candidate for the demo's records (its live section copied, the threshold changed): both
+        // releases replay; the smallest candidate (release.yaml's 5m window) would leave both not replayable.
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("<!-- backtest demo candidate -->\\s*```yaml"
+                + "\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(Files.readString(Path.of("..", "README.md")));
+        assertThat(block.find()).as("the README's demo candidate block").isTrue();
+        Files.writeString(dir.resolve("demo-candidate.yaml"), block.group(1));
+        ReleaseProcess.Run copied = release("backtest", "--config", "demo-candidate.yaml", "--evidence", "evidence",
+                "--output", "json");
+
+        assertThat(copied.exitCode()).as(copied.toString()).isZero();
+        JsonNode replayed = new ObjectMapper().readTree(copied.out());
+        assertThat(replayed.at("/report/summary/releases").asInt()).isEqualTo(2);
+        assertThat(replayed.at("/report/summary/notReplayable").asInt()).as(copied.out()).isZero();
+        assertThat(doc.at("/report/summary/notReplayable").asInt()).as("the smallest candidate").isEqualTo(2);
     }
 }
