@@ -108,9 +108,11 @@ public final class BacktestSvg {
                     + " stroke-opacity=\"0.5\"/>\n", LEFT, mid, x(end, spanMillis), mid, colour));
         }
         if (end > spanMillis) {
-            text(out, WIDTH - RIGHT + 2, mid + 4, "start", "bold", 11, colour, "\u25b8");
-            out.append("<title>").append(escape("cut at the axis's end: the row runs to "
-                    + BacktestMarkdown.offset(Duration.ofMillis(end)))).append("</title>\n");
+            // The title inside the marker: a <title> directly under <svg> would be the whole document's.
+            out.append(fmt("<text x=\"%d\" y=\"%.1f\" text-anchor=\"start\" font-weight=\"bold\" font-size=\"11\""
+                    + " fill=\"%s\"><title>", WIDTH - RIGHT + 2, mid + 4, colour))
+                    .append(escape("cut at the axis's end: the row runs to " + BacktestMarkdown.offset(
+                            Duration.ofMillis(end)))).append("</title>\u25b8</text>\n");
         }
         Optional<Duration> live = r.live().kind() == Decision.Kind.PROMOTED ? Optional.empty() : r.offset(r.live());
         Optional<Duration> candidateAt = r.candidate().rolledBack() ? r.offset(r.candidate()) : Optional.empty();
