@@ -79,14 +79,17 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
         }
 
         /**
-         * A summary without the catches' lead over the rollbacks by hand ({@code caughtBeforeHand} zero), for
-         * callers that sum summaries of their own.
+         * This summary and {@code other}'s added up: the summary of both sets of releases, when they are disjoint
+         * and each set carries its own labels (e.g. two runs split by app).
          */
-        public Summary(int releases, int agree, int addedRollbacks, int addedOnKnownBad, int wouldBeFalseRollbacks,
-                int missedRollbacks, int unknown, int notReplayable, int knownBad, Duration detectionGained,
-                Duration detectionLost, int reproduced, int mismatches) {
-            this(releases, agree, addedRollbacks, addedOnKnownBad, wouldBeFalseRollbacks, missedRollbacks, unknown,
-                    notReplayable, knownBad, detectionGained, detectionLost, reproduced, mismatches, Duration.ZERO);
+        public Summary plus(Summary other) {
+            return new Summary(releases + other.releases, agree + other.agree, addedRollbacks + other.addedRollbacks,
+                    addedOnKnownBad + other.addedOnKnownBad, wouldBeFalseRollbacks + other.wouldBeFalseRollbacks,
+                    missedRollbacks + other.missedRollbacks, unknown + other.unknown,
+                    notReplayable + other.notReplayable, knownBad + other.knownBad,
+                    detectionGained.plus(other.detectionGained), detectionLost.plus(other.detectionLost),
+                    reproduced + other.reproduced, mismatches + other.mismatches,
+                    caughtBeforeHand.plus(other.caughtBeforeHand));
         }
 
         static Summary of(List<ReleaseReplay> releases) {

@@ -202,6 +202,19 @@ class BacktestScenarioTest {
     }
 
     @Test
+    @DisplayName("summaries of two disjoint runs (each with its own labels) add up to the summary of one run")
+    void summariesAddUp() {
+        java.util.function.Predicate<ReleaseRecord> slowBurnAndItsRollback = r -> r.kind()
+                == ReleaseRecord.Kind.ROLLBACK || r.releaseId().endsWith("v2-slow-burn");
+        BacktestReport a = Backtest.of(CANDIDATE).run(RECORDS.stream().filter(slowBurnAndItsRollback).toList());
+        BacktestReport b = Backtest.of(CANDIDATE).run(RECORDS.stream().filter(slowBurnAndItsRollback.negate())
+                .toList());
+
+        assertThat(a.summary().plus(b.summary())).isEqualTo(Backtest.of(CANDIDATE).run(RECORDS).summary());
+        assertThat(a.summary().caughtBeforeHand()).isPositive();
+    }
+
+    @Test
     @DisplayName("every record's determinism check reproduces the live verdicts exactly")
     void everyRecordReproduced() {
         assertThat(report.releases()).allSatisfy(r -> assertThat(r.determinism().status()).as(r.releaseId())
