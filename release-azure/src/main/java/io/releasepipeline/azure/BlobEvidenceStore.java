@@ -243,12 +243,14 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             ReleaseRecord record;
             try {
                 record = EvidenceJson.fromBytes(bytes, ReleaseRecord.class);
-            } catch (RuntimeException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-                // Jackson quotes the source after a line break; the first line says what is wrong.
-                onUnreadable.accept(name, "not a release record: " + SafeText.truncate(why.lines().findFirst()
-                        .orElse(""), 300));
+            } catch (java.io.UncheckedIOException e) {
+                onUnreadable.accept(name, "is not a valid release record (" + EvidenceJson.problem(e) + "); it was "
+                        + "edited or damaged outside the store: restore it or delete the blob");
+                continue;
+            }
+            if (record == null) {
+                onUnreadable.accept(name, "is not a release record (it holds JSON null); restore it or delete the "
+                        + "blob");
                 continue;
             }
             onRecord.accept(record);

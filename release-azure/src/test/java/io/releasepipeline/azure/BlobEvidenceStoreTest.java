@@ -209,14 +209,18 @@ class BlobEvidenceStoreTest {
             String garbage = "evidence/" + APP + "/2026-01-06-" + APP + "-rel-3.json";
             container().getBlobClient(garbage).upload(com.azure.core.util.BinaryData.fromString("{\"releaseId\": "
                     + "\"rel-3\", cut"));
+            String empty = "evidence/" + APP + "/2026-01-07-" + APP + "-rel-4.json";
+            container().getBlobClient(empty).upload(com.azure.core.util.BinaryData.fromString("null"));
             List<String> read = new ArrayList<>();
             List<String> unreadable = new ArrayList<>();
 
             store.readAll(APP, r -> read.add(r.releaseId()), (name, why) -> unreadable.add(name + ": " + why));
 
             assertThat(read).containsExactlyInAnyOrder("rel-1", "rel-2");
-            assertThat(unreadable).singleElement().satisfies(u -> assertThat(u).startsWith(garbage
-                    + ": not a release record: "));
+            assertThat(unreadable).containsExactlyInAnyOrder(garbage + ": is not a valid release record (Unexpected "
+                    + "character ('c' (code 99)): was expecting double-quote to start field name at line 1, column "
+                    + "24); it was edited or damaged outside the store: restore it or delete the blob",
+                    empty + ": is not a release record (it holds JSON null); restore it or delete the blob");
         }
     }
 

@@ -131,31 +131,6 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
         };
     }
 
-    /**
-     * What is wrong with a damaged record in a few words: the parser's first sentence without its source excerpt or
-     * its settings' names, and where (line and column) when known.
-     */
-    static String shortCause(UncheckedIOException e) {
-        if (!(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException p)) {
-            return e.getMessage();
-        }
-        String message = p.getOriginalMessage() == null ? "" : p.getOriginalMessage();
-        message = message.lines().findFirst().orElse("");
-        int source = message.indexOf("[Source");
-        if (source >= 0) {
-            message = message.substring(0, source);
-        }
-        message = message.replaceAll("\\s*\\(?(start marker )?at\\s*$", "").replaceAll("[\\s(:;,]+$", "").strip();
-        if (message.length() > 120) {
-            message = message.substring(0, 119) + "\u2026";
-        }
-        com.fasterxml.jackson.core.JsonLocation at = p.getLocation();
-        String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr()
-                : "";
-        return message.isEmpty() ? (where.isEmpty() ? "not JSON" : where)
-                : where.isEmpty() ? message : message + " at " + where;
-    }
-
     /** The record in {@code file}, or null when it is skipped. */
     private ReleaseRecord read(Path file) {
         String problem;
@@ -172,7 +147,7 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
             problem = "cannot be read (" + e.getClass().getSimpleName() + ")";
             failure = new UncheckedIOException("evidence record " + file + " " + problem, e);
         } catch (UncheckedIOException e) {
-            problem = "is not a valid release record (" + shortCause(e) + "); it was edited or damaged outside "
+            problem = "is not a valid release record (" + EvidenceJson.problem(e) + "); it was edited or damaged outside "
                     + "the store: restore it or move it out of the directory";
             failure = new UncheckedIOException("evidence record " + file + " " + problem, e.getCause());
         }

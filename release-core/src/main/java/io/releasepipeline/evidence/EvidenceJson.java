@@ -80,4 +80,31 @@ public final class EvidenceJson {
             throw new UncheckedIOException("not a valid " + type.getSimpleName() + " JSON document", e);
         }
     }
+
+    /**
+     * What is wrong with a document {@link #fromBytes} refused, in a few words a person can act on ("Unexpected
+     * character ('o' (code 111)) at line 1, column 28"), without the document's content. Stateless.
+     *
+     * @param e what {@link #fromBytes} threw
+     */
+    public static String problem(UncheckedIOException e) {
+        if (!(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException p)) {
+            return e.getMessage();
+        }
+        String message = p.getOriginalMessage() == null ? "" : p.getOriginalMessage();
+        message = message.lines().findFirst().orElse("");
+        int source = message.indexOf("[Source");
+        if (source >= 0) {
+            message = message.substring(0, source);
+        }
+        message = message.replaceAll("\\s*\\(?(start marker )?at\\s*$", "").replaceAll("[\\s(:;,]+$", "").strip();
+        if (message.length() > 120) {
+            message = message.substring(0, 119) + "\u2026";
+        }
+        com.fasterxml.jackson.core.JsonLocation at = p.getLocation();
+        String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr()
+                : "";
+        return message.isEmpty() ? (where.isEmpty() ? "not JSON" : where)
+                : where.isEmpty() ? message : message + " at " + where;
+    }
 }
