@@ -13,9 +13,9 @@ import java.util.Optional;
  * <p>Keep the description ({@link ProbeResult#detail()}) stable while the endpoint's state is: say what a reader
  * needs (status, error), never a per-probe timing or counter. The engine records every probe's latency in its own
  * column of the record's samples and writes a description only where it changes, so a description that changes on
- * every probe (a latency in it) costs the evidence some 45 bytes a probe instead of about 11, and a release can run
- * past the size the samples format documents. Report a measured latency with {@link ProbeResult#up(String,
- * Duration)} / {@link ProbeResult#down(String, Duration)} instead.
+ * every probe (a latency in it) costs the evidence some 50 bytes a probe instead of about 11, and a release runs
+ * past the size bound {@code docs/samples-format.md} documents. Report a measured latency with
+ * {@link ProbeResult#up(String, Duration)} / {@link ProbeResult#down(String, Duration)} instead.
  */
 @FunctionalInterface
 public interface HealthProbe {
