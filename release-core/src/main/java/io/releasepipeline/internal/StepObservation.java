@@ -305,7 +305,8 @@ final class StepObservation {
         Instant began = ops.now();
         HealthProbe.ProbeResult r = Probes.probe(ops, probe, target);
         Instant answered = ops.now();
-        Duration latency = Duration.between(began, answered);
+        // The probe's own measurement when it gives one (the exchange alone); else the call on the release's clock.
+        Duration latency = r.latency().orElseGet(() -> Duration.between(began, answered));
         Instant now = answered.truncatedTo(ChronoUnit.MILLIS);
         observations.health().record(now, r.up(), r.detail());
         samples.health(now, r.up(), r.detail(), latency);

@@ -62,7 +62,7 @@ public final class EvidenceFixtures {
                         "plan step 1 of 3: 10%"))
                 .smoke(canarySmoke)
                 .timeline(point(9, 5, "smoke", true, null, canarySmoke.summary()))
-                .timeline(point(9, 30, "health", true, null, "GET /health 200 in 41ms"))
+                .timeline(point(9, 30, "health", true, null, "GET /health 200"))
                 .timeline(point(11, 0, "error-rate", true, 0.004, "5xx 0.4% of 233 requests"))
                 .verdict(new TriggerVerdict("error-rate", TriggerState.OK, "5xx 0.4% over 5m of 233 requests; "
                         + "threshold 5%", at(14, 0)))

@@ -51,7 +51,11 @@ public final class HttpHealthProbe implements HealthProbe {
     /**
      * GETs the endpoint once.
      *
-     * @return up with e.g. {@code "GET /health 200 in 41ms"}, or down with what went wrong
+     * <p>The description stays the same for a steady endpoint ({@code "GET /health 200"}, or down with the status
+     * or error), so the evidence writes it once; the exchange's latency comes with the result
+     * ({@link ProbeResult#latency()}) and goes to the samples' latency column.
+     *
+     * @return up with e.g. {@code "GET /health 200"}, or down with what went wrong; either with the latency
      * @throws ReleaseInterruptedException if the calling thread is interrupted
      */
     @Override
@@ -62,9 +66,8 @@ public final class HttpHealthProbe implements HealthProbe {
         }
         HttpCalls.Outcome outcome = HttpCalls.call(transport, base.url().get(), endpoint, timeout);
         return outcome.ok()
-                ? ProbeResult.up("GET " + endpoint.path() + " " + outcome.status().orElseThrow() + " in "
-                        + Format.duration(outcome.latency()))
-                : ProbeResult.down("GET " + endpoint.path() + ": " + outcome.error().orElseThrow());
+                ? ProbeResult.up("GET " + endpoint.path() + " " + outcome.status().orElseThrow(), outcome.latency())
+                : ProbeResult.down("GET " + endpoint.path() + ": " + outcome.error().orElseThrow(), outcome.latency());
     }
 
     /** The endpoint, timeout and base URL; never a header value. */

@@ -7,7 +7,9 @@ import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.health.HealthProbe.ProbeResult;
 import io.releasepipeline.health.SmokeTarget;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,15 +28,29 @@ class HttpHealthProbeTest {
     }
 
     @Test
-    @DisplayName("is up when GET /health answers 200, with status and latency in the detail")
+    @DisplayName("is up when GET /health answers 200, with the status in the detail and the latency beside it")
     void up() {
         server.healthy("/health");
 
         ProbeResult result = HttpHealthProbe.builder().baseUrl(server.baseUrl()).build().probe(TARGET);
 
         assertThat(result.up()).isTrue();
-        assertThat(result.detail()).startsWith("GET /health 200 in ");
+        assertThat(result.detail()).isEqualTo("GET /health 200");
+        assertThat(result.latency()).hasValueSatisfying(l -> assertThat(l).isPositive()
+                .isLessThan(HttpHealthProbe.DEFAULT_PROBE_TIMEOUT));
         assertThat(server.requests("/health")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("describes a steady endpoint the same on every probe: the evidence writes a description once")
+    void stableDescription() {
+        server.healthy("/health");
+        HttpHealthProbe probe = HttpHealthProbe.builder().baseUrl(server.baseUrl()).build();
+
+        List<ProbeResult> results = IntStream.range(0, 20).mapToObj(i -> probe.probe(TARGET)).toList();
+
+        assertThat(results).extracting(ProbeResult::detail).containsOnly("GET /health 200");
+        assertThat(results).allSatisfy(r -> assertThat(r.latency()).isPresent());
     }
 
     @Test
@@ -46,6 +62,7 @@ class HttpHealthProbeTest {
 
         assertThat(result.up()).isFalse();
         assertThat(result.detail()).isEqualTo("GET /health: status 503, expected 200");
+        assertThat(result.latency()).isPresent();
     }
 
     @Test
