@@ -62,7 +62,8 @@ class BacktestBlobIT extends ProductionWiring {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).contains("release backtest: skipped evidence/" + ProductionWorld.APP
-                + "/2026-01-12-backend-pr208.json: not a release record");
+                + "/2026-01-12-backend-pr208.json: is not a valid release record (", "at line 1, column 24); it was "
+                + "edited or damaged outside the store: restore it or delete the blob");
         assertThat(run.out()).contains("8 releases: 4 agree, 3 rollbacks added (1 on known-bad releases, 2 would-be "
                 + "false rollbacks)", "determinism: the live policy reproduced 7/8 records")
                 .contains("report written to backtests/", "Blob storage keeps release records only; the reports are local "
