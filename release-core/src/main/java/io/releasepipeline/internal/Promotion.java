@@ -946,8 +946,10 @@ final class Promotion {
         }
         Instant at = ops.now();
         record.outcome(outcome).finishedAt(at);
-        io.releasepipeline.backtest.Determinism replayable = selfCheck(record.build());
-        ReleaseRecord finalRecord = record.build();
+        ReleaseRecord built = record.build();
+        io.releasepipeline.backtest.Determinism replayable = selfCheck(built);
+        // A mismatch adds its note to the record: only then is it built again.
+        ReleaseRecord finalRecord = replayable.ok() ? built : record.build();
         Optional<String> location = closingValue(() -> evidence.write(finalRecord)).flatMap(l -> l);
         if (finalState != null) {
             closing(() -> evidence.deploymentStatus(deploymentId, finalState, finalDescription,

@@ -221,40 +221,36 @@ public final class Replay implements Replayer {
                 }
                 Instant now = start.plusMillis(t);
                 StepJudge.Decision decision = new StepJudge.Decision.GoOn();
-                while (!decided(decision) && useHealth && h < healthAt.length && healthAt[h] == t) {
+                while (!decision.decided() && useHealth && h < healthAt.length && healthAt[h] == t) {
                     if (takeHealth(now)) {
                         decision = judge.judge(Signal.HEALTH, now);
                     }
                 }
                 List<Samples.SmokeCheck> checks = step.smoke().checks();
-                while (!decided(decision) && s < checks.size() && checks.get(s).t() == t) {
+                while (!decision.decided() && s < checks.size() && checks.get(s).t() == t) {
                     if (takeSmoke(now)) {
                         decision = judge.judge(Signal.SMOKE, now);
                     }
                 }
-                while (!decided(decision) && useErrorRate && e < step.errorRate().size()
+                while (!decision.decided() && useErrorRate && e < step.errorRate().size()
                         && step.errorRate().get(e).t() == t) {
                     if (takeErrorRate(now)) {
                         decision = judge.judge(Signal.ERROR_RATE, now);
                     }
                 }
-                while (!decided(decision) && useAlerts && a < step.alerts().t().size()
+                while (!decision.decided() && useAlerts && a < step.alerts().t().size()
                         && step.alerts().t().get(a) == t) {
                     takeAlerts();
                     decision = judge.judge(Signal.ALERTS, now);
                 }
                 // The rounds that judged the window's end, after their samples: the engine's, whatever the policy.
-                if (!decided(decision) && ends.remove(t) && judge.ending(now)) {
+                if (!decision.decided() && ends.remove(t) && judge.ending(now)) {
                     decision = judge.judgeEnd(now);
                 }
-                if (decided(decision)) {
+                if (decision.decided()) {
                     return decision;
                 }
             }
-        }
-
-        private static boolean decided(StepJudge.Decision d) {
-            return d instanceof StepJudge.Decision.Fired || d instanceof StepJudge.Decision.Passed;
         }
 
         private long next() {

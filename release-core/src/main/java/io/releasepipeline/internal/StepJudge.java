@@ -31,6 +31,11 @@ final class StepJudge {
 
     /** What a judgement decided. */
     sealed interface Decision {
+        /** True when the step is over: a trigger fired or it passed. */
+        default boolean decided() {
+            return this instanceof Fired || this instanceof Passed;
+        }
+
         /** Nothing decided yet: go on observing. */
         record GoOn() implements Decision {
         }

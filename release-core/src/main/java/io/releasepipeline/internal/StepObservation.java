@@ -178,18 +178,18 @@ final class StepObservation {
                 decision = judge(Signal.HEALTH, sampleHealth(probe.get()));
                 judged = true;
             }
-            if (!decided(decision) && !now.isBefore(nextSmoke)) {
+            if (!decision.decided() && !now.isBefore(nextSmoke)) {
                 nextSmoke = advance(nextSmoke, triggers.smokeInterval(), now);
                 decision = judge(Signal.SMOKE, sampleSmoke());
                 judged = true;
             }
-            if (!decided(decision) && readErrorRate && !now.isBefore(nextErrorRate)) {
+            if (!decision.decided() && readErrorRate && !now.isBefore(nextErrorRate)) {
                 nextErrorRate = advance(nextErrorRate, triggers.errorRateInterval(), now);
                 decision = judge(Signal.ERROR_RATE, sampleErrorRate(now));
                 judged = true;
             }
             // An alert pushed by a webhook wakes the release early: look at once rather than at the next poll.
-            if (!decided(decision) && alerts.isPresent()
+            if (!decision.decided() && alerts.isPresent()
                     && (!now.isBefore(nextAlerts) || now.isBefore(plannedWake))) {
                 nextAlerts = advance(nextAlerts, triggers.alertInterval(), now);
                 decision = judge(Signal.ALERTS, sampleAlerts(alerts.get(), alertsSince));
@@ -198,7 +198,7 @@ final class StepObservation {
             // From the window's end on, each round ends by judging it, once its samples are in: a reading due at
             // the end counts. At the last sample's answer, or at the round's instant when none was due.
             Instant roundEnd = judged ? lastJudged : now;
-            if (!decided(decision) && judge.ending(roundEnd)) {
+            if (!decision.decided() && judge.ending(roundEnd)) {
                 samples.judgedEnd(roundEnd);
                 decision = judge.judgeEnd(roundEnd);
                 lastJudged = roundEnd;
@@ -232,10 +232,6 @@ final class StepObservation {
         StepJudge.Decision decision = judge.judge(signal, at);
         lastJudged = at;
         return decision;
-    }
-
-    private static boolean decided(StepJudge.Decision d) {
-        return d instanceof StepJudge.Decision.Fired || d instanceof StepJudge.Decision.Passed;
     }
 
     private Outcome ended(Samples.End end, Instant at, Outcome outcome) {

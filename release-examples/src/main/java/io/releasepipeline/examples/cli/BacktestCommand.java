@@ -72,9 +72,8 @@ final class BacktestCommand extends CliCommand {
     Path evidenceDir;
 
     @Option(names = "--since", paramLabel = "WHEN",
-            description = "Only releases started since then: days or hours back (30d, 12h) or a date (2026-11-01, "
-                    + "UTC); nothing else (no minutes, no months). Rollbacks recorded before it still label the "
-                    + "releases they undid.")
+            description = "Only releases started since then: " + SINCE_FORMS + ". Rollbacks recorded before it still "
+                    + "label the releases they undid.")
     String since;
 
     @Option(names = "--verify",
