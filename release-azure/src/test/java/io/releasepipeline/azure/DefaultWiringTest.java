@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every Azure provider built the way the README shows and users run it: no HTTP client given (the SDK's default
  * Netty client) and no credential given (the default credential chain). {@code build()} makes no network call, so
- * these need no Azure account; the CLI's production-wiring tests (release-examples, {@code *IT}) then run the same
+ * these need no Azure account; the CLI's production-wiring tests (release-cli, {@code *IT}) then run the same
  * default path against the stand-ins over HTTPS.
  */
 class DefaultWiringTest {
