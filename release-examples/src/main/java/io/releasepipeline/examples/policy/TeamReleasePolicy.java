@@ -29,7 +29,11 @@ public final class TeamReleasePolicy {
     private TeamReleasePolicy() {
     }
 
-    /** The rollback triggers: the runbook's, with the team's error-rate and health thresholds. */
+    /**
+     * The rollback triggers: the runbook's, with the team's error-rate and health thresholds.
+     *
+     * @return a new, immutable set of triggers
+     */
     public static Triggers triggers() {
         return Triggers.builder()
                 .errorRateAbove(MAX_ERROR_RATE, ERROR_RATE_WINDOW)

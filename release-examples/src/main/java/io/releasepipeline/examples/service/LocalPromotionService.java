@@ -8,6 +8,7 @@ import io.releasepipeline.traffic.TrafficPlan;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@link PromotionService} on this machine, no cloud account: the app is the test kit's local world (each
@@ -58,7 +59,7 @@ public final class LocalPromotionService implements AutoCloseable {
                     .trafficPlan(TrafficPlan.canary(50, 100).withStepPause(timings.observation())
                             .withApprovalBefore(100))
                     .approvals(approvals)
-                    .listener(event -> log.println(describe(event)))
+                    .listener(event -> describe(event).ifPresent(log::println))
                     .build();
             return new LocalPromotionService(world, PromotionService.start(address, pipeline, approvals));
         } catch (RuntimeException e) {
@@ -67,16 +68,39 @@ public final class LocalPromotionService implements AutoCloseable {
         }
     }
 
-    private static String describe(ReleaseEvent event) {
-        return event.releaseId() + " " + event.getClass().getSimpleName();
+    /** The events a person watching the service cares about, one line each. */
+    private static Optional<String> describe(ReleaseEvent event) {
+        String what;
+        if (event instanceof ReleaseEvent.ReleaseStarted e) {
+            what = "started: pull request #" + e.pullRequest();
+        } else if (event instanceof ReleaseEvent.TrafficShifted e) {
+            what = "traffic " + e.from() + " -> " + e.to();
+        } else if (event instanceof ReleaseEvent.ApprovalDecided e) {
+            what = "step " + e.weight() + "% " + (e.approved() ? "approved" : "rejected") + " by " + e.by();
+        } else if (event instanceof ReleaseEvent.TriggerFired e) {
+            what = "trigger fired: " + e.verdict();
+        } else if (event instanceof ReleaseEvent.ReleaseFinished e) {
+            what = "finished " + e.outcome() + ": " + e.summary();
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(event.releaseId() + " " + what);
     }
 
-    /** The service. */
+    /**
+     * The service.
+     *
+     * @return the running service
+     */
     public PromotionService service() {
         return service;
     }
 
-    /** The local world the service releases to. */
+    /**
+     * The local world the service releases to.
+     *
+     * @return the world (its platform, CI system and evidence store)
+     */
     public LocalWorld world() {
         return world;
     }

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * first release)</td><td>202 with {@code releaseId}; 409 while another release or rollback runs</td></tr>
  * <tr><td>{@code GET /releases/{id}}</td><td>the release's state, the step awaiting approval, the traffic, and its
  * evidence record once it ended</td><td>200; 404 for an unknown id</td></tr>
- * <tr><td>{@code POST /releases/{id}/approve?step=100&amp;by=alice}</td><td>approves the step awaiting approval
+ * <tr><td>{@code POST /releases/{id}/approve?step=100&by=alice}</td><td>approves the step awaiting approval
  * ({@code /reject} rejects it: the release rolls back)</td><td>200; 409 when that step is not awaiting
  * approval</td></tr>
  * <tr><td>{@code POST /releases/{id}/rollback?reason=...}</td><td>stops the release in flight (traffic goes back
@@ -168,17 +168,29 @@ public final class PromotionService implements AutoCloseable {
         return service;
     }
 
-    /** The port the service listens on. */
+    /**
+     * The port the service listens on.
+     *
+     * @return the port, the one picked when started on port 0
+     */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** The service's base URL, e.g. {@code http://127.0.0.1:8080}. */
+    /**
+     * The service's base URL.
+     *
+     * @return e.g. {@code http://127.0.0.1:8080}
+     */
     public String url() {
         return "http://" + server.getAddress().getHostString() + ":" + port();
     }
 
-    /** The pipeline the service runs. */
+    /**
+     * The pipeline the service runs.
+     *
+     * @return the pipeline given at start
+     */
     public ReleasePipeline pipeline() {
         return pipeline;
     }
@@ -547,7 +559,11 @@ public final class PromotionService implements AutoCloseable {
         }
     }
 
-    /** True once {@link #close()} returned with no release or rollback still running. */
+    /**
+     * Whether the service stopped with nothing left running.
+     *
+     * @return true once {@link #close()} returned with no release or rollback still running
+     */
     public boolean stoppedCleanly() {
         return closed && releases.isTerminated();
     }

@@ -53,7 +53,12 @@ public record ReleaseDigest(SortedMap<String, AppDigest> apps, List<String> skip
     private static final String USAGE_LINE = "usage: release-digest EVIDENCE_DIR   (the directory holding the "
             + "records' .json files, e.g. .ops/evidence)";
 
-    /** Copies. */
+    /**
+     * Copies.
+     *
+     * @param apps the digest of each app, by app name
+     * @param skipped the files passed over, each with what is wrong
+     */
     public ReleaseDigest {
         apps = new TreeMap<>(apps);
         skipped = List.copyOf(skipped);
@@ -77,7 +82,18 @@ public record ReleaseDigest(SortedMap<String, AppDigest> apps, List<String> skip
             SortedMap<String, Integer> rollbacksByTrigger, int standaloneRollbacks, List<Duration> leadTimes,
             List<Duration> timesToRestore) {
 
-        /** Copies. */
+        /**
+         * Copies.
+         *
+         * @param app the app
+         * @param releases promotions started
+         * @param promoted releases that ended promoted
+         * @param rolledBack releases that ended with a rollback
+         * @param rollbacksByTrigger the rolled-back releases by trigger
+         * @param standaloneRollbacks rollbacks run on their own
+         * @param leadTimes each promoted release's time from start to promotion
+         * @param timesToRestore each rolled-back release's time from trigger to traffic restored
+         */
         public AppDigest {
             Objects.requireNonNull(app, "app");
             rollbacksByTrigger = new TreeMap<>(rollbacksByTrigger);
@@ -85,17 +101,29 @@ public record ReleaseDigest(SortedMap<String, AppDigest> apps, List<String> skip
             timesToRestore = List.copyOf(timesToRestore);
         }
 
-        /** The median lead time of the promoted releases; empty when none was promoted. */
+        /**
+         * The median lead time.
+         *
+         * @return the median of {@link #leadTimes()}; empty when none was promoted
+         */
         public Optional<Duration> medianLeadTime() {
             return median(leadTimes);
         }
 
-        /** The median time from trigger to traffic restored; empty when nothing was rolled back by a trigger. */
+        /**
+         * The median time from trigger to traffic restored.
+         *
+         * @return the median of {@link #timesToRestore()}; empty when nothing was rolled back by a trigger
+         */
         public Optional<Duration> medianTimeToRestore() {
             return median(timesToRestore);
         }
 
-        /** The longest time from trigger to traffic restored; empty when nothing was rolled back by a trigger. */
+        /**
+         * The longest time from trigger to traffic restored.
+         *
+         * @return the maximum of {@link #timesToRestore()}; empty when nothing was rolled back by a trigger
+         */
         public Optional<Duration> maxTimeToRestore() {
             return timesToRestore.stream().max(Duration::compareTo);
         }
@@ -133,7 +161,11 @@ public record ReleaseDigest(SortedMap<String, AppDigest> apps, List<String> skip
         return of(files, skipped);
     }
 
-    /** The digest as text, one block per app. */
+    /**
+     * The digest as text.
+     *
+     * @return one block per app, in name order, each line ending in a newline
+     */
     public String text() {
         StringBuilder out = new StringBuilder();
         if (apps.isEmpty()) {

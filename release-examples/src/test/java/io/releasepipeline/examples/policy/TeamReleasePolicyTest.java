@@ -43,6 +43,7 @@ class TeamReleasePolicyTest {
         threePercentOnTheCanaryRollsBackWithinFiveMinutes(TeamReleasePolicy::applyTo);
     }
 
+    // tag::promise[]
     @Test
     @DisplayName("a health endpoint down for 60 s rolls back")
     void healthDownSixtySecondsRollsBack() {
@@ -54,6 +55,7 @@ class TeamReleasePolicyTest {
         assertThat(firedTrigger(result)).isEqualTo("health-endpoint");
         assertThat(sim.platform.traffic().weights().weightOf(Simulation.STABLE)).isEqualTo(100);
     }
+    // end::promise[]
 
     @Test
     @DisplayName("the harness fails a policy that would not catch the fault: the runbook's 5% lets 3% through")

@@ -44,22 +44,32 @@ class ReleaseDigestTest {
 
     @BeforeEach
     void releaseFourTimes() {
-        release(0, "v2", sim -> { }, ReleaseRequest.ofPullRequest(Simulation.PR).withFirstRelease());
-        release(1, "v3", sim -> sim.signals.revision("v3").errorRate(0.08), ReleaseRequest.ofPullRequest(Simulation.PR));
-        release(2, "v4", sim -> sim.probe.failingFor("v4", Duration.ofMinutes(6), Duration.ofSeconds(45)),
+        release(0, "v2", sim -> { }, 0, ReleaseRequest.ofPullRequest(Simulation.PR).withFirstRelease());
+        release(1, "v3", sim -> sim.signals.revision("v3").errorRate(0.08), 1,
                 ReleaseRequest.ofPullRequest(Simulation.PR));
-        ReleasePipeline last = release(3, "v5", sim -> { }, ReleaseRequest.ofPullRequest(Simulation.PR));
+        release(2, "v4", sim -> sim.probe.failingFor("v4", Duration.ofMinutes(6), Duration.ofSeconds(45)), 2,
+                ReleaseRequest.ofPullRequest(Simulation.PR));
+        ReleasePipeline last = release(3, "v5", sim -> { }, 0, ReleaseRequest.ofPullRequest(Simulation.PR));
         assertThat(last.rollback(RollbackRequest.toRevision("v1", "checkout is broken")).succeeded()).isTrue();
 
         assertThat(results).extracting(ReleaseResult::outcome).containsExactly(ReleaseOutcome.PROMOTED,
                 ReleaseOutcome.ROLLED_BACK, ReleaseOutcome.ROLLED_BACK, ReleaseOutcome.PROMOTED);
     }
 
-    /** One release in a world of its own, {@code day} days after the first, writing to the shared evidence. */
-    ReleasePipeline release(int day, String revision, Consumer<Simulation> fault, ReleaseRequest request) {
+    /**
+     * One release in a world of its own, {@code day} days after the first, writing to the shared evidence. The
+     * platform refuses the rollback's traffic shift {@code refusedShifts} times (transiently; the engine retries),
+     * so that restoring traffic takes a while after the trigger fires, as it does on a real platform.
+     */
+    ReleasePipeline release(int day, String revision, Consumer<Simulation> fault, int refusedShifts,
+            ReleaseRequest request) {
         Simulation sim = new Simulation(VirtualClock.DEFAULT_START.plus(Duration.ofDays(day)), revision);
         fault.accept(sim);
-        ReleasePipeline pipeline = sim.builder().evidence(FileEvidenceStore.of(evidence)).build();
+        ReleasePipeline pipeline = sim.builder().evidence(FileEvidenceStore.of(evidence)).listener(event -> {
+            if (event instanceof ReleaseEvent.TriggerFired && refusedShifts > 0) {
+                sim.platform.failNext("setTraffic", refusedShifts, true);
+            }
+        }).build();
         results.add(pipeline.promote(request));
         // The time to restore as the events saw it: the trigger firing, then the shift of all traffic back to v1.
         sim.events(ReleaseEvent.TriggerFired.class).stream().findFirst().ifPresent(fired -> {
@@ -87,13 +97,12 @@ class ReleaseDigestTest {
                 entry(ErrorRateTrigger.NAME, 1),
                 entry("health-endpoint", 1));
 
-        List<Duration> leadTimes = results.stream().filter(ReleaseResult::promoted)
-                .map(r -> Duration.between(r.record().startedAt(), r.record().finishedAt().orElseThrow())).toList();
+        List<Duration> leadTimes = leadTimes();
         assertThat(app.leadTimes()).containsExactlyElementsOf(leadTimes);
         assertThat(app.medianLeadTime()).contains(leadTimes.get(0).plus(leadTimes.get(1)).dividedBy(2));
         assertThat(app.medianLeadTime().orElseThrow()).isGreaterThan(Duration.ofMinutes(4)); // a 4-minute deploy run
 
-        assertThat(expectedTimesToRestore).hasSize(2);
+        assertThat(expectedTimesToRestore).hasSize(2).allSatisfy(t -> assertThat(t).isPositive()).doesNotHaveDuplicates();
         assertThat(app.timesToRestore()).containsExactlyElementsOf(expectedTimesToRestore);
         assertThat(app.maxTimeToRestore()).contains(expectedTimesToRestore.stream().max(Duration::compareTo)
                 .orElseThrow());
@@ -110,8 +119,10 @@ class ReleaseDigestTest {
                 .contains("releases             4 (2 promoted, 2 rolled back, 0 other)")
                 .contains("rollbacks by trigger error-rate 1, health-endpoint 1")
                 .contains("standalone rollbacks 1")
-                .containsPattern("median lead time     \\d+m \\d\\ds \\(start to promoted\\)")
-                .containsPattern("trigger to restored  median \\S+, max \\S+");
+                .contains("median lead time     " + ReleaseDigest.format(median(leadTimes())) + " (start to promoted)")
+                .contains("trigger to restored  median " + ReleaseDigest.format(median(expectedTimesToRestore))
+                        + ", max " + ReleaseDigest.format(expectedTimesToRestore.stream().max(Duration::compareTo)
+                        .orElseThrow()));
     }
 
     @Test
@@ -148,6 +159,17 @@ class ReleaseDigestTest {
         Run notDir = run(file.toString());
         assertThat(notDir.code).isEqualTo(ReleaseDigest.NO_INPUT);
         assertThat(notDir.err).contains("not a directory: ");
+    }
+
+    List<Duration> leadTimes() {
+        return results.stream().filter(ReleaseResult::promoted)
+                .map(r -> Duration.between(r.record().startedAt(), r.record().finishedAt().orElseThrow())).toList();
+    }
+
+    /** The median of two figures, as the test always has two of each. */
+    static Duration median(List<Duration> two) {
+        assertThat(two).hasSize(2);
+        return two.get(0).plus(two.get(1)).dividedBy(2);
     }
 
     record Run(int code, String out, String err) {
