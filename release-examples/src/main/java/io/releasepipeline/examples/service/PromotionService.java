@@ -95,6 +95,7 @@ public final class PromotionService implements AutoCloseable {
     private final ApiApprovals approvals;
     private final Duration shutdownGrace;
     private final HttpServer server;
+    private final ExecutorService http;
     private final ExecutorService releases;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -106,6 +107,11 @@ public final class PromotionService implements AutoCloseable {
         this.approvals = approvals;
         this.shutdownGrace = shutdownGrace;
         this.server = server;
+        this.http = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "promotion-service-http");
+            t.setDaemon(true);
+            return t;
+        });
         // One thread: the evidence store's lock allows one release of the app at a time anyway.
         this.releases = Executors.newSingleThreadExecutor(r -> new Thread(r, "promotion-service-release"));
     }
@@ -159,11 +165,7 @@ public final class PromotionService implements AutoCloseable {
         }
         PromotionService service = new PromotionService(pipeline, approvals, shutdownGrace, server);
         server.createContext("/", service::handle);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "promotion-service-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(service.http);
         server.start();
         return service;
     }
@@ -546,6 +548,7 @@ public final class PromotionService implements AutoCloseable {
             stopping = true;
         }
         server.stop(0);
+        http.shutdown();
         releases.shutdown();
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
         try {

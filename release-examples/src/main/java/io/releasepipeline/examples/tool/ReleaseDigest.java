@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * </pre>
  *
  * <p>A file that is not a valid record is skipped, named on stderr, and the digest of the others is printed.
- * Exit codes: {@value #OK} printed, {@value #USAGE} bad arguments, {@value #NO_INPUT} no such directory,
+ * Exit codes: {@value #OK} printed (or {@code --help}), {@value #USAGE} bad arguments, {@value #NO_INPUT} no such directory,
  * {@value #IO_ERROR} the directory could not be listed.
  *
  * <p>Immutable and thread-safe once built.
@@ -199,10 +199,15 @@ public record ReleaseDigest(SortedMap<String, AppDigest> apps, List<String> skip
      * @return the exit code ({@link #OK}, {@link #USAGE}, {@link #NO_INPUT}, {@link #IO_ERROR})
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(USAGE_LINE);
+            return OK;
+        }
         if (args.length != 1 || args[0].isBlank() || args[0].startsWith("-")) {
-            err.println(args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")) ? USAGE_LINE
-                    : "release-digest: give exactly one evidence directory"
-                    + (args.length > 1 ? " (got " + args.length + " arguments)" : "") + "\n" + USAGE_LINE);
+            err.println("release-digest: give exactly one evidence directory"
+                    + (args.length > 1 ? " (got " + args.length + " arguments)" : "")
+                    + (args.length == 1 && args[0].startsWith("-") ? " (there are no options; got " + args[0] + ")"
+                    : "") + "\n" + USAGE_LINE);
             return USAGE;
         }
         Path dir;

@@ -148,7 +148,12 @@ class ReleaseDigestTest {
         assertThat(none.out).isEmpty();
 
         assertThat(run("a", "b").err).contains("(got 2 arguments)");
-        assertThat(run("--verbose").code).isEqualTo(ReleaseDigest.USAGE);
+        Run option = run("--verbose");
+        assertThat(option.code).isEqualTo(ReleaseDigest.USAGE);
+        assertThat(option.err).contains("there are no options; got --verbose");
+        Run help = run("--help");
+        assertThat(help.code).isEqualTo(ReleaseDigest.OK);
+        assertThat(help.out).startsWith("usage: release-digest EVIDENCE_DIR");
 
         Run missing = run(evidence.resolve("nope").toString());
         assertThat(missing.code).isEqualTo(ReleaseDigest.NO_INPUT);
