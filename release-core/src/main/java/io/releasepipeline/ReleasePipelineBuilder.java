@@ -17,6 +17,7 @@ import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.HealthSignalProvider;
 import io.releasepipeline.spi.IncidentProvider;
 import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import io.releasepipeline.traffic.TrafficPlan;
 import io.releasepipeline.trigger.Triggers;
@@ -50,6 +51,7 @@ public final class ReleasePipelineBuilder {
     private Duration revisionPollInterval = ReleasePipeline.DEFAULT_REVISION_POLL_INTERVAL;
     private ProviderPolicy providerPolicy = ProviderPolicy.ofDefaults();
     private ReleaseClock clock = ReleaseClock.system();
+    private boolean clockGiven;
     private final List<ReleaseListener> listeners = new ArrayList<>();
     private String host;
     private String environmentUrl;
@@ -162,9 +164,14 @@ public final class ReleasePipelineBuilder {
         return this;
     }
 
-    /** The one clock for every timestamp and wait. Default: the system clock. */
+    /**
+     * The one clock for every timestamp and wait. Default: the system clock. Providers that know their clock
+     * ({@link ClockAware}: the test kit's fakes) must run on one that agrees with it: {@link #build()} refuses a
+     * pipeline on the system clock with fakes on a {@code VirtualClock}, and the reverse.
+     */
     public ReleasePipelineBuilder clock(ReleaseClock clock) {
         this.clock = clock;
+        this.clockGiven = true;
         return this;
     }
 
@@ -334,6 +341,19 @@ public final class ReleasePipelineBuilder {
         } else {
             problems.addAll(migrations.problems("migrations"));
         }
+        if (clock != null) {
+            sameClock(problems, "platform", platform);
+            sameClock(problems, "ci", ci);
+            sameClock(problems, "evidence", evidence);
+            sameClock(problems, "incidents", incidents);
+            sameClock(problems, "healthSignals", healthSignals);
+            sameClock(problems, "smokeCheck", smokeCheck);
+            sameClock(problems, "healthProbe", healthProbe);
+            sameClock(problems, "approvals", approvals);
+            if (triggers != null) {
+                sameClock(problems, "rollbackTriggers.alertSource", triggers.alertSource().orElse(null));
+            }
+        }
         if (listeners.contains(null)) {
             problems.add("listener: a null listener was added");
         }
@@ -362,6 +382,40 @@ public final class ReleasePipelineBuilder {
         if (value == null) {
             problems.add(name + ": required; give " + what);
         }
+    }
+
+    /**
+     * A provider that knows its clock must agree with the pipeline's: otherwise a simulation waits in real time for
+     * virtual time that never comes (or races through its timeouts), which looks like a hang, not like an error.
+     */
+    private void sameClock(List<String> problems, String name, Object provider) {
+        if (!(provider instanceof ClockAware aware) || aware.clock() == null) {
+            return;
+        }
+        ReleaseClock theirs = aware.clock();
+        boolean agree = aware.wakesClock() ? theirs == clock : clock.keepsTimeWith(theirs);
+        if (agree) {
+            return;
+        }
+        String who = simpleName(provider.getClass());
+        String pipelineClock = describe(clock) + (clockGiven ? "" : " (.clock(...) was not called)");
+        String what = describe(theirs).equals(describe(clock))
+                ? who + " runs on another " + describe(theirs).replaceFirst("^(a|the) ", "") + " than the pipeline's"
+                : who + " runs on " + describe(theirs) + ", the pipeline on " + pipelineClock;
+        String why = aware.wakesClock() ? "it would wake a clock the release does not sleep on, so the release "
+                + "would only notice at its next poll"
+                : "the release would wait on its clock for times the provider counts on the other (a simulation "
+                + "hangs in real time, or its timeouts pass at once)";
+        problems.add(name + ": " + what + "; " + why + ". Give the pipeline the clock the provider was built on, "
+                + ".clock(clock), or build the provider on the pipeline's clock");
+    }
+
+    private static String describe(ReleaseClock c) {
+        return ReleaseClock.system().keepsTimeWith(c) ? "the system clock" : "a " + simpleName(c.getClass());
+    }
+
+    private static String simpleName(Class<?> type) {
+        return type.getSimpleName().isEmpty() ? type.getName() : type.getSimpleName();
     }
 
     private static void positive(List<String> problems, String name, Duration d) {

@@ -3,11 +3,15 @@ package io.releasepipeline;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.trigger.TriggerVerdict;
+import io.releasepipeline.trigger.Triggers;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a rollback did.
+ * What a rollback did: the details recorded in the evidence, and what was read back afterwards. A promotion's
+ * rollback is {@link ReleaseResult#rollback()}; a standalone one is returned by {@code ReleasePipeline.rollback}.
+ * Immutable.
  *
  * @param releaseId the release (or standalone rollback) id
  * @param details what happened, as recorded in the evidence
@@ -23,6 +27,26 @@ public record RollbackResult(String releaseId, RollbackDetails details, Optional
         Objects.requireNonNull(details, "details");
         trafficAfter = trafficAfter == null ? Optional.empty() : trafficAfter;
         evidenceLocation = evidenceLocation == null ? Optional.empty() : evidenceLocation;
+    }
+
+    /**
+     * The verdict of the trigger that started this rollback. Empty for a standalone rollback (its request's reason
+     * is {@code details().reason()}) and for one a failure started rather than a trigger.
+     *
+     * @return the verdict, when a trigger started this rollback
+     */
+    public Optional<TriggerVerdict> rolledBackBy() {
+        return details.trigger();
+    }
+
+    /**
+     * The name of the trigger that started this rollback: one of {@link Triggers#BUILT_IN} or a custom trigger's
+     * name. Empty as {@link #rolledBackBy()} is.
+     *
+     * @return the trigger's name, when a trigger started this rollback
+     */
+    public Optional<String> rollbackTrigger() {
+        return rolledBackBy().map(TriggerVerdict::trigger);
     }
 
     /** True when traffic is on the target revision and its smoke check passed. */

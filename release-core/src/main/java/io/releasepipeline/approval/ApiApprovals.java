@@ -3,6 +3,7 @@ package io.releasepipeline.approval;
 import io.releasepipeline.spi.ApprovalDecision;
 import io.releasepipeline.spi.ApprovalProvider;
 import io.releasepipeline.spi.ApprovalRequest;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * approvals.approve(releaseId, 100, "alice", "numbers look fine");
  * }</pre>
  */
-public final class ApiApprovals implements ApprovalProvider {
+public final class ApiApprovals implements ApprovalProvider, ClockAware {
 
     private final ReleaseClock clock;
     private final Consumer<ApprovalRequest> onRequest;
@@ -36,6 +37,27 @@ public final class ApiApprovals implements ApprovalProvider {
     public ApiApprovals(ReleaseClock clock, Consumer<ApprovalRequest> onRequest) {
         this.clock = clock;
         this.onRequest = onRequest;
+    }
+
+    /**
+     * The clock this provider stamps decisions with and wakes; {@code build()} requires it to be the pipeline's
+     * very clock.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
+    }
+
+    /**
+     * True: a decision wakes the clock so the waiting release reacts at once.
+     *
+     * @return true
+     */
+    @Override
+    public boolean wakesClock() {
+        return true;
     }
 
     private static String key(String releaseId, int weight) {

@@ -165,7 +165,7 @@ public final class Backtest {
         int weight = record.samples().flatMap(s -> s.steps().stream().reduce((a, b) -> b)).map(Samples.Step::weight)
                 .orElse(0);
         if (trigger.isPresent()) {
-            return Decision.rollback(trigger.get().trigger().equals("manual") ? Decision.Kind.MANUAL_ROLLBACK
+            return Decision.rollback(trigger.get().trigger().equals(Triggers.MANUAL) ? Decision.Kind.MANUAL_ROLLBACK
                     : Decision.Kind.ROLLED_BACK, trigger.get(), weight);
         }
         if (record.outcome() == ReleaseOutcome.PROMOTED) {
@@ -228,7 +228,7 @@ public final class Backtest {
         SampleReplay r = Replayer.engine().replay(samples, live);
         Instant keptUntil = samples.steps().stream().filter(s -> s.truncated().isPresent())
                 .map(s -> s.start().plusMillis(s.truncated().get())).findFirst().orElse(Instant.MAX);
-        List<TriggerVerdict> recorded = record.verdicts().stream().filter(v -> !v.trigger().equals("manual"))
+        List<TriggerVerdict> recorded = record.verdicts().stream().filter(v -> !v.trigger().equals(Triggers.MANUAL))
                 .filter(v -> v.at().isBefore(keptUntil)).toList();
         List<TriggerVerdict> replayed = r.verdicts().stream().filter(v -> v.at().isBefore(keptUntil)).toList();
         for (int i = 0; i < Math.max(recorded.size(), replayed.size()); i++) {

@@ -69,7 +69,11 @@ public sealed interface ReleaseEvent {
             implements ReleaseEvent {
     }
 
-    /** A health signal changed state during observation (up to down, a new error-rate reading...). */
+    /**
+     * A health signal changed state during observation (up to down, a new error-rate reading...). The signal is named
+     * as the trigger that judges it ({@code Triggers.HEALTH_ENDPOINT}, {@code Triggers.ERROR_RATE},
+     * {@code Triggers.ALERT}), or {@code recovery} for the recovery watch after a rollback.
+     */
     record SignalObserved(String releaseId, Instant at, String signal, boolean ok, String detail)
             implements ReleaseEvent {
     }

@@ -6,6 +6,7 @@ import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.trigger.TriggerVerdict;
+import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -394,7 +395,7 @@ public final class EvidenceReport {
             }
             Map<String, String> rows = new LinkedHashMap<>();
             rows.put("Reason", text(rb.reason()));
-            rows.put("Trigger", rb.trigger().map(t -> text(t.toString())).orElse("manual"));
+            rows.put("Trigger", rb.trigger().map(t -> text(t.toString())).orElse(Triggers.MANUAL));
             rows.put("From", rb.fromRevision().map(MarkdownReport::code).orElse("—"));
             rows.put("To", code(rb.toRevision()));
             rows.put("Started", time(rb.startedAt()) + " (" + relative(r, rb.startedAt()) + ")");
@@ -544,7 +545,8 @@ public final class EvidenceReport {
         private static final String BAD = "#cf222e";
         private static final String LINE = "#0969da";
         private static final String MUTED = "#57606a";
-        private static final List<String> KNOWN_SIGNALS = List.of("health", "smoke", "error-rate");
+        private static final List<String> KNOWN_SIGNALS = List.of(Triggers.HEALTH_ENDPOINT, Triggers.SMOKE_CHECK,
+                Triggers.ERROR_RATE);
         private static final long[] TICK_SECONDS = {1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200,
             86400};
 

@@ -8,8 +8,8 @@ import io.releasepipeline.error.ProviderException;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.GateResult;
 import io.releasepipeline.evidence.JournalState;
-import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.Recovery;
+import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.evidence.RollbackDetails;
 import io.releasepipeline.evidence.TrafficChange;
@@ -27,6 +27,7 @@ import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.traffic.TrafficStep;
 import io.releasepipeline.trigger.TriggerState;
 import io.releasepipeline.trigger.TriggerVerdict;
+import io.releasepipeline.trigger.Triggers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -453,7 +454,7 @@ final class Promotion {
                 return rollBack(f.verdict().toString(), Optional.of(f.verdict()));
             }
             if (outcome instanceof StepObservation.Outcome.Stopped s) {
-                TriggerVerdict manual = new TriggerVerdict("manual", TriggerState.FIRING, s.reason(), ops.now());
+                TriggerVerdict manual = new TriggerVerdict(Triggers.MANUAL, TriggerState.FIRING, s.reason(), ops.now());
                 record.verdict(manual);
                 ops.emit(new ReleaseEvent.TriggerFired(ops.releaseId, manual.at(), manual));
                 return rollBack("manual rollback: " + s.reason(), Optional.of(manual));

@@ -212,7 +212,7 @@ final class StepJudge {
     private Decision atEnd(Instant now) {
         List<TriggerVerdict> verdicts = List.of(latest);
         if (!smokeVerified) {
-            return fired(new TriggerVerdict("smoke-check", TriggerState.FIRING, "the smoke check never passed "
+            return fired(new TriggerVerdict(Triggers.SMOKE_CHECK, TriggerState.FIRING, "the smoke check never passed "
                     + "during the " + Format.duration(window) + " step: " + observations.smoke().latestDetail(), now));
         }
         Optional<ErrorRateTrigger> errorRate = triggers.errorRate();

@@ -308,8 +308,9 @@ final class StepObservation {
         samples.health(now, r.up(), r.detail(), latency);
         if (lastHealthUp == null || lastHealthUp != r.up()) {
             lastHealthUp = r.up();
-            timeline.add(new TimelinePoint(now, "health", r.up(), Optional.empty(), r.detail()));
-            ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "health", r.up(), r.detail()));
+            timeline.add(new TimelinePoint(now, Triggers.HEALTH_ENDPOINT, r.up(), Optional.empty(), r.detail()));
+            ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, Triggers.HEALTH_ENDPOINT, r.up(),
+                    r.detail()));
         }
         return now;
     }
@@ -320,7 +321,7 @@ final class StepObservation {
         observations.smoke().record(now, r.passed(), r.summary());
         samples.smoke(now, r);
         judge.smokeChecked(r.passed());
-        timeline.add(new TimelinePoint(r.at(), "smoke", r.passed(), Optional.empty(), r.summary()));
+        timeline.add(new TimelinePoint(r.at(), Triggers.SMOKE_CHECK, r.passed(), Optional.empty(), r.summary()));
         ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, r.at(), r));
         boolean changed = lastSmokeOk == null || lastSmokeOk != r.passed();
         lastSmokeOk = r.passed();
@@ -350,8 +351,8 @@ final class StepObservation {
         // A failed read is bad and says so: never shown like a healthy sample or like no data.
         boolean ok = v.state() == TriggerState.OK || v.state() == TriggerState.NO_DATA;
         String detail = v.state() == TriggerState.ERROR ? "ERROR: " + v.reason() : v.reason();
-        timeline.add(new TimelinePoint(now, "error-rate", ok, value, detail));
-        ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "error-rate", ok, detail));
+        timeline.add(new TimelinePoint(now, Triggers.ERROR_RATE, ok, value, detail));
+        ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, Triggers.ERROR_RATE, ok, detail));
         return now;
     }
 
@@ -367,8 +368,9 @@ final class StepObservation {
             if (!firing.isEmpty() != before) {
                 String detail = firing.isEmpty() ? "no alert firing" : firing.size() + " alert(s) firing: "
                         + firing.get(0).name();
-                timeline.add(new TimelinePoint(now, "alert", firing.isEmpty(), Optional.empty(), detail));
-                ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, "alert", firing.isEmpty(), detail));
+                timeline.add(new TimelinePoint(now, Triggers.ALERT, firing.isEmpty(), Optional.empty(), detail));
+                ops.emit(new ReleaseEvent.SignalObserved(ops.releaseId, now, Triggers.ALERT, firing.isEmpty(),
+                        detail));
             }
         } catch (ProviderException e) {
             now = tick();

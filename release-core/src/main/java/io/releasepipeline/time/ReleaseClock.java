@@ -40,6 +40,19 @@ public interface ReleaseClock {
         }
     }
 
+    /**
+     * True when this clock and {@code other} tell the same time and wake alike, so that a pipeline on one and a
+     * provider on the other agree on every instant and every wait. Default: only the very same clock. The system
+     * clock also agrees with every other system clock ({@link #system()} returns a new one on each call). A
+     * clock that wraps another should agree with what it wraps.
+     *
+     * @param other the clock to compare with; may be null (never agrees)
+     * @return whether the two keep the same time
+     */
+    default boolean keepsTimeWith(ReleaseClock other) {
+        return this == other;
+    }
+
     /** A {@link java.time.Clock} view of this clock, in UTC, for libraries that take one. */
     default Clock asJavaClock() {
         ReleaseClock self = this;

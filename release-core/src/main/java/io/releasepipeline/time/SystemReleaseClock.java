@@ -60,6 +60,11 @@ final class SystemReleaseClock implements ReleaseClock {
     }
 
     @Override
+    public boolean keepsTimeWith(ReleaseClock other) {
+        return other instanceof SystemReleaseClock;
+    }
+
+    @Override
     public String toString() {
         return "SystemReleaseClock";
     }

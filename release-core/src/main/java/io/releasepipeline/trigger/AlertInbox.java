@@ -3,6 +3,7 @@ package io.releasepipeline.trigger;
 import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.spi.Alert;
 import io.releasepipeline.spi.AlertSource;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: a webhook may deliver from several threads while a release reads.
  */
-public final class AlertInbox implements AlertSource {
+public final class AlertInbox implements AlertSource, ClockAware {
 
     /** How many alerts the inbox holds by default, firing and remembered-resolved together. */
     public static final int DEFAULT_MAX_ENTRIES = 1_000;
@@ -85,6 +86,27 @@ public final class AlertInbox implements AlertSource {
      */
     public static Builder builder(ReleaseClock clock) {
         return new Builder(Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * The clock this inbox judges alert times against and wakes; {@code build()} requires it to be the pipeline's
+     * very clock.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
+    }
+
+    /**
+     * True: an alert that arrives wakes the clock so the waiting release reacts at once.
+     *
+     * @return true
+     */
+    @Override
+    public boolean wakesClock() {
+        return true;
     }
 
     /** What became of an alert handed to the inbox. */

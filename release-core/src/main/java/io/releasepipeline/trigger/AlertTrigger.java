@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  */
 public record AlertTrigger(AlertSource source) implements RollbackTrigger {
 
-    /** The name in verdicts and evidence. */
+    /** The name in verdicts and evidence; also {@link Triggers}{@code .}ALERT. */
     public static final String NAME = "alert";
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public record CanaryAnalysisTrigger(double maxIncrease, long minimumRequests) implements RollbackTrigger {
 
-    /** The name in verdicts and evidence. */
+    /** The name in verdicts and evidence; also {@link Triggers}{@code .}CANARY_ANALYSIS. */
     public static final String NAME = "canary-analysis";
 
     @Override

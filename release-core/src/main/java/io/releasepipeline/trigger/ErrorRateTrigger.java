@@ -21,7 +21,7 @@ import java.util.Set;
 public record ErrorRateTrigger(double threshold, Duration window, long minimumRequests, NoDataPolicy noDataPolicy,
         Duration holdLimit) implements RollbackTrigger {
 
-    /** The name in verdicts and evidence. */
+    /** The name in verdicts and evidence; also {@link Triggers}{@code .}ERROR_RATE. */
     public static final String NAME = "error-rate";
 
     @Override

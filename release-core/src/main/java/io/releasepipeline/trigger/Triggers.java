@@ -20,6 +20,31 @@ import java.util.Set;
  */
 public final class Triggers {
 
+    /**
+     * The smoke-check trigger's name, {@value}: the name in {@code release.yaml}'s {@code advisory} list, verdicts,
+     * the evidence record, its timeline and backtests. Armed by default ({@link #DEFAULT_SMOKE_FAILING_FOR}).
+     */
+    public static final String SMOKE_CHECK = "smoke-check";
+    /**
+     * The health-endpoint trigger's name, {@value}, everywhere a trigger is named (see {@link #SMOKE_CHECK}). Armed by
+     * default ({@link #DEFAULT_HEALTH_DOWN_FOR}).
+     */
+    public static final String HEALTH_ENDPOINT = "health-endpoint";
+    /** The error-rate trigger's name, {@value}. Armed by default ({@link #DEFAULT_ERROR_RATE_THRESHOLD}). */
+    public static final String ERROR_RATE = ErrorRateTrigger.NAME;
+    /** The canary analysis trigger's name, {@value}. Armed by {@link Builder#canaryAnalysis(double)}. */
+    public static final String CANARY_ANALYSIS = CanaryAnalysisTrigger.NAME;
+    /** The alert trigger's name, {@value}. Armed by {@link Builder#onAlerts(AlertSource)}. */
+    public static final String ALERT = AlertTrigger.NAME;
+    /**
+     * The manual trigger's name, {@value}: the verdict recorded when {@code ReleasePipeline.requestRollback(reason)}
+     * stops a release. Always armed; it cannot be advisory.
+     */
+    public static final String MANUAL = "manual";
+    /** Every built-in trigger's name, in the order {@link #all()} lists the armed ones, then {@link #MANUAL}. */
+    public static final List<String> BUILT_IN = List.of(SMOKE_CHECK, HEALTH_ENDPOINT, ERROR_RATE, CANARY_ANALYSIS,
+            ALERT, MANUAL);
+
     /** "Smoke check failure: fails for > 2 minutes". */
     public static final Duration DEFAULT_SMOKE_FAILING_FOR = Duration.ofMinutes(2);
     /** "Health endpoint down: > 30 seconds continuous". */
@@ -201,11 +226,11 @@ public final class Triggers {
     public List<RollbackTrigger> all() {
         List<RollbackTrigger> all = new ArrayList<>();
         if (smokeFailingFor != null) {
-            all.add(new ContinuousFailureTrigger("smoke-check", "smoke check", smokeFailingFor, Signal.SMOKE,
+            all.add(new ContinuousFailureTrigger(SMOKE_CHECK, "smoke check", smokeFailingFor, Signal.SMOKE,
                     Observations::smoke));
         }
         if (healthDownFor != null) {
-            all.add(new ContinuousFailureTrigger("health-endpoint", "health endpoint", healthDownFor,
+            all.add(new ContinuousFailureTrigger(HEALTH_ENDPOINT, "health endpoint", healthDownFor,
                     Signal.HEALTH, Observations::health));
         }
         if (errorRate != null) {
@@ -318,7 +343,10 @@ public final class Triggers {
             return this;
         }
 
-        /** Puts triggers in advisory mode by name: recorded, not enforced. */
+        /**
+         * Puts triggers in advisory mode by name ({@link Triggers#CANARY_ANALYSIS}, a custom trigger's name...):
+         * recorded, not enforced. {@code build()} of the pipeline refuses a name that is not armed.
+         */
         public Builder advisory(String... triggers) {
             advisory.addAll(List.of(triggers));
             return this;

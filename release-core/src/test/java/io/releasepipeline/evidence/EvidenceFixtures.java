@@ -6,6 +6,7 @@ import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.trigger.TriggerState;
 import io.releasepipeline.trigger.TriggerVerdict;
+import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,24 +62,24 @@ public final class EvidenceFixtures {
                 .traffic(new TrafficChange(at(9, 0), TrafficWeights.all(prev), TrafficWeights.split(prev, next, 10),
                         "plan step 1 of 3: 10%"))
                 .smoke(canarySmoke)
-                .timeline(point(9, 5, "smoke", true, null, canarySmoke.summary()))
-                .timeline(point(9, 30, "health", true, null, "GET /health 200"))
-                .timeline(point(11, 0, "error-rate", true, 0.004, "5xx 0.4% of 233 requests"))
+                .timeline(point(9, 5, Triggers.SMOKE_CHECK, true, null, canarySmoke.summary()))
+                .timeline(point(9, 30, Triggers.HEALTH_ENDPOINT, true, null, "GET /health 200"))
+                .timeline(point(11, 0, Triggers.ERROR_RATE, true, 0.004, "5xx 0.4% of 233 requests"))
                 .verdict(new TriggerVerdict("error-rate", TriggerState.OK, "5xx 0.4% over 5m of 233 requests; "
                         + "threshold 5%", at(14, 0)))
                 .traffic(new TrafficChange(at(14, 0), TrafficWeights.split(prev, next, 10),
                         TrafficWeights.split(prev, next, 50), "plan step 2 of 3: 50%"))
-                .timeline(point(14, 10, "smoke", true, null, "PASS 2 endpoints on " + next))
-                .timeline(point(15, 0, "error-rate", true, 0.021, "5xx 2.1% of 611 requests"))
+                .timeline(point(14, 10, Triggers.SMOKE_CHECK, true, null, "PASS 2 endpoints on " + next))
+                .timeline(point(15, 0, Triggers.ERROR_RATE, true, 0.021, "5xx 2.1% of 611 requests"))
                 .smoke(failingSmoke)
-                .timeline(point(16, 30, "smoke", false, null, failingSmoke.summary()))
-                .timeline(point(17, 0, "error-rate", false, 0.063, "5xx 6.3% of 987 requests"))
-                .timeline(point(17, 40, "error-rate", false, 0.079, "5xx 7.9% of 1,204 requests"))
+                .timeline(point(16, 30, Triggers.SMOKE_CHECK, false, null, failingSmoke.summary()))
+                .timeline(point(17, 0, Triggers.ERROR_RATE, false, 0.063, "5xx 6.3% of 987 requests"))
+                .timeline(point(17, 40, Triggers.ERROR_RATE, false, 0.079, "5xx 7.9% of 1,204 requests"))
                 .verdict(fired)
                 .traffic(new TrafficChange(at(18, 0), TrafficWeights.split(prev, next, 50), TrafficWeights.all(prev),
                         "rollback: error-rate fired"))
                 .smoke(rollbackSmoke)
-                .timeline(point(18, 20, "smoke", true, null, rollbackSmoke.summary()))
+                .timeline(point(18, 20, Triggers.SMOKE_CHECK, true, null, rollbackSmoke.summary()))
                 .rollback(new RollbackDetails("error-rate fired: 5xx 7.9% over 5m of 1,204 requests; threshold 5%",
                         Optional.of(fired), Optional.of(next), prev, at(17, 45), at(18, 25), true,
                         Optional.of(rollbackSmoke),

@@ -213,8 +213,8 @@ class EvidenceReportTest {
         Document doc = parse(svg);
 
         assertThat(doc.getDocumentElement().getLocalName()).isEqualTo("svg");
-        assertThat(texts(doc)).contains("t+0", "t+5m", "t+10m", "t+15m", "10%", "50%", "0%", "health", "smoke",
-                "error-rate", "rollback", "7.9%");
+        assertThat(texts(doc)).contains("t+0", "t+5m", "t+10m", "t+15m", "10%", "50%", "0%", "health-endpoint",
+                "smoke-check", "error-rate", "rollback", "7.9%");
         NodeList polylines = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline");
         assertThat(polylines.getLength()).isEqualTo(1);
         // 0% -> 10% at t+9m -> 50% at t+14m -> 0% at t+18m: a start, two points per change, an end.

@@ -9,6 +9,7 @@ import io.releasepipeline.spi.DeploymentState;
 import io.releasepipeline.spi.MergeRefusedException;
 import io.releasepipeline.spi.PullRequest;
 import io.releasepipeline.spi.Reviews;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -61,7 +62,7 @@ import java.util.function.Predicate;
  * {@code comment(#123)}, {@code createDeployment(abc1234, production)},
  * {@code recordDeploymentStatus(deployment-1, SUCCESS)}. Thread-safe.
  */
-public final class FakeCi extends ScriptedFake implements CiProvider {
+public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware {
 
     /** The repository unless told otherwise. */
     public static final String DEFAULT_REPOSITORY = "org/trade-nexus";
@@ -147,6 +148,17 @@ public final class FakeCi extends ScriptedFake implements CiProvider {
         super("fake-ci", OPERATIONS);
         this.repository = Objects.requireNonNull(repository, "repository");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The clock this fake's checks, deploy runs and merges are timed on: the pipeline must run on it
+     * ({@code .clock(clock)}), which its {@code build()} checks.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
     }
 
     /** A deterministic 40-hex-digit commit sha derived from {@code seed}: {@code FakeCi.sha("feature-1")}. */

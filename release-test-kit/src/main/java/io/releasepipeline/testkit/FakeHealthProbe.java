@@ -2,6 +2,7 @@ package io.releasepipeline.testkit;
 
 import io.releasepipeline.health.HealthProbe;
 import io.releasepipeline.health.SmokeTarget;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe.
  */
-public final class FakeHealthProbe implements HealthProbe {
+public final class FakeHealthProbe implements HealthProbe, ClockAware {
 
     private final ReleaseClock clock;
     private final Windows down;
@@ -31,6 +32,17 @@ public final class FakeHealthProbe implements HealthProbe {
     public FakeHealthProbe(ReleaseClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.down = new Windows(clock);
+    }
+
+    /**
+     * The clock this fake's down windows count from: the pipeline must run on it ({@code .clock(clock)}), which its
+     * {@code build()} checks.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
     }
 
     /** {@code revision} is down from {@code offset} on: {@code .failingFrom("v2", Duration.ofMinutes(3))}. */

@@ -2,13 +2,14 @@ package io.releasepipeline.testkit;
 
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.HealthSignalProvider;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,7 +36,7 @@ import java.util.TreeSet;
  *
  * <p>Operation for {@link #failNext}: {@code errorRate} (only counted). Thread-safe.
  */
-public final class FakeHealthSignals extends ScriptedFake implements HealthSignalProvider {
+public final class FakeHealthSignals extends ScriptedFake implements HealthSignalProvider, ClockAware {
 
     private static final double NANOS_PER_MINUTE = 60e9;
 
@@ -51,6 +52,17 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
         super("fake-health-signals", Set.of("errorRate"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.origin = Windows.origin(clock);
+    }
+
+    /**
+     * The clock this fake's scripted error rates count from: the pipeline must run on it ({@code .clock(clock)}), which
+     * its {@code build()} checks.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
     }
 
     /** The script of {@code revision}, created empty if new: {@code signals.revision("v2").errorRate(0.08)}. */

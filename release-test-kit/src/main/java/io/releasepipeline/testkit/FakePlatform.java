@@ -5,6 +5,7 @@ import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ import java.util.function.Supplier;
  * {@link #calls()} logs {@code activate(v)}, {@code deactivate(v)} and {@code setTraffic(v1=90%, v2=10%)}.
  * Thread-safe.
  */
-public final class FakePlatform extends ScriptedFake implements PlatformProvider {
+public final class FakePlatform extends ScriptedFake implements PlatformProvider, ClockAware {
 
     /** The app's name unless told otherwise: the runbook's app. */
     public static final String DEFAULT_APP = "trade-nexus-backend";
@@ -92,6 +93,17 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
         super("fake-platform", OPERATIONS);
         this.app = Objects.requireNonNull(app, "app");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The clock this fake's revision states and deploys are computed from: the pipeline must run on it
+     * ({@code .clock(clock)}), which its {@code build()} checks.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
     }
 
     // ---------------------------------------------------------------- scripting

@@ -4,6 +4,7 @@ import io.releasepipeline.health.EndpointResult;
 import io.releasepipeline.health.SmokeCheck;
 import io.releasepipeline.health.SmokeResult;
 import io.releasepipeline.health.SmokeTarget;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ import java.util.Optional;
  *
  * <p>Never throws for a failing endpoint. Thread-safe.
  */
-public final class FakeSmokeCheck implements SmokeCheck {
+public final class FakeSmokeCheck implements SmokeCheck, ClockAware {
 
     /** The endpoints checked unless told otherwise. */
     public static final List<String> DEFAULT_ENDPOINTS = List.of("/health", "/v1/status");
@@ -52,6 +53,17 @@ public final class FakeSmokeCheck implements SmokeCheck {
     public FakeSmokeCheck(ReleaseClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.failing = new Windows(clock);
+    }
+
+    /**
+     * The clock this fake's failure windows count from: the pipeline must run on it ({@code .clock(clock)}), which its
+     * {@code build()} checks.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
     }
 
     /** The endpoints each run checks (default {@link #DEFAULT_ENDPOINTS}): {@code .endpoints("/health")}. */

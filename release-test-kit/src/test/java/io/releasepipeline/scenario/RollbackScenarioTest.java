@@ -20,6 +20,7 @@ import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.trigger.TriggerVerdict;
+import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
@@ -109,7 +110,7 @@ class RollbackScenarioTest {
         ReleaseResult result = promote();
 
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.PROMOTED);
-        assertThat(result.record().timeline()).filteredOn(p -> p.signal().equals("health"))
+        assertThat(result.record().timeline()).filteredOn(p -> p.signal().equals(Triggers.HEALTH_ENDPOINT))
                 .extracting(p -> p.ok()).containsExactly(true, false, true);
         assertThat(sim.ci.comments(PR)).isEmpty();
     }

@@ -528,19 +528,19 @@ public final class ConfigReader {
         List<String> advisory = s.texts("advisory", List.of());
         List<String> armed = new java.util.ArrayList<>();
         if (smokeTrigger.enabled()) {
-            armed.add("smoke-check");
+            armed.add(Triggers.SMOKE_CHECK);
         }
         if (health.enabled()) {
-            armed.add("health-endpoint");
+            armed.add(Triggers.HEALTH_ENDPOINT);
         }
         if (enabled) {
-            armed.add("error-rate");
+            armed.add(Triggers.ERROR_RATE);
         }
         if (canaryEnabled) {
-            armed.add("canary-analysis");
+            armed.add(Triggers.CANARY_ANALYSIS);
         }
         if (alerts.enabled()) {
-            armed.add("alert");
+            armed.add(Triggers.ALERT);
         }
         for (String name : advisory) {
             if (!armed.contains(name)) {

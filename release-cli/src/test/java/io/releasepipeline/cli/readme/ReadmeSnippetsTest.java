@@ -136,7 +136,9 @@ class ReadmeSnippetsTest {
         switch (result.outcome()) {
             case PROMOTED -> log.info("{} is live", result.record().newRevision().orElseThrow());
             case GATES_FAILED -> result.failedGates().forEach(g -> log.warn("{}", g));
-            case ROLLED_BACK, ROLLBACK_FAILED, ABORTED -> log.error("{}", result.record().notes());
+            case ROLLED_BACK -> log.error("rolled back by {}", result.rolledBackBy()   // the trigger's verdict
+                .map(TriggerVerdict::toString).orElse("a failed step: " + result.record().notes()));
+            case ROLLBACK_FAILED, ABORTED -> log.error("{}", result.record().notes());
             default -> { }
         }
 
@@ -229,7 +231,7 @@ class ReadmeSnippetsTest {
             .rollbackTriggers(Triggers.builder()
                 .canaryAnalysis(0.01)                           // canary 5xx at most 1 point above stable's
                 .onAlerts(alerts)                               // an Azure Monitor alert rolls back at once
-                .advisory("canary-analysis")                    // record what it would do; enforce later
+                .advisory(Triggers.CANARY_ANALYSIS)             // record what it would do; enforce later
                 .build())
             .build();
         pipeline.promote(ReleaseRequest.ofPullRequest(123).withRollForwardOnly());  // irreversible migration
@@ -306,8 +308,8 @@ class ReadmeSnippetsTest {
 
             assertThat(answers).containsExactly(202);
             assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
-            assertThat(result.record().rollback().flatMap(r -> r.trigger())).hasValueSatisfying(v -> {
-                assertThat(v.trigger()).isEqualTo("alert");
+            assertThat(result.rolledBackBy()).hasValueSatisfying(v -> {
+                assertThat(v.trigger()).isEqualTo(Triggers.ALERT);
                 assertThat(v.at()).as("at once").isEqualTo(clock.at(Duration.ofMinutes(6)));
             });
             assertThat(result.record().trafficChanges()).extracting(c -> c.to().weightOf(Simulation.NEW))
@@ -380,13 +382,14 @@ class ReadmeSnippetsTest {
     @DisplayName("test kit: health down 31 s at t+6m rolls the release back")
     void testKit() {
         // tag::test-kit[]
-        Simulation sim = new Simulation();
+        Simulation sim = new Simulation();        // every fake, on one VirtualClock, passing the runbook
         sim.probe.failingFor("v2", Duration.ofMinutes(6), Duration.ofSeconds(31)); // health down 31 s at t+6m
         ReleaseResult result = sim.pipeline().promote(ReleaseRequest.ofPullRequest(Simulation.PR));
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        assertThat(result.rollbackTrigger()).contains(Triggers.HEALTH_ENDPOINT);
         // end::test-kit[]
 
-        assertThat(result.record().rollback().flatMap(r -> r.trigger())).hasValueSatisfying(v -> {
+        assertThat(result.rolledBackBy()).hasValueSatisfying(v -> {
             assertThat(v.trigger()).isEqualTo("health-endpoint");
             assertThat(v.at()).as("during the 31 s outage").isBetween(sim.clock.at(Duration.ofMinutes(6)),
                     sim.clock.at(Duration.ofMinutes(6).plusSeconds(31)));

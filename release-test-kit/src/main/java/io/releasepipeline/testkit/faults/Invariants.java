@@ -11,6 +11,7 @@ import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.Simulation;
+import io.releasepipeline.trigger.Triggers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -369,7 +370,7 @@ final class Invariants {
             // The engine counts a health probe or smoke check that throws as a failing check (DOWN, FAILED): the
             // failure arms its trigger like a real outage and is on the record's timeline. Silent would be a
             // promotion whose record shows no failing point of that signal from the fault on.
-            String signal = provider.equals("probe") ? "health" : "smoke";
+            String signal = provider.equals("probe") ? Triggers.HEALTH_ENDPOINT : Triggers.SMOKE_CHECK;
             java.time.Instant from = world.faultAt().orElse(java.time.Instant.MIN);
             blinded = world.record().map(r -> r.timeline().stream().noneMatch(t -> t.signal().equals(signal)
                     && !t.ok() && !t.at().isBefore(from))).orElse(true);

@@ -2,19 +2,31 @@ package io.releasepipeline.testkit.local;
 
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.HealthSignalProvider;
+import io.releasepipeline.time.ClockAware;
+import io.releasepipeline.time.ReleaseClock;
 import java.time.Instant;
 
 /**
  * Error rate per revision from the local router's counters: the requests it really sent to each revision and the
  * 5xx answers it really got back. A window without requests is {@link ErrorRateReading.NoData}. Thread-safe.
  */
-public final class LocalHealthSignals implements HealthSignalProvider {
+public final class LocalHealthSignals implements HealthSignalProvider, ClockAware {
 
     private final LocalPlatform platform;
 
     /** Reads {@code platform}'s router. */
     public LocalHealthSignals(LocalPlatform platform) {
         this.platform = platform;
+    }
+
+    /**
+     * The platform's clock, which stamps the router's counters: the pipeline must ask for windows on it.
+     *
+     * @return {@link LocalPlatform#clock()}
+     */
+    @Override
+    public ReleaseClock clock() {
+        return platform.clock();
     }
 
     @Override

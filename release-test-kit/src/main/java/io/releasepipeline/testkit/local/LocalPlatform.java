@@ -6,6 +6,7 @@ import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficWeights;
+import io.releasepipeline.time.ClockAware;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public final class LocalPlatform implements PlatformProvider, AutoCloseable {
+public final class LocalPlatform implements PlatformProvider, AutoCloseable, ClockAware {
 
     private record Entry(RevisionServer server, Instant createdAt, boolean active) {
     }
@@ -41,6 +42,17 @@ public final class LocalPlatform implements PlatformProvider, AutoCloseable {
     public LocalPlatform(String app, ReleaseClock clock) {
         this.app = app;
         this.clock = clock;
+    }
+
+    /**
+     * The clock this platform's revisions and router counters are stamped with: the pipeline must run on it
+     * ({@code .clock(clock)}), which its {@code build()} checks.
+     *
+     * @return the clock given at construction
+     */
+    @Override
+    public ReleaseClock clock() {
+        return clock;
     }
 
     /**
