@@ -9,7 +9,6 @@ import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.TrafficChange;
 import io.releasepipeline.testkit.Simulation;
-import io.releasepipeline.trigger.ErrorRateTrigger;
 import io.releasepipeline.trigger.Triggers;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +51,7 @@ class TeamReleasePolicyTest {
         ReleaseResult result = release(TeamReleasePolicy::applyTo);
 
         assertThat(result.outcome()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
-        assertThat(firedTrigger(result)).isEqualTo("health-endpoint");
+        assertThat(result.rollbackTrigger()).hasValue(Triggers.HEALTH_ENDPOINT);
         assertThat(sim.platform.traffic().weights().weightOf(Simulation.STABLE)).isEqualTo(100);
     }
     // end::promise[]
@@ -76,7 +75,7 @@ class TeamReleasePolicyTest {
         ReleaseResult result = release(policy);
 
         assertThat(result.outcome()).as("outcome").isEqualTo(ReleaseOutcome.ROLLED_BACK);
-        assertThat(firedTrigger(result)).isEqualTo(ErrorRateTrigger.NAME);
+        assertThat(result.rollbackTrigger()).hasValue(Triggers.ERROR_RATE);
         Instant canaryTookTraffic = result.record().trafficChanges().stream()
                 .filter(c -> c.to().weightOf(Simulation.NEW) > 0).map(TrafficChange::at).findFirst().orElseThrow();
         Instant trafficRestored = result.record().trafficChanges().stream()
@@ -89,9 +88,5 @@ class TeamReleasePolicyTest {
 
     ReleaseResult release(UnaryOperator<ReleasePipelineBuilder> policy) {
         return policy.apply(sim.builder()).build().promote(ReleaseRequest.ofPullRequest(Simulation.PR));
-    }
-
-    static String firedTrigger(ReleaseResult result) {
-        return result.record().rollback().orElseThrow().trigger().orElseThrow().trigger();
     }
 }

@@ -12,7 +12,7 @@ import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.file.FileEvidenceStore;
 import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.testkit.VirtualClock;
-import io.releasepipeline.trigger.ErrorRateTrigger;
+import io.releasepipeline.trigger.Triggers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -94,8 +94,8 @@ class ReleaseDigestTest {
         assertThat(app.rolledBack()).isEqualTo(2);
         assertThat(app.standaloneRollbacks()).isEqualTo(1);
         assertThat(app.rollbacksByTrigger()).containsExactly(
-                entry(ErrorRateTrigger.NAME, 1),
-                entry("health-endpoint", 1));
+                entry(Triggers.ERROR_RATE, 1),
+                entry(Triggers.HEALTH_ENDPOINT, 1));
 
         List<Duration> leadTimes = leadTimes();
         assertThat(app.leadTimes()).containsExactlyElementsOf(leadTimes);
