@@ -80,19 +80,27 @@ class CliLiveViewTest {
     }
 
     @Test
-    @DisplayName("off a terminal nothing is taken over: System.out and System.err stay, no escape is written")
-    void plainOutputUnchanged() {
+    @DisplayName("off a terminal nothing is taken over: System.out and System.err stay, plain lines without escapes, "
+            + "JSON one document")
+    void plainOutputUnchanged() throws java.io.IOException {
         PrintStream savedOut = System.out;
         PrintStream savedErr = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
         int code = ReleaseCli.execute(out, out, new CloudProviderFactory(), "demo", "--simulated");
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        bytes.reset();
+        int jsonCode = ReleaseCli.execute(out, out, new CloudProviderFactory(), "demo", "--simulated", "--output",
+                "json");
 
         assertThat(code).isZero();
+        assertThat(jsonCode).isZero();
         assertThat(System.out).isSameAs(savedOut);
         assertThat(System.err).isSameAs(savedErr);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("PROMOTED").doesNotContain("\033");
+        assertThat(text).contains("PROMOTED").doesNotContain("\033");
+        assertThat(io.releasepipeline.evidence.EvidenceJson.mapper().readTree(bytes.toString(StandardCharsets.UTF_8))
+                .path("asTold").asBoolean()).as("one JSON document").isTrue();
     }
 
     /** What a terminal shows of each line: the text after its last carriage return, escapes left out. */
