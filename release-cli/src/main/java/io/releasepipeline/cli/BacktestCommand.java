@@ -50,11 +50,15 @@ import picocli.CommandLine.Option;
         description = {"Replays recorded releases through a candidate rollback policy (the rollback: section of "
                 + "--config) and reports what it would have done: rollbacks added (catches of known-bad releases, "
                 + "would-be false rollbacks), rollbacks missed, detection time gained or lost. Writes a Markdown "
-                + "report and an SVG chart next to the evidence (or in --report-dir). Changes nothing else.",
-            "Exit 0 done, 64 bad arguments or config (nothing read), or nothing to replay (no record in the "
-                + "directory, or none of the app: the apps found are listed; no report is written), 69 the evidence "
-                + "cannot be read, 70 the live policy did not reproduce a record's verdicts (a bug: the release, step "
-                + "and sample are printed)."})
+                + "report and an SVG chart next to the evidence (or in --report-dir). Changes nothing else."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "64:bad arguments or config (nothing read), or nothing to replay (no record in the directory, or none of "
+                + "the app: the apps found are listed; no report is written)",
+            "69:the evidence cannot be read",
+            "70:the live policy did not reproduce a record's verdicts (a bug: the release, step and sample are "
+                + "printed)"})
 final class BacktestCommand extends CliCommand {
 
     /** The records' file names and app names that reports may be named after. */

@@ -26,10 +26,14 @@ import picocli.CommandLine.Spec;
  * at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs a promotion and an automatic rollback on this machine, no cloud account needed.",
-            "Exit 0 the story went as told, 1 it did not, 64 the evidence template is invalid (or --simulated with "
-                    + "--evidence-dir or --template), 75 an earlier demo "
-                    + "holds the demo's lock (see the message)."})
+        description = "Runs a promotion and an automatic rollback on this machine, no cloud account needed.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the story went as told",
+            "1:it did not",
+            "64:the evidence template is invalid (or --simulated with --evidence-dir or --template)",
+            "69:the demo could not run (an internal error; the message says what failed)",
+            "75:an earlier demo holds the demo's lock (see the message)"})
 final class DemoCommand implements Callable<Integer> {
 
     /** The demo's app, whose lock it takes in the evidence directory. */
@@ -118,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private LocalDemo.Story liveView(PrintStream out, Optional<EvidenceTemplate> form) {
         try (LiveView view = new LiveView(out)) {
-            return new LocalDemo(out, evidenceDir, LocalWorld.Timings.demo(), view, form).tell();
+            return new LocalDemo(view.out(), evidenceDir, LocalWorld.Timings.demo(), view, form).tell();
         }
     }
 

@@ -10,9 +10,13 @@ import picocli.CommandLine.Option;
 /** {@code release gates}: the pre-promotion checklist alone, no side effects. */
 @Command(name = "gates", mixinStandardHelpOptions = true,
         description = {"Evaluates the pre-promotion checklist for a pull request; changes nothing. The "
-                + "hooks.beforeMerge hooks are not called (they may still veto at promote time).",
-            "Exit 0 all gates pass, 2 a gate fails, 69 a gate could not be evaluated (a provider could not be "
-                + "used), 64 bad config."})
+                + "hooks.beforeMerge hooks are not called (they may still veto at promote time)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:all gates pass",
+            "2:a gate fails",
+            "64:bad config",
+            "69:a gate could not be evaluated (a provider could not be used)"})
 final class GatesCommand extends CliCommand {
 
     @Option(names = "--pr", paramLabel = "N", required = true, description = "The pull request to judge.")

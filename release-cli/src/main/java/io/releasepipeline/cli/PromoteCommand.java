@@ -21,14 +21,22 @@ import picocli.CommandLine.Option;
                 + "plan, smoke check, observation, evidence; rolls back on its own when a trigger fires. A pull "
                 + "request merged before the release is picked up at its merge commit's deploy run (post-merge): its "
                 + "gates are recorded but could not stop the merge.",
-            "Exit 0 promoted (or merged with nothing to deploy, or the event asks for no release), 2 gates failed, "
-                + "3 rolled back, 4 rollback failed, 5 aborted, 6 frozen, 7 rolled back but NOT RECOVERED (the error rate "
-                + "did not return to baseline: page someone), 8 rolled back but a rollback hook failed (page someone), "
-                + "64 bad config, 69 a provider could not be "
-                + "used (a gate could not be evaluated), nothing changed, 75 another release in progress, "
-                + "77 not permitted.",
             "SIGINT/SIGTERM (a cancelled workflow run, Ctrl-C) stop the release: an abort before traffic moved, a "
-                + "rollback after; the process exits when it has ended, with its code (e.g. 3), and one summary line."})
+                + "rollback after; the process exits when it has ended, with its code (e.g. 3), and one summary line."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:promoted (or merged with nothing to deploy, or the event asks for no release)",
+            "2:gates failed; nothing was changed",
+            "3:rolled back",
+            "4:rollback failed: page someone",
+            "5:aborted before traffic moved",
+            "6:frozen (--roll-forward-only): roll forward",
+            "7:rolled back but NOT RECOVERED (the error rate did not return to baseline): page someone",
+            "8:rolled back but a rollback hook failed: page someone",
+            "64:bad usage or config",
+            "69:a provider could not be used (a gate could not be evaluated); nothing changed",
+            "75:another release of the app is in progress",
+            "77:--event: the person who asked may not release; nothing done"})
 final class PromoteCommand extends CliCommand {
 
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")

@@ -103,8 +103,31 @@ public final class ReleaseCli implements Callable<Integer> {
 
     /** Runs the CLI against the real providers (Azure, GitHub) and returns its exit code. */
     public static int execute(String... args) {
-        return execute(new CliContext(System.out, System.err, CloudProviderFactory::new, isTerminal(), System::getenv,
-                CliContext.Signals.jvm()), args);
+        return execute(new CliContext(System.out, currentStderr(), CloudProviderFactory::new, isTerminal(),
+                System::getenv, CliContext.Signals.jvm()), args);
+    }
+
+    /**
+     * A stream onto whatever {@code System.err} is when it is written to, so that the CLI's own error lines go
+     * through the live view while one is open (it keeps them off its status line) like every other line.
+     */
+    static PrintStream currentStderr() {
+        return new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                System.err.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.err.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                System.err.flush();
+            }
+        }, true, java.nio.charset.Charset.defaultCharset());
     }
 
     /**
@@ -179,7 +202,28 @@ public final class ReleaseCli implements Callable<Integer> {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> failed(context, command.getCommand(), e));
+        cl.setParameterExceptionHandler(ReleaseCli::usageError);
         return cl.execute(args);
+    }
+
+    /**
+     * A usage error in three lines at most, not picocli's full usage (25 lines, the error scrolled away): what is
+     * wrong, the closest option or command when picocli has one, and where the usage is. The arguments are the
+     * user's own and may hold a token pasted in the wrong place, so the message is redacted.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName();
+        PrintWriter err = command.getErr();
+        String message = Redaction.credentials(e.getMessage()).replaceFirst("^Error: ", "");
+        err.println(Console.line(name + ": " + message));
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            List<String> closest = unmatched.getSuggestions().stream().limit(3).map(s -> "'" + s + "'").toList();
+            err.println(Console.line("Did you mean " + String.join(" or ", closest) + "?"));
+        }
+        err.println(Console.line("Run '" + name + " --help' for usage."));
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Maps an exception out of a command to its exit code, with the message on stderr (and JSON if asked). */

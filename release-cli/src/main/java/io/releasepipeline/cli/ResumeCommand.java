@@ -13,8 +13,21 @@ import picocli.CommandLine.Option;
                 + "rollback that had started is finished.",
             "Takes the release lock over only from a holder whose process is gone (a stale lock: missed heartbeats, an "
                 + "expired lease); a live holder exits 75 naming it, unless --force.",
-            "Exit codes as promote; 0 with nothing to resume (no lock held, or --release names a release that never "
-                + "started)."})
+            "SIGINT/SIGTERM stop it as they stop promote."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:promoted (or merged with nothing to deploy), or nothing to resume (no lock held, or --if-started and "
+                + "--release names a release that never started)",
+            "2:gates failed (a release that had not merged runs them again)",
+            "3:rolled back",
+            "4:rollback failed: page someone",
+            "5:aborted before traffic moved",
+            "6:frozen (a roll-forward-only release): roll forward",
+            "7:rolled back but NOT RECOVERED (the error rate did not return to baseline): page someone",
+            "8:rolled back but a rollback hook failed: page someone",
+            "64:bad usage or config (also a --release with no journal: the resumable ones are listed)",
+            "69:a provider could not be used; nothing changed",
+            "75:a live process holds the lock (it is named); --force takes it over"})
 final class ResumeCommand extends CliCommand {
 
     @Option(names = "--release", paramLabel = "ID", description = "The release to resume (default: the one holding "

@@ -18,16 +18,20 @@ import picocli.CommandLine.Option;
 /** {@code release rollback}: the runbook's {@code rollback.sh}. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Rolls back to the previous good revision (or --to REVISION): activates it if needed, moves "
-                + "all traffic to it, smoke checks it, records evidence, posts the incident note.",
-            "Exit 0 rolled back (traffic on the target and its smoke check passed, and its error rate returned to "
-                + "baseline or could not be judged), 7 rolled back but NOT RECOVERED (the target's error rate stayed "
-                + "above the baseline for rollback.recovery.timeout: the cause may not be the release): page someone, "
-                + "8 rolled back (traffic on the target, its smoke check passed) but an onRollback or "
-                + "migrationRollback hook failed, timed out or could not run: page someone, "
-                + "4 rollback failed or refused "
-                + "(e.g. a platform that cannot move traffic in the app's revision mode): page someone, 64 bad config "
-                + "or a --to revision that does not exist, 69 a provider could not be used (nothing changed), 75 a "
-                + "release is in progress (its own triggers roll it back)."})
+                + "all traffic to it, smoke checks it, records evidence, posts the incident note."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:rolled back (traffic on the target and its smoke check passed, and its error rate returned to baseline "
+                + "or could not be judged)",
+            "4:rollback failed or refused (e.g. a platform that cannot move traffic in the app's revision mode): "
+                + "page someone",
+            "7:rolled back but NOT RECOVERED (the target's error rate stayed above the baseline for "
+                + "rollback.recovery.timeout: the cause may not be the release): page someone",
+            "8:rolled back (traffic on the target, its smoke check passed) but an onRollback or migrationRollback "
+                + "hook failed, timed out or could not run: page someone",
+            "64:bad config or a --to revision that does not exist",
+            "69:a provider could not be used (nothing changed)",
+            "75:a release is in progress (its own triggers roll it back)"})
 final class RollbackCommand extends CliCommand {
 
     @Option(names = "--to", paramLabel = "REVISION", description = "The revision to go back to (default: the "

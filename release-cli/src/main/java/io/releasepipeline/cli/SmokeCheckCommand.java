@@ -18,9 +18,13 @@ import picocli.CommandLine.Option;
 /** {@code release smoke-check}: the runbook's {@code smoke-check.sh}. */
 @Command(name = "smoke-check", mixinStandardHelpOptions = true,
         description = {"Runs the smoke check: every endpoint must answer as expected with a warm latency under the "
-                + "SLO. Prints PASS/FAIL per endpoint with its latencies.",
-            "Exit 0 PASS, 1 FAIL, 64 bad config or a --revision that does not exist or cannot be reached alone, "
-                + "69 the platform could not be used."})
+                + "SLO. Prints PASS/FAIL per endpoint with its latencies."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:PASS",
+            "1:FAIL",
+            "64:bad config or a --revision that does not exist or cannot be reached alone",
+            "69:the platform could not be used"})
 final class SmokeCheckCommand extends CliCommand {
 
     @Option(names = "--revision", paramLabel = "NAME", description = "Check this revision alone, at its own URL "

@@ -15,7 +15,12 @@ import picocli.CommandLine.Option;
 /** {@code release status}: revisions, traffic, the lock and the latest releases. Read-only. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the app's revisions and traffic, who holds the release lock, and the latest releases "
-                + "from the evidence store. Changes nothing.", "Exit 0, or 64 bad config, 69 a provider failed."})
+                + "from the evidence store. Changes nothing."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:shown",
+            "64:bad config",
+            "69:a provider failed"})
 final class StatusCommand extends CliCommand {
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "5",

@@ -12,8 +12,13 @@ import picocli.CommandLine.Option;
 @Command(name = "unlock", mixinStandardHelpOptions = true,
         description = {"Breaks the app's release lock if the named release holds it, whatever process holds it: for "
                 + "a lock left by a dead process. Resuming the release is usually better. With --demo, the lock of "
-                + "`release demo` (no release.yaml needed).",
-            "Exit 0 broken, 1 that release does not hold the lock, 64 bad config."})
+                + "`release demo` (no release.yaml needed)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:broken",
+            "1:that release does not hold the lock",
+            "64:bad config",
+            "69:the evidence store (where the lock is) could not be used"})
 final class UnlockCommand extends CliCommand {
 
     @Option(names = "--release", paramLabel = "ID", required = true,

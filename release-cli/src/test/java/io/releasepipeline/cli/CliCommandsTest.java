@@ -378,8 +378,9 @@ class CliCommandsTest {
 
         assertThat(top).containsPattern("(?m)^ +7 +rolled back but NOT RECOVERED")
                 .containsPattern("(?m)^ +8 +rolled back, but a hook that runs on rollback failed");
-        assertThat(promote).contains("6 frozen, 7 rolled back but NOT RECOVERED", "8 rolled back but a rollback hook "
-                + "failed").contains("a rollback runs the hooks.migrationRollback hooks once traffic is back");
+        assertThat(promote).contains(" 6 frozen (--roll-forward-only): roll forward 7 rolled back but NOT RECOVERED",
+                " 8 rolled back but a rollback hook failed").contains("a rollback runs the hooks.migrationRollback "
+                + "hooks once traffic is back");
     }
 
     @Nested
@@ -483,7 +484,7 @@ class CliCommandsTest {
 
             assertThat(run.exitCode()).isZero();
             String help = run.out().replaceAll("\\s+", " ");
-            assertThat(help).contains(", 7 rolled back but NOT RECOVERED", ", 8 rolled back (traffic on the target, "
+            assertThat(help).contains(" 7 rolled back but NOT RECOVERED", " 8 rolled back (traffic on the target, "
                     + "its smoke check passed) but an onRollback or migrationRollback hook failed")
                     .contains("the hooks.migrationRollback hooks run once traffic is back")
                     .doesNotContain("say loudly that it must be rolled back by hand");

@@ -151,6 +151,18 @@ public final class EvidenceReport {
      * 0–100%, one lane per health signal ({@code health}, {@code smoke}, {@code error-rate}, then any other) with
      * a green dot for good and a red square for bad (hover for the detail), the rollback as a dashed line, and a
      * time axis relative to the start ({@code t+0}, {@code t+5m}, ...).
+     *
+     * <p>The health lane shows how densely the health endpoint was probed, not only where its state changed: every
+     * probe of the record's {@link ReleaseRecord#samples() samples} is a thin tick in its state's colour, and probes
+     * closer together than 3 pixels (e.g. probing every second through an hour)
+     * merge into one bar whose hover text gives the number of probes and the time they span. Records without samples
+     * (written before samples were kept) show the changes of state alone. Labels (the rollback's, the traffic
+     * weights', the lanes' values) are laid out so they never overlap a grid line, the traffic line or another
+     * label: one moves to the next free place, and a value label with none is left out (its value stays in the
+     * marker's hover text).
+     *
+     * @param record the record to draw
+     * @return the SVG document, UTF-8 text; the same record always gives the same bytes
      */
     public static String svg(ReleaseRecord record) {
         return new TimelineChart(record).render();
@@ -535,18 +547,21 @@ public final class EvidenceReport {
 
     /** The SVG timeline chart of one record. */
     private static final class TimelineChart {
+        /** Health probes closer together than this many pixels merge into one bar. */
+        static final int TICK_MERGE_PX = 3;
         private static final int WIDTH = 880;
         private static final int LEFT = 92;
         private static final int RIGHT = 24;
-        private static final int TRAFFIC_TOP = 56;
+        private static final int TRAFFIC_TOP = 64;
         private static final int TRAFFIC_HEIGHT = 150;
         private static final int LANE_HEIGHT = 28;
         private static final String OK = "#1a7f37";
         private static final String BAD = "#cf222e";
         private static final String LINE = "#0969da";
         private static final String MUTED = "#57606a";
-        private static final List<String> KNOWN_SIGNALS = List.of(Triggers.HEALTH_ENDPOINT, Triggers.SMOKE_CHECK,
-                Triggers.ERROR_RATE);
+        /** The health endpoint's timeline signal: the lane that shows the probing density. */
+        private static final String HEALTH = Triggers.HEALTH_ENDPOINT;
+        private static final List<String> KNOWN_SIGNALS = List.of(HEALTH, Triggers.SMOKE_CHECK, Triggers.ERROR_RATE);
         private static final long[] TICK_SECONDS = {1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200,
             86400};
 
@@ -555,6 +570,8 @@ public final class EvidenceReport {
         private final long spanMillis;
         private final List<String> lanes;
         private final StringBuilder out = new StringBuilder();
+        /** Lines labels keep clear of, then every label drawn: what a new label must not overlap. */
+        private final List<Box> taken = new ArrayList<>();
 
         TimelineChart(ReleaseRecord record) {
             this.r = record;
@@ -579,16 +596,83 @@ public final class EvidenceReport {
             text(LEFT, 22, "start", "bold", 15, "#24292f", r.app() + " " + r.releaseId() + ": " + r.outcome());
             text(LEFT, 40, "start", "normal", 12, MUTED, "started " + time(start)
                     + subjectRevision(r).map(rev -> "; traffic to " + rev).orElse(""));
-            trafficPanel();
+            List<double[]> steps = trafficSteps();
+            keepClear(steps, lanesTop, axisY);
+            // The rollback's label first, the most important one; the others find room around it.
+            Optional<Placed> rollbackLabel = rollbackLabel();
+            trafficPanel(steps);
             lanesPanel(lanesTop);
-            rollbackMarker(TRAFFIC_TOP - 6, axisY);
+            rollbackMarker(TRAFFIC_TOP - 6, axisY, rollbackLabel);
             timeAxis(axisY);
             legend(height - 14);
             out.append("</svg>\n");
             return out.toString();
         }
 
-        private void trafficPanel() {
+        /** The traffic line's corners, empty with no revision to follow. */
+        private List<double[]> trafficSteps() {
+            Optional<String> subject = subjectRevision(r);
+            List<double[]> steps = new ArrayList<>();
+            if (subject.isEmpty()) {
+                return steps;
+            }
+            int weight = r.trafficChanges().isEmpty() ? 0 : r.trafficChanges().get(0).from().weightOf(subject.get());
+            steps.add(new double[] {x(start), weightY(weight)});
+            for (TrafficChange c : r.trafficChanges()) {
+                steps.add(new double[] {x(c.at()), weightY(weight)});
+                weight = c.to().weightOf(subject.get());
+                steps.add(new double[] {x(c.at()), weightY(weight)});
+            }
+            steps.add(new double[] {WIDTH - RIGHT, weightY(weight)});
+            return steps;
+        }
+
+        /** The grid lines, the traffic line, the lanes' lines and the rollback's line, which no label may cross. */
+        private void keepClear(List<double[]> steps, int lanesTop, int axisY) {
+            for (int pct = 0; pct <= 100; pct += 25) {
+                taken.add(new Box(LEFT, weightY(pct) - 0.5, WIDTH - RIGHT, weightY(pct) + 0.5));
+            }
+            for (int i = 1; i < steps.size(); i++) {
+                double[] a = steps.get(i - 1);
+                double[] b = steps.get(i);
+                taken.add(new Box(Math.min(a[0], b[0]) - 1.5, Math.min(a[1], b[1]) - 1.5, Math.max(a[0], b[0]) + 1.5,
+                        Math.max(a[1], b[1]) + 1.5));
+            }
+            for (int i = 0; i < lanes.size(); i++) {
+                double mid = laneMid(lanesTop, i);
+                taken.add(new Box(LEFT, mid - 0.5, WIDTH - RIGHT, mid + 0.5));
+            }
+            r.rollback().ifPresent(rb -> taken.add(new Box(x(rb.startedAt()) - 1, TRAFFIC_TOP - 6,
+                    x(rb.startedAt()) + 1, axisY)));
+        }
+
+        /**
+         * Where the rollback's label goes: beside its line, above the 100% line or else inside one of the traffic
+         * panel's bands, on the side away from the chart's edge first; the first place that is free.
+         */
+        private Optional<Placed> rollbackLabel() {
+            return r.rollback().map(rb -> {
+                double x = x(rb.startedAt());
+                boolean rightFirst = x - LEFT < 80;
+                List<Placed> places = new ArrayList<>();
+                List<Double> rows = new ArrayList<>(List.of(TRAFFIC_TOP - 4.0));
+                for (int band = 0; band < 4; band++) {
+                    rows.add(weightY(100 - 25 * band) + TRAFFIC_HEIGHT / 8.0 + 4);
+                }
+                for (double y : rows) {
+                    Placed right = new Placed(x + 4, y, "start");
+                    Placed left = new Placed(x - 4, y, "end");
+                    places.add(rightFirst ? right : left);
+                    places.add(rightFirst ? left : right);
+                }
+                Placed chosen = places.stream().filter(p -> free(p, "bold", 11, "rollback")).findFirst()
+                        .orElse(places.get(0));
+                taken.add(box(chosen, "bold", 11, "rollback"));
+                return chosen;
+            });
+        }
+
+        private void trafficPanel(List<double[]> steps) {
             int bottom = TRAFFIC_TOP + TRAFFIC_HEIGHT;
             for (int pct = 0; pct <= 100; pct += 25) {
                 double y = weightY(pct);
@@ -603,15 +687,6 @@ public final class EvidenceReport {
                 text(LEFT + 8, TRAFFIC_TOP + 20, "start", "normal", 12, MUTED, "no revision to follow");
                 return;
             }
-            List<double[]> steps = new ArrayList<>();
-            int weight = r.trafficChanges().isEmpty() ? 0 : r.trafficChanges().get(0).from().weightOf(subject.get());
-            steps.add(new double[] {x(start), weightY(weight)});
-            for (TrafficChange c : r.trafficChanges()) {
-                steps.add(new double[] {x(c.at()), weightY(weight)});
-                weight = c.to().weightOf(subject.get());
-                steps.add(new double[] {x(c.at()), weightY(weight)});
-            }
-            steps.add(new double[] {WIDTH - RIGHT, weightY(weight)});
             StringBuilder points = new StringBuilder();
             steps.forEach(p -> points.append(fmt("%.1f,%.1f ", p[0], p[1])));
             out.append(fmt("<polygon points=\"%s%d,%d %d,%d\" fill=\"%s\" fill-opacity=\"0.12\"/>\n",
@@ -620,32 +695,102 @@ public final class EvidenceReport {
                     points.toString().trim(), LINE));
             for (TrafficChange c : r.trafficChanges()) {
                 int to = c.to().weightOf(subject.get());
-                out.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\">", x(c.at()), weightY(to), LINE));
+                double x = x(c.at());
+                double y = weightY(to);
+                out.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\">", x, y, LINE));
                 out.append("<title>").append(escape(relative(r, c.at()) + " " + c.reason() + ": " + c.to()))
                         .append("</title></circle>\n");
-                text(x(c.at()) + 5, weightY(to) - 6, "start", "normal", 11, LINE, to + "%");
+                label(List.of(new Placed(x + 5, y - 6, "start"), new Placed(x + 5, y + 15, "start"),
+                        new Placed(x - 5, y - 6, "end"), new Placed(x - 5, y + 15, "end")), "normal", 11, LINE,
+                        to + "%");
             }
         }
 
         private void lanesPanel(int top) {
             text(LEFT, top - 12, "start", "bold", 12, "#24292f", "health over time");
+            List<Probe> probes = probes();
             for (int i = 0; i < lanes.size(); i++) {
                 String signal = lanes.get(i);
-                double mid = top + i * LANE_HEIGHT + LANE_HEIGHT / 2.0;
+                double mid = laneMid(top, i);
                 out.append(fmt("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eaeef2\"/>\n",
                         LEFT, mid, WIDTH - RIGHT, mid));
                 text(LEFT - 8, mid + 4, "end", "normal", 11, MUTED, signal);
+                if (signal.equals(HEALTH)) {
+                    probeTicks(probes, mid);
+                }
                 List<TimelinePoint> points = r.timeline().stream().filter(p -> p.signal().equals(signal)).toList();
-                boolean label = points.size() <= 12;
                 for (TimelinePoint p : points) {
                     marker(x(p.at()), mid, p.ok(), relative(r, p.at()) + " " + signal + " "
                             + (p.ok() ? "ok" : "BAD") + p.value().map(v -> " " + Format.percent(v)).orElse("")
                             + (p.detail().isEmpty() ? "" : ": " + p.detail()));
-                    if (label && p.value().isPresent()) {
-                        text(x(p.at()), mid - 8, "middle", "normal", 10, p.ok() ? MUTED : BAD,
-                                Format.percent(p.value().get()));
-                    }
                 }
+                if (points.size() <= 12) {
+                    // The bad values first: when two would collide, the one that matters keeps its label.
+                    points.stream().filter(p -> p.value().isPresent())
+                            .sorted(java.util.Comparator.comparing(TimelinePoint::ok))
+                            .forEach(p -> valueLabel(p, mid));
+                }
+            }
+        }
+
+        /** A lane value's label: above its marker, else below, else beside it; none when every place is taken. */
+        private void valueLabel(TimelinePoint p, double mid) {
+            double x = x(p.at());
+            label(List.of(new Placed(x, mid - 8, "middle"), new Placed(x, mid + 16, "middle"),
+                    new Placed(x + 6, mid - 8, "start"), new Placed(x - 6, mid - 8, "end")), "normal", 10,
+                    p.ok() ? MUTED : BAD, Format.percent(p.value().get()));
+        }
+
+        private static double laneMid(int lanesTop, int lane) {
+            return lanesTop + lane * LANE_HEIGHT + LANE_HEIGHT / 2.0;
+        }
+
+        /** One health probe of the record's samples. */
+        private record Probe(Instant at, boolean up) {
+        }
+
+        /** Every health probe the record's samples hold, in time order; empty for a record without samples. */
+        private List<Probe> probes() {
+            List<Probe> probes = new ArrayList<>();
+            r.samples().ifPresent(samples -> samples.steps().forEach(step -> {
+                long t = 0;
+                Samples.Health health = step.health();
+                for (int i = 0; i < health.count(); i++) {
+                    t += health.t().get(i);
+                    probes.add(new Probe(step.start().plusMillis(t), health.up().charAt(i) == '1'));
+                }
+            }));
+            probes.sort(java.util.Comparator.comparing(Probe::at));
+            return probes;
+        }
+
+        /**
+         * The probes as ticks in their state's colour under the lane's markers: one per probe, or one bar for a run
+         * of probes of one state closer together than {@link #TICK_MERGE_PX}.
+         */
+        private void probeTicks(List<Probe> probes, double mid) {
+            int from = 0;
+            for (int i = 1; i <= probes.size(); i++) {
+                boolean runGoesOn = i < probes.size() && probes.get(i).up() == probes.get(from).up()
+                        && x(probes.get(i).at()) - x(probes.get(i - 1).at()) < TICK_MERGE_PX;
+                if (runGoesOn) {
+                    continue;
+                }
+                if (i > from) {
+                    Probe first = probes.get(from);
+                    Probe last = probes.get(i - 1);
+                    int n = i - from;
+                    double x1 = x(first.at()) - 1;
+                    double x2 = x(last.at()) + 1;
+                    String state = first.up() ? "up" : "DOWN";
+                    String title = n == 1 ? relative(r, first.at()) + " " + HEALTH + " probe: " + state
+                            : relative(r, first.at()) + " to " + relative(r, last.at()) + " " + HEALTH + ": " + n
+                                    + " probes " + state;
+                    out.append(fmt("<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" fill=\"%s\""
+                            + " fill-opacity=\"0.55\"><title>%s</title></rect>\n", n == 1 ? "probe" : "probes", x1,
+                            mid - 7, x2 - x1, first.up() ? OK : BAD, escape(title)));
+                }
+                from = i;
             }
         }
 
@@ -660,14 +805,13 @@ public final class EvidenceReport {
             }
         }
 
-        private void rollbackMarker(int top, int bottom) {
+        private void rollbackMarker(int top, int bottom, Optional<Placed> label) {
             r.rollback().ifPresent(rb -> {
                 double x = x(rb.startedAt());
                 out.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\""
                         + " stroke-dasharray=\"6 4\"><title>%s</title></line>\n", x, top, x, bottom, BAD,
                         escape("rollback " + relative(r, rb.startedAt()) + ": " + rb.reason())));
-                boolean nearLeft = x - LEFT < 80;
-                text(nearLeft ? x + 4 : x - 4, top + 10, nearLeft ? "start" : "end", "bold", 11, BAD, "rollback");
+                label.ifPresent(p -> draw(p.x(), p.y(), p.anchor(), "bold", 11, BAD, "rollback", ""));
             });
         }
 
@@ -691,17 +835,25 @@ public final class EvidenceReport {
             text(WIDTH - RIGHT, y + 34, "end", "normal", 10, MUTED, "t+0 = " + time(start));
         }
 
+        /** The legend, each entry after the room the one before takes. */
         private void legend(int y) {
-            out.append(fmt("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"/>\n",
-                    LEFT, y - 4, LEFT + 22, y - 4, LINE));
-            text(LEFT + 28, y, "start", "normal", 11, MUTED, "traffic to the new revision");
-            marker(LEFT + 210, y - 4, true, "good");
-            text(LEFT + 220, y, "start", "normal", 11, MUTED, "good");
-            marker(LEFT + 270, y - 4, false, "bad");
-            text(LEFT + 280, y, "start", "normal", 11, MUTED, "bad");
-            out.append(fmt("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\""
-                    + " stroke-dasharray=\"6 4\"/>\n", LEFT + 320, y - 4, LEFT + 342, y - 4, BAD));
-            text(LEFT + 348, y, "start", "normal", 11, MUTED, "rollback");
+            double x = LEFT;
+            out.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"/>\n",
+                    x, y - 4, x + 22, y - 4, LINE));
+            x = legendText(x + 28, y, "traffic to the new revision");
+            marker(x + 16, y - 4, true, "good");
+            x = legendText(x + 26, y, "good");
+            marker(x + 16, y - 4, false, "bad");
+            x = legendText(x + 26, y, "bad");
+            out.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\""
+                    + " stroke-dasharray=\"6 4\"/>\n", x + 12, y - 4, x + 34, y - 4, BAD));
+            legendText(x + 40, y, "rollback");
+        }
+
+        /** Draws one legend text from {@code x}; returns where its room ends. */
+        private double legendText(double x, int y, String content) {
+            text(x, y, "start", "normal", 11, MUTED, content);
+            return box(new Placed(x, y, "start"), "normal", 11, content).x2();
         }
 
         private double x(Instant at) {
@@ -717,7 +869,58 @@ public final class EvidenceReport {
             text(x, y, anchor, weight, size, fill, content, "");
         }
 
+        /** Draws a label at a fixed place, which later labels keep clear of. */
         private void text(double x, double y, String anchor, String weight, int size, String fill, String content,
+                String extra) {
+            if (extra.isEmpty()) {
+                taken.add(box(new Placed(x, y, anchor), weight, size, content));
+            }
+            draw(x, y, anchor, weight, size, fill, content, extra);
+        }
+
+        /** Draws a label at the first free one of {@code places}; none when every one is taken. */
+        private void label(List<Placed> places, String weight, int size, String fill, String content) {
+            places.stream().filter(p -> free(p, weight, size, content)).findFirst().ifPresent(p -> {
+                taken.add(box(p, weight, size, content));
+                draw(p.x(), p.y(), p.anchor(), weight, size, fill, content, "");
+            });
+        }
+
+        private boolean free(Placed p, String weight, int size, String content) {
+            Box b = box(p, weight, size, content);
+            return taken.stream().noneMatch(b::overlaps);
+        }
+
+        /**
+         * The room a text takes, generously: each glyph as wide as the widest of its kind in the chart's sans-serif
+         * fonts (DejaVu Sans, the widest of them, included): 1 em for {@code % m w M W @}, 0.78 em for other capitals,
+         * 0.64 em for the rest, a tenth more in bold; from the ascenders (0.8 em above the baseline) to the
+         * descenders (0.25 em below).
+         */
+        static Box box(Placed p, String weight, int size, String content) {
+            double ems = SafeText.truncate(content, CHART_TEXT_LIMIT).chars()
+                    .mapToDouble(c -> "%mwMW@".indexOf(c) >= 0 ? 1.0 : Character.isUpperCase(c) ? 0.78 : 0.64).sum();
+            double width = ems * size * ("bold".equals(weight) ? 1.1 : 1.0);
+            double x1 = switch (p.anchor()) {
+                case "end" -> p.x() - width;
+                case "middle" -> p.x() - width / 2;
+                default -> p.x();
+            };
+            return new Box(x1, p.y() - size * 0.8, x1 + width, p.y() + size * 0.25);
+        }
+
+        /** Where a label's anchor goes: {@code x}, baseline {@code y}, SVG {@code text-anchor}. */
+        private record Placed(double x, double y, String anchor) {
+        }
+
+        /** A rectangle of the chart. */
+        private record Box(double x1, double y1, double x2, double y2) {
+            boolean overlaps(Box o) {
+                return x1 < o.x2 && o.x1 < x2 && y1 < o.y2 && o.y1 < y2;
+            }
+        }
+
+        private void draw(double x, double y, String anchor, String weight, int size, String fill, String content,
                 String extra) {
             out.append(fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-weight=\"%s\" font-size=\"%d\""
                     + " fill=\"%s\"%s>", x, y, anchor, weight, size, fill, extra));
