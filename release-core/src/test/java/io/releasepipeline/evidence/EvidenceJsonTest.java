@@ -62,7 +62,8 @@ class EvidenceJsonTest {
         assertThat(read.schemaVersion()).isEqualTo(1);
         assertThat(read.smokeChecks().get(0).endpoints().get(0).medianLatency())
                 .contains(Duration.parse("PT0.043677233S"));
-        assertThat(read.smokeChecks().get(0).endpoints().get(0).p95Latency()).contains(Duration.parse("PT0.044001811S"));
+        assertThat(read.smokeChecks().get(0).endpoints().get(0).p95Latency())
+                .contains(Duration.parse("PT0.044001811S"));
         assertThat(read.samples().orElseThrow().policy().healthProbeInterval()).isEqualTo(Duration.ofMillis(200));
         String rewritten = new String(EvidenceJson.toBytes(read.toBuilder().build()), StandardCharsets.UTF_8);
         assertThat(rewritten).contains("\"schemaVersion\" : 2", "\"medianLatencyMillis\" : 43",

@@ -124,8 +124,8 @@ class JournalCodecTest {
 
     @Test
     void aHooksDurationIsJournaledInMillisecondsAndAnIsoOneJournaledBeforeStillDecodes() {
-        JournalState.HookFinished finished = new JournalState.HookFinished(io.releasepipeline.hook.HookPoint.AFTER_PROMOTION,
-                "notify", io.releasepipeline.hook.HookResult.Status.SUCCEEDED, "sent", Optional.empty(),
+        JournalState.HookFinished finished = new JournalState.HookFinished(
+                io.releasepipeline.hook.HookPoint.AFTER_PROMOTION, "notify", io.releasepipeline.hook.HookResult.Status.SUCCEEDED, "sent", Optional.empty(),
                 java.time.Duration.ofMillis(1234));
         JournalEntry entry = JournalCodec.encode("backend", "r-1", 7, T, finished, Optional.empty());
         assertThat(entry.data()).containsEntry("durationMillis", "1234").doesNotContainKey("duration");
