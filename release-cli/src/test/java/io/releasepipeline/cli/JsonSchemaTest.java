@@ -175,6 +175,27 @@ class JsonSchemaTest {
     }
 
     @Test
+    @DisplayName("the local demo (real HTTP revision servers on 127.0.0.1): its --output json document and the records "
+            + "it wrote match their schemas, and so do the records checked in under docs/")
+    void theLocalDemoAndTheCheckedInRecords() throws IOException {
+        Path demoEvidence = shared.resolve("demo-evidence");
+        JsonNode demo = valid("cli-demo", "demo-local", cli("demo", "--evidence-dir", demoEvidence.toString(),
+                "--output", "json"));
+        assertThat(demo.path("simulated").asBoolean(true)).isFalse();
+        assertThat(demo.path("releases").get(1).path("outcome").asText()).isEqualTo("ROLLED_BACK");
+        List<Path> records = new ArrayList<>();
+        for (Path dir : List.of(demoEvidence, docs().resolve("evidence"), docs().resolve("evidence-example"))) {
+            try (Stream<Path> files = Files.list(dir)) {
+                records.addAll(files.filter(f -> f.toString().endsWith(".json")).sorted().toList());
+            }
+        }
+        assertThat(records).hasSizeGreaterThanOrEqualTo(5);
+        for (Path record : records) {
+            valid("evidence-record", "file-" + record.getFileName(), Files.readString(record));
+        }
+    }
+
+    @Test
     @DisplayName("records of real engine runs in virtual time match the record schema: a canary rolled back by its "
             + "error rate, one rolled back by its smoke check, a standalone rollback")
     void recordsOfEngineRuns() {
