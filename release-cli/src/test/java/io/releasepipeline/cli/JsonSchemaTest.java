@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * running the command in-process (the local platform on 127.0.0.1, GitHub on WireMock, file evidence), the evidence
  * records those runs wrote, and records of real engine runs in virtual time. Validated with networknt
  * json-schema-validator (draft 2020-12); the schemas are loaded from the repository's {@code docs/schemas/} under
- * their {@code $id}s, nothing is fetched. Each document is also written to {@code target/json-output/} for a look.
+ * their {@code $id}s, and the draft's meta-schema is the one the validator carries: nothing is fetched. Each document is also written to {@code target/json-output/} for a look.
  */
 class JsonSchemaTest {
 
@@ -59,6 +58,9 @@ class JsonSchemaTest {
     private static final Pattern ISO_DURATION = Pattern.compile("^-?P(T|\\d).*");
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
             b -> b.schemas(JsonSchemaTest::schemaText));
+    /** The draft 2020-12 meta-schema, which the validator carries (never fetched). */
+    private static final Schema META = REGISTRY.getSchema(
+            SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
     @TempDir
     static Path shared;
@@ -90,9 +92,11 @@ class JsonSchemaTest {
                 assertThat(schema.path("$id").asText()).as(f.toString()).isEqualTo(BASE + f.getFileName());
                 assertThat(schema.path("title").asText()).as(f.toString()).isNotBlank();
                 assertThat(schema.path("description").asText()).as(f.toString()).isNotBlank();
-                schema(f.getFileName().toString());
+                assertThat(META.validate(schema)).as("%s against the draft 2020-12 meta-schema", f).isEmpty();
             }
         }
+        assertThat(META.validate(JSON.readTree("{\"type\": \"strin\", \"required\": \"outcome\"}")))
+                .as("a schema with a mistyped type and required").hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -303,8 +307,7 @@ class JsonSchemaTest {
         if (node.isTextual() && ISO_DURATION.matcher(node.asText()).matches()) {
             found.add(path + " = " + node.asText());
         } else if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 if (!POLICIES.contains(field.getKey())) {
                     found.addAll(isoDurations(field.getValue(), path + "/" + field.getKey()));
                 }
