@@ -1,5 +1,7 @@
 package io.releasepipeline.backtest;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.releasepipeline.evidence.Samples;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +47,8 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
     }
 
     /**
-     * The counts.
+     * The counts. In JSON ({@code release backtest --output json}) the durations are whole milliseconds, named
+     * {@code detectionGainedMillis}, {@code detectionLostMillis} and {@code caughtBeforeHandMillis}.
      *
      * @param releases releases replayed (standalone rollbacks are labels, not releases)
      * @param agree releases where the candidate decides as the live policy did
@@ -68,8 +71,17 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
      *     catches of known-bad releases come than the moment a person rolled each back, summed
      */
     public record Summary(int releases, int agree, int addedRollbacks, int addedOnKnownBad, int wouldBeFalseRollbacks,
-            int missedRollbacks, int unknown, int notReplayable, int knownBad, Duration detectionGained,
-            Duration detectionLost, int reproduced, int mismatches, Duration caughtBeforeHand) {
+            int missedRollbacks, int unknown, int notReplayable, int knownBad,
+            @JsonProperty("detectionGainedMillis")
+            @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT,
+                    without = JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS) Duration detectionGained,
+            @JsonProperty("detectionLostMillis")
+            @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT,
+                    without = JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS) Duration detectionLost,
+            int reproduced, int mismatches,
+            @JsonProperty("caughtBeforeHandMillis")
+            @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT,
+                    without = JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS) Duration caughtBeforeHand) {
 
         /** Validates. */
         public Summary {

@@ -1,5 +1,7 @@
 package io.releasepipeline.backtest;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.Optional;
 
 /**
  * One release replayed through a candidate policy: what really happened, what the candidate would have done, and how
- * the two compare.
+ * the two compare. In JSON ({@code release backtest --output json}) {@code detectionDelta} is whole milliseconds,
+ * named {@code detectionDeltaMillis}.
  *
  * @param releaseId the release
  * @param app the app
@@ -27,7 +30,10 @@ import java.util.Optional;
  */
 public record ReleaseReplay(String releaseId, String app, Instant startedAt, Optional<String> revision,
         Optional<Instant> trafficFrom, Decision live, Decision candidate, Comparison comparison,
-        Optional<Duration> detectionDelta, boolean knownBad, List<String> caveats, Determinism determinism) {
+        @JsonProperty("detectionDeltaMillis")
+        @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT,
+                without = JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS) Optional<Duration> detectionDelta,
+        boolean knownBad, List<String> caveats, Determinism determinism) {
 
     /** How a candidate's decision compares with the live one. */
     public enum Comparison {

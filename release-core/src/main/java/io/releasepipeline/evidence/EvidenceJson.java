@@ -18,11 +18,14 @@ import java.io.UncheckedIOException;
  * and everything they contain), shared by every evidence store so that a record written by one store can be read
  * by another.
  *
- * <p>The format: instants as ISO-8601 strings ({@code 2025-03-14T09:26:53Z}), durations as ISO-8601 strings
- * ({@code PT0.123S}), an empty {@code Optional} as an absent property and a present one as its value, map entries
- * sorted by key so that equal records serialize to equal bytes, and only record components (no derived
- * {@code isX()} properties). Unknown properties are ignored when reading, so a record written by a newer version
- * with an added field can still be read; {@code schemaVersion} says which format a record was written in.
+ * <p>The format: instants as ISO-8601 strings ({@code 2025-03-14T09:26:53Z}), durations as whole milliseconds in
+ * properties whose names end in {@code Millis} ({@code "medianLatencyMillis" : 123}; the samples section keeps the
+ * ISO-8601 strings its own format documents, {@code "window" : "PT5M"}), an empty {@code Optional} as an absent
+ * property and a present one as its value, map entries sorted by key so that equal records serialize to equal
+ * bytes, and only record components (no derived {@code isX()} properties). Unknown properties are ignored when
+ * reading, so a record written by a newer version with an added field can still be read; {@code schemaVersion} says
+ * which format a record was written in (a record of version 1, durations as ISO-8601 strings, still reads). The JSON
+ * Schema of the record is {@code docs/schemas/evidence-record.schema.json}.
  *
  * <p>Thread-safe: the mapper is configured once and never changed.
  */

@@ -1,5 +1,8 @@
 package io.releasepipeline.evidence;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.releasepipeline.hook.HookPoint;
 import io.releasepipeline.hook.HookResult;
 import java.time.Duration;
@@ -10,6 +13,9 @@ import java.util.Optional;
 /**
  * One run of a {@link io.releasepipeline.hook.ReleaseHook} at a point of a release, as recorded in the evidence.
  * Immutable.
+ *
+ * <p>In JSON the duration is whole milliseconds, a number named {@code durationMillis}; a record written before that,
+ * with an ISO-8601 string under {@code duration}, still reads.
  *
  * @param point where in the release it ran
  * @param name the hook's name
@@ -26,7 +32,12 @@ import java.util.Optional;
  * @param migrationRollback whether it was one of the hooks that undo a database migration
  */
 public record HookRun(HookPoint point, String name, String kind, String deliveryId, HookResult.Status status,
-        String summary, Optional<String> link, Instant startedAt, Duration duration, int attempt,
+        String summary, Optional<String> link, Instant startedAt,
+        @JsonProperty("durationMillis") @JsonAlias("duration")
+        @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT, without = {
+            JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS,
+            JsonFormat.Feature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS}) Duration duration,
+        int attempt,
         boolean migrationRollback) {
 
     /** Validates. */

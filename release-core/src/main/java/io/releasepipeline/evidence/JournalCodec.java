@@ -121,7 +121,7 @@ public final class JournalCodec {
             data.put("status", s.status().name());
             data.put("summary", s.summary());
             s.link().ifPresent(l -> data.put("link", l));
-            data.put("duration", s.duration().toString());
+            data.put("durationMillis", String.valueOf(s.duration().toMillis()));
         } else if (state instanceof Finishing s) {
             data.put("outcome", s.outcome().name());
         } else if (state instanceof Finished s) {
@@ -230,9 +230,21 @@ public final class JournalCodec {
         }
     }
 
+    /**
+     * A hook's duration: whole milliseconds under {@code durationMillis}, or an ISO-8601 string under {@code duration}
+     * in an entry journaled before durations were written as milliseconds (a release in flight across an upgrade).
+     */
     private static java.time.Duration duration(JournalEntry entry) {
+        String millis = entry.data().get("durationMillis");
+        if (millis != null || !entry.data().containsKey("duration")) {
+            try {
+                return java.time.Duration.ofMillis(Long.parseLong(get(entry, "durationMillis")));
+            } catch (NumberFormatException e) {
+                throw invalid(entry, "has a durationMillis that is not a whole number of milliseconds: " + millis);
+            }
+        }
         try {
-            return java.time.Duration.parse(get(entry, "duration"));
+            return java.time.Duration.parse(entry.data().get("duration"));
         } catch (java.time.format.DateTimeParseException e) {
             throw invalid(entry, "has a duration that is not ISO-8601: " + entry.data().get("duration"));
         }

@@ -34,7 +34,8 @@ import java.util.Optional;
  * @param smokeChecks smoke checks that decided something (after each shift, after a rollback, failures)
  * @param trafficChanges every traffic change with its time
  * @param verdicts trigger verdicts that mattered (each step's closing verdicts, the one that fired)
- * @param timeline health over time, for the chart
+ * @param timeline health over time, for the chart: in time order ({@link TimelinePoint#at()}), points at the same
+ *     instant in the order they were added
  * @param rollback what the rollback did, if there was one
  * @param databaseMigration whether the release carried a database migration
  * @param notes anything else a reader should know (warnings, unverified signals)
@@ -69,8 +70,13 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         List<HookRun> hooks, Optional<MigrationVerdict> migration,
         Optional<Baseline> baseline, Optional<Samples> samples) {
 
-    /** The current format version. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * The format version this version writes: 2, durations as whole milliseconds under names ending in
+     * {@code Millis} ({@code medianLatencyMillis}, {@code durationMillis}); 1 wrote them as ISO-8601 strings
+     * ({@code "medianLatency" : "PT0.043S"}), and records of version 1 still read. The JSON Schema of the format is
+     * {@code docs/schemas/evidence-record.schema.json}.
+     */
+    public static final int SCHEMA_VERSION = 2;
 
     /** What kind of release a record describes. */
     public enum Kind { PROMOTION, ROLLBACK }
@@ -107,7 +113,10 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
         trafficChanges = trafficChanges == null ? List.of() : List.copyOf(trafficChanges);
         verdicts = verdicts == null ? List.of() : List.copyOf(verdicts);
-        timeline = timeline == null ? List.of() : List.copyOf(timeline);
+        // Sorted here, so that every record is in time order: the one a release builds, one read from JSON written
+        // in another order, one resumed from a journal. A stable sort keeps points at the same instant as added.
+        timeline = timeline == null ? List.of() : timeline.stream()
+                .sorted(java.util.Comparator.comparing(TimelinePoint::at)).toList();
         rollback = rollback == null ? Optional.empty() : rollback;
         notes = notes == null ? List.of() : List.copyOf(notes);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);

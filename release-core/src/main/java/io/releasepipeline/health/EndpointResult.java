@@ -1,11 +1,18 @@
 package io.releasepipeline.health;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One endpoint's smoke result.
+ *
+ * <p>In JSON (the evidence record, {@code --output json}) the latencies are whole milliseconds, as numbers, named
+ * {@code medianLatencyMillis} and {@code p95LatencyMillis}; a record written before that, with ISO-8601 strings
+ * under {@code medianLatency} and {@code p95Latency}, still reads.
  *
  * @param endpoint the endpoint's name or path
  * @param passed whether it answered as expected within the latency SLO
@@ -15,7 +22,15 @@ import java.util.Optional;
  * @param error what went wrong, if anything
  */
 public record EndpointResult(String endpoint, boolean passed, Optional<Integer> status,
-        Optional<Duration> medianLatency, Optional<Duration> p95Latency, Optional<String> error) {
+        @JsonProperty("medianLatencyMillis") @JsonAlias("medianLatency")
+        @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT, without = {
+            JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS,
+            JsonFormat.Feature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS}) Optional<Duration> medianLatency,
+        @JsonProperty("p95LatencyMillis") @JsonAlias("p95Latency")
+        @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT, without = {
+            JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS,
+            JsonFormat.Feature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS}) Optional<Duration> p95Latency,
+        Optional<String> error) {
 
     /** Validates. */
     public EndpointResult {

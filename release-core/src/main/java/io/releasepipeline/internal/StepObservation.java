@@ -321,7 +321,9 @@ final class StepObservation {
         observations.smoke().record(now, r.passed(), r.summary());
         samples.smoke(now, r);
         judge.smokeChecked(r.passed());
-        timeline.add(new TimelinePoint(r.at(), Triggers.SMOKE_CHECK, r.passed(), Optional.empty(), r.summary()));
+        // At the answer, to the millisecond, like every other signal's point: the check's own instant is finer (a
+        // nanosecond clock), which put it after the next sample's truncated one and the timeline out of order.
+        timeline.add(new TimelinePoint(now, Triggers.SMOKE_CHECK, r.passed(), Optional.empty(), r.summary()));
         ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, r.at(), r));
         boolean changed = lastSmokeOk == null || lastSmokeOk != r.passed();
         lastSmokeOk = r.passed();

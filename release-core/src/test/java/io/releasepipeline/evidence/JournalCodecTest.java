@@ -123,6 +123,28 @@ class JournalCodecTest {
     }
 
     @Test
+    void aHooksDurationIsJournaledInMillisecondsAndAnIsoOneJournaledBeforeStillDecodes() {
+        JournalState.HookFinished finished = new JournalState.HookFinished(
+                io.releasepipeline.hook.HookPoint.AFTER_PROMOTION, "notify", io.releasepipeline.hook.HookResult.Status.SUCCEEDED, "sent", Optional.empty(),
+                java.time.Duration.ofMillis(1234));
+        JournalEntry entry = JournalCodec.encode("backend", "r-1", 7, T, finished, Optional.empty());
+        assertThat(entry.data()).containsEntry("durationMillis", "1234").doesNotContainKey("duration");
+
+        // Journaled by the previous version, by a release still in flight across the upgrade.
+        Map<String, String> before = new java.util.HashMap<>(entry.data());
+        before.remove("durationMillis");
+        before.put("duration", "PT1.234S");
+        JournalEntry old = new JournalEntry(JournalCodec.FORMAT, "backend", "r-1", 7, T, "HOOK_FINISHED", before);
+        assertThat(JournalCodec.decode(old)).isEqualTo(finished);
+
+        Map<String, String> bad = new java.util.HashMap<>(entry.data());
+        bad.put("durationMillis", "1.2s");
+        assertThatThrownBy(() -> JournalCodec.decode(new JournalEntry(JournalCodec.FORMAT, "backend", "r-1", 7, T,
+                "HOOK_FINISHED", bad))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("durationMillis that is not a whole number of milliseconds: 1.2s");
+    }
+
+    @Test
     void entriesOfThePreviousFormatStillDecode() throws Exception {
         byte[] json;
         try (var in = getClass().getResourceAsStream("/journal-v1/0000000002.json")) {
