@@ -550,7 +550,7 @@ public final class EvidenceReport {
         /** Health probes closer together than this many pixels merge into one bar. */
         static final int TICK_MERGE_PX = 3;
         private static final int WIDTH = 880;
-        private static final int LEFT = 92;
+        private static final int LEFT = 120;
         private static final int RIGHT = 24;
         private static final int TRAFFIC_TOP = 64;
         private static final int TRAFFIC_HEIGHT = 150;

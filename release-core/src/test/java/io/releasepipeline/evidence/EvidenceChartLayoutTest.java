@@ -30,6 +30,21 @@ class EvidenceChartLayoutTest {
     private static final Instant T0 = EvidenceFixtures.T0;
 
     @Test
+    @DisplayName("every label fits inside the picture: the lanes' trigger names are not cut at the left edge")
+    void labelsFitInsideThePicture() {
+        Chart chart = Chart.of(EvidenceReport.svg(EvidenceFixtures.rolledBackRelease()));
+        double width = chart.width();
+        List<Element> texts = chart.elements("text", "").stream().filter(t -> t.getAttribute("transform").isEmpty())
+                .toList();
+        assertThat(texts).extracting(Element::getTextContent).contains(Triggers.HEALTH_ENDPOINT, Triggers.SMOKE_CHECK);
+        for (Element text : texts) {
+            Box box = Chart.box(text);
+            assertThat(box.x1() >= 0 && box.x2() <= width).as("'%s' at %s inside 0..%s", text.getTextContent(), box,
+                    width).isTrue();
+        }
+    }
+
+    @Test
     @DisplayName("the rollback label is clear of the 100% line and every other line and label, wherever it falls")
     void rollbackLabelClearOfLinesAndLabels() {
         Map<String, ReleaseRecord> records = Map.of(
@@ -84,7 +99,7 @@ class EvidenceChartLayoutTest {
         assertThat(ticks).hasSize(10);
         assertThat(ticks).extracting(e -> e.getAttribute("fill")).containsOnly("#1a7f37");
         assertThat(ticks).extracting(e -> Double.parseDouble(e.getAttribute("x"))).isSorted().doesNotHaveDuplicates();
-        assertThat(ticks.get(0).getTextContent()).isEqualTo("t+5s health probe: up");
+        assertThat(ticks.get(0).getTextContent()).isEqualTo("t+5s " + Triggers.HEALTH_ENDPOINT + " probe: up");
     }
 
     @Test
@@ -97,7 +112,7 @@ class EvidenceChartLayoutTest {
         assertThat(chart.elements("rect", "probe")).isEmpty();
         List<Element> bars = chart.elements("rect", "probes");
         assertThat(bars).hasSize(1);
-        assertThat(bars.get(0).getTextContent()).isEqualTo("t+5s to t+10m4s health: 600 probes up");
+        assertThat(bars.get(0).getTextContent()).isEqualTo("t+5s to t+10m4s " + Triggers.HEALTH_ENDPOINT + ": 600 probes up");
         assertThat(Double.parseDouble(bars.get(0).getAttribute("width"))).as("half the chart's width")
                 .isBetween(350.0, 400.0);
     }
@@ -115,7 +130,7 @@ class EvidenceChartLayoutTest {
         assertThat(chart.elements("rect", "probe")).isEmpty();
         assertThat(chart.elements("rect", "probes")).isEmpty();
         assertThat(chart.elements("circle", "")).anySatisfy(c -> assertThat(c.getTextContent()).startsWith(
-                "t+5s health ok"));
+                "t+5s " + Triggers.HEALTH_ENDPOINT + " ok"));
     }
 
     /** 0% to 100% at {@code shift}, a rollback (to 0%) at {@code rollback}, finished at {@code end}. */
@@ -171,6 +186,11 @@ class EvidenceChartLayoutTest {
             } catch (Exception e) {
                 throw new IllegalStateException("not a well-formed SVG: " + e, e);
             }
+        }
+
+        /** The picture's width, from the root's {@code width} attribute. */
+        double width() {
+            return Double.parseDouble(doc.getDocumentElement().getAttribute("width"));
         }
 
         List<Element> elements(String tag, String cssClass) {
