@@ -24,7 +24,9 @@ import io.releasepipeline.trigger.Triggers;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -342,17 +344,22 @@ public final class ReleasePipelineBuilder {
             problems.addAll(migrations.problems("migrations"));
         }
         if (clock != null) {
-            sameClock(problems, "platform", platform);
-            sameClock(problems, "ci", ci);
-            sameClock(problems, "evidence", evidence);
-            sameClock(problems, "incidents", incidents);
-            sameClock(problems, "healthSignals", healthSignals);
-            sameClock(problems, "smokeCheck", smokeCheck);
-            sameClock(problems, "healthProbe", healthProbe);
-            sameClock(problems, "approvals", approvals);
+            // Grouped: fakes on a VirtualClock under a pipeline without .clock(...) are one mistake, said once.
+            Map<String, List<String>> mismatches = new LinkedHashMap<>();
+            sameClock(mismatches, "platform", platform);
+            sameClock(mismatches, "ci", ci);
+            sameClock(mismatches, "evidence", evidence);
+            sameClock(mismatches, "incidents", incidents);
+            sameClock(mismatches, "healthSignals", healthSignals);
+            sameClock(mismatches, "smokeCheck", smokeCheck);
+            sameClock(mismatches, "healthProbe", healthProbe);
+            sameClock(mismatches, "approvals", approvals);
             if (triggers != null) {
-                sameClock(problems, "rollbackTriggers.alertSource", triggers.alertSource().orElse(null));
+                sameClock(mismatches, "rollbackTriggers.alertSource", triggers.alertSource().orElse(null));
             }
+            mismatches.forEach((what, providers) -> problems.add(providers.size() == 1
+                    ? providers.get(0) + " " + what.formatted("runs", "the provider was", "the provider")
+                    : String.join(", ", providers) + " " + what.formatted("run", "the providers were", "them")));
         }
         if (listeners.contains(null)) {
             problems.add("listener: a null listener was added");
@@ -388,7 +395,7 @@ public final class ReleasePipelineBuilder {
      * A provider that knows its clock must agree with the pipeline's: otherwise a simulation waits in real time for
      * virtual time that never comes (or races through its timeouts), which looks like a hang, not like an error.
      */
-    private void sameClock(List<String> problems, String name, Object provider) {
+    private void sameClock(Map<String, List<String>> mismatches, String name, Object provider) {
         if (!(provider instanceof ClockAware aware) || aware.clock() == null) {
             return;
         }
@@ -397,17 +404,18 @@ public final class ReleasePipelineBuilder {
         if (agree) {
             return;
         }
-        String who = simpleName(provider.getClass());
         String pipelineClock = describe(clock) + (clockGiven ? "" : " (.clock(...) was not called)");
+        // %1$s: runs/run, %2$s: the provider was/the providers were, %3$s: the provider/them.
         String what = describe(theirs).equals(describe(clock))
-                ? who + " runs on another " + describe(theirs).replaceFirst("^(a|the) ", "") + " than the pipeline's"
-                : who + " runs on " + describe(theirs) + ", the pipeline on " + pipelineClock;
-        String why = aware.wakesClock() ? "it would wake a clock the release does not sleep on, so the release "
-                + "would only notice at its next poll"
+                ? "%1$s on another " + describe(theirs).replaceFirst("^(a|the) ", "") + " than the pipeline's"
+                : "%1$s on " + describe(theirs) + ", the pipeline on " + pipelineClock;
+        String why = aware.wakesClock() ? "the release sleeps on its own clock, so it would notice a decision "
+                + "or an alert only at its next poll"
                 : "the release would wait on its clock for times the provider counts on the other (a simulation "
                 + "hangs in real time, or its timeouts pass at once)";
-        problems.add(name + ": " + what + "; " + why + ". Give the pipeline the clock the provider was built on, "
-                + ".clock(clock), or build the provider on the pipeline's clock");
+        mismatches.computeIfAbsent(what + "; " + why + ". Give the pipeline the clock %2$s built on, .clock(clock), "
+                + "or build %3$s on the pipeline's clock", k -> new ArrayList<>())
+                .add(name + ": " + simpleName(provider.getClass()));
     }
 
     private static String describe(ReleaseClock c) {

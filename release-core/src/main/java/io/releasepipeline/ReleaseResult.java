@@ -47,8 +47,10 @@ public record ReleaseResult(String releaseId, ReleaseOutcome outcome, ReleaseRec
 
     /**
      * The verdict of the trigger that started the rollback: which trigger, why (with the numbers), and when. Empty
-     * when nothing rolled back, or when a failure rather than a trigger did (a traffic shift that did not apply, a
-     * smoke check that failed right after a shift: {@code rollback().get().details().reason()} says which).
+     * when nothing rolled back, or when something other than a trigger did: a traffic shift that did not apply, an
+     * approval rejected or timed out, a stop while the release waited (for an approval, before observing);
+     * {@code rollback().get().details().reason()} says which. A smoke check that fails is the
+     * {@link Triggers#SMOKE_CHECK} trigger's verdict, so it is named here.
      *
      * @return the verdict, when a trigger rolled this release back
      */

@@ -367,6 +367,22 @@ class CliConfigTest {
     }
 
     @Test
+    @DisplayName("an old or near trigger name in rollback.advisory is refused with the name it probably means")
+    void advisoryOldNameHint() throws IOException {
+        Path file = write(MINIMAL + "rollback:\n  advisory: [health, smoke, ERROR_RATE]\n");
+        assertThatThrownBy(() -> ConfigReader.read(file)).isInstanceOfSatisfying(
+                io.releasepipeline.error.InvalidConfigurationException.class, e -> assertThat(e.problems()).contains(
+                        "rollback.advisory: \"health\" is not an armed trigger; did you mean \"health-endpoint\"?; "
+                                + "armed: [smoke-check, health-endpoint, error-rate]",
+                        "rollback.advisory: \"smoke\" is not an armed trigger; did you mean \"smoke-check\"?; "
+                                + "armed: [smoke-check, health-endpoint, error-rate]",
+                        "rollback.advisory: \"ERROR_RATE\" is not an armed trigger; did you mean \"error-rate\"?; "
+                                + "armed: [smoke-check, health-endpoint, error-rate]"));
+        assertThat(Triggers.likelyMeant("latency")).isEmpty();
+        assertThat(Triggers.likelyMeant(Triggers.ERROR_RATE)).isEmpty();
+    }
+
+    @Test
     @DisplayName("the complete release.yaml in the README is valid and means what it says")
     void readmeExample() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));

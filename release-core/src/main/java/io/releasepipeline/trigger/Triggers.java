@@ -45,6 +45,39 @@ public final class Triggers {
     public static final List<String> BUILT_IN = List.of(SMOKE_CHECK, HEALTH_ENDPOINT, ERROR_RATE, CANARY_ANALYSIS,
             ALERT, MANUAL);
 
+    /**
+     * The built-in trigger a name most likely meant, for an error message: the timeline's names of records written
+     * before 0.1.0 ({@code health}, {@code smoke}), a plural ({@code alerts}), or a built-in name in another case or
+     * with underscores ({@code ERROR_RATE}). Empty when the name is a built-in one or resembles none.
+     *
+     * @param name a trigger name as a user wrote it
+     * @return the built-in name it probably means
+     */
+    public static Optional<String> likelyMeant(String name) {
+        if (name == null || BUILT_IN.contains(name)) {
+            return Optional.empty();
+        }
+        String n = name.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-').replace(' ', '-');
+        return switch (n) {
+            case "health", "healthcheck", "health-check", "probe" -> Optional.of(HEALTH_ENDPOINT);
+            case "smoke", "smoke-test", "smoketest", "smokecheck" -> Optional.of(SMOKE_CHECK);
+            case "alerts", "azure-alert", "azure-alerts" -> Optional.of(ALERT);
+            case "errors", "error", "errorrate", "5xx" -> Optional.of(ERROR_RATE);
+            case "canary" -> Optional.of(CANARY_ANALYSIS);
+            default -> BUILT_IN.contains(n) ? Optional.of(n) : Optional.empty();
+        };
+    }
+
+    /**
+     * The hint to append to a message about an unknown trigger name.
+     *
+     * @param name a trigger name as a user wrote it
+     * @return empty, or {@code ; did you mean "X"?} with the name {@link #likelyMeant(String)} finds
+     */
+    public static String didYouMean(String name) {
+        return likelyMeant(name).map(m -> "; did you mean \"" + m + "\"?").orElse("");
+    }
+
     /** "Smoke check failure: fails for > 2 minutes". */
     public static final Duration DEFAULT_SMOKE_FAILING_FOR = Duration.ofMinutes(2);
     /** "Health endpoint down: > 30 seconds continuous". */
@@ -260,7 +293,7 @@ public final class Triggers {
         List<String> names = all().stream().map(RollbackTrigger::name).toList();
         for (String a : new java.util.TreeSet<>(advisory)) {
             if (!names.contains(a)) {
-                p.add(path + ".advisory: \"" + a + "\" is not an armed trigger; armed: " + names);
+                p.add(path + ".advisory: \"" + a + "\" is not an armed trigger" + didYouMean(a) + "; armed: " + names);
             }
         }
         if (errorRate != null) {

@@ -544,7 +544,8 @@ public final class ConfigReader {
         }
         for (String name : advisory) {
             if (!armed.contains(name)) {
-                s.problem("advisory", "\"" + name + "\" is not an armed trigger; armed: " + armed);
+                s.problem("advisory", "\"" + name + "\" is not an armed trigger" + Triggers.didYouMean(name)
+                        + "; armed: " + armed);
             }
         }
         s.rejectUnknownKeys();

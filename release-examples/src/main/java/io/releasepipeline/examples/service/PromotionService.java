@@ -344,9 +344,9 @@ public final class PromotionService implements AutoCloseable {
         status.put("releaseId", job.releaseId);
         status.put("pullRequest", job.pullRequest);
         status.put("state", job.state);
-        if (job.state == State.RUNNING) {
-            status.put("awaitingApproval", awaitingApproval(job).stream().map(ApprovalRequest::weight).toList());
-        }
+        // Always present (empty once the release ended), so a client can read it without checking the state.
+        status.put("awaitingApproval", job.state == State.RUNNING
+                ? awaitingApproval(job).stream().map(ApprovalRequest::weight).toList() : List.of());
         status.put("traffic", pipeline.config().platform().traffic().weights().weights());
         Optional.ofNullable(job.error).ifPresent(e -> status.put("error", e));
         ReleaseResult result = job.result;

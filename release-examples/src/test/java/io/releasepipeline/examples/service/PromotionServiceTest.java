@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.approval.ApiApprovals;
+import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
@@ -21,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -78,6 +80,7 @@ class PromotionServiceTest {
 
         JsonNode promoted = awaitStatus(id, s -> s.get("state").asText().equals("FINISHED"));
         assertThat(promoted.get("outcome").asText()).as(promoted.toString()).isEqualTo("PROMOTED");
+        assertThat(promoted.get("awaitingApproval").toString()).as("still there, empty, once ended").isEqualTo("[]");
         ReleaseRecord record = recordOf(promoted);
         assertThat(record.newRevision()).contains("v2");
         assertThat(record.approvals()).singleElement().satisfies(a -> {
@@ -216,5 +219,15 @@ class PromotionServiceTest {
     static ReleaseRecord recordOf(JsonNode status) {
         return EvidenceJson.fromBytes(status.get("record").toString().getBytes(StandardCharsets.UTF_8),
                 ReleaseRecord.class);
+    }
+
+    @Test
+    @DisplayName("the local service's log line names a release's outcome once")
+    void finishedLineNamesTheOutcomeOnce() {
+        assertThat(LocalPromotionService.describe(new ReleaseEvent.ReleaseFinished("r1", Instant.EPOCH,
+                ReleaseOutcome.ABORTED, "ABORTED: stopped while waiting for the deploy run"))).contains(
+                "r1 finished ABORTED: stopped while waiting for the deploy run");
+        assertThat(LocalPromotionService.describe(new ReleaseEvent.ReleaseFinished("r1", Instant.EPOCH,
+                ReleaseOutcome.ROLLED_BACK, "rolled back to v1"))).contains("r1 finished ROLLED_BACK: rolled back to v1");
     }
 }
