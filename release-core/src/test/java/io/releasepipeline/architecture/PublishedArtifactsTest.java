@@ -59,6 +59,8 @@ class PublishedArtifactsTest {
         Element javadoc = plugin(management, "maven-javadoc-plugin");
         assertThat(text(javadoc, "version")).isEqualTo("3.12.0");
         assertThat(goals(javadoc)).containsExactly("jar");
+        assertThat(text(child(child(javadoc, "executions"), "execution"), "phase"))
+                .as("built by verify, not by the demo's package -DskipTests").isEqualTo("verify");
         Element configuration = child(javadoc, "configuration");
         assertThat(text(configuration, "doclint")).isEqualTo("all");
         assertThat(text(configuration, "failOnWarnings")).isEqualTo("true");
