@@ -68,9 +68,15 @@ class PublishedArtifactsTest {
         assertThat(text(configuration, "detectJavaApiLink")).isEqualTo("false");
         assertThat(text(configuration, "detectLinks")).isEqualTo("false");
 
+        Element clean = plugin(management, "maven-clean-plugin");
+        assertThat(goals(clean)).as("javadoc runs on every verify, not only when its options change")
+                .containsExactly("clean");
+        assertThat(child(clean, "executions").getTextContent()).contains("maven-javadoc-plugin-stale-data.txt");
+
         for (String module : LIBRARIES) {
             Element plugins = child(child(pom(ROOT.resolve(module).resolve("pom.xml")), "build"), "plugins");
-            assertThat(artifactIds(plugins)).as(module).contains("maven-source-plugin", "maven-javadoc-plugin");
+            assertThat(artifactIds(plugins)).as(module)
+                    .contains("maven-source-plugin", "maven-javadoc-plugin", "maven-clean-plugin");
         }
         for (String module : APPLICATIONS) {
             Path file = ROOT.resolve(module).resolve("pom.xml");
