@@ -13,6 +13,11 @@ package io.releasepipeline;
  */
 public interface EngineProvider {
 
-    /** A pipeline for a validated configuration. */
+    /**
+     * A pipeline for a validated configuration.
+     *
+     * @param config the validated configuration
+     * @return a pipeline for a validated configuration
+     */
     ReleasePipeline create(ReleaseConfig config);
 }

@@ -17,11 +17,19 @@ public class LockLostException extends ReleaseException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The app whose lock was lost. */
     private final String app;
+    /** The release that lost it. */
     private final String releaseId;
     private final transient Optional<ReleaseLock> holder;
 
-    /** Creates the exception for release {@code releaseId} of {@code app}; {@code holder} is who holds it now. */
+    /**
+     * Creates the exception for release {@code releaseId} of {@code app}; {@code holder} is who holds it now.
+     *
+     * @param app the app
+     * @param releaseId the release that lost the lock
+     * @param holder who holds the lock now; empty when it is free
+     */
     public LockLostException(String app, String releaseId, Optional<ReleaseLock> holder) {
         super("release " + releaseId + " of " + app + " lost the app's release lock; it is now "
                 + holder.map(h -> "held by " + h.describe()).orElse("free")
@@ -31,17 +39,29 @@ public class LockLostException extends ReleaseException {
         this.holder = holder;
     }
 
-    /** The app. */
+    /**
+     * The app.
+     *
+     * @return the app
+     */
     public String app() {
         return app;
     }
 
-    /** The release that lost the lock. */
+    /**
+     * The release that lost the lock.
+     *
+     * @return the release that lost the lock
+     */
     public String releaseId() {
         return releaseId;
     }
 
-    /** Who holds the lock now, if anyone (as read when the loss was found). */
+    /**
+     * Who holds the lock now, if anyone (as read when the loss was found).
+     *
+     * @return who holds the lock now, if anyone (as read when the loss was found)
+     */
     public Optional<ReleaseLock> holder() {
         return holder == null ? Optional.empty() : holder;
     }

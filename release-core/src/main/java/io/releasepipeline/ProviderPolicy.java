@@ -50,31 +50,60 @@ public record ProviderPolicy(int maxAttempts, Duration initialBackoff, double ba
      */
     public static final Duration ROLLBACK_RETRY_BUDGET = Duration.ofSeconds(30);
 
-    /** The defaults above. */
+    /**
+     * The defaults above.
+     *
+     * @return the defaults above
+     */
     public static ProviderPolicy ofDefaults() {
         return new ProviderPolicy(DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, DEFAULT_BACKOFF_MULTIPLIER,
                 DEFAULT_MAX_BACKOFF, DEFAULT_BREAKER_FAILURE_RATE, DEFAULT_BREAKER_WINDOW, DEFAULT_BREAKER_OPEN_FOR);
     }
 
-    /** The same policy with another number of attempts (1 = no retries). */
+    /**
+     * The same policy with another number of attempts (1 = no retries).
+     *
+     * @param attempts attempts including the first, at least 1
+     * @return the same policy with another number of attempts (1 = no retries)
+     */
     public ProviderPolicy withMaxAttempts(int attempts) {
         return new ProviderPolicy(attempts, initialBackoff, backoffMultiplier, maxBackoff, breakerFailureRate,
                 breakerWindow, breakerOpenFor);
     }
 
-    /** The same policy with another backoff. */
+    /**
+     * The same policy with another backoff.
+     *
+     * @param initial the first retry's wait, positive
+     * @param multiplier each next wait's factor, at least 1
+     * @param max the longest wait, at least {@code initial}
+     * @return the same policy with another backoff
+     */
     public ProviderPolicy withBackoff(Duration initial, double multiplier, Duration max) {
         return new ProviderPolicy(maxAttempts, initial, multiplier, max, breakerFailureRate, breakerWindow,
                 breakerOpenFor);
     }
 
-    /** The same policy with another circuit breaker. */
+    /**
+     * The same policy with another circuit breaker.
+     *
+     * @param failureRatePercent the failure rate that opens the breaker, in percent (0, 100]
+     * @param window how many recent calls the rate is measured over
+     * @param openFor how long an open breaker refuses calls
+     * @return the same policy with another circuit breaker
+     */
     public ProviderPolicy withBreaker(float failureRatePercent, int window, Duration openFor) {
         return new ProviderPolicy(maxAttempts, initialBackoff, backoffMultiplier, maxBackoff, failureRatePercent,
                 window, openFor);
     }
 
-    /** The wait before attempt {@code attempt + 1} after {@code attempt} failures, honouring a hint. */
+    /**
+     * The wait before attempt {@code attempt + 1} after {@code attempt} failures, honouring a hint.
+     *
+     * @param attempt how many attempts failed so far, from 1
+     * @param retryAfterHint the provider's Retry-After hint, or null
+     * @return the wait before attempt {@code attempt + 1} after {@code attempt} failures, honouring a hint
+     */
     public Duration backoff(int attempt, Duration retryAfterHint) {
         double millis = initialBackoff.toMillis() * Math.pow(backoffMultiplier, Math.max(0, attempt - 1));
         long wait = (long) Math.min(millis, maxBackoff.toMillis());
@@ -84,7 +113,12 @@ public record ProviderPolicy(int maxAttempts, Duration initialBackoff, double ba
         return Duration.ofMillis(wait);
     }
 
-    /** Every problem with this policy, each as {@code path: problem}. */
+    /**
+     * Every problem with this policy, each as {@code path: problem}.
+     *
+     * @param path the key problems are reported under, e.g. {@code providerPolicy}
+     * @return every problem with this policy, each as {@code path: problem}
+     */
     public List<String> problems(String path) {
         List<String> p = new ArrayList<>();
         if (maxAttempts < 1) {

@@ -9,14 +9,22 @@ public class ReleaseFailedException extends ReleaseException {
 
     private final transient ReleaseResult result;
 
-    /** Creates the exception. */
+    /**
+     * Creates the exception.
+     *
+     * @param result the release's result
+     */
     public ReleaseFailedException(ReleaseResult result) {
         super("release " + result.releaseId() + " was not promoted: " + result.outcome()
                 + result.record().notes().stream().reduce("", (a, n) -> a + "; " + n));
         this.result = result;
     }
 
-    /** The release's result. */
+    /**
+     * The release's result.
+     *
+     * @return the release's result
+     */
     public ReleaseResult result() {
         return result;
     }

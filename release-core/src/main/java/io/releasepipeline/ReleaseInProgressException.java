@@ -14,13 +14,25 @@ public class ReleaseInProgressException extends ReleaseException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The release that holds the lock. */
     private final String releaseId;
+    /** When it took the lock. */
     private final Instant since;
+    /** The host it runs on. */
     private final String host;
+    /** The holder's owner id, {@link ReleaseLock#UNKNOWN_OWNER} when not known. */
     private final String owner;
+    /** Whether the holder's process died without releasing the lock. */
     private final boolean stale;
 
-    /** Creates the exception for the release that holds the lock (owner unknown, live). */
+    /**
+     * Creates the exception for the release that holds the lock (owner unknown, live).
+     *
+     * @param app the app
+     * @param releaseId the release that holds the lock
+     * @param since when it took the lock
+     * @param host the host it runs on
+     */
     public ReleaseInProgressException(String app, String releaseId, Instant since, String host) {
         super("release " + releaseId + " in progress since " + since + " on " + host + " for app " + app
                 + "; wait for it, resume it, or break its lock if that process is gone");
@@ -34,6 +46,9 @@ public class ReleaseInProgressException extends ReleaseException {
     /**
      * Creates the exception for {@code holder}, which is stale when {@code stale} (its process died without
      * releasing the lock) and live otherwise.
+     *
+     * @param holder the lock as read
+     * @param stale whether its holder's process died
      */
     public ReleaseInProgressException(ReleaseLock holder, boolean stale) {
         super(message(holder, stale));
@@ -58,32 +73,56 @@ public class ReleaseInProgressException extends ReleaseException {
                 + "`release resume --force`";
     }
 
-    /** The release that holds the lock. */
+    /**
+     * The release that holds the lock.
+     *
+     * @return the release that holds the lock
+     */
     public String releaseId() {
         return releaseId;
     }
 
-    /** When it took the lock. */
+    /**
+     * When it took the lock.
+     *
+     * @return when it took the lock
+     */
     public Instant since() {
         return since;
     }
 
-    /** The host it runs on. */
+    /**
+     * The host it runs on.
+     *
+     * @return the host it runs on
+     */
     public String host() {
         return host;
     }
 
-    /** The public id of the holder, {@link ReleaseLock#UNKNOWN_OWNER} when not known. */
+    /**
+     * The public id of the holder, {@link ReleaseLock#UNKNOWN_OWNER} when not known.
+     *
+     * @return the public id of the holder, {@link ReleaseLock#UNKNOWN_OWNER} when not known
+     */
     public String owner() {
         return owner;
     }
 
-    /** Whether the holder is stale (its process died), as opposed to live; empty owner means unknown. */
+    /**
+     * Whether the holder is stale (its process died), as opposed to live; empty owner means unknown.
+     *
+     * @return whether the holder is stale (its process died), as opposed to live; empty owner means unknown
+     */
     public boolean stale() {
         return stale;
     }
 
-    /** The holder's owner id if known. */
+    /**
+     * The holder's owner id if known.
+     *
+     * @return the holder's owner id if known
+     */
     public Optional<String> knownOwner() {
         return owner.equals(ReleaseLock.UNKNOWN_OWNER) ? Optional.empty() : Optional.of(owner);
     }

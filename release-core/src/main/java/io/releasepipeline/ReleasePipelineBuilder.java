@@ -70,97 +70,177 @@ public final class ReleasePipelineBuilder {
     ReleasePipelineBuilder() {
     }
 
-    /** The cloud platform that runs the app. Required. */
+    /**
+     * The cloud platform that runs the app. Required.
+     *
+     * @param platform the cloud platform that runs the app
+     * @return this builder
+     */
     public ReleasePipelineBuilder platform(PlatformProvider platform) {
         this.platform = platform;
         return this;
     }
 
-    /** The CI system and code host. Required. */
+    /**
+     * The CI system and code host. Required.
+     *
+     * @param ci the CI system and code host
+     * @return this builder
+     */
     public ReleasePipelineBuilder ci(CiProvider ci) {
         this.ci = ci;
         return this;
     }
 
-    /** Where evidence, the journal and the release lock live. Required. */
+    /**
+     * Where evidence, the journal and the release lock live. Required.
+     *
+     * @param evidence where evidence, the journal and the release lock live
+     * @return this builder
+     */
     public ReleasePipelineBuilder evidence(EvidenceStore evidence) {
         this.evidence = evidence;
         return this;
     }
 
-    /** Where open incidents are tracked. Required. */
+    /**
+     * Where open incidents are tracked. Required.
+     *
+     * @param incidents where open incidents are tracked
+     * @return this builder
+     */
     public ReleasePipelineBuilder incidents(IncidentProvider incidents) {
         this.incidents = incidents;
         return this;
     }
 
-    /** Error-rate telemetry. Required while the error-rate trigger is armed. */
+    /**
+     * Error-rate telemetry. Required while the error-rate trigger is armed.
+     *
+     * @param healthSignals the error-rate source
+     * @return this builder
+     */
     public ReleasePipelineBuilder healthSignals(HealthSignalProvider healthSignals) {
         this.healthSignals = healthSignals;
         return this;
     }
 
-    /** The pre-promotion gates. Default: {@link Gates#runbookDefaults()}. */
+    /**
+     * The pre-promotion gates. Default: {@link Gates#runbookDefaults()}.
+     *
+     * @param gates the pre-promotion gates
+     * @return this builder
+     */
     public ReleasePipelineBuilder gates(List<Gate> gates) {
         this.gates = gates;
         return this;
     }
 
-    /** The smoke check run after each traffic shift, during observation and after a rollback. Required. */
+    /**
+     * The smoke check run after each traffic shift, during observation and after a rollback. Required.
+     *
+     * @param smokeCheck the smoke check run after each traffic shift, during observation and after a rollback
+     * @return this builder
+     */
     public ReleasePipelineBuilder smokeCheck(SmokeCheck smokeCheck) {
         this.smokeCheck = smokeCheck;
         return this;
     }
 
-    /** The synthetic health monitor. Required while the health trigger is armed. */
+    /**
+     * The synthetic health monitor. Required while the health trigger is armed.
+     *
+     * @param healthProbe the synthetic health monitor
+     * @return this builder
+     */
     public ReleasePipelineBuilder healthProbe(HealthProbe healthProbe) {
         this.healthProbe = healthProbe;
         return this;
     }
 
-    /** The rollback triggers. Default: {@link Triggers#runbookDefaults()}. */
+    /**
+     * The rollback triggers. Default: {@link Triggers#runbookDefaults()}.
+     *
+     * @param triggers the rollback triggers
+     * @return this builder
+     */
     public ReleasePipelineBuilder rollbackTriggers(Triggers triggers) {
         this.triggers = triggers;
         return this;
     }
 
-    /** How traffic moves. Default: {@link TrafficPlan#immediate()}. */
+    /**
+     * How traffic moves. Default: {@link TrafficPlan#immediate()}.
+     *
+     * @param plan how traffic moves
+     * @return this builder
+     */
     public ReleasePipelineBuilder trafficPlan(TrafficPlan plan) {
         this.trafficPlan = plan;
         return this;
     }
 
-    /** How long the new revision is observed at 100%. Default 10 minutes. */
+    /**
+     * How long the new revision is observed at 100%. Default 10 minutes.
+     *
+     * @param window how long the new revision is observed at 100%
+     * @return this builder
+     */
     public ReleasePipelineBuilder observationWindow(Duration window) {
         this.observationWindow = window;
         return this;
     }
 
-    /** How long the deploy run may take to appear and complete. Default 15 minutes. */
+    /**
+     * How long the deploy run may take to appear and complete. Default 15 minutes.
+     *
+     * @param timeout how long the deploy run may take to appear and complete
+     * @return this builder
+     */
     public ReleasePipelineBuilder deployTimeout(Duration timeout) {
         this.deployTimeout = timeout;
         return this;
     }
 
-    /** How often the deploy run is polled. Default 15 seconds. */
+    /**
+     * How often the deploy run is polled. Default 15 seconds.
+     *
+     * @param interval how often the deploy run is polled
+     * @return this builder
+     */
     public ReleasePipelineBuilder deployPollInterval(Duration interval) {
         this.deployPollInterval = interval;
         return this;
     }
 
-    /** How long a revision may take to become ready. Default 5 minutes. */
+    /**
+     * How long a revision may take to become ready. Default 5 minutes.
+     *
+     * @param timeout how long a revision may take to become ready
+     * @return this builder
+     */
     public ReleasePipelineBuilder revisionReadyTimeout(Duration timeout) {
         this.revisionReadyTimeout = timeout;
         return this;
     }
 
-    /** How often a revision's state is polled while waiting. Default 5 seconds. */
+    /**
+     * How often a revision's state is polled while waiting. Default 5 seconds.
+     *
+     * @param interval how often a revision's state is polled while waiting
+     * @return this builder
+     */
     public ReleasePipelineBuilder revisionPollInterval(Duration interval) {
         this.revisionPollInterval = interval;
         return this;
     }
 
-    /** Retries and circuit breaking of provider calls. Default {@link ProviderPolicy#ofDefaults()}. */
+    /**
+     * Retries and circuit breaking of provider calls. Default {@link ProviderPolicy#ofDefaults()}.
+     *
+     * @param policy the retry and circuit-breaker policy
+     * @return this builder
+     */
     public ReleasePipelineBuilder providerPolicy(ProviderPolicy policy) {
         this.providerPolicy = policy;
         return this;
@@ -170,6 +250,9 @@ public final class ReleasePipelineBuilder {
      * The one clock for every timestamp and wait. Default: the system clock. Providers that know their clock
      * ({@link ClockAware}: the test kit's fakes) must run on one that agrees with it: {@link #build()} refuses a
      * pipeline on the system clock with fakes on a {@code VirtualClock}, and the reverse.
+     *
+     * @param clock the one clock for every timestamp and wait
+     * @return this builder
      */
     public ReleasePipelineBuilder clock(ReleaseClock clock) {
         this.clock = clock;
@@ -177,13 +260,23 @@ public final class ReleasePipelineBuilder {
         return this;
     }
 
-    /** Adds an event listener. */
+    /**
+     * Adds an event listener.
+     *
+     * @param listener receives every event; one that throws is logged and never breaks a release
+     * @return this builder
+     */
     public ReleasePipelineBuilder listener(ReleaseListener listener) {
         listeners.add(listener);
         return this;
     }
 
-    /** This host's name, for the release lock. Default: the local host name. */
+    /**
+     * This host's name, for the release lock. Default: the local host name.
+     *
+     * @param host this host's name, for the release lock
+     * @return this builder
+     */
     public ReleasePipelineBuilder host(String host) {
         this.host = host;
         return this;
@@ -193,6 +286,9 @@ public final class ReleasePipelineBuilder {
      * Where people reading a pull request can open a release's evidence (see {@link EvidenceLink}). Notes never
      * show a local path: without a link they name the evidence file alone. Default: {@link EvidenceLink#ofLocation()}
      * (the store's location when it is an http(s) URL, as Blob storage's is).
+     *
+     * @param link where people reading a pull request can open a release's evidence (see {@link EvidenceLink})
+     * @return this builder
      */
     public ReleasePipelineBuilder evidenceLink(EvidenceLink link) {
         this.evidenceLink = link;
@@ -204,6 +300,9 @@ public final class ReleasePipelineBuilder {
      * built-in report alone; the full report follows the filled template unless it places {@code {{full_report}}}.
      * The JSON record and the chart are unchanged. Replaces an earlier {@link #evidenceTemplate(java.nio.file.Path)}.
      * Default: none (the built-in report).
+     *
+     * @param template the parsed template
+     * @return this builder
      */
     public ReleasePipelineBuilder evidenceTemplate(EvidenceTemplate template) {
         this.evidenceTemplate = template;
@@ -215,6 +314,9 @@ public final class ReleasePipelineBuilder {
      * As {@link #evidenceTemplate(EvidenceTemplate)}, read and parsed from {@code file} by {@link #build()}: a missing
      * or unreadable file and every problem of the template (an unknown placeholder, with its line and column and the
      * known names) are reported with the configuration's other problems, before any release starts.
+     *
+     * @param file the template file, UTF-8
+     * @return this builder
      */
     public ReleasePipelineBuilder evidenceTemplate(java.nio.file.Path file) {
         this.evidenceTemplateFile = file;
@@ -222,19 +324,36 @@ public final class ReleasePipelineBuilder {
         return this;
     }
 
-    /** The app's public URL, for deployment records and incident notes. */
+    /**
+     * The app's public URL, for deployment records and incident notes.
+     *
+     * @param url the app's public URL, for deployment records and incident notes
+     * @return this builder
+     */
     public ReleasePipelineBuilder environmentUrl(String url) {
         this.environmentUrl = url;
         return this;
     }
 
-    /** Where people approve the steps the traffic plan waits on ({@link TrafficPlan#withApprovalBefore}). */
+    /**
+     * Where people approve the steps the traffic plan waits on ({@link TrafficPlan#withApprovalBefore}).
+     *
+     * @param approvals where people approve the steps the traffic plan waits on ({@link
+     *     TrafficPlan#withApprovalBefore})
+     * @return this builder
+     */
     public ReleasePipelineBuilder approvals(ApprovalProvider approvals) {
         this.approvals = approvals;
         return this;
     }
 
-    /** How long a step waits for a decision, and what happens then. Default: 1 hour, then reject. */
+    /**
+     * How long a step waits for a decision, and what happens then. Default: 1 hour, then reject.
+     *
+     * @param timeout how long a step waits, positive
+     * @param action what happens when it runs out
+     * @return this builder
+     */
     public ReleasePipelineBuilder approvalTimeout(Duration timeout, ApprovalTimeoutAction action) {
         this.approvalTimeout = timeout;
         this.approvalTimeoutAction = action;
@@ -244,6 +363,10 @@ public final class ReleasePipelineBuilder {
     /**
      * Runs {@code hook} at {@code point} of every release, after the hooks added there before. See {@link HookPoint}
      * for what a failure at each point does.
+     *
+     * @param point when the hook runs
+     * @param hook the hook
+     * @return this builder
      */
     public ReleasePipelineBuilder hook(HookPoint point, ReleaseHook hook) {
         this.hooks = hooks.with(point, hook);
@@ -255,13 +378,22 @@ public final class ReleasePipelineBuilder {
      * request's declaration), and what a migration release with no migration-rollback hook does. Default
      * {@link io.releasepipeline.migration.MigrationDetection#declaredOnly()}: only a declaration counts, and such a
      * release warns on rollback.
+     *
+     * @param detection how a release is judged to carry a database migration (changed files under path patterns, a
+     *     label, or the request's declaration), and what a migration release with no migration-rollback hook does
+     * @return this builder
      */
     public ReleasePipelineBuilder migrations(io.releasepipeline.migration.MigrationDetection detection) {
         this.migrations = detection;
         return this;
     }
 
-    /** Runs {@code hook} on rollback of a release that carries a database migration, to undo it. */
+    /**
+     * Runs {@code hook} on rollback of a release that carries a database migration, to undo it.
+     *
+     * @param hook the hook that undoes the migration
+     * @return this builder
+     */
     public ReleasePipelineBuilder migrationRollbackHook(ReleaseHook hook) {
         this.hooks = hooks.withMigrationRollback(hook);
         return this;
@@ -270,6 +402,7 @@ public final class ReleasePipelineBuilder {
     /**
      * Validates everything and builds an immutable pipeline.
      *
+     * @return the pipeline, thread-safe
      * @throws InvalidConfigurationException listing every problem at once
      */
     public ReleasePipeline build() {

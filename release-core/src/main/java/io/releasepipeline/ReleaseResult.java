@@ -33,7 +33,15 @@ import java.util.Optional;
 public record ReleaseResult(String releaseId, ReleaseOutcome outcome, ReleaseRecord record,
         Optional<RollbackResult> rollback, Optional<String> evidenceLocation) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param releaseId the release's id
+     * @param outcome how it ended
+     * @param record the evidence record (also written to the evidence store)
+     * @param rollback the rollback, when there was one
+     * @param evidenceLocation where the evidence was written, when it was
+     */
     public ReleaseResult {
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(outcome, "outcome");
@@ -68,17 +76,29 @@ public record ReleaseResult(String releaseId, ReleaseOutcome outcome, ReleaseRec
         return rolledBackBy().map(TriggerVerdict::trigger);
     }
 
-    /** Every gate verdict. */
+    /**
+     * Every gate verdict.
+     *
+     * @return every gate verdict
+     */
     public List<GateResult> gates() {
         return record.gates();
     }
 
-    /** The gates that did not pass. */
+    /**
+     * The gates that did not pass.
+     *
+     * @return the gates that did not pass
+     */
     public List<GateResult> failedGates() {
         return record.gates().stream().filter(g -> !g.passed()).toList();
     }
 
-    /** True when the new revision was promoted. */
+    /**
+     * True when the new revision was promoted.
+     *
+     * @return true when the new revision was promoted
+     */
     public boolean promoted() {
         return outcome == ReleaseOutcome.PROMOTED;
     }
@@ -87,6 +107,8 @@ public record ReleaseResult(String releaseId, ReleaseOutcome outcome, ReleaseRec
      * Returns this result if the release was promoted, or merged with nothing to deploy
      * ({@link ReleaseOutcome#NOTHING_TO_DEPLOY}); otherwise throws the matching exception:
      * {@link GatesFailedException}, {@link RollbackFailedException}, or {@link ReleaseFailedException}.
+     *
+     * @return this {@code ReleaseResult}, for chaining
      */
     public ReleaseResult orThrow() {
         switch (outcome) {

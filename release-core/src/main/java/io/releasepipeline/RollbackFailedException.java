@@ -9,7 +9,11 @@ public class RollbackFailedException extends ReleaseException {
 
     private final transient RollbackResult result;
 
-    /** Creates the exception. */
+    /**
+     * Creates the exception.
+     *
+     * @param result the rollback's result
+     */
     public RollbackFailedException(RollbackResult result) {
         super("rollback of release " + result.releaseId() + " to " + result.details().toRevision() + " FAILED: "
                 + result.details().detail().orElse("see the evidence")
@@ -18,7 +22,11 @@ public class RollbackFailedException extends ReleaseException {
         this.result = result;
     }
 
-    /** The rollback's result. */
+    /**
+     * The rollback's result.
+     *
+     * @return the rollback's result
+     */
     public RollbackResult result() {
         return result;
     }

@@ -21,7 +21,14 @@ import java.util.Optional;
 public record RollbackResult(String releaseId, RollbackDetails details, Optional<TrafficWeights> trafficAfter,
         Optional<String> evidenceLocation) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param releaseId the release (or standalone rollback) id
+     * @param details what happened, as recorded in the evidence
+     * @param trafficAfter the split read back from the platform after the rollback, when it could be read
+     * @param evidenceLocation where the evidence was written, when it was
+     */
     public RollbackResult {
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(details, "details");
@@ -49,7 +56,11 @@ public record RollbackResult(String releaseId, RollbackDetails details, Optional
         return rolledBackBy().map(TriggerVerdict::trigger);
     }
 
-    /** True when traffic is on the target revision and its smoke check passed. */
+    /**
+     * True when traffic is on the target revision and its smoke check passed.
+     *
+     * @return true when traffic is on the target revision and its smoke check passed
+     */
     public boolean succeeded() {
         return details.succeeded();
     }
@@ -62,6 +73,14 @@ public record RollbackResult(String releaseId, RollbackDetails details, Optional
      * back to did not return to baseline within the recovery timeout (page someone: the previous revision is failing
      * too); {@link ReleaseOutcome#ROLLED_BACK} otherwise (recovered, or not watched/verified, as
      * {@link RollbackDetails#recovery()} says).
+     *
+     * @return how the rollback ended: {@link ReleaseOutcome#ROLLBACK_FAILED} unless it {@link #succeeded()}; {@link
+     *     ReleaseOutcome#ROLLED_BACK_HOOK_FAILED} when it did but a hook that runs on rollback failed ({@link
+     *     RollbackDetails#hookFailure()}: page someone, what it was meant to undo may still be in place); {@link
+     *     ReleaseOutcome#ROLLED_BACK_NOT_RECOVERED} when it did but the error rate of the revision traffic went back
+     *     to did not return to baseline within the recovery timeout (page someone: the previous revision is failing
+     *     too); {@link ReleaseOutcome#ROLLED_BACK} otherwise (recovered, or not watched/verified, as {@link
+     *     RollbackDetails#recovery()} says)
      */
     public ReleaseOutcome outcome() {
         if (!succeeded()) {
@@ -74,7 +93,11 @@ public record RollbackResult(String releaseId, RollbackDetails details, Optional
                 : ReleaseOutcome.ROLLED_BACK;
     }
 
-    /** Throws {@link RollbackFailedException} unless it succeeded; returns this otherwise. */
+    /**
+     * Throws {@link RollbackFailedException} unless it succeeded; returns this otherwise.
+     *
+     * @return this {@code RollbackResult}, for chaining
+     */
     public RollbackResult orThrow() {
         if (!succeeded()) {
             throw new RollbackFailedException(this);

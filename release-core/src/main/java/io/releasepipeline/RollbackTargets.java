@@ -33,7 +33,12 @@ public final class RollbackTargets {
     private RollbackTargets() {
     }
 
-    /** The revision with the most traffic now, if any has traffic. */
+    /**
+     * The revision with the most traffic now, if any has traffic.
+     *
+     * @param traffic the app's traffic now
+     * @return the revision with the most traffic now, if any has traffic
+     */
     public static Optional<String> serving(TrafficWeights traffic) {
         return traffic.weights().entrySet().stream().filter(e -> e.getValue() > 0)
                 .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
@@ -48,6 +53,7 @@ public final class RollbackTargets {
      * @param traffic the app's traffic now
      * @param platformCanMoveTraffic the platform's answer for the app's mode
      * @param target the revision the rollback goes to
+     * @return why the rollback cannot move traffic, or empty
      */
     public static Optional<String> refusal(AppTraffic traffic, boolean platformCanMoveTraffic, String target) {
         if (platformCanMoveTraffic || traffic.weights().withoutZeros().equals(TrafficWeights.all(target))) {
@@ -66,6 +72,7 @@ public final class RollbackTargets {
      * @param traffic the app's traffic now
      * @param revisions the platform's revisions, listed only when needed
      * @param history the app's recent records, newest first
+     * @return the revision a rollback to the previous one goes to, or empty when there is none
      */
     public static Optional<String> previous(AppTraffic traffic, Supplier<List<Revision>> revisions,
             List<ReleaseRecord> history) {

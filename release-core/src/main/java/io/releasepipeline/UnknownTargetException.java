@@ -20,8 +20,11 @@ public class UnknownTargetException extends ReleaseException {
         RELEASE
     }
 
+    /** What was named. */
     private final Kind kind;
+    /** The name given. */
     private final String name;
+    /** The names that exist. */
     private final List<String> known;
 
     /**
@@ -47,17 +50,29 @@ public class UnknownTargetException extends ReleaseException {
         };
     }
 
-    /** What was named. */
+    /**
+     * What was named.
+     *
+     * @return what was named
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The name given. */
+    /**
+     * The name given.
+     *
+     * @return the name given
+     */
     public String name() {
         return name;
     }
 
-    /** What exists instead: the app's revisions (newest first), or the releases that can be resumed. */
+    /**
+     * What exists instead: the app's revisions (newest first), or the releases that can be resumed.
+     *
+     * @return what exists instead: the app's revisions (newest first), or the releases that can be resumed
+     */
     public List<String> known() {
         return known;
     }

@@ -25,19 +25,34 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
 
     abstract B self();
 
-    /** The Azure subscription id. Required. */
+    /**
+     * The Azure subscription id. Required.
+     *
+     * @param subscriptionId the Azure subscription id
+     * @return this builder
+     */
     public B subscriptionId(String subscriptionId) {
         settings.subscriptionId(subscriptionId);
         return self();
     }
 
-    /** The app's resource group. Required. */
+    /**
+     * The app's resource group. Required.
+     *
+     * @param resourceGroup the app's resource group
+     * @return this builder
+     */
     public B resourceGroup(String resourceGroup) {
         settings.resourceGroup(resourceGroup);
         return self();
     }
 
-    /** The Container App's name. Required. */
+    /**
+     * The Container App's name. Required.
+     *
+     * @param appName the Container App's name
+     * @return this builder
+     */
     public B appName(String appName) {
         settings.appName(appName);
         return self();
@@ -47,6 +62,9 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
      * The credential for Resource Manager. Default: azure-identity's {@code DefaultAzureCredential}
      * (environment, workload identity, managed identity, Azure CLI...). Exclusive with
      * {@link #bearerTokenFromEnvironment(String)}.
+     *
+     * @param credential the credential for Resource Manager
+     * @return this builder
      */
     public B credential(TokenCredential credential) {
         settings.credential(credential);
@@ -60,6 +78,9 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
      * it is never handed to another service (a request for another scope, or a JWT issued for another audience, is
      * refused), and it ends at its JWT {@code exp} (an expired token is refused, not sent). The token is never
      * logged.
+     *
+     * @param variable the environment variable's name, e.g. {@code AZURE_ACCESS_TOKEN}
+     * @return this builder
      */
     public B bearerTokenFromEnvironment(String variable) {
         settings.bearerTokenFromEnvironment(variable);
@@ -70,6 +91,9 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
      * Where {@link #bearerTokenFromEnvironment(String)} reads its variable: an application's own view of the
      * environment (a command line tool that takes its variables from a file, a test). Default:
      * {@link System#getenv(String)}.
+     *
+     * @param environment variable name to value; null for an unset variable
+     * @return this builder
      */
     public B environment(Function<String, String> environment) {
         settings.environment(environment);
@@ -80,6 +104,10 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
      * The Resource Manager endpoint, for sovereign clouds and tests (must be https, without user info, query or
      * fragment; checked at {@code build()}, never echoing user info or a query). Tokens are requested for
      * {@code <endpoint>/.default}. Default: the public cloud, {@code https://management.azure.com}.
+     *
+     * @param endpoint the Resource Manager endpoint, for sovereign clouds and tests (must be https, without user info,
+     *     query or fragment; checked at {@code build()}, never echoing user info or a query)
+     * @return this builder
      */
     public B managementEndpoint(URI endpoint) {
         settings.managementEndpoint(endpoint);
@@ -91,6 +119,11 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
      * exponential delays from {@code baseDelay} up to {@code maxDelay}; a {@code Retry-After} header is honoured
      * as sent. Other 4xx are never retried. Defaults: {@link ContainerAppsPlatform#DEFAULT_MAX_RETRIES},
      * {@link ContainerAppsPlatform#DEFAULT_RETRY_BASE_DELAY}, {@link ContainerAppsPlatform#DEFAULT_RETRY_MAX_DELAY}.
+     *
+     * @param maxRetries retries after the first attempt, at least 0
+     * @param baseDelay the first retry's delay, positive
+     * @param maxDelay the longest delay between two attempts, at least {@code baseDelay}
+     * @return this builder
      */
     public B retry(int maxRetries, Duration baseDelay, Duration maxDelay) {
         settings.retry(maxRetries, baseDelay, maxDelay);
@@ -100,6 +133,9 @@ public abstract class ArmClientBuilder<B extends ArmClientBuilder<B>> {
     /**
      * The HTTP client, e.g. one with a proxy or trusting a test certificate. Default: the Azure SDK's Netty
      * client (which honours {@code -Djavax.net.ssl.trustStore}).
+     *
+     * @param httpClient the HTTP client, e.g. one with a proxy or trusting a test certificate
+     * @return this builder
      */
     public B httpClient(HttpClient httpClient) {
         settings.httpClient(httpClient);

@@ -108,6 +108,9 @@ public final class AzureAlertWebhook {
     /**
      * Accepts target ids equal to {@code resourceId} ignoring case (Azure lower-cases resource ids in alerts) and a
      * trailing slash, e.g. the app's {@code /subscriptions/.../providers/Microsoft.App/containerApps/backend}.
+     *
+     * @param resourceId the resource id alerts must target, e.g. the Container App's
+     * @return a target filter for {@link #AzureAlertWebhook(AlertInbox, Predicate)}
      */
     public static Predicate<String> forResource(String resourceId) {
         String wanted = normalize(Objects.requireNonNull(resourceId, "resourceId"));
@@ -126,6 +129,8 @@ public final class AzureAlertWebhook {
      *
      * @param secret at least 16 characters, all of them allowed unescaped in a URI's user info: letters, digits and
      *     {@code - . _ ~} (e.g. {@code openssl rand -hex 32})
+     * @return the same receiver, requiring the shared secret on every request: as the password of HTTP Basic
+     *     authentication (any user name), as {@code Authorization: Bearer <secret>}, or as {@code ?token=<secret>}
      * @throws IllegalArgumentException if the secret is missing, shorter than 16 characters or has other characters
      */
     public AzureAlertWebhook withSharedSecret(String secret) {
@@ -147,6 +152,9 @@ public final class AzureAlertWebhook {
      * either credential is enough.
      *
      * @param entraId the tenant, audiences and role to check tokens against
+     * @return the same receiver, accepting an action group's <em>Secure webhook</em> action: a request whose {@code
+     *     Authorization: Bearer} token is an Entra ID access token that {@code entraId} accepts (signature, issuer,
+     *     tenant, audience, lifetime, role and caller: see {@link EntraIdAuthentication})
      */
     public AzureAlertWebhook withEntraId(EntraIdAuthentication entraId) {
         return new AzureAlertWebhook(inbox, targetFilter, secretDigest, Objects.requireNonNull(entraId, "entraId"),
@@ -169,6 +177,8 @@ public final class AzureAlertWebhook {
     /**
      * The same receiver with another body size limit. Default: {@link #DEFAULT_MAX_BODY_BYTES}.
      *
+     * @param bytes the largest request body accepted, in bytes; larger ones are refused with 413
+     * @return the same receiver with another body size limit
      * @throws IllegalArgumentException unless {@code bytes} is positive
      */
     public AzureAlertWebhook withMaxBodyBytes(int bytes) {
@@ -186,7 +196,12 @@ public final class AzureAlertWebhook {
      */
     public record Reply(int status, String message) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param status the HTTP status to send
+         * @param message why, for the response body and the log; never contains the token
+         */
         public Reply {
             Objects.requireNonNull(message, "message");
         }
@@ -309,6 +324,10 @@ public final class AzureAlertWebhook {
      * enforced while reading (413), then the body handled as by {@link #receive(String, Optional, Optional)}; the
      * reply's message goes back as plain text.
      *
+     * @return this receiver as a handler for the JDK's {@code com.sun.net.httpserver.HttpServer}: POST only (405 with
+     *     {@code Allow: POST} otherwise), the caller authenticated before the body is read (401), the body limit
+     *     enforced while reading (413), then the body handled as by {@link #receive(String, Optional, Optional)}; the
+     *     reply's message goes back as plain text
      * @throws IllegalStateException if the receiver has no authentication and was not built with
      *     {@link #insecureNoAuth()}: it fails here, before it serves anything
      */

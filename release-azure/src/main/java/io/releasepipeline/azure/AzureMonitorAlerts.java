@@ -86,7 +86,11 @@ public final class AzureMonitorAlerts implements AlertSource {
                 .build();
     }
 
-    /** A new builder. Not thread-safe; build once and share the provider. */
+    /**
+     * A new builder. Not thread-safe; build once and share the provider.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -283,6 +287,10 @@ public final class AzureMonitorAlerts implements AlertSource {
          * How far back the service looks for alerts: 1 hour, 1 day, 7 days or 30 days (the values its
          * {@code timeRange} accepts). Default: {@link #DEFAULT_TIME_RANGE}; an alert older than that is no news to
          * a release polling every half minute.
+         *
+         * @param timeRange how far back the service looks for alerts: 1 hour, 1 day, 7 days or 30 days (the values its
+         *     {@code timeRange} accepts)
+         * @return this builder
          */
         public Builder timeRange(Duration timeRange) {
             this.timeRange = timeRange;
@@ -292,6 +300,7 @@ public final class AzureMonitorAlerts implements AlertSource {
         /**
          * Validates and builds. Makes no network call.
          *
+         * @return a new {@code AzureMonitorAlerts} with this builder's settings
          * @throws InvalidConfigurationException listing every problem found
          */
         public AzureMonitorAlerts build() {

@@ -59,7 +59,11 @@ public final class AzureMonitorErrorRate implements HealthSignalProvider {
         this.client = builder.buildClient();
     }
 
-    /** A new builder. Not thread-safe; build once and share the provider. */
+    /**
+     * A new builder. Not thread-safe; build once and share the provider.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -164,7 +168,12 @@ public final class AzureMonitorErrorRate implements HealthSignalProvider {
             return this;
         }
 
-        /** The time grain asked of Azure Monitor. Default: {@link #DEFAULT_GRANULARITY}. */
+        /**
+         * The time grain asked of Azure Monitor. Default: {@link #DEFAULT_GRANULARITY}.
+         *
+         * @param granularity the time grain asked of Azure Monitor
+         * @return this builder
+         */
         public Builder granularity(Duration granularity) {
             this.granularity = granularity;
             return this;
@@ -173,6 +182,7 @@ public final class AzureMonitorErrorRate implements HealthSignalProvider {
         /**
          * Validates and builds. Makes no network call.
          *
+         * @return a new {@code AzureMonitorErrorRate} with this builder's settings
          * @throws InvalidConfigurationException listing every problem found
          */
         public AzureMonitorErrorRate build() {

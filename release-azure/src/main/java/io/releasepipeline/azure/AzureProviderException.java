@@ -15,6 +15,7 @@ public class AzureProviderException extends ProviderException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The service's error code, or null when it sent none. */
     private final String errorCode;
 
     /**
@@ -33,7 +34,11 @@ public class AzureProviderException extends ProviderException {
         this.errorCode = errorCode;
     }
 
-    /** The service's error code (Resource Manager's {@code error.code}, Storage's {@code x-ms-error-code}). */
+    /**
+     * The service's error code (Resource Manager's {@code error.code}, Storage's {@code x-ms-error-code}).
+     *
+     * @return the service's error code (Resource Manager's {@code error.code}, Storage's {@code x-ms-error-code})
+     */
     public Optional<String> errorCode() {
         return Optional.ofNullable(errorCode);
     }

@@ -131,7 +131,11 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         this.description = "BlobEvidenceStore[" + container.getBlobContainerUrl() + "]";
     }
 
-    /** A new builder. Not thread-safe; build once and share the store. */
+    /**
+     * A new builder. Not thread-safe; build once and share the store.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -799,6 +803,9 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
          * A storage connection string (account key or SAS). Never logged. Exclusive with {@link #endpoint}. Its
          * {@code BlobEndpoint}, if any, must be https, or plain http to a loopback host (Azurite); checked at
          * {@link #build()} without quoting the string.
+         *
+         * @param connectionString a storage connection string (account key or SAS)
+         * @return this builder
          */
         public Builder connectionString(String connectionString) {
             this.connectionString = connectionString;
@@ -809,13 +816,22 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
          * The Blob service endpoint, e.g. {@code https://<account>.blob.core.windows.net}, used with
          * {@link #credential(TokenCredential)} (the identity needs Storage Blob Data Contributor). Must be https
          * (bearer tokens go over https only), without user info or a query; checked at {@link #build()}.
+         *
+         * @param endpoint the Blob service endpoint, e.g. {@code https://<account>.blob.core.windows.net}, used with
+         *     {@link #credential(TokenCredential)} (the identity needs Storage Blob Data Contributor)
+         * @return this builder
          */
         public Builder endpoint(URI endpoint) {
             this.endpoint = endpoint;
             return this;
         }
 
-        /** The credential for {@link #endpoint(URI)}. Exclusive with {@link #bearerTokenFromEnvironment(String)}. */
+        /**
+         * The credential for {@link #endpoint(URI)}. Exclusive with {@link #bearerTokenFromEnvironment(String)}.
+         *
+         * @param credential the credential for {@link #endpoint(URI)}
+         * @return this builder
+         */
         public Builder credential(TokenCredential credential) {
             this.credential = credential;
             return this;
@@ -827,6 +843,9 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
          * https://storage.azure.com/}). It is used for Blob storage alone: a JWT issued for another audience (a
          * Resource Manager token) is refused rather than sent, and an expired one too. {@code build()} fails if the
          * variable is unset or empty. The token is never logged. Exclusive with {@link #credential(TokenCredential)}.
+         *
+         * @param variable the environment variable's name
+         * @return this builder
          */
         public Builder bearerTokenFromEnvironment(String variable) {
             this.tokenVariable = variable;
@@ -836,13 +855,21 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         /**
          * Where {@link #bearerTokenFromEnvironment(String)} reads its variable. Default:
          * {@link System#getenv(String)}.
+         *
+         * @param environment variable name to value; null for an unset variable
+         * @return this builder
          */
         public Builder environment(Function<String, String> environment) {
             this.environment = java.util.Objects.requireNonNull(environment, "environment");
             return this;
         }
 
-        /** The container, created on first use if missing. Default: {@link #DEFAULT_CONTAINER}. */
+        /**
+         * The container, created on first use if missing. Default: {@link #DEFAULT_CONTAINER}.
+         *
+         * @param container the container, created on first use if missing
+         * @return this builder
+         */
         public Builder container(String container) {
             this.container = container;
             return this;
@@ -851,13 +878,23 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         /**
          * How long the lock lease lasts between renewals, 15 to 60 s. A dead process's lock frees itself after at
          * most this long. Default: {@link #DEFAULT_LEASE_DURATION}.
+         *
+         * @param duration how long the lock lease lasts between renewals, 15 to 60 s
+         * @return this builder
          */
         public Builder leaseDuration(Duration duration) {
             this.leaseDuration = duration;
             return this;
         }
 
-        /** The Azure SDK's retry of 429, 5xx and I/O failures. Defaults as {@link ContainerAppsPlatform}'s. */
+        /**
+         * The Azure SDK's retry of 429, 5xx and I/O failures. Defaults as {@link ContainerAppsPlatform}'s.
+         *
+         * @param maxRetries retries after the first attempt, at least 0
+         * @param baseDelay the first retry's delay, positive
+         * @param maxDelay the longest delay between two attempts, at least {@code baseDelay}
+         * @return this builder
+         */
         public Builder retry(int maxRetries, Duration baseDelay, Duration maxDelay) {
             this.maxRetries = maxRetries;
             this.retryBaseDelay = baseDelay;
@@ -865,7 +902,12 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
             return this;
         }
 
-        /** The HTTP client. Default: the Azure SDK's Netty client. */
+        /**
+         * The HTTP client. Default: the Azure SDK's Netty client.
+         *
+         * @param httpClient the HTTP client
+         * @return this builder
+         */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
             return this;
@@ -874,6 +916,7 @@ public final class BlobEvidenceStore implements EvidenceStore, AutoCloseable {
         /**
          * Validates and builds. Makes no network call (the container is created on first use).
          *
+         * @return a new {@code BlobEvidenceStore} with this builder's settings
          * @throws InvalidConfigurationException listing every problem found
          */
         public BlobEvidenceStore build() {

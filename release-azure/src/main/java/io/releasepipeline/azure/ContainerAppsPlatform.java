@@ -124,7 +124,11 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         this.revisions = manager.serviceClient().getContainerAppsRevisions();
     }
 
-    /** A new builder. Not thread-safe; build once and share the provider. */
+    /**
+     * A new builder. Not thread-safe; build once and share the provider.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -416,7 +420,11 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         }
     }
 
-    /** The overall deadline of one call. */
+    /**
+     * The overall deadline of one call.
+     *
+     * @return the overall deadline of one call
+     */
     public Duration operationTimeout() {
         return operationTimeout;
     }
@@ -448,6 +456,9 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         /**
          * How often a long-running operation is polled when the service sends no {@code Retry-After}. Default:
          * {@link #DEFAULT_POLL_INTERVAL} (the SDK's own default of 30 s is too slow for a rollback).
+         *
+         * @param interval how often a long-running operation is polled when the service sends no {@code Retry-After}
+         * @return this builder
          */
         public Builder pollInterval(Duration interval) {
             this.pollInterval = interval;
@@ -456,8 +467,13 @@ public final class ContainerAppsPlatform implements PlatformProvider {
 
         /**
          * The overall deadline of one call: its retries and, for a write, the long-running operation's polls until
-         * it ends. Past it the call is cancelled and fails with error code {@link ContainerAppsPlatform#OPERATION_TIMEOUT_CODE}, its
-         * outcome unknown (read the state back). Default {@link #DEFAULT_OPERATION_TIMEOUT}; must be positive.
+         * it ends. Past it the call is cancelled and fails with error code {@link
+         * ContainerAppsPlatform#OPERATION_TIMEOUT_CODE}, its outcome unknown (read the state back). Default {@link
+         * #DEFAULT_OPERATION_TIMEOUT}; must be positive.
+         *
+         * @param timeout the overall deadline of one call: its retries and, for a write, the long-running operation's
+         *     polls until it ends
+         * @return this builder
          */
         public Builder operationTimeout(Duration timeout) {
             this.operationTimeout = timeout;
@@ -468,6 +484,9 @@ public final class ContainerAppsPlatform implements PlatformProvider {
          * Allows {@link ContainerAppsPlatform#setTraffic(TrafficWeights)} to switch an app in Single revision mode
          * to Multiple mode before splitting traffic (a PATCH of {@code activeRevisionsMode} only, logged at WARN).
          * Default: false, and setTraffic in Single mode fails with an explanation.
+         *
+         * @param allowed true to allow the switch
+         * @return this builder
          */
         public Builder switchToMultipleRevisionMode(boolean allowed) {
             this.switchToMultipleRevisionMode = allowed;
@@ -477,6 +496,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         /**
          * Validates and builds. Makes no network call.
          *
+         * @return a new {@code ContainerAppsPlatform} with this builder's settings
          * @throws InvalidConfigurationException listing every problem found
          */
         public ContainerAppsPlatform build() {

@@ -129,7 +129,11 @@ public final class EntraIdAuthentication {
                 .build();
     }
 
-    /** A builder with the defaults: public cloud authority, the action groups role and caller, 2 minutes' skew. */
+    /**
+     * A builder with the defaults: public cloud authority, the action groups role and caller, 2 minutes' skew.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -434,6 +438,9 @@ public final class EntraIdAuthentication {
         /**
          * The directory (tenant) id, a GUID (Entra ID &gt; Overview &gt; Tenant ID). Required; multi-tenant aliases
          * such as {@code common} are refused, since they would accept tokens from any tenant.
+         *
+         * @param tenantId the directory (tenant) id, a GUID (Entra ID &gt; Overview &gt; Tenant ID)
+         * @return this builder
          */
         public Builder tenantId(String tenantId) {
             this.tenantId = tenantId;
@@ -444,13 +451,22 @@ public final class EntraIdAuthentication {
          * The audiences a token may be for: the protecting application's client id (what v2.0 tokens carry) and/or
          * its application ID URI (what v1.0 tokens carry), e.g. {@code api://release-alerts}. At least one is
          * required; each call adds.
+         *
+         * @param audiences the audiences a token may be for: the protecting application's client id (what v2.0 tokens
+         *     carry) and/or its application ID URI (what v1.0 tokens carry), e.g. {@code api://release-alerts}
+         * @return this builder
          */
         public Builder audiences(String... audiences) {
             this.audiences.addAll(Arrays.asList(Objects.requireNonNull(audiences, "audiences")));
             return this;
         }
 
-        /** The app role a token must carry in {@code roles}. Default: {@link #ACTION_GROUPS_ROLE}. */
+        /**
+         * The app role a token must carry in {@code roles}. Default: {@link #ACTION_GROUPS_ROLE}.
+         *
+         * @param role the app role a token must carry in {@code roles}
+         * @return this builder
+         */
         public Builder requiredRole(String role) {
             this.requiredRole = role;
             return this;
@@ -459,6 +475,11 @@ public final class EntraIdAuthentication {
         /**
          * The client applications ({@code azp} in v2.0 tokens, {@code appid} in v1.0) a token may be issued to; this
          * replaces the default, the action groups app {@value EntraIdAuthentication#ACTION_GROUPS_APP_ID}.
+         *
+         * @param appIds the client applications ({@code azp} in v2.0 tokens, {@code appid} in v1.0) a token may be
+         *     issued to; this replaces the default, the action groups app {@value
+         *     EntraIdAuthentication#ACTION_GROUPS_APP_ID}
+         * @return this builder
          */
         public Builder callerAppIds(String... appIds) {
             this.callerAppIds.clear();
@@ -466,7 +487,11 @@ public final class EntraIdAuthentication {
             return this;
         }
 
-        /** Accepts a token issued to any client application that holds the required role. */
+        /**
+         * Accepts a token issued to any client application that holds the required role.
+         *
+         * @return this builder
+         */
         public Builder anyCallerApp() {
             this.callerAppIds.clear();
             return this;
@@ -476,13 +501,21 @@ public final class EntraIdAuthentication {
          * Where the tenant's OpenID configuration and signing keys are read. Default: {@link #DEFAULT_AUTHORITY}.
          * Must be https; plain http only to a loopback address (a stand-in in tests). Tokens must still carry the
          * public cloud's issuers.
+         *
+         * @param authority where the tenant's OpenID configuration and signing keys are read
+         * @return this builder
          */
         public Builder authority(URI authority) {
             this.authority = authority;
             return this;
         }
 
-        /** How far {@code exp}/{@code nbf} may be off, 0 to 10 minutes. Default: {@link #DEFAULT_CLOCK_SKEW}. */
+        /**
+         * How far {@code exp}/{@code nbf} may be off, 0 to 10 minutes. Default: {@link #DEFAULT_CLOCK_SKEW}.
+         *
+         * @param skew how far {@code exp}/{@code nbf} may be off, 0 to 10 minutes
+         * @return this builder
+         */
         public Builder clockSkew(Duration skew) {
             this.clockSkew = skew;
             return this;
@@ -491,6 +524,7 @@ public final class EntraIdAuthentication {
         /**
          * Validates and builds. Makes no network call.
          *
+         * @return a new {@code EntraIdAuthentication} with this builder's settings
          * @throws InvalidConfigurationException listing every problem found
          */
         public EntraIdAuthentication build() {

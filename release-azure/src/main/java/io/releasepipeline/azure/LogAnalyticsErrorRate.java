@@ -138,7 +138,11 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         this.client = builder.buildClient();
     }
 
-    /** A new builder. Not thread-safe; build once and share the provider. */
+    /**
+     * A new builder. Not thread-safe; build once and share the provider.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -154,7 +158,11 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         return true;
     }
 
-    /** The ingestion delay: how far back each reading's interval is shifted from the window asked for. */
+    /**
+     * The ingestion delay: how far back each reading's interval is shifted from the window asked for.
+     *
+     * @return the ingestion delay: how far back each reading's interval is shifted from the window asked for
+     */
     public Duration ingestionDelay() {
         return ingestionDelay;
     }
@@ -188,6 +196,9 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
      * Runs the query once, as {@link #errorRate} does, to check before a release changes anything that the
      * workspace can be read and that the query answers the shape this provider needs.
      *
+     * @param revision the revision to query, as the placeholder {@value #REVISION} receives it
+     * @param from the window's start
+     * @param to the window's end, after {@code from}
      * @return the reading, as {@link #errorRate} returns it
      * @throws InvalidConfigurationException if the query answers another shape (problem path {@code query}), or no
      *         row (whose columns cannot be checked); the message lists the columns it answered
@@ -351,6 +362,10 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
      * Every problem with {@code query}'s placeholders, each as {@code query: ...}: an unknown placeholder, no
      * {@value #REVISION}, a blank query. Checked by {@link Builder#build()}; public so that configuration readers can
      * report them with their own keys before building. Stateless.
+     *
+     * @param query the KQL query, with its placeholders
+     * @return every problem with {@code query}'s placeholders, each as {@code query: ...}: an unknown placeholder, no
+     *     {@value #REVISION}, a blank query
      */
     public static List<String> queryProblems(String query) {
         List<String> problems = new ArrayList<>();
@@ -500,7 +515,12 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         private Builder() {
         }
 
-        /** The workspace's id (its Workspace ID, a GUID, not its resource id). Required. */
+        /**
+         * The workspace's id (its Workspace ID, a GUID, not its resource id). Required.
+         *
+         * @param workspaceId the workspace's id (its Workspace ID, a GUID, not its resource id)
+         * @return this builder
+         */
         public Builder workspaceId(String workspaceId) {
             this.workspaceId = workspaceId;
             return this;
@@ -509,6 +529,10 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         /**
          * The query API's root, for sovereign clouds and tests: https, without user info, query or fragment; the
          * token is asked for {@code https://<its host>/.default}. Default: {@link #DEFAULT_ENDPOINT}.
+         *
+         * @param endpoint the query API's root, for sovereign clouds and tests: https, without user info, query or
+         *     fragment; the token is asked for {@code https://<its host>/.default}
+         * @return this builder
          */
         public Builder endpoint(URI endpoint) {
             this.endpoint = endpoint;
@@ -520,6 +544,12 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
          * {@value LogAnalyticsErrorRate#FROM} and {@value LogAnalyticsErrorRate#TO}; it must answer one row with
          * columns {@value LogAnalyticsErrorRate#REQUESTS_COLUMN} and
          * {@value LogAnalyticsErrorRate#SERVER_ERRORS_COLUMN}. Default: {@link LogAnalyticsErrorRate#DEFAULT_QUERY}.
+         *
+         * @param query the KQL query, with the placeholders {@value LogAnalyticsErrorRate#REVISION} (required),
+         *     {@value LogAnalyticsErrorRate#FROM} and {@value LogAnalyticsErrorRate#TO}; it must answer one row with
+         *     columns {@value LogAnalyticsErrorRate#REQUESTS_COLUMN} and {@value
+         *     LogAnalyticsErrorRate#SERVER_ERRORS_COLUMN}
+         * @return this builder
          */
         public Builder query(String query) {
             this.query = query;
@@ -529,6 +559,10 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         /**
          * How far back the interval read is shifted from the window asked for, so that its logs have been ingested.
          * Zero reads the window as asked. Default: {@link LogAnalyticsErrorRate#DEFAULT_INGESTION_DELAY}.
+         *
+         * @param ingestionDelay how far back the interval read is shifted from the window asked for, so that its logs
+         *     have been ingested
+         * @return this builder
          */
         public Builder ingestionDelay(Duration ingestionDelay) {
             this.ingestionDelay = ingestionDelay;
@@ -538,6 +572,10 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         /**
          * How long the service may run one query (sent as {@code Prefer: wait=<seconds>}; the client gives up 5 s
          * later). Whole seconds, at least 1. Default: {@link LogAnalyticsErrorRate#DEFAULT_REQUEST_TIMEOUT}.
+         *
+         * @param requestTimeout how long the service may run one query (sent as {@code Prefer: wait=<seconds>}; the
+         *     client gives up 5 s later)
+         * @return this builder
          */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
@@ -548,6 +586,9 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
          * The credential, asked for the query API's scope. Default: azure-identity's {@code DefaultAzureCredential}.
          * Exclusive with {@link #bearerTokenFromEnvironment(String)}. The identity needs Log Analytics Reader (or
          * Reader) on the workspace.
+         *
+         * @param credential the credential, asked for the query API's scope
+         * @return this builder
          */
         public Builder credential(TokenCredential credential) {
             this.credential = credential;
@@ -560,13 +601,21 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
          * It is sent to the query API alone: a token issued for another audience (a Resource Manager token) is
          * refused, not sent, and so is an expired one. {@code build()} fails if the variable is unset or empty. The
          * token is never logged. Exclusive with {@link #credential(TokenCredential)}.
+         *
+         * @param variable the environment variable's name
+         * @return this builder
          */
         public Builder bearerTokenFromEnvironment(String variable) {
             this.tokenVariable = variable;
             return this;
         }
 
-        /** Where {@link #bearerTokenFromEnvironment(String)} reads its variable. Default: {@link System#getenv}. */
+        /**
+         * Where {@link #bearerTokenFromEnvironment(String)} reads its variable. Default: {@link System#getenv}.
+         *
+         * @param environment variable name to value; null for an unset variable
+         * @return this builder
+         */
         public Builder environment(Function<String, String> environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
             return this;
@@ -576,6 +625,11 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
          * The Azure SDK's retry of 408, 429, 5xx and I/O failures: at most {@code maxRetries} retries with
          * exponential delays from {@code baseDelay} up to {@code maxDelay}; a {@code Retry-After} header is honoured
          * as sent. Defaults: 3 retries, 800 ms, 8 s (the SDK's own).
+         *
+         * @param maxRetries retries after the first attempt, at least 0
+         * @param baseDelay the first retry's delay, positive
+         * @param maxDelay the longest delay between two attempts, at least {@code baseDelay}
+         * @return this builder
          */
         public Builder retry(int maxRetries, Duration baseDelay, Duration maxDelay) {
             this.maxRetries = maxRetries;
@@ -584,7 +638,12 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
             return this;
         }
 
-        /** The HTTP client, e.g. one with a proxy. Default: the Azure SDK's Netty client. */
+        /**
+         * The HTTP client, e.g. one with a proxy. Default: the Azure SDK's Netty client.
+         *
+         * @param httpClient the HTTP client, e.g. one with a proxy
+         * @return this builder
+         */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
             return this;
@@ -593,6 +652,7 @@ public final class LogAnalyticsErrorRate implements HealthSignalProvider {
         /**
          * Validates and builds. Makes no network call ({@link LogAnalyticsErrorRate#verifyQuery} makes one).
          *
+         * @return a new {@code LogAnalyticsErrorRate} with this builder's settings
          * @throws InvalidConfigurationException listing every problem found
          */
         public LogAnalyticsErrorRate build() {

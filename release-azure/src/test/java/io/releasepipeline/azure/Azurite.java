@@ -96,15 +96,33 @@ public final class Azurite implements AutoCloseable {
         return (dir == null || dir.isBlank() ? Path.of("target", "azurite") : Path.of(dir)).toAbsolutePath();
     }
 
+    /** What to do when Azurite is not there and cannot be installed: these tests never skip themselves. */
+    static String remedy(Path home) {
+        return "The Blob evidence tests run against Azurite, the Azure Storage emulator, which comes from npm: install "
+                + "Node.js with npm (https://nodejs.org), or set AZURITE_DIR to a directory where "
+                + "'npm install azurite@" + VERSION + " --prefix <dir>' was run (it must hold "
+                + "node_modules/.bin/azurite-blob; looked in " + home + ")";
+    }
+
     private static void install(Path home) throws IOException {
+        install(home, "npm");
+    }
+
+    static void install(Path home, String npmCommand) throws IOException {
         Files.createDirectories(home);
-        Process npm = new ProcessBuilder("npm", "install", "azurite@" + VERSION, "--prefix", home.toString(),
-                "--no-audit", "--no-fund").redirectErrorStream(true).start();
+        Process npm;
+        try {
+            npm = new ProcessBuilder(npmCommand, "install", "azurite@" + VERSION, "--prefix", home.toString(),
+                    "--no-audit", "--no-fund").redirectErrorStream(true).start();
+        } catch (IOException notFound) {
+            throw new IOException("Azurite is not installed and '" + npmCommand + "' cannot be run ("
+                    + notFound.getMessage() + "). " + remedy(home), notFound);
+        }
         String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 throw new IllegalStateException("npm install azurite@" + VERSION + " into " + home
-                        + " failed:\n" + output);
+                        + " failed:\n" + output + "\n" + remedy(home));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -132,7 +150,8 @@ public final class Azurite implements AutoCloseable {
         });
         try {
             if (!listening.get(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("Azurite exited before listening:\n" + seen);
+                throw new IllegalStateException("Azurite exited before listening (is Node.js installed? its "
+                        + "azurite-blob runs on node):\n" + seen);
             }
         } catch (Exception e) {
             close();

@@ -81,7 +81,11 @@ public final class ApiApprovals implements ApprovalProvider, ClockAware {
         return Optional.ofNullable(decisions.get(key(request.releaseId(), request.weight())));
     }
 
-    /** The questions waiting for a decision. */
+    /**
+     * The questions waiting for a decision.
+     *
+     * @return the questions waiting for a decision
+     */
     public List<ApprovalRequest> pending() {
         List<ApprovalRequest> waiting = new ArrayList<>();
         pending.forEach((k, r) -> {
@@ -92,12 +96,28 @@ public final class ApiApprovals implements ApprovalProvider, ClockAware {
         return waiting;
     }
 
-    /** Approves step {@code weight} of a release. The first decision wins; returns false if one was taken. */
+    /**
+     * Approves step {@code weight} of a release. The first decision wins; returns false if one was taken.
+     *
+     * @param releaseId the release
+     * @param weight the step's traffic weight, in percent
+     * @param by who approves
+     * @param comment what they say
+     * @return true if this decision was taken, false if an earlier one was
+     */
     public boolean approve(String releaseId, int weight, String by, String comment) {
         return decide(releaseId, weight, true, by, comment);
     }
 
-    /** Rejects step {@code weight} of a release (it rolls back). The first decision wins. */
+    /**
+     * Rejects step {@code weight} of a release (it rolls back). The first decision wins.
+     *
+     * @param releaseId the release
+     * @param weight the step's traffic weight, in percent
+     * @param by who rejects
+     * @param comment what they say
+     * @return true if this decision was taken, false if an earlier one was
+     */
     public boolean reject(String releaseId, int weight, String by, String comment) {
         return decide(releaseId, weight, false, by, comment);
     }

@@ -49,6 +49,8 @@ public final class Backtest {
     /**
      * A backtest of {@code candidate}.
      *
+     * @param candidate the trigger policy to try
+     * @return a backtest of {@code candidate}
      * @throws io.releasepipeline.error.InvalidConfigurationException when the policy is invalid (every problem)
      */
     public static Backtest of(Triggers candidate) {
@@ -60,7 +62,11 @@ public final class Backtest {
         return new Backtest(candidate);
     }
 
-    /** The candidate policy. */
+    /**
+     * The candidate policy.
+     *
+     * @return the candidate policy
+     */
     public Triggers candidate() {
         return candidate;
     }
@@ -68,6 +74,9 @@ public final class Backtest {
     /**
      * Replays every promotion in {@code records} through the candidate, labels known-bad releases from the
      * standalone rollbacks among them, and checks each record's determinism. Records may come in any order.
+     *
+     * @param records the records to replay, promotions and standalone rollbacks
+     * @return the report: each release's replay and the summary
      */
     public BacktestReport run(Iterable<ReleaseRecord> records) {
         return run(records, Instant.MIN);
@@ -76,6 +85,10 @@ public final class Backtest {
     /**
      * {@link #run(Iterable)} for the releases started at or after {@code since}; rollbacks of any time still label
      * them.
+     *
+     * @param records the records to replay, promotions and standalone rollbacks
+     * @param since the earliest start of a release to replay
+     * @return the report: each release's replay and the summary
      */
     public BacktestReport run(Iterable<ReleaseRecord> records, Instant since) {
         List<ReleaseReplay> replays = new ArrayList<>();
@@ -107,7 +120,12 @@ public final class Backtest {
         return new BacktestReport(Samples.Policy.of(candidate), labelled, BacktestReport.Summary.of(labelled), live);
     }
 
-    /** Replays one release through the candidate (known bad only if stopped by hand during it; not checked). */
+    /**
+     * Replays one release through the candidate (known bad only if stopped by hand during it; not checked).
+     *
+     * @param record the release's record
+     * @return what the candidate would have done, next to what happened
+     */
     public ReleaseReplay replay(ReleaseRecord record) {
         return replay(record, new Determinism(Determinism.Status.NOT_CHECKED, "not asked"));
     }
@@ -203,6 +221,9 @@ public final class Backtest {
      * comes back, equal to the millisecond. Not checked when it has no samples, samples in a format this version
      * does not read, or the live policy had custom triggers (code: use {@link #verify(ReleaseRecord, Triggers)}
      * with them).
+     *
+     * @param record the release's record
+     * @return whether the recorded verdicts came back, or why it was not checked
      */
     public static Determinism verify(ReleaseRecord record) {
         if (record.samples().isEmpty()) {
@@ -215,7 +236,13 @@ public final class Backtest {
         return verify(record, record.samples().get().policy().toTriggers());
     }
 
-    /** {@link #verify(ReleaseRecord)} with the live policy given, custom triggers included. */
+    /**
+     * {@link #verify(ReleaseRecord)} with the live policy given, custom triggers included.
+     *
+     * @param record the release's record
+     * @param live the policy that was live
+     * @return whether the recorded verdicts came back, or why it was not checked
+     */
     public static Determinism verify(ReleaseRecord record, Triggers live) {
         if (record.samples().isEmpty()) {
             return new Determinism(Determinism.Status.NOT_CHECKED, "no samples");

@@ -122,6 +122,7 @@ public final class BacktestMarkdown {
      * A detection delta in words: {@code 4m earlier}, {@code 30s later}, {@code same time}.
      *
      * @param d the candidate's time less the reference (negative: earlier)
+     * @return a detection delta in words: {@code 4m earlier}, {@code 30s later}, {@code same time}
      */
     public static String delta(Duration d) {
         if (d.isZero()) {
@@ -134,6 +135,11 @@ public final class BacktestMarkdown {
      * A policy as numbers, e.g. {@code error rate > 5.0% over 5m (min 100 requests, no data: hold up to 5m); health
      * down 1m; smoke failing 2m; read errors: hold-then-rollback; every 30s}; the hold limit is shown only with the
      * {@code hold} no-data policy (the only one it applies to). Plain text.
+     *
+     * @param p the policy
+     * @return a policy as numbers, e.g. {@code error rate > 5.0% over 5m (min 100 requests, no data: hold up to 5m);
+     *     health down 1m; smoke failing 2m; read errors: hold-then-rollback; every 30s}; the hold limit is shown only
+     *     with the {@code hold} no-data policy (the only one it applies to)
      */
     public static String policy(Samples.Policy p) {
         List<String> parts = new ArrayList<>();
@@ -161,7 +167,12 @@ public final class BacktestMarkdown {
         return String.join("; ", parts);
     }
 
-    /** What really happened, e.g. {@code rolled back at t+7m by error-rate at 10%: 5xx 8.0% ...}. Plain text. */
+    /**
+     * What really happened, e.g. {@code rolled back at t+7m by error-rate at 10%: 5xx 8.0% ...}. Plain text.
+     *
+     * @param r the release's replay
+     * @return what really happened, e.g. {@code rolled back at t+7m by error-rate at 10%: 5xx 8.0% ...}
+     */
     public static String liveOutcome(ReleaseReplay r) {
         Decision live = r.live();
         return switch (live.kind()) {
@@ -176,6 +187,10 @@ public final class BacktestMarkdown {
     /**
      * What the candidate would have done, e.g. {@code would have rolled back at t+4m by error-rate at 10%: 5xx 3.1%
      * over 5m of 3,000 requests; threshold 2%}. Plain text.
+     *
+     * @param r the release's replay
+     * @return what the candidate would have done, e.g. {@code would have rolled back at t+4m by error-rate at 10%: 5xx
+     *     3.1% over 5m of 3,000 requests; threshold 2%}
      */
     public static String candidateVerdict(ReleaseReplay r) {
         Decision c = r.candidate();

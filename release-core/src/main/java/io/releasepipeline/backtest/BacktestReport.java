@@ -19,7 +19,15 @@ import java.util.Objects;
 public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> releases, Summary summary,
         List<LivePolicy> live) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param candidate the candidate policy, as numbers
+     * @param releases each release, in the order given
+     * @param summary the counts
+     * @param live the policies the replayed records recorded as live, each with how many releases it judged, most used
+     *     first: what the candidate is compared with
+     */
     public BacktestReport {
         Objects.requireNonNull(candidate, "candidate");
         releases = releases == null ? List.of() : List.copyOf(releases);
@@ -27,7 +35,13 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
         live = live == null ? List.of() : List.copyOf(live);
     }
 
-    /** A report without the live policies (none known). */
+    /**
+     * A report without the live policies (none known).
+     *
+     * @param candidate the candidate policy, as numbers
+     * @param releases each release, in the order given
+     * @param summary the counts
+     */
     public BacktestReport(Samples.Policy candidate, List<ReleaseReplay> releases, Summary summary) {
         this(candidate, releases, summary, List.of());
     }
@@ -40,7 +54,12 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
      */
     public record LivePolicy(Samples.Policy policy, int releases) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param policy the policy, as numbers
+         * @param releases each release, in the order given
+         */
         public LivePolicy {
             Objects.requireNonNull(policy, "policy");
         }
@@ -83,7 +102,29 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
             @JsonFormat(shape = JsonFormat.Shape.NUMBER_INT,
                     without = JsonFormat.Feature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS) Duration caughtBeforeHand) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param releases each release, in the order given
+         * @param agree releases where the candidate decides as the live policy did
+         * @param addedRollbacks rollbacks the candidate adds
+         * @param addedOnKnownBad of those, on releases someone rolled back by hand: bad releases it catches
+         * @param wouldBeFalseRollbacks of those, on releases nobody marked bad
+         * @param missedRollbacks rollbacks of the live policy the candidate had not taken by then: later or never (the
+         *     samples end at the live rollback, so which of the two cannot be told)
+         * @param unknown releases with no comparison (not replayable, inconclusive, ended for another reason)
+         * @param notReplayable of those, the records that cannot answer
+         * @param knownBad releases someone rolled back by hand
+         * @param detectionGained against the live policy: the time the candidate's rollbacks come earlier than the
+         *     live policy's, summed over the releases both rolled back
+         * @param detectionLost against the live policy: the time the candidate's rollbacks come later than the live
+         *     policy's, summed over the releases both rolled back. Only a measurable part: past a live rollback the
+         *     samples end, so the {@code missedRollbacks} (later or never) add an unknown amount that is not in it
+         * @param reproduced records whose live verdicts the replay reproduced exactly
+         * @param mismatches records whose live verdicts it did not: bugs
+         * @param caughtBeforeHand against the rollbacks by hand, not the live policy: how much earlier the candidate's
+         *     catches of known-bad releases come than the moment a person rolled each back, summed
+         */
         public Summary {
             Objects.requireNonNull(detectionGained, "detectionGained");
             Objects.requireNonNull(detectionLost, "detectionLost");
@@ -93,6 +134,10 @@ public record BacktestReport(Samples.Policy candidate, List<ReleaseReplay> relea
         /**
          * This summary and {@code other}'s added up: the summary of both sets of releases, when they are disjoint
          * and each set carries its own labels (e.g. two runs split by app).
+         *
+         * @param other the other summary
+         * @return this summary and {@code other}'s added up: the summary of both sets of releases, when they are
+         *     disjoint and each set carries its own labels (e.g. two runs split by app)
          */
         public Summary plus(Summary other) {
             return new Summary(releases + other.releases, agree + other.agree, addedRollbacks + other.addedRollbacks,

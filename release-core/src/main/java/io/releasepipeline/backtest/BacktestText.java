@@ -25,6 +25,7 @@ public final class BacktestText {
      * One line saying what was backtested: {@code 8 releases against error rate > 2.0% over 5m ...}.
      *
      * @param report the backtest's answer
+     * @return one line saying what was backtested: {@code 8 releases against error rate > 2.0% over 5m ...}
      */
     public static String headline(BacktestReport report) {
         return report.summary().releases() + " release" + (report.summary().releases() == 1 ? "" : "s")
@@ -37,6 +38,9 @@ public final class BacktestText {
      * determinism check ("the live policy reproduced N/M records").
      *
      * @param report the backtest's answer
+     * @return the summary, one finding a line: agreement and added, missed and unknown counts, each added and missed
+     *     rollback with its time, detection time gained and lost, what could not be replayed and why, and the
+     *     determinism check ("the live policy reproduced N/M records")
      */
     public static List<String> summaryLines(BacktestReport report) {
         BacktestReport.Summary s = report.summary();
@@ -88,6 +92,7 @@ public final class BacktestText {
      * The whole report for a terminal: the candidate and live policies, the summary lines and the table.
      *
      * @param report the backtest's answer
+     * @return the whole report for a terminal: the candidate and live policies, the summary lines and the table
      */
     public static List<String> render(BacktestReport report) {
         List<String> lines = new ArrayList<>();

@@ -37,7 +37,15 @@ public record Decision(Kind kind, Optional<Instant> at, Optional<TriggerVerdict>
         NOT_REPLAYABLE
     }
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param kind the decision
+     * @param at when it was taken, for a rollback
+     * @param verdict the verdict that decided it, for a rollback
+     * @param weight the traffic step it was taken at (percent to the new revision), 0 when none
+     * @param detail why, in words
+     */
     public Decision {
         Objects.requireNonNull(kind, "kind");
         at = at == null ? Optional.empty() : at;
@@ -45,12 +53,20 @@ public record Decision(Kind kind, Optional<Instant> at, Optional<TriggerVerdict>
         detail = detail == null ? "" : detail;
     }
 
-    /** True for a rollback a policy took by itself (a trigger), not by hand. */
+    /**
+     * True for a rollback a policy took by itself (a trigger), not by hand.
+     *
+     * @return true for a rollback a policy took by itself (a trigger), not by hand
+     */
     public boolean rolledBack() {
         return kind == Kind.ROLLED_BACK;
     }
 
-    /** The trigger that decided it, for a rollback. */
+    /**
+     * The trigger that decided it, for a rollback.
+     *
+     * @return the trigger that decided it, for a rollback
+     */
     public Optional<String> trigger() {
         return verdict.map(TriggerVerdict::trigger);
     }

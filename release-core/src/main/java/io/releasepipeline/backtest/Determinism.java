@@ -25,13 +25,22 @@ public record Determinism(Status status, String detail) {
         NOT_CHECKED
     }
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param status reproduced, a mismatch, or not checked
+     * @param detail what differs and where, or why it was not checked; empty when reproduced
+     */
     public Determinism {
         Objects.requireNonNull(status, "status");
         detail = detail == null ? "" : detail;
     }
 
-    /** True unless it is a mismatch. */
+    /**
+     * True unless it is a mismatch.
+     *
+     * @return true unless it is a mismatch
+     */
     public boolean ok() {
         return status != Status.MISMATCH;
     }

@@ -50,6 +50,8 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
     /**
      * The records in {@code dir}, read lazily; an unreadable one fails the iteration.
      *
+     * @param dir the directory of records
+     * @return the records in {@code dir}, read lazily; an unreadable one fails the iteration
      * @throws IllegalArgumentException when {@code dir} is not a directory (nothing is read)
      * @throws NullPointerException when {@code dir} is null
      */
@@ -66,6 +68,10 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
     /**
      * The same records, passing over a file that cannot be read or is not a valid record after telling
      * {@code report} its path and what is wrong (never the file's content).
+     *
+     * @param report told each skipped file's path and what is wrong with it
+     * @return the same records, passing over a file that cannot be read or is not a valid record after telling {@code
+     *     report} its path and what is wrong (never the file's content)
      */
     public RecordFiles skippingUnreadable(BiConsumer<Path, String> report) {
         return new RecordFiles(dir, Objects.requireNonNull(report, "report"), files);
@@ -75,12 +81,21 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
      * The same records, only from the files whose path passes {@code filter}, judged on the name before anything
      * is parsed: e.g. to split a directory between threads by app, as each app's records (its releases and the
      * standalone rollbacks that label them) must stay together in one {@link Backtest#run}.
+     *
+     * @param filter true for a file to read
+     * @return the same records, only from the files whose path passes {@code filter}, judged on the name before
+     *     anything is parsed: e.g. to split a directory between threads by app, as each app's records (its releases
+     *     and the standalone rollbacks that label them) must stay together in one {@link Backtest#run}
      */
     public RecordFiles filter(Predicate<Path> filter) {
         return new RecordFiles(dir, onUnreadable, files.and(Objects.requireNonNull(filter, "filter")));
     }
 
-    /** The directory read. */
+    /**
+     * The directory read.
+     *
+     * @return the directory read
+     */
     public Path dir() {
         return dir;
     }
@@ -88,6 +103,7 @@ public final class RecordFiles implements Iterable<ReleaseRecord> {
     /**
      * The record files (those that pass the {@link #filter}, if any), in name order, as they are now.
      *
+     * @return the record files (those that pass the {@link #filter}, if any), in name order, as they are now
      * @throws UncheckedIOException when the directory cannot be listed
      */
     public List<Path> files() {

@@ -53,7 +53,24 @@ public record ReleaseReplay(String releaseId, String app, Instant startedAt, Opt
         UNKNOWN
     }
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param releaseId the release
+     * @param app the app
+     * @param startedAt when the release started
+     * @param revision the revision it brought, when known
+     * @param trafficFrom when traffic first moved: the origin of the {@code t+} offsets
+     * @param live what the live policy (or a person) did
+     * @param candidate what the candidate would have done
+     * @param comparison how the two compare
+     * @param detectionDelta for a release rolled back by both, the candidate's rollback time less the live one's
+     *     (negative: earlier); for a known-bad release only the candidate caught, its time less the moment the bad
+     *     release was rolled back by hand
+     * @param knownBad whether someone rolled it back by hand, during the release or after it
+     * @param caveats what limits the replay's fidelity for this release
+     * @param determinism whether replaying the live policy reproduced the recorded verdicts
+     */
     public ReleaseReplay {
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(app, "app");
@@ -68,7 +85,12 @@ public record ReleaseReplay(String releaseId, String app, Instant startedAt, Opt
         Objects.requireNonNull(determinism, "determinism");
     }
 
-    /** How long after traffic first moved {@code decision} was taken, when it has a time. */
+    /**
+     * How long after traffic first moved {@code decision} was taken, when it has a time.
+     *
+     * @param decision a decision of this replay
+     * @return how long after traffic first moved {@code decision} was taken, when it has a time
+     */
     public Optional<Duration> offset(Decision decision) {
         return decision.at().flatMap(at -> trafficFrom.map(from -> Duration.between(from, at)));
     }
@@ -77,6 +99,10 @@ public record ReleaseReplay(String releaseId, String app, Instant startedAt, Opt
      * When a person rolled this known-bad release back: during the release (the live decision), or by a later
      * rollback whose time the catch's {@link #detectionDelta} is measured against; empty when not known bad or not
      * known.
+     *
+     * @return when a person rolled this known-bad release back: during the release (the live decision), or by a later
+     *     rollback whose time the catch's {@link #detectionDelta} is measured against; empty when not known bad or not
+     *     known
      */
     public Optional<Instant> rolledBackByHandAt() {
         if (live.kind() == Decision.Kind.MANUAL_ROLLBACK) {
@@ -88,7 +114,11 @@ public record ReleaseReplay(String releaseId, String app, Instant startedAt, Opt
         return Optional.empty();
     }
 
-    /** True when the candidate rolls back a release nobody marked bad: a would-be false rollback. */
+    /**
+     * True when the candidate rolls back a release nobody marked bad: a would-be false rollback.
+     *
+     * @return true when the candidate rolls back a release nobody marked bad: a would-be false rollback
+     */
     public boolean wouldBeFalseRollback() {
         return comparison == Comparison.ADDED_ROLLBACK && !knownBad;
     }

@@ -11,12 +11,19 @@ import io.releasepipeline.trigger.Triggers;
  */
 public interface Replayer {
 
-    /** Replays a record's samples through {@code policy} with the engine's own judging. */
+    /**
+     * Replays a record's samples through {@code policy} with the engine's own judging.
+     *
+     * @param samples the recorded samples
+     * @param policy the policy to judge them with
+     * @return the verdicts the policy gives
+     */
     SampleReplay replay(Samples samples, Triggers policy);
 
     /**
      * The engine's replayer, looked up once.
      *
+     * @return the engine's replayer, looked up once
      * @throws IllegalStateException when release-core's service file is missing (a shaded jar that did not merge
      *     service files)
      */

@@ -34,7 +34,17 @@ public record SampleReplay(Ending ending, Optional<TriggerVerdict> fired, int st
         NOT_REPLAYABLE
     }
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param ending how it ended
+     * @param fired the verdict that fired, for {@link Ending#FIRED}
+     * @param step the index of the step it ended in
+     * @param weight that step's traffic weight
+     * @param verdicts every verdict the engine would have put into the evidence, in order
+     * @param detail why, in words, for the endings other than {@link Ending#PASSED} and {@link Ending#FIRED}
+     * @param caveats what the reader should know about how faithful the replay is
+     */
     public SampleReplay {
         Objects.requireNonNull(ending, "ending");
         fired = fired == null ? Optional.empty() : fired;

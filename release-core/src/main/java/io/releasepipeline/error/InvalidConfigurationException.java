@@ -11,19 +11,27 @@ public class InvalidConfigurationException extends ReleaseException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Every problem, credentials masked. */
     private final List<String> problems;
 
     /**
      * Creates the exception from a non-empty list of problems. A credential quoted in a problem (a token pasted
      * where a value belongs, a URL with a password) is masked ({@link Redaction}), in the message and in
      * {@link #problems()}.
+     *
+     * @param subject what was being configured, e.g. {@code release pipeline}
+     * @param problems every problem, not empty
      */
     public InvalidConfigurationException(String subject, List<String> problems) {
         super(format(subject, problems));
         this.problems = List.copyOf(problems.stream().map(Redaction::credentials).toList());
     }
 
-    /** Every problem found, each as {@code path: what is wrong, and how to fix it}, credentials masked. */
+    /**
+     * Every problem found, each as {@code path: what is wrong, and how to fix it}, credentials masked.
+     *
+     * @return every problem found, each as {@code path: what is wrong, and how to fix it}, credentials masked
+     */
     public List<String> problems() {
         return problems;
     }

@@ -15,10 +15,15 @@ public class ProviderException extends ReleaseException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The provider's short name. */
     private final String provider;
+    /** What was attempted. */
     private final String operation;
+    /** Whether trying again later may succeed. */
     private final boolean transientFailure;
+    /** The service's Retry-After hint, or null. */
     private final Duration retryAfter;
+    /** The HTTP status, or 0 when there was none. */
     private final int statusCode;
 
     /**
@@ -40,23 +45,48 @@ public class ProviderException extends ReleaseException {
         this.statusCode = statusCode;
     }
 
-    /** A permanent failure with no status code. */
+    /**
+     * A permanent failure with no status code.
+     *
+     * @param provider short provider name, e.g. {@code "azure-container-apps"}
+     * @param operation what was attempted, e.g. {@code "setTraffic(app=backend)"}
+     * @param message what went wrong and what to do about it
+     * @param cause the underlying exception, or null
+     * @return a permanent failure with no status code
+     */
     public static ProviderException permanent(String provider, String operation, String message, Throwable cause) {
         return new ProviderException(provider, operation, message, false, null, 0, cause);
     }
 
-    /** A transient failure that may succeed when tried again. */
+    /**
+     * A transient failure that may succeed when tried again.
+     *
+     * @param provider short provider name, e.g. {@code "azure-container-apps"}
+     * @param operation what was attempted, e.g. {@code "setTraffic(app=backend)"}
+     * @param message what went wrong and what to do about it
+     * @param retryAfter the provider's hint for when to try again, or null
+     * @param cause the underlying exception, or null
+     * @return a transient failure that may succeed when tried again
+     */
     public static ProviderException transientFailure(String provider, String operation, String message,
             Duration retryAfter, Throwable cause) {
         return new ProviderException(provider, operation, message, true, retryAfter, 0, cause);
     }
 
-    /** The provider's short name. */
+    /**
+     * The provider's short name.
+     *
+     * @return the provider's short name
+     */
     public String provider() {
         return provider;
     }
 
-    /** The operation that failed. */
+    /**
+     * The operation that failed.
+     *
+     * @return the operation that failed
+     */
     public String operation() {
         return operation;
     }
@@ -64,6 +94,9 @@ public class ProviderException extends ReleaseException {
     /**
      * What went wrong, without the {@code "<provider> <operation> failed: "} the {@link #getMessage() message} starts
      * with: for a caller that wraps this failure in words of its own. Redacted as the message is.
+     *
+     * @return what went wrong, without the {@code "<provider> <operation> failed: "} the {@link #getMessage() message}
+     *     starts with: for a caller that wraps this failure in words of its own
      */
     public String detail() {
         String message = getMessage();
@@ -75,17 +108,29 @@ public class ProviderException extends ReleaseException {
         return provider + " " + operation + " failed: ";
     }
 
-    /** True if the same call may succeed later (timeouts, throttling, server errors). */
+    /**
+     * True if the same call may succeed later (timeouts, throttling, server errors).
+     *
+     * @return true if the same call may succeed later (timeouts, throttling, server errors)
+     */
     public boolean isTransient() {
         return transientFailure;
     }
 
-    /** How long the provider asked us to wait before trying again, when it said. */
+    /**
+     * How long the provider asked us to wait before trying again, when it said.
+     *
+     * @return how long the provider asked us to wait before trying again, when it said
+     */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
 
-    /** The protocol status code (HTTP status), or 0 when there was none. */
+    /**
+     * The protocol status code (HTTP status), or 0 when there was none.
+     *
+     * @return the protocol status code (HTTP status), or 0 when there was none
+     */
     public int statusCode() {
         return statusCode;
     }

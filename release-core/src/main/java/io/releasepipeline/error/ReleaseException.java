@@ -13,12 +13,21 @@ public class ReleaseException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates an exception with a message a person can act on. */
+    /**
+     * Creates an exception with a message a person can act on.
+     *
+     * @param message what went wrong and what to do about it
+     */
     public ReleaseException(String message) {
         super(Redaction.credentials(message));
     }
 
-    /** Creates an exception with a message a person can act on and the underlying cause. */
+    /**
+     * Creates an exception with a message a person can act on and the underlying cause.
+     *
+     * @param message what went wrong and what to do about it
+     * @param cause the underlying failure
+     */
     public ReleaseException(String message, Throwable cause) {
         super(Redaction.credentials(message), Redaction.cause(cause));
     }

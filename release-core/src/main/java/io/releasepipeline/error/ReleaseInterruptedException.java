@@ -5,7 +5,12 @@ public class ReleaseInterruptedException extends ReleaseException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception. */
+    /**
+     * Creates the exception.
+     *
+     * @param message what was interrupted
+     * @param cause the interruption
+     */
     public ReleaseInterruptedException(String message, InterruptedException cause) {
         super(message, cause);
     }

@@ -16,10 +16,18 @@ import java.util.List;
  */
 public sealed interface ReleaseEvent {
 
-    /** The release (or standalone rollback) this event belongs to. */
+    /**
+     * The release (or standalone rollback) this event belongs to.
+     *
+     * @return the release (or standalone rollback) this event belongs to
+     */
     String releaseId();
 
-    /** When it happened, from the pipeline's clock. */
+    /**
+     * When it happened, from the pipeline's clock.
+     *
+     * @return when it happened, from the pipeline's clock
+     */
     Instant at();
 
     /** A promotion started. */
@@ -30,10 +38,24 @@ public sealed interface ReleaseEvent {
     record GateEvaluated(String releaseId, Instant at, GateResult result) implements ReleaseEvent {
     }
 
-    /** Every gate was evaluated. */
+    /**
+     * Every gate was evaluated.
+     *
+     * @param releaseId the release
+     * @param at when
+     * @param passed whether every gate passed
+     * @param results every gate's verdict
+     */
     record GatesEvaluated(String releaseId, Instant at, boolean passed, List<GateResult> results)
             implements ReleaseEvent {
-        /** Copies. */
+        /**
+         * Copies.
+         *
+         * @param releaseId the release
+         * @param at when
+         * @param passed whether every gate passed
+         * @param results every gate's verdict
+         */
         public GatesEvaluated {
             results = List.copyOf(results);
         }
@@ -78,10 +100,24 @@ public sealed interface ReleaseEvent {
             implements ReleaseEvent {
     }
 
-    /** Observation of a step ended without any trigger firing. */
+    /**
+     * Observation of a step ended without any trigger firing.
+     *
+     * @param releaseId the release
+     * @param at when
+     * @param weight the step's traffic weight, in percent
+     * @param verdicts each trigger's closing verdict
+     */
     record ObservationPassed(String releaseId, Instant at, int weight, List<TriggerVerdict> verdicts)
             implements ReleaseEvent {
-        /** Copies. */
+        /**
+         * Copies.
+         *
+         * @param releaseId the release
+         * @param at when
+         * @param weight the step's traffic weight, in percent
+         * @param verdicts each trigger's closing verdict
+         */
         public ObservationPassed {
             verdicts = List.copyOf(verdicts);
         }

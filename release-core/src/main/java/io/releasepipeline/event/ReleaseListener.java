@@ -7,6 +7,10 @@ package io.releasepipeline.event;
 @FunctionalInterface
 public interface ReleaseListener {
 
-    /** Receives one event. */
+    /**
+     * Receives one event.
+     *
+     * @param event the event
+     */
     void onEvent(ReleaseEvent event);
 }

@@ -39,7 +39,18 @@ public record Baseline(Status status, String revision, Instant from, Instant to,
         FAILED
     }
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param status what the read found
+     * @param revision the revision read (the stable one)
+     * @param from the judged interval's start
+     * @param to the judged interval's end: when it was measured, less how far behind the source reads
+     * @param requests requests counted in the window; 0 unless {@link Status#MEASURED}
+     * @param serverErrors 5xx answers counted in the window; 0 unless {@link Status#MEASURED}
+     * @param detail why there is no number ({@link Status#NO_DATA}, {@link Status#FAILED}); empty when measured
+     * @param measuredAt when it was read; {@code to} when not given (records written before it was kept)
+     */
     public Baseline {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(revision, "revision");
@@ -53,7 +64,17 @@ public record Baseline(Status status, String revision, Instant from, Instant to,
         }
     }
 
-    /** A baseline judged up to {@code to} and measured then: a source that reads the window as asked. Validates. */
+    /**
+     * A baseline judged up to {@code to} and measured then: a source that reads the window as asked. Validates.
+     *
+     * @param status what the read found
+     * @param revision the revision read (the stable one)
+     * @param from the judged interval's start
+     * @param to the judged interval's end: when it was measured, less how far behind the source reads
+     * @param requests requests counted in the window; 0 unless {@link Status#MEASURED}
+     * @param serverErrors 5xx answers counted in the window; 0 unless {@link Status#MEASURED}
+     * @param detail why there is no number ({@link Status#NO_DATA}, {@link Status#FAILED}); empty when measured
+     */
     public Baseline(Status status, String revision, Instant from, Instant to, long requests, long serverErrors,
             String detail) {
         this(status, revision, from, to, requests, serverErrors, detail, to);
@@ -62,6 +83,11 @@ public record Baseline(Status status, String revision, Instant from, Instant to,
     /**
      * The baseline a reading of the stable revision, read at {@code measuredAt}, gives; its interval is the one the
      * reading judged.
+     *
+     * @param reading the stable revision's error-rate reading
+     * @param measuredAt when it was read; {@code to} when not given (records written before it was kept)
+     * @return the baseline a reading of the stable revision, read at {@code measuredAt}, gives; its interval is the
+     *     one the reading judged
      */
     public static Baseline of(ErrorRateReading reading, Instant measuredAt) {
         if (reading instanceof ErrorRateReading.Measured m) {
@@ -75,13 +101,22 @@ public record Baseline(Status status, String revision, Instant from, Instant to,
         return new Baseline(Status.NO_DATA, n.revision(), n.from(), n.to(), 0, 0, n.reason(), measuredAt);
     }
 
-    /** The 5xx fraction (0..1) when measured with at least one request. */
+    /**
+     * The 5xx fraction (0..1) when measured with at least one request.
+     *
+     * @return the 5xx fraction (0..1) when measured with at least one request
+     */
     public Optional<Double> rate() {
         return status == Status.MEASURED && requests > 0 ? Optional.of((double) serverErrors / requests)
                 : Optional.empty();
     }
 
-    /** True when measured over at least {@code minimumRequests} requests: enough traffic to judge against. */
+    /**
+     * True when measured over at least {@code minimumRequests} requests: enough traffic to judge against.
+     *
+     * @param minimumRequests the fewest requests worth judging against
+     * @return true when measured over at least {@code minimumRequests} requests: enough traffic to judge against
+     */
     public boolean usable(long minimumRequests) {
         return status == Status.MEASURED && requests >= Math.max(1, minimumRequests);
     }
@@ -91,6 +126,8 @@ public record Baseline(Status status, String revision, Instant from, Instant to,
      * from a source that reads behind, followed by the judged interval as trigger verdicts name it
      * ({@link ErrorRateTrigger#judged(Instant, Instant, Instant)}): {@code (judged 09:02:00Z .. 09:07:00Z, 3m behind)}
      * with full dates.
+     *
+     * @return the baseline in words
      */
     public String describe() {
         String over = " on " + revision + " over " + Format.duration(Duration.between(from, to))

@@ -52,6 +52,8 @@ public final class EvidenceJson {
     /**
      * The shared mapper, for stores that stream or need a tree. Do not reconfigure it: it is shared by every
      * store in the process.
+     *
+     * @return the shared mapper, for stores that stream or need a tree
      */
     public static ObjectMapper mapper() {
         return MAPPER;
@@ -60,6 +62,8 @@ public final class EvidenceJson {
     /**
      * Serializes an evidence value to indented UTF-8 JSON.
      *
+     * @param value the value, e.g. a {@link ReleaseRecord}
+     * @return the JSON, UTF-8
      * @throws UncheckedIOException if the value cannot be serialized (a bug, not an I/O condition)
      */
     public static byte[] toBytes(Object value) {
@@ -73,6 +77,10 @@ public final class EvidenceJson {
     /**
      * Reads an evidence value from UTF-8 JSON.
      *
+     * @param <T> the value's type
+     * @param json the JSON, UTF-8
+     * @param type the value's class
+     * @return the value
      * @throws UncheckedIOException if the bytes are not valid JSON for {@code type} (for example a file that
      *         was cut short); the message names the type, never the content
      */
@@ -89,6 +97,8 @@ public final class EvidenceJson {
      * character ('o' (code 111)) at line 1, column 28"), without the document's content. Stateless.
      *
      * @param e what {@link #fromBytes} threw
+     * @return what is wrong with a document {@link #fromBytes} refused, in a few words a person can act on
+     *     ("Unexpected character ('o' (code 111)) at line 1, column 28"), without the document's content
      */
     public static String problem(UncheckedIOException e) {
         if (!(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException p)) {

@@ -21,10 +21,15 @@ public interface EvidenceLink {
      * not an http(s) URL is ignored (treated as empty).
      *
      * @param location what {@link EvidenceStore#write} returned: a path or a URL
+     * @return the public http(s) link for the evidence at {@code location}, or empty when there is none
      */
     Optional<String> link(String location);
 
-    /** The default: the location itself when it is an http(s) URL (Blob storage), otherwise no link. */
+    /**
+     * The default: the location itself when it is an http(s) URL (Blob storage), otherwise no link.
+     *
+     * @return the default: the location itself when it is an http(s) URL (Blob storage), otherwise no link
+     */
     static EvidenceLink ofLocation() {
         return location -> Optional.of(location).filter(EvidenceLink::isHttp);
     }
@@ -33,6 +38,9 @@ public interface EvidenceLink {
      * The location when it is an http(s) URL, otherwise {@code page}: where the evidence can be found when the store
      * writes it to local files (a CI run's page, whose artifacts hold them).
      *
+     * @param page where the evidence can be found otherwise
+     * @return the location when it is an http(s) URL, otherwise {@code page}: where the evidence can be found when the
+     *     store writes it to local files (a CI run's page, whose artifacts hold them)
      * @throws IllegalArgumentException if {@code page} is not an http(s) URL
      */
     static EvidenceLink orPage(String page) {

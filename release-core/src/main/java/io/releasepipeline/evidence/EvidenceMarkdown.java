@@ -17,10 +17,15 @@ public interface EvidenceMarkdown {
      * @param record the final record
      * @param svgFileName the timeline chart's file name relative to the Markdown, e.g. {@code 2026-01-05-app-r1.svg};
      *     the evidence's other files share its base name ({@code .md}, {@code .json})
+     * @return the Markdown evidence of {@code record}
      */
     String render(ReleaseRecord record, String svgFileName);
 
-    /** The built-in report, {@link EvidenceReport#markdown}. */
+    /**
+     * The built-in report, {@link EvidenceReport#markdown}.
+     *
+     * @return the built-in report, {@link EvidenceReport#markdown}
+     */
     static EvidenceMarkdown report() {
         return EvidenceReport::markdown;
     }

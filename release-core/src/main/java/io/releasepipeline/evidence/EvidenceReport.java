@@ -57,7 +57,12 @@ public final class EvidenceReport {
      * signals, rollback (with a loud callout when a database migration must be rolled back by hand) and notes.
      * Sections with nothing to show say so rather than disappear.
      *
+     * @param record the release's record
      * @param svgFileName the chart's file name relative to the report, e.g. {@code 2025-03-14-app-r1.svg}
+     * @return the Markdown report: title, outcome, summary table, the timeline chart ({@code
+     *     ![timeline](svgFileName)}), gates, deploy run, traffic changes, smoke checks with per-endpoint latencies,
+     *     trigger verdicts, health signals, rollback (with a loud callout when a database migration must be rolled
+     *     back by hand) and notes
      */
     public static String markdown(ReleaseRecord record, String svgFileName) {
         return new MarkdownReport(record).render(svgFileName);
@@ -103,7 +108,11 @@ public final class EvidenceReport {
             this.title = title;
         }
 
-        /** The section's heading in the report, e.g. {@code Traffic changes}. */
+        /**
+         * The section's heading in the report, e.g. {@code Traffic changes}.
+         *
+         * @return the section's heading in the report, e.g. {@code Traffic changes}
+         */
         public String title() {
             return title;
         }
@@ -114,7 +123,11 @@ public final class EvidenceReport {
      * without trailing blank lines. Text from the record is neutralised exactly as in the whole report. A section
      * with nothing to show says so ("None.", "No rollback.").
      *
+     * @param record the release's record
+     * @param section which section
      * @param svgFileName the chart's file name relative to the Markdown, for {@link Section#TIMELINE}
+     * @return one section of the report alone: its body as {@link #markdown} renders it, without its {@code ##}
+     *     heading and without trailing blank lines
      */
     public static String section(ReleaseRecord record, Section section, String svgFileName) {
         return new MarkdownReport(record).renderAlone(section, svgFileName);

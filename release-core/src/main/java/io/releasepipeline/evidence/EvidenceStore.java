@@ -20,6 +20,7 @@ public interface EvidenceStore extends Provider {
      * Writes the final record of a release. Atomic. Never overwrites: writing a record whose release id already
      * has a final record with different content fails; writing the identical record again succeeds (idempotent).
      *
+     * @param record the final record
      * @return where the record now lives, for people (a path or URL)
      */
     String write(ReleaseRecord record);
@@ -33,18 +34,30 @@ public interface EvidenceStore extends Provider {
      * <p>Default: {@link #write(ReleaseRecord)}, ignoring {@code markdown}, for a store that keeps no Markdown (the
      * filesystem and Blob stores override it).
      *
+     * @param record the final record
+     * @param markdown renders the Markdown evidence
      * @return where the record now lives, for people (a path or URL)
      */
     default String write(ReleaseRecord record, EvidenceMarkdown markdown) {
         return write(record);
     }
 
-    /** The final record of a release, if one was written. */
+    /**
+     * The final record of a release, if one was written.
+     *
+     * @param app the app
+     * @param releaseId the release
+     * @return the final record of a release, if one was written
+     */
     Optional<ReleaseRecord> read(String app, String releaseId);
 
     /**
      * The app's most recent final records, newest first (by start time), at most {@code limit}. Used by the
      * stability gate and to find the previous good release.
+     *
+     * @param app the app
+     * @param limit the most records to return, positive
+     * @return the app's most recent final records, newest first (by start time), at most {@code limit}
      */
     List<ReleaseRecord> latest(String app, int limit);
 
@@ -54,6 +67,9 @@ public interface EvidenceStore extends Provider {
      * one and why, and the reading goes on. In no particular order. Read-only. Default: every record of
      * {@link #latest} (where an unreadable record fails the whole read), for a store that cannot do better.
      *
+     * @param app the app
+     * @param onRecord gets each record
+     * @param onUnreadable gets each unreadable record's name and what is wrong with it
      * @throws io.releasepipeline.error.ProviderException if the store cannot be listed or a record cannot be fetched
      */
     default void readAll(String app, java.util.function.Consumer<ReleaseRecord> onRecord,
@@ -64,15 +80,26 @@ public interface EvidenceStore extends Provider {
     /**
      * Appends one state transition to the release's journal, durably, before the engine acts on it. Appending an
      * entry with a sequence number already present is a no-op if identical and an error otherwise.
+     *
+     * @param entry the entry
      */
     void appendJournal(JournalEntry entry);
 
-    /** The release's journal, in sequence order; empty if none. */
+    /**
+     * The release's journal, in sequence order; empty if none.
+     *
+     * @param app the app
+     * @param releaseId the release
+     * @return the release's journal, in sequence order; empty if none
+     */
     List<JournalEntry> journal(String app, String releaseId);
 
     /**
      * The ids of the app's releases that have a journal, in any order. Read-only. Lets a person who names a release
      * that does not exist be told which do. Default: an empty list, for a store that cannot list its journals.
+     *
+     * @param app the app
+     * @return the ids of the app's releases that have a journal, in any order
      */
     default List<String> journaledReleases(String app) {
         return List.of();
@@ -97,6 +124,10 @@ public interface EvidenceStore extends Provider {
      * and {@link #holdsLock} answers false. Liveness is judged by the store on its own time (real time for real
      * stores), not by {@code now}. The check and the take are one atomic step across processes.
      *
+     * @param app the app
+     * @param releaseId the release the owner runs
+     * @param owner the process asking, with its own id
+     * @param host the host it runs on, for people
      * @param now the caller's clock: recorded as {@link ReleaseLock#since()}
      * @return empty if {@code owner} now holds the lock; otherwise the current holder
      */
@@ -105,6 +136,9 @@ public interface EvidenceStore extends Provider {
     /**
      * Releases the lock if {@code owner} holds it and stops keeping it alive; otherwise changes nothing (a lock
      * taken over by another owner is not touched). Idempotent.
+     *
+     * @param app the app
+     * @param owner the owner that took the lock
      */
     void unlock(String app, LockOwner owner);
 
@@ -114,6 +148,10 @@ public interface EvidenceStore extends Provider {
      * would expire. Reads the store (it never answers from memory alone, except to answer false for a lock it
      * knows it lost).
      *
+     * @param app the app
+     * @param owner the owner that took the lock
+     * @return whether {@code owner} holds the app's lock now and its claim is alive: the fencing check the engine
+     *     makes before every side effect
      * @throws io.releasepipeline.error.ProviderException if the store cannot be read (the caller cannot tell, and must
      *     treat it as a failed journal write)
      */
@@ -122,6 +160,10 @@ public interface EvidenceStore extends Provider {
     /**
      * The current holder, if any, live or stale: a stale holder's {@link ReleaseLock#expiresAt()} is at or before
      * the time of the read.
+     *
+     * @param app the app
+     * @return the current holder, if any, live or stale: a stale holder's {@link ReleaseLock#expiresAt()} is at or
+     *     before the time of the read
      */
     Optional<ReleaseLock> currentLock(String app);
 
@@ -130,6 +172,8 @@ public interface EvidenceStore extends Provider {
      * For a lock left by a dead process, or a forced takeover; an explicit human decision, never automatic. A live
      * holder learns it at its next {@link #holdsLock} and stops.
      *
+     * @param app the app
+     * @param releaseId the release whose lock to break
      * @return true if a lock was broken
      */
     boolean breakLock(String app, String releaseId);

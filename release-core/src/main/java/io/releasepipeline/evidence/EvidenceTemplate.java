@@ -164,6 +164,7 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
      *
      * @param name what the template is called in problems, e.g. its path
      * @param text the template
+     * @return the template
      * @throws InvalidConfigurationException listing every problem (see the class comment), each with its line and
      *     column, and the known placeholders
      */
@@ -179,6 +180,8 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
     /**
      * Reads and parses the template file.
      *
+     * @param file the template file, UTF-8
+     * @return the template
      * @throws InvalidConfigurationException if the file does not exist, cannot be read, is not UTF-8, or the
      *     template has problems (all listed)
      */
@@ -195,6 +198,8 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
      * Reads and parses the template file, adding every problem to {@code problems} (each prefixed with the file)
      * instead of throwing, for a caller that reports them with its own.
      *
+     * @param file the template file, UTF-8
+     * @param problems where problems are added
      * @return the template when there was no problem
      */
     public static Optional<EvidenceTemplate> read(Path file, List<String> problems) {
@@ -218,6 +223,8 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
 
     /**
      * Every placeholder's name with what it renders, in the documented order. The same table is in the README.
+     *
+     * @return every placeholder's name with what it renders, in the documented order
      */
     public static Map<String, String> placeholders() {
         Map<String, String> all = new LinkedHashMap<>();
@@ -225,7 +232,11 @@ public final class EvidenceTemplate implements EvidenceMarkdown {
         return Collections.unmodifiableMap(all);
     }
 
-    /** What the template is called in problems, e.g. its path. */
+    /**
+     * What the template is called in problems, e.g. its path.
+     *
+     * @return what the template is called in problems, e.g. its path
+     */
     public String name() {
         return name;
     }

@@ -11,29 +11,57 @@ import java.util.Objects;
  */
 public record GateResult(String gate, GateStatus status, String reason) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param gate the gate's name
+     * @param status pass, fail or error
+     * @param reason why, with the numbers and names involved
+     */
     public GateResult {
         Objects.requireNonNull(gate, "gate");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** A passing verdict. */
+    /**
+     * A passing verdict.
+     *
+     * @param gate the gate's name
+     * @param reason why, with the numbers and names involved
+     * @return a passing verdict
+     */
     public static GateResult pass(String gate, String reason) {
         return new GateResult(gate, GateStatus.PASS, reason);
     }
 
-    /** A failing verdict. */
+    /**
+     * A failing verdict.
+     *
+     * @param gate the gate's name
+     * @param reason why, with the numbers and names involved
+     * @return a failing verdict
+     */
     public static GateResult fail(String gate, String reason) {
         return new GateResult(gate, GateStatus.FAIL, reason);
     }
 
-    /** The gate could not decide. */
+    /**
+     * The gate could not decide.
+     *
+     * @param gate the gate's name
+     * @param reason why, with the numbers and names involved
+     * @return a verdict saying the gate could not decide
+     */
     public static GateResult error(String gate, String reason) {
         return new GateResult(gate, GateStatus.ERROR, reason);
     }
 
-    /** True when the gate passed. */
+    /**
+     * True when the gate passed.
+     *
+     * @return true when the gate passed
+     */
     public boolean passed() {
         return status == GateStatus.PASS;
     }

@@ -40,7 +40,23 @@ public record HookRun(HookPoint point, String name, String kind, String delivery
         int attempt,
         boolean migrationRollback) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param point where in the release it ran
+     * @param name the hook's name
+     * @param kind what kind of hook it is ({@code webhook}, {@code workflow}, ...)
+     * @param deliveryId the id the hook was given: the same in every run of this hook at this point of this release
+     * @param status how it ended
+     * @param summary one line: what was done or what went wrong
+     * @param link where to see more, when the hook gave one
+     * @param startedAt when it started (the release's clock)
+     * @param duration how long it ran (real time: a hook's work happens in the real world, even when the release runs
+     *     on a virtual clock)
+     * @param attempt {@code 1}, or {@code 2} and up when a resumed release ran it again because a stopped process had
+     *     started it without journaling its end (a receiver dedupes on {@code deliveryId})
+     * @param migrationRollback whether it was one of the hooks that undo a database migration
+     */
     public HookRun {
         Objects.requireNonNull(point, "point");
         Objects.requireNonNull(name, "name");
@@ -53,7 +69,11 @@ public record HookRun(HookPoint point, String name, String kind, String delivery
         Objects.requireNonNull(duration, "duration");
     }
 
-    /** True when the hook's work was done. */
+    /**
+     * True when the hook's work was done.
+     *
+     * @return true when the hook's work was done
+     */
     public boolean succeeded() {
         return status == HookResult.Status.SUCCEEDED;
     }

@@ -54,6 +54,15 @@ public final class JournalCodec {
     /**
      * The entry that journals {@code state} as entry {@code sequence} of the release, with the record as it stood
      * when there is one.
+     *
+     * @param app the app
+     * @param releaseId the release
+     * @param sequence the entry's number in the journal, from 1
+     * @param at when the state was reached
+     * @param state the state
+     * @param snapshot the record as it stood, if any
+     * @return the entry that journals {@code state} as entry {@code sequence} of the release, with the record as it
+     *     stood when there is one
      */
     public static JournalEntry encode(String app, String releaseId, int sequence, Instant at, JournalState state,
             Optional<ReleaseRecord> snapshot) {
@@ -134,6 +143,8 @@ public final class JournalCodec {
     /**
      * The state an entry journals.
      *
+     * @param entry the journal entry
+     * @return the state an entry journals
      * @throws IllegalArgumentException if the entry is from a newer format, names an unknown state or lacks a field
      */
     public static JournalState decode(JournalEntry entry) {
@@ -179,7 +190,12 @@ public final class JournalCodec {
         };
     }
 
-    /** The record as it stood when the entry was journaled, if the entry carries one. */
+    /**
+     * The record as it stood when the entry was journaled, if the entry carries one.
+     *
+     * @param entry the journal entry
+     * @return the record as it stood when the entry was journaled, if the entry carries one
+     */
     public static Optional<ReleaseRecord> snapshot(JournalEntry entry) {
         return Optional.ofNullable(entry.data().get(RECORD)).map(json ->
                 EvidenceJson.fromBytes(json.getBytes(StandardCharsets.UTF_8), ReleaseRecord.class));

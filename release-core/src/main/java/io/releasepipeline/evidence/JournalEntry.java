@@ -28,6 +28,16 @@ public record JournalEntry(int format, String app, String releaseId, int sequenc
     /**
      * Validates and copies. A {@code format} of 0 (an entry read from JSON that has no {@code format} property, i.e.
      * written before journals were versioned) becomes {@link JournalCodec#LEGACY_FORMAT}.
+     *
+     * @param format the journal format the entry was written in: {@link JournalCodec#LEGACY_FORMAT} (1) for entries
+     *     written before the format was versioned (they carry no {@code format} property), {@link JournalCodec#FORMAT}
+     *     for entries written by this version
+     * @param app the app
+     * @param releaseId the release
+     * @param sequence 1, 2, 3... within the release
+     * @param at when
+     * @param state the state entered, e.g. {@code MERGING}, {@code SHIFTING} (see {@link JournalState#name()})
+     * @param data what the state needs to be resumed (pull request, shas, revisions, weights), as strings
      */
     @JsonCreator
     public JournalEntry(@JsonProperty("format") int format, @JsonProperty("app") String app,
@@ -50,6 +60,13 @@ public record JournalEntry(int format, String app, String releaseId, int sequenc
      * An entry in the previous, unversioned format ({@link JournalCodec#LEGACY_FORMAT}): what releases wrote before
      * journal states were typed. Kept for stores and tests that build such journals; the engine writes
      * {@link JournalCodec#encode} entries.
+     *
+     * @param app the app
+     * @param releaseId the release
+     * @param sequence 1, 2, 3... within the release
+     * @param at when
+     * @param state the state entered, e.g. {@code MERGING}, {@code SHIFTING} (see {@link JournalState#name()})
+     * @param data what the state needs to be resumed (pull request, shas, revisions, weights), as strings
      */
     public JournalEntry(String app, String releaseId, int sequence, Instant at, String state,
             Map<String, String> data) {

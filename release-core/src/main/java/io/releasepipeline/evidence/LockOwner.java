@@ -24,6 +24,8 @@ public record LockOwner(String id, String token) {
     /**
      * Validates.
      *
+     * @param id the public owner id, e.g. {@code o-7kq2mx4d}: letters, digits and {@code -}
+     * @param token the private token: a random (version 4) UUID string, usable as a Blob lease id
      * @throws NullPointerException if a part is null
      * @throws IllegalArgumentException if the id is blank or has characters other than letters, digits and
      *     {@code -}, or the token is not a UUID string
@@ -37,7 +39,11 @@ public record LockOwner(String id, String token) {
         UUID.fromString(token);
     }
 
-    /** A new owner with a random id ({@code o-} and 8 base32 characters) and a random token. Thread-safe. */
+    /**
+     * A new owner with a random id ({@code o-} and 8 base32 characters) and a random token. Thread-safe.
+     *
+     * @return a new owner with a random id ({@code o-} and 8 base32 characters) and a random token
+     */
     public static LockOwner random() {
         return new LockOwner("o-" + randomBase32(8), UUID.randomUUID().toString());
     }
@@ -46,6 +52,8 @@ public record LockOwner(String id, String token) {
      * {@code length} random lowercase base32 characters ({@code a-z}, {@code 2-7}) from a {@link SecureRandom}:
      * safe in file and blob names. Thread-safe.
      *
+     * @param length how many characters, zero or more
+     * @return the random characters
      * @throws IllegalArgumentException if {@code length} is negative
      */
     public static String randomBase32(int length) {
@@ -59,7 +67,12 @@ public record LockOwner(String id, String token) {
         return new String(out);
     }
 
-    /** Whether {@code lock} is held by this owner. */
+    /**
+     * Whether {@code lock} is held by this owner.
+     *
+     * @param lock the lock as read
+     * @return whether {@code lock} is held by this owner
+     */
     public boolean holds(ReleaseLock lock) {
         return lock.owner().equals(id);
     }

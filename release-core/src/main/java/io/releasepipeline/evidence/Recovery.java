@@ -42,7 +42,19 @@ public record Recovery(Status status, String revision, Instant startedAt, Instan
         NOT_WATCHED
     }
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param status how the watch ended
+     * @param revision the revision watched (the one traffic went back to)
+     * @param startedAt when the watch started
+     * @param finishedAt when it ended
+     * @param limit the highest 5xx fraction that counts as recovered, when the watch ran
+     * @param judgedAgainst what {@code limit} is, in words: the baseline plus the tolerance, or the trigger's
+     *     threshold and why there was no usable baseline
+     * @param readings every error-rate reading of the watch, in order (signal {@code recovery})
+     * @param detail the one sentence that says what happened, with the numbers (the deciding reading, the policy)
+     */
     public Recovery {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(revision, "revision");
@@ -54,12 +66,20 @@ public record Recovery(Status status, String revision, Instant startedAt, Instan
         detail = detail == null ? "" : detail;
     }
 
-    /** The latest reading in words, if there was one. */
+    /**
+     * The latest reading in words, if there was one.
+     *
+     * @return the latest reading in words, if there was one
+     */
     public Optional<String> lastReading() {
         return readings.isEmpty() ? Optional.empty() : Optional.of(readings.get(readings.size() - 1).detail());
     }
 
-    /** True when the error rate did not return to baseline: a page-someone outcome. */
+    /**
+     * True when the error rate did not return to baseline: a page-someone outcome.
+     *
+     * @return true when the error rate did not return to baseline: a page-someone outcome
+     */
     public boolean pagesSomeone() {
         return status == Status.NOT_RECOVERED;
     }

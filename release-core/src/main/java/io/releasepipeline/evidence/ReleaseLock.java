@@ -28,6 +28,14 @@ public record ReleaseLock(String app, String releaseId, String owner, String hos
      * Validates. A lock read from an older version's file has no owner and no expiry: it reads as owned by
      * {@link #UNKNOWN_OWNER} and expired at {@code since} (stale, since nothing renews it).
      *
+     * @param app the app
+     * @param releaseId the release holding it
+     * @param owner the public id of the holder ({@link LockOwner#id()}); {@code (unknown)} in a lock written by a
+     *     version without owners
+     * @param host the host it runs on
+     * @param since when it took the lock
+     * @param expiresAt when its claim runs out unless renewed, as its store reports it; at or before the time of the
+     *     read for a stale lock
      * @throws NullPointerException if app, release id, host or since is null
      */
     public ReleaseLock {
@@ -39,17 +47,31 @@ public record ReleaseLock(String app, String releaseId, String owner, String hos
         expiresAt = expiresAt == null ? since : expiresAt;
     }
 
-    /** Whether the holder's claim had run out at {@code now}: its process is presumed dead. */
+    /**
+     * Whether the holder's claim had run out at {@code now}: its process is presumed dead.
+     *
+     * @param now the time of the read
+     * @return whether the holder's claim had run out at {@code now}: its process is presumed dead
+     */
     public boolean isStale(Instant now) {
         return !now.isBefore(expiresAt);
     }
 
-    /** This lock as seen after its holder was found dead at {@code now}: expired at the latest at {@code now}. */
+    /**
+     * This lock as seen after its holder was found dead at {@code now}: expired at the latest at {@code now}.
+     *
+     * @param now when the holder was found dead
+     * @return this lock as seen after its holder was found dead at {@code now}: expired at the latest at {@code now}
+     */
     public ReleaseLock staleAt(Instant now) {
         return expiresAt.isAfter(now) ? new ReleaseLock(app, releaseId, owner, host, since, now) : this;
     }
 
-    /** "release r1 (owner o-abc, host h, since t)": how messages name the holder. */
+    /**
+     * "release r1 (owner o-abc, host h, since t)": how messages name the holder.
+     *
+     * @return the holder, in words
+     */
     public String describe() {
         return "release " + releaseId + " (owner " + owner + " on " + host + ", since " + since + ")";
     }

@@ -79,7 +79,12 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
     public static final int SCHEMA_VERSION = 2;
 
     /** What kind of release a record describes. */
-    public enum Kind { PROMOTION, ROLLBACK }
+    public enum Kind {
+        /** A promotion of a pull request (it may have rolled back on its own). */
+        PROMOTION,
+        /** A standalone rollback, asked for by a person or a tool. */
+        ROLLBACK
+    }
 
     /** How a promotion related to its pull request's merge. */
     public enum Mode {
@@ -93,7 +98,53 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         POST_MERGE
     }
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param schemaVersion the record format's version
+     * @param releaseId the release's id
+     * @param app the app
+     * @param kind a promotion or a standalone rollback
+     * @param outcome how it ended
+     * @param startedAt when it started
+     * @param finishedAt when it finished
+     * @param pullRequest the pull request number, when there is one
+     * @param pullRequestUrl where to read the pull request
+     * @param headSha the commit the gates judged
+     * @param mergeCommitSha the merge commit
+     * @param previousRevision the revision serving before the release
+     * @param newRevision the revision the release brought
+     * @param approvers who approved
+     * @param gates every gate with its verdict and reason
+     * @param deployRun the deploy run, as last seen
+     * @param smokeChecks smoke checks that decided something (after each shift, after a rollback, failures)
+     * @param trafficChanges every traffic change with its time
+     * @param verdicts trigger verdicts that mattered (each step's closing verdicts, the one that fired)
+     * @param timeline health over time, for the chart
+     * @param rollback what the rollback did, if there was one
+     * @param databaseMigration whether the release carried a database migration
+     * @param notes anything else a reader should know (warnings, unverified signals)
+     * @param approvals manual approvals of traffic steps: who decided and when
+     * @param deployMatch whether the merge starts the deploy run, as judged before the merge: which filter, which
+     *     files
+     * @param mode whether the release merged the pull request itself after its gates ({@link Mode#PRE_MERGE}) or
+     *     picked up a pull request merged before it ({@link Mode#POST_MERGE}, whose gates were recorded but could not
+     *     stop the merge); {@code PRE_MERGE} for records written before this field existed, and for standalone
+     *     rollbacks
+     * @param firstRelease whether the release was declared the app's first, so that an empty history passed the
+     *     "previous release stable" gate
+     * @param environment the environment the release went to (the CI system's deployment environment), when known
+     * @param pullRequestTitle the pull request's title as it was when the release read it (untrusted text), when known
+     * @param hooks every hook run of the release, in order: name, kind, point, status, summary, link, start, duration
+     * @param migration whether the release was judged to carry a database migration, and why (absent in records
+     *     written before this field existed)
+     * @param baseline the stable revision's error rate measured before traffic first moved (or why it could not be),
+     *     the reference a rollback's recovery watch judges against; empty when none was measured (the error-rate
+     *     trigger disarmed, traffic never moved, a record written before baselines existed)
+     * @param samples every sample the observation of traffic steps took, with the policy that judged them: what a
+     *     backtest replays; empty when traffic was never observed, and in records written before samples were kept
+     *     ("not replayable")
+     */
     public ReleaseRecord {
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(app, "app");
@@ -130,17 +181,33 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         samples = samples == null ? Optional.empty() : samples;
     }
 
-    /** True when the pull request was merged before the release, so its gates could not stop the merge. */
+    /**
+     * True when the pull request was merged before the release, so its gates could not stop the merge.
+     *
+     * @return true when the pull request was merged before the release, so its gates could not stop the merge
+     */
     public boolean postMerge() {
         return mode == Mode.POST_MERGE;
     }
 
-    /** A builder for a record that starts now. */
+    /**
+     * A builder for a record that starts now.
+     *
+     * @param releaseId the release's id
+     * @param app the app
+     * @param kind a promotion or a standalone rollback
+     * @param startedAt when it started
+     * @return a new builder
+     */
     public static Builder builder(String releaseId, String app, Kind kind, Instant startedAt) {
         return new Builder(releaseId, app, kind, startedAt);
     }
 
-    /** A builder holding everything in this record, to go on from it (a resumed release). */
+    /**
+     * A builder holding everything in this record, to go on from it (a resumed release).
+     *
+     * @return this builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder(releaseId, app, kind, startedAt);
         b.outcome = outcome;
@@ -177,7 +244,11 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
         return b;
     }
 
-    /** True when this release (or rollback) ended with a rollback, successful or not. */
+    /**
+     * True when this release (or rollback) ended with a rollback, successful or not.
+     *
+     * @return true when this release (or rollback) ended with a rollback, successful or not
+     */
     public boolean rolledBack() {
         return outcome == ReleaseOutcome.ROLLED_BACK || outcome == ReleaseOutcome.ROLLBACK_FAILED
                 || rollback.isPresent();
@@ -226,176 +297,325 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             this.startedAt = startedAt;
         }
 
-        /** Sets the outcome. */
+        /**
+         * Sets the outcome.
+         *
+         * @param outcome how it ended
+         * @return this builder
+         */
         public Builder outcome(ReleaseOutcome outcome) {
             this.outcome = outcome;
             return this;
         }
 
-        /** Sets when it finished. */
+        /**
+         * Sets when it finished.
+         *
+         * @param at when it finished
+         * @return this builder
+         */
         public Builder finishedAt(Instant at) {
             this.finishedAt = at;
             return this;
         }
 
-        /** Sets the pull request. */
+        /**
+         * Sets the pull request.
+         *
+         * @param number the pull request's number
+         * @param url where to read it
+         * @return this builder
+         */
         public Builder pullRequest(int number, String url) {
             this.pullRequest = number;
             this.pullRequestUrl = url == null || url.isEmpty() ? null : url;
             return this;
         }
 
-        /** Sets the judged head commit. */
+        /**
+         * Sets the judged head commit.
+         *
+         * @param sha the head commit
+         * @return this builder
+         */
         public Builder headSha(String sha) {
             this.headSha = sha;
             return this;
         }
 
-        /** Sets the merge commit. */
+        /**
+         * Sets the merge commit.
+         *
+         * @param sha the merge commit
+         * @return this builder
+         */
         public Builder mergeCommitSha(String sha) {
             this.mergeCommitSha = sha;
             return this;
         }
 
-        /** Sets the revision that served before. */
+        /**
+         * Sets the revision that served before.
+         *
+         * @param revision the revision that served before
+         * @return this builder
+         */
         public Builder previousRevision(String revision) {
             this.previousRevision = revision;
             return this;
         }
 
-        /** Sets the new revision. */
+        /**
+         * Sets the new revision.
+         *
+         * @param revision the new revision
+         * @return this builder
+         */
         public Builder newRevision(String revision) {
             this.newRevision = revision;
             return this;
         }
 
-        /** Sets the approvers. */
+        /**
+         * Sets the approvers.
+         *
+         * @param approvers who approved
+         * @return this builder
+         */
         public Builder approvers(List<String> approvers) {
             this.approvers = List.copyOf(approvers);
             return this;
         }
 
-        /** Adds gate verdicts. */
+        /**
+         * Adds gate verdicts.
+         *
+         * @param results the gate verdicts
+         * @return this builder
+         */
         public Builder gates(List<GateResult> results) {
             gates.addAll(results);
             return this;
         }
 
-        /** Sets the deploy run as last seen. */
+        /**
+         * Sets the deploy run as last seen.
+         *
+         * @param run the deploy run
+         * @return this builder
+         */
         public Builder deployRun(DeployRun run) {
             this.deployRun = run;
             return this;
         }
 
-        /** Adds a smoke check. */
+        /**
+         * Adds a smoke check.
+         *
+         * @param result the smoke check's result
+         * @return this builder
+         */
         public Builder smoke(SmokeResult result) {
             smokeChecks.add(result);
             return this;
         }
 
-        /** Adds a traffic change. */
+        /**
+         * Adds a traffic change.
+         *
+         * @param change the traffic change
+         * @return this builder
+         */
         public Builder traffic(TrafficChange change) {
             trafficChanges.add(change);
             return this;
         }
 
-        /** Adds a verdict. */
+        /**
+         * Adds a verdict.
+         *
+         * @param verdict the trigger verdict
+         * @return this builder
+         */
         public Builder verdict(TriggerVerdict verdict) {
             verdicts.add(verdict);
             return this;
         }
 
-        /** Adds a timeline point. */
+        /**
+         * Adds a timeline point.
+         *
+         * @param point the timeline point
+         * @return this builder
+         */
         public Builder timeline(TimelinePoint point) {
             timeline.add(point);
             return this;
         }
 
-        /** Sets the rollback details. */
+        /**
+         * Sets the rollback details.
+         *
+         * @param details what the rollback did
+         * @return this builder
+         */
         public Builder rollback(RollbackDetails details) {
             this.rollback = details;
             return this;
         }
 
-        /** Marks the release as carrying a database migration. */
+        /**
+         * Marks the release as carrying a database migration.
+         *
+         * @param migration whether the release carries a database migration
+         * @return this builder
+         */
         public Builder databaseMigration(boolean migration) {
             this.databaseMigration = migration;
             return this;
         }
 
-        /** Adds a note. */
+        /**
+         * Adds a note.
+         *
+         * @param note the note
+         * @return this builder
+         */
         public Builder note(String note) {
             notes.add(note);
             return this;
         }
 
-        /** Sets how the release related to the merge. Default {@link Mode#PRE_MERGE}. */
+        /**
+         * Sets how the release related to the merge. Default {@link Mode#PRE_MERGE}.
+         *
+         * @param mode whether the release merged the pull request itself after its gates ({@link Mode#PRE_MERGE}) or
+         *     picked up a pull request merged before it ({@link Mode#POST_MERGE}, whose gates were recorded but could
+         *     not stop the merge); {@code PRE_MERGE} for records written before this field existed, and for standalone
+         *     rollbacks
+         * @return this builder
+         */
         public Builder mode(Mode mode) {
             this.mode = java.util.Objects.requireNonNull(mode, "mode");
             return this;
         }
 
-        /** Marks the release as declared the app's first. Default false. */
+        /**
+         * Marks the release as declared the app's first. Default false.
+         *
+         * @param firstRelease whether the release was declared the app's first, so that an empty history passed the
+         *     "previous release stable" gate
+         * @return this builder
+         */
         public Builder firstRelease(boolean firstRelease) {
             this.firstRelease = firstRelease;
             return this;
         }
 
-        /** Sets the environment the release goes to. */
+        /**
+         * Sets the environment the release goes to.
+         *
+         * @param environment the environment the release went to (the CI system's deployment environment), when known
+         * @return this builder
+         */
         public Builder environment(String environment) {
             this.environment = environment;
             return this;
         }
 
-        /** Sets the pull request's title, as read from the CI system (untrusted text, kept whole). */
+        /**
+         * Sets the pull request's title, as read from the CI system (untrusted text, kept whole).
+         *
+         * @param title the title
+         * @return this builder
+         */
         public Builder pullRequestTitle(String title) {
             this.pullRequestTitle = title == null || title.isEmpty() ? null : title;
             return this;
         }
 
-        /** Adds a hook run. */
+        /**
+         * Adds a hook run.
+         *
+         * @param run the hook run
+         * @return this builder
+         */
         public Builder hook(HookRun run) {
             hooks.add(java.util.Objects.requireNonNull(run, "run"));
             return this;
         }
 
-        /** Sets whether the release carries a database migration and why; also sets {@code databaseMigration}. */
+        /**
+         * Sets whether the release carries a database migration and why; also sets {@code databaseMigration}.
+         *
+         * @param verdict the migration verdict
+         * @return this builder
+         */
         public Builder migration(MigrationVerdict verdict) {
             this.migration = java.util.Objects.requireNonNull(verdict, "verdict");
             this.databaseMigration = verdict.migration();
             return this;
         }
 
-        /** Adds a step approval. */
+        /**
+         * Adds a step approval.
+         *
+         * @param approval the step approval
+         * @return this builder
+         */
         public Builder approval(StepApproval approval) {
             approvals.add(approval);
             return this;
         }
 
-        /** Sets whether the merge starts the deploy run, as judged before the merge. */
+        /**
+         * Sets whether the merge starts the deploy run, as judged before the merge.
+         *
+         * @param match the deploy match
+         * @return this builder
+         */
         public Builder deployMatch(DeployMatch match) {
             this.deployMatch = match;
             return this;
         }
 
-        /** Whether the merge starts the deploy run, once judged. */
+        /**
+         * Whether the merge starts the deploy run, once judged.
+         *
+         * @return whether the merge starts the deploy run, once judged
+         */
         public Optional<DeployMatch> deployMatch() {
             return Optional.ofNullable(deployMatch);
         }
 
-        /** Sets the stable revision's error rate measured before traffic first moved. */
+        /**
+         * Sets the stable revision's error rate measured before traffic first moved.
+         *
+         * @param baseline the stable revision's error rate measured before traffic first moved (or why it could not
+         *     be), the reference a rollback's recovery watch judges against; empty when none was measured (the
+         *     error-rate trigger disarmed, traffic never moved, a record written before baselines existed)
+         * @return this builder
+         */
         public Builder baseline(Baseline baseline) {
             this.baseline = java.util.Objects.requireNonNull(baseline, "baseline");
             return this;
         }
 
-        /** The baseline, once measured. */
+        /**
+         * The baseline, once measured.
+         *
+         * @return the baseline, once measured
+         */
         public Optional<Baseline> baseline() {
             return Optional.ofNullable(baseline);
         }
 
         /**
          * Adds one observation's samples, judged by {@code policy} (the release's; the first one given is kept).
+         *
+         * @param policy the policy that judged the samples
+         * @param step the observation's samples
+         * @return this builder
          */
         public Builder samples(Samples.Policy policy, Samples.Step step) {
             if (samplePolicy == null) {
@@ -405,28 +625,48 @@ public record ReleaseRecord(int schemaVersion, String releaseId, String app, Kin
             return this;
         }
 
-        /** How many samples the record keeps so far. */
+        /**
+         * How many samples the record keeps so far.
+         *
+         * @return how many samples the record keeps so far
+         */
         public int sampleCount() {
             return sampleSteps.stream().mapToInt(Samples.Step::count).sum();
         }
 
-        /** The outcome so far. */
+        /**
+         * The outcome so far.
+         *
+         * @return the outcome so far
+         */
         public ReleaseOutcome outcome() {
             return outcome;
         }
 
-        /** When traffic first moved in this release, if it has. */
+        /**
+         * When traffic first moved in this release, if it has.
+         *
+         * @return when traffic first moved in this release, if it has
+         */
         public Optional<Instant> firstTrafficChangeAt() {
             return trafficChanges.isEmpty() ? Optional.empty() : Optional.of(trafficChanges.get(0).at());
         }
 
-        /** The latest traffic change recorded so far. */
+        /**
+         * The latest traffic change recorded so far.
+         *
+         * @return the latest traffic change recorded so far
+         */
         public Optional<TrafficChange> lastTrafficChange() {
             return trafficChanges.isEmpty() ? Optional.empty()
                     : Optional.of(trafficChanges.get(trafficChanges.size() - 1));
         }
 
-        /** A snapshot of the record so far. */
+        /**
+         * A snapshot of the record so far.
+         *
+         * @return a snapshot of the record so far
+         */
         public ReleaseRecord build() {
             return new ReleaseRecord(SCHEMA_VERSION, releaseId, app, kind, outcome, startedAt,
                     Optional.ofNullable(finishedAt), Optional.ofNullable(pullRequest),

@@ -29,7 +29,26 @@ public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, O
         Optional<String> migrationWarning, Optional<String> detail, Optional<Recovery> recovery,
         Optional<String> hookFailure) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param reason why it was started, in words
+     * @param trigger the trigger verdict that started it, when a trigger did
+     * @param fromRevision the revision that was serving (the failed one), when known
+     * @param toRevision the revision traffic went back to
+     * @param startedAt when it started
+     * @param finishedAt when it finished
+     * @param succeeded whether traffic is on {@code toRevision} and its smoke check passed
+     * @param smoke the smoke check of {@code toRevision} after the shift, when one ran
+     * @param migrationWarning set when the release carried a database migration that must be rolled back by hand
+     * @param detail what went wrong, when it failed
+     * @param recovery whether the error rate of {@code toRevision} returned to baseline afterwards (the runbook's
+     *     "error rate returns to baseline"), when the rollback succeeded; empty in records written before it was
+     *     watched
+     * @param hookFailure set when a hook that runs on rollback failed, could not run, or (a migration rollback) was
+     *     not run because traffic was not all back: which, and why. Page someone: what it was meant to undo may be in
+     *     place
+     */
     public RollbackDetails {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(toRevision, "toRevision");
@@ -44,7 +63,23 @@ public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, O
         hookFailure = hookFailure == null ? Optional.empty() : hookFailure;
     }
 
-    /** What a rollback did, with no hook failure recorded. */
+    /**
+     * What a rollback did, with no hook failure recorded.
+     *
+     * @param reason why it was started, in words
+     * @param trigger the trigger verdict that started it, when a trigger did
+     * @param fromRevision the revision that was serving (the failed one), when known
+     * @param toRevision the revision traffic went back to
+     * @param startedAt when it started
+     * @param finishedAt when it finished
+     * @param succeeded whether traffic is on {@code toRevision} and its smoke check passed
+     * @param smoke the smoke check of {@code toRevision} after the shift, when one ran
+     * @param migrationWarning set when the release carried a database migration that must be rolled back by hand
+     * @param detail what went wrong, when it failed
+     * @param recovery whether the error rate of {@code toRevision} returned to baseline afterwards (the runbook's
+     *     "error rate returns to baseline"), when the rollback succeeded; empty in records written before it was
+     *     watched
+     */
     public RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
             String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
             Optional<String> migrationWarning, Optional<String> detail, Optional<Recovery> recovery) {
@@ -52,7 +87,20 @@ public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, O
                 detail, recovery, Optional.empty());
     }
 
-    /** What a rollback did, with no recovery watch recorded. */
+    /**
+     * What a rollback did, with no recovery watch recorded.
+     *
+     * @param reason why it was started, in words
+     * @param trigger the trigger verdict that started it, when a trigger did
+     * @param fromRevision the revision that was serving (the failed one), when known
+     * @param toRevision the revision traffic went back to
+     * @param startedAt when it started
+     * @param finishedAt when it finished
+     * @param succeeded whether traffic is on {@code toRevision} and its smoke check passed
+     * @param smoke the smoke check of {@code toRevision} after the shift, when one ran
+     * @param migrationWarning set when the release carried a database migration that must be rolled back by hand
+     * @param detail what went wrong, when it failed
+     */
     public RollbackDetails(String reason, Optional<TriggerVerdict> trigger, Optional<String> fromRevision,
             String toRevision, Instant startedAt, Instant finishedAt, boolean succeeded, Optional<SmokeResult> smoke,
             Optional<String> migrationWarning, Optional<String> detail) {
@@ -63,12 +111,22 @@ public record RollbackDetails(String reason, Optional<TriggerVerdict> trigger, O
     /**
      * The recovery watch when it ended {@link Recovery.Status#NOT_RECOVERED} (page someone): named next to a failed
      * rollback hook too, whose outcome ({@code ROLLED_BACK_HOOK_FAILED}) takes precedence. Empty otherwise.
+     *
+     * @return the recovery watch when it ended {@link Recovery.Status#NOT_RECOVERED} (page someone): named next to a
+     *     failed rollback hook too, whose outcome ({@code ROLLED_BACK_HOOK_FAILED}) takes precedence
      */
     public Optional<Recovery> notRecovered() {
         return recovery.filter(Recovery::pagesSomeone);
     }
 
-    /** A copy with {@code recovery} recorded. */
+    /**
+     * A copy with {@code recovery} recorded.
+     *
+     * @param recovery whether the error rate of {@code toRevision} returned to baseline afterwards (the runbook's
+     *     "error rate returns to baseline"), when the rollback succeeded; empty in records written before it was
+     *     watched
+     * @return a copy with {@code recovery} recorded
+     */
     public RollbackDetails withRecovery(Recovery recovery) {
         return new RollbackDetails(reason, trigger, fromRevision, toRevision, startedAt, finishedAt, succeeded, smoke,
                 migrationWarning, detail, Optional.of(recovery), hookFailure);

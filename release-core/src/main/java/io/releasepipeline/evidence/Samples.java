@@ -37,13 +37,23 @@ public record Samples(int format, Policy policy, List<Step> steps) {
     /** The most samples one release keeps, all signals together. */
     public static final int MAX_SAMPLES = 20_000;
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param format the format's version, {@link #FORMAT}
+     * @param policy the policy that was live: what a determinism check replays
+     * @param steps each observation in the order it ran: a traffic step's window, or a wait for a manual approval
+     */
     public Samples {
         Objects.requireNonNull(policy, "policy");
         steps = steps == null ? List.of() : List.copyOf(steps);
     }
 
-    /** The total number of samples kept. */
+    /**
+     * The total number of samples kept.
+     *
+     * @return the total number of samples kept
+     */
     public int count() {
         return steps.stream().mapToInt(Step::count).sum();
     }
@@ -69,7 +79,22 @@ public record Samples(int format, Policy policy, List<Step> steps) {
             ReadErrorPolicy onReadError, Duration healthProbeInterval, Duration smokeInterval,
             Duration errorRateInterval, Duration alertInterval, List<String> custom) {
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param smokeFailingFor the smoke trigger's threshold, when armed
+         * @param healthDownFor the health trigger's threshold, when armed
+         * @param errorRate the error-rate trigger, when armed
+         * @param canaryMaxIncrease canary analysis's allowed increase, when armed
+         * @param alerts whether the alert trigger was armed
+         * @param advisory the triggers in advisory mode
+         * @param onReadError the read error policy
+         * @param healthProbeInterval interval between health probes
+         * @param smokeInterval interval between smoke checks
+         * @param errorRateInterval interval between error-rate readings
+         * @param alertInterval interval between reads of a polled alert source
+         * @param custom the names of custom triggers (not replayable from the record)
+         */
         public Policy {
             smokeFailingFor = smokeFailingFor == null ? Optional.empty() : smokeFailingFor;
             healthDownFor = healthDownFor == null ? Optional.empty() : healthDownFor;
@@ -84,7 +109,12 @@ public record Samples(int format, Policy policy, List<Step> steps) {
             Objects.requireNonNull(alertInterval, "alertInterval");
         }
 
-        /** The policy of {@code triggers}, as numbers. */
+        /**
+         * The policy of {@code triggers}, as numbers.
+         *
+         * @param triggers the trigger policy
+         * @return the policy of {@code triggers}, as numbers
+         */
         public static Policy of(Triggers triggers) {
             Optional<ErrorRate> errorRate = triggers.errorRate().map(e -> new ErrorRate(e.threshold(), e.window(),
                     e.minimumRequests(), e.noDataPolicy(), e.holdLimit()));
@@ -100,6 +130,8 @@ public record Samples(int format, Policy policy, List<Step> steps) {
          * The triggers this policy describes, to replay it; a recorded alert trigger judges the recorded alerts (its
          * source is never read).
          *
+         * @return the triggers this policy describes, to replay it; a recorded alert trigger judges the recorded
+         *     alerts (its source is never read)
          * @throws IllegalStateException when it had custom triggers, which are code the record cannot hold
          */
         public Triggers toTriggers() {
@@ -126,6 +158,9 @@ public record Samples(int format, Policy policy, List<Step> steps) {
     /**
      * The alert source of a replayed policy (a candidate's alert trigger, the recorded live one): its alerts come from
      * the record, so it is never read; reading it throws {@link UnsupportedOperationException}. Stateless.
+     *
+     * @return the alert source of a replayed policy (a candidate's alert trigger, the recorded live one): its alerts
+     *     come from the record, so it is never read; reading it throws {@link UnsupportedOperationException}
      */
     public static AlertSource recordedAlerts() {
         return RecordedAlerts.INSTANCE;
@@ -158,7 +193,15 @@ public record Samples(int format, Policy policy, List<Step> steps) {
     public record ErrorRate(double threshold, Duration window, long minimumRequests, NoDataPolicy noDataPolicy,
             Duration holdLimit) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param threshold the 5xx fraction above which it fires
+         * @param window the trailing window
+         * @param minimumRequests fewer requests is no data
+         * @param noDataPolicy what no data means at a step's end
+         * @param holdLimit how long a step is held for data
+         */
         public ErrorRate {
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(noDataPolicy, "noDataPolicy");
@@ -203,7 +246,28 @@ public record Samples(int format, Policy policy, List<Step> steps) {
             boolean approval, End end, long closedAt, List<Long> ends, Health health, Smoke smoke,
             List<ErrorRateSample> errorRate, Alerts alerts, Optional<Long> truncated) {
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param revision the revision observed
+         * @param stable the stable revision sharing traffic, when traffic was split
+         * @param weight the new revision's share of traffic, percent
+         * @param start when the observation started (millisecond precision: every time below is whole milliseconds
+         *     after it)
+         * @param window the trailing window
+         * @param approval true for a watch kept while a manual approval was awaited (ended by the decision, not the
+         *     window)
+         * @param end how it ended
+         * @param closedAt when it ended, milliseconds after {@code start}
+         * @param ends the times (milliseconds after {@code start}) the observation judged the window's end: once per
+         *     round of samples from the window's end on (the samples of the round first), and at the end of a hold
+         * @param health every health probe
+         * @param smoke every smoke check
+         * @param errorRate the error-rate trigger, when armed
+         * @param alerts whether the alert trigger was armed
+         * @param truncated set when the release's sample budget ran out during this step: from when on nothing was
+         *     kept
+         */
         public Step {
             Objects.requireNonNull(revision, "revision");
             stable = stable == null ? Optional.empty() : stable;
@@ -218,7 +282,11 @@ public record Samples(int format, Policy policy, List<Step> steps) {
             truncated = truncated == null ? Optional.empty() : truncated;
         }
 
-        /** The number of samples kept. */
+        /**
+         * The number of samples kept.
+         *
+         * @return the number of samples kept
+         */
         public int count() {
             return health.count() + smoke.checks().size() + errorRate.size() + alerts.t().size();
         }
@@ -237,7 +305,15 @@ public record Samples(int format, Policy policy, List<Step> steps) {
 
         static final Health EMPTY = new Health(List.of(), "", List.of(), List.of());
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param t each probe's time: the first in milliseconds after the step's start, each next one in milliseconds
+         *     after the one before
+         * @param up each probe's verdict, one character each: {@code 1} up, {@code 0} down
+         * @param ms each probe's latency in milliseconds
+         * @param detail the probe's description, written at the first probe and then only where it changes
+         */
         public Health {
             t = t == null ? List.of() : List.copyOf(t);
             up = up == null ? "" : up;
@@ -249,7 +325,11 @@ public record Samples(int format, Policy policy, List<Step> steps) {
             }
         }
 
-        /** The number of probes. */
+        /**
+         * The number of probes.
+         *
+         * @return the number of probes
+         */
         public int count() {
             return t.size();
         }
@@ -265,7 +345,12 @@ public record Samples(int format, Policy policy, List<Step> steps) {
     @JsonPropertyOrder({"from", "text"})
     public record Detail(int from, String text) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param from the index of the first probe it describes
+         * @param text the description
+         */
         public Detail {
             Objects.requireNonNull(text, "text");
         }
@@ -281,7 +366,12 @@ public record Samples(int format, Policy policy, List<Step> steps) {
 
         static final Smoke EMPTY = new Smoke(List.of(), List.of());
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param endpoints the endpoints' names, which each check's results point into
+         * @param checks each check
+         */
         public Smoke {
             endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
             checks = checks == null ? List.of() : List.copyOf(checks);
@@ -298,7 +388,13 @@ public record Samples(int format, Policy policy, List<Step> steps) {
     @JsonPropertyOrder({"t", "results"})
     public record SmokeCheck(long t, List<EndpointSample> results) {
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param t each probe's time: the first in milliseconds after the step's start, each next one in milliseconds
+         *     after the one before
+         * @param results each endpoint's result
+         */
         public SmokeCheck {
             results = results == null ? List.of() : List.copyOf(results);
         }
@@ -329,7 +425,14 @@ public record Samples(int format, Policy policy, List<Step> steps) {
      */
     public record ErrorRateSample(long t, Reading canary, Optional<Reading> stable) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param t each probe's time: the first in milliseconds after the step's start, each next one in milliseconds
+         *     after the one before
+         * @param canary the new revision's reading
+         * @param stable the stable revision sharing traffic, when traffic was split
+         */
         public ErrorRateSample {
             Objects.requireNonNull(canary, "canary");
             stable = stable == null ? Optional.empty() : stable;
@@ -364,7 +467,14 @@ public record Samples(int format, Policy policy, List<Step> steps) {
 
         static final Alerts EMPTY = new Alerts(List.of(), List.of(), List.of());
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param t each probe's time: the first in milliseconds after the step's start, each next one in milliseconds
+         *     after the one before
+         * @param v each read's answer, an index into {@code states}
+         * @param states the distinct answers
+         */
         public Alerts {
             t = t == null ? List.of() : List.copyOf(t);
             v = v == null ? List.of() : List.copyOf(v);
@@ -384,7 +494,12 @@ public record Samples(int format, Policy policy, List<Step> steps) {
      */
     public record AlertState(List<Alert> firing, Optional<String> error) {
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param firing the alerts firing
+         * @param error what went wrong, or null
+         */
         public AlertState {
             firing = firing == null ? List.of() : List.copyOf(firing);
             error = error == null ? Optional.empty() : error;

@@ -18,7 +18,16 @@ import java.util.Optional;
 public record StepApproval(int weight, Instant requestedAt, boolean approved, Optional<String> by, Instant decidedAt,
         String comment) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param weight the step that waited
+     * @param requestedAt when the question was asked
+     * @param approved whether the release went on
+     * @param by who decided; empty when the wait timed out
+     * @param decidedAt when they decided, or when the wait timed out
+     * @param comment what they said, or what the timeout did
+     */
     public StepApproval {
         Objects.requireNonNull(requestedAt, "requestedAt");
         Objects.requireNonNull(decidedAt, "decidedAt");
@@ -26,7 +35,11 @@ public record StepApproval(int weight, Instant requestedAt, boolean approved, Op
         comment = comment == null ? "" : comment;
     }
 
-    /** True when nobody decided within the timeout. */
+    /**
+     * True when nobody decided within the timeout.
+     *
+     * @return true when nobody decided within the timeout
+     */
     public boolean timedOut() {
         return by.isEmpty();
     }

@@ -21,7 +21,15 @@ import java.util.Optional;
  */
 public record TimelinePoint(Instant at, String signal, boolean ok, Optional<Double> value, String detail) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param signal {@code health}, {@code smoke} or {@code error-rate}
+     * @param ok whether the signal was good
+     * @param value the measured value when there is one (the 5xx fraction)
+     * @param detail what was seen
+     */
     public TimelinePoint {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(signal, "signal");

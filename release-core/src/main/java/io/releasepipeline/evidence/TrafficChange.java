@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record TrafficChange(Instant at, TrafficWeights from, TrafficWeights to, String reason) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when the platform accepted it
+     * @param from the split before
+     * @param to the split after
+     * @param reason why (a plan step, a rollback)
+     */
     public TrafficChange {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(from, "from");

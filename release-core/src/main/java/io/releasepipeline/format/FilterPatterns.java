@@ -47,6 +47,8 @@ public final class FilterPatterns {
     /**
      * The patterns, in order.
      *
+     * @param patterns glob patterns, {@code !} before a pattern excludes
+     * @return the patterns, in order
      * @throws IllegalArgumentException listing every pattern that is not valid (see {@link #problems})
      */
     public static FilterPatterns of(List<String> patterns) {
@@ -63,7 +65,12 @@ public final class FilterPatterns {
         return new FilterPatterns(List.copyOf(patterns), List.copyOf(compiled));
     }
 
-    /** {@link #of(List)} for patterns given one by one. */
+    /**
+     * {@link #of(List)} for patterns given one by one.
+     *
+     * @param patterns glob patterns, {@code !} before a pattern excludes
+     * @return the patterns, in order
+     */
     public static FilterPatterns of(String... patterns) {
         return of(List.of(patterns));
     }
@@ -73,6 +80,10 @@ public final class FilterPatterns {
      * A list must not be empty, a pattern must not be empty (nor {@code !} alone), brackets must close and hold only
      * letters, digits and ranges of them, and {@code \} must be followed by a character. As GitHub requires, a list
      * with a negative pattern must also hold a positive one.
+     *
+     * @param patterns the patterns to check
+     * @return what is wrong with {@code patterns}, one entry per problem, each naming the pattern; empty when they are
+     *     valid
      */
     public static List<String> problems(List<String> patterns) {
         List<String> problems = new ArrayList<>();
@@ -100,7 +111,12 @@ public final class FilterPatterns {
         return problems;
     }
 
-    /** True when the last pattern that matches {@code name} is a positive one; false when none matches. */
+    /**
+     * True when the last pattern that matches {@code name} is a positive one; false when none matches.
+     *
+     * @param name a path, e.g. {@code backend/src/App.java}
+     * @return true when the last pattern that matches {@code name} is a positive one; false when none matches
+     */
     public boolean selects(String name) {
         Objects.requireNonNull(name, "name");
         boolean selected = false;
@@ -112,7 +128,11 @@ public final class FilterPatterns {
         return selected;
     }
 
-    /** The patterns as given, in order. */
+    /**
+     * The patterns as given, in order.
+     *
+     * @return the patterns as given, in order
+     */
     public List<String> patterns() {
         return patterns;
     }

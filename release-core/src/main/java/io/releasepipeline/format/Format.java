@@ -14,7 +14,12 @@ public final class Format {
     private Format() {
     }
 
-    /** {@code 2m15s}, {@code 30s}, {@code 1h}, {@code 750ms}. */
+    /**
+     * {@code 2m15s}, {@code 30s}, {@code 1h}, {@code 750ms}.
+     *
+     * @param d the duration
+     * @return the duration in short form
+     */
     public static String duration(Duration d) {
         if (d.isNegative()) {
             return "-" + duration(d.negated());
@@ -50,6 +55,9 @@ public final class Format {
      * writes it, character for character (recorded verdicts are compared with replayed ones as text), without the
      * formatter's cost: the error-rate trigger words its reading after every sample, so a backtest calls this a few
      * million times.
+     *
+     * @param fraction the fraction, e.g. 0.079
+     * @return the percentage with one decimal
      */
     public static String percent(double fraction) {
         double v = fraction * 100;
@@ -60,7 +68,12 @@ public final class Format {
         return new BigDecimal(Double.toString(v)).setScale(1, RoundingMode.HALF_UP).toPlainString() + "%";
     }
 
-    /** {@code 1,204}: as {@code String.format(Locale.ROOT, "%,d", n)} writes it, without the formatter's cost. */
+    /**
+     * {@code 1,204}: as {@code String.format(Locale.ROOT, "%,d", n)} writes it, without the formatter's cost.
+     *
+     * @param n the number
+     * @return the number with thousands separators
+     */
     public static String count(long n) {
         String digits = Long.toString(n);
         int sign = n < 0 ? 1 : 0;

@@ -50,6 +50,9 @@ public final class Redaction {
     /**
      * {@code text} with every credential of a recognised shape replaced by {@link #MASK}; null stays null.
      * Idempotent: redacting twice changes nothing more.
+     *
+     * @param text the text, or null
+     * @return the text with credentials masked
      */
     public static String credentials(String text) {
         if (text == null || text.isEmpty()) {
@@ -63,7 +66,12 @@ public final class Redaction {
         return out;
     }
 
-    /** Whether {@code text} holds a credential of a recognised shape. */
+    /**
+     * Whether {@code text} holds a credential of a recognised shape.
+     *
+     * @param text the text, or null
+     * @return whether {@code text} holds a credential of a recognised shape
+     */
     public static boolean hasCredentials(String text) {
         return text != null && !credentials(text).equals(text);
     }
@@ -75,6 +83,9 @@ public final class Redaction {
      * ManagementException (redacted): Status code 401, ...}). So a stack trace printed or logged from it still shows
      * where and why, and never the credential. The copies are plain {@link RuntimeException}s: a caller that needs
      * a cause's type must look before redacting. Null stays null.
+     *
+     * @param failure the throwable to log or rethrow
+     * @return {@code failure}, or a redacted copy of its chain
      */
     public static Throwable cause(Throwable failure) {
         if (failure == null || !chainHasCredentials(failure)) {

@@ -59,6 +59,9 @@ public final class SafeText {
     /**
      * Untrusted text for inline Markdown that GitHub renders (a paragraph, a table cell, a list item), capped at
      * {@link #FIELD_LIMIT} characters. See {@link #markdown(String, int)}.
+     *
+     * @param untrusted the text, or null
+     * @return the text, safe for inline Markdown
      */
     public static String markdown(String untrusted) {
         return markdown(untrusted, FIELD_LIMIT);
@@ -84,8 +87,10 @@ public final class SafeText {
      *       repository and ping nobody.
      * </ul>
      *
+     * @param untrusted the text, or null
      * @param maxChars how many characters of {@code untrusted} are kept at most (more are cut, with {@value
      *     #ELLIPSIS}); the escaped result may be longer
+     * @return the text, safe for inline Markdown
      * @throws IllegalArgumentException if {@code maxChars} is less than 1
      */
     public static String markdown(String untrusted, int maxChars) {
@@ -133,6 +138,9 @@ public final class SafeText {
      * (GitHub tables split on it even inside code); line breaks become spaces, control characters show as
      * <code>&#92;uXXXX</code>, and a zero-width space follows an {@code @}. An empty text shows as a span of two
      * quotes, so that it is still seen.
+     *
+     * @param untrusted the text, or null
+     * @return the code span, fence included
      */
     public static String markdownCode(String untrusted) {
         return markdownCode(untrusted, FIELD_LIMIT);
@@ -141,6 +149,10 @@ public final class SafeText {
     /**
      * {@link #markdownCode(String)} keeping at most {@code maxChars} characters of the input.
      *
+     * @param untrusted the text, or null
+     * @param maxChars how many characters of {@code untrusted} are kept at most (more are cut, with {@value
+     *     #ELLIPSIS}); the escaped result may be longer
+     * @return the code span, fence included
      * @throws IllegalArgumentException if {@code maxChars} is less than 1
      */
     public static String markdownCode(String untrusted, int maxChars) {
@@ -185,6 +197,11 @@ public final class SafeText {
      * A URL as a Markdown link destination that stays one: blanks, controls, brackets, parentheses, quotes, pipes,
      * backslashes and anything outside ASCII are percent-encoded (UTF-8), so the URL can neither end the link early,
      * add a title, nor split a table cell. Checking the scheme is the caller's part.
+     *
+     * @param url the URL
+     * @return a URL as a Markdown link destination that stays one: blanks, controls, brackets, parentheses, quotes,
+     *     pipes, backslashes and anything outside ASCII are percent-encoded (UTF-8), so the URL can neither end the
+     *     link early, add a title, nor split a table cell
      */
     public static String markdownUrl(String url) {
         StringBuilder sb = new StringBuilder(url.length() + 8);
@@ -203,6 +220,9 @@ public final class SafeText {
     /**
      * Keeps a whole comment body under GitHub's limit: at most {@link #COMMENT_LIMIT} characters, cut at a line break
      * when one is near, with a last line that says so. A body within the limit is returned as it is.
+     *
+     * @param body the comment body
+     * @return the body, within the limit
      */
     public static String fitComment(String body) {
         if (body.length() <= COMMENT_LIMIT) {
@@ -228,6 +248,10 @@ public final class SafeText {
      * field as Markdown it would hold no mention, tag, entity, link or image; control characters show as
      * <code>&#92;uXXXX</code>.
      *
+     * @param untrusted the text, or null
+     * @param maxChars how many characters of {@code untrusted} are kept at most (more are cut, with {@value
+     *     #ELLIPSIS}); the escaped result may be longer
+     * @return the text, safe for the field
      * @throws IllegalArgumentException if {@code maxChars} is less than 1
      */
     public static String githubPlain(String untrusted, int maxChars) {
@@ -264,7 +288,12 @@ public final class SafeText {
 
     // --------------------------------------------------------------------------------------------------- lines
 
-    /** Untrusted text for a log or console line, at most {@link #LINE_LIMIT} characters: {@link #line(String, int)}. */
+    /**
+     * Untrusted text for a log or console line, at most {@link #LINE_LIMIT} characters: {@link #line(String, int)}.
+     *
+     * @param untrusted the text, or null
+     * @return one safe line
+     */
     public static String line(String untrusted) {
         return line(untrusted, LINE_LIMIT);
     }
@@ -284,8 +313,10 @@ public final class SafeText {
      *
      * A backslash in the text is kept as it is: the result is for people to read, not to be parsed back.
      *
+     * @param untrusted the text, or null
      * @param maxChars how many characters of {@code untrusted} are kept at most (more are cut, with {@value
      *     #ELLIPSIS})
+     * @return one safe line
      * @throws IllegalArgumentException if {@code maxChars} is less than 1
      */
     public static String line(String untrusted, int maxChars) {
@@ -324,6 +355,11 @@ public final class SafeText {
      * A throwable to log with its stack trace in place of {@code t}: the same stack trace, causes and suppressed
      * throwables, with every message made a single {@link #line(String)} (a message may quote a provider's answer).
      * Its {@code toString()} reads like the original's ({@code java.io.IOException: ...}).
+     *
+     * @param t the throwable
+     * @return a throwable to log with its stack trace in place of {@code t}: the same stack trace, causes and
+     *     suppressed throwables, with every message made a single {@link #line(String)} (a message may quote a
+     *     provider's answer)
      */
     public static Throwable loggable(Throwable t) {
         return loggable(t, 0);
@@ -363,6 +399,9 @@ public final class SafeText {
      * Untrusted text for XML 1.0 character data and attribute values (the SVG chart): {@code & < > " '} escaped, and
      * every character XML 1.0 does not allow (controls other than tab, line feed and carriage return, U+FFFE,
      * U+FFFF, lone surrogates) replaced with U+FFFD. Not capped: cap with {@link #truncate(String, int)} first.
+     *
+     * @param untrusted the text, or null
+     * @return the escaped text
      */
     public static String xml(String untrusted) {
         StringBuilder out = new StringBuilder(untrusted.length() + 16);
@@ -394,6 +433,9 @@ public final class SafeText {
      * {@code text} with at most {@code maxChars} characters: longer text is cut (never inside a surrogate pair) and
      * ends with {@value #ELLIPSIS}, which counts towards the limit.
      *
+     * @param text the text
+     * @param maxChars the most characters in the result, {@value #ELLIPSIS} included
+     * @return the text, cut if longer
      * @throws IllegalArgumentException if {@code maxChars} is less than 1
      */
     public static String truncate(String text, int maxChars) {
@@ -406,7 +448,12 @@ public final class SafeText {
         return text.substring(0, safeCut(text, maxChars - ELLIPSIS.length())) + ELLIPSIS;
     }
 
-    /** The file name alone of a path or location ({@code /home/me/.ops/evidence/x.md} gives {@code x.md}). */
+    /**
+     * The file name alone of a path or location ({@code /home/me/.ops/evidence/x.md} gives {@code x.md}).
+     *
+     * @param location a path or URL
+     * @return the file name alone of a path or location ({@code /home/me/.ops/evidence/x.md} gives {@code x.md})
+     */
     public static String fileName(String location) {
         String trimmed = location.strip();
         while (trimmed.endsWith("/") || trimmed.endsWith("\\")) {
@@ -458,6 +505,11 @@ public final class SafeText {
      * Whether {@code cp} is a character the rules above show as a <code>&#92;uXXXX</code> escape: a control other than
      * CR, LF and tab (those each rule handles itself), DEL, C1, U+2028/U+2029, a bidirectional formatting mark, U+FEFF,
      * U+FFFE/U+FFFF or a surrogate. For writers that escape by their own syntax (JSON) with the same rule.
+     *
+     * @param cp a code point
+     * @return whether {@code cp} is a character the rules above show as a <code>&#92;uXXXX</code> escape: a control
+     *     other than CR, LF and tab (those each rule handles itself), DEL, C1, U+2028/U+2029, a bidirectional
+     *     formatting mark, U+FEFF, U+FFFE/U+FFFF or a surrogate
      */
     public static boolean isHidden(int cp) {
         if (cp == '\n' || cp == '\r' || cp == '\t') {

@@ -37,6 +37,7 @@ public final class Urls {
      * Whether {@code host}, as {@link URI#getHost()} returns it (IPv6 in brackets), is a loopback host by the rule
      * above. Never makes a DNS query.
      *
+     * @param host the host, as {@link URI#getHost()} returns it
      * @return false for null or blank
      */
     public static boolean isLoopbackHost(String host) {
@@ -75,6 +76,7 @@ public final class Urls {
      *
      * @param url the URL; null is a problem ("required")
      * @param allowInsecureHttp whether plain http may go to any host (an explicit opt-out the caller offers)
+     * @return why it cannot be used, or empty
      */
     public static Optional<String> transportProblem(URI url, boolean allowInsecureHttp) {
         if (url == null) {
@@ -107,6 +109,8 @@ public final class Urls {
      * missing one read as the scheme's default (443 for https, 80 otherwise). Credentials may go from one to the other
      * only when this holds.
      *
+     * @param a one URL
+     * @param b the other
      * @return false when either lacks a scheme or a host
      */
     public static boolean sameOrigin(URI a, URI b) {
@@ -122,6 +126,7 @@ public final class Urls {
      * {@code url} as it may be shown in a message or {@code toString}: user info and query replaced with
      * {@value #REDACTED}, fragment dropped, e.g. {@code https://***@api.example.com/v3?***}.
      *
+     * @param url the URL, or null
      * @return {@code "nothing"} for null
      */
     public static String redacted(URI url) {
@@ -150,6 +155,7 @@ public final class Urls {
      * As {@link #redacted(URI)}, for text that may not even parse as a URL: anything between {@code ://} and an
      * {@code @} before the path, and everything after {@code ?}, is replaced with {@value #REDACTED}.
      *
+     * @param url the URL as text, or null
      * @return {@code "nothing"} for null
      */
     public static String redacted(String url) {

@@ -28,12 +28,22 @@ public final class VariableNames {
     private VariableNames() {
     }
 
-    /** Whether {@code name} is a valid variable name: letters, digits and {@code _}, not starting with a digit. */
+    /**
+     * Whether {@code name} is a valid variable name: letters, digits and {@code _}, not starting with a digit.
+     *
+     * @param name the name, or null
+     * @return whether {@code name} is a valid variable name: letters, digits and {@code _}, not starting with a digit
+     */
     public static boolean isName(String name) {
         return name != null && NAME.matcher(name).matches();
     }
 
-    /** Whether {@code value} looks like a secret by the rules above; false for null. */
+    /**
+     * Whether {@code value} looks like a secret by the rules above; false for null.
+     *
+     * @param value the value, or null
+     * @return whether {@code value} looks like a secret by the rules above; false for null
+     */
     public static boolean looksLikeSecret(String value) {
         if (value == null) {
             return false;
@@ -52,6 +62,10 @@ public final class VariableNames {
     /**
      * Why {@code value} cannot be the variable name that {@code key} asks for, or empty: not a valid name, or
      * secret-like. The text names {@code key}, never the value, and says what to do.
+     *
+     * @param key the configuration key that asks for a variable name
+     * @param value what was given
+     * @return why it cannot be used, or empty
      */
     public static Optional<String> problem(String key, String value) {
         if (value != null && isName(value) && !looksLikeSecret(value)) {
@@ -71,6 +85,9 @@ public final class VariableNames {
     /**
      * {@code name} as a message may show it: itself when it is a valid, not secret-like name, else a placeholder
      * that reveals nothing of it.
+     *
+     * @param name the name, or null
+     * @return the name, or a placeholder
      */
     public static String shown(String name) {
         return isName(name) && !looksLikeSecret(name) ? name : "(a value that is not a variable name, not shown)";

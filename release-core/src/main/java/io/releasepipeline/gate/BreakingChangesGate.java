@@ -44,7 +44,13 @@ public final class BreakingChangesGate implements Gate {
         return judge(context.pullRequest().body(), context.pullRequest().labels());
     }
 
-    /** Applies the rule to a description and labels; public so tools can lint a description before review. */
+    /**
+     * Applies the rule to a description and labels; public so tools can lint a description before review.
+     *
+     * @param body the pull request's description, Markdown
+     * @param labels the pull request's labels
+     * @return the gate's verdict and reason
+     */
     public GateResult judge(String body, List<String> labels) {
         String text = COMMENT.matcher(body == null ? "" : body).replaceAll("");
         String[] lines = text.split("\\R", -1);

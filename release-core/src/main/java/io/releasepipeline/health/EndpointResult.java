@@ -32,7 +32,16 @@ public record EndpointResult(String endpoint, boolean passed, Optional<Integer> 
             JsonFormat.Feature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS}) Optional<Duration> p95Latency,
         Optional<String> error) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param endpoint the endpoint's name or path
+     * @param passed whether it answered as expected within the latency SLO
+     * @param status the HTTP status it answered, if it answered
+     * @param medianLatency the median warm latency, if measured
+     * @param p95Latency the 95th percentile warm latency, if measured
+     * @param error what went wrong, if anything
+     */
     public EndpointResult {
         Objects.requireNonNull(endpoint, "endpoint");
         status = status == null ? Optional.empty() : status;
@@ -41,13 +50,28 @@ public record EndpointResult(String endpoint, boolean passed, Optional<Integer> 
         error = error == null ? Optional.empty() : error;
     }
 
-    /** A passing endpoint with a status and warm latencies. */
+    /**
+     * A passing endpoint with a status and warm latencies.
+     *
+     * @param endpoint the endpoint's name or path
+     * @param status the HTTP status it answered, if it answered
+     * @param median the median warm latency
+     * @param p95 the 95th percentile warm latency
+     * @return a passing endpoint with a status and warm latencies
+     */
     public static EndpointResult ok(String endpoint, int status, Duration median, Duration p95) {
         return new EndpointResult(endpoint, true, Optional.of(status), Optional.of(median), Optional.of(p95),
                 Optional.empty());
     }
 
-    /** A failing endpoint. */
+    /**
+     * A failing endpoint.
+     *
+     * @param endpoint the endpoint's name or path
+     * @param status the HTTP status it answered, if it answered
+     * @param error what went wrong, if anything
+     * @return a failing endpoint
+     */
     public static EndpointResult failed(String endpoint, Optional<Integer> status, String error) {
         return new EndpointResult(endpoint, false, status, Optional.empty(), Optional.empty(), Optional.of(error));
     }

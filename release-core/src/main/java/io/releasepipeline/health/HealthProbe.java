@@ -20,7 +20,12 @@ import java.util.Optional;
 @FunctionalInterface
 public interface HealthProbe {
 
-    /** Probes once. */
+    /**
+     * Probes once.
+     *
+     * @param target the revision's URL and endpoints
+     * @return up or down, with a detail
+     */
     ProbeResult probe(SmokeTarget target);
 
     /**
@@ -37,6 +42,10 @@ public interface HealthProbe {
         /**
          * Validates the components.
          *
+         * @param up whether the endpoint answered as expected
+         * @param detail a description that stays the same while the endpoint's state does (no per-probe timing)
+         * @param latency the exchange's own duration as the probe measured it; when present the engine records it as
+         *     the probe's latency, otherwise the engine measures the call on the release's clock
          * @throws NullPointerException when {@code latency} is null
          * @throws IllegalArgumentException when the latency is negative
          */
@@ -47,17 +56,32 @@ public interface HealthProbe {
             }
         }
 
-        /** A result without a measured latency: the engine measures the call. */
+        /**
+         * A result without a measured latency: the engine measures the call.
+         *
+         * @param up whether the endpoint answered as expected
+         * @param detail a description that stays the same while the endpoint's state does (no per-probe timing)
+         */
         public ProbeResult(boolean up, String detail) {
             this(up, detail, Optional.empty());
         }
 
-        /** Up; the engine measures the latency. */
+        /**
+         * Up; the engine measures the latency.
+         *
+         * @param detail a description that stays the same while the endpoint's state does (no per-probe timing)
+         * @return up; the engine measures the latency
+         */
         public static ProbeResult up(String detail) {
             return new ProbeResult(true, detail);
         }
 
-        /** Down; the engine measures the latency. */
+        /**
+         * Down; the engine measures the latency.
+         *
+         * @param detail a description that stays the same while the endpoint's state does (no per-probe timing)
+         * @return a down result
+         */
         public static ProbeResult down(String detail) {
             return new ProbeResult(false, detail);
         }
@@ -65,6 +89,10 @@ public interface HealthProbe {
         /**
          * Up, with the latency the probe measured.
          *
+         * @param detail a description that stays the same while the endpoint's state does (no per-probe timing)
+         * @param latency the exchange's own duration as the probe measured it; when present the engine records it as
+         *     the probe's latency, otherwise the engine measures the call on the release's clock
+         * @return up, with the latency the probe measured
          * @throws NullPointerException when an argument is null
          * @throws IllegalArgumentException when the latency is negative
          */
@@ -75,6 +103,10 @@ public interface HealthProbe {
         /**
          * Down, with the latency the probe measured (how long it waited before giving up).
          *
+         * @param detail a description that stays the same while the endpoint's state does (no per-probe timing)
+         * @param latency the exchange's own duration as the probe measured it; when present the engine records it as
+         *     the probe's latency, otherwise the engine measures the call on the release's clock
+         * @return a down result
          * @throws NullPointerException when an argument is null
          * @throws IllegalArgumentException when the latency is negative
          */

@@ -10,6 +10,12 @@ package io.releasepipeline.health;
 @FunctionalInterface
 public interface SmokeCheck {
 
-    /** Runs the check against {@code target}. The result's {@code at} comes from {@code clock}. */
+    /**
+     * Runs the check against {@code target}. The result's {@code at} comes from {@code clock}.
+     *
+     * @param target the revision's URL and endpoints
+     * @param clock the release's clock
+     * @return whether every endpoint passed, with each endpoint's result
+     */
     SmokeResult run(SmokeTarget target, io.releasepipeline.time.ReleaseClock clock);
 }

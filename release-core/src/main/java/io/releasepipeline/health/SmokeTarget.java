@@ -12,13 +12,23 @@ import java.util.Optional;
  */
 public record SmokeTarget(String revision, Optional<String> revisionUrl) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param revision the revision's name
+     * @param revisionUrl the revision's own base URL, when known
+     */
     public SmokeTarget {
         Objects.requireNonNull(revision, "revision");
         revisionUrl = revisionUrl == null ? Optional.empty() : revisionUrl;
     }
 
-    /** A target by revision name alone. */
+    /**
+     * A target by revision name alone.
+     *
+     * @param revision the revision's name
+     * @return a target by revision name alone
+     */
     public static SmokeTarget of(String revision) {
         return new SmokeTarget(revision, Optional.empty());
     }

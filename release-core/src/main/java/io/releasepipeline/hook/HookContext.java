@@ -28,7 +28,24 @@ public record HookContext(HookPoint point, String deliveryId, String releaseId, 
         Optional<String> newRevision, Optional<String> reason, boolean databaseMigration,
         Optional<String> evidenceUrl) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param point where in the release it runs
+     * @param deliveryId unique per release, point and hook, and the same when a resumed release runs the hook again: a
+     *     receiver dedupes on it
+     * @param releaseId the release
+     * @param app the app's name
+     * @param environment the deployment environment
+     * @param pullRequest the pull request released, when there is one (a standalone rollback may have none)
+     * @param sha the commit released (the merge commit once merged, the head before)
+     * @param stableRevision the revision that served before the release (and that a rollback goes back to)
+     * @param newRevision the release's revision, once it exists
+     * @param reason why a rollback or freeze happened, or why a hook runs; empty before the merge and after a
+     *     promotion
+     * @param databaseMigration whether the release carries a database migration
+     * @param evidenceUrl where the release's evidence is (or will be), when known
+     */
     public HookContext {
         Objects.requireNonNull(point, "point");
         Objects.requireNonNull(deliveryId, "deliveryId");
@@ -43,7 +60,14 @@ public record HookContext(HookPoint point, String deliveryId, String releaseId, 
         evidenceUrl = evidenceUrl == null ? Optional.empty() : evidenceUrl;
     }
 
-    /** The delivery id of {@code hook} at {@code point} of {@code releaseId}. */
+    /**
+     * The delivery id of {@code hook} at {@code point} of {@code releaseId}.
+     *
+     * @param releaseId the release
+     * @param point where in the release it runs
+     * @param hook the hook's name
+     * @return the delivery id of {@code hook} at {@code point} of {@code releaseId}
+     */
     public static String deliveryId(String releaseId, HookPoint point, String hook) {
         return releaseId + ":" + point.name().toLowerCase(java.util.Locale.ROOT) + ":" + hook;
     }
@@ -54,6 +78,11 @@ public record HookContext(HookPoint point, String deliveryId, String releaseId, 
      * {@code release_id}, {@code app}, {@code environment}, {@code pull_request}, {@code sha},
      * {@code stable_revision}, {@code new_revision}, {@code reason}, {@code database_migration},
      * {@code evidence_url}).
+     *
+     * @return the context as flat, snake_case text values, in a fixed order, absent values left out: what a webhook's
+     *     JSON body, a workflow's inputs and a command's environment carry ({@code point}, {@code delivery_id}, {@code
+     *     release_id}, {@code app}, {@code environment}, {@code pull_request}, {@code sha}, {@code stable_revision},
+     *     {@code new_revision}, {@code reason}, {@code database_migration}, {@code evidence_url})
      */
     public Map<String, String> values() {
         Map<String, String> v = new LinkedHashMap<>();

@@ -29,17 +29,31 @@ public final class Hooks {
     /**
      * True when {@code name} is a valid hook name: 1 to 64 letters, digits, {@code .}, {@code _} or {@code -} (it is
      * part of the delivery id, a workflow's run name and a command's environment). One rule for every hook kind.
+     *
+     * @param name the name, or null
+     * @return true when {@code name} is a valid hook name: 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}
+     *     (it is part of the delivery id, a workflow's run name and a command's environment)
      */
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
     }
 
-    /** No hooks. */
+    /**
+     * No hooks.
+     *
+     * @return no hooks
+     */
     public static Hooks none() {
         return NONE;
     }
 
-    /** These hooks and {@code hook} at {@code point}, after the others there. */
+    /**
+     * These hooks and {@code hook} at {@code point}, after the others there.
+     *
+     * @param point when the hook runs
+     * @param hook the hook
+     * @return a new {@code Hooks}; this one is unchanged
+     */
     public Hooks with(HookPoint point, ReleaseHook hook) {
         Objects.requireNonNull(point, "point");
         Objects.requireNonNull(hook, "hook");
@@ -51,7 +65,12 @@ public final class Hooks {
         return new Hooks(next, migrationRollback);
     }
 
-    /** These hooks and {@code hook} run on rollback of a release that carries a database migration. */
+    /**
+     * These hooks and {@code hook} run on rollback of a release that carries a database migration.
+     *
+     * @param hook the hook that undoes the migration
+     * @return a new {@code Hooks}; this one is unchanged
+     */
     public Hooks withMigrationRollback(ReleaseHook hook) {
         Objects.requireNonNull(hook, "hook");
         List<ReleaseHook> list = new ArrayList<>(migrationRollback);
@@ -59,22 +78,40 @@ public final class Hooks {
         return new Hooks(byPoint, list);
     }
 
-    /** The hooks at {@code point}, in order (migration-rollback hooks not included). */
+    /**
+     * The hooks at {@code point}, in order (migration-rollback hooks not included).
+     *
+     * @param point the hook point
+     * @return the hooks at {@code point}, in order (migration-rollback hooks not included)
+     */
     public List<ReleaseHook> at(HookPoint point) {
         return byPoint.getOrDefault(point, List.of());
     }
 
-    /** The hooks that undo a database migration on rollback. */
+    /**
+     * The hooks that undo a database migration on rollback.
+     *
+     * @return the hooks that undo a database migration on rollback
+     */
     public List<ReleaseHook> migrationRollback() {
         return migrationRollback;
     }
 
-    /** True when there is no hook at all. */
+    /**
+     * True when there is no hook at all.
+     *
+     * @return true when there is no hook at all
+     */
     public boolean isEmpty() {
         return migrationRollback.isEmpty() && byPoint.values().stream().allMatch(List::isEmpty);
     }
 
-    /** What is wrong with these hooks, each prefixed with {@code key}; empty when valid. */
+    /**
+     * What is wrong with these hooks, each prefixed with {@code key}; empty when valid.
+     *
+     * @param key the configuration key problems are prefixed with
+     * @return what is wrong with these hooks, each prefixed with {@code key}; empty when valid
+     */
     public List<String> problems(String key) {
         List<String> problems = new ArrayList<>();
         for (HookPoint point : HookPoint.values()) {

@@ -18,17 +18,33 @@ public interface ReleaseHook {
     /**
      * The hook's name in records, reports and logs, e.g. {@code migration-rollback}: 1 to 64 characters of letters,
      * digits, {@code .}, {@code _} and {@code -}, unique among the hooks of one point.
+     *
+     * @return the hook's name in records, reports and logs, e.g. {@code migration-rollback}: 1 to 64 characters of
+     *     letters, digits, {@code .}, {@code _} and {@code -}, unique among the hooks of one point
      */
     String name();
 
-    /** What kind of hook it is, for the record: {@code webhook}, {@code workflow}, {@code command}, ... */
+    /**
+     * What kind of hook it is, for the record: {@code webhook}, {@code workflow}, {@code command}, ...
+     *
+     * @return what kind of hook it is, for the record: {@code webhook}, {@code workflow}, {@code command}, ..
+     */
     default String kind() {
         return getClass().getSimpleName();
     }
 
-    /** How long one run may take, all retries included; past it the run is an {@link HookResult.Status#ERROR}. */
+    /**
+     * How long one run may take, all retries included; past it the run is an {@link HookResult.Status#ERROR}.
+     *
+     * @return how long one run may take, all retries included; past it the run is an {@link HookResult.Status#ERROR}
+     */
     Duration timeout();
 
-    /** Runs the hook for one release at one point. Never null. */
+    /**
+     * Runs the hook for one release at one point. Never null.
+     *
+     * @param context the release, the point and the delivery id
+     * @return how the hook ended
+     */
     HookResult run(HookContext context);
 }

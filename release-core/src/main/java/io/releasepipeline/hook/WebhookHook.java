@@ -154,7 +154,11 @@ public final class WebhookHook implements ReleaseHook {
         this.client = http.build();
     }
 
-    /** A builder with the defaults above; name, URL and secret are required. */
+    /**
+     * A builder with the defaults above; name, URL and secret are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -175,17 +179,29 @@ public final class WebhookHook implements ReleaseHook {
         return timeout;
     }
 
-    /** Where it POSTs. */
+    /**
+     * Where it POSTs.
+     *
+     * @return where it POSTs
+     */
     public URI url() {
         return url;
     }
 
-    /** Attempts after the first. */
+    /**
+     * Attempts after the first.
+     *
+     * @return the attempts after the first
+     */
     public int retries() {
         return retries;
     }
 
-    /** One attempt's time. */
+    /**
+     * One attempt's time.
+     *
+     * @return one attempt's time
+     */
     public Duration attemptTimeout() {
         return attemptTimeout;
     }
@@ -422,19 +438,34 @@ public final class WebhookHook implements ReleaseHook {
         private Builder() {
         }
 
-        /** The hook's name: 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}. Required. */
+        /**
+         * The hook's name: 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}. Required.
+         *
+         * @param name the hook's name: 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** Where to POST: https, or plain http to a loopback host; no user info, no fragment. Required. */
+        /**
+         * Where to POST: https, or plain http to a loopback host; no user info, no fragment. Required.
+         *
+         * @param url where to POST: https, or plain http to a loopback host; no user info, no fragment
+         * @return this builder
+         */
         public Builder url(String url) {
             this.url = url;
             return this;
         }
 
-        /** As {@link #url(String)}. */
+        /**
+         * As {@link #url(String)}.
+         *
+         * @param url the webhook's URL
+         * @return this builder
+         */
         public Builder url(URI url) {
             this.url = url == null ? null : url.toString();
             return this;
@@ -443,13 +474,22 @@ public final class WebhookHook implements ReleaseHook {
         /**
          * The shared secret the body is signed with, at least {@value WebhookHook#MIN_SECRET_LENGTH} characters (its
          * UTF-8 bytes are the HMAC key). Required. Never shown anywhere.
+         *
+         * @param secret the shared secret the body is signed with, at least {@value WebhookHook#MIN_SECRET_LENGTH}
+         *     characters (its UTF-8 bytes are the HMAC key)
+         * @return this builder
          */
         public Builder secret(String secret) {
             this.secret = secret;
             return this;
         }
 
-        /** The hook's whole time, every attempt and wait included. Default {@link #DEFAULT_TIMEOUT}. */
+        /**
+         * The hook's whole time, every attempt and wait included. Default {@link #DEFAULT_TIMEOUT}.
+         *
+         * @param timeout the hook's whole time, every attempt and wait included
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
             return this;
@@ -458,6 +498,10 @@ public final class WebhookHook implements ReleaseHook {
         /**
          * One attempt's time, from connecting to the whole answer (cut to what is left of {@link #timeout}). Default
          * {@link #DEFAULT_ATTEMPT_TIMEOUT}.
+         *
+         * @param attemptTimeout one attempt's time, from connecting to the whole answer (cut to what is left of {@link
+         *     #timeout})
+         * @return this builder
          */
         public Builder attemptTimeout(Duration attemptTimeout) {
             this.attemptTimeout = attemptTimeout;
@@ -467,25 +511,43 @@ public final class WebhookHook implements ReleaseHook {
         /**
          * Attempts after the first, 0 to {@value WebhookHook#MAX_RETRIES}. Default
          * {@value WebhookHook#DEFAULT_RETRIES}.
+         *
+         * @param retries attempts after the first
+         * @return this builder
          */
         public Builder retries(int retries) {
             this.retries = retries;
             return this;
         }
 
-        /** The wait after the first failed attempt; doubles, at most {@link #MAX_BACKOFF}. Default 1 s. */
+        /**
+         * The wait after the first failed attempt; doubles, at most {@link #MAX_BACKOFF}. Default 1 s.
+         *
+         * @param backoff the wait after the first failed attempt; doubles, at most {@link #MAX_BACKOFF}
+         * @return this builder
+         */
         public Builder backoff(Duration backoff) {
             this.backoff = backoff;
             return this;
         }
 
-        /** The clock the deadline is read from and waits between attempts go through. Default the system clock. */
+        /**
+         * The clock the deadline is read from and waits between attempts go through. Default the system clock.
+         *
+         * @param clock the clock the deadline is read from and waits between attempts go through
+         * @return this builder
+         */
         public Builder clock(ReleaseClock clock) {
             this.clock = clock;
             return this;
         }
 
-        /** The TLS context to verify the receiver with (a private CA). Default: the JDK's trusted CAs. */
+        /**
+         * The TLS context to verify the receiver with (a private CA). Default: the JDK's trusted CAs.
+         *
+         * @param sslContext the TLS context to verify the receiver with (a private CA)
+         * @return this builder
+         */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Optional.of(Objects.requireNonNull(sslContext, "sslContext"));
             return this;
@@ -494,6 +556,7 @@ public final class WebhookHook implements ReleaseHook {
         /**
          * Validates and builds.
          *
+         * @return a new {@code WebhookHook} with this builder's settings
          * @throws InvalidConfigurationException listing every problem at once (the secret is never quoted)
          */
         public WebhookHook build() {

@@ -61,61 +61,113 @@ public final class MigrationDetection {
         this.withoutRollbackHook = withoutRollbackHook;
     }
 
-    /** Nothing is detected: only a release declared with {@code withDatabaseMigration()} carries a migration. */
+    /**
+     * Nothing is detected: only a release declared with {@code withDatabaseMigration()} carries a migration.
+     *
+     * @return a detection that detects nothing
+     */
     public static MigrationDetection declaredOnly() {
         return DECLARED_ONLY;
     }
 
-    /** A release whose changed files match {@code patterns} (GitHub filter patterns) carries a migration. */
+    /**
+     * A release whose changed files match {@code patterns} (GitHub filter patterns) carries a migration.
+     *
+     * @param patterns GitHub filter patterns, e.g. {@code db/migrations/**}
+     * @return a detection by which a release whose changed files match {@code patterns} (GitHub filter patterns)
+     *     carries a migration
+     */
     public static MigrationDetection paths(String... patterns) {
         return DECLARED_ONLY.orPaths(patterns);
     }
 
-    /** A release whose pull request carries one of {@code labels} carries a migration. */
+    /**
+     * A release whose pull request carries one of {@code labels} carries a migration.
+     *
+     * @param labels pull request labels, e.g. {@code db-migration}
+     * @return a detection by which a release whose pull request carries one of {@code labels} carries a migration
+     */
     public static MigrationDetection labels(String... labels) {
         return DECLARED_ONLY.orLabels(labels);
     }
 
-    /** The same detection, also matching changed files against {@code patterns}, after the patterns given before. */
+    /**
+     * The same detection, also matching changed files against {@code patterns}, after the patterns given before.
+     *
+     * @param patterns GitHub filter patterns
+     * @return the same detection, also matching changed files against {@code patterns}, after the patterns given
+     *     before
+     */
     public MigrationDetection orPaths(String... patterns) {
         List<String> next = new ArrayList<>(paths);
         next.addAll(java.util.Arrays.asList(Objects.requireNonNull(patterns, "patterns")));
         return new MigrationDetection(next, labels, withoutRollbackHook);
     }
 
-    /** The same detection, also matching the pull request's labels against {@code labels}. */
+    /**
+     * The same detection, also matching the pull request's labels against {@code labels}.
+     *
+     * @param labels pull request labels
+     * @return the same detection, also matching the pull request's labels against {@code labels}
+     */
     public MigrationDetection orLabels(String... labels) {
         List<String> next = new ArrayList<>(this.labels);
         next.addAll(java.util.Arrays.asList(Objects.requireNonNull(labels, "labels")));
         return new MigrationDetection(paths, next, withoutRollbackHook);
     }
 
-    /** The same detection with {@code policy} for a migration release that has no migration-rollback hook. */
+    /**
+     * The same detection with {@code policy} for a migration release that has no migration-rollback hook.
+     *
+     * @param policy what a migration release without a rollback hook does
+     * @return the same detection with {@code policy} for a migration release that has no migration-rollback hook
+     */
     public MigrationDetection withoutRollbackHook(WithoutRollbackHook policy) {
         return new MigrationDetection(paths, labels, Objects.requireNonNull(policy, "policy"));
     }
 
-    /** The path patterns, in order; empty when files are not looked at. */
+    /**
+     * The path patterns, in order; empty when files are not looked at.
+     *
+     * @return the path patterns, in order; empty when files are not looked at
+     */
     public List<String> pathPatterns() {
         return paths;
     }
 
-    /** The labels that mark a migration; empty when labels are not looked at. */
+    /**
+     * The labels that mark a migration; empty when labels are not looked at.
+     *
+     * @return the labels that mark a migration; empty when labels are not looked at
+     */
     public List<String> labelNames() {
         return labels;
     }
 
-    /** What a migration release with no migration-rollback hook does. */
+    /**
+     * What a migration release with no migration-rollback hook does.
+     *
+     * @return what a migration release with no migration-rollback hook does
+     */
     public WithoutRollbackHook policy() {
         return withoutRollbackHook;
     }
 
-    /** True when the pull request's changed files must be read to judge. */
+    /**
+     * True when the pull request's changed files must be read to judge.
+     *
+     * @return true when the pull request's changed files must be read to judge
+     */
     public boolean readsFiles() {
         return !paths.isEmpty();
     }
 
-    /** What is wrong with this detection, each problem prefixed with {@code key}; empty when valid. */
+    /**
+     * What is wrong with this detection, each problem prefixed with {@code key}; empty when valid.
+     *
+     * @param key the configuration key problems are prefixed with
+     * @return what is wrong with this detection, each problem prefixed with {@code key}; empty when valid
+     */
     public List<String> problems(String key) {
         List<String> problems = new ArrayList<>();
         if (!paths.isEmpty()) {
@@ -136,6 +188,7 @@ public final class MigrationDetection {
      * @param prLabels the pull request's labels
      * @param files the pull request's changed files, when {@link #readsFiles()}
      * @param hasRollbackHook whether a migration-rollback hook is configured
+     * @return whether the release carries a migration, and why
      * @throws IllegalStateException if the patterns are not valid (see {@link #problems})
      */
     public MigrationVerdict judge(boolean declared, List<String> prLabels, Optional<ChangedFiles> files,

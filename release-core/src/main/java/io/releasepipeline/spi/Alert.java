@@ -17,7 +17,16 @@ import java.util.Optional;
 public record Alert(String id, String name, String severity, Instant firedAt, String description,
         Optional<String> url) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param id the alert's id in its source
+     * @param name the alert rule's name
+     * @param severity the severity as the source says it ({@code Sev0}..{@code Sev4})
+     * @param firedAt when it fired
+     * @param description what it says
+     * @param url where a person can read it
+     */
     public Alert {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

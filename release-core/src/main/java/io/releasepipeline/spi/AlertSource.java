@@ -13,6 +13,11 @@ import java.util.List;
  */
 public interface AlertSource extends Provider {
 
-    /** Alerts that are firing now and fired at or after {@code since}. */
+    /**
+     * Alerts that are firing now and fired at or after {@code since}.
+     *
+     * @param since the earliest firing time to report
+     * @return the firing alerts
+     */
     List<Alert> firing(Instant since);
 }

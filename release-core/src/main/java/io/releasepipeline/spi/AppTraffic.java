@@ -14,7 +14,14 @@ import java.util.Optional;
 public record AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<String> latestRevision,
         Optional<String> latestReadyRevision) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param mode how many revisions may be active at once
+     * @param weights the current split
+     * @param latestRevision the newest revision, when the platform reports it
+     * @param latestReadyRevision the newest revision that is ready, when the platform reports it
+     */
     public AppTraffic {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(weights, "weights");

@@ -13,7 +13,14 @@ import java.util.Objects;
  */
 public record ApprovalDecision(boolean approved, String by, Instant at, String comment) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param approved true to go on, false to stop (and roll back)
+     * @param by who decided (a login, an email)
+     * @param at when
+     * @param comment what they said, empty if nothing
+     */
     public ApprovalDecision {
         Objects.requireNonNull(by, "by");
         Objects.requireNonNull(at, "at");

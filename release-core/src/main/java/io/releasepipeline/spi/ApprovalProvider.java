@@ -13,9 +13,18 @@ import java.util.Optional;
  */
 public interface ApprovalProvider extends Provider {
 
-    /** Asks for a decision (posts the question where people will see it). Idempotent. */
+    /**
+     * Asks for a decision (posts the question where people will see it). Idempotent.
+     *
+     * @param request what is asked, of whom
+     */
     void request(ApprovalRequest request);
 
-    /** The decision, once someone has taken it. */
+    /**
+     * The decision, once someone has taken it.
+     *
+     * @param request the request asked before
+     * @return the decision, once someone has taken it
+     */
     Optional<ApprovalDecision> decision(ApprovalRequest request);
 }

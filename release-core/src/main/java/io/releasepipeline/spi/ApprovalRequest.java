@@ -16,7 +16,16 @@ import java.util.Optional;
 public record ApprovalRequest(String releaseId, String app, String revision, int weight, String summary,
         Optional<String> commitSha) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param releaseId the release
+     * @param app the app
+     * @param revision the new revision
+     * @param weight the step waiting for approval
+     * @param summary what a person needs to decide (the current split, the verdicts so far)
+     * @param commitSha the merge commit, for CI systems that tie approvals to a run
+     */
     public ApprovalRequest {
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(app, "app");

@@ -11,13 +11,25 @@ import java.util.Objects;
 public sealed interface ErrorRateReading permits ErrorRateReading.Measured, ErrorRateReading.NoData,
         ErrorRateReading.Failed {
 
-    /** The revision read. */
+    /**
+     * The revision read.
+     *
+     * @return the revision read
+     */
     String revision();
 
-    /** The window's start. */
+    /**
+     * The window's start.
+     *
+     * @return the window's start
+     */
     Instant from();
 
-    /** The window's end. */
+    /**
+     * The window's end.
+     *
+     * @return the window's end
+     */
     Instant to();
 
     /**
@@ -29,7 +41,15 @@ public sealed interface ErrorRateReading permits ErrorRateReading.Measured, Erro
     record Measured(String revision, Instant from, Instant to, long requests, long serverErrors)
             implements ErrorRateReading {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param revision the revision read
+         * @param from the window's start
+         * @param to the window's end
+         * @param requests all requests in the window, at least 1
+         * @param serverErrors requests answered 5xx, at most {@code requests}
+         */
         public Measured {
             Objects.requireNonNull(revision, "revision");
             Objects.requireNonNull(from, "from");
@@ -40,7 +60,11 @@ public sealed interface ErrorRateReading permits ErrorRateReading.Measured, Erro
             }
         }
 
-        /** The 5xx fraction, 0..1. */
+        /**
+         * The 5xx fraction, 0..1.
+         *
+         * @return the 5xx fraction, 0..1
+         */
         public double rate() {
             return (double) serverErrors / requests;
         }
@@ -53,7 +77,14 @@ public sealed interface ErrorRateReading permits ErrorRateReading.Measured, Erro
      */
     record NoData(String revision, Instant from, Instant to, String reason) implements ErrorRateReading {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param revision the revision read
+         * @param from the window's start
+         * @param to the window's end
+         * @param reason why, for the evidence
+         */
         public NoData {
             Objects.requireNonNull(revision, "revision");
             Objects.requireNonNull(from, "from");
@@ -70,7 +101,14 @@ public sealed interface ErrorRateReading permits ErrorRateReading.Measured, Erro
      */
     record Failed(String revision, Instant from, Instant to, String reason) implements ErrorRateReading {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param revision the revision read
+         * @param from the window's start
+         * @param to the window's end
+         * @param reason why, for the evidence
+         */
         public Failed {
             Objects.requireNonNull(revision, "revision");
             Objects.requireNonNull(from, "from");

@@ -13,7 +13,14 @@ import java.time.Instant;
  */
 public interface HealthSignalProvider extends Provider {
 
-    /** The 5xx fraction and request count of {@code revision} between {@code from} and {@code to}. */
+    /**
+     * The 5xx fraction and request count of {@code revision} between {@code from} and {@code to}.
+     *
+     * @param revision the revision
+     * @param from the window's start
+     * @param to the window's end, after {@code from}
+     * @return the 5xx fraction and request count of {@code revision} between {@code from} and {@code to}
+     */
     ErrorRateReading errorRate(String revision, Instant from, Instant to);
 
     /**

@@ -15,7 +15,15 @@ import java.util.Optional;
  */
 public record Incident(String id, String title, String severity, String url, Optional<Instant> openedAt) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param id its id in the incident source
+     * @param title a one-line summary
+     * @param severity e.g. {@code SEV-1}
+     * @param url where a person can read it
+     * @param openedAt when it was opened, if known
+     */
     public Incident {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(severity, "severity");

@@ -11,6 +11,11 @@ import java.util.Set;
  */
 public interface IncidentProvider extends Provider {
 
-    /** Every open incident whose severity is one of {@code severities} (exact, case-insensitive match). */
+    /**
+     * Every open incident whose severity is one of {@code severities} (exact, case-insensitive match).
+     *
+     * @param severities the severities to look for, e.g. {@code SEV-1}
+     * @return every open incident whose severity is one of {@code severities} (exact, case-insensitive match)
+     */
     List<Incident> openIncidents(Set<String> severities);
 }

@@ -15,28 +15,40 @@ import java.util.Optional;
  */
 public interface PlatformProvider extends Provider {
 
-    /** The app's name, as used in evidence file names and messages. */
+    /**
+     * The app's name, as used in evidence file names and messages.
+     *
+     * @return the app's name, as used in evidence file names and messages
+     */
     String appName();
 
     /**
      * Every revision of the app, active or not, in any order, following all pages. Read-only, idempotent.
+     *
+     * @return every revision of the app, active or not, in any order, following all pages
      */
     List<Revision> listRevisions();
 
     /**
      * One revision, or empty if the platform does not know it (e.g. a 404). Read-only, idempotent.
+     *
+     * @param name the revision's name
+     * @return one revision, or empty if the platform does not know it (e.g. a 404)
      */
     Optional<Revision> revision(String name);
 
     /**
      * The app's revision mode and current traffic split. Entries the platform expresses indirectly (Azure's
      * {@code latestRevision: true}) are resolved to revision names. Read-only, idempotent.
+     *
+     * @return the app's revision mode and current traffic split
      */
     AppTraffic traffic();
 
     /**
      * Activates a revision so that it can receive traffic. Idempotent: activating an active revision succeeds.
      *
+     * @param revision the revision's name
      * @throws io.releasepipeline.error.ProviderException if the revision does not exist or the call fails
      */
     void activate(String revision);
@@ -44,6 +56,7 @@ public interface PlatformProvider extends Provider {
     /**
      * Deactivates a revision. Idempotent. Callers never deactivate a revision that has traffic.
      *
+     * @param revision the revision's name
      * @throws io.releasepipeline.error.ProviderException if the revision does not exist or the call fails
      */
     void deactivate(String revision);
@@ -54,6 +67,10 @@ public interface PlatformProvider extends Provider {
      * The engine asks before it changes anything, so that a rollback the platform would refuse is refused up front,
      * at the gates and in a dry run, instead of half done. Answers from configuration, without I/O; thread-safe.
      * Default: true. Azure Container Apps answers false for Single mode unless it may switch the app to Multiple.
+     *
+     * @param mode the app's revision mode
+     * @return whether {@link #setTraffic} can move traffic between revisions while the app is in {@code mode}: give
+     *     all of it to a revision that does not have it (a rollback does)
      */
     default boolean canMoveTraffic(RevisionMode mode) {
         return true;
@@ -64,6 +81,7 @@ public interface PlatformProvider extends Provider {
      * place succeeds. Every named revision must be active. On return the platform has accepted the split; if the
      * call fails, the split in place is whatever {@link #traffic()} then reports (the engine reads it back).
      *
+     * @param weights the new split, adding up to 100
      * @throws io.releasepipeline.error.ProviderException if the platform refuses (e.g. single revision mode) or fails
      */
     void setTraffic(TrafficWeights weights);

@@ -27,7 +27,16 @@ import java.util.Optional;
 public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, Map<String, String> roles,
         List<NotCounted> notCounted) {
 
-    /** Copies; {@code null} is empty. */
+    /**
+     * Copies; {@code null} is empty.
+     *
+     * @param approvedBy reviewers with write access whose latest verdict approves (and, when the provider was asked
+     *     for the head commit only, approves that commit)
+     * @param changesRequestedBy reviewers with write access whose latest verdict requests changes, on any commit
+     * @param roles the role by which each counted reviewer may write, by login (e.g. {@code write}, {@code maintain},
+     *     {@code admin}, or a custom role); empty for a reviewer whose provider does not say
+     * @param notCounted the latest verdicts that did not count, in the order the reviews were given
+     */
     public Reviews {
         approvedBy = approvedBy == null ? List.of() : List.copyOf(approvedBy);
         changesRequestedBy = changesRequestedBy == null ? List.of() : List.copyOf(changesRequestedBy);
@@ -38,12 +47,20 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
     /**
      * Verdicts that all count, with no role known and nothing left out: what a provider that cannot tell who may
      * write reports.
+     *
+     * @param approvedBy reviewers with write access whose latest verdict approves (and, when the provider was asked
+     *     for the head commit only, approves that commit)
+     * @param changesRequestedBy reviewers with write access whose latest verdict requests changes, on any commit
      */
     public Reviews(List<String> approvedBy, List<String> changesRequestedBy) {
         this(approvedBy, changesRequestedBy, Map.of(), List.of());
     }
 
-    /** No reviews at all. */
+    /**
+     * No reviews at all.
+     *
+     * @return no reviews at all
+     */
     public static Reviews none() {
         return new Reviews(List.of(), List.of());
     }
@@ -116,7 +133,12 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
         return sha.isEmpty() ? "an unknown commit" : sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 
-    /** The role by which {@code reviewer}'s verdict counts, if the provider said. */
+    /**
+     * The role by which {@code reviewer}'s verdict counts, if the provider said.
+     *
+     * @param reviewer the reviewer's login, for people
+     * @return the role by which {@code reviewer}'s verdict counts, if the provider said
+     */
     public Optional<String> roleOf(String reviewer) {
         return Optional.ofNullable(roles.get(reviewer));
     }
@@ -145,7 +167,14 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
      */
     public record Submitted(String reviewerId, String reviewer, State state, String commitSha) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param reviewerId what identifies the reviewer (a user id; a login, when there is none)
+         * @param reviewer the reviewer's login, for people
+         * @param state its state
+         * @param commitSha the commit it was given on; empty if unknown
+         */
         public Submitted {
             Objects.requireNonNull(reviewerId, "reviewerId");
             Objects.requireNonNull(reviewer, "reviewer");
@@ -163,18 +192,34 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
      */
     public record Access(boolean mayWrite, String role, String reason) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param mayWrite true if it counts
+         * @param role the role by which they may write, e.g. {@code maintain}; empty when they may not
+         * @param reason why their verdict does not count, e.g. {@code read permission}; empty when it does
+         */
         public Access {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(reason, "reason");
         }
 
-        /** A reviewer who may write, by {@code role}. */
+        /**
+         * A reviewer who may write, by {@code role}.
+         *
+         * @param role the role by which they may write, e.g. {@code maintain}; empty when they may not
+         * @return a reviewer who may write, by {@code role}
+         */
         public static Access writer(String role) {
             return new Access(true, role, "");
         }
 
-        /** A reviewer who may not write, and why: {@code Access.denied("read permission")}. */
+        /**
+         * A reviewer who may not write, and why: {@code Access.denied("read permission")}.
+         *
+         * @param reason why their verdict does not count, e.g. {@code read permission}; empty when it does
+         * @return a reviewer who may not write, and why: {@code Access.denied("read permission")}
+         */
         public static Access denied(String reason) {
             return new Access(false, "", reason);
         }
@@ -187,6 +232,8 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
         /**
          * The reviewer's access. May block on I/O.
          *
+         * @param reviewer the reviewer's login, for people
+         * @return the reviewer's access
          * @throws io.releasepipeline.error.ProviderException if it cannot be read
          */
         Access of(String reviewer);
@@ -210,7 +257,13 @@ public record Reviews(List<String> approvedBy, List<String> changesRequestedBy, 
      */
     public record NotCounted(String reviewer, Verdict verdict, String reason) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param reviewer the reviewer's login, for people
+         * @param verdict what they said
+         * @param reason why their verdict does not count, e.g. {@code read permission}; empty when it does
+         */
         public NotCounted {
             Objects.requireNonNull(reviewer, "reviewer");
             Objects.requireNonNull(verdict, "verdict");

@@ -10,10 +10,16 @@ import java.util.TreeMap;
 /**
  * A traffic split: revision name to percentage, each 0..100, summing to exactly 100. Immutable; iteration order
  * is by revision name so that two equal splits print the same.
+ *
+ * @param weights revision names to weights, in percent, adding up to 100
  */
 public record TrafficWeights(Map<String, Integer> weights) {
 
-    /** Validates: at least one revision, weights 0..100, sum 100, no blank names. */
+    /**
+     * Validates: at least one revision, weights 0..100, sum 100, no blank names.
+     *
+     * @param weights revision names to weights, in percent, adding up to 100
+     */
     public TrafficWeights {
         Objects.requireNonNull(weights, "weights");
         if (weights.isEmpty()) {
@@ -36,12 +42,24 @@ public record TrafficWeights(Map<String, Integer> weights) {
         weights = Collections.unmodifiableMap(new TreeMap<>(weights));
     }
 
-    /** All traffic to one revision. */
+    /**
+     * All traffic to one revision.
+     *
+     * @param revision the revision's name
+     * @return all traffic to one revision
+     */
     public static TrafficWeights all(String revision) {
         return new TrafficWeights(Map.of(revision, 100));
     }
 
-    /** A canary split: {@code canaryWeight} to the canary, the rest to the stable revision. */
+    /**
+     * A canary split: {@code canaryWeight} to the canary, the rest to the stable revision.
+     *
+     * @param stable the stable revision's name
+     * @param canary the canary revision's name
+     * @param canaryWeight the canary's weight, in percent
+     * @return a canary split: {@code canaryWeight} to the canary, the rest to the stable revision
+     */
     public static TrafficWeights split(String stable, String canary, int canaryWeight) {
         if (canaryWeight == 100) {
             return all(canary);
@@ -55,22 +73,39 @@ public record TrafficWeights(Map<String, Integer> weights) {
         return new TrafficWeights(m);
     }
 
-    /** The weight of a revision, 0 if it is not in the split. */
+    /**
+     * The weight of a revision, 0 if it is not in the split.
+     *
+     * @param revision the revision's name
+     * @return the weight of a revision, 0 if it is not in the split
+     */
     public int weightOf(String revision) {
         return weights.getOrDefault(revision, 0);
     }
 
-    /** The revision with all the traffic, if exactly one revision has it all. */
+    /**
+     * The revision with all the traffic, if exactly one revision has it all.
+     *
+     * @return the revision with all the traffic, if exactly one revision has it all
+     */
     public Optional<String> soleRevision() {
         return weights.entrySet().stream().filter(e -> e.getValue() == 100).map(Map.Entry::getKey).findFirst();
     }
 
-    /** True when more than one revision has a positive weight. */
+    /**
+     * True when more than one revision has a positive weight.
+     *
+     * @return true when more than one revision has a positive weight
+     */
     public boolean isSplit() {
         return weights.values().stream().filter(w -> w > 0).count() > 1;
     }
 
-    /** The split without revisions at 0%, so that two splits that route the same compare equal. */
+    /**
+     * The split without revisions at 0%, so that two splits that route the same compare equal.
+     *
+     * @return the split without revisions at 0%, so that two splits that route the same compare equal
+     */
     public TrafficWeights withoutZeros() {
         Map<String, Integer> m = new TreeMap<>(weights);
         m.values().removeIf(w -> w == 0);

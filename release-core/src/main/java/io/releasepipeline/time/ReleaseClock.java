@@ -15,12 +15,17 @@ import java.time.ZoneOffset;
  */
 public interface ReleaseClock {
 
-    /** The current instant. Never null. */
+    /**
+     * The current instant. Never null.
+     *
+     * @return the current instant
+     */
     Instant now();
 
     /**
      * Waits for at most {@code duration}, possibly less. A virtual clock advances its time instead of waiting.
      *
+     * @param duration the longest wait, zero or positive
      * @throws IllegalArgumentException if the duration is negative
      * @throws io.releasepipeline.error.ReleaseInterruptedException if the calling thread is interrupted
      */
@@ -32,7 +37,11 @@ public interface ReleaseClock {
      */
     void wakeUp();
 
-    /** Waits until {@code deadline}, or returns at once if it has passed; may return early like {@link #sleep}. */
+    /**
+     * Waits until {@code deadline}, or returns at once if it has passed; may return early like {@link #sleep}.
+     *
+     * @param deadline when to wake up
+     */
     default void sleepUntil(Instant deadline) {
         Duration left = Duration.between(now(), deadline);
         if (!left.isNegative() && !left.isZero()) {
@@ -53,7 +62,11 @@ public interface ReleaseClock {
         return this == other;
     }
 
-    /** A {@link java.time.Clock} view of this clock, in UTC, for libraries that take one. */
+    /**
+     * A {@link java.time.Clock} view of this clock, in UTC, for libraries that take one.
+     *
+     * @return a {@link java.time.Clock} view of this clock, in UTC, for libraries that take one
+     */
     default Clock asJavaClock() {
         ReleaseClock self = this;
         return new Clock() {
@@ -74,7 +87,11 @@ public interface ReleaseClock {
         };
     }
 
-    /** The wall clock; sleeps really wait. */
+    /**
+     * The wall clock; sleeps really wait.
+     *
+     * @return the wall clock; sleeps really wait
+     */
     static ReleaseClock system() {
         return new SystemReleaseClock();
     }

@@ -26,12 +26,21 @@ public final class TrafficPlan {
         this.approvalBefore = Set.copyOf(approvalBefore);
     }
 
-    /** The runbook's plan: all traffic to the new revision at once. */
+    /**
+     * The runbook's plan: all traffic to the new revision at once.
+     *
+     * @return the runbook's plan: all traffic to the new revision at once
+     */
     public static TrafficPlan immediate() {
         return new TrafficPlan(List.of(100), DEFAULT_CANARY_STEP_PAUSE, Set.of());
     }
 
-    /** A canary: e.g. {@code canary(10, 50, 100)}. The last weight must be 100; each step observed 5 minutes. */
+    /**
+     * A canary: e.g. {@code canary(10, 50, 100)}. The last weight must be 100; each step observed 5 minutes.
+     *
+     * @param weights the new revision's weight at each step, in percent, ending at 100
+     * @return a canary: e.g. {@code canary(10, 50, 100)}
+     */
     public static TrafficPlan canary(int... weights) {
         List<Integer> list = new ArrayList<>();
         for (int w : weights) {
@@ -40,7 +49,12 @@ public final class TrafficPlan {
         return new TrafficPlan(list, DEFAULT_CANARY_STEP_PAUSE, Set.of());
     }
 
-    /** The same weights, observing each intermediate step for {@code pause}. */
+    /**
+     * The same weights, observing each intermediate step for {@code pause}.
+     *
+     * @param pause how long each intermediate step is observed
+     * @return the same weights, observing each intermediate step for {@code pause}
+     */
     public TrafficPlan withStepPause(Duration pause) {
         return new TrafficPlan(weights, Objects.requireNonNull(pause, "pause"), approvalBefore);
     }
@@ -49,6 +63,10 @@ public final class TrafficPlan {
      * The same plan, waiting for a person's approval before moving to each of {@code stepWeights} (e.g.
      * {@code withApprovalBefore(100)}: approve the full rollout after the canary steps). Needs an
      * {@link io.releasepipeline.spi.ApprovalProvider} on the pipeline.
+     *
+     * @param stepWeights the weights, in percent, that need an approval first
+     * @return the same plan, waiting for a person's approval before moving to each of {@code stepWeights} (e.g. {@code
+     *     withApprovalBefore(100)}: approve the full rollout after the canary steps)
      */
     public TrafficPlan withApprovalBefore(int... stepWeights) {
         Set<Integer> before = new java.util.TreeSet<>(approvalBefore);
@@ -58,27 +76,48 @@ public final class TrafficPlan {
         return new TrafficPlan(weights, stepPause, before);
     }
 
-    /** The step weights that wait for an approval first. */
+    /**
+     * The step weights that wait for an approval first.
+     *
+     * @return the step weights that wait for an approval first
+     */
     public Set<Integer> approvalBefore() {
         return approvalBefore;
     }
 
-    /** The weights, in order. */
+    /**
+     * The weights, in order.
+     *
+     * @return the weights, in order
+     */
     public List<Integer> weights() {
         return weights;
     }
 
-    /** How long each intermediate step is observed. */
+    /**
+     * How long each intermediate step is observed.
+     *
+     * @return how long each intermediate step is observed
+     */
     public Duration stepPause() {
         return stepPause;
     }
 
-    /** True when the plan splits traffic at some step (needs a platform in multiple revision mode). */
+    /**
+     * True when the plan splits traffic at some step (needs a platform in multiple revision mode).
+     *
+     * @return true when the plan splits traffic at some step (needs a platform in multiple revision mode)
+     */
     public boolean splitsTraffic() {
         return weights.stream().anyMatch(w -> w < 100);
     }
 
-    /** The steps, the last observed for {@code observationWindow}. */
+    /**
+     * The steps, the last observed for {@code observationWindow}.
+     *
+     * @param observationWindow how long the last step is observed
+     * @return the steps, the last observed for {@code observationWindow}
+     */
     public List<TrafficStep> steps(Duration observationWindow) {
         List<TrafficStep> steps = new ArrayList<>();
         for (int i = 0; i < weights.size(); i++) {
@@ -88,7 +127,12 @@ public final class TrafficPlan {
         return List.copyOf(steps);
     }
 
-    /** Every problem with this plan, each as {@code path: problem}; empty when valid. */
+    /**
+     * Every problem with this plan, each as {@code path: problem}; empty when valid.
+     *
+     * @param path the key problems are reported under
+     * @return every problem with this plan, each as {@code path: problem}; empty when valid
+     */
     public List<String> problems(String path) {
         List<String> p = new ArrayList<>();
         if (weights.isEmpty()) {

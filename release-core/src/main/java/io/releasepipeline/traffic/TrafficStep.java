@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record TrafficStep(int weight, Duration observe) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param weight the new revision's share, 1..100
+     * @param observe how long to observe at this step
+     */
     public TrafficStep {
         Objects.requireNonNull(observe, "observe");
     }

@@ -66,6 +66,7 @@ public final class AlertInbox implements AlertSource, ClockAware {
     /**
      * An empty inbox with the defaults that wakes {@code clock} when an alert arrives.
      *
+     * @param clock the release's clock
      * @throws NullPointerException if {@code clock} is null
      */
     public AlertInbox(ReleaseClock clock) {
@@ -82,6 +83,8 @@ public final class AlertInbox implements AlertSource, ClockAware {
     /**
      * A builder for an inbox on {@code clock} (the release's clock: alert times are judged against it).
      *
+     * @param clock the release's clock
+     * @return a new builder
      * @throws NullPointerException if {@code clock} is null
      */
     public static Builder builder(ReleaseClock clock) {
@@ -129,7 +132,12 @@ public final class AlertInbox implements AlertSource, ClockAware {
      */
     public record Receipt(Outcome outcome, String message) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param outcome what happened
+         * @param message why, in a sentence; names times and bounds, never the alert's text
+         */
         public Receipt {
             Objects.requireNonNull(outcome, "outcome");
             Objects.requireNonNull(message, "message");
@@ -145,6 +153,7 @@ public final class AlertInbox implements AlertSource, ClockAware {
      * Records a firing alert (the same id again replaces it) and wakes the release, unless its time is out of
      * bounds or the id resolved at or after it fired (see the class description).
      *
+     * @param alert the alert
      * @return {@link Outcome#FIRING}, {@link Outcome#IGNORED} or {@link Outcome#REJECTED}, with why
      */
     public Receipt fired(Alert alert) {
@@ -175,6 +184,7 @@ public final class AlertInbox implements AlertSource, ClockAware {
     /**
      * Clears a resolved alert as of now: whatever fires under {@code alertId} stops firing.
      *
+     * @param alertId the alert's id
      * @return {@link Outcome#RESOLVED}, or {@link Outcome#IGNORED} if nothing fired under that id
      */
     public Receipt resolved(String alertId) {
@@ -192,6 +202,8 @@ public final class AlertInbox implements AlertSource, ClockAware {
      * Clears an alert that resolved at {@code resolvedAt}: the alert firing under {@code alertId} stops firing,
      * unless it fired after {@code resolvedAt} (then this is an earlier firing's late resolve).
      *
+     * @param alertId the alert's id
+     * @param resolvedAt when it resolved
      * @return {@link Outcome#RESOLVED}, {@link Outcome#IGNORED} (nothing firing under that id, or firing since
      *     after {@code resolvedAt}) or {@link Outcome#REJECTED} (the time is out of bounds), with why
      */
@@ -241,7 +253,11 @@ public final class AlertInbox implements AlertSource, ClockAware {
         return result;
     }
 
-    /** How many alerts the inbox holds now, firing and remembered-resolved, after expiring old ones. */
+    /**
+     * How many alerts the inbox holds now, firing and remembered-resolved, after expiring old ones.
+     *
+     * @return how many alerts the inbox holds now, firing and remembered-resolved, after expiring old ones
+     */
     public int size() {
         synchronized (entries) {
             expire(clock.now());
@@ -249,7 +265,11 @@ public final class AlertInbox implements AlertSource, ClockAware {
         }
     }
 
-    /** How many entries were evicted to keep within the cap since the inbox was made. */
+    /**
+     * How many entries were evicted to keep within the cap since the inbox was made.
+     *
+     * @return how many entries were evicted to keep within the cap since the inbox was made
+     */
     public long evictions() {
         synchronized (entries) {
             return evictions;
@@ -338,7 +358,12 @@ public final class AlertInbox implements AlertSource, ClockAware {
             this.clock = clock;
         }
 
-        /** The most alerts held, firing and remembered-resolved together. Default: {@link #DEFAULT_MAX_ENTRIES}. */
+        /**
+         * The most alerts held, firing and remembered-resolved together. Default: {@link #DEFAULT_MAX_ENTRIES}.
+         *
+         * @param maxEntries the most alerts held, firing and remembered-resolved together
+         * @return this builder
+         */
         public Builder maxEntries(int maxEntries) {
             this.maxEntries = maxEntries;
             return this;
@@ -347,13 +372,22 @@ public final class AlertInbox implements AlertSource, ClockAware {
         /**
          * How long an unresolved alert fires and a resolved one is remembered; also the oldest time an arriving
          * alert may carry. Must be longer than a release's observation. Default: {@link #DEFAULT_MAX_AGE}.
+         *
+         * @param maxAge how long an unresolved alert fires and a resolved one is remembered; also the oldest time an
+         *     arriving alert may carry
+         * @return this builder
          */
         public Builder maxAge(Duration maxAge) {
             this.maxAge = maxAge;
             return this;
         }
 
-        /** How far after now an alert's times may be. Default: {@link #DEFAULT_MAX_CLOCK_SKEW}. */
+        /**
+         * How far after now an alert's times may be. Default: {@link #DEFAULT_MAX_CLOCK_SKEW}.
+         *
+         * @param maxClockSkew how far after now an alert's times may be
+         * @return this builder
+         */
         public Builder maxClockSkew(Duration maxClockSkew) {
             this.maxClockSkew = maxClockSkew;
             return this;
@@ -362,6 +396,7 @@ public final class AlertInbox implements AlertSource, ClockAware {
         /**
          * Validates and builds.
          *
+         * @return a new {@code AlertInbox} with this builder's settings
          * @throws InvalidConfigurationException listing every problem found
          */
         public AlertInbox build() {

@@ -84,6 +84,9 @@ public record ErrorRateTrigger(double threshold, Duration window, long minimumRe
      * {@link #judged(ErrorRateReading, Instant)} for an interval {@code [from, to]} read at {@code now}, e.g. a
      * recorded baseline's. Stateless and thread-safe.
      *
+     * @param from the interval's start
+     * @param to the interval's end
+     * @param now when it was read
      * @return the words, with a leading space, or an empty string when {@code to} is less than
      *     {@link #JUDGED_SLACK} before {@code now}
      */

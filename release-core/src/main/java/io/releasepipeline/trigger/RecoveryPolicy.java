@@ -47,22 +47,42 @@ public record RecoveryPolicy(boolean enabled, double tolerance, Duration timeout
      */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
-    /** Validates nothing (see {@link #problems}); requires a timeout. */
+    /**
+     * Validates nothing (see {@link #problems}); requires a timeout.
+     *
+     * @param enabled whether rollbacks are watched at all
+     * @param tolerance how far above the baseline's 5xx fraction still counts as recovered, as an absolute fraction
+     *     (0.01 = one percentage point), at least 0 and under 1
+     * @param timeout how long the watch may last before the rollback is called not recovered; positive
+     */
     public RecoveryPolicy {
         Objects.requireNonNull(timeout, "timeout");
     }
 
-    /** The defaults: enabled, {@link #DEFAULT_TOLERANCE}, {@link #DEFAULT_TIMEOUT}. */
+    /**
+     * The defaults: enabled, {@link #DEFAULT_TOLERANCE}, {@link #DEFAULT_TIMEOUT}.
+     *
+     * @return the defaults: enabled, {@link #DEFAULT_TOLERANCE}, {@link #DEFAULT_TIMEOUT}
+     */
     public static RecoveryPolicy ofDefaults() {
         return new RecoveryPolicy(true, DEFAULT_TOLERANCE, DEFAULT_TIMEOUT);
     }
 
-    /** No recovery watch: a rollback is verified by its smoke check alone. */
+    /**
+     * No recovery watch: a rollback is verified by its smoke check alone.
+     *
+     * @return no recovery watch: a rollback is verified by its smoke check alone
+     */
     public static RecoveryPolicy disabled() {
         return new RecoveryPolicy(false, DEFAULT_TOLERANCE, DEFAULT_TIMEOUT);
     }
 
-    /** Every problem, each as {@code path.field: problem}; empty when valid. */
+    /**
+     * Every problem, each as {@code path.field: problem}; empty when valid.
+     *
+     * @param path the key problems are reported under
+     * @return every problem, each as {@code path.field: problem}; empty when valid
+     */
     public List<String> problems(String path) {
         List<String> p = new ArrayList<>();
         if (!(tolerance >= 0 && tolerance < 1)) {

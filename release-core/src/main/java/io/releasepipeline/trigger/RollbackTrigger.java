@@ -10,15 +10,28 @@ import java.util.Set;
  */
 public interface RollbackTrigger {
 
-    /** The trigger's name in verdicts and evidence. */
+    /**
+     * The trigger's name in verdicts and evidence.
+     *
+     * @return the trigger's name in verdicts and evidence
+     */
     String name();
 
-    /** Judges what has been observed so far. Never null. */
+    /**
+     * Judges what has been observed so far. Never null.
+     *
+     * @param observations what has been observed since the step started
+     * @param now the release clock's time
+     * @return the verdict: fire, hold or pass, with why
+     */
     TriggerVerdict evaluate(Observations observations, Instant now);
 
     /**
      * The signals this trigger judges: it is evaluated after each new sample of one of them (and once more when a
      * step ends). Default: every signal, so a custom trigger is evaluated after every sample.
+     *
+     * @return the signals this trigger judges: it is evaluated after each new sample of one of them (and once more
+     *     when a step ends)
      */
     default Set<Signal> signals() {
         return EnumSet.allOf(Signal.class);

@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record TriggerVerdict(String trigger, TriggerState state, String reason, Instant at) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param trigger the trigger's name
+     * @param state ok, firing or no data
+     * @param reason why, with numbers
+     * @param at when it was evaluated
+     */
     public TriggerVerdict {
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(state, "state");
@@ -22,7 +29,11 @@ public record TriggerVerdict(String trigger, TriggerState state, String reason, 
         Objects.requireNonNull(at, "at");
     }
 
-    /** True when the trigger says roll back. */
+    /**
+     * True when the trigger says roll back.
+     *
+     * @return true when the trigger says roll back
+     */
     public boolean firing() {
         return state == TriggerState.FIRING;
     }

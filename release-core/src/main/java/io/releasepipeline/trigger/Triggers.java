@@ -138,17 +138,30 @@ public final class Triggers {
         this.advisory = Set.copyOf(b.advisory);
     }
 
-    /** The runbook's three automatic triggers with its numbers. */
+    /**
+     * The runbook's three automatic triggers with its numbers.
+     *
+     * @return the runbook's three automatic triggers with its numbers
+     */
     public static Triggers runbookDefaults() {
         return builder().build();
     }
 
-    /** A builder starting from the runbook's defaults. */
+    /**
+     * A builder starting from the runbook's defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from {@code base}. */
+    /**
+     * A builder starting from {@code base}.
+     *
+     * @param base the settings to start from
+     * @return a new builder
+     */
     public static Builder from(Triggers base) {
         Builder b = new Builder();
         b.smokeFailingFor = base.smokeFailingFor;
@@ -175,17 +188,29 @@ public final class Triggers {
         return b;
     }
 
-    /** The smoke trigger's threshold, if armed. */
+    /**
+     * The smoke trigger's threshold, if armed.
+     *
+     * @return the smoke trigger's threshold, if armed
+     */
     public Optional<Duration> smokeFailingFor() {
         return Optional.ofNullable(smokeFailingFor);
     }
 
-    /** The health trigger's threshold, if armed. */
+    /**
+     * The health trigger's threshold, if armed.
+     *
+     * @return the health trigger's threshold, if armed
+     */
     public Optional<Duration> healthDownFor() {
         return Optional.ofNullable(healthDownFor);
     }
 
-    /** The error-rate trigger, if armed. */
+    /**
+     * The error-rate trigger, if armed.
+     *
+     * @return the error-rate trigger, if armed
+     */
     public Optional<ErrorRateTrigger> errorRate() {
         return Optional.ofNullable(errorRate);
     }
@@ -193,6 +218,9 @@ public final class Triggers {
     /**
      * What a step does when its error-rate signal could not be read ({@link TriggerState#ERROR}) as its observation
      * ends. Default {@link #DEFAULT_READ_ERROR_POLICY}.
+     *
+     * @return what a step does when its error-rate signal could not be read ({@link TriggerState#ERROR}) as its
+     *     observation ends
      */
     public ReadErrorPolicy onReadError() {
         return onReadError;
@@ -201,42 +229,72 @@ public final class Triggers {
     /**
      * How a rollback verifies that the error rate returned to baseline. Default {@link RecoveryPolicy#ofDefaults()};
      * it watches only while the error-rate trigger is armed.
+     *
+     * @return how a rollback verifies that the error rate returned to baseline
      */
     public RecoveryPolicy recovery() {
         return recovery;
     }
 
-    /** Custom triggers. */
+    /**
+     * Custom triggers.
+     *
+     * @return the custom triggers
+     */
     public List<RollbackTrigger> custom() {
         return custom;
     }
 
-    /** Interval between health probes. */
+    /**
+     * Interval between health probes.
+     *
+     * @return the interval between health probes
+     */
     public Duration healthProbeInterval() {
         return healthProbeInterval;
     }
 
-    /** Interval between smoke checks during observation. */
+    /**
+     * Interval between smoke checks during observation.
+     *
+     * @return the interval between smoke checks
+     */
     public Duration smokeInterval() {
         return smokeInterval;
     }
 
-    /** Interval between error-rate readings. */
+    /**
+     * Interval between error-rate readings.
+     *
+     * @return the interval between error-rate readings
+     */
     public Duration errorRateInterval() {
         return errorRateInterval;
     }
 
-    /** The alert source, when the alert trigger is armed. */
+    /**
+     * The alert source, when the alert trigger is armed.
+     *
+     * @return the alert source, when the alert trigger is armed
+     */
     public Optional<AlertSource> alertSource() {
         return Optional.ofNullable(alertSource);
     }
 
-    /** How often the alert source is polled. */
+    /**
+     * How often the alert source is polled.
+     *
+     * @return how often the alert source is polled
+     */
     public Duration alertInterval() {
         return alertInterval;
     }
 
-    /** The canary analysis trigger, when armed. */
+    /**
+     * The canary analysis trigger, when armed.
+     *
+     * @return the canary analysis trigger, when armed
+     */
     public Optional<CanaryAnalysisTrigger> canaryAnalysis() {
         return Optional.ofNullable(canaryMaxIncrease).map(max -> new CanaryAnalysisTrigger(max,
                 errorRate != null ? errorRate.minimumRequests() : DEFAULT_MINIMUM_REQUESTS));
@@ -245,17 +303,29 @@ public final class Triggers {
     /**
      * The triggers in advisory mode: their firing is recorded (verdict, note, event) but does not roll back, so a
      * team can watch what a trigger would have done before enforcing it.
+     *
+     * @return the triggers in advisory mode: their firing is recorded (verdict, note, event) but does not roll back,
+     *     so a team can watch what a trigger would have done before enforcing it
      */
     public Set<String> advisory() {
         return advisory;
     }
 
-    /** True when {@code trigger} is in advisory mode. */
+    /**
+     * True when {@code trigger} is in advisory mode.
+     *
+     * @param trigger the trigger's name
+     * @return true when {@code trigger} is in advisory mode
+     */
     public boolean isAdvisory(String trigger) {
         return advisory.contains(trigger);
     }
 
-    /** Every armed trigger, built-in first. */
+    /**
+     * Every armed trigger, built-in first.
+     *
+     * @return every armed trigger, built-in first
+     */
     public List<RollbackTrigger> all() {
         List<RollbackTrigger> all = new ArrayList<>();
         if (smokeFailingFor != null) {
@@ -277,7 +347,12 @@ public final class Triggers {
         return List.copyOf(all);
     }
 
-    /** Every problem with these settings, each as {@code path: problem}; empty when valid. */
+    /**
+     * Every problem with these settings, each as {@code path: problem}; empty when valid.
+     *
+     * @param path the key problems are reported under
+     * @return every problem with these settings, each as {@code path: problem}; empty when valid
+     */
     public List<String> problems(String path) {
         List<String> p = new ArrayList<>();
         positive(p, path + ".smokeFailingFor", smokeFailingFor);
@@ -355,13 +430,23 @@ public final class Triggers {
         private Builder() {
         }
 
-        /** Roll back when an alert from {@code source} fires during observation. */
+        /**
+         * Roll back when an alert from {@code source} fires during observation.
+         *
+         * @param source where alerts come from
+         * @return this builder
+         */
         public Builder onAlerts(AlertSource source) {
             this.alertSource = Objects.requireNonNull(source, "source");
             return this;
         }
 
-        /** How often the alert source is polled. */
+        /**
+         * How often the alert source is polled.
+         *
+         * @param interval how often the alert source is polled
+         * @return this builder
+         */
         public Builder alertInterval(Duration interval) {
             this.alertInterval = Objects.requireNonNull(interval, "interval");
             return this;
@@ -370,6 +455,9 @@ public final class Triggers {
         /**
          * Canary analysis: while traffic is split, roll back when the new revision's 5xx rate exceeds the stable
          * revision's by more than {@code maxIncrease} (0.01 = one percentage point).
+         *
+         * @param maxIncrease the largest allowed increase, as a fraction
+         * @return this builder
          */
         public Builder canaryAnalysis(double maxIncrease) {
             this.canaryMaxIncrease = maxIncrease;
@@ -379,56 +467,98 @@ public final class Triggers {
         /**
          * Puts triggers in advisory mode by name ({@link Triggers#CANARY_ANALYSIS}, a custom trigger's name...):
          * recorded, not enforced. {@code build()} of the pipeline refuses a name that is not armed.
+         *
+         * @param triggers the triggers' names
+         * @return this builder
          */
         public Builder advisory(String... triggers) {
             advisory.addAll(List.of(triggers));
             return this;
         }
 
-        /** Roll back when the smoke check fails for longer than {@code threshold}. */
+        /**
+         * Roll back when the smoke check fails for longer than {@code threshold}.
+         *
+         * @param threshold how long the smoke check may fail
+         * @return this builder
+         */
         public Builder smokeFailingFor(Duration threshold) {
             this.smokeFailingFor = Objects.requireNonNull(threshold, "threshold");
             return this;
         }
 
-        /** Disarms the smoke trigger (the post-shift smoke check still has to pass). */
+        /**
+         * Disarms the smoke trigger (the post-shift smoke check still has to pass).
+         *
+         * @return this builder
+         */
         public Builder withoutSmokeTrigger() {
             this.smokeFailingFor = null;
             return this;
         }
 
-        /** Roll back when the health endpoint is down for longer than {@code threshold}. */
+        /**
+         * Roll back when the health endpoint is down for longer than {@code threshold}.
+         *
+         * @param threshold how long the health endpoint may be down
+         * @return this builder
+         */
         public Builder healthDownFor(Duration threshold) {
             this.healthDownFor = Objects.requireNonNull(threshold, "threshold");
             return this;
         }
 
-        /** Disarms the health trigger. */
+        /**
+         * Disarms the health trigger.
+         *
+         * @return this builder
+         */
         public Builder withoutHealthTrigger() {
             this.healthDownFor = null;
             return this;
         }
 
-        /** Roll back when the 5xx fraction over {@code window} exceeds {@code threshold} (0.05 = 5%). */
+        /**
+         * Roll back when the 5xx fraction over {@code window} exceeds {@code threshold} (0.05 = 5%).
+         *
+         * @param threshold the largest allowed 5xx fraction
+         * @param window the window the fraction is measured over
+         * @return this builder
+         */
         public Builder errorRateAbove(double threshold, Duration window) {
             this.errorRateThreshold = threshold;
             this.errorRateWindow = Objects.requireNonNull(window, "window");
             return this;
         }
 
-        /** Fewer requests than this in the window is no data. */
+        /**
+         * Fewer requests than this in the window is no data.
+         *
+         * @param minimumRequests the fewest requests worth judging
+         * @return this builder
+         */
         public Builder minimumRequests(long minimumRequests) {
             this.minimumRequests = minimumRequests;
             return this;
         }
 
-        /** What no data means when a step's observation ends. */
+        /**
+         * What no data means when a step's observation ends.
+         *
+         * @param policy what no data means when a step's observation ends
+         * @return this builder
+         */
         public Builder noDataPolicy(NoDataPolicy policy) {
             this.noDataPolicy = policy;
             return this;
         }
 
-        /** How much longer a step is observed for data under {@link NoDataPolicy#HOLD}. */
+        /**
+         * How much longer a step is observed for data under {@link NoDataPolicy#HOLD}.
+         *
+         * @param holdLimit how much longer a step is observed for data under {@link NoDataPolicy#HOLD}
+         * @return this builder
+         */
         public Builder holdLimit(Duration holdLimit) {
             this.holdLimit = holdLimit;
             return this;
@@ -438,6 +568,11 @@ public final class Triggers {
          * What a step does when its error-rate signal (error-rate trigger or canary analysis) could not be read as
          * its observation ends: hold for a good read then roll back (the default), roll back, or go on with a note.
          * The hold lasts the error-rate trigger's {@link #holdLimit}.
+         *
+         * @param policy what a step does when its error-rate signal (error-rate trigger or canary analysis) could not
+         *     be read as its observation ends: hold for a good read then roll back (the default), roll back, or go on
+         *     with a note
+         * @return this builder
          */
         public Builder onReadError(ReadErrorPolicy policy) {
             this.onReadError = policy;
@@ -449,49 +584,85 @@ public final class Triggers {
          * (an absolute fraction: 0.01 is one percentage point) of the baseline, or {@code timeout} passes (then the
          * outcome is {@code ROLLED_BACK_NOT_RECOVERED}). Defaults {@link RecoveryPolicy#DEFAULT_TOLERANCE} and
          * {@link RecoveryPolicy#DEFAULT_TIMEOUT}; validated by the pipeline's {@code build()}.
+         *
+         * @param tolerance how far above the baseline counts as recovered, as a fraction
+         * @param timeout how long to watch
+         * @return this builder
          */
         public Builder recovery(double tolerance, Duration timeout) {
             this.recovery = new RecoveryPolicy(true, tolerance, Objects.requireNonNull(timeout, "timeout"));
             return this;
         }
 
-        /** No recovery watch after a rollback: it is verified by its smoke check alone, and the record says so. */
+        /**
+         * No recovery watch after a rollback: it is verified by its smoke check alone, and the record says so.
+         *
+         * @return this builder
+         */
         public Builder withoutRecoveryWatch() {
             this.recovery = new RecoveryPolicy(false, recovery.tolerance(), recovery.timeout());
             return this;
         }
 
-        /** Disarms the error-rate trigger. */
+        /**
+         * Disarms the error-rate trigger.
+         *
+         * @return this builder
+         */
         public Builder withoutErrorRateTrigger() {
             this.errorRateThreshold = null;
             return this;
         }
 
-        /** Adds a custom trigger. */
+        /**
+         * Adds a custom trigger.
+         *
+         * @param trigger the trigger
+         * @return this builder
+         */
         public Builder add(RollbackTrigger trigger) {
             custom.add(Objects.requireNonNull(trigger, "trigger"));
             return this;
         }
 
-        /** Interval between health probes. */
+        /**
+         * Interval between health probes.
+         *
+         * @param interval the interval, positive
+         * @return this builder
+         */
         public Builder healthProbeInterval(Duration interval) {
             this.healthProbeInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
-        /** Interval between smoke checks during observation. */
+        /**
+         * Interval between smoke checks during observation.
+         *
+         * @param interval the interval, positive
+         * @return this builder
+         */
         public Builder smokeInterval(Duration interval) {
             this.smokeInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
-        /** Interval between error-rate readings. */
+        /**
+         * Interval between error-rate readings.
+         *
+         * @param interval the interval, positive
+         * @return this builder
+         */
         public Builder errorRateInterval(Duration interval) {
             this.errorRateInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
-        /** Builds; the pipeline's {@code build()} validates. */
+        /**
+         * Builds; the pipeline's {@code build()} validates.
+         *
+         * @return a new {@code Triggers} with this builder's settings
+         */
         public Triggers build() {
             return new Triggers(this);
         }

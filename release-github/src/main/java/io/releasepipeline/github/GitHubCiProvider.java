@@ -101,7 +101,12 @@ public final class GitHubCiProvider implements CiProvider {
         this.deployPaths = Optional.ofNullable(b.deployPaths).map(FilterPatterns::of);
     }
 
-    /** A builder on {@code connection}, with the defaults above. */
+    /**
+     * A builder on {@code connection}, with the defaults above.
+     *
+     * @param connection the repository, token, clock and retries every call goes through
+     * @return a new builder
+     */
     public static Builder builder(GitHubConnection connection) {
         return new Builder(connection);
     }
@@ -122,17 +127,29 @@ public final class GitHubCiProvider implements CiProvider {
         return connection.repository();
     }
 
-    /** The deploy workflow file (or workflow id) whose runs {@link #findDeployRun} looks for. */
+    /**
+     * The deploy workflow file (or workflow id) whose runs {@link #findDeployRun} looks for.
+     *
+     * @return the deploy workflow file (or workflow id) whose runs {@link #findDeployRun} looks for
+     */
     public String deployWorkflow() {
         return deployWorkflow;
     }
 
-    /** The merge method {@link #merge} asks for. */
+    /**
+     * The merge method {@link #merge} asks for.
+     *
+     * @return the merge method {@link #merge} asks for
+     */
     public MergeMethod mergeMethod() {
         return mergeMethod;
     }
 
-    /** The deploy paths given instead of the workflow's filter, if any. */
+    /**
+     * The deploy paths given instead of the workflow's filter, if any.
+     *
+     * @return the deploy paths given instead of the workflow's filter, if any
+     */
     public Optional<FilterPatterns> deployPaths() {
         return deployPaths;
     }
@@ -239,6 +256,10 @@ public final class GitHubCiProvider implements CiProvider {
      * the branch is not protected) together with the {@code required_status_checks} rules of every ruleset that
      * applies to it. Use it to configure the required-checks gate from GitHub instead of by hand. Read-only.
      *
+     * @param branch the base branch, e.g. {@code main}
+     * @return the checks GitHub itself requires on {@code branch}: the branch protection's required status checks
+     *     (none when the branch is not protected) together with the {@code required_status_checks} rules of every
+     *     ruleset that applies to it
      * @throws ProviderException if a call fails, e.g. 403 when the token may not read branch protection
      */
     public List<String> requiredChecks(String branch) {
@@ -643,13 +664,21 @@ public final class GitHubCiProvider implements CiProvider {
         /**
          * The workflow file whose run deploys the merge commit (or the workflow's numeric id). Default
          * {@link #DEFAULT_DEPLOY_WORKFLOW}.
+         *
+         * @param deployWorkflow the workflow file whose run deploys the merge commit (or the workflow's numeric id)
+         * @return this builder
          */
         public Builder deployWorkflow(String deployWorkflow) {
             this.deployWorkflow = deployWorkflow;
             return this;
         }
 
-        /** How pull requests are merged. Default {@link #DEFAULT_MERGE_METHOD}. */
+        /**
+         * How pull requests are merged. Default {@link #DEFAULT_MERGE_METHOD}.
+         *
+         * @param mergeMethod how pull requests are merged
+         * @return this builder
+         */
         public Builder mergeMethod(MergeMethod mergeMethod) {
             this.mergeMethod = mergeMethod;
             return this;
@@ -657,6 +686,9 @@ public final class GitHubCiProvider implements CiProvider {
 
         /**
          * Only runs triggered by this event count as the deploy run, e.g. {@code push}. Default: any event.
+         *
+         * @param deployEvent only runs triggered by this event count as the deploy run, e.g. {@code push}
+         * @return this builder
          */
         public Builder deployEvent(String deployEvent) {
             this.deployEvent = deployEvent;
@@ -667,6 +699,11 @@ public final class GitHubCiProvider implements CiProvider {
          * The paths whose change deploys, as GitHub filter patterns ({@link FilterPatterns}, same semantics as
          * {@code on.push.paths}: {@code *}, {@code **}, {@code ?}, {@code +}, {@code []}, {@code !} in order), instead
          * of the deploy workflow's own {@code on.push} filter, which is then not read. Default: read the workflow.
+         *
+         * @param patterns the paths whose change deploys, as GitHub filter patterns ({@link FilterPatterns}, same
+         *     semantics as {@code on.push.paths}: {@code *}, {@code **}, {@code ?}, {@code +}, {@code []}, {@code !}
+         *     in order), instead of the deploy workflow's own {@code on.push} filter, which is then not read
+         * @return this builder
          */
         public Builder deployPaths(List<String> patterns) {
             this.deployPaths = patterns == null ? null : new ArrayList<>(patterns);
@@ -677,6 +714,10 @@ public final class GitHubCiProvider implements CiProvider {
          * How often {@link GitHubCiProvider#pullRequest} asks again while GitHub is still computing mergeability,
          * and how long it waits in between (on the connection's clock). Defaults
          * {@link #DEFAULT_MERGEABLE_RECHECKS} and {@link #DEFAULT_MERGEABLE_RECHECK_DELAY}; 0 never asks again.
+         *
+         * @param times how many times to ask again, at least 0
+         * @param delay the wait between two asks, positive
+         * @return this builder
          */
         public Builder mergeableRecheck(int times, Duration delay) {
             this.mergeableRechecks = times;
@@ -687,6 +728,7 @@ public final class GitHubCiProvider implements CiProvider {
         /**
          * Validates and builds.
          *
+         * @return a new {@code GitHubCiProvider} with this builder's settings
          * @throws InvalidConfigurationException listing every problem at once
          */
         public GitHubCiProvider build() {

@@ -65,22 +65,38 @@ public final class GitHubConnection {
         this.client = client;
     }
 
-    /** A builder with the defaults above; {@link Builder#repository} and {@link Builder#token} are required. */
+    /**
+     * A builder with the defaults above; {@link Builder#repository} and {@link Builder#token} are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The repository, {@code owner/name}. */
+    /**
+     * The repository, {@code owner/name}.
+     *
+     * @return the repository, {@code owner/name}
+     */
     public String repository() {
         return repository;
     }
 
-    /** The REST API root, without a trailing slash. */
+    /**
+     * The REST API root, without a trailing slash.
+     *
+     * @return the REST API root, without a trailing slash
+     */
     public URI apiUrl() {
         return client.settings().apiUrl();
     }
 
-    /** The clock every wait goes through. */
+    /**
+     * The clock every wait goes through.
+     *
+     * @return the clock every wait goes through
+     */
     public ReleaseClock clock() {
         return client.settings().clock();
     }
@@ -129,25 +145,43 @@ public final class GitHubConnection {
         /**
          * The REST API root. Default {@link #DEFAULT_API_URL}; Enterprise: {@code https://HOST/api/v3}. Must be
          * https; plain http only to a loopback host (a local stand-in), by {@link Urls}' rule; never with user info.
+         *
+         * @param apiUrl the REST API root
+         * @return this builder
          */
         public Builder apiUrl(URI apiUrl) {
             this.apiUrl = apiUrl;
             return this;
         }
 
-        /** The repository, {@code owner/name}. Required. */
+        /**
+         * The repository, {@code owner/name}. Required.
+         *
+         * @param repository the repository, {@code owner/name}
+         * @return this builder
+         */
         public Builder repository(String repository) {
             this.repository = repository;
             return this;
         }
 
-        /** Where the token comes from, e.g. {@code TokenSource.fromEnvironment("GITHUB_TOKEN")}. Required. */
+        /**
+         * Where the token comes from, e.g. {@code TokenSource.fromEnvironment("GITHUB_TOKEN")}. Required.
+         *
+         * @param token where the token comes from, e.g. {@code TokenSource.fromEnvironment("GITHUB_TOKEN")}
+         * @return this builder
+         */
         public Builder token(TokenSource token) {
             this.token = token;
             return this;
         }
 
-        /** The clock every wait (rate limits, backoff, write spacing) goes through. Default the system clock. */
+        /**
+         * The clock every wait (rate limits, backoff, write spacing) goes through. Default the system clock.
+         *
+         * @param clock the clock every wait (rate limits, backoff, write spacing) goes through
+         * @return this builder
+         */
         public Builder clock(ReleaseClock clock) {
             this.clock = clock;
             return this;
@@ -158,13 +192,21 @@ public final class GitHubConnection {
          * with {@link #connectTimeout}; when given, its own connect timeout applies. It must not follow redirects
          * ({@code HttpClient.Redirect.NEVER}, the JDK's default): the JDK's client would resend the token to another
          * host; {@link #build()} refuses one that does.
+         *
+         * @param httpClient the HTTP client, e.g. one with a proxy or a custom trust store for GitHub Enterprise
+         * @return this builder
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
             return this;
         }
 
-        /** How long opening a connection may take. Default {@link #DEFAULT_CONNECT_TIMEOUT}. */
+        /**
+         * How long opening a connection may take. Default {@link #DEFAULT_CONNECT_TIMEOUT}.
+         *
+         * @param connectTimeout how long opening a connection may take
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
@@ -174,13 +216,22 @@ public final class GitHubConnection {
          * The total deadline of one request: from sending it until its whole answer, headers and body, has arrived.
          * Past it the exchange is cancelled and the call fails as a transient {@code ProviderException} naming the
          * operation (a retryable read is tried again first). Default {@link #DEFAULT_REQUEST_TIMEOUT}.
+         *
+         * @param requestTimeout the total deadline of one request: from sending it until its whole answer, headers and
+         *     body, has arrived
+         * @return this builder
          */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
             return this;
         }
 
-        /** The {@code X-GitHub-Api-Version} header. Default {@link #DEFAULT_API_VERSION}. */
+        /**
+         * The {@code X-GitHub-Api-Version} header. Default {@link #DEFAULT_API_VERSION}.
+         *
+         * @param apiVersion the {@code X-GitHub-Api-Version} header
+         * @return this builder
+         */
         public Builder apiVersion(String apiVersion) {
             this.apiVersion = apiVersion;
             return this;
@@ -189,13 +240,22 @@ public final class GitHubConnection {
         /**
          * The longest single wait for a rate limit; beyond it, calls fail at once naming when to try again. Default
          * {@link #DEFAULT_MAX_RATE_LIMIT_WAIT}; zero never waits.
+         *
+         * @param maxRateLimitWait the longest single wait for a rate limit; beyond it, calls fail at once naming when
+         *     to try again
+         * @return this builder
          */
         public Builder maxRateLimitWait(Duration maxRateLimitWait) {
             this.maxRateLimitWait = maxRateLimitWait;
             return this;
         }
 
-        /** How many times a rate-limited call is tried again. Default {@link #DEFAULT_RATE_LIMIT_RETRIES}. */
+        /**
+         * How many times a rate-limited call is tried again. Default {@link #DEFAULT_RATE_LIMIT_RETRIES}.
+         *
+         * @param rateLimitRetries how many times a rate-limited call is tried again
+         * @return this builder
+         */
         public Builder rateLimitRetries(int rateLimitRetries) {
             this.rateLimitRetries = rateLimitRetries;
             return this;
@@ -204,6 +264,10 @@ public final class GitHubConnection {
         /**
          * The first wait after a secondary rate limit that names no {@code retry-after}; doubles on each further
          * one. Default {@link #DEFAULT_SECONDARY_RATE_LIMIT_BACKOFF}; at least 60 seconds, as GitHub asks.
+         *
+         * @param secondaryRateLimitBackoff the first wait after a secondary rate limit that names no {@code
+         *     retry-after}; doubles on each further one
+         * @return this builder
          */
         public Builder secondaryRateLimitBackoff(Duration secondaryRateLimitBackoff) {
             this.secondaryRateLimitBackoff = secondaryRateLimitBackoff;
@@ -213,6 +277,10 @@ public final class GitHubConnection {
         /**
          * The least time from the end of one write (its answer) to the start of the next; writes go one at a time.
          * Default {@link #DEFAULT_MIN_WRITE_INTERVAL}.
+         *
+         * @param minWriteInterval the least time from the end of one write (its answer) to the start of the next;
+         *     writes go one at a time
+         * @return this builder
          */
         public Builder minWriteInterval(Duration minWriteInterval) {
             this.minWriteInterval = minWriteInterval;
@@ -222,19 +290,32 @@ public final class GitHubConnection {
         /**
          * Attempts of a read (and of the pinned merge) after server errors and timeouts, including the first; 1
          * means no retries. Other writes are never repeated. Default {@link #DEFAULT_MAX_ATTEMPTS}.
+         *
+         * @param maxAttempts attempts including the first, at least 1
+         * @return this builder
          */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = maxAttempts;
             return this;
         }
 
-        /** The wait after the first server error; doubles, at most 30 s. Default {@link #DEFAULT_RETRY_BACKOFF}. */
+        /**
+         * The wait after the first server error; doubles, at most 30 s. Default {@link #DEFAULT_RETRY_BACKOFF}.
+         *
+         * @param retryBackoff the wait after the first server error; doubles, at most 30 s
+         * @return this builder
+         */
         public Builder retryBackoff(Duration retryBackoff) {
             this.retryBackoff = retryBackoff;
             return this;
         }
 
-        /** How many answers are kept for conditional requests. Default {@link #DEFAULT_ETAG_CACHE_SIZE}. */
+        /**
+         * How many answers are kept for conditional requests. Default {@link #DEFAULT_ETAG_CACHE_SIZE}.
+         *
+         * @param etagCacheSize how many answers are kept for conditional requests
+         * @return this builder
+         */
         public Builder etagCacheSize(int etagCacheSize) {
             this.etagCacheSize = etagCacheSize;
             return this;
@@ -243,6 +324,7 @@ public final class GitHubConnection {
         /**
          * Validates every setting and builds the connection.
          *
+         * @return a new connection with this builder's settings
          * @throws InvalidConfigurationException listing every problem at once
          */
         public GitHubConnection build() {

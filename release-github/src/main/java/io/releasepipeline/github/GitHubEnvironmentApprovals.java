@@ -105,7 +105,12 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         this.ref = Optional.ofNullable(b.ref);
     }
 
-    /** A builder on {@code connection}, with the defaults above. */
+    /**
+     * A builder on {@code connection}, with the defaults above.
+     *
+     * @param connection the repository, token, clock and retries every call goes through
+     * @return a new builder
+     */
     public static Builder builder(GitHubConnection connection) {
         return new Builder(connection);
     }
@@ -121,12 +126,20 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         return true;
     }
 
-    /** The approval workflow file (or workflow id). */
+    /**
+     * The approval workflow file (or workflow id).
+     *
+     * @return the approval workflow file (or workflow id)
+     */
     public String workflow() {
         return workflow;
     }
 
-    /** The protected environment whose reviews are the decisions. */
+    /**
+     * The protected environment whose reviews are the decisions.
+     *
+     * @return the protected environment whose reviews are the decisions
+     */
     public String environment() {
         return environment;
     }
@@ -371,7 +384,12 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
             this.connection = connection;
         }
 
-        /** The approval workflow file name (or workflow id). Default {@link #DEFAULT_WORKFLOW}. */
+        /**
+         * The approval workflow file name (or workflow id). Default {@link #DEFAULT_WORKFLOW}.
+         *
+         * @param workflow the approval workflow file name (or workflow id)
+         * @return this builder
+         */
         public Builder workflow(String workflow) {
             this.workflow = workflow;
             return this;
@@ -380,13 +398,21 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         /**
          * The protected environment the approval job targets; only reviews for it count. Default
          * {@link #DEFAULT_ENVIRONMENT}.
+         *
+         * @param environment the protected environment the approval job targets; only reviews for it count
+         * @return this builder
          */
         public Builder environment(String environment) {
             this.environment = environment;
             return this;
         }
 
-        /** The branch or tag the workflow is dispatched on. Default: the repository's default branch. */
+        /**
+         * The branch or tag the workflow is dispatched on. Default: the repository's default branch.
+         *
+         * @param ref the branch or tag the workflow is dispatched on
+         * @return this builder
+         */
         public Builder ref(String ref) {
             this.ref = ref;
             return this;
@@ -395,6 +421,7 @@ public final class GitHubEnvironmentApprovals implements ApprovalProvider {
         /**
          * Validates and builds.
          *
+         * @return a new {@code GitHubEnvironmentApprovals} with this builder's settings
          * @throws InvalidConfigurationException listing every problem at once
          */
         public GitHubEnvironmentApprovals build() {

@@ -29,8 +29,9 @@ import java.util.TreeSet;
  *
  * <p>One conditional request per severity (GitHub ANDs several labels in one query). An issue labelled with two of
  * the requested severities is reported once, under the first severity in alphabetical order ({@code SEV-1} before
- * {@code SEV-2}). Thread-safe; blocks on I/O; read-only; failures are {@link io.releasepipeline.error.ProviderException}s,
- * never "no incidents". The connection's client retries, so {@link #retriesOwnCalls()} is true.
+ * {@code SEV-2}). Thread-safe; blocks on I/O; read-only; failures are {@link
+ * io.releasepipeline.error.ProviderException}s, never "no incidents". The connection's client retries, so {@link
+ * #retriesOwnCalls()} is true.
  */
 public final class GitHubIncidentProvider implements IncidentProvider {
 
@@ -47,7 +48,12 @@ public final class GitHubIncidentProvider implements IncidentProvider {
         this.labels = Map.copyOf(labels);
     }
 
-    /** A builder on {@code connection}; by default each severity's label is the severity itself. */
+    /**
+     * A builder on {@code connection}; by default each severity's label is the severity itself.
+     *
+     * @param connection the repository, token, clock and retries every call goes through
+     * @return a new builder
+     */
     public static Builder builder(GitHubConnection connection) {
         return new Builder(connection);
     }
@@ -63,7 +69,12 @@ public final class GitHubIncidentProvider implements IncidentProvider {
         return true;
     }
 
-    /** The GitHub label that marks an issue as an incident of {@code severity}. */
+    /**
+     * The GitHub label that marks an issue as an incident of {@code severity}.
+     *
+     * @param severity the incident's severity, e.g. {@code SEV-1}
+     * @return the GitHub label that marks an issue as an incident of {@code severity}
+     */
     public String labelFor(String severity) {
         return labels.getOrDefault(severity.toUpperCase(Locale.ROOT), severity);
     }
@@ -114,6 +125,10 @@ public final class GitHubIncidentProvider implements IncidentProvider {
         /**
          * The label that marks an incident of {@code severity}, when it is not the severity's own name. Severities
          * match case-insensitively.
+         *
+         * @param severity the severity, e.g. {@code SEV-1}
+         * @param label the GitHub label that marks it
+         * @return this builder
          */
         public Builder severityLabel(String severity, String label) {
             labels.put(severity == null ? null : severity.toUpperCase(Locale.ROOT), label);
@@ -123,6 +138,7 @@ public final class GitHubIncidentProvider implements IncidentProvider {
         /**
          * Validates and builds.
          *
+         * @return a new {@code GitHubIncidentProvider} with this builder's settings
          * @throws InvalidConfigurationException listing every problem at once
          */
         public GitHubIncidentProvider build() {

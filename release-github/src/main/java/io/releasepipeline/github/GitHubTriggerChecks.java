@@ -44,7 +44,11 @@ public final class GitHubTriggerChecks {
     private final GitHubConnection connection;
     private final GitHubClient client;
 
-    /** Checks on {@code connection}'s repository. */
+    /**
+     * Checks on {@code connection}'s repository.
+     *
+     * @param connection the repository, token, clock and retries every call goes through
+     */
     public GitHubTriggerChecks(GitHubConnection connection) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.client = connection.client();
@@ -55,6 +59,9 @@ public final class GitHubTriggerChecks {
      * highest across repository, team, organization and enterprise grants. A login GitHub does not know (404) has
      * permission {@code none}.
      *
+     * @param login the person
+     * @return a person's permission on the repository ({@code GET /repos/{o}/{r}/collaborators/{user}/permission}),
+     *     the highest across repository, team, organization and enterprise grants
      * @throws IllegalArgumentException if {@code login} is not a GitHub login (nothing is sent)
      * @throws io.releasepipeline.error.ProviderException if GitHub cannot be asked
      */
@@ -91,6 +98,10 @@ public final class GitHubTriggerChecks {
      * commit on the default branch, the merged pull request that brought it; otherwise open and merged ones that
      * contain it. Empty when the commit came from no pull request (a direct push).
      *
+     * @param commitSha the commit's full SHA
+     * @return the pull requests GitHub associates with a commit ({@code GET /repos/{o}/{r}/commits/{sha}/pulls}): for
+     *     a commit on the default branch, the merged pull request that brought it; otherwise open and merged ones that
+     *     contain it
      * @throws IllegalArgumentException if {@code commitSha} is not a hexadecimal sha (nothing is sent)
      * @throws io.releasepipeline.error.ProviderException if GitHub cannot be asked (an unknown commit is 422 there)
      */
@@ -124,14 +135,24 @@ public final class GitHubTriggerChecks {
      */
     public record Permission(String login, String permission, String roleName) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param login the person
+         * @param permission the legacy base permission: {@code admin}, {@code write}, {@code read} or {@code none}
+         * @param roleName the role as assigned ({@code maintain}, {@code triage}, a custom role...), for messages
+         */
         public Permission {
             Objects.requireNonNull(login, "login");
             Objects.requireNonNull(permission, "permission");
             Objects.requireNonNull(roleName, "roleName");
         }
 
-        /** True for admin, maintain and write (and custom roles built on write). */
+        /**
+         * True for admin, maintain and write (and custom roles built on write).
+         *
+         * @return true for admin, maintain and write (and custom roles built on write)
+         */
         public boolean mayRelease() {
             return mayWrite();
         }
@@ -139,6 +160,9 @@ public final class GitHubTriggerChecks {
         /**
          * True for admin, maintain and write (and custom roles built on write): who may push, merge, and whose
          * reviews GitHub's branch protection counts.
+         *
+         * @return true for admin, maintain and write (and custom roles built on write): who may push, merge, and whose
+         *     reviews GitHub's branch protection counts
          */
         public boolean mayWrite() {
             return RELEASING_PERMISSIONS.contains(permission);
@@ -147,6 +171,8 @@ public final class GitHubTriggerChecks {
         /**
          * Why this permission is not enough to write, for people: {@code read permission}, {@code triage
          * permission}, or {@code no access to the repository} for {@code none}.
+         *
+         * @return the missing permission, said for people
          */
         public String lacking() {
             return permission.equals("none") ? "no access to the repository" : roleName + " permission";
@@ -165,7 +191,15 @@ public final class GitHubTriggerChecks {
     public record CommitPullRequest(int number, boolean merged, Optional<String> mergeCommitSha, String baseRef,
             String url) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param number its number
+         * @param merged whether it is merged
+         * @param mergeCommitSha its merge commit, once merged
+         * @param baseRef the branch it targets
+         * @param url where to read it
+         */
         public CommitPullRequest {
             mergeCommitSha = mergeCommitSha == null ? Optional.empty() : mergeCommitSha;
             baseRef = baseRef == null ? "" : baseRef;

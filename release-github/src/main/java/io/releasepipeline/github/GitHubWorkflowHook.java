@@ -125,7 +125,12 @@ public final class GitHubWorkflowHook implements ReleaseHook {
         this.path = connection.repositoryPath() + "/actions/workflows/" + GitHubClient.encode(workflow);
     }
 
-    /** A builder on {@code connection} (its token, clock, retries and rate limits); name and workflow required. */
+    /**
+     * A builder on {@code connection} (its token, clock, retries and rate limits); name and workflow required.
+     *
+     * @param connection the repository, token, clock and retries every call goes through
+     * @return a new builder
+     */
     public static Builder builder(GitHubConnection connection) {
         return new Builder(Objects.requireNonNull(connection, "connection"));
     }
@@ -146,7 +151,11 @@ public final class GitHubWorkflowHook implements ReleaseHook {
         return timeout;
     }
 
-    /** The workflow's file name. */
+    /**
+     * The workflow's file name.
+     *
+     * @return the workflow's file name
+     */
     public String workflow() {
         return workflow;
     }
@@ -393,19 +402,35 @@ public final class GitHubWorkflowHook implements ReleaseHook {
             this.connection = connection;
         }
 
-        /** The hook's name (1 to 64 letters, digits, {@code .}, {@code _}, {@code -}). Required. */
+        /**
+         * The hook's name (1 to 64 letters, digits, {@code .}, {@code _}, {@code -}). Required.
+         *
+         * @param name the hook's name (1 to 64 letters, digits, {@code .}, {@code _}, {@code -})
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** The workflow's file name under {@code .github/workflows}, e.g. {@code migration-rollback.yml}. Required. */
+        /**
+         * The workflow's file name under {@code .github/workflows}, e.g. {@code migration-rollback.yml}. Required.
+         *
+         * @param workflow the workflow's file name under {@code .github/workflows}, e.g. {@code
+         *     migration-rollback.yml}
+         * @return this builder
+         */
         public Builder workflow(String workflow) {
             this.workflow = workflow;
             return this;
         }
 
-        /** The branch or tag the workflow runs on. Default {@value GitHubWorkflowHook#DEFAULT_REF}. */
+        /**
+         * The branch or tag the workflow runs on. Default {@value GitHubWorkflowHook#DEFAULT_REF}.
+         *
+         * @param ref the branch or tag the workflow runs on
+         * @return this builder
+         */
         public Builder ref(String ref) {
             this.ref = ref;
             return this;
@@ -414,31 +439,55 @@ public final class GitHubWorkflowHook implements ReleaseHook {
         /**
          * An input sent to the workflow, which it must declare. The value may hold {@code ${name}} placeholders from
          * {@link GitHubWorkflowHook#PLACEHOLDERS}, e.g. {@code input("release_id", "${release_id}")}.
+         *
+         * @param name the input's name, as the workflow declares it under {@code on.workflow_dispatch.inputs}
+         * @param value the input's value, placeholders allowed
+         * @return this builder
          */
         public Builder input(String name, String value) {
             inputs.put(name, value);
             return this;
         }
 
-        /** Every entry as {@link #input(String, String)}. */
+        /**
+         * Every entry as {@link #input(String, String)}.
+         *
+         * @param inputs input names to values, each as {@link #input(String, String)}
+         * @return this builder
+         */
         public Builder inputs(Map<String, String> inputs) {
             inputs.forEach(this::input);
             return this;
         }
 
-        /** The input the delivery id is sent in. Default {@value GitHubWorkflowHook#DEFAULT_DELIVERY_ID_INPUT}. */
+        /**
+         * The input the delivery id is sent in. Default {@value GitHubWorkflowHook#DEFAULT_DELIVERY_ID_INPUT}.
+         *
+         * @param input the input the delivery id is sent in
+         * @return this builder
+         */
         public Builder deliveryIdInput(String input) {
             this.deliveryIdInput = input;
             return this;
         }
 
-        /** The hook's whole time, dispatch to completed run. Default {@link #DEFAULT_TIMEOUT}. */
+        /**
+         * The hook's whole time, dispatch to completed run. Default {@link #DEFAULT_TIMEOUT}.
+         *
+         * @param timeout the hook's whole time, dispatch to completed run
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
             return this;
         }
 
-        /** How often the run is polled. Default {@link #DEFAULT_POLL_INTERVAL}. */
+        /**
+         * How often the run is polled. Default {@link #DEFAULT_POLL_INTERVAL}.
+         *
+         * @param pollInterval how often the run is polled
+         * @return this builder
+         */
         public Builder pollInterval(Duration pollInterval) {
             this.pollInterval = pollInterval;
             return this;
@@ -447,6 +496,10 @@ public final class GitHubWorkflowHook implements ReleaseHook {
         /**
          * How long a dispatched run may take to appear in the list, when GitHub did not return its id. Default
          * {@link #DEFAULT_RUN_APPEAR_TIMEOUT}.
+         *
+         * @param runAppearTimeout how long a dispatched run may take to appear in the list, when GitHub did not return
+         *     its id
+         * @return this builder
          */
         public Builder runAppearTimeout(Duration runAppearTimeout) {
             this.runAppearTimeout = runAppearTimeout;
@@ -456,6 +509,7 @@ public final class GitHubWorkflowHook implements ReleaseHook {
         /**
          * Validates and builds.
          *
+         * @return a new {@code GitHubWorkflowHook} with this builder's settings
          * @throws InvalidConfigurationException listing every problem at once
          */
         public GitHubWorkflowHook build() {
@@ -479,6 +533,13 @@ public final class GitHubWorkflowHook implements ReleaseHook {
     /**
      * What is wrong with a workflow hook's settings, each as {@code key: problem}; empty when valid. For callers that
      * validate a configuration before they have a connection (the CLI's {@code release.yaml}).
+     *
+     * @param name the hook's name
+     * @param workflow the workflow's file name under {@code .github/workflows}, e.g. {@code migration-rollback.yml}
+     * @param ref the branch or tag the workflow runs on, e.g. {@code main}
+     * @param inputs the inputs sent to the workflow
+     * @param deliveryIdInput the input that carries the hook delivery's id
+     * @return what is wrong with a workflow hook's settings, each as {@code key: problem}; empty when valid
      */
     public static List<String> problems(String name, String workflow, String ref, Map<String, String> inputs,
             String deliveryIdInput) {

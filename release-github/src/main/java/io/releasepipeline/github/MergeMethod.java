@@ -11,7 +11,11 @@ public enum MergeMethod {
     /** The pull request's commits rebased onto the base branch. */
     REBASE;
 
-    /** The value GitHub's API expects, e.g. {@code "squash"}. */
+    /**
+     * The value GitHub's API expects, e.g. {@code "squash"}.
+     *
+     * @return the value GitHub's API expects, e.g. {@code "squash"}
+     */
     public String apiValue() {
         return name().toLowerCase(Locale.ROOT);
     }

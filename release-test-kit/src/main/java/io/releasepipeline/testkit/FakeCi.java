@@ -58,8 +58,8 @@ import java.util.function.Predicate;
  *
  * <p>Operations for {@link #failNext}: {@code pullRequest, reviews, permission} (a reviewer's permission, read by
  * {@code reviews}){@code , checks, changedFiles, deployMatch, merge,
- * findDeployRun, deployRun, comment, createDeployment, recordDeploymentStatus}. {@link #calls()} logs {@code merge(#123, abc1234)},
- * {@code comment(#123)}, {@code createDeployment(abc1234, production)},
+ * findDeployRun, deployRun, comment, createDeployment, recordDeploymentStatus}. {@link #calls()} logs {@code
+ * merge(#123, abc1234)}, {@code comment(#123)}, {@code createDeployment(abc1234, production)},
  * {@code recordDeploymentStatus(deployment-1, SUCCESS)}. Thread-safe.
  */
 public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware {
@@ -138,12 +138,21 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
     private String deployFilter = NO_DEPLOY_FILTER;
     private Predicate<String> deploySelects;
 
-    /** A repository {@link #DEFAULT_REPOSITORY} on {@code clock}, with no pull request yet. */
+    /**
+     * A repository {@link #DEFAULT_REPOSITORY} on {@code clock}, with no pull request yet.
+     *
+     * @param clock the clock deploy runs and timestamps follow
+     */
     public FakeCi(ReleaseClock clock) {
         this(DEFAULT_REPOSITORY, clock);
     }
 
-    /** A repository {@code owner/name} on {@code clock}, with no pull request yet. */
+    /**
+     * A repository {@code owner/name} on {@code clock}, with no pull request yet.
+     *
+     * @param repository the repository, {@code owner/name}
+     * @param clock the clock deploy runs and timestamps follow
+     */
     public FakeCi(String repository, ReleaseClock clock) {
         super("fake-ci", OPERATIONS);
         this.repository = Objects.requireNonNull(repository, "repository");
@@ -161,7 +170,12 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
         return clock;
     }
 
-    /** A deterministic 40-hex-digit commit sha derived from {@code seed}: {@code FakeCi.sha("feature-1")}. */
+    /**
+     * A deterministic 40-hex-digit commit sha derived from {@code seed}: {@code FakeCi.sha("feature-1")}.
+     *
+     * @param seed any text; equal seeds give equal shas
+     * @return a deterministic 40-hex-digit commit sha derived from {@code seed}: {@code FakeCi.sha("feature-1")}
+     */
     public static String sha(String seed) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
@@ -178,6 +192,8 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
      * {@code maintain} or {@code write} may write, so their reviews count; {@code triage}, {@code read} and
      * {@code none} (not a collaborator) may not. Unscripted reviewers have {@link #DEFAULT_REVIEWER_ROLE}.
      *
+     * @param login the collaborator's GitHub login
+     * @param role the permission, e.g. {@code write} or {@code read}
      * @return this fake, for chaining
      */
     public synchronized FakeCi collaborator(String login, String role) {
@@ -189,13 +205,22 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
      * Scripts pull request {@code number}, creating it if new as an open, mergeable pull request into {@code main}
      * with head {@code sha("head-of-#<number>")}, no review and no check:
      * {@code ci.pr(123).headSha(sha).approvedBy("alice").checkPasses("tests")}.
+     *
+     * @param number the pull request's number
+     * @return the pull request's script
      */
     public synchronized PullRequestScript pr(int number) {
         pullRequests.computeIfAbsent(number, n -> new Pr(n, sha("head-of-#" + n)));
         return new PullRequestScript(number);
     }
 
-    /** Reports a check on any commit: {@code ci.check(sha, CheckResult.pending("tests"))}. */
+    /**
+     * Reports a check on any commit: {@code ci.check(sha, CheckResult.pending("tests"))}.
+     *
+     * @param commitSha the commit the check ran on
+     * @param check the check's name, status and conclusion
+     * @return this {@code FakeCi}, for chaining
+     */
     public synchronized FakeCi check(String commitSha, CheckResult check) {
         checksBySha.computeIfAbsent(commitSha, s -> new LinkedHashMap<>()).put(check.name(), check);
         return this;
@@ -204,6 +229,10 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
     /**
      * Deploy runs of later merges take {@code duration} from the merge to completion and end with
      * {@code conclusion}: {@code ci.deployRunTakes(Duration.ofMinutes(4), DeployRun.Conclusion.SUCCESS)}.
+     *
+     * @param duration how long from the merge to the run's completion
+     * @param conclusion how the runs end
+     * @return this {@code FakeCi}, for chaining
      */
     public synchronized FakeCi deployRunTakes(Duration duration, DeployRun.Conclusion conclusion) {
         this.runDuration = notNegative(duration);
@@ -216,6 +245,10 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
      * The deploy workflow's path filter: later merges start a deploy run only if {@code selects} accepts one of the
      * pull request's changed files (or its list is incomplete), and {@link #deployMatch} answers by it.
      * {@code description} is the filter as the answer names it, e.g. {@code on.push.paths [backend/**]}.
+     *
+     * @param description the filter as answers name it
+     * @param selects true for a changed file's path that the filter selects
+     * @return this {@code FakeCi}, for chaining
      */
     public synchronized FakeCi deployFilter(String description, Predicate<String> selects) {
         this.deployFilter = Objects.requireNonNull(description, "description");
@@ -223,25 +256,45 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
         return this;
     }
 
-    /** Only changes under {@code directory} deploy: {@code ci.deploysOnlyUnder("backend")} is {@code backend/**}. */
+    /**
+     * Only changes under {@code directory} deploy: {@code ci.deploysOnlyUnder("backend")} is {@code backend/**}.
+     *
+     * @param directory only changes under {@code directory} deploy: {@code ci.deploysOnlyUnder("backend")} is {@code
+     *     backend/**}
+     * @return this {@code FakeCi}, for chaining
+     */
     public FakeCi deploysOnlyUnder(String directory) {
         String prefix = directory.endsWith("/") ? directory : directory + "/";
         return deployFilter("on.push.paths [" + prefix + "**]", path -> path.startsWith(prefix));
     }
 
-    /** Later merges start no deploy run at all: {@code findDeployRun} stays empty. */
+    /**
+     * Later merges start no deploy run at all: {@code findDeployRun} stays empty.
+     *
+     * @return this {@code FakeCi}, for chaining
+     */
     public synchronized FakeCi deployRunNeverAppears() {
         this.runNeverAppears = true;
         return this;
     }
 
-    /** Deploy runs of later merges appear this long after the merge (default 10 s). */
+    /**
+     * Deploy runs of later merges appear this long after the merge (default 10 s).
+     *
+     * @param delay how long after the merge a run appears
+     * @return this {@code FakeCi}, for chaining
+     */
     public synchronized FakeCi deployRunAppearsAfter(Duration delay) {
         this.runAppearsAfter = notNegative(delay);
         return this;
     }
 
-    /** Deploy runs of later merges stay queued this long once they appeared (default 5 s). */
+    /**
+     * Deploy runs of later merges stay queued this long once they appeared (default 5 s).
+     *
+     * @param queued how long a run stays queued
+     * @return this {@code FakeCi}, for chaining
+     */
     public synchronized FakeCi deployRunQueuedFor(Duration queued) {
         this.runQueuedFor = notNegative(queued);
         return this;
@@ -251,6 +304,9 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
      * Calls {@code listener(mergeCommitSha, completesAt)} on each merge whose deploy run will succeed, as the
      * merge happens (so listeners can act lazily at {@code completesAt}). {@link FakePlatform#deployRevisionOn}
      * uses it.
+     *
+     * @param listener called with the merge commit's sha and the run's completion time
+     * @return this {@code FakeCi}, for chaining
      */
     public synchronized FakeCi onSuccessfulDeploy(BiConsumer<String, Instant> listener) {
         deployListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -259,29 +315,53 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
 
     // ---------------------------------------------------------------- inspection (never counted)
 
-    /** True when pull request {@code number} is merged. */
+    /**
+     * True when pull request {@code number} is merged.
+     *
+     * @param number the pull request's number
+     * @return true when pull request {@code number} is merged
+     */
     public synchronized boolean isMerged(int number) {
         Pr pr = pullRequests.get(number);
         return pr != null && pr.state == PullRequest.State.MERGED;
     }
 
-    /** The merge commit of {@code number}, once merged. */
+    /**
+     * The merge commit of {@code number}, once merged.
+     *
+     * @param number the pull request's number
+     * @return the merge commit of {@code number}, once merged
+     */
     public synchronized Optional<String> mergeCommitSha(int number) {
         Pr pr = pullRequests.get(number);
         return pr == null ? Optional.empty() : Optional.ofNullable(pr.mergeSha);
     }
 
-    /** The comments posted on {@code number}, in order. */
+    /**
+     * The comments posted on {@code number}, in order.
+     *
+     * @param number the pull request's number
+     * @return the comments posted on {@code number}, in order
+     */
     public synchronized List<String> comments(int number) {
         return List.copyOf(comments.getOrDefault(number, List.of()));
     }
 
-    /** Every deployment record created, in order. */
+    /**
+     * Every deployment record created, in order.
+     *
+     * @return every deployment record created, in order
+     */
     public synchronized List<Deployment> deployments() {
         return List.copyOf(deployments);
     }
 
-    /** The statuses recorded on a deployment, in order. */
+    /**
+     * The statuses recorded on a deployment, in order.
+     *
+     * @param deploymentId the deployment
+     * @return the statuses recorded on a deployment, in order
+     */
     public synchronized List<DeploymentStatus> deploymentStatuses(String deploymentId) {
         return List.copyOf(statuses.getOrDefault(deploymentId, List.of()));
     }
@@ -580,34 +660,63 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
             this.number = number;
         }
 
-        /** The pull request's current head sha: {@code String head = ci.pr(1).head()}. */
+        /**
+         * The pull request's current head sha: {@code String head = ci.pr(1).head()}.
+         *
+         * @return the pull request's current head sha: {@code String head = ci.pr(1).head()}
+         */
         public String head() {
             synchronized (FakeCi.this) {
                 return pr().headSha;
             }
         }
 
-        /** Sets the title. */
+        /**
+         * Sets the title.
+         *
+         * @param title the title, untrusted text as a person typed it
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript title(String title) {
             return edit(pr -> pr.title = title);
         }
 
-        /** Sets the head sha (before the gates run); reviews and checks added later apply to it. */
+        /**
+         * Sets the head sha (before the gates run); reviews and checks added later apply to it.
+         *
+         * @param sha the head commit's sha
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript headSha(String sha) {
             return edit(pr -> pr.headSha = sha);
         }
 
-        /** Sets the base branch (default {@code main}). */
+        /**
+         * Sets the base branch (default {@code main}).
+         *
+         * @param ref the base branch's name
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript baseRef(String ref) {
             return edit(pr -> pr.baseRef = ref);
         }
 
-        /** Sets the description: {@code .body("## Breaking changes\nNone")}. */
+        /**
+         * Sets the description: {@code .body("## Breaking changes\nNone")}.
+         *
+         * @param body the description, Markdown
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript body(String body) {
             return edit(pr -> pr.body = body);
         }
 
-        /** Sets the labels: {@code .labels("backend", "db-migration")}. */
+        /**
+         * Sets the labels: {@code .labels("backend", "db-migration")}.
+         *
+         * @param labels the label names, replacing earlier ones
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript labels(String... labels) {
             return edit(pr -> pr.labels = List.of(labels));
         }
@@ -615,33 +724,59 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
         /**
          * The files it changes, replacing the default {@link #DEFAULT_CHANGED_FILE}:
          * {@code .changes("docs/README.md", "frontend/app.ts")}.
+         *
+         * @param paths the files it changes, replacing the default {@link #DEFAULT_CHANGED_FILE}: {@code
+         *     .changes("docs/README.md", "frontend/app.ts")}
+         * @return this {@code PullRequestScript}, for chaining
          */
         public PullRequestScript changes(String... paths) {
             List<String> files = List.of(paths);
             return edit(pr -> pr.files = files);
         }
 
-        /** The CI system lists only part of its changed files (GitHub lists at most 3000). */
+        /**
+         * The CI system lists only part of its changed files (GitHub lists at most 3000).
+         *
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript changesMoreThanListed() {
             return edit(pr -> pr.filesComplete = false);
         }
 
-        /** Marks it a draft (drafts cannot be merged). */
+        /**
+         * Marks it a draft (drafts cannot be merged).
+         *
+         * @param draft true for a draft
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript draft(boolean draft) {
             return edit(pr -> pr.draft = draft);
         }
 
-        /** Sets whether GitHub considers it mergeable (default true). */
+        /**
+         * Sets whether GitHub considers it mergeable (default true).
+         *
+         * @param mergeable false when GitHub reports a conflict
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript mergeable(boolean mergeable) {
             return edit(pr -> pr.mergeable = mergeable);
         }
 
-        /** GitHub is still computing mergeability: {@code mergeable} reads empty and a merge is refused. */
+        /**
+         * GitHub is still computing mergeability: {@code mergeable} reads empty and a merge is refused.
+         *
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript mergeabilityUnknown() {
             return edit(pr -> pr.mergeable = null);
         }
 
-        /** Closes it without merging. */
+        /**
+         * Closes it without merging.
+         *
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript closed() {
             return edit(pr -> pr.state = PullRequest.State.CLOSED);
         }
@@ -650,6 +785,8 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
          * Someone merges it now, outside any release (GitHub's merge button, branch protection doing the checks): it
          * reads merged with a merge commit, and the deploy run starts as after a release's merge. No {@code merge}
          * call is logged, so a test can assert that the release never merged. Returns the merge commit.
+         *
+         * @return the merge commit's sha
          */
         public String mergedOutsideRelease() {
             Merged merged;
@@ -664,17 +801,31 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
             return merged.sha();
         }
 
-        /** The token may not merge it: a merge is refused with {@code FORBIDDEN}. */
+        /**
+         * The token may not merge it: a merge is refused with {@code FORBIDDEN}.
+         *
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript mergeForbidden() {
             return edit(pr -> pr.forbidden = true);
         }
 
-        /** Each reviewer approves the current head: {@code .approvedBy("alice", "bob")}. */
+        /**
+         * Each reviewer approves the current head: {@code .approvedBy("alice", "bob")}.
+         *
+         * @param reviewers each reviewer approves the current head: {@code .approvedBy("alice", "bob")}
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript approvedBy(String... reviewers) {
             return reviewed(Reviews.State.APPROVED, reviewers);
         }
 
-        /** Each reviewer requests changes on the current head: {@code .changesRequestedBy("carol")}. */
+        /**
+         * Each reviewer requests changes on the current head: {@code .changesRequestedBy("carol")}.
+         *
+         * @param reviewers each reviewer requests changes on the current head: {@code .changesRequestedBy("carol")}
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript changesRequestedBy(String... reviewers) {
             return reviewed(Reviews.State.CHANGES_REQUESTED, reviewers);
         }
@@ -682,12 +833,22 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
         /**
          * Each reviewer's review is dismissed (by a maintainer, or by the branch rule that dismisses stale approvals
          * on a push), withdrawing their verdict: {@code .dismissed("alice")}.
+         *
+         * @param reviewers each reviewer's review is dismissed (by a maintainer, or by the branch rule that dismisses
+         *     stale approvals on a push), withdrawing their verdict: {@code .dismissed("alice")}
+         * @return this {@code PullRequestScript}, for chaining
          */
         public PullRequestScript dismissed(String... reviewers) {
             return reviewed(Reviews.State.DISMISSED, reviewers);
         }
 
-        /** Each reviewer comments on the current head, which is no verdict: {@code .commentedBy("bob")}. */
+        /**
+         * Each reviewer comments on the current head, which is no verdict: {@code .commentedBy("bob")}.
+         *
+         * @param reviewers each reviewer comments on the current head, which is no verdict: {@code
+         *     .commentedBy("bob")}
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript commentedBy(String... reviewers) {
             return reviewed(Reviews.State.COMMENTED, reviewers);
         }
@@ -700,27 +861,53 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
             });
         }
 
-        /** A completed check on the current head: {@code .check("tests", CheckResult.Conclusion.NEUTRAL)}. */
+        /**
+         * A completed check on the current head: {@code .check("tests", CheckResult.Conclusion.NEUTRAL)}.
+         *
+         * @param name the check's name
+         * @param conclusion how it completed
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript check(String name, CheckResult.Conclusion conclusion) {
             return edit(pr -> FakeCi.this.check(pr.headSha, CheckResult.completed(name, conclusion)));
         }
 
-        /** A successful check on the current head: {@code .checkPasses("tests")}. */
+        /**
+         * A successful check on the current head: {@code .checkPasses("tests")}.
+         *
+         * @param name the check's name
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript checkPasses(String name) {
             return check(name, CheckResult.Conclusion.SUCCESS);
         }
 
-        /** A failed check on the current head: {@code .checkFails("tests")}. */
+        /**
+         * A failed check on the current head: {@code .checkFails("tests")}.
+         *
+         * @param name the check's name
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript checkFails(String name) {
             return check(name, CheckResult.Conclusion.FAILURE);
         }
 
-        /** A check still running on the current head: {@code .checkPending("tests")}. */
+        /**
+         * A check still running on the current head: {@code .checkPending("tests")}.
+         *
+         * @param name the check's name
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript checkPending(String name) {
             return edit(pr -> FakeCi.this.check(pr.headSha, CheckResult.pending(name)));
         }
 
-        /** Someone pushes {@code newSha} now: earlier reviews and checks stay on the old head. */
+        /**
+         * Someone pushes {@code newSha} now: earlier reviews and checks stay on the old head.
+         *
+         * @param newSha the new head commit's sha
+         * @return this {@code PullRequestScript}, for chaining
+         */
         public PullRequestScript pushes(String newSha) {
             return edit(pr -> pr.headSha = newSha);
         }
@@ -728,6 +915,9 @@ public final class FakeCi extends ScriptedFake implements CiProvider, ClockAware
         /**
          * Someone pushes {@code newSha} just before the next merge call, after the gates read the head: the merge
          * is refused with {@code HEAD_CHANGED}.
+         *
+         * @param newSha the new head commit's sha
+         * @return this {@code PullRequestScript}, for chaining
          */
         public PullRequestScript headMovesBeforeMerge(String newSha) {
             return edit(pr -> pr.headMovesBeforeMerge = newSha);

@@ -64,7 +64,12 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
 
     // ---------------------------------------------------------------- seeding
 
-    /** Stores {@code record} as if an earlier release wrote it, replacing any record of that id; not logged. */
+    /**
+     * Stores {@code record} as if an earlier release wrote it, replacing any record of that id; not logged.
+     *
+     * @param record the record to store
+     * @return this {@code FakeEvidenceStore}, for chaining
+     */
     public synchronized FakeEvidenceStore seed(ReleaseRecord record) {
         records.put(key(record.app(), record.releaseId()), record);
         return this;
@@ -74,6 +79,9 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
      * Puts a lock in place as if another process held it; not logged. It is live while its {@code expiresAt} is
      * after the {@code now} a caller passes to {@link #tryLock}, stale after: {@code seedLock(new ReleaseLock(app,
      * "r-dead", "o-dead", "runner-3", since, since.plusSeconds(60)))}.
+     *
+     * @param lock the lock to put in place
+     * @return this {@code FakeEvidenceStore}, for chaining
      */
     public synchronized FakeEvidenceStore seedLock(ReleaseLock lock) {
         locks.put(lock.app(), lock);
@@ -83,6 +91,12 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     /**
      * Puts in place a lock held by a live process elsewhere (a random owner that keeps renewing it), whatever the
      * time; not logged. Returns the lock.
+     *
+     * @param app the app the lock is for
+     * @param releaseId the release holding it
+     * @param host the holder's host
+     * @param since when the holder took it
+     * @return the lock in place
      */
     public synchronized ReleaseLock seedLiveLock(String app, String releaseId, String host, Instant since) {
         LockOwner owner = LockOwner.random();
@@ -94,6 +108,12 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
 
     /**
      * Puts in place a lock whose holder's process died (stale whatever the time); not logged. Returns the lock.
+     *
+     * @param app the app the lock is for
+     * @param releaseId the release holding it
+     * @param host the holder's host
+     * @param since when the holder took it
+     * @return the lock in place
      */
     public synchronized ReleaseLock seedStaleLock(String app, String releaseId, String host, Instant since) {
         ReleaseLock lock = new ReleaseLock(app, releaseId, LockOwner.random().id(), host, since, since);
@@ -104,6 +124,8 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     /**
      * Every holder's process dies (a kill -9): their locks stay in place, now stale (expired at their start), and
      * {@link #holdsLock} answers false for them.
+     *
+     * @return this {@code FakeEvidenceStore}, for chaining
      */
     public synchronized FakeEvidenceStore abandonLocks() {
         liveOwners.clear();
@@ -115,6 +137,12 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     /**
      * Another live process breaks the app's lock and takes it for {@code releaseId} (what a forced resume
      * elsewhere does): the holder finds it lost at its next {@link #holdsLock}. Returns the new lock.
+     *
+     * @param app the app whose lock is taken over
+     * @param releaseId the release the new holder runs
+     * @param host the new holder's host
+     * @param now when it takes the lock
+     * @return the new lock
      */
     public synchronized ReleaseLock takeOverLock(String app, String releaseId, String host, Instant now) {
         ReleaseLock before = locks.get(app);
@@ -127,6 +155,13 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     /**
      * A promotion that brought {@code revision} and finished at {@code finishedAt} (started 15 min earlier):
      * {@code promotedRecord(app, "r-40", "v1", clock.now().minus(Duration.ofHours(2)))}.
+     *
+     * @param app the app
+     * @param releaseId the record's release id
+     * @param revision the revision it promoted
+     * @param finishedAt when it finished
+     * @return a promotion that brought {@code revision} and finished at {@code finishedAt} (started 15 min earlier):
+     *     {@code promotedRecord(app, "r-40", "v1", clock.now().minus(Duration.ofHours(2)))}
      */
     public static ReleaseRecord promotedRecord(String app, String releaseId, String revision, Instant finishedAt) {
         return ReleaseRecord.builder(releaseId, app, ReleaseRecord.Kind.PROMOTION,
@@ -137,6 +172,14 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     /**
      * A promotion of {@code failedRevision} rolled back to {@code restoredRevision}, finished at
      * {@code finishedAt}: {@code rolledBackRecord(app, "r-41", "v2", "v1", clock.now().minus(Duration.ofMinutes(20)))}.
+     *
+     * @param app the app
+     * @param releaseId the record's release id
+     * @param failedRevision the revision that was rolled back
+     * @param restoredRevision the revision that serves again
+     * @param finishedAt when it finished
+     * @return a promotion of {@code failedRevision} rolled back to {@code restoredRevision}, finished at {@code
+     *     finishedAt}: {@code rolledBackRecord(app, "r-41", "v2", "v1", clock.now().minus(Duration.ofMinutes(20)))}
      */
     public static ReleaseRecord rolledBackRecord(String app, String releaseId, String failedRevision,
             String restoredRevision, Instant finishedAt) {
@@ -146,6 +189,14 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     /**
      * A promotion of {@code failedRevision} whose rollback to {@code restoredRevision} failed (blocks later
      * releases): {@code rollbackFailedRecord(app, "r-42", "v3", "v2", clock.now().minus(Duration.ofHours(3)))}.
+     *
+     * @param app the app
+     * @param releaseId the record's release id
+     * @param failedRevision the revision whose rollback failed
+     * @param restoredRevision the revision the rollback meant to restore
+     * @param finishedAt when it finished
+     * @return a promotion of {@code failedRevision} whose rollback to {@code restoredRevision} failed (blocks later
+     *     releases): {@code rollbackFailedRecord(app, "r-42", "v3", "v2", clock.now().minus(Duration.ofHours(3)))}
      */
     public static ReleaseRecord rollbackFailedRecord(String app, String releaseId, String failedRevision,
             String restoredRevision, Instant finishedAt) {
@@ -155,6 +206,13 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
     /**
      * A release that ended with {@code outcome} without moving traffic (e.g. {@code GATES_FAILED},
      * {@code ABORTED}): {@code record(app, "r-43", ReleaseOutcome.ABORTED, clock.now())}.
+     *
+     * @param app the app
+     * @param releaseId the record's release id
+     * @param outcome how it ended
+     * @param finishedAt when it finished
+     * @return a release that ended with {@code outcome} without moving traffic (e.g. {@code GATES_FAILED}, {@code
+     *     ABORTED}): {@code record(app, "r-43", ReleaseOutcome.ABORTED, clock.now())}
      */
     public static ReleaseRecord record(String app, String releaseId, ReleaseOutcome outcome, Instant finishedAt) {
         return ReleaseRecord.builder(releaseId, app, ReleaseRecord.Kind.PROMOTION,
@@ -202,7 +260,13 @@ public final class FakeEvidenceStore extends ScriptedFake implements EvidenceSto
         return location;
     }
 
-    /** The Markdown evidence written with the record of {@code releaseId}, when it was written with one. */
+    /**
+     * The Markdown evidence written with the record of {@code releaseId}, when it was written with one.
+     *
+     * @param app the app
+     * @param releaseId the release's id
+     * @return the Markdown evidence written with the record of {@code releaseId}, when it was written with one
+     */
     public synchronized Optional<String> markdown(String app, String releaseId) {
         return Optional.ofNullable(markdowns.get(key(app, releaseId)));
     }

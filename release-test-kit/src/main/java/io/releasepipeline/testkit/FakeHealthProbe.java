@@ -28,7 +28,11 @@ public final class FakeHealthProbe implements HealthProbe, ClockAware {
     private final Map<String, long[]> probes = new HashMap<>();
     private long totalProbes;
 
-    /** A probe whose scripts count from {@code clock}'s start; every revision is up until scripted. */
+    /**
+     * A probe whose scripts count from {@code clock}'s start; every revision is up until scripted.
+     *
+     * @param clock the clock whose start the scripts' offsets count from
+     */
     public FakeHealthProbe(ReleaseClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.down = new Windows(clock);
@@ -45,30 +49,60 @@ public final class FakeHealthProbe implements HealthProbe, ClockAware {
         return clock;
     }
 
-    /** {@code revision} is down from {@code offset} on: {@code .failingFrom("v2", Duration.ofMinutes(3))}. */
+    /**
+     * {@code revision} is down from {@code offset} on: {@code .failingFrom("v2", Duration.ofMinutes(3))}.
+     *
+     * @param revision the revision's name
+     * @param offset from the clock's start
+     * @return this {@code FakeHealthProbe}, for chaining
+     */
     public synchronized FakeHealthProbe failingFrom(String revision, Duration offset) {
         down.add(revision, offset, null);
         return this;
     }
 
-    /** {@code revision} is down in {@code [from, until)}: {@code .failingBetween("v2", ofMinutes(3), ofMinutes(4))}. */
+    /**
+     * {@code revision} is down in {@code [from, until)}: {@code .failingBetween("v2", ofMinutes(3), ofMinutes(4))}.
+     *
+     * @param revision the revision's name
+     * @param from from the clock's start, inclusive
+     * @param until from the clock's start, exclusive
+     * @return this {@code FakeHealthProbe}, for chaining
+     */
     public synchronized FakeHealthProbe failingBetween(String revision, Duration from, Duration until) {
         down.add(revision, from, until);
         return this;
     }
 
-    /** {@code revision} is down for {@code length} from {@code offset}: {@code .failingFor("v2", ofMinutes(3), ofSeconds(31))}. */
+    /**
+     * {@code revision} is down for {@code length} from {@code offset}: {@code .failingFor("v2", ofMinutes(3),
+     * ofSeconds(31))}.
+     *
+     * @param revision the revision's name
+     * @param offset from the clock's start
+     * @param length how long it is down
+     * @return this {@code FakeHealthProbe}, for chaining
+     */
     public FakeHealthProbe failingFor(String revision, Duration offset, Duration length) {
         return failingBetween(revision, offset, offset.plus(length));
     }
 
-    /** How many probes hit {@code revision}. */
+    /**
+     * How many probes hit {@code revision}.
+     *
+     * @param revision the revision's name
+     * @return how many probes hit {@code revision}
+     */
     public synchronized long probes(String revision) {
         long[] n = probes.get(revision);
         return n == null ? 0 : n[0];
     }
 
-    /** How many probes there were, for every revision. */
+    /**
+     * How many probes there were, for every revision.
+     *
+     * @return how many probes there were, for every revision
+     */
     public synchronized long probes() {
         return totalProbes;
     }

@@ -47,7 +47,11 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
     private double appRequestsPerMinute;
     private Duration readsBehind = Duration.ZERO;
 
-    /** Telemetry on {@code clock}: no revision has requests until scripted. */
+    /**
+     * Telemetry on {@code clock}: no revision has requests until scripted.
+     *
+     * @param clock the clock whose start the scripts' offsets count from
+     */
     public FakeHealthSignals(ReleaseClock clock) {
         super("fake-health-signals", Set.of("errorRate"));
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -65,7 +69,12 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
         return clock;
     }
 
-    /** The script of {@code revision}, created empty if new: {@code signals.revision("v2").errorRate(0.08)}. */
+    /**
+     * The script of {@code revision}, created empty if new: {@code signals.revision("v2").errorRate(0.08)}.
+     *
+     * @param revision the revision's name
+     * @return the script of {@code revision}, created empty if new: {@code signals.revision("v2").errorRate(0.08)}
+     */
     public synchronized RevisionScript revision(String revision) {
         return scripts.computeIfAbsent(revision, RevisionScript::new);
     }
@@ -73,6 +82,10 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
     /**
      * Revisions without their own request-rate script receive {@code appRequestsPerMinute} × their weight in
      * {@code platform}'s split at each instant: {@code signals.followTraffic(platform, 600)}.
+     *
+     * @param platform the platform whose traffic split is followed
+     * @param appRequestsPerMinute the app's total requests per minute
+     * @return this {@code FakeHealthSignals}, for chaining
      */
     public synchronized FakeHealthSignals followTraffic(FakePlatform platform, double appRequestsPerMinute) {
         this.platform = Objects.requireNonNull(platform, "platform");
@@ -85,6 +98,8 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
      * {@code [from, to]} counts and names {@code [from - delay, to - delay]}, and {@link #readsBehind()} answers
      * {@code delay}. Default: zero.
      *
+     * @param delay how far behind, zero or positive
+     * @return this {@code FakeHealthSignals}, for chaining
      * @throws IllegalArgumentException if {@code delay} is negative
      */
     public synchronized FakeHealthSignals readsBehind(Duration delay) {
@@ -208,12 +223,24 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
             Objects.requireNonNull(revision, "revision");
         }
 
-        /** Receives {@code rpm} requests per minute from the start on: {@code .requestsPerMinute(600)}. */
+        /**
+         * Receives {@code rpm} requests per minute from the start on: {@code .requestsPerMinute(600)}.
+         *
+         * @param rpm requests per minute, zero or more
+         * @return this {@code RevisionScript}, for chaining
+         */
         public RevisionScript requestsPerMinute(double rpm) {
             return requestsPerMinuteFrom(Duration.ZERO, rpm);
         }
 
-        /** Receives {@code rpm} requests per minute from {@code offset} on: {@code .requestsPerMinuteFrom(ofMinutes(5), 0)}. */
+        /**
+         * Receives {@code rpm} requests per minute from {@code offset} on: {@code .requestsPerMinuteFrom(ofMinutes(5),
+         * 0)}.
+         *
+         * @param offset from the clock's start
+         * @param rpm requests per minute, zero or more
+         * @return this {@code RevisionScript}, for chaining
+         */
         public RevisionScript requestsPerMinuteFrom(Duration offset, double rpm) {
             synchronized (FakeHealthSignals.this) {
                 requestsPerMinute.put(origin.plus(offset), notNegative(rpm));
@@ -221,12 +248,23 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
             return this;
         }
 
-        /** Answers {@code fraction} of its requests with a 5xx from the start on: {@code .errorRate(0.01)}. */
+        /**
+         * Answers {@code fraction} of its requests with a 5xx from the start on: {@code .errorRate(0.01)}.
+         *
+         * @param fraction the 5xx fraction, 0 to 1
+         * @return this {@code RevisionScript}, for chaining
+         */
         public RevisionScript errorRate(double fraction) {
             return errorRateFrom(Duration.ZERO, fraction);
         }
 
-        /** Answers {@code fraction} with a 5xx from {@code offset} on: {@code .errorRateFrom(ofMinutes(3), 0.08)}. */
+        /**
+         * Answers {@code fraction} with a 5xx from {@code offset} on: {@code .errorRateFrom(ofMinutes(3), 0.08)}.
+         *
+         * @param offset from the clock's start
+         * @param fraction the 5xx fraction, 0 to 1
+         * @return this {@code RevisionScript}, for chaining
+         */
         public RevisionScript errorRateFrom(Duration offset, double fraction) {
             synchronized (FakeHealthSignals.this) {
                 errorRate.put(origin.plus(offset), fraction(fraction));
@@ -237,6 +275,11 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
         /**
          * Answers {@code fraction} with a 5xx in {@code [from, until)}, then the rate in effect before again:
          * {@code .errorRateBetween(ofMinutes(3), ofMinutes(4), 0.5)}.
+         *
+         * @param from from the clock's start, inclusive
+         * @param until from the clock's start, exclusive
+         * @param fraction the 5xx fraction, 0 to 1
+         * @return this {@code RevisionScript}, for chaining
          */
         public RevisionScript errorRateBetween(Duration from, Duration until, double fraction) {
             synchronized (FakeHealthSignals.this) {
@@ -250,7 +293,13 @@ public final class FakeHealthSignals extends ScriptedFake implements HealthSigna
             return this;
         }
 
-        /** Receives no request before {@code offset}, whatever the rate scripts say: {@code .trafficSince(ofMinutes(6))}. */
+        /**
+         * Receives no request before {@code offset}, whatever the rate scripts say: {@code
+         * .trafficSince(ofMinutes(6))}.
+         *
+         * @param offset from the clock's start
+         * @return this {@code RevisionScript}, for chaining
+         */
         public RevisionScript trafficSince(Duration offset) {
             synchronized (FakeHealthSignals.this) {
                 trafficSince = origin.plus(offset);

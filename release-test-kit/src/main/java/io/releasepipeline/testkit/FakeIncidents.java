@@ -31,19 +31,35 @@ public final class FakeIncidents extends ScriptedFake implements IncidentProvide
         super("fake-incidents", Set.of("openIncidents"));
     }
 
-    /** Opens (or replaces) {@code incident}. */
+    /**
+     * Opens (or replaces) {@code incident}.
+     *
+     * @param incident the incident
+     * @return this {@code FakeIncidents}, for chaining
+     */
     public synchronized FakeIncidents open(Incident incident) {
         open.put(incident.id(), incident);
         return this;
     }
 
-    /** Opens an incident by id and severity: {@code open("INC-7", "SEV-1")}. */
+    /**
+     * Opens an incident by id and severity: {@code open("INC-7", "SEV-1")}.
+     *
+     * @param id the incident's id
+     * @param severity its severity, e.g. {@code SEV-1}
+     * @return this {@code FakeIncidents}, for chaining
+     */
     public FakeIncidents open(String id, String severity) {
         return open(new Incident(id, "Incident " + id, severity, "https://incidents.example.test/" + id,
                 Optional.empty()));
     }
 
-    /** Resolves the incident {@code id}; resolving an unknown or resolved one does nothing. */
+    /**
+     * Resolves the incident {@code id}; resolving an unknown or resolved one does nothing.
+     *
+     * @param id the incident's id
+     * @return this {@code FakeIncidents}, for chaining
+     */
     public synchronized FakeIncidents resolve(String id) {
         open.remove(id);
         return this;

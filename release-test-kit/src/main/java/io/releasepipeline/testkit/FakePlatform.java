@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * platform.deployRevisionOn(ci);                                    // the next successful deploy run creates v2
  * platform.revisionBecomesReadyAfter("v2", Duration.ofSeconds(90));
  * platform.failNext("setTraffic", 2, true);                         // the platform answers 429 twice
- * assertThat(platform.trafficHistory()).containsExactly(TrafficWeights.split("v1", "v2", 10), TrafficWeights.all("v2"));
- * }</pre>
+ * assertThat(platform.trafficHistory()).containsExactly(TrafficWeights.split("v1", "v2", 10),
+ * TrafficWeights.all("v2")); }</pre>
  *
  * <p>Revision states are computed when read, from the clock: a revision scripted to become ready after 90 s
  * reports {@code PROVISIONING}/{@code PROCESSING} until 90 s after its creation, then
@@ -83,12 +83,21 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     private Supplier<String> revisionNames;
     private int scriptedRevisions;
 
-    /** A platform for {@link #DEFAULT_APP} on {@code clock}, with no revision yet. */
+    /**
+     * A platform for {@link #DEFAULT_APP} on {@code clock}, with no revision yet.
+     *
+     * @param clock the clock revisions' times follow
+     */
     public FakePlatform(ReleaseClock clock) {
         this(DEFAULT_APP, clock);
     }
 
-    /** A platform for {@code app} on {@code clock}, with no revision yet. */
+    /**
+     * A platform for {@code app} on {@code clock}, with no revision yet.
+     *
+     * @param app the app's name
+     * @param clock the clock revisions' times follow
+     */
     public FakePlatform(String app, ReleaseClock clock) {
         super("fake-platform", OPERATIONS);
         this.app = Objects.requireNonNull(app, "app");
@@ -108,7 +117,12 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
 
     // ---------------------------------------------------------------- scripting
 
-    /** Sets the revision mode, e.g. {@code platform.revisionMode(RevisionMode.SINGLE)}. */
+    /**
+     * Sets the revision mode, e.g. {@code platform.revisionMode(RevisionMode.SINGLE)}.
+     *
+     * @param revisionMode single or multiple revisions
+     * @return this {@code FakePlatform}, for chaining
+     */
     public synchronized FakePlatform revisionMode(RevisionMode revisionMode) {
         this.mode = Objects.requireNonNull(revisionMode, "revisionMode");
         return this;
@@ -119,6 +133,10 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
      * (default true). False behaves like Azure Container Apps without {@code switchToMultipleRevisionMode}:
      * {@link #canMoveTraffic} answers false for Single mode and {@code setTraffic} refuses any change there (HTTP
      * 400) while still accepting the split in place. Example: {@code platform.movesTrafficInSingleMode(false)}.
+     *
+     * @param moves whether {@link #setTraffic} may move all traffic to another revision in {@link RevisionMode#SINGLE}
+     *     mode (default true)
+     * @return this {@code FakePlatform}, for chaining
      */
     public synchronized FakePlatform movesTrafficInSingleMode(boolean moves) {
         this.movesTrafficInSingleMode = moves;
@@ -134,13 +152,24 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     /**
      * Adds a ready revision created before the test began (a day before the clock's time, one second apart in
      * scripting order, so older scripts are older revisions): {@code platform.withRevision("v0", false)}.
+     *
+     * @param name the revision's name
+     * @param active whether it is active (can take traffic)
+     * @return this {@code FakePlatform}, for chaining
      */
     public synchronized FakePlatform withRevision(String name, boolean active) {
         Instant createdAt = clock.now().minus(SCRIPTED_REVISIONS_AGE).plusSeconds(scriptedRevisions++);
         return withRevision(name, createdAt, active);
     }
 
-    /** Adds a ready revision created at {@code createdAt}: {@code platform.withRevision("v0", t0, true)}. */
+    /**
+     * Adds a ready revision created at {@code createdAt}: {@code platform.withRevision("v0", t0, true)}.
+     *
+     * @param name the revision's name
+     * @param createdAt when it was created
+     * @param active whether it is active (can take traffic)
+     * @return this {@code FakePlatform}, for chaining
+     */
     public synchronized FakePlatform withRevision(String name, Instant createdAt, boolean active) {
         if (revisions.containsKey(name)) {
             throw new IllegalArgumentException("revision " + name + " already exists");
@@ -152,6 +181,11 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     /**
      * A stable revision serving 100%: adds it (as {@link #withRevision(String, boolean)}) unless it exists,
      * activates it and puts all traffic on it, without logging a call: {@code new FakePlatform(clock).serving("v1")}.
+     *
+     * @param name the revision's name
+     * @return a stable revision serving 100%: adds it (as {@link #withRevision(String, boolean)}) unless it exists,
+     *     activates it and puts all traffic on it, without logging a call: {@code new
+     *     FakePlatform(clock).serving("v1")}
      */
     public synchronized FakePlatform serving(String name) {
         if (!revisions.containsKey(name)) {
@@ -164,6 +198,9 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     /**
      * Puts a split in place without logging a call (the revisions must exist and be active):
      * {@code platform.withTraffic(TrafficWeights.split("v1", "v2", 10))}.
+     *
+     * @param split the weights, adding up to 100
+     * @return this {@code FakePlatform}, for chaining
      */
     public synchronized FakePlatform withTraffic(TrafficWeights split) {
         String problem = problemWith(split);
@@ -180,13 +217,22 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
      * In {@link RevisionMode#SINGLE} mode the new revision takes 100% of the traffic itself and the others are
      * deactivated; in {@link RevisionMode#MULTIPLE} mode it is created active at 0% (the engine shifts traffic).
      * Example: {@code platform.deployRevisionOn(ci)}.
+     *
+     * @param ci the fake CI whose deploy runs create revisions
+     * @return this {@code FakePlatform}, for chaining
      */
     public FakePlatform deployRevisionOn(FakeCi ci) {
         ci.onSuccessfulDeploy(this::deployAt);
         return this;
     }
 
-    /** As {@link #deployRevisionOn(FakeCi)}, naming new revisions from {@code names}: {@code () -> "v2-canary"}. */
+    /**
+     * As {@link #deployRevisionOn(FakeCi)}, naming new revisions from {@code names}: {@code () -> "v2-canary"}.
+     *
+     * @param ci the fake CI whose deploy runs create revisions
+     * @param names gives each new revision's name
+     * @return this {@code FakePlatform}, for chaining
+     */
     public FakePlatform deployRevisionOn(FakeCi ci, Supplier<String> names) {
         synchronized (this) {
             this.revisionNames = Objects.requireNonNull(names, "names");
@@ -197,31 +243,55 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     /**
      * A deploy of {@code commitSha} creates a new revision at {@code completesAt} (see {@link #deployRevisionOn}):
      * {@code platform.deployAt("abc123", clock.at(Duration.ofMinutes(4)))}. Called by {@link FakeCi} on merge.
+     *
+     * @param commitSha the deployed commit
+     * @param completesAt when the revision is created
      */
     public synchronized void deployAt(String commitSha, Instant completesAt) {
         pendingDeploys.add(new PendingDeploy(commitSha, completesAt));
         pendingDeploys.sort(Comparator.comparing(PendingDeploy::completesAt));
     }
 
-    /** Revisions created by deploys become ready this long after their creation; default at once. */
+    /**
+     * Revisions created by deploys become ready this long after their creation; default at once.
+     *
+     * @param delay from creation to ready, zero or positive
+     * @return this {@code FakePlatform}, for chaining
+     */
     public synchronized FakePlatform newRevisionsBecomeReadyAfter(Duration delay) {
         this.newRevisionsReadyAfter = notNegative(delay);
         return this;
     }
 
-    /** Revision {@code name} (existing or future) becomes ready {@code delay} after its creation. */
+    /**
+     * Revision {@code name} (existing or future) becomes ready {@code delay} after its creation.
+     *
+     * @param name the revision's name
+     * @param delay from creation to ready, zero or positive
+     * @return this {@code FakePlatform}, for chaining
+     */
     public synchronized FakePlatform revisionBecomesReadyAfter(String name, Duration delay) {
         scripts.put(name, new Script(Readiness.READY_AFTER, notNegative(delay)));
         return this;
     }
 
-    /** Revision {@code name} stays {@code PROVISIONING}/{@code PROCESSING} forever, never failing either. */
+    /**
+     * Revision {@code name} stays {@code PROVISIONING}/{@code PROCESSING} forever, never failing either.
+     *
+     * @param name the revision's name
+     * @return this {@code FakePlatform}, for chaining
+     */
     public synchronized FakePlatform revisionNeverReady(String name) {
         scripts.put(name, new Script(Readiness.NEVER, Duration.ZERO));
         return this;
     }
 
-    /** Revision {@code name} reports {@code FAILED} provisioning and running and {@code UNHEALTHY} health. */
+    /**
+     * Revision {@code name} reports {@code FAILED} provisioning and running and {@code UNHEALTHY} health.
+     *
+     * @param name the revision's name
+     * @return this {@code FakePlatform}, for chaining
+     */
     public synchronized FakePlatform revisionFails(String name) {
         scripts.put(name, new Script(Readiness.FAILS, Duration.ZERO));
         return this;
@@ -229,24 +299,41 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
 
     // ---------------------------------------------------------------- inspection (never counted)
 
-    /** Every split accepted by {@link #setTraffic}, in order (seeded splits and Single-mode deploys excluded). */
+    /**
+     * Every split accepted by {@link #setTraffic}, in order (seeded splits and Single-mode deploys excluded).
+     *
+     * @return every split accepted by {@link #setTraffic}, in order (seeded splits and Single-mode deploys excluded)
+     */
     public synchronized List<TrafficWeights> trafficHistory() {
         return List.copyOf(trafficHistory);
     }
 
-    /** Every split in place over time, seeded ones and Single-mode deploys included; for health signals. */
+    /**
+     * Every split in place over time, seeded ones and Single-mode deploys included; for health signals.
+     *
+     * @return every split in place over time, seeded ones and Single-mode deploys included; for health signals
+     */
     public synchronized List<TrafficAt> trafficTimeline() {
         catchUp();
         return List.copyOf(trafficTimeline);
     }
 
-    /** The split in place now, without counting a call; empty before any revision serves. */
+    /**
+     * The split in place now, without counting a call; empty before any revision serves.
+     *
+     * @return the split in place now, without counting a call; empty before any revision serves
+     */
     public synchronized Optional<TrafficWeights> currentWeights() {
         catchUp();
         return Optional.ofNullable(weights);
     }
 
-    /** The split in place at {@code at}, from {@link #trafficTimeline()}; empty before the first split. */
+    /**
+     * The split in place at {@code at}, from {@link #trafficTimeline()}; empty before the first split.
+     *
+     * @param at the instant asked about
+     * @return the split in place at {@code at}, from {@link #trafficTimeline()}; empty before the first split
+     */
     public synchronized Optional<TrafficWeights> weightsAt(Instant at) {
         catchUp();
         TrafficWeights found = null;
@@ -259,7 +346,11 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
         return Optional.ofNullable(found);
     }
 
-    /** Revision names in creation order, without counting a call. */
+    /**
+     * Revision names in creation order, without counting a call.
+     *
+     * @return the revisions' names, oldest first
+     */
     public synchronized List<String> revisionNames() {
         catchUp();
         return revisions.values().stream().sorted(Comparator.comparing(Rev::createdAt)).map(Rev::name).toList();

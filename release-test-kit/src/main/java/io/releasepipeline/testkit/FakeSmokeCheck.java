@@ -49,7 +49,11 @@ public final class FakeSmokeCheck implements SmokeCheck, ClockAware {
     private long totalRuns;
     private SmokeResult last;
 
-    /** A smoke check whose scripts count from {@code clock}'s start; every revision passes until scripted. */
+    /**
+     * A smoke check whose scripts count from {@code clock}'s start; every revision passes until scripted.
+     *
+     * @param clock the clock whose start the scripts' offsets count from
+     */
     public FakeSmokeCheck(ReleaseClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.failing = new Windows(clock);
@@ -66,7 +70,12 @@ public final class FakeSmokeCheck implements SmokeCheck, ClockAware {
         return clock;
     }
 
-    /** The endpoints each run checks (default {@link #DEFAULT_ENDPOINTS}): {@code .endpoints("/health")}. */
+    /**
+     * The endpoints each run checks (default {@link #DEFAULT_ENDPOINTS}): {@code .endpoints("/health")}.
+     *
+     * @param paths the endpoints each run checks (default {@link #DEFAULT_ENDPOINTS}): {@code .endpoints("/health")}
+     * @return this {@code FakeSmokeCheck}, for chaining
+     */
     public synchronized FakeSmokeCheck endpoints(String... paths) {
         if (paths.length == 0) {
             throw new IllegalArgumentException("name at least one endpoint");
@@ -75,53 +84,100 @@ public final class FakeSmokeCheck implements SmokeCheck, ClockAware {
         return this;
     }
 
-    /** The latency SLO (default 500 ms): an endpoint whose median is not under it fails. */
+    /**
+     * The latency SLO (default 500 ms): an endpoint whose median is not under it fails.
+     *
+     * @param latencySlo the latency SLO (default 500 ms): an endpoint whose median is not under it fails
+     * @return this {@code FakeSmokeCheck}, for chaining
+     */
     public synchronized FakeSmokeCheck latencySlo(Duration latencySlo) {
         this.slo = Objects.requireNonNull(latencySlo, "latencySlo");
         return this;
     }
 
-    /** Each run sleeps this long on the clock it is given, as a real check would (default zero). */
+    /**
+     * Each run sleeps this long on the clock it is given, as a real check would (default zero).
+     *
+     * @param duration each run sleeps this long on the clock it is given, as a real check would (default zero)
+     * @return this {@code FakeSmokeCheck}, for chaining
+     */
     public synchronized FakeSmokeCheck runTakes(Duration duration) {
         this.runTakes = Objects.requireNonNull(duration, "duration");
         return this;
     }
 
-    /** {@code revision} fails from {@code offset} on: {@code .failingFrom("v2", Duration.ofMinutes(3))}. */
+    /**
+     * {@code revision} fails from {@code offset} on: {@code .failingFrom("v2", Duration.ofMinutes(3))}.
+     *
+     * @param revision the revision's name
+     * @param offset from the clock's start
+     * @return this {@code FakeSmokeCheck}, for chaining
+     */
     public synchronized FakeSmokeCheck failingFrom(String revision, Duration offset) {
         failing.add(revision, offset, null);
         return this;
     }
 
-    /** {@code revision} fails in {@code [from, until)}: {@code .failingBetween("v2", ofMinutes(3), ofMinutes(6))}. */
+    /**
+     * {@code revision} fails in {@code [from, until)}: {@code .failingBetween("v2", ofMinutes(3), ofMinutes(6))}.
+     *
+     * @param revision the revision's name
+     * @param from from the clock's start, inclusive
+     * @param until from the clock's start, exclusive
+     * @return this {@code FakeSmokeCheck}, for chaining
+     */
     public synchronized FakeSmokeCheck failingBetween(String revision, Duration from, Duration until) {
         failing.add(revision, from, until);
         return this;
     }
 
-    /** {@code revision} fails always: {@code .failing("v2")}. */
+    /**
+     * {@code revision} fails always: {@code .failing("v2")}.
+     *
+     * @param revision the revision's name
+     * @return this {@code FakeSmokeCheck}, for chaining
+     */
     public FakeSmokeCheck failing(String revision) {
         return failingFrom(revision, Duration.ZERO);
     }
 
-    /** Every endpoint of {@code revision} answers with this median latency: {@code .slow("v2", ofMillis(800))}. */
+    /**
+     * Every endpoint of {@code revision} answers with this median latency: {@code .slow("v2", ofMillis(800))}.
+     *
+     * @param revision the revision's name
+     * @param medianLatency each endpoint's median latency
+     * @return this {@code FakeSmokeCheck}, for chaining
+     */
     public synchronized FakeSmokeCheck slow(String revision, Duration medianLatency) {
         latency.put(revision, Objects.requireNonNull(medianLatency, "medianLatency"));
         return this;
     }
 
-    /** How many runs checked {@code revision}. */
+    /**
+     * How many runs checked {@code revision}.
+     *
+     * @param revision the revision's name
+     * @return how many runs checked {@code revision}
+     */
     public synchronized long runs(String revision) {
         long[] n = runs.get(revision);
         return n == null ? 0 : n[0];
     }
 
-    /** How many runs there were, for every revision. */
+    /**
+     * How many runs there were, for every revision.
+     *
+     * @return how many runs there were, for every revision
+     */
     public synchronized long runs() {
         return totalRuns;
     }
 
-    /** The result of the last run, if any. */
+    /**
+     * The result of the last run, if any.
+     *
+     * @return the result of the last run, if any
+     */
     public synchronized Optional<SmokeResult> lastResult() {
         return Optional.ofNullable(last);
     }

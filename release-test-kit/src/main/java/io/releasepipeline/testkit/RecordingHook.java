@@ -46,23 +46,43 @@ public final class RecordingHook implements ReleaseHook {
         this.before = before;
     }
 
-    /** A hook that succeeds, with a 30 s timeout. */
+    /**
+     * A hook that succeeds, with a 30 s timeout.
+     *
+     * @param name the hook's name
+     * @return a hook that succeeds, with a 30 s timeout
+     */
     public static RecordingHook named(String name) {
         return new RecordingHook(Objects.requireNonNull(name, "name"), "recording", Duration.ofSeconds(30),
                 ctx -> HookResult.succeeded(name + " done for " + ctx.deliveryId()), ctx -> { });
     }
 
-    /** The same hook, answering with {@code answer}. */
+    /**
+     * The same hook, answering with {@code answer}.
+     *
+     * @param answer computes each run's result from its context
+     * @return the same hook, answering with {@code answer}
+     */
     public RecordingHook answering(Function<HookContext, HookResult> answer) {
         return new RecordingHook(name, kind, timeout, answer, before);
     }
 
-    /** The same hook, failing (it ran and said no) with {@code summary}. */
+    /**
+     * The same hook, failing (it ran and said no) with {@code summary}.
+     *
+     * @param summary what the hook says
+     * @return the same hook, failing (it ran and said no) with {@code summary}
+     */
     public RecordingHook failing(String summary) {
         return answering(ctx -> HookResult.failed(summary));
     }
 
-    /** The same hook, throwing {@code error} (a RuntimeException or an Error) on every run. */
+    /**
+     * The same hook, throwing {@code error} (a RuntimeException or an Error) on every run.
+     *
+     * @param error what every run throws
+     * @return the same hook, throwing {@code error} (a RuntimeException or an Error) on every run
+     */
     public RecordingHook throwing(Throwable error) {
         return answering(ctx -> {
             if (error instanceof RuntimeException e) {
@@ -75,6 +95,9 @@ public final class RecordingHook implements ReleaseHook {
     /**
      * The same hook, hanging until its thread is interrupted (then it answers success, which the engine must
      * ignore: it abandoned the run at its timeout).
+     *
+     * @return the same hook, hanging until its thread is interrupted (then it answers success, which the engine must
+     *     ignore: it abandoned the run at its timeout)
      */
     public RecordingHook hanging() {
         return answering(ctx -> {
@@ -87,12 +110,22 @@ public final class RecordingHook implements ReleaseHook {
         });
     }
 
-    /** The same hook, running {@code action} first on every run (after counting it), e.g. to simulate a crash. */
+    /**
+     * The same hook, running {@code action} first on every run (after counting it), e.g. to simulate a crash.
+     *
+     * @param action runs first on every run
+     * @return the same hook, running {@code action} first on every run (after counting it), e.g. to simulate a crash
+     */
     public RecordingHook before(Consumer<HookContext> action) {
         return new RecordingHook(name, kind, timeout, answer, action);
     }
 
-    /** The same hook with another timeout. */
+    /**
+     * The same hook with another timeout.
+     *
+     * @param timeout how long a run may take
+     * @return the same hook with another timeout
+     */
     public RecordingHook timeout(Duration timeout) {
         return new RecordingHook(name, kind, timeout, answer, before);
     }
@@ -122,17 +155,29 @@ public final class RecordingHook implements ReleaseHook {
         return answer.apply(context);
     }
 
-    /** How many times it ran, over every delivery id. */
+    /**
+     * How many times it ran, over every delivery id.
+     *
+     * @return how many times it ran, over every delivery id
+     */
     public synchronized int runs() {
         return contexts.size();
     }
 
-    /** How many times it ran per delivery id, in the order first seen. */
+    /**
+     * How many times it ran per delivery id, in the order first seen.
+     *
+     * @return how many times it ran per delivery id, in the order first seen
+     */
     public synchronized Map<String, Integer> runsByDelivery() {
         return Map.copyOf(runsByDelivery);
     }
 
-    /** Every context it ran with, in order. */
+    /**
+     * Every context it ran with, in order.
+     *
+     * @return every context it ran with, in order
+     */
     public synchronized List<HookContext> contexts() {
         return List.copyOf(contexts);
     }

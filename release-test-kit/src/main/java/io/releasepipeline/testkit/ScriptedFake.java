@@ -42,7 +42,11 @@ public abstract class ScriptedFake {
         }
     }
 
-    /** The provider name, as reported in scripted exceptions. */
+    /**
+     * The provider name, as reported in scripted exceptions.
+     *
+     * @return the provider name, as reported in scripted exceptions
+     */
     public String providerName() {
         return name;
     }
@@ -52,6 +56,9 @@ public abstract class ScriptedFake {
      * 429 with a {@link #SCRIPTED_RETRY_AFTER} hint, a permanent one an HTTP 400. Replaces any earlier script of
      * that operation. Example: {@code platform.failNext("setTraffic", 2, true)} ("the platform answers 429 twice").
      *
+     * @param operation the SPI method's name, e.g. {@code setTraffic}
+     * @param times how many calls fail
+     * @param transientFailure true for a transient failure (429), false for a permanent one (400)
      * @throws IllegalArgumentException if the operation is unknown or {@code times < 1}
      */
     public synchronized void failNext(String operation, int times, boolean transientFailure) {
@@ -61,12 +68,21 @@ public abstract class ScriptedFake {
         failures.put(known(operation), new Failure(times, transientFailure, false));
     }
 
-    /** Every call of {@code operation} fails with a transient HTTP 503 until {@link #recover}: the service is down. */
+    /**
+     * Every call of {@code operation} fails with a transient HTTP 503 until {@link #recover}: the service is down.
+     *
+     * @param operation the SPI method's name
+     */
     public void failAlways(String operation) {
         failAlways(operation, true);
     }
 
-    /** Every call of {@code operation} fails (transient 503 or permanent 400) until {@link #recover}. */
+    /**
+     * Every call of {@code operation} fails (transient 503 or permanent 400) until {@link #recover}.
+     *
+     * @param operation the SPI method's name
+     * @param transientFailure true for a transient failure (503), false for a permanent one (400)
+     */
     public synchronized void failAlways(String operation, boolean transientFailure) {
         failures.put(known(operation), new Failure(-1, transientFailure, false));
     }
@@ -75,49 +91,89 @@ public abstract class ScriptedFake {
      * The next call of {@code operation} takes effect, then fails with a transient HTTP 504: the answer was lost.
      * Tests that a caller retrying or resuming does not repeat the change. Example:
      * {@code ci.failNextAfterApplying("merge")}.
+     *
+     * @param operation the SPI method's name
      */
     public synchronized void failNextAfterApplying(String operation) {
         failures.put(known(operation), new Failure(1, true, true));
     }
 
-    /** Removes the failure script of {@code operation}: its next call succeeds. */
+    /**
+     * Removes the failure script of {@code operation}: its next call succeeds.
+     *
+     * @param operation the SPI method's name
+     */
     public synchronized void recover(String operation) {
         failures.remove(known(operation));
     }
 
-    /** Every call that changes state, in order, including calls that then failed, e.g. {@code "activate(v1)"}. */
+    /**
+     * Every call that changes state, in order, including calls that then failed, e.g. {@code "activate(v1)"}.
+     *
+     * @return every call that changes state, in order, including calls that then failed, e.g. {@code "activate(v1)"}
+     */
     public synchronized List<String> calls() {
         return List.copyOf(calls);
     }
 
-    /** How many times {@code operation} was called (reads included, failed calls included). */
+    /**
+     * How many times {@code operation} was called (reads included, failed calls included).
+     *
+     * @param operation the SPI method's name
+     * @return how many times {@code operation} was called (reads included, failed calls included)
+     */
     public synchronized long count(String operation) {
         return counts.get(known(operation))[0];
     }
 
-    /** Counts a read-only call of {@code operation}, then throws if a failure is scripted before it. */
+    /**
+     * Counts a read-only call of {@code operation}, then throws if a failure is scripted before it.
+     *
+     * @param operation the SPI method's name
+     */
     protected final synchronized void call(String operation) {
         counts.get(operation)[0]++;
         fail(operation, false);
     }
 
-    /** Counts and logs a changing call, then throws if a failure is scripted before it. */
+    /**
+     * Counts and logs a changing call, then throws if a failure is scripted before it.
+     *
+     * @param operation the SPI method's name
+     * @param logEntry the call as {@link #calls()} shows it
+     */
     protected final synchronized void call(String operation, String logEntry) {
         calls.add(logEntry);
         call(operation);
     }
 
-    /** Throws if a failure is scripted after {@code operation} took effect. */
+    /**
+     * Throws if a failure is scripted after {@code operation} took effect.
+     *
+     * @param operation the SPI method's name
+     */
     protected final synchronized void applied(String operation) {
         fail(operation, true);
     }
 
-    /** A permanent provider failure with an HTTP status, for fakes that refuse a call as the real one would. */
+    /**
+     * A permanent provider failure with an HTTP status, for fakes that refuse a call as the real one would.
+     *
+     * @param operation the SPI method's name
+     * @param status the HTTP status the real provider would have had
+     * @param message what went wrong
+     * @return a permanent provider failure with an HTTP status, for fakes that refuse a call as the real one would
+     */
     protected final ProviderException refused(String operation, int status, String message) {
         return new ProviderException(name, operation, message, false, null, status, null);
     }
 
-    /** Returns {@code duration}, or throws {@link IllegalArgumentException} if it is negative. */
+    /**
+     * Returns {@code duration}, or throws {@link IllegalArgumentException} if it is negative.
+     *
+     * @param duration the duration to check
+     * @return {@code duration}, or throws {@link IllegalArgumentException} if it is negative
+     */
     protected static Duration notNegative(Duration duration) {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("duration must not be negative, got " + duration);

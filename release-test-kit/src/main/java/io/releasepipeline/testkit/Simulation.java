@@ -65,7 +65,11 @@ public final class Simulation {
         this(true);
     }
 
-    /** A simulation; {@code recordEvents = false} keeps memory flat for benchmarks. */
+    /**
+     * A simulation; {@code recordEvents = false} keeps memory flat for benchmarks.
+     *
+     * @param recordEvents whether to keep every event
+     */
     public Simulation(boolean recordEvents) {
         this(recordEvents, VirtualClock.DEFAULT_START, NEW);
     }
@@ -75,6 +79,8 @@ public final class Simulation {
      * instead of {@link #NEW}: several releases of one app told apart in one history (a backtest's records). Script
      * the signals, probe and smoke check under {@code newRevision}.
      *
+     * @param start the clock's start
+     * @param newRevision the name of the revision the deploy creates
      * @throws NullPointerException when an argument is null
      */
     public Simulation(Instant start, String newRevision) {
@@ -105,7 +111,11 @@ public final class Simulation {
         probe = new FakeHealthProbe(clock);
     }
 
-    /** A builder wired to every fake, the clock and the event log, with the runbook's defaults. */
+    /**
+     * A builder wired to every fake, the clock and the event log, with the runbook's defaults.
+     *
+     * @return a builder wired to every fake, the clock and the event log, with the runbook's defaults
+     */
     public ReleasePipelineBuilder builder() {
         ReleasePipelineBuilder b = ReleasePipeline.builder().platform(platform).ci(ci).evidence(evidence)
                 .incidents(incidents).healthSignals(signals).smokeCheck(smoke).healthProbe(probe).clock(clock)
@@ -116,19 +126,33 @@ public final class Simulation {
         return b;
     }
 
-    /** The pipeline with the runbook's defaults. */
+    /**
+     * The pipeline with the runbook's defaults.
+     *
+     * @return the pipeline with the runbook's defaults
+     */
     public ReleasePipeline pipeline() {
         return builder().build();
     }
 
-    /** Every event so far, in order. */
+    /**
+     * Every event so far, in order.
+     *
+     * @return every event so far, in order
+     */
     public List<ReleaseEvent> events() {
         synchronized (events) {
             return List.copyOf(events);
         }
     }
 
-    /** The events of one type, in order. */
+    /**
+     * The events of one type, in order.
+     *
+     * @param <T> the event type
+     * @param type the event type's class
+     * @return the events of one type, in order
+     */
     public <T extends ReleaseEvent> List<T> events(Class<T> type) {
         return events().stream().filter(type::isInstance).map(type::cast).toList();
     }

@@ -34,7 +34,11 @@ public final class VirtualClock implements ReleaseClock {
         this(DEFAULT_START);
     }
 
-    /** A clock at {@code start}. */
+    /**
+     * A clock at {@code start}.
+     *
+     * @param start the time at the start
+     */
     public VirtualClock(Instant start) {
         this.start = Objects.requireNonNull(start, "start");
         this.now = start;
@@ -45,22 +49,39 @@ public final class VirtualClock implements ReleaseClock {
         return now;
     }
 
-    /** Where this clock started. */
+    /**
+     * Where this clock started.
+     *
+     * @return where this clock started
+     */
     public Instant start() {
         return start;
     }
 
-    /** Time elapsed since the start. */
+    /**
+     * Time elapsed since the start.
+     *
+     * @return the time elapsed since the start
+     */
     public synchronized Duration elapsed() {
         return Duration.between(start, now);
     }
 
-    /** The instant {@code offset} after the start ("t+3m"). */
+    /**
+     * The instant {@code offset} after the start ("t+3m").
+     *
+     * @param offset from the start
+     * @return the instant {@code offset} after the start ("t+3m")
+     */
     public Instant at(Duration offset) {
         return start.plus(offset);
     }
 
-    /** How many times something slept on this clock. */
+    /**
+     * How many times something slept on this clock.
+     *
+     * @return how many times something slept on this clock
+     */
     public synchronized long sleeps() {
         return sleeps;
     }
@@ -97,7 +118,11 @@ public final class VirtualClock implements ReleaseClock {
         due.action.run();
     }
 
-    /** Moves time forward by {@code duration}, running every action scheduled up to then. */
+    /**
+     * Moves time forward by {@code duration}, running every action scheduled up to then.
+     *
+     * @param duration how far to move, zero or positive
+     */
     public void advance(Duration duration) {
         Instant target;
         synchronized (this) {
@@ -125,12 +150,22 @@ public final class VirtualClock implements ReleaseClock {
         // Sleeps on a virtual clock never block; an action that requests a wake-up already ends its sleep.
     }
 
-    /** Runs {@code action} when virtual time reaches {@code offset} after the start. */
+    /**
+     * Runs {@code action} when virtual time reaches {@code offset} after the start.
+     *
+     * @param offset from the start
+     * @param action what to run
+     */
     public synchronized void scheduleAt(Duration offset, Runnable action) {
         queue.add(new Scheduled(start.plus(offset), sequence++, Objects.requireNonNull(action, "action")));
     }
 
-    /** Runs {@code action} when virtual time reaches {@code delay} from now. */
+    /**
+     * Runs {@code action} when virtual time reaches {@code delay} from now.
+     *
+     * @param delay from now
+     * @param action what to run
+     */
     public synchronized void schedule(Duration delay, Runnable action) {
         queue.add(new Scheduled(now.plus(delay), sequence++, Objects.requireNonNull(action, "action")));
     }

@@ -108,7 +108,11 @@ public final class FileEvidenceStore implements EvidenceStore {
         this.lockTtl = lockTtl;
     }
 
-    /** A store under {@link #DEFAULT_ROOT} in the working directory. Creates nothing until the first write. */
+    /**
+     * A store under {@link #DEFAULT_ROOT} in the working directory. Creates nothing until the first write.
+     *
+     * @return a store under {@link #DEFAULT_ROOT} in the working directory
+     */
     public static FileEvidenceStore ofDefaults() {
         return of(DEFAULT_ROOT);
     }
@@ -116,6 +120,8 @@ public final class FileEvidenceStore implements EvidenceStore {
     /**
      * A store under {@code root}. Creates nothing until the first write.
      *
+     * @param root the directory the store writes under
+     * @return a store under {@code root}
      * @throws NullPointerException if {@code root} is null
      */
     public static FileEvidenceStore of(Path root) {
@@ -123,7 +129,11 @@ public final class FileEvidenceStore implements EvidenceStore {
                 DEFAULT_LOCK_TTL);
     }
 
-    /** The absolute root directory. */
+    /**
+     * The absolute root directory.
+     *
+     * @return the absolute root directory
+     */
     public Path root() {
         return root;
     }
@@ -454,6 +464,9 @@ public final class FileEvidenceStore implements EvidenceStore {
      * it). A holder is also found dead at once, whatever the TTL, when its process is gone and the file system
      * honours OS locks. Default: {@link #DEFAULT_LOCK_TTL}.
      *
+     * @param ttl how long a lock lives without a heartbeat, positive
+     * @return a copy of this store whose locks expire {@code ttl} after their last heartbeat (heartbeat every quarter
+     *     of it)
      * @throws IllegalArgumentException if {@code ttl} is shorter than 200 ms
      */
     public FileEvidenceStore withLockTtl(Duration ttl) {
@@ -463,7 +476,11 @@ public final class FileEvidenceStore implements EvidenceStore {
         return new FileEvidenceStore(root, ttl);
     }
 
-    /** How long a lock lives after its last heartbeat. */
+    /**
+     * How long a lock lives after its last heartbeat.
+     *
+     * @return how long a lock lives after its last heartbeat
+     */
     public Duration lockTtl() {
         return lockTtl;
     }

@@ -16,12 +16,22 @@ public final class BoundedBody {
     private BoundedBody() {
     }
 
-    /** The first {@code maxBytes} of the body; the rest is read and dropped. */
+    /**
+     * The first {@code maxBytes} of the body; the rest is read and dropped.
+     *
+     * @param maxBytes the most bytes kept, positive
+     * @return the first {@code maxBytes} of the body; the rest is read and dropped
+     */
     public static HttpResponse.BodySubscriber<byte[]> bytes(int maxBytes) {
         return HttpResponse.BodySubscribers.fromSubscriber(new Prefix(maxBytes), Prefix::bytes);
     }
 
-    /** The first {@code maxBytes} of the body as UTF-8 text (a character cut at the bound is replaced). */
+    /**
+     * The first {@code maxBytes} of the body as UTF-8 text (a character cut at the bound is replaced).
+     *
+     * @param maxBytes the most bytes kept, positive
+     * @return the first {@code maxBytes} of the body as UTF-8 text (a character cut at the bound is replaced)
+     */
     public static HttpResponse.BodySubscriber<String> text(int maxBytes) {
         return HttpResponse.BodySubscribers.mapping(bytes(maxBytes), b -> new String(b, StandardCharsets.UTF_8));
     }

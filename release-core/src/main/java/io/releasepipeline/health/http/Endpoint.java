@@ -45,13 +45,19 @@ public final class Endpoint {
      * A GET of {@code path} (with its query string, if any), expecting 200.
      *
      * @param path starts with {@code /}, e.g. {@code /health} or {@code /v1/markets?limit=5}
+     * @return a GET of {@code path} (with its query string, if any), expecting 200
      * @throws NullPointerException if {@code path} is null
      */
     public static Endpoint get(String path) {
         return new Endpoint(Objects.requireNonNull(path, "path"), DEFAULT_EXPECTED_STATUS, Optional.empty(), Map.of());
     }
 
-    /** A copy that expects {@code status} instead (e.g. 204). Must be 100..599, checked at build. */
+    /**
+     * A copy that expects {@code status} instead (e.g. 204). Must be 100..599, checked at build.
+     *
+     * @param status the expected HTTP status
+     * @return a copy that expects {@code status} instead (e.g. 204)
+     */
     public Endpoint expectStatus(int status) {
         return new Endpoint(path, status, expectedBodyText, headers);
     }
@@ -59,6 +65,8 @@ public final class Endpoint {
     /**
      * A copy whose response body must contain {@code text} (compared on the first 64 KiB, decoded as UTF-8).
      *
+     * @param text the text the body must contain
+     * @return a copy whose response body must contain {@code text} (compared on the first 64 KiB, decoded as UTF-8)
      * @throws NullPointerException if {@code text} is null
      */
     public Endpoint expectBodyContains(String text) {
@@ -69,6 +77,9 @@ public final class Endpoint {
      * A copy that sends an extra header. The value is never logged or shown; a header with the same name replaces
      * the previous one.
      *
+     * @param name the header's name
+     * @param value the header's value, never logged
+     * @return a copy that sends an extra header
      * @throws NullPointerException if {@code name} or {@code value} is null
      */
     public Endpoint header(String name, String value) {
@@ -79,22 +90,38 @@ public final class Endpoint {
         return new Endpoint(path, expectedStatus, expectedBodyText, Collections.unmodifiableMap(copy));
     }
 
-    /** The path and query, as given. This is the endpoint's name in results. */
+    /**
+     * The path and query, as given. This is the endpoint's name in results.
+     *
+     * @return the path and query, as given
+     */
     public String path() {
         return path;
     }
 
-    /** The status it must answer. */
+    /**
+     * The status it must answer.
+     *
+     * @return the status it must answer
+     */
     public int expectedStatus() {
         return expectedStatus;
     }
 
-    /** The text its body must contain, if any. */
+    /**
+     * The text its body must contain, if any.
+     *
+     * @return the text its body must contain, if any
+     */
     public Optional<String> expectedBodyText() {
         return expectedBodyText;
     }
 
-    /** The names of the extra headers it sends (never their values). */
+    /**
+     * The names of the extra headers it sends (never their values).
+     *
+     * @return the names of the extra headers it sends (never their values)
+     */
     public Set<String> headerNames() {
         return headers.keySet();
     }

@@ -43,7 +43,11 @@ public final class HttpHealthProbe implements HealthProbe {
         this.transport = b.connection.transport(b.timeout);
     }
 
-    /** A builder with the defaults; set a base URL or turn on the revision URL. */
+    /**
+     * A builder with the defaults; set a base URL or turn on the revision URL.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -89,25 +93,45 @@ public final class HttpHealthProbe implements HealthProbe {
         private Builder() {
         }
 
-        /** The URL the endpoint path is appended to. Required unless {@link #targetRevisionUrl(boolean)} is on. */
+        /**
+         * The URL the endpoint path is appended to. Required unless {@link #targetRevisionUrl(boolean)} is on.
+         *
+         * @param baseUrl the URL the endpoint path is appended to
+         * @return this builder
+         */
         public Builder baseUrl(String baseUrl) {
             connection.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
             return this;
         }
 
-        /** When on, probe the target revision's own URL, falling back to the base URL. Default off. */
+        /**
+         * When on, probe the target revision's own URL, falling back to the base URL. Default off.
+         *
+         * @param useRevisionUrl when on, probe the target revision's own URL, falling back to the base URL
+         * @return this builder
+         */
         public Builder targetRevisionUrl(boolean useRevisionUrl) {
             connection.targetRevisionUrl = useRevisionUrl;
             return this;
         }
 
-        /** The endpoint to probe, with its expected status and headers. Default {@code GET /health} for 200. */
+        /**
+         * The endpoint to probe, with its expected status and headers. Default {@code GET /health} for 200.
+         *
+         * @param endpoint the endpoint to probe, with its expected status and headers
+         * @return this builder
+         */
         public Builder endpoint(Endpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
             return this;
         }
 
-        /** How long one probe may take, the whole exchange included. Default 2 s. */
+        /**
+         * How long one probe may take, the whole exchange included. Default 2 s.
+         *
+         * @param timeout how long one probe may take, the whole exchange included
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -118,19 +142,33 @@ public final class HttpHealthProbe implements HealthProbe {
          * from https to http nor to a URL the plain-http rule refuses. Every header the endpoint sends (they may be
          * credentials) goes only to the first request's origin (scheme, host and port): a hop to another origin,
          * and every hop after it, carries none. Default off: a redirect is "down", naming where it pointed.
+         *
+         * @param follow whether to follow redirects: at most 5, within the request timeout, never from https to http
+         *     nor to a URL the plain-http rule refuses
+         * @return this builder
          */
         public Builder followRedirects(boolean follow) {
             connection.followRedirects = follow;
             return this;
         }
 
-        /** Whether plain {@code http://} may go to a non-loopback host. Default off. */
+        /**
+         * Whether plain {@code http://} may go to a non-loopback host. Default off.
+         *
+         * @param allow whether plain {@code http://} may go to a non-loopback host
+         * @return this builder
+         */
         public Builder allowInsecureHttp(boolean allow) {
             connection.allowInsecureHttp = allow;
             return this;
         }
 
-        /** The TLS context to verify servers with. Default: the JDK's. */
+        /**
+         * The TLS context to verify servers with. Default: the JDK's.
+         *
+         * @param sslContext the TLS context to verify servers with
+         * @return this builder
+         */
         public Builder sslContext(SSLContext sslContext) {
             connection.sslContext = Optional.of(Objects.requireNonNull(sslContext, "sslContext"));
             return this;
@@ -139,6 +177,7 @@ public final class HttpHealthProbe implements HealthProbe {
         /**
          * Validates and builds.
          *
+         * @return a new {@code HttpHealthProbe} with this builder's settings
          * @throws InvalidConfigurationException listing every problem; header values are never quoted
          */
         public HttpHealthProbe build() {

@@ -90,7 +90,11 @@ public final class HttpSmokeCheck implements SmokeCheck {
         this.transport = b.connection.transport(b.requestTimeout);
     }
 
-    /** A builder with the runbook's defaults; set a base URL (or the revision URL) and at least one endpoint. */
+    /**
+     * A builder with the runbook's defaults; set a base URL (or the revision URL) and at least one endpoint.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -180,27 +184,47 @@ public final class HttpSmokeCheck implements SmokeCheck {
         return EndpointResult.ok(endpoint.path(), status.orElseThrow(), median, p95);
     }
 
-    /** The endpoints probed, with the builder's common headers merged in. */
+    /**
+     * The endpoints probed, with the builder's common headers merged in.
+     *
+     * @return the endpoints probed, with the builder's common headers merged in
+     */
     public List<Endpoint> endpoints() {
         return endpoints;
     }
 
-    /** Warm samples per endpoint. */
+    /**
+     * Warm samples per endpoint.
+     *
+     * @return the warm samples per endpoint
+     */
     public int samples() {
         return samples;
     }
 
-    /** The warm-latency SLO. */
+    /**
+     * The warm-latency SLO.
+     *
+     * @return the warm-latency SLO
+     */
     public Duration latencySlo() {
         return latencySlo;
     }
 
-    /** The timeout of each request. */
+    /**
+     * The timeout of each request.
+     *
+     * @return the timeout of each request
+     */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
-    /** How many endpoints are probed at once. */
+    /**
+     * How many endpoints are probed at once.
+     *
+     * @return how many endpoints are probed at once
+     */
     public int concurrency() {
         return concurrency;
     }
@@ -233,6 +257,10 @@ public final class HttpSmokeCheck implements SmokeCheck {
          * The URL the endpoint paths are appended to, e.g. {@code https://backend.example.com} or
          * {@code https://example.com/api}. Required unless {@link #targetRevisionUrl(boolean)} is on; with both,
          * it is the fallback for a revision without a URL of its own.
+         *
+         * @param baseUrl the URL the endpoint paths are appended to, e.g. {@code https://backend.example.com} or
+         *     {@code https://example.com/api}
+         * @return this builder
          */
         public Builder baseUrl(String baseUrl) {
             connection.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
@@ -242,19 +270,33 @@ public final class HttpSmokeCheck implements SmokeCheck {
         /**
          * When on, probe the target revision's own URL ({@link SmokeTarget#revisionUrl()}), so that a canary at
          * 10% is checked itself rather than through the app's split traffic. Default: off.
+         *
+         * @param useRevisionUrl when on, probe the target revision's own URL ({@link SmokeTarget#revisionUrl()}), so
+         *     that a canary at 10% is checked itself rather than through the app's split traffic
+         * @return this builder
          */
         public Builder targetRevisionUrl(boolean useRevisionUrl) {
             connection.targetRevisionUrl = useRevisionUrl;
             return this;
         }
 
-        /** Adds an endpoint. At least one is required. */
+        /**
+         * Adds an endpoint. At least one is required.
+         *
+         * @param endpoint the endpoint
+         * @return this builder
+         */
         public Builder endpoint(Endpoint endpoint) {
             endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
             return this;
         }
 
-        /** Adds endpoints. */
+        /**
+         * Adds endpoints.
+         *
+         * @param endpoints the endpoints
+         * @return this builder
+         */
         public Builder endpoints(List<Endpoint> endpoints) {
             endpoints.forEach(this::endpoint);
             return this;
@@ -263,31 +305,56 @@ public final class HttpSmokeCheck implements SmokeCheck {
         /**
          * A header sent to every endpoint (an endpoint's own header of the same name wins). The value is never
          * logged or shown.
+         *
+         * @param name the header's name
+         * @param value the header's value, never logged
+         * @return this builder
          */
         public Builder header(String name, String value) {
             headers.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
             return this;
         }
 
-        /** Warm samples per endpoint after the warm-up request. Default {@value HttpSmokeCheck#DEFAULT_SAMPLES}; at least 1. */
+        /**
+         * Warm samples per endpoint after the warm-up request. Default {@value HttpSmokeCheck#DEFAULT_SAMPLES}; at
+         * least 1.
+         *
+         * @param samples warm samples per endpoint, at least 1
+         * @return this builder
+         */
         public Builder samples(int samples) {
             this.samples = samples;
             return this;
         }
 
-        /** The warm-latency SLO: the median must be strictly under it. Default 500 ms. */
+        /**
+         * The warm-latency SLO: the median must be strictly under it. Default 500 ms.
+         *
+         * @param slo the warm-latency SLO: the median must be strictly under it
+         * @return this builder
+         */
         public Builder latencySlo(Duration slo) {
             this.latencySlo = Objects.requireNonNull(slo, "latencySlo");
             return this;
         }
 
-        /** The timeout of each request, covering connect, headers and body. Default 5 s. */
+        /**
+         * The timeout of each request, covering connect, headers and body. Default 5 s.
+         *
+         * @param timeout the timeout of each request, covering connect, headers and body
+         * @return this builder
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, "requestTimeout");
             return this;
         }
 
-        /** How many endpoints are probed at once. Default {@value HttpSmokeCheck#DEFAULT_CONCURRENCY}; at least 1. */
+        /**
+         * How many endpoints are probed at once. Default {@value HttpSmokeCheck#DEFAULT_CONCURRENCY}; at least 1.
+         *
+         * @param concurrency how many endpoints are probed at once
+         * @return this builder
+         */
         public Builder concurrency(int concurrency) {
             this.concurrency = concurrency;
             return this;
@@ -299,13 +366,22 @@ public final class HttpSmokeCheck implements SmokeCheck {
          * credentials) goes only to the first request's origin (scheme, host and port): a hop to another origin,
          * and every hop after it, carries none. Default off: a redirect is a FAIL that names where it pointed,
          * since a health endpoint that redirects is usually a login page.
+         *
+         * @param follow whether to follow redirects: at most 5, within the request timeout, never from https to http
+         *     nor to a URL the plain-http rule refuses
+         * @return this builder
          */
         public Builder followRedirects(boolean follow) {
             connection.followRedirects = follow;
             return this;
         }
 
-        /** Whether plain {@code http://} may go to a non-loopback host. Default off. */
+        /**
+         * Whether plain {@code http://} may go to a non-loopback host. Default off.
+         *
+         * @param allow whether plain {@code http://} may go to a non-loopback host
+         * @return this builder
+         */
         public Builder allowInsecureHttp(boolean allow) {
             connection.allowInsecureHttp = allow;
             return this;
@@ -314,6 +390,10 @@ public final class HttpSmokeCheck implements SmokeCheck {
         /**
          * The TLS context to verify servers with, e.g. one that trusts a private CA or a test certificate.
          * Default: the JDK's, which trusts the JDK's CA certificates. Host names are verified either way.
+         *
+         * @param sslContext the TLS context to verify servers with, e.g. one that trusts a private CA or a test
+         *     certificate
+         * @return this builder
          */
         public Builder sslContext(SSLContext sslContext) {
             connection.sslContext = Optional.of(Objects.requireNonNull(sslContext, "sslContext"));
@@ -323,6 +403,7 @@ public final class HttpSmokeCheck implements SmokeCheck {
         /**
          * Validates and builds.
          *
+         * @return a new {@code HttpSmokeCheck} with this builder's settings
          * @throws InvalidConfigurationException listing every problem (missing base URL, insecure http, no
          *         endpoints, bad paths, statuses, headers, non-positive durations or counts); header values are
          *         never quoted

@@ -40,10 +40,19 @@ public abstract class AlertSourceContract {
     /** Makes an alert rule fire or resolve where the source under test reads alerts. */
     public interface Alerting {
 
-        /** Alert rule {@code rule} fires at {@code at}, and is firing from then on. */
+        /**
+         * Alert rule {@code rule} fires at {@code at}, and is firing from then on.
+         *
+         * @param rule the alert rule's name
+         * @param at when it fires
+         */
         void fire(String rule, Instant at);
 
-        /** Alert rule {@code rule}'s alert resolves: it is no longer firing. */
+        /**
+         * Alert rule {@code rule}'s alert resolves: it is no longer firing.
+         *
+         * @param rule the alert rule's name
+         */
         void resolve(String rule);
     }
 
@@ -55,14 +64,23 @@ public abstract class AlertSourceContract {
      */
     public record AlertFixture(AlertSource source, Alerting alerting) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param source the source under test, over fresh state
+         * @param alerting makes alerts fire and resolve where {@code source} reads them
+         */
         public AlertFixture {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(alerting, "alerting");
         }
     }
 
-    /** A source over fresh state with nothing firing, and its hooks. Called before each test. */
+    /**
+     * A source over fresh state with nothing firing, and its hooks. Called before each test.
+     *
+     * @return a source over fresh state with nothing firing, and its hooks
+     */
     protected abstract AlertFixture fixture();
 
     private AlertFixture f;

@@ -53,10 +53,22 @@ public abstract class ApprovalProviderContract {
     /** Makes a person decide a question, where the provider under test reads decisions. */
     public interface Decider {
 
-        /** {@code by} approves {@code request}, saying {@code comment}. */
+        /**
+         * {@code by} approves {@code request}, saying {@code comment}.
+         *
+         * @param request the pending approval request
+         * @param by who approves
+         * @param comment what they say
+         */
         void approve(ApprovalRequest request, String by, String comment);
 
-        /** {@code by} rejects {@code request}, saying {@code comment}. */
+        /**
+         * {@code by} rejects {@code request}, saying {@code comment}.
+         *
+         * @param request the pending approval request
+         * @param by who rejects
+         * @param comment what they say
+         */
         void reject(ApprovalRequest request, String by, String comment);
     }
 
@@ -70,7 +82,13 @@ public abstract class ApprovalProviderContract {
     public record ApprovalFixture(ApprovalProvider provider, Decider decider,
             ToIntFunction<ApprovalRequest> timesAsked) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param provider the provider under test, over fresh state
+         * @param decider makes a person decide one of the {@link #QUESTIONS}
+         * @param timesAsked how many times people have been asked a question so far (notified, a workflow dispatched)
+         */
         public ApprovalFixture {
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(decider, "decider");
@@ -78,7 +96,11 @@ public abstract class ApprovalProviderContract {
         }
     }
 
-    /** A provider over fresh state, with its decider and its count of questions asked. Called before each test. */
+    /**
+     * A provider over fresh state, with its decider and its count of questions asked. Called before each test.
+     *
+     * @return a provider over fresh state, with its decider and its count of questions asked
+     */
     protected abstract ApprovalFixture fixture();
 
     private ApprovalFixture f;

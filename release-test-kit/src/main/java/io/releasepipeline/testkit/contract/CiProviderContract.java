@@ -57,7 +57,19 @@ public abstract class CiProviderContract {
     public record CiFixture(CiProvider provider, int pullRequest, String headSha, String approver,
             String passingCheck, String deployedFile, String undeployedFile, Optional<String> readOnlyApprover) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param provider the provider under test
+         * @param pullRequest an open, mergeable pull request
+         * @param headSha its head commit
+         * @param approver a reviewer whose latest review approves that head
+         * @param passingCheck the name of a check completed with success on that head
+         * @param deployedFile a file the pull request changes that the deploy workflow's filter selects
+         * @param undeployedFile a path the deploy workflow's filter does not select
+         * @param readOnlyApprover a reviewer whose latest review approves that head but who may not write to the
+         *     repository (read or triage permission, or none); empty to skip the tests that need one
+         */
         public CiFixture {
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(headSha, "headSha");
@@ -68,7 +80,17 @@ public abstract class CiProviderContract {
             readOnlyApprover = readOnlyApprover == null ? Optional.empty() : readOnlyApprover;
         }
 
-        /** A fixture without a read-only approver: the tests that need one are skipped. */
+        /**
+         * A fixture without a read-only approver: the tests that need one are skipped.
+         *
+         * @param provider the provider under test
+         * @param pullRequest an open, mergeable pull request
+         * @param headSha its head commit
+         * @param approver a reviewer whose latest review approves that head
+         * @param passingCheck the name of a check completed with success on that head
+         * @param deployedFile a file the pull request changes that the deploy workflow's filter selects
+         * @param undeployedFile a path the deploy workflow's filter does not select
+         */
         public CiFixture(CiProvider provider, int pullRequest, String headSha, String approver, String passingCheck,
                 String deployedFile, String undeployedFile) {
             this(provider, pullRequest, headSha, approver, passingCheck, deployedFile, undeployedFile,
@@ -76,7 +98,11 @@ public abstract class CiProviderContract {
         }
     }
 
-    /** A provider over fresh state with the fixture's open pull request. Called before each test. */
+    /**
+     * A provider over fresh state with the fixture's open pull request. Called before each test.
+     *
+     * @return a provider over fresh state with the fixture's open pull request
+     */
     protected abstract CiFixture fixture();
 
     /**

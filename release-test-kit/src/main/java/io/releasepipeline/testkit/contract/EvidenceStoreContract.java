@@ -34,7 +34,11 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class EvidenceStoreContract {
 
-    /** An empty store. Called before each test. */
+    /**
+     * An empty store. Called before each test.
+     *
+     * @return an empty store
+     */
     protected abstract EvidenceStore store();
 
     /** The app the contract writes for. */
@@ -50,7 +54,13 @@ public abstract class EvidenceStoreContract {
         store = store();
     }
 
-    /** A promoted record with nested values, so a round trip exercises the whole format. */
+    /**
+     * A promoted record with nested values, so a round trip exercises the whole format.
+     *
+     * @param releaseId the record's release id
+     * @param startedAt when the release started
+     * @return a promoted record with nested values, so a round trip exercises the whole format
+     */
     protected static ReleaseRecord record(String releaseId, Instant startedAt) {
         return ReleaseRecord.builder(releaseId, APP, ReleaseRecord.Kind.PROMOTION, startedAt)
                 .outcome(ReleaseOutcome.PROMOTED).pullRequest(123, "https://github.com/org/repo/pull/123")
@@ -181,6 +191,9 @@ public abstract class EvidenceStoreContract {
      * Puts in place, in {@code store}, a lock of {@code releaseId} for {@link #APP} whose holder's process is gone
      * (it took the lock and died without releasing it), as the store would find it: a file store's lock left by a
      * dead JVM, an expired Blob lease with its holder still recorded, a fake's abandoned lock.
+     *
+     * @param store the store under test
+     * @param releaseId the release whose lock it is
      */
     protected abstract void lockHeldByDeadProcess(EvidenceStore store, String releaseId);
 

@@ -31,7 +31,15 @@ public abstract class HealthSignalProviderContract {
     public record HealthFixture(HealthSignalProvider provider, String busyRevision, String idleRevision,
             Instant from, Instant to) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param provider the provider under test
+         * @param busyRevision a revision that received requests between {@code from} and {@code to}
+         * @param idleRevision a revision that received none in that window
+         * @param from the window's start
+         * @param to the window's end, not in the future
+         */
         public HealthFixture {
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(busyRevision, "busyRevision");
@@ -44,13 +52,21 @@ public abstract class HealthSignalProviderContract {
         }
     }
 
-    /** A provider with the fixture's busy and idle revisions. Called before each test. */
+    /**
+     * A provider with the fixture's busy and idle revisions. Called before each test.
+     *
+     * @return a provider with the fixture's busy and idle revisions
+     */
     protected abstract HealthFixture fixture();
 
     /**
      * How far behind the window asked for the provider is expected to read, e.g. a log source's ingestion delay: its
      * {@link HealthSignalProvider#readsBehind()} must say so, and its readings name the interval it judged, the window
      * shifted back by this much. Default: zero, the window as asked.
+     *
+     * @return how far behind the window asked for the provider is expected to read, e.g. a log source's ingestion
+     *     delay: its {@link HealthSignalProvider#readsBehind()} must say so, and its readings name the interval it
+     *     judged, the window shifted back by this much
      */
     protected Duration readsBehind() {
         return Duration.ZERO;

@@ -28,7 +28,13 @@ public abstract class IncidentProviderContract {
      */
     public record IncidentFixture(IncidentProvider provider, String openIncidentId, String severity) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param provider the provider under test
+         * @param openIncidentId the id of an open incident
+         * @param severity its severity, e.g. {@code SEV-1}
+         */
         public IncidentFixture {
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(openIncidentId, "openIncidentId");
@@ -36,7 +42,11 @@ public abstract class IncidentProviderContract {
         }
     }
 
-    /** A provider with the fixture's open incident. Called before each test. */
+    /**
+     * A provider with the fixture's open incident. Called before each test.
+     *
+     * @return a provider with the fixture's open incident
+     */
     protected abstract IncidentFixture fixture();
 
     /** A severity no source uses. */

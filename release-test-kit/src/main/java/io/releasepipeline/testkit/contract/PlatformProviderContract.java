@@ -42,7 +42,13 @@ public abstract class PlatformProviderContract {
      */
     public record PlatformFixture(PlatformProvider provider, String stableRevision, String secondRevision) {
 
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param provider the provider under test
+         * @param stableRevision a ready, active revision serving 100% of the traffic
+         * @param secondRevision another ready revision, active or not, with no traffic
+         */
         public PlatformFixture {
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(stableRevision, "stableRevision");
@@ -56,6 +62,9 @@ public abstract class PlatformProviderContract {
     /**
      * A provider over fresh state whose app has {@code stableRevision} active at 100% and a second ready revision
      * without traffic. Called before each test.
+     *
+     * @return a provider over fresh state whose app has {@code stableRevision} active at 100% and a second ready
+     *     revision without traffic
      */
     protected abstract PlatformFixture fixture();
 

@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record CallSite(String provider, String method, int occurrence) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param provider the provider's short name
+     * @param method the SPI method's name
+     * @param occurrence 1-based count of calls of {@code provider.method} by one process
+     */
     public CallSite {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(method, "method");
@@ -23,7 +29,11 @@ public record CallSite(String provider, String method, int occurrence) {
         }
     }
 
-    /** {@code provider.method}, the key occurrences are counted by. */
+    /**
+     * {@code provider.method}, the key occurrences are counted by.
+     *
+     * @return {@code provider.method}
+     */
     public String key() {
         return provider + "." + method;
     }

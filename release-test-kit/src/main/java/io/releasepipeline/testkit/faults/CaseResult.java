@@ -21,7 +21,18 @@ import java.util.stream.Collectors;
 public record CaseResult(FaultCase faultCase, Optional<Phase> phase, Optional<ReleaseOutcome> outcome, String ending,
         boolean resumed, List<Violation> violations, List<ProviderCall> trace) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param faultCase the case
+     * @param phase where the release stood when the fault hit (empty if it never did)
+     * @param outcome how the release ended in the end (after a resume if the process died), if it ended with a result
+     *     or a record
+     * @param ending how the last process's call ended, in words ("PROMOTED", "threw AssertionError: ...")
+     * @param resumed whether a fresh pipeline resumed the release
+     * @param violations the broken invariants; empty when every promise held
+     * @param trace every provider call of every process, in order
+     */
     public CaseResult {
         Objects.requireNonNull(faultCase, "faultCase");
         Objects.requireNonNull(phase, "phase");
@@ -31,7 +42,11 @@ public record CaseResult(FaultCase faultCase, Optional<Phase> phase, Optional<Re
         trace = List.copyOf(trace);
     }
 
-    /** Whether every invariant held. */
+    /**
+     * Whether every invariant held.
+     *
+     * @return whether every invariant held
+     */
     public boolean passed() {
         return violations.isEmpty();
     }
@@ -39,6 +54,10 @@ public record CaseResult(FaultCase faultCase, Optional<Phase> phase, Optional<Re
     /**
      * The case, the call, the fault, each violation and the trace of calls (the last {@code traceLines} of it, with
      * every side effect and journal append kept), for a failure report.
+     *
+     * @param traceLines how many of the trace's last lines to show
+     * @return the case, the call, the fault, each violation and the trace of calls (the last {@code traceLines} of it,
+     *     with every side effect and journal append kept), for a failure report
      */
     public String report(int traceLines) {
         StringBuilder sb = new StringBuilder();

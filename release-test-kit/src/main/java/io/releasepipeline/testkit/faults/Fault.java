@@ -56,7 +56,11 @@ public enum Fault {
         this.label = label;
     }
 
-    /** The fault in words, as the README's failure-semantics table names it. */
+    /**
+     * The fault in words, as the README's failure-semantics table names it.
+     *
+     * @return the fault in words, as the README's failure-semantics table names it
+     */
     public String label() {
         return label;
     }

@@ -11,7 +11,13 @@ import java.util.Objects;
  */
 public record FaultCase(Scenario scenario, CallSite site, Fault fault) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param scenario the release that runs
+     * @param site the call of the release's first process the fault hits
+     * @param fault what goes wrong there
+     */
     public FaultCase {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(site, "site");

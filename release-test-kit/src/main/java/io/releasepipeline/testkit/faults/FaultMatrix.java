@@ -56,12 +56,19 @@ public final class FaultMatrix {
     /**
      * A builder: the {@link Scenario#canary()} and {@link Scenario#canaryGoesBad()} scenarios, every fault, as many
      * threads as processors, {@link #DEFAULT_CASE_TIMEOUT}.
+     *
+     * @return a new builder
      */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The calls the scenario's release makes with no fault, in order (its first process only). */
+    /**
+     * The calls the scenario's release makes with no fault, in order (its first process only).
+     *
+     * @param scenario the scenario to run without a fault
+     * @return the calls the scenario's release makes with no fault, in order (its first process only)
+     */
     public static List<ProviderCall> baseline(Scenario scenario) {
         CaseResult r = FaultWorld.of(scenario).run();
         return r.trace().stream().filter(c -> c.process() == 0).toList();
@@ -70,6 +77,10 @@ public final class FaultMatrix {
     /**
      * The scenario's call sites: for each provider method and each phase it was called in, the first and the last
      * occurrence there, in call order.
+     *
+     * @param scenario the scenario to run without a fault
+     * @return the scenario's call sites: for each provider method and each phase it was called in, the first and the
+     *     last occurrence there, in call order
      */
     public static List<ProviderCall> callSites(Scenario scenario) {
         List<ProviderCall> calls = baseline(scenario);
@@ -86,7 +97,11 @@ public final class FaultMatrix {
         return picked.stream().map(calls::get).toList();
     }
 
-    /** The cases this matrix runs: every scenario's call sites times the faults that apply to them. */
+    /**
+     * The cases this matrix runs: every scenario's call sites times the faults that apply to them.
+     *
+     * @return the cases this matrix runs: every scenario's call sites times the faults that apply to them
+     */
     public List<FaultCase> cases() {
         List<FaultCase> cases = new ArrayList<>();
         for (Scenario s : scenarios) {
@@ -102,7 +117,11 @@ public final class FaultMatrix {
         return cases;
     }
 
-    /** Runs every case, in parallel, and reports. Never throws for a case's failure; it is in the report. */
+    /**
+     * Runs every case, in parallel, and reports. Never throws for a case's failure; it is in the report.
+     *
+     * @return every case's result
+     */
     public MatrixReport run() {
         List<FaultCase> cases = cases();
         java.io.PrintStream stderr = System.err;
@@ -199,19 +218,34 @@ public final class FaultMatrix {
         private Builder() {
         }
 
-        /** The releases to break. Default: a canary promoted and a canary rolled back. */
+        /**
+         * The releases to break. Default: a canary promoted and a canary rolled back.
+         *
+         * @param scenarios the releases to break
+         * @return this builder
+         */
         public Builder scenarios(List<Scenario> scenarios) {
             this.scenarios = List.copyOf(scenarios);
             return this;
         }
 
-        /** The faults to inject. Default: all. */
+        /**
+         * The faults to inject. Default: all.
+         *
+         * @param faults the faults to inject
+         * @return this builder
+         */
         public Builder faults(Set<Fault> faults) {
             this.faults = EnumSet.copyOf(faults);
             return this;
         }
 
-        /** How many cases run at once. Default: the number of processors. */
+        /**
+         * How many cases run at once. Default: the number of processors.
+         *
+         * @param parallelism how many cases run at once
+         * @return this builder
+         */
         public Builder parallelism(int parallelism) {
             if (parallelism < 1) {
                 throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
@@ -220,13 +254,22 @@ public final class FaultMatrix {
             return this;
         }
 
-        /** How long one case may take in real time. Default {@link #DEFAULT_CASE_TIMEOUT}. */
+        /**
+         * How long one case may take in real time. Default {@link #DEFAULT_CASE_TIMEOUT}.
+         *
+         * @param timeout how long one case may take in real time
+         * @return this builder
+         */
         public Builder caseTimeout(Duration timeout) {
             this.caseTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
-        /** The matrix. */
+        /**
+         * The matrix.
+         *
+         * @return the matrix
+         */
         public FaultMatrix build() {
             if (scenarios.isEmpty() || faults.isEmpty()) {
                 throw new IllegalArgumentException("a fault matrix needs at least one scenario and one fault");

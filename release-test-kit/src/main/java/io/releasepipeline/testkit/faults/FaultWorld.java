@@ -103,12 +103,23 @@ public final class FaultWorld {
         this.alerts = new AlertInbox(sim.clock);
     }
 
-    /** A world for {@code scenario}, no fault armed yet. */
+    /**
+     * A world for {@code scenario}, no fault armed yet.
+     *
+     * @param scenario the scenario the world runs
+     * @return a world for {@code scenario}, no fault armed yet
+     */
     public static FaultWorld of(Scenario scenario) {
         return new FaultWorld(scenario);
     }
 
-    /** Arms {@code fault} at {@code site} of the release's first process. Returns this world. */
+    /**
+     * Arms {@code fault} at {@code site} of the release's first process. Returns this world.
+     *
+     * @param site where the fault strikes
+     * @param fault what goes wrong there
+     * @return this {@code FaultWorld}, for chaining
+     */
     public FaultWorld inject(CallSite site, Fault fault) {
         this.site = site;
         this.fault = fault;
@@ -120,6 +131,10 @@ public final class FaultWorld {
      * Arms a second fault, after the case's own (which {@link #inject} set): for stories where two things go wrong
      * (the journal fails, then the process dies). The case is still named and tabled by its own fault; a second fault
      * whose call is never reached is not an error. Returns this world.
+     *
+     * @param site where the second fault strikes
+     * @param fault what goes wrong there
+     * @return this {@code FaultWorld}, for chaining
      */
     public FaultWorld also(CallSite site, Fault fault) {
         armed.putIfAbsent(site, fault);
@@ -129,6 +144,9 @@ public final class FaultWorld {
     /**
      * Asks the release's first process to roll back (the in-JVM cancel: what the CLI's SIGINT/SIGTERM handling
      * does), from a hook or a scheduled action. Returns whether a release was in flight.
+     *
+     * @param reason why, as a person would say it
+     * @return whether a release was in flight
      */
     public boolean requestRollback(String reason) {
         return first != null && first.requestRollback(reason);
@@ -137,39 +155,68 @@ public final class FaultWorld {
     /**
      * Runs {@code action} just before the first process's call {@code site} (and before any fault there): to start a
      * contender, take a lock, change the world. Returns this world.
+     *
+     * @param site the call before which {@code action} runs
+     * @param action what to do then
+     * @return this {@code FaultWorld}, for chaining
      */
     public FaultWorld before(CallSite site, Consumer<FaultWorld> action) {
         hooks.put(site, action);
         return this;
     }
 
-    /** Adds a listener to every pipeline of this world, after the harness's own (a listener that throws, say). */
+    /**
+     * Adds a listener to every pipeline of this world, after the harness's own (a listener that throws, say).
+     *
+     * @param listener the extra listener
+     * @return this {@code FaultWorld}, for chaining
+     */
     public FaultWorld listener(Consumer<ReleaseEvent> listener) {
         listeners.add(listener);
         return this;
     }
 
-    /** The simulation: its clock and fakes. */
+    /**
+     * The simulation: its clock and fakes.
+     *
+     * @return the simulation: its clock and fakes
+     */
     public Simulation simulation() {
         return sim;
     }
 
-    /** The approval provider: approves each step two minutes after it is asked. */
+    /**
+     * The approval provider: approves each step two minutes after it is asked.
+     *
+     * @return the approval provider: approves each step two minutes after it is asked
+     */
     public ApiApprovals approvals() {
         return approvals;
     }
 
-    /** The alert source armed as a rollback trigger: fire an alert to roll back. */
+    /**
+     * The alert source armed as a rollback trigger: fire an alert to roll back.
+     *
+     * @return the alert source armed as a rollback trigger: fire an alert to roll back
+     */
     public AlertInbox alerts() {
         return alerts;
     }
 
-    /** The release's id: the request's, or the one the first process announced. */
+    /**
+     * The release's id: the request's, or the one the first process announced.
+     *
+     * @return the release's id: the request's, or the one the first process announced
+     */
     public Optional<String> releaseId() {
         return Optional.ofNullable(releaseId);
     }
 
-    /** Every call so far, in order. */
+    /**
+     * Every call so far, in order.
+     *
+     * @return every call so far, in order
+     */
     public List<ProviderCall> trace() {
         return List.copyOf(trace);
     }
@@ -177,6 +224,10 @@ public final class FaultWorld {
     /**
      * A pipeline for process {@code process} (0 runs the release, 1 resumes it; use 2 and up for contenders), on this
      * world's providers behind recording proxies, with host {@code matrix-host-<process>}.
+     *
+     * @param process the process's number, from 0
+     * @return a pipeline for process {@code process} (0 runs the release, 1 resumes it; use 2 and up for contenders),
+     *     on this world's providers behind recording proxies, with host {@code matrix-host-<process>}
      */
     public ReleasePipeline pipeline(int process) {
         Process p = processes.computeIfAbsent(process, Process::new);
@@ -202,6 +253,8 @@ public final class FaultWorld {
     /**
      * Runs the case: the first process promotes; after a kill or a lost lock (and {@link #STALE_AFTER}), a fresh
      * pipeline resumes the release if it journaled anything; then every invariant is checked.
+     *
+     * @return the case's calls, outcome and invariant violations
      */
     public CaseResult run() {
         Process firstProcess = processes.computeIfAbsent(0, Process::new);

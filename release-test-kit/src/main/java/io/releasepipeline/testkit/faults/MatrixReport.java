@@ -18,27 +18,47 @@ public final class MatrixReport {
 
     private final List<CaseResult> results;
 
-    /** A report of {@code results}. */
+    /**
+     * A report of {@code results}.
+     *
+     * @param results every case's result
+     */
     public MatrixReport(List<CaseResult> results) {
         this.results = List.copyOf(results);
     }
 
-    /** Every case's result, in case order. */
+    /**
+     * Every case's result, in case order.
+     *
+     * @return every case's result, in case order
+     */
     public List<CaseResult> results() {
         return results;
     }
 
-    /** The cases that broke an invariant. */
+    /**
+     * The cases that broke an invariant.
+     *
+     * @return the cases that broke an invariant
+     */
     public List<CaseResult> failed() {
         return results.stream().filter(r -> !r.passed()).toList();
     }
 
-    /** How many invariant violations there were in all. */
+    /**
+     * How many invariant violations there were in all.
+     *
+     * @return how many invariant violations there were in all
+     */
     public int violationCount() {
         return results.stream().mapToInt(r -> r.violations().size()).sum();
     }
 
-    /** {@code "fault matrix: 1234 cases, 0 invariant violations"} (and how many cases broke them, if any). */
+    /**
+     * {@code "fault matrix: 1234 cases, 0 invariant violations"} (and how many cases broke them, if any).
+     *
+     * @return a one-line summary
+     */
     public String summary() {
         int failed = failed().size();
         return "fault matrix: " + results.size() + " cases, " + violationCount() + " invariant violations"
@@ -48,6 +68,10 @@ public final class MatrixReport {
     /**
      * The failures grouped by fault and broken invariant (how many cases, which call sites), then the first
      * {@code detailedCases} failed cases in full: the case, the call, the fault, each violation, the trace.
+     *
+     * @param detailedCases how many failed cases to show in full
+     * @return the failures grouped by fault and broken invariant (how many cases, which call sites), then the first
+     *     {@code detailedCases} failed cases in full: the case, the call, the fault, each violation, the trace
      */
     public String failureReport(int detailedCases) {
         StringBuilder sb = new StringBuilder(summary()).append('\n');
@@ -72,6 +96,10 @@ public final class MatrixReport {
      * The failure-semantics table, in Markdown: one row a fault, one column the release's state when it hit; each
      * cell lists how the cases there ended (after a resume, for a killed process or a lost lock), and how many of
      * them broke an invariant. Deterministic for a given engine.
+     *
+     * @return the failure-semantics table, in Markdown: one row a fault, one column the release's state when it hit;
+     *     each cell lists how the cases there ended (after a resume, for a killed process or a lost lock), and how
+     *     many of them broke an invariant
      */
     public String semanticsTable() {
         Map<Fault, Map<Phase, List<CaseResult>>> cells = new EnumMap<>(Fault.class);

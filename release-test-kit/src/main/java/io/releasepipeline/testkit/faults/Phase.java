@@ -24,7 +24,11 @@ public enum Phase {
         this.label = label;
     }
 
-    /** The column's heading. */
+    /**
+     * The column's heading.
+     *
+     * @return the column's heading
+     */
     public String label() {
         return label;
     }

@@ -23,7 +23,11 @@ import java.util.Optional;
 public record ProviderCall(int process, CallSite site, String arguments, Phase phase, boolean sideEffect,
         String lockHolder, String lockOwner, Optional<Fault> fault, String result) {
 
-    /** Whether this call appended to the journal and succeeded. */
+    /**
+     * Whether this call appended to the journal and succeeded.
+     *
+     * @return whether this call appended to the journal and succeeded
+     */
     public boolean journaled() {
         return site.key().equals("evidence.appendJournal") && result.equals("ok");
     }

@@ -25,7 +25,14 @@ public record Scenario(String name, Consumer<Simulation> script, UnaryOperator<R
     /** The release id the built-in scenarios give their release. */
     public static final String RELEASE_ID = "pr123-matrix";
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param name how reports name it
+     * @param script scripts the simulation's fakes (e.g. the new revision goes bad)
+     * @param configure adjusts the pipeline builder after the defaults (e.g. a roll-forward-only plan)
+     * @param request the release to promote
+     */
     public Scenario {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(script, "script");
@@ -33,7 +40,11 @@ public record Scenario(String name, Consumer<Simulation> script, UnaryOperator<R
         Objects.requireNonNull(request, "request");
     }
 
-    /** The canary goes well: 10%, observed, approved, 100%, observed, PROMOTED. */
+    /**
+     * The canary goes well: 10%, observed, approved, 100%, observed, PROMOTED.
+     *
+     * @return the scenario in which the canary goes well: 10%, observed, approved, 100%, observed, PROMOTED
+     */
     public static Scenario canary() {
         return new Scenario("canary promoted", sim -> { }, b -> b,
                 ReleaseRequest.ofPullRequest(Simulation.PR).withReleaseId(RELEASE_ID));
@@ -42,23 +53,43 @@ public record Scenario(String name, Consumer<Simulation> script, UnaryOperator<R
     /**
      * The canary goes bad: the new revision's health endpoint goes down at t+7m, while it serves 10%, and the health
      * trigger rolls it back.
+     *
+     * @return the scenario in which the canary goes bad: the new revision's health endpoint goes down at t+7m, while it
+     *     serves 10%, and the health trigger rolls it back
      */
     public static Scenario canaryGoesBad() {
         return new Scenario("canary rolled back", sim -> sim.probe.failingFrom(Simulation.NEW, Duration.ofMinutes(7)),
                 b -> b, ReleaseRequest.ofPullRequest(Simulation.PR).withReleaseId(RELEASE_ID));
     }
 
-    /** This scenario with more scripting of the fakes, after its own. */
+    /**
+     * This scenario with more scripting of the fakes, after its own.
+     *
+     * @param newName the new scenario's name
+     * @param more more scripting, run after this scenario's own
+     * @return this scenario with more scripting of the fakes, after its own
+     */
     public Scenario scripted(String newName, Consumer<Simulation> more) {
         return new Scenario(newName, script.andThen(more), configure, request);
     }
 
-    /** This scenario with more pipeline configuration, after its own. */
+    /**
+     * This scenario with more pipeline configuration, after its own.
+     *
+     * @param newName the new scenario's name
+     * @param more more configuration, applied after this scenario's own
+     * @return this scenario with more pipeline configuration, after its own
+     */
     public Scenario configured(String newName, UnaryOperator<ReleasePipelineBuilder> more) {
         return new Scenario(newName, script, b -> more.apply(configure.apply(b)), request);
     }
 
-    /** This scenario promoting {@code newRequest} instead. */
+    /**
+     * This scenario promoting {@code newRequest} instead.
+     *
+     * @param newRequest the request to promote
+     * @return this scenario promoting {@code newRequest} instead
+     */
     public Scenario requesting(ReleaseRequest newRequest) {
         return new Scenario(name, script, configure, newRequest);
     }

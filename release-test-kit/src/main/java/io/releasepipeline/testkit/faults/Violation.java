@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record Violation(Invariant invariant, String detail) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param invariant the broken promise
+     * @param detail what was seen, for the person reading the report
+     */
     public Violation {
         Objects.requireNonNull(invariant, "invariant");
         Objects.requireNonNull(detail, "detail");

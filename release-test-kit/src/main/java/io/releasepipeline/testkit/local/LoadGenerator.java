@@ -21,7 +21,13 @@ public final class LoadGenerator implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong serverErrors = new AtomicLong();
 
-    /** Starts sending to {@code url} (which must be on 127.0.0.1 or localhost). */
+    /**
+     * Starts sending to {@code url} (which must be on 127.0.0.1 or localhost).
+     *
+     * @param url where to send, on 127.0.0.1 or localhost
+     * @param perSecond requests per second, positive
+     * @param maxRequests stops after this many requests
+     */
     public LoadGenerator(String url, int perSecond, long maxRequests) {
         URI uri = URI.create(url);
         if (!"127.0.0.1".equals(uri.getHost()) && !"localhost".equals(uri.getHost())) {
@@ -47,12 +53,20 @@ public final class LoadGenerator implements AutoCloseable {
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
     }
 
-    /** Requests sent so far. */
+    /**
+     * Requests sent so far.
+     *
+     * @return the requests sent so far
+     */
     public long sent() {
         return sent.get();
     }
 
-    /** 5xx answers received so far. */
+    /**
+     * 5xx answers received so far.
+     *
+     * @return the 5xx answers received so far
+     */
     public long serverErrors() {
         return serverErrors.get();
     }

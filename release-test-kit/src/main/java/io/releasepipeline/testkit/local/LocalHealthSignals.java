@@ -14,7 +14,11 @@ public final class LocalHealthSignals implements HealthSignalProvider, ClockAwar
 
     private final LocalPlatform platform;
 
-    /** Reads {@code platform}'s router. */
+    /**
+     * Reads {@code platform}'s router.
+     *
+     * @param platform the local platform whose router counts requests
+     */
     public LocalHealthSignals(LocalPlatform platform) {
         this.platform = platform;
     }

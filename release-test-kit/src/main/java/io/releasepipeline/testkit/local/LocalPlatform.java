@@ -38,7 +38,12 @@ public final class LocalPlatform implements PlatformProvider, AutoCloseable, Clo
     private final Map<String, Entry> revisions = new LinkedHashMap<>();
     private WeightedRouter router;
 
-    /** An app with no revision yet; {@link #startRevision} the first one. */
+    /**
+     * An app with no revision yet; {@link #startRevision} the first one.
+     *
+     * @param app the app's name
+     * @param clock the clock revisions' times follow
+     */
     public LocalPlatform(String app, ReleaseClock clock) {
         this.app = app;
         this.clock = clock;
@@ -58,6 +63,10 @@ public final class LocalPlatform implements PlatformProvider, AutoCloseable, Clo
     /**
      * Starts a revision server. The first revision serves 100%; later ones start active at 0%, as a deploy in
      * multiple revision mode does.
+     *
+     * @param name the revision's name
+     * @param behaviour how it answers
+     * @return the started server
      */
     public synchronized RevisionServer startRevision(String name, RevisionServer.Behaviour behaviour) {
         if (revisions.containsKey(name)) {
@@ -71,7 +80,12 @@ public final class LocalPlatform implements PlatformProvider, AutoCloseable, Clo
         return server;
     }
 
-    /** The revision server, to switch its behaviour. */
+    /**
+     * The revision server, to switch its behaviour.
+     *
+     * @param name the revision's name
+     * @return the revision server, to switch its behaviour
+     */
     public synchronized RevisionServer server(String name) {
         Entry e = revisions.get(name);
         if (e == null) {
@@ -80,13 +94,21 @@ public final class LocalPlatform implements PlatformProvider, AutoCloseable, Clo
         return e.server();
     }
 
-    /** The app's URL (the router). */
+    /**
+     * The app's URL (the router).
+     *
+     * @return the app's URL (the router)
+     */
     public synchronized String url() {
         requireRouter();
         return router.url();
     }
 
-    /** The router, for its counters. */
+    /**
+     * The router, for its counters.
+     *
+     * @return the router, for its counters
+     */
     public synchronized WeightedRouter router() {
         requireRouter();
         return router;

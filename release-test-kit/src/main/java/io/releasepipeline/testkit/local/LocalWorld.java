@@ -51,7 +51,11 @@ public final class LocalWorld implements AutoCloseable {
             Duration probeInterval, Duration smokeInterval, Duration smokeFailingFor, Duration errorRateWindow,
             Duration errorRateInterval, Duration stableFor, int requestsPerSecond) {
 
-        /** The runbook scaled down about a hundredfold: a release in about fifteen seconds. */
+        /**
+         * The runbook scaled down about a hundredfold: a release in about fifteen seconds.
+         *
+         * @return the runbook scaled down about a hundredfold: a release in about fifteen seconds
+         */
         public static Timings demo() {
             return new Timings(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(10),
                     Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(3),
@@ -114,26 +118,44 @@ public final class LocalWorld implements AutoCloseable {
                 timings.requestsPerSecond() * 600L);
     }
 
-    /** Opens a pull request that passes every runbook gate. */
+    /**
+     * Opens a pull request that passes every runbook gate.
+     *
+     * @param number the pull request's number
+     * @param title its title
+     * @param approver who approved it
+     */
     public void pullRequest(int number, String title, String approver) {
         ci.pr(number).title(title).body("## Summary\n" + title + "\n\n## Breaking changes\nNone\n")
                 .approvedBy(approver);
         Gates.DEFAULT_REQUIRED_CHECKS.forEach(check -> ci.pr(number).checkPasses(check));
     }
 
-    /** The next deploy's revision will behave like this once it starts. */
+    /**
+     * The next deploy's revision will behave like this once it starts.
+     *
+     * @param behaviour how the revision answers
+     */
     public void nextDeployBehaves(RevisionServer.Behaviour behaviour) {
         synchronized (nextBehaviours) {
             nextBehaviours.add(behaviour);
         }
     }
 
-    /** The evidence store. */
+    /**
+     * The evidence store.
+     *
+     * @return the evidence store
+     */
     public EvidenceStore evidence() {
         return evidence;
     }
 
-    /** A pipeline builder wired to this world with its time scale (the stability gate too). */
+    /**
+     * A pipeline builder wired to this world with its time scale (the stability gate too).
+     *
+     * @return a pipeline builder wired to this world with its time scale (the stability gate too)
+     */
     public ReleasePipelineBuilder builder() {
         Triggers triggers = Triggers.builder()
                 .healthDownFor(timings.healthDownFor()).healthProbeInterval(timings.probeInterval())
@@ -151,7 +173,11 @@ public final class LocalWorld implements AutoCloseable {
                 .environmentUrl(platform.url());
     }
 
-    /** Requests the load generator has sent. */
+    /**
+     * Requests the load generator has sent.
+     *
+     * @return the requests sent so far
+     */
     public long requestsSent() {
         return load.sent();
     }

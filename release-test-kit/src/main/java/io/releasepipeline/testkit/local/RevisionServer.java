@@ -42,7 +42,12 @@ public final class RevisionServer implements AutoCloseable {
     private final ExecutorService executor;
     private volatile Behaviour behaviour;
 
-    /** Starts a revision server on an ephemeral loopback port. */
+    /**
+     * Starts a revision server on an ephemeral loopback port.
+     *
+     * @param name the revision's name
+     * @param behaviour how it answers
+     */
     public RevisionServer(String name, Behaviour behaviour) {
         this.name = name;
         this.behaviour = behaviour;
@@ -61,22 +66,38 @@ public final class RevisionServer implements AutoCloseable {
         server.start();
     }
 
-    /** The revision's name. */
+    /**
+     * The revision's name.
+     *
+     * @return the revision's name
+     */
     public String name() {
         return name;
     }
 
-    /** Its base URL, {@code http://127.0.0.1:PORT}. */
+    /**
+     * Its base URL, {@code http://127.0.0.1:PORT}.
+     *
+     * @return its base URL, {@code http://127.0.0.1:PORT}
+     */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** How it answers now. */
+    /**
+     * How it answers now.
+     *
+     * @return how it answers now
+     */
     public Behaviour behaviour() {
         return behaviour;
     }
 
-    /** Switches how it answers, from now on. */
+    /**
+     * Switches how it answers, from now on.
+     *
+     * @param behaviour how it answers from now on
+     */
     public void behaviour(Behaviour behaviour) {
         this.behaviour = behaviour;
     }

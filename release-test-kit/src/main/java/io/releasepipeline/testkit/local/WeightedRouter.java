@@ -64,23 +64,42 @@ public final class WeightedRouter implements AutoCloseable {
         server.start();
     }
 
-    /** The app's URL, {@code http://127.0.0.1:PORT}. */
+    /**
+     * The app's URL, {@code http://127.0.0.1:PORT}.
+     *
+     * @return the app's URL, {@code http://127.0.0.1:PORT}
+     */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** The split in force. */
+    /**
+     * The split in force.
+     *
+     * @return the split in force
+     */
     public TrafficWeights weights() {
         return weights;
     }
 
-    /** Replaces the split, atomically, for the next request on. */
+    /**
+     * Replaces the split, atomically, for the next request on.
+     *
+     * @param weights the new split
+     */
     public synchronized void weights(TrafficWeights weights) {
         this.weights = weights;
         current.keySet().retainAll(weights.weights().keySet());
     }
 
-    /** Requests and 5xx answers of {@code revision} in [from, to), from the per-second counters. */
+    /**
+     * Requests and 5xx answers of {@code revision} in [from, to), from the per-second counters.
+     *
+     * @param revision the revision's name
+     * @param from the window's start, inclusive
+     * @param to the window's end, exclusive
+     * @return two numbers: the requests, then the 5xx answers
+     */
     public long[] counts(String revision, Instant from, Instant to) {
         Map<Long, long[]> perSecond = counts.get(revision);
         long requests = 0;
