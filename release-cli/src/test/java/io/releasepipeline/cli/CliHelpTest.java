@@ -2,13 +2,11 @@ package io.releasepipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.releasepipeline.cli.CliWorld.Run;
 import io.releasepipeline.evidence.ReleaseOutcome;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -88,7 +86,7 @@ class CliHelpTest {
     void unknownOptionIsShort() {
         Run run = cli("promote", "--prr", "3");
 
-        assertThat(run.code()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(run.exitCode()).isEqualTo(ReleaseCli.USAGE);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().lines()).containsExactly("release promote: Unknown options: '--prr', '3'",
                 "Did you mean '--pr'?", "Run 'release promote --help' for usage.");
@@ -99,7 +97,7 @@ class CliHelpTest {
     void missingOptionIsShort() {
         Run run = cli("promote");
 
-        assertThat(run.code()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(run.exitCode()).isEqualTo(ReleaseCli.USAGE);
         assertThat(run.err().lines()).containsExactly("release promote: Missing required argument (specify one of "
                 + "these): (--pr=N | --event=FILE)", "Run 'release promote --help' for usage.");
     }
@@ -110,10 +108,10 @@ class CliHelpTest {
         Run unknown = cli("promot");
         Run token = cli("status", "--token", "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB");
 
-        assertThat(unknown.code()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(unknown.exitCode()).isEqualTo(ReleaseCli.USAGE);
         assertThat(unknown.err().lines()).hasSize(3).element(1).asString().startsWith("Did you mean 'promote'");
         assertThat(unknown.err().lines().toList().get(2)).isEqualTo("Run 'release --help' for usage.");
-        assertThat(token.code()).isEqualTo(ReleaseCli.USAGE);
+        assertThat(token.exitCode()).isEqualTo(ReleaseCli.USAGE);
         assertThat(token.err()).startsWith("release status: Unknown options: '--token'")
                 .doesNotContain("0123456789abcdefghijklmnopqrstuvwxyzAB");
     }
@@ -190,13 +188,7 @@ class CliHelpTest {
     }
 
     private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ReleaseCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), new CloudProviderFactory(), args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliWorld.runProduction(args);
     }
 
-    private record Run(int code, String out, String err) {
-    }
 }

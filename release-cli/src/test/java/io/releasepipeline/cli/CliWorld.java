@@ -195,12 +195,24 @@ final class CliWorld implements AutoCloseable {
 
     /** Runs the CLI in-process with this world's providers; stdout and stderr captured. */
     Run run(String... args) {
+        return execute(new LocalProviders(), args);
+    }
+
+    /**
+     * Runs the CLI in-process with the production provider factory, as the jar runs it (for commands that need no
+     * cloud: demo, backtest, help, usage errors); stdout and stderr captured.
+     */
+    static Run runProduction(String... args) {
+        return execute(new CloudProviderFactory(), args);
+    }
+
+    private static Run execute(ProviderFactory providers, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = ReleaseCli.execute(o, e, new LocalProviders(), args);
+            code = ReleaseCli.execute(o, e, providers, args);
         }
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -13,6 +13,7 @@ import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackRequest;
 import io.releasepipeline.RollbackResult;
+import io.releasepipeline.cli.CliWorld.Run;
 import io.releasepipeline.cli.backtest.BacktestHistory;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.ReleaseOutcome;
@@ -21,9 +22,7 @@ import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.Simulation;
 import io.releasepipeline.testkit.local.RevisionServer;
 import io.releasepipeline.traffic.TrafficPlan;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -267,7 +266,7 @@ class JsonSchemaTest {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private static JsonNode valid(String schema, String name, CliWorld.Run run) {
+    private static JsonNode valid(String schema, String name, Run run) {
         assertThat(run.out()).as("%s printed a JSON document: %s", name, run).startsWith("{");
         return valid(schema, name, run.out());
     }
@@ -337,7 +336,7 @@ class JsonSchemaTest {
         }
     }
 
-    private static CliWorld.Run run(String... args) {
+    private static Run run(String... args) {
         return world.run(args);
     }
 
@@ -347,15 +346,7 @@ class JsonSchemaTest {
         return Files.isDirectory(here.resolve("docs")) ? here.resolve("docs") : here.getParent().resolve("docs");
     }
 
-    /** Runs the CLI in-process with the production provider factory, as {@code release backtest} is run. */
-    private static CliWorld.Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = ReleaseCli.execute(o, e, new CloudProviderFactory(), args);
-        }
-        return new CliWorld.Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Run cli(String... args) {
+        return CliWorld.runProduction(args);
     }
 }

@@ -1047,7 +1047,8 @@ final class Promotion {
             case NOTHING_TO_DEPLOY -> "pull request #" + request.pullRequest() + " merged; nothing to deploy ("
                     + r.deployMatch().map(io.releasepipeline.spi.DeployMatch::filter).orElse("deploy filter")
                     + "), traffic untouched";
-            default -> outcome + ": " + String.join("; ", r.notes());
+            // Listeners print the outcome before the summary ("ABORTED: ..."): the summary does not repeat it.
+            default -> String.join("; ", r.notes());
         };
     }
 

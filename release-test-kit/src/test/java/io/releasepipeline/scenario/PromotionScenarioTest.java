@@ -168,6 +168,10 @@ class PromotionScenarioTest {
         assertThat(sim.platform.revisionNames()).containsExactly(STABLE);
         assertThat(result.record().notes()).anySatisfy(n -> assertThat(n).contains("ended failure")
                 .contains("production still serves v1 (untouched)").contains("revert it or fix forward"));
+        assertThat(sim.events()).filteredOn(ReleaseEvent.ReleaseFinished.class::isInstance)
+                .map(e -> ((ReleaseEvent.ReleaseFinished) e).summary()).as("the summary does not repeat the outcome "
+                        + "listeners print before it").singleElement().asString().doesNotStartWith("ABORTED")
+                .contains("ended failure");
         FakeCi.Deployment deployment = sim.ci.deployments().get(0);
         assertThat(sim.ci.deploymentStatuses(deployment.id())).extracting(FakeCi.DeploymentStatus::state)
                 .containsExactly(DeploymentState.IN_PROGRESS, DeploymentState.ERROR);

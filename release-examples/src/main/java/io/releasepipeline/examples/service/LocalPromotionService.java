@@ -69,7 +69,7 @@ public final class LocalPromotionService implements AutoCloseable {
     }
 
     /** The events a person watching the service cares about, one line each. */
-    static Optional<String> describe(ReleaseEvent event) {
+    private static Optional<String> describe(ReleaseEvent event) {
         String what;
         if (event instanceof ReleaseEvent.ReleaseStarted e) {
             what = "started: pull request #" + e.pullRequest();
@@ -80,10 +80,7 @@ public final class LocalPromotionService implements AutoCloseable {
         } else if (event instanceof ReleaseEvent.TriggerFired e) {
             what = "trigger fired: " + e.verdict();
         } else if (event instanceof ReleaseEvent.ReleaseFinished e) {
-            // The summary may start with the outcome itself ("ABORTED: stopped while ..."): say it once.
-            String summary = e.summary().startsWith(e.outcome() + ": ")
-                    ? e.summary().substring(e.outcome().toString().length() + 2) : e.summary();
-            what = "finished " + e.outcome() + ": " + summary;
+            what = "finished " + e.outcome() + ": " + e.summary();
         } else {
             return Optional.empty();
         }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.releasepipeline.ReleasePipeline;
 import io.releasepipeline.approval.ApiApprovals;
-import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.EvidenceJson;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.evidence.ReleaseRecord;
@@ -22,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -219,15 +217,5 @@ class PromotionServiceTest {
     static ReleaseRecord recordOf(JsonNode status) {
         return EvidenceJson.fromBytes(status.get("record").toString().getBytes(StandardCharsets.UTF_8),
                 ReleaseRecord.class);
-    }
-
-    @Test
-    @DisplayName("the local service's log line names a release's outcome once")
-    void finishedLineNamesTheOutcomeOnce() {
-        assertThat(LocalPromotionService.describe(new ReleaseEvent.ReleaseFinished("r1", Instant.EPOCH,
-                ReleaseOutcome.ABORTED, "ABORTED: stopped while waiting for the deploy run"))).contains(
-                "r1 finished ABORTED: stopped while waiting for the deploy run");
-        assertThat(LocalPromotionService.describe(new ReleaseEvent.ReleaseFinished("r1", Instant.EPOCH,
-                ReleaseOutcome.ROLLED_BACK, "rolled back to v1"))).contains("r1 finished ROLLED_BACK: rolled back to v1");
     }
 }
