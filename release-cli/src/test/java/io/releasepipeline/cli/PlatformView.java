@@ -72,7 +72,10 @@ final class PlatformView implements PlatformProvider {
     @Override
     public AppTraffic traffic() {
         refuseIfAsked("traffic");
-        AppTraffic t = platform.traffic();
+        return view(platform.traffic());
+    }
+
+    private AppTraffic view(AppTraffic t) {
         return look != Look.SINGLE_MODE_WITHOUT_TRAFFIC_CONTROL ? t
                 : new AppTraffic(RevisionMode.SINGLE, t.weights(), t.latestRevision(), t.latestReadyRevision());
     }
@@ -95,13 +98,13 @@ final class PlatformView implements PlatformProvider {
     }
 
     @Override
-    public void setTraffic(TrafficWeights weights) {
+    public AppTraffic setTraffic(TrafficWeights weights) {
         refuseIfAsked("setTraffic(" + weights + ")");
         if (look == Look.SINGLE_MODE_WITHOUT_TRAFFIC_CONTROL
                 && !platform.traffic().weights().withoutZeros().equals(weights.withoutZeros())) {
             throw ProviderException.permanent(providerName(), "setTraffic(" + weights + ")", "the app is in Single "
                     + "revision mode, where weights cannot be set", null);
         }
-        platform.setTraffic(weights);
+        return view(platform.setTraffic(weights));
     }
 }

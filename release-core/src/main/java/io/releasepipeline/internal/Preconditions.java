@@ -87,7 +87,7 @@ final class Preconditions {
     private static GateResult platform(ReleaseOps ops, ReleaseRequest request, Consumer<String> stable) {
         AppTraffic traffic;
         try {
-            traffic = ops.platform("traffic()", p -> p.traffic());
+            traffic = ops.readTraffic(false);
         } catch (ProviderException e) {
             return GateResult.error(PLATFORM, "could not read the app's traffic: " + e.getMessage());
         }

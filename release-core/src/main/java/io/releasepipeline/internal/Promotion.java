@@ -175,9 +175,8 @@ final class Promotion {
             enter(new JournalState.Resumed(point.lastState()));
             PullRequest pr = ops.ci("pullRequest(#" + request.pullRequest() + ")",
                     c -> c.pullRequest(request.pullRequest()));
-            TrafficWeights traffic = ops.platformMustTry("traffic()", p -> p.traffic()).weights();
-            ResumeDecision decision = ResumeDecision.decide(point, pr, traffic,
-                    () -> ops.platformMustTry("listRevisions()", p -> p.listRevisions()));
+            TrafficWeights traffic = ops.readTraffic(true).weights();
+            ResumeDecision decision = ResumeDecision.decide(point, pr, traffic, () -> ops.listRevisions(true));
             log.warn("release {}: {}", ops.releaseId, SafeText.line(decision.why()));
             if (decision instanceof ResumeDecision.RerunFromGates) {
                 return promote();
@@ -355,14 +354,14 @@ final class Promotion {
      * revision as the rollback target. Recognized by the revision's image naming the merge commit.
      */
     private void adoptRevisionTheDeployAlreadyServes(String mergeSha) {
-        List<Revision> revisions = ops.platform("listRevisions()", p -> p.listRevisions());
+        List<Revision> revisions = ops.listRevisions(false);
         Optional<Revision> serving = revisions.stream().filter(r -> r.name().equals(stable)).findFirst();
         boolean deployed = serving.flatMap(Revision::image)
                 .map(i -> i.contains(mergeSha) || i.contains(shortSha(mergeSha))).orElse(false);
         if (!deployed) {
             return;
         }
-        AppTraffic traffic = ops.platform("traffic()", p -> p.traffic());
+        AppTraffic traffic = ops.readTraffic(false);
         String previous = io.releasepipeline.RollbackTargets.previous(traffic, () -> revisions, ops.recentReleases())
                 .orElseThrow(() -> new IllegalStateException("the deploy already moved all traffic to " + stable
                         + " (the merge commit's revision) and no earlier revision is left to roll back to"));
@@ -410,6 +409,9 @@ final class Promotion {
 
         // The deploy run builds the image and creates the new revision.
         Optional<String> deployProblem = awaitDeployRun(mergeSha);
+        // The deploy is the one actor besides this release that changes the app (Single revision mode moves all
+        // traffic; a latestRevision entry follows the new revision): what was read before it is read again.
+        ops.forgetTraffic();
         if (deployProblem.isPresent()) {
             return stopWithoutPromotion(deployProblem.get());
         }
@@ -713,7 +715,7 @@ final class Promotion {
                 return Optional.of("stopped while waiting for the new revision: " + stop.get());
             }
             if (newRevision == null) {
-                List<Revision> revisions = ops.platform("listRevisions()", p -> p.listRevisions());
+                List<Revision> revisions = ops.listRevisions(false);
                 Optional<Revision> found = newest(revisions, mergeSha);
                 if (found.isPresent()) {
                     newRevision = found.get().name();
@@ -723,7 +725,7 @@ final class Promotion {
                 }
             } else {
                 String name = newRevision;
-                last = ops.platform("revision(" + name + ")", p -> p.revision(name)).orElse(null);
+                last = ops.readRevision(name, false).orElse(null);
             }
             if (last != null) {
                 if (last.isReady()) {
@@ -766,10 +768,14 @@ final class Promotion {
                 .max(Comparator.comparing(Revision::createdAt));
     }
 
-    /** Moves the new revision to {@code weight}%; reads the split back. Empty when it is in place. */
+    /**
+     * Moves the new revision to {@code weight}%, confirmed by the platform's answer (read back only when it differs).
+     * The split it starts from is what the release knows: read after the deploy run (which may have moved traffic
+     * itself), then each step's confirmation. Empty when the split is in place.
+     */
     private Optional<String> shift(int weight) {
         TrafficWeights target = TrafficWeights.split(stable, newRevision, weight);
-        AppTraffic before = ops.platform("traffic()", p -> p.traffic());
+        AppTraffic before = ops.traffic(false);
         if (before.weights().withoutZeros().equals(target)) {
             boolean recorded = record.lastTrafficChange().map(c -> c.to().withoutZeros().equals(target))
                     .orElse(false);
@@ -784,18 +790,14 @@ final class Promotion {
         }
         // isReady() implies active when the revision was found ready; activate only one that is not.
         if (!newRevisionState.active()) {
-            ops.platform("activate(" + newRevision + ")", p -> {
-                p.activate(newRevision);
-                return null;
-            });
+            ops.activate(newRevision, false);
         }
-        ops.platform("setTraffic(" + target + ")", p -> {
-            p.setTraffic(target);
-            return null;
-        });
-        AppTraffic after = ops.platform("traffic()", p -> p.traffic());
+        AppTraffic after = ops.setTraffic(target, false);
         if (!after.weights().withoutZeros().equals(target)) {
-            return Optional.of("the platform reports " + after.weights() + " after setting " + target);
+            after = ops.readTraffic(false);
+            if (!after.weights().withoutZeros().equals(target)) {
+                return Optional.of("the platform reports " + after.weights() + " after setting " + target);
+            }
         }
         recordShift(before.weights(), after.weights(), weight, "step to " + weight + "%");
         return Optional.empty();
@@ -844,8 +846,7 @@ final class Promotion {
                     return rh.failure();
                 })
                 .run(reason, trigger, Optional.ofNullable(newRevision), stable,
-                        databaseMigration && ops.config.hooks().migrationRollback().isEmpty(), Optional.empty(),
-                        Optional.empty(), cancelled);
+                        databaseMigration && ops.config.hooks().migrationRollback().isEmpty(), cancelled);
         rolledBack.recordInto(record);
         ran.forEach(rh -> rh.recordInto(record));
         RollbackDetails details = rolledBack.details();

@@ -12,10 +12,13 @@ import io.releasepipeline.evidence.LockOwner;
 import io.releasepipeline.evidence.ReleaseRecord;
 import io.releasepipeline.format.SafeText;
 import io.releasepipeline.internal.ProviderCalls.Idempotency;
+import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.CiProvider;
 import io.releasepipeline.spi.ErrorRateReading;
 import io.releasepipeline.spi.Incident;
 import io.releasepipeline.spi.PlatformProvider;
+import io.releasepipeline.spi.Revision;
+import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.time.ReleaseClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +58,8 @@ final class ReleaseOps {
     private Error deferred;
     /** Who holds the app's lock for this release; null until the engine takes it. */
     private volatile LockOwner lockOwner;
+    /** What this release last read or had confirmed of its app. */
+    private final KnownPlatform known = new KnownPlatform();
 
     ReleaseOps(ReleaseConfig config, ProviderCalls calls, Events events, String releaseId) {
         this.config = config;
@@ -208,12 +213,88 @@ final class ReleaseOps {
     }
 
     /** The app's split now, read even through an open breaker; empty when the platform cannot be read. */
-    Optional<io.releasepipeline.spi.TrafficWeights> readTrafficQuietly() {
+    Optional<TrafficWeights> readTrafficQuietly() {
         try {
-            return Optional.of(platformMustTry("traffic()", p -> p.traffic()).weights());
+            return Optional.of(readTraffic(true).weights());
         } catch (ProviderException e) {
             return Optional.empty();
         }
+    }
+
+    // ---- the platform, through what this release knows of it (KnownPlatform)
+
+    private <T> T platformCall(boolean mustTry, String operation, Function<PlatformProvider, T> action) {
+        return mustTry ? platformMustTry(operation, action) : platform(operation, action);
+    }
+
+    /** Reads the app's traffic now, and remembers it; {@code mustTry} goes through an open breaker (a rollback). */
+    AppTraffic readTraffic(boolean mustTry) {
+        AppTraffic read = platformCall(mustTry, "traffic()", PlatformProvider::traffic);
+        known.traffic(read, now());
+        return read;
+    }
+
+    /** The traffic as this release last read or had it confirmed, if fresh; else read now. */
+    AppTraffic traffic(boolean mustTry) {
+        Optional<AppTraffic> fresh = known.traffic(now());
+        return fresh.isPresent() ? fresh.get() : readTraffic(mustTry);
+    }
+
+    /** Every revision, read now, and remembered. */
+    List<Revision> listRevisions(boolean mustTry) {
+        List<Revision> read = platformCall(mustTry, "listRevisions()", PlatformProvider::listRevisions);
+        known.revisions(read, now());
+        return read;
+    }
+
+    /** One revision, read now, and remembered; empty if the platform does not know it. */
+    Optional<Revision> readRevision(String name, boolean mustTry) {
+        Optional<Revision> read = platformCall(mustTry, "revision(" + name + ")", p -> p.revision(name));
+        read.ifPresent(r -> known.revision(r, now()));
+        return read;
+    }
+
+    /** One revision as this release last read it, if fresh; else read now. */
+    Optional<Revision> revision(String name, boolean mustTry) {
+        Optional<Revision> fresh = known.revision(name, now());
+        return fresh.isPresent() ? fresh : readRevision(name, mustTry);
+    }
+
+    /** Activates a revision; it is then known active. */
+    void activate(String name, boolean mustTry) {
+        platformCall(mustTry, "activate(" + name + ")", p -> {
+            p.activate(name);
+            return null;
+        });
+        known.activated(name, now());
+    }
+
+    /**
+     * Sets the split, handing the provider the traffic this release knows (if fresh) so that it need not read the
+     * app first, and returns what the platform confirmed, which is then what this release knows. A failed call
+     * leaves the traffic unknown (it may or may not have applied): the next step reads it.
+     */
+    AppTraffic setTraffic(TrafficWeights target, boolean mustTry) {
+        Optional<AppTraffic> current = known.traffic(now());
+        known.forgetTraffic();
+        AppTraffic confirmed = platformCall(mustTry, "setTraffic(" + target + ")",
+                p -> current.isPresent() ? p.setTraffic(target, current.get()) : p.setTraffic(target));
+        if (confirmed == null) {
+            // A provider that answers nothing confirms nothing: read the split back instead.
+            return readTraffic(mustTry);
+        }
+        known.traffic(confirmed, now());
+        return confirmed;
+    }
+
+    /** Whether the traffic this release would act on is known and fresh (no read needed). */
+    boolean trafficKnown() {
+        return known.traffic(now()).isPresent();
+    }
+
+    /** Forgets the traffic: something outside the release (the deploy run) may have changed it. */
+    void forgetTraffic() {
+        known.forgetTraffic();
     }
 
     List<ReleaseRecord> recentReleases() {

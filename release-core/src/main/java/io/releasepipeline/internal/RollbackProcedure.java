@@ -120,8 +120,9 @@ final class RollbackProcedure {
 
     /**
      * Rolls back from {@code from} to {@code to}; never throws for a provider failure (that is a failed rollback).
-     * {@code knownTarget} and {@code knownTraffic} are what the caller read of the target revision and the traffic
-     * moments ago, so that the rollback does not read them again. {@code cancelled} (a stop request or an interrupt)
+     * What the release already knows of the target revision and the traffic (read or confirmed moments ago, see
+     * {@link KnownPlatform}) is acted on without reading it again, so that with the target active the first request
+     * is the traffic change itself; a target the release last saw inactive is activated first. {@code cancelled} (a stop request or an interrupt)
      * smoke checks the target once instead of for the smoke trigger's patience ({@link #CANCEL_SMOKE_PATIENCE}), so
      * that the rollback fits the grace a cancelled CI job gets. Runs with the interrupt flag cleared
      * ({@link ReleaseOps#safetyFirst()}); goes on when its own journal entry cannot be written, and says so in its
@@ -130,8 +131,7 @@ final class RollbackProcedure {
      * @return what it found and did, for the caller to record ({@link Result#recordInto})
      */
     Result run(String reason, Optional<TriggerVerdict> trigger, Optional<String> from, String to,
-            boolean databaseMigration, Optional<Revision> knownTarget, Optional<AppTraffic> knownTraffic,
-            boolean cancelled) {
+            boolean databaseMigration, boolean cancelled) {
         ops.safetyFirst();
         Instant started = ops.now();
         log.warn("release {}: rolling back to {}: {}", ops.releaseId, SafeText.line(to), SafeText.line(reason));
@@ -147,35 +147,31 @@ final class RollbackProcedure {
         String detail = null;
         boolean succeeded = false;
         try {
-            Revision target = knownTarget.isPresent() ? knownTarget.get()
-                    : ops.platformMustTry("revision(" + to + ")", p -> p.revision(to))
-                            .orElseThrow(() -> new RollbackStepFailed("revision " + to + " no longer exists on the "
-                                    + "platform; roll forward or name another revision"));
+            Revision target = ops.revision(to, true).orElseThrow(() -> new RollbackStepFailed("revision " + to
+                    + " no longer exists on the platform; roll forward or name another revision"));
             if (target.hasFailed()) {
                 throw new RollbackStepFailed("revision " + to + " is in a failed state (provisioning "
                         + target.provisioning() + ", running " + target.running() + ")");
             }
             // Before any change: a platform that cannot move traffic in the app's mode would refuse the split after
             // the target was activated, leaving a half-done rollback and a note that contradicts the platform.
-            AppTraffic traffic = knownTraffic.isPresent() ? knownTraffic.get()
-                    : ops.platformMustTry("traffic()", p -> p.traffic());
+            AppTraffic traffic = ops.traffic(true);
             Optional<String> refused = io.releasepipeline.RollbackTargets.refusal(traffic,
                     ops.config.platform().canMoveTraffic(traffic.mode()), to);
             if (refused.isPresent()) {
                 trafficAfter = traffic.weights();
                 throw new RollbackStepFailed("refused before any change: " + refused.get());
             }
-            if (!target.active()) {
-                ops.platformMustTry("activate(" + to + ")", p -> {
-                    p.activate(to);
-                    return null;
-                });
-                target = awaitReady(to);
+            boolean activated = !target.active();
+            if (activated) {
+                // Traffic moves right after the activation: the revision starts as a scaled-to-zero one does on its
+                // first request, and the smoke check below waits for it to be ready before it judges.
+                ops.activate(to, true);
                 // Activation changes nothing in the split, so a split read before it still holds.
             }
-            moveAllTraffic(to, "rollback: " + reason, Optional.of(traffic));
+            moveAllTraffic(to, "rollback: " + reason, traffic);
             smoke = Optional.of(smokeUntilPass(to, target.url(), cancelled ? CANCEL_SMOKE_PATIENCE
-                    : ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO)));
+                    : ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO), activated));
             succeeded = smoke.get().passed();
             if (!succeeded) {
                 detail = "traffic is on " + to + " but its smoke check fails: " + smoke.get().summary();
@@ -213,9 +209,14 @@ final class RollbackProcedure {
         return trafficAfter != null ? Optional.of(trafficAfter) : ops.readTrafficQuietly();
     }
 
-    private void moveAllTraffic(String to, String reason, Optional<AppTraffic> known) {
+    /**
+     * Moves all traffic to {@code to} from {@code before} (the split as the release knows it): one change, confirmed
+     * by the platform's answer. A change that failed or did not apply is read back; a transient failure is tried
+     * once more, and so is a refusal that a stale known state explains (the target deactivated by someone since,
+     * activated now). Any other refusal would only be refused again.
+     */
+    private void moveAllTraffic(String to, String reason, AppTraffic before) {
         TrafficWeights target = TrafficWeights.all(to);
-        AppTraffic before = known.isPresent() ? known.get() : ops.platformMustTry("traffic()", p -> p.traffic());
         if (before.weights().withoutZeros().equals(target)) {
             trafficAfter = before.weights();
             trafficBackAt = ops.now();
@@ -224,17 +225,18 @@ final class RollbackProcedure {
         ProviderException firstFailure = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
             boolean refused = false;
+            AppTraffic after = null;
             try {
-                ops.platformMustTry("setTraffic(" + target + ")", p -> {
-                    p.setTraffic(target);
-                    return null;
-                });
+                after = ops.setTraffic(target, true);
                 firstFailure = null;
             } catch (ProviderException e) {
                 firstFailure = e;
                 refused = !e.isTransient();
             }
-            AppTraffic after = ops.platformMustTry("traffic()", p -> p.traffic());
+            if (after == null || !after.weights().withoutZeros().equals(target)) {
+                // Failed (its outcome unknown) or confirmed something else: what is in place now is what counts.
+                after = ops.readTraffic(true);
+            }
             if (after.weights().withoutZeros().equals(target)) {
                 trafficAfter = after.weights();
                 TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
@@ -244,12 +246,14 @@ final class RollbackProcedure {
                         after.weights(), reason));
                 return;
             }
+            trafficAfter = after.weights();
+            boolean explained = attempt == 1 && refused && staleTargetReactivated(to, after);
             // A refusal (not a transient failure) would only be refused again: say so instead of "trying once more".
-            boolean again = attempt == 1 && !refused;
+            boolean again = attempt == 1 && (!refused || explained);
             log.warn("release {}: traffic is {} after setting {}; {}", ops.releaseId,
                     SafeText.line(after.weights().toString()), SafeText.line(target.toString()),
-                    again ? "trying once more" : refused ? "the platform refused it, giving up" : "giving up");
-            trafficAfter = after.weights();
+                    explained ? "the target was inactive, activated it, trying once more"
+                            : again ? "trying once more" : refused ? "the platform refused it, giving up" : "giving up");
             if (!again) {
                 break;
             }
@@ -258,10 +262,28 @@ final class RollbackProcedure {
                 + (firstFailure != null ? ": " + firstFailure.getMessage() : ": the platform did not apply the split"));
     }
 
+    /**
+     * After a refused change: reads the target revision again and activates it if someone deactivated it since the
+     * release last saw it, which explains the refusal. False when the fresh read explains nothing, or the app's
+     * mode (read back in {@code now}) refuses the move.
+     */
+    private boolean staleTargetReactivated(String to, AppTraffic now) {
+        if (io.releasepipeline.RollbackTargets.refusal(now, ops.config.platform().canMoveTraffic(now.mode()), to)
+                .isPresent()) {
+            return false;
+        }
+        Optional<Revision> fresh = ops.readRevision(to, true);
+        if (fresh.isEmpty() || fresh.get().active()) {
+            return false;
+        }
+        ops.activate(to, true);
+        return true;
+    }
+
     private Revision awaitReady(String revision) {
         Instant deadline = ops.now().plus(ops.config.revisionReadyTimeout());
         while (true) {
-            Revision r = ops.platformMustTry("revision(" + revision + ")", p -> p.revision(revision))
+            Revision r = ops.readRevision(revision, true)
                     .orElseThrow(() -> new RollbackStepFailed("revision " + revision + " disappeared"));
             if (r.isReady()) {
                 return r;
@@ -275,14 +297,29 @@ final class RollbackProcedure {
         }
     }
 
-    /** Smoke checks {@code revision} until it passes or has failed for the smoke trigger's threshold. */
-    private SmokeResult smokeUntilPass(String revision, Optional<String> url, Duration patience) {
+    /**
+     * Smoke checks {@code revision} until it passes or has failed for the smoke trigger's threshold. A revision this
+     * rollback activated may still be starting: when its first check fails, the revision is polled until ready (up
+     * to the revision-ready timeout) and the threshold counts from then.
+     */
+    private SmokeResult smokeUntilPass(String revision, Optional<String> url, Duration patience, boolean activated) {
         Instant deadline = ops.now().plus(patience);
         SmokeTarget target = new SmokeTarget(revision, url);
+        boolean awaitedReady = !activated;
         while (true) {
             SmokeResult result = Probes.smoke(ops, target);
             ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, result.at(), result));
-            if (result.passed() || !ops.now().isBefore(deadline)) {
+            if (result.passed()) {
+                return result;
+            }
+            if (!awaitedReady) {
+                awaitedReady = true;
+                Revision ready = awaitReady(revision);
+                target = new SmokeTarget(revision, ready.url().or(() -> url));
+                deadline = ops.now().plus(patience);
+                continue;
+            }
+            if (!ops.now().isBefore(deadline)) {
                 return result;
             }
             ops.clock().sleep(ops.config.triggers().smokeInterval());

@@ -34,8 +34,6 @@ final class StandaloneRollback {
     private final ReleaseOps ops;
     private final RollbackRequest request;
     private final ReleaseRecord.Builder record;
-    /** The platform's revisions, when they were listed to find the target. */
-    private List<Revision> revisions;
 
     StandaloneRollback(ReleaseOps ops, RollbackRequest request) {
         this.ops = ops;
@@ -52,24 +50,20 @@ final class StandaloneRollback {
      * @throws UnknownTargetException if the named revision does not exist: nothing was changed or recorded
      */
     RollbackResult run() {
-        AppTraffic traffic = ops.platformMustTry("traffic()", p -> p.traffic());
+        AppTraffic traffic = ops.readTraffic(true);
         Optional<String> from = RollbackTargets.serving(traffic.weights());
         List<ReleaseRecord> history = ops.recentReleases();
-        Optional<Revision> named = Optional.empty();
         if (request.toRevision().isPresent()) {
             String to = request.toRevision().get();
-            named = ops.platformMustTry("revision(" + to + ")", p -> p.revision(to));
-            if (named.isEmpty()) {
+            if (ops.readRevision(to, true).isEmpty()) {
                 throw new UnknownTargetException(UnknownTargetException.Kind.REVISION, ops.app(), to,
-                        ops.platformMustTry("listRevisions()", p -> p.listRevisions()).stream()
-                                .sorted(Comparator.comparing(Revision::createdAt).reversed())
+                        ops.listRevisions(true).stream().sorted(Comparator.comparing(Revision::createdAt).reversed())
                                 .map(Revision::name).toList());
             }
         }
-        Optional<String> chosen = request.toRevision().or(() -> RollbackTargets.previous(traffic, () -> {
-            revisions = ops.platformMustTry("listRevisions()", p -> p.listRevisions());
-            return revisions;
-        }, history));
+        // What is read here is what the rollback acts on (the release's known state): it reads nothing again.
+        Optional<String> chosen = request.toRevision().or(() -> RollbackTargets.previous(traffic,
+                () -> ops.listRevisions(true), history));
         try {
             ops.transition(new JournalState.RollbackStarted(request.reason()), Optional.empty());
         } catch (ReleaseOps.JournalWriteFailed e) {
@@ -84,8 +78,6 @@ final class StandaloneRollback {
         String target = chosen.get();
         from.filter(f -> !f.equals(target)).ifPresent(record::newRevision);
         record.previousRevision(target);
-        Optional<Revision> known = named.isPresent() ? named : revisions == null ? Optional.empty()
-                : revisions.stream().filter(r -> r.name().equals(target)).findFirst();
         Optional<Baseline> baseline = Baselines.latestWithBaselineOf(target, history).map(r -> {
             Baseline b = r.baseline().orElseThrow();
             record.baseline(b);
@@ -108,8 +100,7 @@ final class StandaloneRollback {
                     return rh.failure();
                 })
                 .run(request.reason(), Optional.empty(), from.filter(f -> !f.equals(target)), target,
-                        request.databaseMigration() && ops.config.hooks().migrationRollback().isEmpty(), known,
-                        Optional.of(traffic), false);
+                        request.databaseMigration() && ops.config.hooks().migrationRollback().isEmpty(), false);
         rolledBack.recordInto(record);
         ran.forEach(rh -> rh.recordInto(record));
         RollbackDetails details = rolledBack.details();

@@ -1,5 +1,7 @@
 package io.releasepipeline.spi;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,22 +12,49 @@ import java.util.Optional;
  * @param weights the current split
  * @param latestRevision the newest revision, when the platform reports it
  * @param latestReadyRevision the newest revision that is ready, when the platform reports it
+ * @param labels traffic labels by revision name (Azure's label URLs, {@code label---app.example.io}), when the
+ *     platform has them; a provider that writes the split keeps them, so that a traffic change never drops a label
  */
 public record AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<String> latestRevision,
-        Optional<String> latestReadyRevision) {
+        Optional<String> latestReadyRevision, Map<String, String> labels) {
 
     /**
-     * Validates.
+     * Validates; copies the labels.
      *
      * @param mode how many revisions may be active at once
      * @param weights the current split
      * @param latestRevision the newest revision, when the platform reports it
      * @param latestReadyRevision the newest revision that is ready, when the platform reports it
+     * @param labels traffic labels by revision name; empty when the platform has none
      */
     public AppTraffic {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(weights, "weights");
         latestRevision = latestRevision == null ? Optional.empty() : latestRevision;
         latestReadyRevision = latestReadyRevision == null ? Optional.empty() : latestReadyRevision;
+        labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /**
+     * Traffic without labels.
+     *
+     * @param mode how many revisions may be active at once
+     * @param weights the current split
+     * @param latestRevision the newest revision, when the platform reports it
+     * @param latestReadyRevision the newest revision that is ready, when the platform reports it
+     */
+    public AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<String> latestRevision,
+            Optional<String> latestReadyRevision) {
+        this(mode, weights, latestRevision, latestReadyRevision, Map.of());
+    }
+
+    /**
+     * The same app with {@code applied} as its split: what a platform that accepted a change confirms.
+     *
+     * @param applied the split now in place
+     * @return the same app with {@code applied} as its split
+     */
+    public AppTraffic withWeights(TrafficWeights applied) {
+        return new AppTraffic(mode, applied, latestRevision, latestReadyRevision, labels);
     }
 }

@@ -77,12 +77,38 @@ public interface PlatformProvider extends Provider {
     }
 
     /**
-     * Replaces the whole traffic split with {@code weights}. Idempotent: sending the split that is already in
-     * place succeeds. Every named revision must be active. On return the platform has accepted the split; if the
-     * call fails, the split in place is whatever {@link #traffic()} then reports (the engine reads it back).
+     * Replaces the whole traffic split with {@code weights} and says what the platform confirmed. Idempotent: sending
+     * the split that is already in place succeeds. Every named revision must be active. On return the platform has
+     * accepted and applied the split; if the call fails, the split in place is whatever {@link #traffic()} then
+     * reports (the engine reads it back).
+     *
+     * <p>The answer is the engine's confirmation that the change applied, so it must come from the platform: its
+     * answer to the change (Azure's PATCH answered 200 with the app, or its long-running operation ended Succeeded,
+     * which applies exactly the split sent) or, for a platform that answers nothing useful, a read after the change.
+     * The engine reads the split back itself only when the answer differs from what it asked for.
      *
      * @param weights the new split, adding up to 100
+     * @return the app's traffic after the change, as the platform confirmed it
      * @throws io.releasepipeline.error.ProviderException if the platform refuses (e.g. single revision mode) or fails
      */
-    void setTraffic(TrafficWeights weights);
+    AppTraffic setTraffic(TrafficWeights weights);
+
+    /**
+     * {@link #setTraffic(TrafficWeights)}, knowing the app as last read or confirmed: {@code current} is what this
+     * provider answered to {@link #traffic()} or to an earlier {@code setTraffic} during the same release, so that a
+     * provider that needs the app's mode or labels to write the split can skip reading them again (Azure's provider
+     * saves a GET of the app). The split sent is absolute and the platform validates it, so a stale {@code current}
+     * cannot cause a wrong split: at worst the platform refuses the change (the app's mode changed since, the
+     * revision was deactivated), and the caller reads the app again and retries. Same contract otherwise.
+     *
+     * <p>Default: {@link #setTraffic(TrafficWeights)}, ignoring {@code current}.
+     *
+     * @param weights the new split, adding up to 100
+     * @param current the app's traffic as this provider last reported it
+     * @return the app's traffic after the change, as the platform confirmed it
+     * @throws io.releasepipeline.error.ProviderException if the platform refuses (e.g. single revision mode) or fails
+     */
+    default AppTraffic setTraffic(TrafficWeights weights, AppTraffic current) {
+        return setTraffic(weights);
+    }
 }

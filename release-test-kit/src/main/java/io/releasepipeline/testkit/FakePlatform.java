@@ -386,6 +386,11 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
     @Override
     public synchronized AppTraffic traffic() {
         call("traffic");
+        return appTraffic();
+    }
+
+    /** The app's traffic now, without counting a call. */
+    private AppTraffic appTraffic() {
         catchUp();
         if (weights == null) {
             throw refused("traffic", 404, "app " + app + " has no revision serving yet (script serving(...) first)");
@@ -430,8 +435,13 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
         applied("deactivate");
     }
 
+    /**
+     * {@inheritDoc} Answers the app's traffic as it stands after the change (without counting a {@code traffic}
+     * call), as a platform that answers a change with the app does: a scripted fault that drops the change shows in
+     * the answer.
+     */
     @Override
-    public synchronized void setTraffic(TrafficWeights split) {
+    public synchronized AppTraffic setTraffic(TrafficWeights split) {
         call("setTraffic", "setTraffic(" + split + ")");
         catchUp();
         String problem = problemWith(split);
@@ -446,6 +456,7 @@ public final class FakePlatform extends ScriptedFake implements PlatformProvider
         trafficHistory.add(split);
         putTraffic(split, clock.now());
         applied("setTraffic");
+        return appTraffic();
     }
 
     @Override

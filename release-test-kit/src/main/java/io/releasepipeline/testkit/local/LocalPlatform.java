@@ -181,8 +181,9 @@ public final class LocalPlatform implements PlatformProvider, AutoCloseable, Clo
         revisions.put(revision, new Entry(e.server(), e.createdAt(), false));
     }
 
+    /** {@inheritDoc} Answers the router's split after the change. */
     @Override
-    public synchronized void setTraffic(TrafficWeights weights) {
+    public synchronized AppTraffic setTraffic(TrafficWeights weights) {
         for (String name : weights.weights().keySet()) {
             Entry e = existing(name, "setTraffic");
             if (!e.active()) {
@@ -191,6 +192,7 @@ public final class LocalPlatform implements PlatformProvider, AutoCloseable, Clo
             }
         }
         router.weights(weights);
+        return traffic();
     }
 
     private Entry existing(String name, String operation) {
