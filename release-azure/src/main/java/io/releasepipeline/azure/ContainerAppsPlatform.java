@@ -1,7 +1,15 @@
 package io.releasepipeline.azure;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.management.exception.ManagementError;
+import com.azure.core.management.polling.PollResult;
+import com.azure.core.management.serializer.SerializerFactory;
 import com.azure.core.util.Context;
+import com.azure.core.util.polling.LongRunningOperationStatus;
+import com.azure.core.util.polling.PollResponse;
+import com.azure.core.util.polling.SyncPoller;
+import com.azure.core.util.serializer.SerializerAdapter;
+import com.azure.core.util.serializer.SerializerEncoding;
 import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
 import com.azure.resourcemanager.appcontainers.fluent.ContainerAppsClient;
 import com.azure.resourcemanager.appcontainers.fluent.ContainerAppsRevisionsClient;
@@ -93,6 +101,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     public static final String OPERATION_TIMEOUT_CODE = "OperationTimeout";
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerAppsPlatform.class);
+    private static final SerializerAdapter SERIALIZER = SerializerFactory.createDefaultManagementSerializerAdapter();
     private static final AtomicInteger WORKERS = new AtomicInteger();
 
     private final ArmSettings settings;
@@ -211,43 +220,122 @@ public final class ContainerAppsPlatform implements PlatformProvider {
     /**
      * {@inheritDoc}
      *
-     * <p>One GET of the app (mode, current split, labels), then, unless the split is already in place in Single
-     * mode, one PATCH of {@code configuration.ingress.traffic} (plus polls if the service answers 202). Traffic
-     * labels of revisions in the split are kept; labelled entries of other revisions are kept at weight 0 so their
-     * label URLs survive. Revisions are always named, never {@code latestRevision: true}, so a later deployment
-     * cannot move traffic behind the release's back.
+     * <p>One GET of the app (mode, current split, labels), then as {@link #setTraffic(TrafficWeights, AppTraffic)}.
      *
      * @throws AzureProviderException if the app is in Single mode and the split differs (see
      *         {@link Builder#switchToMultipleRevisionMode(boolean)}), has no ingress, or the call fails
      */
     @Override
-    public void setTraffic(TrafficWeights weights) {
+    public AppTraffic setTraffic(TrafficWeights weights) {
         String operation = "setTraffic(" + weights + ")";
-        call(operation, () -> {
-            ContainerAppInner app = getApp();
-            AppTraffic current = toAppTraffic(app);
-            if (current.mode() == RevisionMode.SINGLE) {
-                if (current.weights().withoutZeros().equals(weights.withoutZeros())) {
-                    LOG.info("Traffic of {} already {} (Single revision mode); nothing to change",
-                            settings.appName(), SafeText.line(weights.toString()));
-                    return null;
-                }
-                if (!switchToMultipleRevisionMode) {
-                    throw new AzureProviderException(PROVIDER_NAME, operation + " of " + settings.appName(), "the app is in Single revision mode, "
-                            + "where the newest revision takes all traffic and weights cannot be set. Switch it to "
-                            + "Multiple mode (az containerapp revision set-mode --mode multiple), call "
-                            + "ensureMultipleRevisionMode(), or build the provider with "
-                            + "switchToMultipleRevisionMode(true)", false, null, 0, "SingleRevisionMode", null);
-                }
-                patchRevisionMode();
+        return call(operation, () -> applyTraffic(operation, weights, toAppTraffic(getApp())));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>No read: unless the split is already in place in Single mode, one PATCH of
+     * {@code configuration.ingress.traffic}, built from {@code current}'s mode and labels. Traffic labels of
+     * revisions in the split are kept; labelled entries of other revisions are kept at weight 0 so their label URLs
+     * survive. Revisions are always named, never {@code latestRevision: true}, so a later deployment cannot move
+     * traffic behind the release's back.
+     *
+     * <p>The confirmation is the service's own answer, never an extra GET: a 200 carries the app as it now is, and
+     * its traffic is returned; a 202 is polled at its {@code Azure-AsyncOperation} (or {@code Location}) until the
+     * operation ends, and Succeeded means the split sent is in place, which is returned with {@code current}'s
+     * latest revisions. An operation that ends Failed or Canceled throws with the service's error code.
+     *
+     * @throws AzureProviderException if the app is in Single mode and the split differs (see
+     *         {@link Builder#switchToMultipleRevisionMode(boolean)}), the service refuses the change, the operation
+     *         fails, or the call fails
+     */
+    @Override
+    public AppTraffic setTraffic(TrafficWeights weights, AppTraffic current) {
+        java.util.Objects.requireNonNull(current, "current");
+        String operation = "setTraffic(" + weights + ")";
+        return call(operation, () -> applyTraffic(operation, weights, current));
+    }
+
+    private AppTraffic applyTraffic(String operation, TrafficWeights weights, AppTraffic current) {
+        RevisionMode mode = current.mode();
+        if (mode == RevisionMode.SINGLE) {
+            if (current.weights().withoutZeros().equals(weights.withoutZeros())) {
+                LOG.info("Traffic of {} already {} (Single revision mode); nothing to change",
+                        settings.appName(), SafeText.line(weights.toString()));
+                return current;
             }
-            List<TrafficWeight> entries = trafficEntries(weights, app);
-            LOG.info("Setting traffic of {}: {} -> {}", settings.appName(), SafeText.line(current.weights().toString()),
-                    SafeText.line(weights.toString()));
-            apps.update(settings.resourceGroup(), settings.appName(), new ContainerAppInner().withConfiguration(
-                    new Configuration().withIngress(new Ingress().withTraffic(entries))), Context.NONE);
-            return null;
-        });
+            if (!switchToMultipleRevisionMode) {
+                throw new AzureProviderException(PROVIDER_NAME, operation + " of " + settings.appName(), "the app is "
+                        + "in Single revision mode, where the newest revision takes all traffic and weights cannot be "
+                        + "set. Switch it to Multiple mode (az containerapp revision set-mode --mode multiple), call "
+                        + "ensureMultipleRevisionMode(), or build the provider with "
+                        + "switchToMultipleRevisionMode(true)", false, null, 0, "SingleRevisionMode", null);
+            }
+            patchRevisionMode();
+            mode = RevisionMode.MULTIPLE;
+        }
+        List<TrafficWeight> entries = trafficEntries(weights, current.labels());
+        LOG.info("Setting traffic of {}: {} -> {}", settings.appName(), SafeText.line(current.weights().toString()),
+                SafeText.line(weights.toString()));
+        ContainerAppInner answer = patch(operation, new ContainerAppInner().withConfiguration(
+                new Configuration().withIngress(new Ingress().withTraffic(entries))));
+        if (answer != null && answer.configuration() != null && answer.configuration().ingress() != null) {
+            return toAppTraffic(answer);
+        }
+        // The operation ended Succeeded: exactly the list sent is in place.
+        Map<String, Integer> split = new LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (TrafficWeight entry : entries) {
+            split.merge(entry.revisionName(), entry.weight(), Integer::sum);
+            if (entry.label() != null) {
+                labels.put(entry.revisionName(), entry.label());
+            }
+        }
+        return new AppTraffic(mode, new TrafficWeights(split), current.latestRevision(),
+                current.latestReadyRevision(), labels);
+    }
+
+    /**
+     * PATCHes the app with {@code body} and waits for the long-running operation to end, without the SDK's final GET
+     * of the app (the answer already says whether the change applied).
+     *
+     * @return the app as a 200 answer (or the operation's last answer) carries it; null when it carries none
+     */
+    private ContainerAppInner patch(String operation, ContainerAppInner body) {
+        SyncPoller<PollResult<ContainerAppInner>, ContainerAppInner> poller = apps.beginUpdate(
+                settings.resourceGroup(), settings.appName(), body, Context.NONE);
+        PollResponse<PollResult<ContainerAppInner>> last = poller.waitForCompletion();
+        if (last.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+            throw operationFailed(operation, last);
+        }
+        return last.getValue() == null ? null : last.getValue().getValue();
+    }
+
+    /** The operation ended Failed or Canceled: the service's error code and message, as the SDK would report it. */
+    private AzureProviderException operationFailed(String operation, PollResponse<PollResult<ContainerAppInner>> last) {
+        PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
+        String code = null;
+        String message = null;
+        if (error != null && error.getResponseBody() != null) {
+            try {
+                ManagementError parsed = SERIALIZER.deserialize(error.getResponseBody(), ManagementError.class,
+                        SerializerEncoding.JSON);
+                if (parsed != null) {
+                    code = parsed.getCode();
+                    message = parsed.getMessage();
+                }
+            } catch (java.io.IOException | RuntimeException unreadable) {
+                LOG.debug("the failed operation's answer of {} is not an ARM error", settings.appName());
+            }
+        }
+        if (code == null) {
+            code = last.getStatus().toString();
+        }
+        if (message == null) {
+            message = error != null && error.getMessage() != null ? error.getMessage() : "Long running operation failed.";
+        }
+        return new AzureProviderException(PROVIDER_NAME, operation + " of " + settings.appName(), "the operation "
+                + "ended " + code + ": " + SafeText.line(message), false, null, 0, code, null);
     }
 
     /**
@@ -282,8 +370,8 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         LOG.warn("Switching {} from Single to Multiple revision mode so that traffic can be split between "
                 + "revisions (explicitly allowed); older revisions stay active until deactivated",
                 settings.appName());
-        apps.update(settings.resourceGroup(), settings.appName(), new ContainerAppInner().withConfiguration(
-                new Configuration().withActiveRevisionsMode(ActiveRevisionsMode.MULTIPLE)), Context.NONE);
+        patch("switch to Multiple revision mode", new ContainerAppInner().withConfiguration(
+                new Configuration().withActiveRevisionsMode(ActiveRevisionsMode.MULTIPLE)));
     }
 
     private ContainerAppInner getApp() {
@@ -291,14 +379,8 @@ public final class ContainerAppsPlatform implements PlatformProvider {
                 .getValue();
     }
 
-    private List<TrafficWeight> trafficEntries(TrafficWeights weights, ContainerAppInner app) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        for (TrafficWeight existing : currentEntries(app)) {
-            String name = existing.revisionName();
-            if (name != null && existing.label() != null && !existing.label().isBlank()) {
-                labels.putIfAbsent(name, existing.label());
-            }
-        }
+    private static List<TrafficWeight> trafficEntries(TrafficWeights weights, Map<String, String> known) {
+        Map<String, String> labels = new LinkedHashMap<>(known);
         List<TrafficWeight> entries = new ArrayList<>();
         weights.weights().forEach((name, weight) -> entries.add(
                 new TrafficWeight().withRevisionName(name).withWeight(weight).withLabel(labels.remove(name))));
@@ -330,6 +412,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         Optional<String> latestReady = Optional.ofNullable(app.latestReadyRevisionName());
         Optional<String> latestServing = latestReady.or(() -> latest);
         Map<String, Integer> split = new LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         for (TrafficWeight entry : currentEntries(app)) {
             String name = Boolean.TRUE.equals(entry.latestRevision()) ? latestServing.orElse(null)
                     : entry.revisionName();
@@ -339,6 +422,11 @@ public final class ContainerAppsPlatform implements PlatformProvider {
                         false, null, 0, null, null);
             }
             split.merge(name, entry.weight() == null ? 0 : entry.weight(), Integer::sum);
+            // Only named entries' labels are kept by a change (which names every revision): a label on a
+            // latestRevision entry follows whichever revision is newest, and a change cannot express that.
+            if (entry.revisionName() != null && entry.label() != null && !entry.label().isBlank()) {
+                labels.putIfAbsent(entry.revisionName(), entry.label());
+            }
         }
         if (split.isEmpty()) {
             split.put(latestServing.orElseThrow(() -> new AzureProviderException(PROVIDER_NAME, "traffic",
@@ -352,7 +440,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
             throw new AzureProviderException(PROVIDER_NAME, "traffic", "Azure reported a traffic split the "
                     + "library cannot use (" + e.getMessage() + ")", false, null, 0, null, e);
         }
-        return new AppTraffic(mode, weights, latest, latestReady);
+        return new AppTraffic(mode, weights, latest, latestReady, labels);
     }
 
     private static Revision toRevision(RevisionInner r) {

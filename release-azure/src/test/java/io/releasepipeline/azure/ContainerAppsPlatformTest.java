@@ -215,10 +215,52 @@ class ContainerAppsPlatformTest {
             arm.server.stubFor(get(urlPathEqualTo(operation)).inScenario("op").whenScenarioStateIs("done")
                     .willReturn(okJson("{\"id\":\"op-1\",\"status\":\"Succeeded\"}")));
 
-            platform.setTraffic(TrafficWeights.split("backend--r1", "backend--r2", 10));
+            AppTraffic confirmed = platform.setTraffic(TrafficWeights.split("backend--r1", "backend--r2", 10));
 
+            // Succeeded is the confirmation: no final GET of the app, no read-back.
             assertThat(arm.requestLines()).containsExactly("GET ", "PATCH ", "GET " + operation,
-                    "GET " + operation, "GET ");
+                    "GET " + operation);
+            assertThat(confirmed.weights()).isEqualTo(TrafficWeights.split("backend--r1", "backend--r2", 10));
+            assertThat(confirmed.mode()).isEqualTo(RevisionMode.MULTIPLE);
+            assertThat(confirmed.labels()).isEqualTo(Map.of("backend--r1", "stable"));
+            assertThat(confirmed.latestReadyRevision()).contains("backend--r2");
+        }
+
+        @Test
+        @DisplayName("a 200 answer carries the app as it now is: that is the confirmation returned, not the split sent")
+        void confirmedFromTheAnswer() {
+            arm.app(appJson("Multiple", "backend--r2", "backend--r2", TWO_REVISIONS_TRAFFIC));
+            // The service answers with what it applied, here not what was asked (as a platform that rewrote it).
+            arm.stub(arm.onPatchApp(), okJson(appJson("Multiple", "backend--r2", "backend--r2",
+                    "[{\"revisionName\":\"backend--r1\",\"weight\":100,\"label\":\"stable\"}]")));
+
+            AppTraffic confirmed = platform.setTraffic(TrafficWeights.all("backend--r2"));
+
+            assertThat(arm.requestLines()).containsExactly("GET ", "PATCH ");
+            assertThat(confirmed.weights()).isEqualTo(TrafficWeights.all("backend--r1"));
+        }
+
+        @Test
+        @DisplayName("given the traffic last read, the PATCH is the only request, and it keeps the labels read")
+        void knownTrafficNeedsNoRead() {
+            String operation = "/providers/Microsoft.App/locations/eastus/containerappOperationStatuses/op-3";
+            arm.stub(arm.onPatchApp(), aResponse().withStatus(202)
+                    .withHeader("Azure-AsyncOperation", arm.base() + operation + "?api-version=2025-01-01"));
+            arm.server.stubFor(get(urlPathEqualTo(operation)).willReturn(okJson("{\"status\":\"Succeeded\"}")));
+            AppTraffic known = new AppTraffic(RevisionMode.MULTIPLE, TrafficWeights.split("backend--r1",
+                    "backend--r2", 10), Optional.of("backend--r2"), Optional.of("backend--r2"),
+                    Map.of("backend--r1", "stable", "backend--r0", "blue"));
+
+            AppTraffic confirmed = platform.setTraffic(TrafficWeights.all("backend--r1"), known);
+
+            assertThat(arm.requestLines()).containsExactly("PATCH ", "GET " + operation);
+            assertThat(equalToJson("{\"properties\":{\"configuration\":{\"ingress\":{\"traffic\":["
+                    + "{\"revisionName\":\"backend--r1\",\"weight\":100,\"label\":\"stable\"},"
+                    + "{\"revisionName\":\"backend--r0\",\"weight\":0,\"label\":\"blue\"}]}}}}")
+                    .match(arm.requests().get(0).getBodyAsString()).isExactMatch())
+                    .as(arm.requests().get(0).getBodyAsString()).isTrue();
+            assertThat(confirmed.weights().withoutZeros()).isEqualTo(TrafficWeights.all("backend--r1"));
+            assertThat(confirmed.labels()).containsEntry("backend--r0", "blue");
         }
 
         @Test
@@ -289,6 +331,17 @@ class ContainerAppsPlatformTest {
             platform.setTraffic(TrafficWeights.all("backend--r2"));
 
             assertThat(arm.requestLines()).containsExactly("GET ");
+        }
+
+        @Test
+        @DisplayName("given Single-mode traffic already in place, nothing is sent at all")
+        void singleKnownInPlace() {
+            AppTraffic known = new AppTraffic(RevisionMode.SINGLE, TrafficWeights.all("backend--r2"),
+                    Optional.of("backend--r2"), Optional.of("backend--r2"));
+
+            assertThat(platform.setTraffic(TrafficWeights.all("backend--r2"), known)).isEqualTo(known);
+
+            assertThat(arm.requestLines()).isEmpty();
         }
 
         @Test
