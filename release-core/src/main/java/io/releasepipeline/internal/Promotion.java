@@ -479,7 +479,7 @@ final class Promotion {
      * a revision that goes bad during a long wait is rolled back, never approved into more traffic.
      */
     private ApprovalOutcome awaitApproval(int weight, String mergeSha, SmokeTarget target) {
-        TrafficWeights now = ops.readTrafficQuietly().orElse(null);
+        TrafficWeights now = ops.trafficQuietly().orElse(null);
         io.releasepipeline.spi.ApprovalRequest question = new io.releasepipeline.spi.ApprovalRequest(ops.releaseId,
                 ops.app(), newRevision, weight, "Release " + ops.releaseId + " of " + ops.app() + ": may " + newRevision
                         + " go to " + weight + "%? Traffic now: " + now + ". Verdicts so far: "

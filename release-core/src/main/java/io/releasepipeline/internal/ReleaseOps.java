@@ -221,6 +221,12 @@ final class ReleaseOps {
         }
     }
 
+    /** The split as this release knows it (fresh), else read now; empty when the platform cannot be read. */
+    Optional<TrafficWeights> trafficQuietly() {
+        Optional<AppTraffic> fresh = known.traffic(now());
+        return fresh.isPresent() ? fresh.map(AppTraffic::weights) : readTrafficQuietly();
+    }
+
     // ---- the platform, through what this release knows of it (KnownPlatform)
 
     private <T> T platformCall(boolean mustTry, String operation, Function<PlatformProvider, T> action) {

@@ -163,6 +163,35 @@ public abstract class PlatformProviderContract {
         }
 
         @Test
+        @DisplayName("setTraffic answers what the platform confirmed: the split in place, as traffic() then reports it "
+                + "(the engine's confirmation of a change)")
+        void answersTheSplitApplied() {
+            platform.activate(second);
+            TrafficWeights canary = TrafficWeights.split(stable, second, 10);
+            if (platform.traffic().mode() == RevisionMode.SINGLE) {
+                return; // no split to apply in Single mode; readBack covers the refusal
+            }
+            AppTraffic confirmed = platform.setTraffic(canary);
+            assertThat(confirmed).as("setTraffic's answer").isNotNull();
+            assertThat(confirmed.weights().withoutZeros()).isEqualTo(canary);
+            AppTraffic read = platform.traffic();
+            assertThat(confirmed.weights().withoutZeros()).isEqualTo(read.weights().withoutZeros());
+            assertThat(confirmed.mode()).isEqualTo(read.mode());
+        }
+
+        @Test
+        @DisplayName("setTraffic given the traffic last read does what setTraffic does, and answers the same way")
+        void givenWhatWasRead() {
+            platform.activate(second);
+            AppTraffic read = platform.traffic();
+            TrafficWeights target = read.mode() == RevisionMode.SINGLE ? read.weights()
+                    : TrafficWeights.split(stable, second, 50);
+            AppTraffic confirmed = platform.setTraffic(target, read);
+            assertThat(confirmed.weights().withoutZeros()).isEqualTo(target.withoutZeros());
+            assertThat(platform.traffic().weights().withoutZeros()).isEqualTo(target.withoutZeros());
+        }
+
+        @Test
         @DisplayName("moving traffic is possible in Multiple mode (a platform may also allow it in Single mode)")
         void canMoveTrafficInMultipleMode() {
             assertThat(platform.canMoveTraffic(RevisionMode.MULTIPLE)).isTrue();

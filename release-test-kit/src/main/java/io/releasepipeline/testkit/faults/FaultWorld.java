@@ -557,7 +557,10 @@ public final class FaultWorld {
         if (args == null) {
             return "";
         }
-        return shorten(Arrays.stream(args).map(a -> a instanceof io.releasepipeline.evidence.JournalEntry j
+        // The traffic a setTraffic call is given is what the engine knew, not what it asks for: left out, so that
+        // the trace (and the invariants reading it) show the change alone.
+        return shorten(Arrays.stream(args).filter(a -> !(a instanceof io.releasepipeline.spi.AppTraffic))
+                .map(a -> a instanceof io.releasepipeline.evidence.JournalEntry j
                 ? "#" + j.sequence() + " " + j.state() : a instanceof io.releasepipeline.evidence.ReleaseRecord r
                         ? r.releaseId() + " " + r.outcome() : String.valueOf(a))
                 .collect(Collectors.joining(", ")));
