@@ -212,25 +212,25 @@ public final class ContainerAppsPlatform implements PlatformProvider {
      * {@inheritDoc}
      *
      * <p>One GET of the app (mode, current split, labels), then, unless the split is already in place in Single
-     * mode, one PATCH of {@code configuration.ingress.traffic} (plus polls if the service answers 202). Traffic
-     * labels of revisions in the split are kept; labelled entries of other revisions are kept at weight 0 so their
-     * label URLs survive. Revisions are always named, never {@code latestRevision: true}, so a later deployment
+     * mode, one PATCH of {@code configuration.ingress.traffic} (plus polls and the SDK's final GET if the service
+     * answers 202), whose answer confirms the split. Traffic labels of revisions in the split are kept; labelled
+     * entries of other revisions are kept at weight 0 so their label URLs survive. Revisions are always named, never {@code latestRevision: true}, so a later deployment
      * cannot move traffic behind the release's back.
      *
      * @throws AzureProviderException if the app is in Single mode and the split differs (see
      *         {@link Builder#switchToMultipleRevisionMode(boolean)}), has no ingress, or the call fails
      */
     @Override
-    public void setTraffic(TrafficWeights weights) {
+    public AppTraffic setTraffic(TrafficWeights weights) {
         String operation = "setTraffic(" + weights + ")";
-        call(operation, () -> {
+        return call(operation, () -> {
             ContainerAppInner app = getApp();
             AppTraffic current = toAppTraffic(app);
             if (current.mode() == RevisionMode.SINGLE) {
                 if (current.weights().withoutZeros().equals(weights.withoutZeros())) {
                     LOG.info("Traffic of {} already {} (Single revision mode); nothing to change",
                             settings.appName(), SafeText.line(weights.toString()));
-                    return null;
+                    return current;
                 }
                 if (!switchToMultipleRevisionMode) {
                     throw new AzureProviderException(PROVIDER_NAME, operation + " of " + settings.appName(), "the app is in Single revision mode, "
@@ -244,9 +244,10 @@ public final class ContainerAppsPlatform implements PlatformProvider {
             List<TrafficWeight> entries = trafficEntries(weights, app);
             LOG.info("Setting traffic of {}: {} -> {}", settings.appName(), SafeText.line(current.weights().toString()),
                     SafeText.line(weights.toString()));
-            apps.update(settings.resourceGroup(), settings.appName(), new ContainerAppInner().withConfiguration(
-                    new Configuration().withIngress(new Ingress().withTraffic(entries))), Context.NONE);
-            return null;
+            // The SDK answers the PATCH's 200 body, or, after a 202, the app as its final GET read it.
+            return toAppTraffic(apps.update(settings.resourceGroup(), settings.appName(), new ContainerAppInner()
+                    .withConfiguration(new Configuration().withIngress(new Ingress().withTraffic(entries))),
+                    Context.NONE));
         });
     }
 
