@@ -214,8 +214,8 @@ public final class ContainerAppsPlatform implements PlatformProvider {
      * <p>One GET of the app (mode, current split, labels), then, unless the split is already in place in Single
      * mode, one PATCH of {@code configuration.ingress.traffic} (plus polls and the SDK's final GET if the service
      * answers 202), whose answer confirms the split. Traffic labels of revisions in the split are kept; labelled
-     * entries of other revisions are kept at weight 0 so their label URLs survive. Revisions are always named, never {@code latestRevision: true}, so a later deployment
-     * cannot move traffic behind the release's back.
+     * entries of other revisions are kept at weight 0 so their label URLs survive. Revisions are always named,
+     * never {@code latestRevision: true}, so a later deployment cannot move traffic behind the release's back.
      *
      * @throws AzureProviderException if the app is in Single mode and the split differs (see
      *         {@link Builder#switchToMultipleRevisionMode(boolean)}), has no ingress, or the call fails

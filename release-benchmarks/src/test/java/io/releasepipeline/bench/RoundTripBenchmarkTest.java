@@ -108,7 +108,8 @@ class RoundTripBenchmarkTest {
     }
 
     @Test
-    @DisplayName("the stand-in was faithful where it counts: 2 list pages per list, 2 polls per 202 PATCH, none per 200")
+    @DisplayName("the stand-in was faithful where it counts: 2 pages per revision list, 2 polls per 202 PATCH, "
+            + "none per 200")
     void standInBehaved() {
         SoftAssertions soft = new SoftAssertions();
         for (Run run : all()) {
