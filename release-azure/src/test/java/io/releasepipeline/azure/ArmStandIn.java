@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.QueryParameter;
@@ -47,12 +48,19 @@ import java.util.regex.Pattern;
  * <li>{@code GET app}: ContainerApps_Get, the full model (secrets, template, registries, location included, as the
  * service returns them, so a client that sends the model back is caught);</li>
  * <li>{@code GET .../revisions} and {@code GET .../revisions/{name}}: Revisions_List / Revisions_Get, each revision's
- * {@code trafficWeight} derived from the app's traffic list;</li>
+ * {@code trafficWeight} derived from the app's traffic list; the list in one page, or, with
+ * {@link #revisionPageSize(int)}, in pages of that many revisions linked by an absolute {@code nextLink} (with
+ * {@code api-version} and a {@code $skiptoken}), as Resource Manager pages it;</li>
  * <li>{@code POST .../revisions/{name}/activate|deactivate}: 200 without a body;</li>
  * <li>{@code PATCH app}: applies {@code properties.configuration.activeRevisionsMode} and
  * {@code properties.configuration.ingress.traffic} (the array replaces the list) and answers 200 with the app, or,
- * with {@link #asyncPatches(boolean)}, 202 with an {@code Azure-AsyncOperation} status URL that reports
- * Succeeded;</li>
+ * with {@link #asyncPatches(boolean)}, 202 with an {@code Azure-AsyncOperation} status URL;</li>
+ * <li>{@code GET} of that status URL: {@code {"status":"InProgress"}} for the first
+ * {@link #inProgressPolls(int)} polls of each operation, then {@code Succeeded} (or {@code Failed} with an
+ * {@code error}, see {@link #failNextOperation}); with {@link #retryAfterSeconds(int)}, the 202 and every InProgress
+ * answer carry {@code Retry-After}, which the SDK waits instead of its poll interval. A change is applied when the
+ * PATCH is accepted, not when its operation ends: the service applies it asynchronously, so a read while the
+ * operation is in progress may show either split, and the new one is as faithful as the old;</li>
  * <li>{@code GET {app}/providers/Microsoft.Insights/metrics}: Azure Monitor's metrics of the app, metric
  * {@code Requests} (Total, per {@code interval}) filtered by {@code revisionName eq '...'} and split by
  * {@code statusCodeCategory}, counted by {@link #requestCounts(RequestCounts)} (no source: no data);</li>
@@ -117,6 +125,19 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
     private record FiredAlert(String guid, String rule, String severity, Instant startedAt, String description) {
     }
 
+    /** A long-running operation: how many polls still answer InProgress, and its error if it ends Failed. */
+    private static final class Operation {
+        int inProgressPolls;
+        final String errorCode;
+        final String errorMessage;
+
+        Operation(int inProgressPolls, String errorCode, String errorMessage) {
+            this.inProgressPolls = inProgressPolls;
+            this.errorCode = errorCode;
+            this.errorMessage = errorMessage;
+        }
+    }
+
     private final Map<String, Rev> revisions = new LinkedHashMap<>();
     private List<Entry> traffic = new ArrayList<>();
     private String mode = "Multiple";
@@ -124,6 +145,11 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
     private boolean asyncPatches;
     private String base;
     private int operations;
+    private final Map<String, Operation> pending = new LinkedHashMap<>();
+    private int revisionPageSize;
+    private int inProgressPolls;
+    private int retryAfterSeconds = -1;
+    private String[] nextFailure;
     private RequestCounts requestCounts;
     private final List<FiredAlert> alerts = new ArrayList<>();
     private final List<Consumer<Map<String, Integer>>> trafficListeners = new CopyOnWriteArrayList<>();
@@ -174,8 +200,9 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
     }
 
     /**
-     * Forgets everything: no revisions, no traffic, Multiple revision mode, PATCHes answered 200, no alerts, no
-     * metrics source, no listeners.
+     * Forgets everything: no revisions, no traffic, Multiple revision mode, PATCHes answered 200, operations that
+     * succeed at the first poll without {@code Retry-After}, revisions listed in one page, no alerts, no metrics
+     * source, no listeners.
      */
     public synchronized ArmStandIn reset() {
         revisions.clear();
@@ -184,6 +211,11 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
         latestRevision = null;
         asyncPatches = false;
         operations = 0;
+        pending.clear();
+        revisionPageSize = 0;
+        inProgressPolls = 0;
+        retryAfterSeconds = -1;
+        nextFailure = null;
         requestCounts = null;
         alerts.clear();
         trafficListeners.clear();
@@ -199,6 +231,62 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
     /** PATCHes answer 202 with an {@code Azure-AsyncOperation} to poll, as the service usually does. */
     public synchronized ArmStandIn asyncPatches(boolean async) {
         asyncPatches = async;
+        return this;
+    }
+
+    /**
+     * Revisions_List answers pages of at most {@code size} revisions, each but the last with an absolute
+     * {@code nextLink} on this stand-in, as Resource Manager pages long lists; 0 (the default) answers them all in
+     * one page without {@code nextLink}.
+     *
+     * @throws IllegalArgumentException if {@code size} is negative
+     */
+    public synchronized ArmStandIn revisionPageSize(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("revisionPageSize must be 0 (one page) or more, not " + size);
+        }
+        revisionPageSize = size;
+        return this;
+    }
+
+    /**
+     * Each long-running operation answers {@code {"status":"InProgress"}} to its first {@code polls} polls before it
+     * ends, as the service does while it applies a change; 0 (the default) ends it at the first poll. Applies to
+     * operations started afterwards.
+     *
+     * @throws IllegalArgumentException if {@code polls} is negative
+     */
+    public synchronized ArmStandIn inProgressPolls(int polls) {
+        if (polls < 0) {
+            throw new IllegalArgumentException("inProgressPolls must be 0 or more, not " + polls);
+        }
+        inProgressPolls = polls;
+        return this;
+    }
+
+    /**
+     * The 202 that starts a long-running operation and each InProgress poll answer carry {@code Retry-After:
+     * seconds}, which the SDK honours instead of its poll interval (so every poll then waits that long in real
+     * time). Default: no {@code Retry-After}.
+     *
+     * @throws IllegalArgumentException if {@code seconds} is negative
+     */
+    public synchronized ArmStandIn retryAfterSeconds(int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("retryAfterSeconds must be 0 or more, not " + seconds);
+        }
+        retryAfterSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * The next PATCH the stand-in accepts starts a long-running operation (answered 202, even when
+     * {@link #asyncPatches(boolean) PATCHes are answered 200}, since only an operation reports a failure after
+     * acceptance) that ends {@code Failed} with {@code {"error":{"code":code,"message":message}}} after the
+     * {@link #inProgressPolls(int) InProgress polls}; its change is not applied. Once.
+     */
+    public synchronized ArmStandIn failNextOperation(String code, String message) {
+        nextFailure = new String[] {code, message};
         return this;
     }
 
@@ -296,7 +384,8 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
                 return fullPath.equals(METRICS_PATH) ? metrics(request) : alerts(request);
             }
             if (path.startsWith(OPERATIONS_PATH)) {
-                return json(200, "{\"id\":\"" + path + "\",\"status\":\"Succeeded\"}");
+                return method.equals("GET") ? operationStatus(path)
+                        : error(405, "MethodNotAllowed", method + " of an operation status");
             }
             if (path.isEmpty()) {
                 return switch (method) {
@@ -306,9 +395,7 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
                 };
             }
             if (path.equals("/revisions") && method.equals("GET")) {
-                ArrayNode value = JSON.createArrayNode();
-                revisions.keySet().forEach(name -> value.add(revisionNode(name)));
-                return json(200, JSON.createObjectNode().set("value", value).toString());
+                return revisionPage(query(request, "$skiptoken"));
             }
             Matcher m = REVISION.matcher(path);
             if (!m.matches()) {
@@ -368,16 +455,69 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
                 return error(400, "BadRequest", "traffic weights must sum to 100, not " + sum);
             }
         }
-        mode = newMode;
-        if (entries != null) {
-            traffic = entries;
-            trafficChanged();
+        String[] failure = nextFailure;
+        nextFailure = null;
+        if (failure == null) {
+            mode = newMode;
+            if (entries != null) {
+                traffic = entries;
+                trafficChanged();
+            }
+            if (!asyncPatches) {
+                return json(200, appJson());
+            }
         }
-        if (!asyncPatches) {
-            return json(200, appJson());
+        String id = "op-" + (++operations);
+        pending.put(id, new Operation(inProgressPolls, failure == null ? null : failure[0],
+                failure == null ? null : failure[1]));
+        String status = base + OPERATIONS_PATH + id + "?api-version=" + API_VERSION;
+        return withRetryAfter(aResponse().withStatus(202).withHeader("Azure-AsyncOperation", status)).build();
+    }
+
+    /** An operation's status, as the Azure-AsyncOperation URL answers it. */
+    private ResponseDefinition operationStatus(String path) {
+        String id = path.substring(OPERATIONS_PATH.length());
+        Operation op = pending.get(id);
+        if (op == null) {
+            return error(404, "OperationNotFound", "no operation " + id);
         }
-        String status = base + OPERATIONS_PATH + "op-" + (++operations) + "?api-version=" + API_VERSION;
-        return aResponse().withStatus(202).withHeader("Azure-AsyncOperation", status).build();
+        ObjectNode body = JSON.createObjectNode().put("id", path).put("name", id);
+        if (op.inProgressPolls > 0) {
+            op.inProgressPolls--;
+            body.put("status", "InProgress");
+            return withRetryAfter(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody(body.toString())).build();
+        }
+        if (op.errorCode != null) {
+            body.put("status", "Failed").putObject("error").put("code", op.errorCode).put("message", op.errorMessage);
+        } else {
+            body.put("status", "Succeeded");
+        }
+        return json(200, body.toString());
+    }
+
+    private ResponseDefinitionBuilder withRetryAfter(ResponseDefinitionBuilder response) {
+        return retryAfterSeconds < 0 ? response
+                : response.withHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+
+    /** One page of Revisions_List, from {@code skipToken} (null: the first). */
+    private ResponseDefinition revisionPage(String skipToken) {
+        List<String> names = new ArrayList<>(revisions.keySet());
+        int from;
+        try {
+            from = skipToken == null ? 0 : Integer.parseInt(skipToken);
+        } catch (NumberFormatException e) {
+            return error(400, "InvalidSkipToken", "the $skiptoken " + skipToken + " is not one this service issued");
+        }
+        int to = revisionPageSize == 0 ? names.size() : Math.min(names.size(), from + revisionPageSize);
+        ArrayNode value = JSON.createArrayNode();
+        names.subList(Math.min(from, names.size()), to).forEach(name -> value.add(revisionNode(name)));
+        ObjectNode page = JSON.createObjectNode().set("value", value);
+        if (to < names.size()) {
+            page.put("nextLink", base + APP_PATH + "/revisions?api-version=" + API_VERSION + "&$skiptoken=" + to);
+        }
+        return json(200, page.toString());
     }
 
     /**

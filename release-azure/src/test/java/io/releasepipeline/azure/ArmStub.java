@@ -95,8 +95,11 @@ public final class ArmStub implements AutoCloseable, AfterAllCallback {
         return request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1)));
     }
 
-    /** A provider pointed at this stub, retrying fast (1 ms base delay) and polling every 20 ms. */
-    ContainerAppsPlatform.Builder platform() {
+    /**
+     * A provider pointed at this stub, retrying fast (1 ms base delay) and polling every 20 ms. Public for other
+     * modules' harnesses (the request-count benchmark), through this module's test-jar.
+     */
+    public ContainerAppsPlatform.Builder platform() {
         return ContainerAppsPlatform.builder().subscriptionId(SUBSCRIPTION).resourceGroup(GROUP).appName(APP)
                 .credential(credential()).managementEndpoint(URI.create(base())).httpClient(httpClient())
                 .retry(3, Duration.ofMillis(1), Duration.ofMillis(5)).pollInterval(Duration.ofMillis(20));
