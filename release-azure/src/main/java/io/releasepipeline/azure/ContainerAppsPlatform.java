@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * <p>Traffic changes are minimal PATCHes of {@code properties.configuration.ingress.traffic} only, as the
  * {@code az} CLI sends them, never a whole-model update (which would send the app's secrets back and be refused).
  * Long-running answers (202 with {@code Azure-AsyncOperation} or {@code Location}) are polled to completion; a
- * failed operation surfaces with the service's error code and message.
+ * failed operation surfaces with the service's error code and message. A change is confirmed by the service's own
+ * answer (the 200 body, or the operation ending Succeeded), never by an extra GET: {@link #setTraffic} returns it,
+ * and given the traffic the caller last saw ({@link #setTraffic(TrafficWeights, AppTraffic)}) the PATCH is the only
+ * request before its polls.
  *
  * <p>Retries happen in the Azure SDK alone (429 and 5xx, honouring {@code Retry-After}; other 4xx never), so
  * {@link #retriesOwnCalls()} is true and the engine adds no second layer. Polling of long-running operations
