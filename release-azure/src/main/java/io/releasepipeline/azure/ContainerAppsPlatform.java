@@ -335,7 +335,8 @@ public final class ContainerAppsPlatform implements PlatformProvider {
             code = last.getStatus().toString();
         }
         if (message == null) {
-            message = error != null && error.getMessage() != null ? error.getMessage() : "Long running operation failed.";
+            message = error != null && error.getMessage() != null ? error.getMessage()
+                    : "Long running operation failed.";
         }
         return new AzureProviderException(PROVIDER_NAME, operation + " of " + settings.appName(), "the operation "
                 + "ended " + code + ": " + SafeText.line(message), false, null, 0, code, null);

@@ -122,9 +122,9 @@ final class RollbackProcedure {
      * Rolls back from {@code from} to {@code to}; never throws for a provider failure (that is a failed rollback).
      * What the release already knows of the target revision and the traffic (read or confirmed moments ago, see
      * {@link KnownPlatform}) is acted on without reading it again, so that with the target active the first request
-     * is the traffic change itself; a target the release last saw inactive is activated first. {@code cancelled} (a stop request or an interrupt)
-     * smoke checks the target once instead of for the smoke trigger's patience ({@link #CANCEL_SMOKE_PATIENCE}), so
-     * that the rollback fits the grace a cancelled CI job gets. Runs with the interrupt flag cleared
+     * is the traffic change itself; a target the release last saw inactive is activated first. {@code cancelled} (a
+     * stop request or an interrupt) smoke checks the target once instead of for the smoke trigger's patience
+     * ({@link #CANCEL_SMOKE_PATIENCE}), so that the rollback fits the grace a cancelled CI job gets. Runs with the interrupt flag cleared
      * ({@link ReleaseOps#safetyFirst()}); goes on when its own journal entry cannot be written, and says so in its
      * notes: putting traffic back comes first. Call once per instance.
      *
