@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -76,6 +77,34 @@ public final class RollbackTargets {
      */
     public static Optional<String> previous(AppTraffic traffic, Supplier<List<Revision>> revisions,
             List<ReleaseRecord> history) {
+        Supplier<List<Revision>> once = new Supplier<>() {
+            private List<Revision> listed;
+
+            @Override
+            public List<Revision> get() {
+                if (listed == null) {
+                    listed = revisions.get();
+                }
+                return listed;
+            }
+        };
+        return previous(traffic, name -> once.get().stream().filter(r -> r.name().equals(name)).findFirst(), once,
+                history);
+    }
+
+    /**
+     * {@link #previous(AppTraffic, Supplier, List)}, the same answer with fewer reads: the history's latest good
+     * revision is looked up alone ({@code revision}, one request), and the platform's revisions are listed (every
+     * page) only when it is not usable or the history names none.
+     *
+     * @param traffic the app's traffic now
+     * @param revision one revision of the platform by name, empty if it does not exist
+     * @param revisions the platform's revisions, listed only when needed
+     * @param history the app's recent records, newest first
+     * @return the revision a rollback to the previous one goes to, or empty when there is none
+     */
+    public static Optional<String> previous(AppTraffic traffic, Function<String, Optional<Revision>> revision,
+            Supplier<List<Revision>> revisions, List<ReleaseRecord> history) {
         Optional<String> already = history.stream().findFirst()
                 .flatMap(ReleaseRecord::rollback)
                 .filter(RollbackDetails::succeeded)
@@ -85,17 +114,21 @@ public final class RollbackTargets {
             return already;
         }
         Optional<String> serving = serving(traffic.weights());
-        List<Revision> all = revisions.get();
-        Set<String> usable = all.stream().filter(r -> !r.hasFailed()).map(Revision::name).collect(Collectors.toSet());
         Set<String> rolledBackFrom = history.stream().filter(ReleaseRecord::rolledBack)
                 .flatMap(r -> r.rollback().flatMap(RollbackDetails::fromRevision).stream())
                 .collect(Collectors.toSet());
-        for (ReleaseRecord r : history) {
-            Optional<String> good = r.outcome() == ReleaseOutcome.PROMOTED ? r.newRevision()
-                    : r.rollback().filter(RollbackDetails::succeeded).map(RollbackDetails::toRevision);
-            if (good.isPresent() && !good.equals(serving) && usable.contains(good.get())
-                    && !rolledBackFrom.contains(good.get())) {
-                return good;
+        List<String> candidates = history.stream().map(r -> r.outcome() == ReleaseOutcome.PROMOTED ? r.newRevision()
+                : r.rollback().filter(RollbackDetails::succeeded).map(RollbackDetails::toRevision))
+                .flatMap(Optional::stream)
+                .filter(good -> !Optional.of(good).equals(serving) && !rolledBackFrom.contains(good)).toList();
+        if (!candidates.isEmpty() && revision.apply(candidates.get(0)).filter(r -> !r.hasFailed()).isPresent()) {
+            return Optional.of(candidates.get(0));
+        }
+        List<Revision> all = revisions.get();
+        Set<String> usable = all.stream().filter(r -> !r.hasFailed()).map(Revision::name).collect(Collectors.toSet());
+        for (String good : candidates) {
+            if (usable.contains(good)) {
+                return Optional.of(good);
             }
         }
         Instant servingCreated = all.stream().filter(r -> serving.map(r.name()::equals).orElse(false))

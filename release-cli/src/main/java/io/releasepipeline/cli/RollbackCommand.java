@@ -104,7 +104,7 @@ final class RollbackCommand extends CliCommand {
         }
         // The same rules the engine applies when the rollback runs.
         Optional<String> target = Optional.ofNullable(to).or(() -> RollbackTargets.previous(traffic,
-                platform::listRevisions, wiring.evidence().latest(app, 50)));
+                platform::revision, platform::listRevisions, wiring.evidence().latest(app, 50)));
         Optional<String> refused = target.flatMap(t -> RollbackTargets.refusal(traffic,
                 platform.canMoveTraffic(traffic.mode()), t));
         List<String> plan = target.filter(t -> refused.isEmpty()).map(t -> Plan.rollback(wiring.config, traffic, t,

@@ -63,7 +63,7 @@ final class StandaloneRollback {
         }
         // What is read here is what the rollback acts on (the release's known state): it reads nothing again.
         Optional<String> chosen = request.toRevision().or(() -> RollbackTargets.previous(traffic,
-                () -> ops.listRevisions(true), history));
+                name -> ops.readRevision(name, true), () -> ops.listRevisions(true), history));
         try {
             ops.transition(new JournalState.RollbackStarted(request.reason()), Optional.empty());
         } catch (ReleaseOps.JournalWriteFailed e) {

@@ -46,10 +46,8 @@ class RoundTripIT extends ProductionWiring {
         return lines;
     }
 
-    @Test
-    @DisplayName("release promote, rolled back by its smoke check: 6 requests after the gates' read for the promotion "
-            + "(2 list pages, the app after the deploy, PATCH, 2 polls), 3 for the rollback (PATCH, 2 polls)")
-    void promotionThenRollback() {
+    /** A one-step promotion of a revision whose smoke check fails, the smoke check the only trigger armed. */
+    private static ReleaseProcess.Run promoteFailingRevision() {
         stableAppAndGreenPr(40);
         world.mergeDeploys(Behaviour.FAILING).section("rollback", """
                 rollback:
@@ -66,6 +64,14 @@ class RoundTripIT extends ProductionWiring {
                 """);
 
         ReleaseProcess.Run run = world.run("promote", "--pr", String.valueOf(PR));
+        return run;
+    }
+
+    @Test
+    @DisplayName("release promote, rolled back by its smoke check: 6 requests after the gates' read for the promotion "
+            + "(2 list pages, the app after the deploy, PATCH, 2 polls), 3 for the rollback (PATCH, 2 polls)")
+    void promotionThenRollback() {
+        ReleaseProcess.Run run = promoteFailingRevision();
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(world.patchedTraffic()).containsExactly(split(NEW, 100), split(STABLE, 100));
@@ -81,22 +87,7 @@ class RoundTripIT extends ProductionWiring {
     @DisplayName("with PATCHes answered 200, the rollback is the PATCH alone and the promotion 4 after the gates")
     void promotionThenRollbackAnswered200() {
         world.standIn.asyncPatches(false);
-        stableAppAndGreenPr(40);
-        world.mergeDeploys(Behaviour.FAILING).section("rollback", """
-                rollback:
-                  smoke:
-                    failingFor: 1s
-                    interval: 250ms
-                  health:
-                    enabled: false
-                  errorRate:
-                    enabled: false
-                """).section("observation", """
-                observation:
-                  window: 20s
-                """);
-
-        ReleaseProcess.Run run = world.run("promote", "--pr", String.valueOf(PR));
+        ReleaseProcess.Run run = promoteFailingRevision();
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(world.standIn.traffic()).containsExactly(Map.entry(STABLE, 100));
@@ -104,7 +95,8 @@ class RoundTripIT extends ProductionWiring {
     }
 
     @Test
-    @DisplayName("release rollback to the previous revision, inactive: the app, the list, activate, PATCH, 2 polls")
+    @DisplayName("release rollback to the previous revision, inactive: the app, that revision (the evidence names it, "
+            + "so no list), activate, PATCH, 2 polls")
     void standaloneRollback() {
         world.revision(STABLE, Duration.ofDays(2), false, Behaviour.HEALTHY)
                 .revision(NEW, Duration.ofDays(1), true, Behaviour.FAILING).serving(NEW);
@@ -113,7 +105,7 @@ class RoundTripIT extends ProductionWiring {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(world.standIn.traffic()).containsExactly(Map.entry(STABLE, 100));
-        assertThat(controlPlane()).as(run.toString()).containsExactly(APP, LIST, LIST,
+        assertThat(controlPlane()).as(run.toString()).containsExactly(APP, "GET /revisions/" + STABLE,
                 "POST /revisions/" + STABLE + "/activate", PATCH, POLL, POLL);
     }
 }
