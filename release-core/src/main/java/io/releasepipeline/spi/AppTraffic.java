@@ -48,13 +48,4 @@ public record AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<Str
         this(mode, weights, latestRevision, latestReadyRevision, Map.of());
     }
 
-    /**
-     * The same app with {@code applied} as its split: what a platform that accepted a change confirms.
-     *
-     * @param applied the split now in place
-     * @return the same app with {@code applied} as its split
-     */
-    public AppTraffic withWeights(TrafficWeights applied) {
-        return new AppTraffic(mode, applied, latestRevision, latestReadyRevision, labels);
-    }
 }
