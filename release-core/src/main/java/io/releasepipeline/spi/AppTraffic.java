@@ -47,5 +47,4 @@ public record AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<Str
             Optional<String> latestReadyRevision) {
         this(mode, weights, latestRevision, latestReadyRevision, Map.of());
     }
-
 }
