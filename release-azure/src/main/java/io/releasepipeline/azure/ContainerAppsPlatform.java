@@ -314,7 +314,11 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         return last.getValue() == null ? null : last.getValue().getValue();
     }
 
-    /** The operation ended Failed or Canceled: the service's error code and message, as the SDK would report it. */
+    /**
+     * The operation did not succeed: it ended Failed or Canceled (a 2xx status answer: the change did not apply), or
+     * its status could not be read (an HTTP failure of a poll, transient when a retry may help: the change's outcome
+     * is unknown). The service's error code and message, as the SDK would report them.
+     */
     private AzureProviderException operationFailed(String operation, PollResponse<PollResult<ContainerAppInner>> last) {
         PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
         String code = null;
@@ -338,8 +342,11 @@ public final class ContainerAppsPlatform implements PlatformProvider {
             message = error != null && error.getMessage() != null ? error.getMessage()
                     : "Long running operation failed.";
         }
-        return new AzureProviderException(PROVIDER_NAME, operation + " of " + settings.appName(), "the operation "
-                + "ended " + code + ": " + SafeText.line(message), false, null, 0, code, null);
+        int status = error == null ? 200 : error.getResponseStatusCode();
+        java.util.function.Function<String, String> header = name -> error == null
+                || error.getResponseHeaders() == null ? null : error.getResponseHeaders().getValue(name);
+        return AzureErrors.fromStatus(PROVIDER_NAME, operation + " of " + settings.appName(), status, header, code,
+                SafeText.line(message), null);
     }
 
     /**

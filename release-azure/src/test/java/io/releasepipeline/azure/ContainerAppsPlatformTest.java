@@ -288,6 +288,24 @@ class ContainerAppsPlatformTest {
         }
 
         @Test
+        @DisplayName("an operation status that keeps answering 500 is a transient failure of unknown outcome, with "
+                + "the HTTP status, never a claim that the change applied")
+        void pollFailing() {
+            arm.app(appJson("Multiple", "backend--r2", "backend--r2", TWO_REVISIONS_TRAFFIC));
+            String operation = "/providers/Microsoft.App/locations/eastus/containerappOperationStatuses/op-5";
+            arm.stub(arm.onPatchApp(), aResponse().withStatus(202)
+                    .withHeader("Azure-AsyncOperation", arm.base() + operation + "?api-version=2025-01-01"));
+            arm.server.stubFor(get(urlPathEqualTo(operation)).willReturn(armError(500, "InternalServerError",
+                    "the operation store is unavailable")));
+
+            assertThatThrownBy(() -> platform.setTraffic(TrafficWeights.all("backend--r2")))
+                    .isInstanceOfSatisfying(AzureProviderException.class, e -> {
+                        assertThat(e.isTransient()).as(e.getMessage()).isTrue();
+                        assertThat(e.getMessage()).contains("500");
+                    });
+        }
+
+        @Test
         @DisplayName("malformed JSON from Resource Manager is a clear error and no traffic change is sent")
         void malformedJson() {
             arm.stub(arm.onGet(""), aResponse().withStatus(200).withHeader("Content-Type", "application/json")

@@ -86,10 +86,22 @@ public final class AzureErrors {
         if (serviceMessage == null) {
             serviceMessage = firstLine(e.getMessage());
         }
+        return fromStatus(provider, operation, status, response::getHeaderValue, code, serviceMessage, e);
+    }
+
+    /**
+     * The exception for an answer of {@code status} carrying the service's {@code code} and {@code serviceMessage}
+     * (either may be null): a 2xx is a long-running operation whose status reported Failed or Canceled (not worth
+     * retrying, the change did not apply); any other status is an HTTP failure, transient when a retry may help.
+     *
+     * @param header the answer's headers by name (for {@code Retry-After})
+     */
+    public static AzureProviderException fromStatus(String provider, String operation, int status,
+            java.util.function.Function<String, String> header, String code, String serviceMessage, Throwable cause) {
         if (status / 100 == 2) {
             // A long-running operation whose status poll (HTTP 200) reported Failed or Canceled.
             return new AzureProviderException(provider, operation, "the operation ended " + code + ": "
-                    + serviceMessage, false, null, 0, code, e);
+                    + serviceMessage, false, null, 0, code, cause);
         }
         boolean retryable = ArmSettings.isRetryableStatus(status);
         StringBuilder message = new StringBuilder("HTTP ").append(status);
@@ -103,13 +115,17 @@ public final class AzureErrors {
             case 429 -> " (throttled; still throttled after the configured retries)";
             default -> retryable ? " (still failing after the configured retries)" : "";
         });
-        return new AzureProviderException(provider, operation, message.toString(), retryable, retryAfter(response),
-                status, code, e);
+        return new AzureProviderException(provider, operation, message.toString(), retryable,
+                retryAfter(header.apply("Retry-After")), status, code, cause);
     }
 
     /** The Retry-After header as a duration (seconds or an HTTP date), or null. */
     public static Duration retryAfter(HttpResponse response) {
-        String value = response.getHeaderValue("Retry-After");
+        return retryAfter(response.getHeaderValue("Retry-After"));
+    }
+
+    /** A Retry-After value as a duration (seconds or an HTTP date), or null. */
+    private static Duration retryAfter(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
