@@ -196,4 +196,62 @@ class Review16ArmAnswersTest {
         assertThat(confirmed.labels()).containsEntry("backend--r1", "stable");
         assertThat(arm.requestLines()).containsExactly("PATCH ", "GET " + OP, "GET " + OP);
     }
+
+    @Test
+    @DisplayName("PATCH answered 429 (Retry-After 0) then 200: the SDK retries, the 200 body confirms, 2 requests")
+    void throttledThen200() {
+        arm.server.stubFor(arm.onPatchApp().inScenario("429").whenScenarioStateIs("Started")
+                .willReturn(ArmStub.armError(429, "TooManyRequests", "slow down").withHeader("Retry-After", "0"))
+                .willSetStateTo("ok"));
+        arm.server.stubFor(arm.onPatchApp().inScenario("429").whenScenarioStateIs("ok")
+                .willReturn(okJson(appJson("Multiple", "backend--r2", "backend--r2", NEW))));
+
+        AppTraffic confirmed = platform.setTraffic(TrafficWeights.all("backend--r2"), known);
+
+        assertThat(confirmed.weights().withoutZeros()).isEqualTo(TrafficWeights.all("backend--r2"));
+        assertThat(arm.requestLines()).containsExactly("PATCH ", "PATCH ");
+    }
+
+    @Test
+    @DisplayName("PATCH answered 500 every time: after the SDK's retries, a transient failure with status 500 and "
+            + "the service's code")
+    void serverErrorEveryTime() {
+        arm.stub(arm.onPatchApp(), ArmStub.armError(500, "InternalServerError", "boom"));
+
+        assertThatThrownBy(() -> platform.setTraffic(TrafficWeights.all("backend--r2"), known))
+                .isInstanceOfSatisfying(AzureProviderException.class, e -> {
+                    assertThat(e.isTransient()).isTrue();
+                    assertThat(e.errorCode()).contains("InternalServerError");
+                });
+        assertThat(arm.requestLines()).hasSize(4);
+    }
+
+    @Test
+    @DisplayName("the operation's status poll answers 500 once, then Succeeded: confirmed, no failure surfaced")
+    void pollServerErrorThenSucceeded() {
+        arm.stub(arm.onPatchApp(), aResponse().withStatus(202).withHeader("Azure-AsyncOperation", opUrl())
+                .withHeader("Retry-After", "0"));
+        arm.server.stubFor(get(urlPathEqualTo(OP)).inScenario("p").whenScenarioStateIs("Started")
+                .willReturn(ArmStub.armError(500, "InternalServerError", "boom")).willSetStateTo("ok"));
+        arm.server.stubFor(get(urlPathEqualTo(OP)).inScenario("p").whenScenarioStateIs("ok")
+                .willReturn(okJson("{\"status\":\"Succeeded\"}")));
+
+        AppTraffic confirmed = platform.setTraffic(TrafficWeights.all("backend--r2"), known);
+
+        assertThat(confirmed.weights().withoutZeros()).isEqualTo(TrafficWeights.all("backend--r2"));
+    }
+
+    @Test
+    @DisplayName("an operation that never ends: OperationTimeout, transient, its outcome unknown")
+    void operationNeverEnds() {
+        ContainerAppsPlatform quick = arm.platform().operationTimeout(java.time.Duration.ofMillis(600)).build();
+        arm.stub(arm.onPatchApp(), aResponse().withStatus(202).withHeader("Azure-AsyncOperation", opUrl()));
+        arm.server.stubFor(get(urlPathEqualTo(OP)).willReturn(okJson("{\"status\":\"InProgress\"}")));
+
+        assertThatThrownBy(() -> quick.setTraffic(TrafficWeights.all("backend--r2"), known))
+                .isInstanceOfSatisfying(AzureProviderException.class, e -> {
+                    assertThat(e.isTransient()).isTrue();
+                    assertThat(e.errorCode()).contains(ContainerAppsPlatform.OPERATION_TIMEOUT_CODE);
+                });
+    }
 }

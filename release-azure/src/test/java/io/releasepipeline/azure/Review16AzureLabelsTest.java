@@ -125,4 +125,31 @@ class Review16AzureLabelsTest {
         signals.revision(NEW).requestsPerMinute(600);
         return signals;
     }
+
+    @Test
+    @DisplayName("a canary step's operation ends Failed: the promotion stops, the rollback reads the app (the failed "
+            + "change left it unknown) and restores v1")
+    void failedOperationDuringCanaryStep() {
+        STAND_IN.asyncPatches(true);
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        STAND_IN.onTrafficChange(split -> {
+            if (Integer.valueOf(10).equals(split.get(NEW)) && armed.compareAndSet(false, true)) {
+                STAND_IN.failNextOperation("ContainerAppOperationError", "the step failed");
+            }
+        });
+        FakeHealthSignals signals = signalsOf();
+        ReleasePipeline pipeline = ReleasePipeline.builder().platform(arm.platform().build()).ci(ci)
+                .evidence(evidence).incidents(new FakeIncidents()).healthSignals(signals).smokeCheck(smoke)
+                .healthProbe(new FakeHealthProbe(clock)).clock(clock).host("e2e-host")
+                .trafficPlan(io.releasepipeline.traffic.TrafficPlan.canary(10, 50, 100)).build();
+
+        ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR));
+
+        System.out.println("requests " + arm.requestLines() + " outcome " + result.outcome() + " notes "
+                + result.record().notes());
+        assertThat(armed).isTrue();
+        assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
+        assertThat(result.outcome()).isNotEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(result.outcome()).isNotEqualTo(ReleaseOutcome.ROLLBACK_FAILED);
+    }
 }

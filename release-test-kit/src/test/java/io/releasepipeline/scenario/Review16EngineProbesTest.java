@@ -98,4 +98,51 @@ class Review16EngineProbesTest {
         assertThat(sim.platform.calls()).endsWith("activate(v1)", "setTraffic(v1=100%)");
         assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(STABLE));
     }
+
+    @Test
+    @DisplayName("approval asked before the first step (traffic read then: 100% v1); someone moves 50% to v2 by hand "
+            + "while it waits; v2 then fails its smoke check: the rollback must put 100% back on v1, not trust the "
+            + "stale read that says it is already there")
+    void handChangeDuringApprovalWaitBeforeFirstStep() {
+        TrafficWeights byHand = TrafficWeights.split(STABLE, NEW, 50);
+        io.releasepipeline.approval.ApiApprovals approvals = new io.releasepipeline.approval.ApiApprovals(sim.clock,
+                q -> sim.clock.schedule(Duration.ofMinutes(2), () -> sim.platform.withTraffic(byHand)));
+        sim.smoke.failingFrom(NEW, Duration.ofMinutes(9));
+
+        ReleaseResult result = promote(sim.builder()
+                .trafficPlan(io.releasepipeline.traffic.TrafficPlan.canary(10, 100).withApprovalBefore(10))
+                .approvals(approvals)
+                .approvalTimeout(Duration.ofMinutes(25), io.releasepipeline.ApprovalTimeoutAction.REJECT));
+
+        System.out.println("outcome " + result.outcome() + " notes " + result.record().notes() + " traffic "
+                + sim.platform.currentWeights() + " calls " + sim.platform.calls());
+        assertThat(sim.platform.trafficTimeline()).as("the hand change happened")
+                .anySatisfy(t -> assertThat(t.weights()).isEqualTo(byHand));
+        assertThat(sim.platform.currentWeights()).as("traffic at the end").contains(TrafficWeights.all(STABLE));
+    }
+
+    @Test
+    @DisplayName("approval asked before the first step, someone moves 50% to v2 by hand, then the approval is "
+            + "rejected: traffic must go back to 100% v1")
+    void handChangeThenRejectedBeforeFirstStep() {
+        TrafficWeights byHand = TrafficWeights.split(STABLE, NEW, 50);
+        java.util.List<io.releasepipeline.spi.ApprovalRequest> asked = new java.util.ArrayList<>();
+        io.releasepipeline.approval.ApiApprovals[] holder = new io.releasepipeline.approval.ApiApprovals[1];
+        holder[0] = new io.releasepipeline.approval.ApiApprovals(sim.clock, q -> {
+            asked.add(q);
+            sim.clock.schedule(Duration.ofMinutes(2), () -> sim.platform.withTraffic(byHand));
+            sim.clock.schedule(Duration.ofMinutes(3), () -> holder[0].reject(q.releaseId(), q.weight(), "bob",
+                    "not today"));
+        });
+
+        ReleaseResult result = promote(sim.builder()
+                .trafficPlan(io.releasepipeline.traffic.TrafficPlan.canary(10, 100).withApprovalBefore(10))
+                .approvals(holder[0])
+                .approvalTimeout(Duration.ofMinutes(25), io.releasepipeline.ApprovalTimeoutAction.REJECT));
+
+        System.out.println("outcome " + result.outcome() + " notes " + result.record().notes() + " traffic "
+                + sim.platform.currentWeights() + " calls " + sim.platform.calls());
+        assertThat(asked).hasSize(1);
+        assertThat(sim.platform.currentWeights()).as("traffic at the end").contains(TrafficWeights.all(STABLE));
+    }
 }
