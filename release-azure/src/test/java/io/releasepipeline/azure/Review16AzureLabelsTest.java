@@ -152,4 +152,31 @@ class Review16AzureLabelsTest {
         assertThat(result.outcome()).isNotEqualTo(ReleaseOutcome.PROMOTED);
         assertThat(result.outcome()).isNotEqualTo(ReleaseOutcome.ROLLBACK_FAILED);
     }
+
+    @Test
+    @DisplayName("the rollback's PATCH answered 500 through all the SDK's retries, then accepted: the rollback reads "
+            + "the app back, tries once more and restores v1")
+    void serverErrorsDuringRollback() {
+        smoke.failing(NEW);
+        STAND_IN.onTrafficChange(split -> {
+            if (Integer.valueOf(100).equals(split.get(NEW))) {
+                for (int n = 0; n < 4; n++) {
+                    arm.server.stubFor(arm.onPatchApp().atPriority(1).inScenario("500s")
+                            .whenScenarioStateIs(n == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED
+                                    : "s" + n)
+                            .willReturn(ArmStub.armError(500, "InternalServerError", "boom"))
+                            .willSetStateTo("s" + (n + 1)));
+                }
+            }
+        });
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        System.out.println("requests " + arm.requestLines() + " outcome " + result.outcome());
+        assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
+        assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        List<String> lines = arm.requestLines();
+        assertThat(lines.subList(lines.size() - 6, lines.size())).containsExactly("PATCH ", "PATCH ", "PATCH ",
+                "PATCH ", "GET ", "PATCH ");
+    }
 }
