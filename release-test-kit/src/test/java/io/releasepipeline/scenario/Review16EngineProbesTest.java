@@ -145,4 +145,34 @@ class Review16EngineProbesTest {
         assertThat(asked).hasSize(1);
         assertThat(sim.platform.currentWeights()).as("traffic at the end").contains(TrafficWeights.all(STABLE));
     }
+
+    @Test
+    @DisplayName("an approval before 100% answered (rejected) after 40 minutes: the rollback reads the app again "
+            + "(its last read is older than 30 minutes) and restores v1 even though someone set 70/30 by hand")
+    void rejectedAfterLongApprovalWaitReadsAgain() {
+        TrafficWeights byHand = TrafficWeights.split(STABLE, NEW, 30);
+        io.releasepipeline.approval.ApiApprovals[] holder = new io.releasepipeline.approval.ApiApprovals[1];
+        holder[0] = new io.releasepipeline.approval.ApiApprovals(sim.clock, q -> {
+            sim.clock.schedule(Duration.ofMinutes(35), () -> sim.platform.withTraffic(byHand));
+            sim.clock.schedule(Duration.ofMinutes(40), () -> holder[0].reject(q.releaseId(), q.weight(), "bob",
+                    "not today"));
+        });
+        long[] trafficReadsAtRollback = {-1};
+        ReleasePipelineBuilder builder = sim.builder()
+                .trafficPlan(io.releasepipeline.traffic.TrafficPlan.canary(10, 100).withApprovalBefore(100))
+                .approvals(holder[0])
+                .approvalTimeout(Duration.ofHours(2), io.releasepipeline.ApprovalTimeoutAction.REJECT)
+                .listener(e -> {
+                    if (e instanceof ReleaseEvent.RollbackStarted) {
+                        trafficReadsAtRollback[0] = sim.platform.count("traffic");
+                    }
+                });
+
+        ReleaseResult result = promote(builder);
+
+        System.out.println("outcome " + result.outcome() + " changes " + result.record().trafficChanges());
+        assertThat(trafficReadsAtRollback[0]).as("a rollback happened").isNotNegative();
+        assertThat(sim.platform.currentWeights()).contains(TrafficWeights.all(STABLE));
+        assertThat(result.record().trafficChanges()).last().satisfies(c -> assertThat(c.from()).isEqualTo(byHand));
+    }
 }
