@@ -254,4 +254,34 @@ class Review16ArmAnswersTest {
                     assertThat(e.errorCode()).contains(ContainerAppsPlatform.OPERATION_TIMEOUT_CODE);
                 });
     }
+
+    @Test
+    @DisplayName("a label on a latestRevision:true entry ('prod'): a traffic change must not delete the label URL")
+    void labelOnLatestRevisionEntrySurvives() {
+        arm.app(appJson("Multiple", "backend--r2", "backend--r2",
+                "[{\"latestRevision\":true,\"weight\":100,\"label\":\"prod\"}]"));
+        arm.stub(arm.onPatchApp(), aResponse().withStatus(200));
+
+        platform.setTraffic(TrafficWeights.all("backend--r1"));
+
+        String body = arm.requests().stream().filter(r -> r.getMethod().getName().equals("PATCH")).findFirst()
+                .orElseThrow().getBodyAsString();
+        assertThat(body).as(body).contains("\"label\":\"prod\"");
+    }
+
+    @Test
+    @DisplayName("a revision with two labels (two entries, 'blue' and 'stable'): a traffic change keeps both")
+    void twoLabelsOnOneRevisionSurvive() {
+        arm.app(appJson("Multiple", "backend--r2", "backend--r2",
+                "[{\"revisionName\":\"backend--r1\",\"weight\":100,\"label\":\"blue\"},"
+                        + "{\"revisionName\":\"backend--r1\",\"weight\":0,\"label\":\"stable\"},"
+                        + "{\"revisionName\":\"backend--r2\",\"weight\":0}]"));
+        arm.stub(arm.onPatchApp(), aResponse().withStatus(200));
+
+        platform.setTraffic(TrafficWeights.all("backend--r2"));
+
+        String body = arm.requests().stream().filter(r -> r.getMethod().getName().equals("PATCH")).findFirst()
+                .orElseThrow().getBodyAsString();
+        assertThat(body).as(body).contains("\"label\":\"blue\"", "\"label\":\"stable\"");
+    }
 }
