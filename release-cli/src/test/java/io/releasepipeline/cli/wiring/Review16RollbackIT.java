@@ -64,4 +64,21 @@ class Review16RollbackIT extends ProductionWiring {
         assertThat(world.standIn.traffic()).as(run.toString()).containsExactly(Map.entry(STABLE, 100));
         assertThat(run.exitCode()).as(run.toString()).isZero();
     }
+
+    @Test
+    @DisplayName("rollback --dry-run with the previous revision inactive: names it, says it would be activated, only "
+            + "reads (the app, that revision), nothing changed")
+    void dryRunWithInactivePrevious() {
+        world.standIn.asyncPatches(true).revisionPageSize(1);
+        world.revision(STABLE, Duration.ofDays(2), false, Behaviour.HEALTHY)
+                .revision(NEW, Duration.ofDays(1), true, Behaviour.FAILING).serving(NEW);
+
+        ReleaseProcess.Run run = world.run("rollback", "--reason", "checkout is broken", "--dry-run");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("target revision: " + STABLE).containsIgnoringCase("activat");
+        assertThat(world.armWrites()).isEmpty();
+        assertThat(world.standIn.traffic()).containsExactly(Map.entry(NEW, 100));
+        assertThat(world.arm.requestLines()).as(run.toString()).allSatisfy(l -> assertThat(l).startsWith("GET"));
+    }
 }
