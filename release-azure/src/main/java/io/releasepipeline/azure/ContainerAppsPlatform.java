@@ -28,6 +28,7 @@ import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.PlatformProvider;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;
+import io.releasepipeline.spi.TrafficLabel;
 import io.releasepipeline.spi.TrafficWeights;
 import java.time.Duration;
 import java.time.Instant;
@@ -238,10 +239,11 @@ public final class ContainerAppsPlatform implements PlatformProvider {
      * {@inheritDoc}
      *
      * <p>No read: unless the split is already in place in Single mode, one PATCH of
-     * {@code configuration.ingress.traffic}, built from {@code current}'s mode and labels. Traffic labels of
-     * revisions in the split are kept; labelled entries of other revisions are kept at weight 0 so their label URLs
-     * survive. Revisions are always named, never {@code latestRevision: true}, so a later deployment cannot move
-     * traffic behind the release's back.
+     * {@code configuration.ingress.traffic}, built from {@code current}'s mode and labels. Every label is kept: a
+     * revision's first label on its weighted entry, the others (and labels of revisions without weight, and labels
+     * that follow the latest revision) on entries of weight 0, so their label URLs survive. Weighted revisions are
+     * always named, never {@code latestRevision: true}, so a later deployment cannot move traffic behind the
+     * release's back.
      *
      * <p>The confirmation is the service's own answer, never an extra GET: a 200 carries the app as it now is, and
      * its traffic is returned; a 202 is polled at its {@code Azure-AsyncOperation} (or {@code Location}) until the
@@ -285,17 +287,15 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         if (answer != null && answer.configuration() != null && answer.configuration().ingress() != null) {
             return toAppTraffic(answer);
         }
-        // The operation ended Succeeded: exactly the list sent is in place.
+        // The operation ended Succeeded: exactly the list sent is in place (the labels as they were).
         Map<String, Integer> split = new LinkedHashMap<>();
-        Map<String, String> labels = new LinkedHashMap<>();
         for (TrafficWeight entry : entries) {
-            split.merge(entry.revisionName(), entry.weight(), Integer::sum);
-            if (entry.label() != null) {
-                labels.put(entry.revisionName(), entry.label());
+            if (entry.revisionName() != null) {
+                split.merge(entry.revisionName(), entry.weight(), Integer::sum);
             }
         }
         return new AppTraffic(mode, new TrafficWeights(split), current.latestRevision(),
-                current.latestReadyRevision(), labels);
+                current.latestReadyRevision(), current.labels());
     }
 
     /**
@@ -390,13 +390,31 @@ public final class ContainerAppsPlatform implements PlatformProvider {
                 .getValue();
     }
 
-    private static List<TrafficWeight> trafficEntries(TrafficWeights weights, Map<String, String> known) {
-        Map<String, String> labels = new LinkedHashMap<>(known);
+    /**
+     * The traffic list for {@code weights}, keeping every label: a revision's first label rides on its weighted
+     * entry, every other label gets an entry of its own at weight 0 (on its revision, or {@code latestRevision} for a
+     * label that follows the latest revision), so that no label URL is lost by a change.
+     */
+    private static List<TrafficWeight> trafficEntries(TrafficWeights weights, List<TrafficLabel> known) {
+        List<TrafficLabel> labels = new ArrayList<>(known);
         List<TrafficWeight> entries = new ArrayList<>();
-        weights.weights().forEach((name, weight) -> entries.add(
-                new TrafficWeight().withRevisionName(name).withWeight(weight).withLabel(labels.remove(name))));
-        labels.forEach((name, label) -> entries.add(
-                new TrafficWeight().withRevisionName(name).withWeight(0).withLabel(label)));
+        weights.weights().forEach((name, weight) -> {
+            TrafficWeight entry = new TrafficWeight().withRevisionName(name).withWeight(weight);
+            for (java.util.Iterator<TrafficLabel> it = labels.iterator(); it.hasNext();) {
+                TrafficLabel label = it.next();
+                if (label.revision().equals(Optional.of(name))) {
+                    entry.withLabel(label.label());
+                    it.remove();
+                    break;
+                }
+            }
+            entries.add(entry);
+        });
+        for (TrafficLabel label : labels) {
+            TrafficWeight entry = new TrafficWeight().withWeight(0).withLabel(label.label());
+            entries.add(label.revision().isPresent() ? entry.withRevisionName(label.revision().get())
+                    : entry.withLatestRevision(true));
+        }
         return entries;
     }
 
@@ -423,7 +441,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         Optional<String> latestReady = Optional.ofNullable(app.latestReadyRevisionName());
         Optional<String> latestServing = latestReady.or(() -> latest);
         Map<String, Integer> split = new LinkedHashMap<>();
-        Map<String, String> labels = new LinkedHashMap<>();
+        List<TrafficLabel> labels = new ArrayList<>();
         for (TrafficWeight entry : currentEntries(app)) {
             String name = Boolean.TRUE.equals(entry.latestRevision()) ? latestServing.orElse(null)
                     : entry.revisionName();
@@ -433,10 +451,9 @@ public final class ContainerAppsPlatform implements PlatformProvider {
                         false, null, 0, null, null);
             }
             split.merge(name, entry.weight() == null ? 0 : entry.weight(), Integer::sum);
-            // Only named entries' labels are kept by a change (which names every revision): a label on a
-            // latestRevision entry follows whichever revision is newest, and a change cannot express that.
-            if (entry.revisionName() != null && entry.label() != null && !entry.label().isBlank()) {
-                labels.putIfAbsent(entry.revisionName(), entry.label());
+            if (entry.label() != null && !entry.label().isBlank()) {
+                labels.add(Boolean.TRUE.equals(entry.latestRevision()) || entry.revisionName() == null
+                        ? TrafficLabel.onLatest(entry.label()) : TrafficLabel.on(entry.label(), entry.revisionName()));
             }
         }
         if (split.isEmpty()) {

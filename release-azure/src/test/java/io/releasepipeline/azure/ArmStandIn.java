@@ -119,6 +119,7 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** One traffic entry; {@code revisionName} null for a {@code latestRevision: true} entry. */
     private record Entry(String revisionName, int weight, String label) {
     }
 
@@ -325,7 +326,8 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
     /** The split now, revision to weight, in the list's order. */
     public synchronized Map<String, Integer> traffic() {
         Map<String, Integer> split = new LinkedHashMap<>();
-        traffic.forEach(e -> split.merge(e.revisionName(), e.weight(), Integer::sum));
+        traffic.forEach(e -> split.merge(e.revisionName() != null ? e.revisionName() : latestRevision, e.weight(),
+                Integer::sum));
         return split;
     }
 
@@ -441,6 +443,11 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
             for (JsonNode e : newTraffic) {
                 String name = e.path("revisionName").asText(null);
                 int weight = e.path("weight").asInt(0);
+                if (name == null && e.path("latestRevision").asBoolean(false)) {
+                    sum += weight;
+                    entries.add(new Entry(null, weight, e.path("label").asText(null)));
+                    continue;
+                }
                 Rev rev = name == null ? null : revisions.get(name);
                 if (rev == null) {
                     return error(400, "BadRequest", "traffic names revision " + name + ", which does not exist");
@@ -700,13 +707,16 @@ public final class ArmStandIn implements ResponseDefinitionTransformerV2 {
     }
 
     private int weightOf(String revision) {
-        return traffic.stream().filter(e -> e.revisionName().equals(revision)).mapToInt(Entry::weight).sum();
+        return traffic.stream().filter(e -> revision.equals(e.revisionName() != null ? e.revisionName()
+                : latestRevision)).mapToInt(Entry::weight).sum();
     }
 
     private ArrayNode trafficArray() {
         ArrayNode array = JSON.createArrayNode();
         for (Entry e : traffic) {
-            ObjectNode node = array.addObject().put("revisionName", e.revisionName()).put("weight", e.weight());
+            ObjectNode node = e.revisionName() != null ? array.addObject().put("revisionName", e.revisionName())
+                    : array.addObject().put("latestRevision", true);
+            node.put("weight", e.weight());
             if (e.label() != null) {
                 node.put("label", e.label());
             }

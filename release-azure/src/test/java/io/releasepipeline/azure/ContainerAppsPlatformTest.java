@@ -23,6 +23,7 @@ import io.releasepipeline.error.InvalidConfigurationException;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;
+import io.releasepipeline.spi.TrafficLabel;
 import io.releasepipeline.spi.TrafficWeights;
 import java.net.URI;
 import java.time.Duration;
@@ -222,7 +223,7 @@ class ContainerAppsPlatformTest {
                     "GET " + operation);
             assertThat(confirmed.weights()).isEqualTo(TrafficWeights.split("backend--r1", "backend--r2", 10));
             assertThat(confirmed.mode()).isEqualTo(RevisionMode.MULTIPLE);
-            assertThat(confirmed.labels()).isEqualTo(Map.of("backend--r1", "stable"));
+            assertThat(confirmed.labels()).containsExactly(TrafficLabel.on("stable", "backend--r1"));
             assertThat(confirmed.latestReadyRevision()).contains("backend--r2");
         }
 
@@ -249,7 +250,7 @@ class ContainerAppsPlatformTest {
             arm.server.stubFor(get(urlPathEqualTo(operation)).willReturn(okJson("{\"status\":\"Succeeded\"}")));
             AppTraffic known = new AppTraffic(RevisionMode.MULTIPLE, TrafficWeights.split("backend--r1",
                     "backend--r2", 10), Optional.of("backend--r2"), Optional.of("backend--r2"),
-                    Map.of("backend--r1", "stable", "backend--r0", "blue"));
+                    List.of(TrafficLabel.on("stable", "backend--r1"), TrafficLabel.on("blue", "backend--r0")));
 
             AppTraffic confirmed = platform.setTraffic(TrafficWeights.all("backend--r1"), known);
 
@@ -260,7 +261,7 @@ class ContainerAppsPlatformTest {
                     .match(arm.requests().get(0).getBodyAsString()).isExactMatch())
                     .as(arm.requests().get(0).getBodyAsString()).isTrue();
             assertThat(confirmed.weights().withoutZeros()).isEqualTo(TrafficWeights.all("backend--r1"));
-            assertThat(confirmed.labels()).containsEntry("backend--r0", "blue");
+            assertThat(confirmed.labels()).contains(TrafficLabel.on("blue", "backend--r0"));
         }
 
         @Test
@@ -281,7 +282,8 @@ class ContainerAppsPlatformTest {
                         assertThat(e.errorCode()).contains("ContainerAppInvalidTraffic");
                         assertThat(e.getMessage()).contains("Revision backend--r9 is not active")
                                 .doesNotContain(TOKEN);
-                        assertThat(e.isTransient()).isFalse();
+                        // Accepted, then failed: not a refusal of the request, worth one more try.
+                        assertThat(e.isTransient()).isTrue();
                     });
             assertThat(arm.requestLines()).containsExactly("GET ", "PATCH ", "GET " + operation,
                     "GET " + operation);

@@ -1,7 +1,6 @@
 package io.releasepipeline.spi;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,11 +11,11 @@ import java.util.Optional;
  * @param weights the current split
  * @param latestRevision the newest revision, when the platform reports it
  * @param latestReadyRevision the newest revision that is ready, when the platform reports it
- * @param labels traffic labels by revision name (Azure's label URLs, {@code label---app.example.io}), when the
- *     platform has them; a provider that writes the split keeps them, so that a traffic change never drops a label
+ * @param labels the app's traffic labels (Azure's label URLs, {@code label---app.example.io}), when the platform has
+ *     them; a provider that writes the split keeps them, so that a traffic change never drops a label
  */
 public record AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<String> latestRevision,
-        Optional<String> latestReadyRevision, Map<String, String> labels) {
+        Optional<String> latestReadyRevision, List<TrafficLabel> labels) {
 
     /**
      * Validates; copies the labels.
@@ -25,14 +24,14 @@ public record AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<Str
      * @param weights the current split
      * @param latestRevision the newest revision, when the platform reports it
      * @param latestReadyRevision the newest revision that is ready, when the platform reports it
-     * @param labels traffic labels by revision name; empty when the platform has none
+     * @param labels the app's traffic labels; empty when the platform has none
      */
     public AppTraffic {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(weights, "weights");
         latestRevision = latestRevision == null ? Optional.empty() : latestRevision;
         latestReadyRevision = latestReadyRevision == null ? Optional.empty() : latestReadyRevision;
-        labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        labels = labels == null ? List.of() : List.copyOf(labels);
     }
 
     /**
@@ -45,6 +44,6 @@ public record AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<Str
      */
     public AppTraffic(RevisionMode mode, TrafficWeights weights, Optional<String> latestRevision,
             Optional<String> latestReadyRevision) {
-        this(mode, weights, latestRevision, latestReadyRevision, Map.of());
+        this(mode, weights, latestRevision, latestReadyRevision, List.of());
     }
 }
