@@ -43,6 +43,11 @@ final class KnownPlatform {
         return traffic != null && traffic.freshAt(now) ? Optional.of(traffic.value()) : Optional.empty();
     }
 
+    /** When the traffic was last read or confirmed, if that is fresh at {@code now}. */
+    Optional<Instant> trafficAt(Instant now) {
+        return traffic != null && traffic.freshAt(now) ? Optional.of(traffic.at()) : Optional.empty();
+    }
+
     /** A revision's state as last read, if fresh at {@code now}. */
     Optional<Revision> revision(String name, Instant now) {
         Known<Revision> r = revisions.get(name);

@@ -293,9 +293,9 @@ final class ReleaseOps {
         return confirmed;
     }
 
-    /** Whether the traffic this release would act on is known and fresh (no read needed). */
-    boolean trafficKnown() {
-        return known.traffic(now()).isPresent();
+    /** When the traffic this release would act on was read or confirmed; empty when it would be read now. */
+    Optional<Instant> trafficKnownAt() {
+        return known.trafficAt(now());
     }
 
     /** Forgets the traffic: something outside the release (the deploy run) may have changed it. */

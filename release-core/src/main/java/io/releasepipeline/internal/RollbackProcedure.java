@@ -155,6 +155,7 @@ final class RollbackProcedure {
             }
             // Before any change: a platform that cannot move traffic in the app's mode would refuse the split after
             // the target was activated, leaving a half-done rollback and a note that contradicts the platform.
+            Optional<Instant> knownAt = ops.trafficKnownAt().filter(at -> at.isBefore(ops.now()));
             AppTraffic traffic = ops.traffic(true);
             Optional<String> refused = io.releasepipeline.RollbackTargets.refusal(traffic,
                     ops.config.platform().canMoveTraffic(traffic.mode()), to);
@@ -169,9 +170,14 @@ final class RollbackProcedure {
                 ops.activate(to, true);
                 // Activation changes nothing in the split, so a split read before it still holds.
             }
-            moveAllTraffic(to, "rollback: " + reason, traffic);
+            // The split it moves from is what the release last read or confirmed: said so when that was earlier
+            // (a change by hand since is not seen; the change itself names absolute weights, so it is right anyway).
+            moveAllTraffic(to, "rollback: " + reason + knownAt.map(at -> "; from the split as this release last "
+                    + "confirmed it, at " + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).orElse(""),
+                    traffic);
             smoke = Optional.of(smokeUntilPass(to, target.url(), cancelled ? CANCEL_SMOKE_PATIENCE
-                    : ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO), activated));
+                    : ops.config.triggers().smokeFailingFor().orElse(Duration.ZERO),
+                    activated ? Optional.of(traffic) : Optional.empty()));
             succeeded = smoke.get().passed();
             if (!succeeded) {
                 detail = "traffic is on " + to + " but its smoke check fails: " + smoke.get().summary();
@@ -247,7 +253,7 @@ final class RollbackProcedure {
                 return;
             }
             trafficAfter = after.weights();
-            boolean explained = attempt == 1 && refused && staleTargetReactivated(to, after);
+            boolean explained = attempt == 1 && firstFailure != null && staleTargetReactivated(to, after);
             // A refusal (not a transient failure) would only be refused again: say so instead of "trying once more".
             boolean again = attempt == 1 && (!refused || explained);
             log.warn("release {}: traffic is {} after setting {}; {}", ops.releaseId,
@@ -272,12 +278,18 @@ final class RollbackProcedure {
                 .isPresent()) {
             return false;
         }
-        Optional<Revision> fresh = ops.readRevision(to, true);
-        if (fresh.isEmpty() || fresh.get().active()) {
+        try {
+            Optional<Revision> fresh = ops.readRevision(to, true);
+            if (fresh.isEmpty() || fresh.get().active()) {
+                return false;
+            }
+            ops.activate(to, true);
+            return true;
+        } catch (ProviderException e) {
+            log.warn("release {}: could not check whether {} is still active: {}", ops.releaseId, SafeText.line(to),
+                    SafeText.line(e.getMessage()));
             return false;
         }
-        ops.activate(to, true);
-        return true;
     }
 
     private Revision awaitReady(String revision) {
@@ -299,13 +311,16 @@ final class RollbackProcedure {
 
     /**
      * Smoke checks {@code revision} until it passes or has failed for the smoke trigger's threshold. A revision this
-     * rollback activated may still be starting: when its first check fails, the revision is polled until ready (up
-     * to the revision-ready timeout) and the threshold counts from then.
+     * rollback activated ({@code movedFrom} present: the split before the move) may still be starting: when its
+     * first check fails, the revision is polled until ready (up to the revision-ready timeout) and the threshold
+     * counts from then; if it never gets ready, traffic goes back to {@code movedFrom}, which was serving, rather
+     * than stay on a revision that cannot serve.
      */
-    private SmokeResult smokeUntilPass(String revision, Optional<String> url, Duration patience, boolean activated) {
+    private SmokeResult smokeUntilPass(String revision, Optional<String> url, Duration patience,
+            Optional<AppTraffic> movedFrom) {
         Instant deadline = ops.now().plus(patience);
         SmokeTarget target = new SmokeTarget(revision, url);
-        boolean awaitedReady = !activated;
+        boolean awaitedReady = movedFrom.isEmpty();
         while (true) {
             SmokeResult result = Probes.smoke(ops, target);
             ops.emit(new ReleaseEvent.SmokeChecked(ops.releaseId, result.at(), result));
@@ -314,7 +329,12 @@ final class RollbackProcedure {
             }
             if (!awaitedReady) {
                 awaitedReady = true;
-                Revision ready = awaitReady(revision);
+                Revision ready;
+                try {
+                    ready = awaitReady(revision);
+                } catch (RollbackStepFailed | ProviderException e) {
+                    throw new RollbackStepFailed(e.getMessage() + moveBack(revision, movedFrom.get()));
+                }
                 target = new SmokeTarget(revision, ready.url().or(() -> url));
                 deadline = ops.now().plus(patience);
                 continue;
@@ -323,6 +343,32 @@ final class RollbackProcedure {
                 return result;
             }
             ops.clock().sleep(ops.config.triggers().smokeInterval());
+        }
+    }
+
+    /**
+     * Puts traffic back on {@code before} after the revision rolled back to turned out unable to serve; says what
+     * happened, for the failure's message.
+     */
+    private String moveBack(String revision, AppTraffic before) {
+        String reason = "rollback undone: " + revision + " did not become ready after activation";
+        try {
+            AppTraffic after = ops.setTraffic(before.weights(), true);
+            if (!after.weights().withoutZeros().equals(before.weights().withoutZeros())) {
+                after = ops.readTraffic(true);
+            }
+            TrafficChange change = new TrafficChange(ops.now(), TrafficWeights.all(revision), after.weights(), reason);
+            trafficChanges.add(change);
+            trafficAfter = after.weights();
+            ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), change.from(), change.to(), reason));
+            return after.weights().withoutZeros().equals(before.weights().withoutZeros())
+                    ? "; traffic was put back on " + before.weights() + ", which served before the rollback, rather "
+                            + "than left on a revision that cannot serve"
+                    : "; putting traffic back on " + before.weights() + " did not apply: traffic is " + after.weights();
+        } catch (ProviderException e) {
+            trafficAfter = null;
+            return "; putting traffic back on " + before.weights() + " failed (" + e.getMessage() + "): traffic is on "
+                    + revision + ", which cannot serve";
         }
     }
 

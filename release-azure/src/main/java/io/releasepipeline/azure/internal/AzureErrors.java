@@ -91,8 +91,10 @@ public final class AzureErrors {
 
     /**
      * The exception for an answer of {@code status} carrying the service's {@code code} and {@code serviceMessage}
-     * (either may be null): a 2xx is a long-running operation whose status reported Failed or Canceled (not worth
-     * retrying, the change did not apply); any other status is an HTTP failure, transient when a retry may help.
+     * (either may be null): a 2xx is a long-running operation whose status reported Failed or Canceled, after the
+     * service had accepted the change (so not a refusal of the request: transient, worth one more try, as the
+     * service's own "please retry" answers say); any other status is an HTTP failure, transient when a retry may
+     * help.
      *
      * @param header the answer's headers by name (for {@code Retry-After})
      */
@@ -101,7 +103,7 @@ public final class AzureErrors {
         if (status / 100 == 2) {
             // A long-running operation whose status poll (HTTP 200) reported Failed or Canceled.
             return new AzureProviderException(provider, operation, "the operation ended " + code + ": "
-                    + serviceMessage, false, null, 0, code, cause);
+                    + serviceMessage, true, null, 0, code, cause);
         }
         boolean retryable = ArmSettings.isRetryableStatus(status);
         StringBuilder message = new StringBuilder("HTTP ").append(status);

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of issue 16, through the packaged jar with production wiring: a rollback whose long-running traffic PATCH
+ * Through the packaged jar with production wiring: a rollback whose long-running traffic PATCH
  * is accepted (202) and then ends Failed once, as a platform-side hiccup does.
  */
-class Review16RollbackIT extends ProductionWiring {
+class RollbackFailuresIT extends ProductionWiring {
 
     @Test
     @DisplayName("release promote, rolled back by its smoke check; the rollback's operation ends Failed once: "

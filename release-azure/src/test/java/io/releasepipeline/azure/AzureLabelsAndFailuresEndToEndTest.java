@@ -11,6 +11,7 @@ import io.releasepipeline.gate.Gates;
 import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.DeployRun;
 import io.releasepipeline.spi.RevisionMode;
+import io.releasepipeline.spi.TrafficLabel;
 import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.FakeCi;
 import io.releasepipeline.testkit.FakeEvidenceStore;
@@ -29,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Review of issue 16: traffic labels through a promotion and its rollback against the stateful ARM stand-in, with
+ * Traffic labels through a promotion and its rollback against the stateful ARM stand-in, with
  * the real provider; and a long-running rollback PATCH whose operation fails.
  */
-class Review16AzureLabelsTest {
+class AzureLabelsAndFailuresEndToEndTest {
 
     private static final int PR = 123;
     private static final String STABLE = "backend--r1";
@@ -84,7 +85,7 @@ class Review16AzureLabelsTest {
     void labelSurvivesPromotionAndRollback() {
         // Put the label on the stable entry the way a person would have: one PATCH naming it.
         arm.platform().build().setTraffic(TrafficWeights.all(STABLE), new AppTraffic(RevisionMode.MULTIPLE,
-                TrafficWeights.all(STABLE), Optional.of(STABLE), Optional.of(STABLE), Map.of(STABLE, "blue")));
+                TrafficWeights.all(STABLE), Optional.of(STABLE), Optional.of(STABLE), List.of(TrafficLabel.on("blue", STABLE))));
         assertThat(STAND_IN.trafficJson()).contains("\"label\":\"blue\"");
         arm.server.resetRequests();
         smoke.failing(NEW);
@@ -114,7 +115,6 @@ class Review16AzureLabelsTest {
 
         ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR));
 
-        System.out.println("requests " + arm.requestLines() + " notes " + result.record().notes());
         assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
         assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
     }
@@ -145,8 +145,6 @@ class Review16AzureLabelsTest {
 
         ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR));
 
-        System.out.println("requests " + arm.requestLines() + " outcome " + result.outcome() + " notes "
-                + result.record().notes());
         assertThat(armed).isTrue();
         assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
         assertThat(result.outcome()).isNotEqualTo(ReleaseOutcome.PROMOTED);
@@ -155,7 +153,7 @@ class Review16AzureLabelsTest {
 
     @Test
     @DisplayName("the rollback's PATCH answered 500 through all the SDK's retries, then accepted: the rollback reads "
-            + "the app back, tries once more and restores v1")
+            + "the app and the target back (still active), tries once more and restores v1")
     void serverErrorsDuringRollback() {
         smoke.failing(NEW);
         STAND_IN.onTrafficChange(split -> {
@@ -172,11 +170,10 @@ class Review16AzureLabelsTest {
 
         ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
 
-        System.out.println("requests " + arm.requestLines() + " outcome " + result.outcome());
         assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
         assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
         List<String> lines = arm.requestLines();
-        assertThat(lines.subList(lines.size() - 6, lines.size())).containsExactly("PATCH ", "PATCH ", "PATCH ",
-                "PATCH ", "GET ", "PATCH ");
+        assertThat(lines.subList(lines.size() - 7, lines.size())).containsExactly("PATCH ", "PATCH ", "PATCH ",
+                "PATCH ", "GET ", "GET /revisions/" + STABLE, "PATCH ");
     }
 }
