@@ -30,13 +30,16 @@ import io.releasepipeline.spi.Revision;
 import io.releasepipeline.spi.RevisionMode;
 import io.releasepipeline.spi.TrafficLabel;
 import io.releasepipeline.spi.TrafficWeights;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +48,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -256,7 +260,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
      */
     @Override
     public AppTraffic setTraffic(TrafficWeights weights, AppTraffic current) {
-        java.util.Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(current, "current");
         String operation = "setTraffic(" + weights + ")";
         return call(operation, () -> applyTraffic(operation, weights, current));
     }
@@ -331,7 +335,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
                     code = parsed.getCode();
                     message = parsed.getMessage();
                 }
-            } catch (java.io.IOException | RuntimeException unreadable) {
+            } catch (IOException | RuntimeException unreadable) {
                 LOG.debug("the failed operation's answer of {} is not an ARM error", settings.appName());
             }
         }
@@ -343,7 +347,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
                     : "Long running operation failed.";
         }
         int status = error == null ? 200 : error.getResponseStatusCode();
-        java.util.function.Function<String, String> header = name -> error == null
+        Function<String, String> header = name -> error == null
                 || error.getResponseHeaders() == null ? null : error.getResponseHeaders().getValue(name);
         return AzureErrors.fromStatus(PROVIDER_NAME, operation + " of " + settings.appName(), status, header, code,
                 SafeText.line(message), null);
@@ -400,7 +404,7 @@ public final class ContainerAppsPlatform implements PlatformProvider {
         List<TrafficWeight> entries = new ArrayList<>();
         weights.weights().forEach((name, weight) -> {
             TrafficWeight entry = new TrafficWeight().withRevisionName(name).withWeight(weight);
-            for (java.util.Iterator<TrafficLabel> it = labels.iterator(); it.hasNext();) {
+            for (Iterator<TrafficLabel> it = labels.iterator(); it.hasNext();) {
                 TrafficLabel label = it.next();
                 if (label.revision().equals(Optional.of(name))) {
                     entry.withLabel(label.label());

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.releasepipeline.ReleasePipeline;
+import io.releasepipeline.ReleasePipelineBuilder;
 import io.releasepipeline.ReleaseRequest;
 import io.releasepipeline.ReleaseResult;
 import io.releasepipeline.RollbackRequest;
@@ -15,7 +17,11 @@ import io.releasepipeline.RollbackResult;
 import io.releasepipeline.event.ReleaseEvent;
 import io.releasepipeline.evidence.ReleaseOutcome;
 import io.releasepipeline.gate.Gates;
+import io.releasepipeline.spi.AppTraffic;
 import io.releasepipeline.spi.DeployRun;
+import io.releasepipeline.spi.RevisionMode;
+import io.releasepipeline.spi.TrafficLabel;
+import io.releasepipeline.spi.TrafficWeights;
 import io.releasepipeline.testkit.FakeCi;
 import io.releasepipeline.testkit.FakeEvidenceStore;
 import io.releasepipeline.testkit.FakeHealthProbe;
@@ -23,11 +29,15 @@ import io.releasepipeline.testkit.FakeHealthSignals;
 import io.releasepipeline.testkit.FakeIncidents;
 import io.releasepipeline.testkit.FakeSmokeCheck;
 import io.releasepipeline.testkit.VirtualClock;
+import io.releasepipeline.traffic.TrafficPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -87,7 +97,8 @@ class AzurePipelineEndToEndTest {
         return signals;
     }
 
-    private ReleasePipeline pipeline() {
+    /** The pipeline's wiring: the real provider against the stand-in, the fakes, the events and the mark. */
+    private ReleasePipelineBuilder builder() {
         return ReleasePipeline.builder().platform(arm.platform().build()).ci(ci).evidence(evidence)
                 .incidents(new FakeIncidents()).healthSignals(signals()).smokeCheck(smoke)
                 .healthProbe(new FakeHealthProbe(clock)).clock(clock).host("e2e-host")
@@ -96,8 +107,11 @@ class AzurePipelineEndToEndTest {
                     if (event instanceof ReleaseEvent.RollbackStarted) {
                         requestsBeforeRollback.set(arm.requests().size());
                     }
-                })
-                .build();
+                });
+    }
+
+    private ReleasePipeline pipeline() {
+        return builder().build();
     }
 
     // Requests as "METHOD path below the app"; "GET " is the app itself.
@@ -132,7 +146,7 @@ class AzurePipelineEndToEndTest {
         assertThat(requests).containsExactlyElementsOf(PROMOTION);
         assertThat(patchBodies(arm.requests())).containsExactly(trafficPatch(NEW));
         assertThat(result.record().trafficChanges()).last().satisfies(change -> assertThat(change.to())
-                .isEqualTo(io.releasepipeline.spi.TrafficWeights.all(NEW)));
+                .isEqualTo(TrafficWeights.all(NEW)));
         assertOnlyMinimalBodies();
     }
 
@@ -184,7 +198,7 @@ class AzurePipelineEndToEndTest {
         List<String> requests = arm.requestLines();
         assertThat(requests.subList(requestsBeforeRollback.get(), requests.size()))
                 .containsExactly(PATCH_APP, operation(2));
-        assertThat(STAND_IN.traffic()).isEqualTo(java.util.Map.of(STABLE, 100));
+        assertThat(STAND_IN.traffic()).isEqualTo(Map.of(STABLE, 100));
     }
 
     @Test
@@ -194,27 +208,19 @@ class AzurePipelineEndToEndTest {
         smoke.failing(NEW);
         ContainerAppsPlatform byHand = arm.platform().build();
         AtomicInteger deactivatedAt = new AtomicInteger(-1);
-        events.clear();
-        ReleasePipeline pipeline = ReleasePipeline.builder().platform(arm.platform().build()).ci(ci)
-                .evidence(evidence).incidents(new FakeIncidents()).healthSignals(signals()).smokeCheck(smoke)
-                .healthProbe(new FakeHealthProbe(clock)).clock(clock).host("e2e-host")
-                .listener(event -> {
-                    if (event instanceof ReleaseEvent.TrafficShifted shifted && deactivatedAt.get() < 0
-                            && shifted.to().weightOf(NEW) == 100) {
-                        byHand.deactivate(STABLE);
-                        deactivatedAt.set(arm.requests().size());
-                    }
-                    if (event instanceof ReleaseEvent.RollbackStarted) {
-                        requestsBeforeRollback.set(arm.requests().size());
-                    }
-                })
-                .build();
+        ReleasePipeline pipeline = builder().listener(event -> {
+            if (event instanceof ReleaseEvent.TrafficShifted shifted && deactivatedAt.get() < 0
+                    && shifted.to().weightOf(NEW) == 100) {
+                byHand.deactivate(STABLE);
+                deactivatedAt.set(arm.requests().size());
+            }
+        }).build();
 
         ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR));
 
         assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
         assertThat(STAND_IN.isActive(STABLE)).isTrue();
-        assertThat(STAND_IN.traffic()).isEqualTo(java.util.Map.of(STABLE, 100));
+        assertThat(STAND_IN.traffic()).isEqualTo(Map.of(STABLE, 100));
         List<String> requests = arm.requestLines();
         assertThat(requests.get(deactivatedAt.get() - 1)).isEqualTo("POST /revisions/" + STABLE + "/deactivate");
         assertThat(requests.subList(requestsBeforeRollback.get(), requests.size())).containsExactly(PATCH_APP,
@@ -243,6 +249,96 @@ class AzurePipelineEndToEndTest {
                 "POST /revisions/" + STABLE + "/activate", PATCH_APP);
         assertThat(patchBodies(arm.requests())).containsExactly(trafficPatch(STABLE));
         assertOnlyMinimalBodies();
+    }
+
+    @Test
+    @DisplayName("the serving revision carries label 'blue': the promotion's and the rollback's PATCHes keep it, and "
+            + "it is there at the end")
+    void labelSurvivesPromotionAndRollback() {
+        // Put the label on the stable entry the way a person would have: one PATCH naming it.
+        arm.platform().build().setTraffic(TrafficWeights.all(STABLE), new AppTraffic(RevisionMode.MULTIPLE,
+                TrafficWeights.all(STABLE), Optional.of(STABLE), Optional.of(STABLE),
+                List.of(TrafficLabel.on("blue", STABLE))));
+        assertThat(STAND_IN.trafficJson()).contains("\"label\":\"blue\"");
+        arm.server.resetRequests();
+        smoke.failing(NEW);
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        assertThat(patchBodyTexts()).hasSize(2).allSatisfy(b -> assertThat(b).contains("\"label\":\"blue\""));
+        assertThat(STAND_IN.trafficJson()).contains("\"revisionName\":\"" + STABLE + "\"", "\"label\":\"blue\"");
+        assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
+    }
+
+    @Test
+    @DisplayName("the rollback's long-running PATCH ends Failed once: the rollback reads back and tries again, "
+            + "traffic restored")
+    void failedOperationDuringRollback() {
+        STAND_IN.asyncPatches(true);
+        smoke.failing(NEW);
+        ReleasePipeline pipeline = builder().listener(e -> {
+            if (e instanceof ReleaseEvent.RollbackStarted) {
+                STAND_IN.failNextOperation("ContainerAppOperationError", "transient platform failure");
+            }
+        }).build();
+
+        ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
+        assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+    }
+
+    @Test
+    @DisplayName("a canary step's operation ends Failed: the promotion stops, the rollback reads the app (the failed "
+            + "change left it unknown) and restores v1")
+    void failedOperationDuringCanaryStep() {
+        STAND_IN.asyncPatches(true);
+        AtomicBoolean armed = new AtomicBoolean();
+        STAND_IN.onTrafficChange(split -> {
+            if (Integer.valueOf(10).equals(split.get(NEW)) && armed.compareAndSet(false, true)) {
+                STAND_IN.failNextOperation("ContainerAppOperationError", "the step failed");
+            }
+        });
+        ReleasePipeline pipeline = builder().trafficPlan(TrafficPlan.canary(10, 50, 100)).build();
+
+        ReleaseResult result = pipeline.promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(armed).isTrue();
+        assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
+        assertThat(result.outcome()).isNotEqualTo(ReleaseOutcome.PROMOTED);
+        assertThat(result.outcome()).isNotEqualTo(ReleaseOutcome.ROLLBACK_FAILED);
+    }
+
+    @Test
+    @DisplayName("the rollback's PATCH answered 500 through all the SDK's retries, then accepted: the rollback reads "
+            + "the app and the target back (still active), tries once more and restores v1")
+    void serverErrorsDuringRollback() {
+        smoke.failing(NEW);
+        STAND_IN.onTrafficChange(split -> {
+            if (Integer.valueOf(100).equals(split.get(NEW))) {
+                for (int n = 0; n < 4; n++) {
+                    arm.server.stubFor(arm.onPatchApp().atPriority(1).inScenario("500s")
+                            .whenScenarioStateIs(n == 0 ? Scenario.STARTED
+                                    : "s" + n)
+                            .willReturn(ArmStub.armError(500, "InternalServerError", "boom"))
+                            .willSetStateTo("s" + (n + 1)));
+                }
+            }
+        });
+
+        ReleaseResult result = pipeline().promote(ReleaseRequest.ofPullRequest(PR));
+
+        assertThat(STAND_IN.traffic()).containsEntry(STABLE, 100);
+        assertThat(result.outcome()).as(result.record().notes().toString()).isEqualTo(ReleaseOutcome.ROLLED_BACK);
+        List<String> lines = arm.requestLines();
+        assertThat(lines.subList(lines.size() - 7, lines.size())).containsExactly("PATCH ", "PATCH ", "PATCH ",
+                "PATCH ", "GET ", "GET /revisions/" + STABLE, "PATCH ");
+    }
+
+    private static List<String> patchBodyTexts() {
+        return arm.requests().stream().filter(r -> r.getMethod().getName().equals("PATCH"))
+                .map(r -> r.getBodyAsString()).toList();
     }
 
     /** The az CLI's minimal traffic PATCH: the traffic list alone. */

@@ -277,7 +277,8 @@ final class ReleaseOps {
 
     /**
      * Sets the split, handing the provider the traffic this release knows (if fresh) so that it need not read the
-     * app first, and returns what the platform confirmed, which is then what this release knows. A failed call
+     * app first, and returns the split in place, which is then what this release knows: the platform's confirmation
+     * when it is the split asked for, else (an answer that differs, or none) the split read back. A failed call
      * leaves the traffic unknown (it may or may not have applied): the next step reads it.
      */
     AppTraffic setTraffic(TrafficWeights target, boolean mustTry) {
@@ -285,8 +286,8 @@ final class ReleaseOps {
         known.forgetTraffic();
         AppTraffic confirmed = platformCall(mustTry, "setTraffic(" + target + ")",
                 p -> current.isPresent() ? p.setTraffic(target, current.get()) : p.setTraffic(target));
-        if (confirmed == null) {
-            // A provider that answers nothing confirms nothing: read the split back instead.
+        if (confirmed == null || !confirmed.weights().withoutZeros().equals(target.withoutZeros())) {
+            // Not taken at its word: what is in place is what counts.
             return readTraffic(mustTry);
         }
         known.traffic(confirmed, now());

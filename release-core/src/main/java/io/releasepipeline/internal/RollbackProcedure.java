@@ -239,17 +239,12 @@ final class RollbackProcedure {
                 firstFailure = e;
                 refused = !e.isTransient();
             }
-            if (after == null || !after.weights().withoutZeros().equals(target)) {
-                // Failed (its outcome unknown) or confirmed something else: what is in place now is what counts.
+            if (after == null) {
+                // Failed, its outcome unknown: what is in place now is what counts.
                 after = ops.readTraffic(true);
             }
             if (after.weights().withoutZeros().equals(target)) {
-                trafficAfter = after.weights();
-                TrafficChange change = new TrafficChange(ops.now(), before.weights(), after.weights(), reason);
-                trafficBackAt = change.at();
-                trafficChanges.add(change);
-                ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), before.weights(),
-                        after.weights(), reason));
+                trafficBackAt = recordChange(before.weights(), after.weights(), reason).at();
                 return;
             }
             trafficAfter = after.weights();
@@ -268,9 +263,18 @@ final class RollbackProcedure {
                 + (firstFailure != null ? ": " + firstFailure.getMessage() : ": the platform did not apply the split"));
     }
 
+    /** Records and announces a traffic change this rollback made; the split after it is {@code to}. */
+    private TrafficChange recordChange(TrafficWeights from, TrafficWeights to, String reason) {
+        TrafficChange change = new TrafficChange(ops.now(), from, to, reason);
+        trafficChanges.add(change);
+        trafficAfter = to;
+        ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), from, to, reason));
+        return change;
+    }
+
     /**
-     * After a refused change: reads the target revision again and activates it if someone deactivated it since the
-     * release last saw it, which explains the refusal. False when the fresh read explains nothing, or the app's
+     * After a failed change: reads the target revision again and activates it if someone deactivated it since the
+     * release last saw it, which explains the failure. False when the fresh read explains nothing, or the app's
      * mode (read back in {@code now}) refuses the move.
      */
     private boolean staleTargetReactivated(String to, AppTraffic now) {
@@ -354,13 +358,7 @@ final class RollbackProcedure {
         String reason = "rollback undone: " + revision + " did not become ready after activation";
         try {
             AppTraffic after = ops.setTraffic(before.weights(), true);
-            if (!after.weights().withoutZeros().equals(before.weights().withoutZeros())) {
-                after = ops.readTraffic(true);
-            }
-            TrafficChange change = new TrafficChange(ops.now(), TrafficWeights.all(revision), after.weights(), reason);
-            trafficChanges.add(change);
-            trafficAfter = after.weights();
-            ops.emit(new ReleaseEvent.TrafficShifted(ops.releaseId, change.at(), change.from(), change.to(), reason));
+            recordChange(TrafficWeights.all(revision), after.weights(), reason);
             return after.weights().withoutZeros().equals(before.weights().withoutZeros())
                     ? "; traffic was put back on " + before.weights() + ", which served before the rollback, rather "
                             + "than left on a revision that cannot serve"

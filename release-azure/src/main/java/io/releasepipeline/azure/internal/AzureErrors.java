@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -99,7 +100,7 @@ public final class AzureErrors {
      * @param header the answer's headers by name (for {@code Retry-After})
      */
     public static AzureProviderException fromStatus(String provider, String operation, int status,
-            java.util.function.Function<String, String> header, String code, String serviceMessage, Throwable cause) {
+            Function<String, String> header, String code, String serviceMessage, Throwable cause) {
         if (status / 100 == 2) {
             // A long-running operation whose status poll (HTTP 200) reported Failed or Canceled.
             return new AzureProviderException(provider, operation, "the operation ended " + code + ": "
