@@ -124,9 +124,9 @@ final class RollbackProcedure {
      * {@link KnownPlatform}) is acted on without reading it again, so that with the target active the first request
      * is the traffic change itself; a target the release last saw inactive is activated first. {@code cancelled} (a
      * stop request or an interrupt) smoke checks the target once instead of for the smoke trigger's patience
-     * ({@link #CANCEL_SMOKE_PATIENCE}), so that the rollback fits the grace a cancelled CI job gets. Runs with the interrupt flag cleared
-     * ({@link ReleaseOps#safetyFirst()}); goes on when its own journal entry cannot be written, and says so in its
-     * notes: putting traffic back comes first. Call once per instance.
+     * ({@link #CANCEL_SMOKE_PATIENCE}), so that the rollback fits the grace a cancelled CI job gets. Runs with the
+     * interrupt flag cleared ({@link ReleaseOps#safetyFirst()}); goes on when its own journal entry cannot be
+     * written, and says so in its notes: putting traffic back comes first. Call once per instance.
      *
      * @return what it found and did, for the caller to record ({@link Result#recordInto})
      */
@@ -254,7 +254,8 @@ final class RollbackProcedure {
             log.warn("release {}: traffic is {} after setting {}; {}", ops.releaseId,
                     SafeText.line(after.weights().toString()), SafeText.line(target.toString()),
                     explained ? "the target was inactive, activated it, trying once more"
-                            : again ? "trying once more" : refused ? "the platform refused it, giving up" : "giving up");
+                            : again ? "trying once more"
+                            : refused ? "the platform refused it, giving up" : "giving up");
             if (!again) {
                 break;
             }

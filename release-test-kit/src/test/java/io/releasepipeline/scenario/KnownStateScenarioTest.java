@@ -18,8 +18,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine acting on what the release knows of its app (issue 16), against what production meets (a hand change during the
- * observation, a previous revision that does not come back after its activation).
+ * The engine acting on what the release knows of its app (issue 16), against what production meets (a hand change
+ * during the observation, a previous revision that does not come back after its activation).
  */
 class KnownStateScenarioTest {
 
@@ -91,7 +91,8 @@ class KnownStateScenarioTest {
     }
 
     @Test
-    @DisplayName("a rollback 45 minutes in (a revision deactivated by hand at minute 20) reads the app and revision again first")
+    @DisplayName("a rollback 45 minutes in (a revision deactivated by hand at minute 20) reads the app and revision "
+            + "again first")
     void staleAfterThirtyMinutesReadsAgain() {
         sim.smoke.failingFrom(NEW, Duration.ofMinutes(45));
         sim.clock.scheduleAt(Duration.ofMinutes(20), () -> sim.platform.deactivate(STABLE));
